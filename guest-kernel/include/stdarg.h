@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: MIT */
+/* stdarg.h: variable arguments through the compiler builtins. */
+#ifndef VMI_STDARG_H
+#define VMI_STDARG_H
+typedef __builtin_va_list va_list;
+#define va_start(ap, last) __builtin_va_start(ap, last)
+#define va_arg(ap, type) __builtin_va_arg(ap, type)
+#define va_end(ap) __builtin_va_end(ap)
+#define va_copy(d, s) __builtin_va_copy(d, s)
+#endif

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmi/abi.h: the wire ABI between a vmi guest and the environment that
+ * runs it (vmi-run, QEMU).  Dual-use: included by guest code and by the
+ * monitor, so it holds only numbers, no types that differ between the two.
+ */
+#ifndef VMI_ABI_H
+#define VMI_ABI_H
+
+#define VMI_ABI_VERSION 1
+
+/* The isa-debug-exit device (QEMU's, and vmi-run's in every personality):
+ * a guest write of value v to this port stops the machine.  vmi-run exits
+ * with status v; QEMU exits with (v << 1) | 1. */
+#define VMI_DEBUG_EXIT_PORT 0xf4
+
+/* The 16550 UART every environment offers (COM1). */
+#define VMI_UART_PORT 0x3f8
+
+/* Guest exit codes, the value passed to vmi_shutdown().  0-63 are the
+ * guest's own; the rest have a fixed meaning that the test runners know.
+ * 77 and 99 follow the automake/meson convention for skip and error. */
+#define VMI_EXIT_OK          0   /* success */
+#define VMI_EXIT_FAIL        1   /* a test failed */
+#define VMI_EXIT_WRONG_HV    3   /* kernel linked for another hypervisor */
+#define VMI_EXIT_PANIC       4   /* kernel panic or VMI_BUG_ON */
+#define VMI_EXIT_CRASH       5   /* vmi_crash() where no crash report exists */
+#define VMI_EXIT_REBOOT      6   /* vmi_reboot() where no reset exists */
+#define VMI_EXIT_SKIP       77   /* a test was skipped */
+#define VMI_EXIT_ERROR      99   /* a test could not run (its own bug) */
+
+/* The low page a native-style backend copies its real-mode AP trampoline
+ * to.  The kernel must leave physical memory below 1 MiB alone. */
+#define VMI_TRAMPOLINE_PA 0x8000
+
+#endif
