@@ -1,0 +1,142 @@
+/* SPDX-License-Identifier: MIT */
+/* acpi.c: RSDP, RSDT/XSDT, MADT and FADT parsing (backends/common).
+ * Section numbers are of the ACPI 6.5 specification. */
+#include <insn.h>
+
+#include "acpi.h"
+
+/* Tables are reached only through pa_to_ptr() (see acpi.h). */
+static const uint8_t *acpi_ptr(uint64_t pa)
+{
+    return (const uint8_t *)pa_to_ptr(pa);
+}
+
+static bool sig_eq(const uint8_t *p, const char *sig, unsigned n)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (p[i] != (uint8_t)sig[i])
+            return false;
+    return true;
+}
+
+bool acpi_checksum_ok(const void *p, size_t len)
+{
+    const uint8_t *b = p;
+    uint8_t sum = 0;
+    for (size_t i = 0; i < len; i++)
+        sum += b[i];
+    return sum == 0;
+}
+
+bool acpi_rsdp_valid(const void *p)
+{
+    const uint8_t *r = p;
+    /* 5.2.5.3: revision at 15; length (rev >= 2) at 20. */
+    if (!sig_eq(r, "RSD PTR ", 8) || !acpi_checksum_ok(r, ACPI_RSDP_V1_LEN))
+        return false;
+    if (r[15] < 2)
+        return true;
+    uint32_t len = acpi_le32(r + 20);
+    return len >= ACPI_RSDP_V2_LEN && acpi_checksum_ok(r, len);
+}
+
+uint64_t acpi_rsdp_scan(uint64_t pa, size_t len)
+{
+    /* 5.2.5.1: the RSDP sits on a 16-byte boundary. */
+    for (size_t off = 0; off + ACPI_RSDP_V2_LEN <= len; off += 16)
+        if (acpi_rsdp_valid(acpi_ptr(pa + off)))
+            return pa + off;
+    return 0;
+}
+
+uint64_t acpi_find_rsdp(uint64_t hint)
+{
+    if (hint && acpi_rsdp_valid(acpi_ptr(hint)))
+        return hint;
+    /* 5.2.5.1: the first KiB of the EBDA, whose real-mode segment is the
+     * word at 0x40E, then the BIOS area 0xE0000-0xFFFFF. */
+    const uint8_t *bda = acpi_ptr(0x40e);
+    uint64_t ebda = (uint64_t)(bda[0] | bda[1] << 8) << 4;
+    uint64_t r = 0;
+    if (ebda >= 0x80000 && ebda < 0xa0000)
+        r = acpi_rsdp_scan(ebda, 1024);
+    return r ? r : acpi_rsdp_scan(0xe0000, 0x20000);
+}
+
+uint32_t acpi_table_len(uint64_t pa)
+{
+    return acpi_le32(acpi_ptr(pa) + 4);
+}
+
+/* A table is usable if it is long enough and sums to zero (5.2.6). */
+static bool acpi_table_ok(uint64_t pa)
+{
+    if (!pa)
+        return false;
+    uint32_t len = acpi_table_len(pa);
+    return len >= ACPI_HDR_LEN && acpi_checksum_ok(acpi_ptr(pa), len);
+}
+
+uint64_t acpi_find_table(uint64_t rsdp, const char *sig)
+{
+    const uint8_t *r = acpi_ptr(rsdp);
+    /* 5.2.5.3: RSDT address at 16, XSDT address at 24 (rev >= 2). */
+    uint64_t xsdt = r[15] >= 2 ? acpi_le64(r + 24) : 0;
+    uint64_t sdt = xsdt ? xsdt : acpi_le32(r + 16);
+    unsigned esz = xsdt ? 8 : 4;
+    if (!acpi_table_ok(sdt))
+        return 0;
+    const uint8_t *t = acpi_ptr(sdt);
+    uint32_t n = (acpi_table_len(sdt) - ACPI_HDR_LEN) / esz;
+    for (uint32_t i = 0; i < n; i++) {
+        const uint8_t *e = t + ACPI_HDR_LEN + i * esz;
+        uint64_t pa = esz == 8 ? acpi_le64(e) : acpi_le32(e);
+        if (acpi_table_ok(pa) && sig_eq(acpi_ptr(pa), sig, 4))
+            return pa;
+    }
+    return 0;
+}
+
+/* 5.2.12: entries follow the 36-byte header, LAPIC address and flags. */
+#define MADT_ENTRIES 44
+#define MADT_LAPIC 0            /* 5.2.12.2 Processor Local APIC */
+#define MADT_X2APIC 9           /* 5.2.12.12 Processor Local x2APIC */
+#define MADT_ENABLED 1u         /* Local APIC Flags bit 0 */
+
+static bool madt_entry_cpu(const uint8_t *e, uint32_t *id)
+{
+    if (e[0] == MADT_LAPIC && e[1] >= 8) {
+        *id = e[3];
+        return acpi_le32(e + 4) & MADT_ENABLED;
+    }
+    if (e[0] == MADT_X2APIC && e[1] >= 16) {
+        *id = acpi_le32(e + 4);
+        return acpi_le32(e + 8) & MADT_ENABLED;
+    }
+    return false;
+}
+
+static bool id_listed(const uint32_t *ids, unsigned n, uint32_t id)
+{
+    for (unsigned i = 0; i < n; i++)
+        if (ids[i] == id)
+            return true;
+    return false;
+}
+
+unsigned acpi_madt_cpus(uint64_t madt, uint32_t *ids, unsigned max)
+{
+    const uint8_t *t = acpi_ptr(madt);
+    uint32_t len = acpi_table_len(madt);
+    unsigned n = 0;
+    for (uint32_t off = MADT_ENTRIES; off + 2 <= len && n < max;) {
+        const uint8_t *e = t + off;
+        if (e[1] < 2 || off + e[1] > len)
+            break;      /* a malformed entry ends the walk */
+        uint32_t id;
+        if (madt_entry_cpu(e, &id) && !id_listed(ids, n, id))
+            ids[n++] = id;
+        off += e[1];
+    }
+    return n;
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * acpi.h: the small part of ACPI a backend needs: find the RSDP, walk the
+ * RSDT/XSDT to a checksummed table, list the CPUs of the MADT, and read
+ * the FADT's sleep and reset registers (with \_S5 from the DSDT).
+ * Addresses are physical; physical == virtual for the guest (team
+ * convention), and memory is reached only through pa_to_ptr(), so host
+ * tests pass pointers to test buffers as "physical addresses".
+ * Sources: ACPI 6.5 specification, sections 5.2.5 (RSDP), 5.2.6 (header),
+ * 5.2.7/5.2.8 (RSDT/XSDT), 5.2.9 (FADT), 5.2.12 (MADT), 7.4.2 (\_Sx).
+ */
+#ifndef VMI_COMMON_ACPI_H
+#define VMI_COMMON_ACPI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define ACPI_HDR_LEN 36         /* the common System Description header */
+#define ACPI_RSDP_V1_LEN 20
+#define ACPI_RSDP_V2_LEN 36
+
+/* Little-endian reads at any alignment (ACPI tables are packed). */
+static inline uint32_t acpi_le32(const uint8_t *p)
+{
+    return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+           (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t acpi_le64(const uint8_t *p)
+{
+    return acpi_le32(p) | (uint64_t)acpi_le32(p + 4) << 32;
+}
+
+/* True if the (len) bytes at (p) sum to 0 mod 256. */
+bool acpi_checksum_ok(const void *p, size_t len);
+
+/* True if (p) holds a valid RSDP: signature "RSD PTR ", the ACPI 1.0
+ * checksum, and for revision >= 2 the extended checksum over its length. */
+bool acpi_rsdp_valid(const void *p);
+
+/* Scan (len) bytes from physical (pa) on 16-byte boundaries for a valid
+ * RSDP.  Returns its physical address, or 0. */
+uint64_t acpi_rsdp_scan(uint64_t pa, size_t len);
+
+/* (hint): an RSDP address from the loader, or 0.  Returns hint if it is a
+ * valid RSDP, else the first valid one in the first KiB of the EBDA (its
+ * segment is the 16-bit word at 0x40E) or in 0xE0000-0xFFFFF; 0 if none. */
+uint64_t acpi_find_rsdp(uint64_t hint);
+
+/* The physical address of the table with signature (sig) (4 characters)
+ * reachable from the RSDP at (rsdp): through the XSDT when revision >= 2
+ * and its address is set, else the RSDT.  Every table on the way and the
+ * result must pass its checksum and have length >= 36.  Returns 0 if not
+ * found.  (sig) "DSDT" is not in the RSDT: use acpi_fadt_dsdt(). */
+uint64_t acpi_find_table(uint64_t rsdp, const char *sig);
+
+/* The length field of the table at (pa). */
+uint32_t acpi_table_len(uint64_t pa);
+
+/* List the usable CPUs of the MADT at (madt): Processor Local APIC (type
+ * 0) and Processor Local x2APIC (type 9) entries with the Enabled flag,
+ * in table order, duplicates dropped.  Writes up to (max) APIC IDs to
+ * (ids) and returns the count written. */
+unsigned acpi_madt_cpus(uint64_t madt, uint32_t *ids, unsigned max);
+
+/* Generic Address Structure address spaces (ACPI 5.2.3.2). */
+#define ACPI_GAS_MEMORY 0
+#define ACPI_GAS_IO 1
+
+/* What power management needs from the FADT and DSDT. */
+struct acpi_power {
+    uint16_t pm1a_cnt, pm1b_cnt;    /* PM1x control ports, 0 if absent */
+    bool s5;                        /* \_S5 found: slp_typ valid */
+    uint8_t slp_typa, slp_typb;     /* SLP_TYP values of \_S5 */
+    bool reset;                     /* FADT RESET_REG usable */
+    uint8_t reset_space;            /* ACPI_GAS_IO or ACPI_GAS_MEMORY */
+    uint64_t reset_addr;
+    uint8_t reset_value;
+};
+
+/* The DSDT address of the FADT at (fadt): X_DSDT if present, else DSDT. */
+uint64_t acpi_fadt_dsdt(uint64_t fadt);
+
+/* Fill (out) from the FADT at (fadt) and its DSDT.  Returns false if the
+ * FADT is unusable (then *out is all zero). */
+bool acpi_parse_fadt(uint64_t fadt, struct acpi_power *out);
+
+/* Find \_S5 in the AML of the (len)-byte DSDT at (dsdt).  This is a byte
+ * pattern search, not an AML interpreter: it looks for NameOp "_S5_" (the
+ * name optionally prefixed by '\') followed by a PackageOp, and decodes
+ * the first two elements (ZeroOp, OneOp, BytePrefix, WordPrefix).  Returns
+ * false if not found or not of that shape. */
+bool acpi_s5_find(const void *dsdt, size_t len, uint8_t *typa, uint8_t *typb);
+
+/* Everything at once: RSDP from (rsdp_hint) or a scan, FADT, DSDT.
+ * Returns false (and a zeroed *out) if any is missing. */
+bool acpi_power_probe(uint64_t rsdp_hint, struct acpi_power *out);
+
+#endif

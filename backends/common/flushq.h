@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * flushq.h: the per-CPU queue of TLB flushes deferred between
+ * mmu_lazy_begin and mmu_lazy_end.  Bounded: when it overflows, the
+ * queued requests collapse into one full flush of every CPU they named,
+ * which is always correct (a flush is never harmful, only slow).
+ */
+#ifndef VMI_COMMON_FLUSHQ_H
+#define VMI_COMMON_FLUSHQ_H
+
+#include <stdbool.h>
+
+#include "vmi/types.h"
+
+#define FLUSHQ_LEN 16
+
+struct flushq_req {
+    vmi_cpumask_t cpus;
+    vmi_vaddr_t va;
+    uint64_t npages;        /* VMI_FLUSH_ALL for everything */
+};
+
+struct flushq {
+    bool active;            /* inside mmu_lazy_begin/end */
+    bool overflow;          /* some request did not fit */
+    unsigned n;
+    vmi_cpumask_t cpus;     /* union of every request's CPUs */
+    struct flushq_req req[FLUSHQ_LEN];
+};
+
+/* Enter deferred mode with an empty queue. */
+void flushq_begin(struct flushq *q);
+
+/* Queue the flush of (npages) from (va) on (cpus).  Returns false if the
+ * queue is not active (the caller flushes now), true if queued or folded
+ * into the overflow full flush. */
+bool flushq_add(struct flushq *q, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                uint64_t npages);
+
+/* What flushq_end calls for each request, in order. */
+typedef void flushq_fn(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                       uint64_t npages);
+
+/* Leave deferred mode: call (fn)(ctx, ...) for each queued request in
+ * order, or once as (union of cpus, 0, VMI_FLUSH_ALL) after an overflow.
+ * The queue is inactive before the first call, so fn may flush directly. */
+void flushq_end(struct flushq *q, flushq_fn *fn, void *ctx);
+
+#endif

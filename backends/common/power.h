@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * power.h: stopping and resetting a PC-compatible machine, in the order
+ * that works in every environment vmi runs in: the isa-debug-exit port
+ * (QEMU and vmi-run report the code), then ACPI, then legacy resets, then
+ * a halt or triple fault.  Shared by the native shutdown/reboot/crash ops
+ * and by vmi_refuse() of the paravirtual backends.
+ */
+#ifndef VMI_COMMON_POWER_H
+#define VMI_COMMON_POWER_H
+
+#include <stdint.h>
+
+#include "acpi.h"
+
+/* Probe ACPI for the sleep and reset registers, from the RSDP at
+ * (rsdp_hint) or found by a scan.  Called by init; power_off and
+ * power_reset call it with 0 themselves if nobody did. */
+void power_init(uint64_t rsdp_hint);
+
+/* The registers found (all zero when ACPI was not usable). */
+const struct acpi_power *power_acpi(void);
+
+/* Try to stop the machine with exit (code): write it (8 bits) to the
+ * debug-exit port VMI_DEBUG_EXIT_PORT, then, if still running, enter ACPI
+ * S5 (PM1a/PM1b_CNT <- SLP_TYP of \_S5 << 10 | SLP_EN; ACPI 6.5 section
+ * 4.8.3.2.1).  Returns only if both failed (no such devices). */
+void power_off_try(unsigned code);
+
+/* Try, in order: the FADT reset register, port 0xCF9 <- 0x06 (PCI reset
+ * control, Intel ICH/PIIX datasheets), the keyboard controller 0x64 <-
+ * 0xFE (pulse reset line).  Returns only if none worked. */
+void power_reset_try(void);
+
+/* power_off_try(code), then cli; hlt forever. */
+__attribute__((noreturn)) void power_off(unsigned code);
+/* power_reset_try(), then debug-exit VMI_EXIT_REBOOT, then a triple fault. */
+__attribute__((noreturn)) void power_reset(void);
+/* cli; hlt forever (an NMI only resumes the loop). */
+__attribute__((noreturn)) void power_halt(void);
+
+/* For a paravirtual backend that did not find its hypervisor: print the
+ * one line "vmi: kernel linked for <expected> but found <found>" on the
+ * UART at VMI_UART_PORT and exit with VMI_EXIT_WRONG_HV (power_off). */
+__attribute__((noreturn)) void vmi_refuse(const char *expected,
+                                          const char *found);
+
+#endif

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/* shootdown.c: IPI-based remote TLB flush (backends/common). */
+#include <insn.h>
+
+#include "shootdown.h"
+#include "x86.h"
+
+static void box_lock(struct shootdown *s, unsigned self, struct shootdown_box *b)
+{
+    while (__atomic_exchange_n(&b->lock, 1, __ATOMIC_ACQUIRE)) {
+        /* Serve our own mailbox meanwhile: its sender may be the holder
+         * of the lock we want, waiting for us. */
+        shootdown_handle(s, self);
+        cpu_relax();
+    }
+}
+
+void shootdown_handle(struct shootdown *s, unsigned self)
+{
+    struct shootdown_box *b = &s->box[self];
+    if (!__atomic_load_n(&b->pending, __ATOMIC_ACQUIRE))
+        return;
+    x86_flush_range(b->va, b->npages);
+    __atomic_store_n(&b->pending, 0, __ATOMIC_RELEASE);
+}
+
+static void shootdown_post(struct shootdown *s, unsigned self, vmi_cpumask_t m,
+                           vmi_vaddr_t va, uint64_t npages)
+{
+    for (unsigned c = 0; c < VMI_MAX_CPUS; c++) {
+        if (!(m >> c & 1))
+            continue;
+        struct shootdown_box *b = &s->box[c];
+        box_lock(s, self, b);
+        b->va = va;
+        b->npages = npages;
+        __atomic_store_n(&b->pending, 1, __ATOMIC_RELEASE);
+    }
+}
+
+void shootdown_run(struct shootdown *s, unsigned self, vmi_cpumask_t targets,
+                   vmi_vaddr_t va, uint64_t npages, shootdown_kick_fn *kick,
+                   void *ctx)
+{
+    vmi_cpumask_t m = targets & ~(1ull << self);
+    /* Lock and post in ascending CPU order, then kick everyone. */
+    shootdown_post(s, self, m, va, npages);
+    for (unsigned c = 0; c < VMI_MAX_CPUS; c++)
+        if (m >> c & 1)
+            kick(ctx, c);
+    for (unsigned c = 0; c < VMI_MAX_CPUS; c++) {
+        if (!(m >> c & 1))
+            continue;
+        struct shootdown_box *b = &s->box[c];
+        while (__atomic_load_n(&b->pending, __ATOMIC_ACQUIRE)) {
+            shootdown_handle(s, self);
+            cpu_relax();
+        }
+        __atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
+    }
+}

@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: MIT */
+/* smp.c: CPU table and INIT-SIPI-SIPI start-up (backends/common). */
+#include <insn.h>
+
+#include "acpi.h"
+#include "smp.h"
+#include "smp_tramp.h"
+#include "tsc.h"
+#include "vmi/abi.h"
+
+#define CR4_PCIDE (1ull << 17)      /* SDM 2.5: must be 0 outside long mode */
+#define MSR_EFER 0xc0000080
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define INIT_DELAY_NS 10000000ull   /* SDM 9.4.4.1: 10 ms after INIT */
+#define SIPI_DELAY_NS 200000ull     /* SDM 9.4.4.1: 200 us after STARTUP */
+#define AP_TIMEOUT_NS 1000000000ull
+
+void smp_cpus_order(struct smp_cpus *c, const uint32_t *ids, unsigned n,
+                    uint32_t bsp)
+{
+    c->count = 1;
+    c->apic_id[0] = bsp;
+    for (unsigned i = 0; i < n && c->count < VMI_MAX_CPUS; i++)
+        if (ids[i] != bsp)
+            c->apic_id[c->count++] = ids[i];
+}
+
+void smp_cpus_from_acpi(struct smp_cpus *c, uint64_t rsdp, uint32_t bsp)
+{
+    uint32_t ids[VMI_MAX_CPUS];
+    unsigned n = 0;
+    uint64_t madt = rsdp ? acpi_find_table(rsdp, "APIC") : 0;
+    if (madt)
+        n = acpi_madt_cpus(madt, ids, VMI_MAX_CPUS);
+    smp_cpus_order(c, ids, n, bsp);
+}
+
+int smp_cpu_index(const struct smp_cpus *c, uint32_t apic_id)
+{
+    for (unsigned i = 0; i < c->count; i++)
+        if (c->apic_id[i] == apic_id)
+            return (int)i;
+    return -1;
+}
+
+static void put64(volatile uint8_t *p, unsigned off, uint64_t v)
+{
+    *(volatile uint64_t *)(p + off) = v;
+}
+
+/* Copy the trampoline and fill its parameter block (at its end). */
+static volatile uint8_t *smp_tramp_install(unsigned cpu,
+                                           const struct vmi_cpu_boot *b)
+{
+    volatile uint8_t *page = pa_to_ptr(VMI_TRAMPOLINE_PA);
+    size_t len = smp_trampoline_size;
+    for (size_t i = 0; i < len; i++)
+        page[i] = smp_trampoline_start[i];
+    volatile uint8_t *p = page + len - TRAMP_P_SIZE;
+    put64(p, TRAMP_P_CR0, rcr0());
+    put64(p, TRAMP_P_CR3, b->cr3);
+    put64(p, TRAMP_P_CR4, rcr4() & ~CR4_PCIDE);
+    put64(p, TRAMP_P_EFER, (rdmsr(MSR_EFER) & ~EFER_LMA) | EFER_LME);
+    put64(p, TRAMP_P_STACK, b->stack_top);
+    put64(p, TRAMP_P_ENTRY, (uint64_t)(uintptr_t)b->entry);
+    put64(p, TRAMP_P_ARG, (uint64_t)(uintptr_t)b->arg);
+    put64(p, TRAMP_P_CPU, cpu);
+    *(volatile uint32_t *)(p + TRAMP_P_READY) = 0;
+    return p;
+}
+
+/* Wait up to (ns) for the AP's ready flag. */
+static int smp_wait_ready(volatile uint8_t *p, uint64_t hz, uint64_t ns)
+{
+    struct tsc_scale s;
+    tsc_scale_from_ns(&s, hz);
+    uint64_t t0 = rdtsc_ordered(), n = tsc_scale_apply(&s, ns);
+    do {
+        if (*(volatile uint32_t *)(p + TRAMP_P_READY))
+            return 1;
+        cpu_relax();
+    } while (rdtsc_ordered() - t0 < n);
+    return 0;
+}
+
+vmi_status_t smp_boot_ap(const struct lapic *l, uint32_t apic_id, unsigned cpu,
+                         const struct vmi_cpu_boot *boot, uint64_t tsc_hz)
+{
+    volatile uint8_t *p = smp_tramp_install(cpu, boot);
+    uint32_t sipi = LAPIC_ICR_STARTUP | (VMI_TRAMPOLINE_PA >> 12);
+    lapic_send_ipi(l, apic_id, LAPIC_ICR_INIT | LAPIC_ICR_ASSERT);
+    tsc_delay_ns(tsc_hz, INIT_DELAY_NS);
+    for (unsigned i = 0; i < 2; i++) {
+        lapic_send_ipi(l, apic_id, sipi | LAPIC_ICR_ASSERT);
+        if (smp_wait_ready(p, tsc_hz, SIPI_DELAY_NS))
+            return VMI_OK;
+    }
+    return smp_wait_ready(p, tsc_hz, AP_TIMEOUT_NS) ? VMI_OK : VMI_EAGAIN;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * smp.h: the CPU table (APIC IDs from the ACPI MADT, boot CPU first) and
+ * secondary-CPU start-up by INIT-SIPI-SIPI through a real-mode trampoline
+ * at VMI_TRAMPOLINE_PA (Intel SDM Vol. 3A 9.4.4.1, "Typical BSP
+ * Initialization Sequence", and 11.6.1 for the IPIs).
+ */
+#ifndef VMI_COMMON_SMP_H
+#define VMI_COMMON_SMP_H
+
+#include <stdint.h>
+
+#include "lapic.h"
+#include "vmi/types.h"
+
+struct smp_cpus {
+    unsigned count;                     /* >= 1 */
+    uint32_t apic_id[VMI_MAX_CPUS];     /* logical index -> APIC ID */
+};
+
+/* Build (c) from (n) APIC IDs (ids) in MADT order and the boot CPU's
+ * (bsp): index 0 is the BSP, then the others in MADT order.  With n == 0,
+ * or a BSP the list lacks, the BSP is still CPU 0.  At most VMI_MAX_CPUS. */
+void smp_cpus_order(struct smp_cpus *c, const uint32_t *ids, unsigned n,
+                    uint32_t bsp);
+
+/* Build (c) from the MADT reachable from the RSDP at (rsdp) (0 = none:
+ * then the boot CPU alone). */
+void smp_cpus_from_acpi(struct smp_cpus *c, uint64_t rsdp, uint32_t bsp);
+
+/* The logical index of (apic_id), or -1 if it is not in the table. */
+int smp_cpu_index(const struct smp_cpus *c, uint32_t apic_id);
+
+/* Start the CPU with APIC ID (apic_id) as logical CPU (cpu): copy the
+ * trampoline to VMI_TRAMPOLINE_PA with the calling CPU's CR0, CR4 (minus
+ * PCIDE) and EFER and (boot)'s CR3 (below 4 GiB), stack and entry; send
+ * INIT, wait 10 ms, send STARTUP (twice if needed, SDM 9.4.4.1), and wait
+ * up to 1 s, measured on the TSC of frequency (tsc_hz), for the AP to
+ * report in.  Returns VMI_OK or VMI_EAGAIN on timeout.  Not reentrant:
+ * one start at a time (the trampoline page is shared). */
+vmi_status_t smp_boot_ap(const struct lapic *l, uint32_t apic_id, unsigned cpu,
+                         const struct vmi_cpu_boot *boot, uint64_t tsc_hz);
+
+/* The trampoline image and its size in bytes (smp_trampoline.S); its
+ * last TRAMP_P_SIZE bytes are the parameter block. */
+extern const uint8_t smp_trampoline_start[];
+extern const uint32_t smp_trampoline_size;
+
+#endif

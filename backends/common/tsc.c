@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/* tsc.c: TSC frequency and scaling (backends/common). */
+#include <insn.h>
+
+#include "tsc.h"
+
+/* Intel 8254 PIT input clock, 1.193182 MHz (8254 datasheet; the PC's
+ * 14.31818 MHz crystal divided by 12). */
+#define PIT_HZ 1193182ull
+#define PIT_CH2_DATA 0x42
+#define PIT_CMD 0x43
+#define PIT_CMD_CH2_LOHI_MODE0 0xb0    /* channel 2, lo/hi byte, mode 0 */
+/* Port 0x61 (NMI status and control): bit 0 gates channel 2, bit 1
+ * drives the speaker, bit 5 reads channel 2's OUT (IBM PC/AT reference). */
+#define PORT61 0x61
+#define PORT61_GATE2 0x01
+#define PORT61_SPEAKER 0x02
+#define PORT61_OUT2 0x20
+
+uint64_t tsc_hz_from_cpuid(void)
+{
+    struct vmi_cpuid r;
+    cpuid(0, 0, &r);
+    uint32_t max = r.eax;
+    if (max >= 0x15) {
+        cpuid(0x15, 0, &r);
+        if (r.eax && r.ebx && r.ecx)
+            return (uint64_t)r.ecx * r.ebx / r.eax;
+    }
+    if (max >= 0x16) {
+        cpuid(0x16, 0, &r);
+        if (r.eax & 0xffff)
+            return (uint64_t)(r.eax & 0xffff) * 1000000ull;
+    }
+    return 0;
+}
+
+uint64_t tsc_hz_from_pit(unsigned ms)
+{
+    if (ms < 1 || ms > 50)
+        return 0;
+    uint32_t latch = (uint32_t)(PIT_HZ * ms / 1000);
+    /* Gate channel 2 on with the speaker off, then load a mode-0 count:
+     * OUT2 rises when the count reaches zero. */
+    outb(PORT61, (inb(PORT61) & ~PORT61_SPEAKER) | PORT61_GATE2);
+    outb(PIT_CMD, PIT_CMD_CH2_LOHI_MODE0);
+    outb(PIT_CH2_DATA, latch & 0xff);
+    outb(PIT_CH2_DATA, latch >> 8);
+    uint64_t t0 = rdtsc_ordered(), t1 = t0;
+    /* Bound the loop by iterations too, in case no PIT ever answers. */
+    for (unsigned i = 0; i < 10000000; i++) {
+        t1 = rdtsc_ordered();
+        if (inb(PORT61) & PORT61_OUT2)
+            return (t1 - t0) * PIT_HZ / latch;
+    }
+    return 0;
+}
+
+uint64_t tsc_hz_detect(void)
+{
+    uint64_t hz = tsc_hz_from_cpuid();
+    return hz ? hz : tsc_hz_from_pit(10);
+}
+
+void tsc_scale_to_ns(struct tsc_scale *s, uint64_t hz)
+{
+    /* 1e9 << 32 < 2^62: fits, and the quotient fits for any hz >= 1. */
+    s->mult = (TSC_NS_PER_SEC << TSC_SCALE_SHIFT) / hz;
+}
+
+void tsc_scale_from_ns(struct tsc_scale *s, uint64_t hz)
+{
+    /* hz << 32 / 1e9 without a 128-bit division (no libgcc in the guest):
+     * split hz into whole GHz and the remainder, whose shift fits. */
+    uint64_t ghz = hz / TSC_NS_PER_SEC, rem = hz % TSC_NS_PER_SEC;
+    s->mult = (ghz << TSC_SCALE_SHIFT) +
+              (rem << TSC_SCALE_SHIFT) / TSC_NS_PER_SEC;
+}
+
+void tsc_delay_ns(uint64_t hz, uint64_t ns)
+{
+    struct tsc_scale s;
+    tsc_scale_from_ns(&s, hz);
+    uint64_t t0 = rdtsc_ordered(), n = tsc_scale_apply(&s, ns);
+    while (rdtsc_ordered() - t0 < n)
+        cpu_relax();
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tsc.h: TSC frequency discovery and cycles <-> nanoseconds scaling, for
+ * any backend that keeps time with the TSC.  Scaling is a multiply by a
+ * 64-bit factor and a shift, computed once at init, with a 128-bit product
+ * at run time: no division on the read path, and no overflow for any
+ * uptime a 64-bit nanosecond count can express (584 years).
+ */
+#ifndef VMI_COMMON_TSC_H
+#define VMI_COMMON_TSC_H
+
+#include <stdint.h>
+
+#define TSC_NS_PER_SEC 1000000000ull
+#define TSC_SCALE_SHIFT 32
+
+/* Fixed-point factor: out = (in * mult) >> TSC_SCALE_SHIFT. */
+struct tsc_scale {
+    uint64_t mult;
+};
+
+/* The TSC frequency CPUID states: leaf 0x15 (Hz = ecx * ebx / eax when
+ * all three are non-zero), else leaf 0x16 (eax = base MHz), else 0.
+ * Leaves above the maximum basic leaf (CPUID 0 eax) are not read.
+ * Intel SDM Vol. 2A, CPUID leaves 15H and 16H. */
+uint64_t tsc_hz_from_cpuid(void);
+
+/* Measure the TSC against PIT channel 2 for about (ms) milliseconds
+ * (1..50).  Returns Hz, or 0 if the PIT never counted down (no PIT).
+ * Uses ports 0x42, 0x43 and 0x61; interrupts should be off. */
+uint64_t tsc_hz_from_pit(unsigned ms);
+
+/* tsc_hz_from_cpuid(), else tsc_hz_from_pit(10).  0 if both fail. */
+uint64_t tsc_hz_detect(void);
+
+/* (s) converts cycles of a (hz) clock to ns; (hz) > 0. */
+void tsc_scale_to_ns(struct tsc_scale *s, uint64_t hz);
+/* (s) converts ns to cycles of a (hz) clock; (hz) > 0. */
+void tsc_scale_from_ns(struct tsc_scale *s, uint64_t hz);
+
+/* (v) scaled by (s); saturates at UINT64_MAX instead of wrapping. */
+static inline uint64_t tsc_scale_apply(const struct tsc_scale *s, uint64_t v)
+{
+    unsigned __int128 p = (unsigned __int128)v * s->mult;
+    p >>= TSC_SCALE_SHIFT;
+    return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
+}
+
+/* Busy-wait (ns) nanoseconds measured on the TSC, given (hz). */
+void tsc_delay_ns(uint64_t hz, uint64_t ns);
+
+#endif

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * x86.h: ready-made vmi op implementations that are the same plain
+ * privileged instruction in every backend running an HVM-style guest
+ * (native, kvm, hyperv, xen PVH): CPU state, interrupt flag, page-table
+ * writes, local TLB flushes, the TSC.  A backend points its vmi_ops
+ * entries straight at these (the signatures are the ops' own, see
+ * include/vmi/ops.h for each contract) and overrides only what its
+ * hypervisor does better.
+ */
+#ifndef VMI_COMMON_X86_H
+#define VMI_COMMON_X86_H
+
+#include "vmi/types.h"
+
+uint64_t x86_read_cr0(void);
+void x86_write_cr0(uint64_t val);
+uint64_t x86_read_cr2(void);
+uint64_t x86_read_cr3(void);
+void x86_write_cr3(uint64_t val);
+uint64_t x86_read_cr4(void);
+void x86_write_cr4(uint64_t val);
+uint64_t x86_read_msr(uint32_t msr);
+void x86_write_msr(uint32_t msr, uint64_t val);
+/* VMI_EFAULT (and *val = 0) if RDMSR/WRMSR raised #GP: needs the kernel's
+ * #GP handler to consult vmi_fixup_lookup() (include/vmi/fixup.h). */
+vmi_status_t x86_read_msr_safe(uint32_t msr, uint64_t *val);
+vmi_status_t x86_write_msr_safe(uint32_t msr, uint64_t val);
+void x86_cpuid(uint32_t leaf, uint32_t subleaf, struct vmi_cpuid *out);
+void x86_load_gdt(const struct vmi_dtr *dt);
+void x86_load_idt(const struct vmi_dtr *dt);
+void x86_load_tr(uint16_t sel);
+/* Plain stores into the table. */
+void x86_write_gdt_entry(uint64_t *table, unsigned index, uint64_t desc);
+void x86_write_idt_entry(struct vmi_gate *idt, unsigned vector,
+                         const struct vmi_gate *gate);
+/* tss->rsp[0] = rsp0. */
+void x86_load_kernel_stack(struct vmi_tss *tss, uint64_t rsp0);
+
+/* CLI, STI, PUSHF-based save (RFLAGS.IF is the state), STI;HLT, HLT. */
+void x86_irq_disable(void);
+void x86_irq_enable(void);
+vmi_irqflags_t x86_irq_save(void);
+void x86_irq_restore(vmi_irqflags_t flags);
+void x86_safe_halt(void);
+void x86_halt(void);
+
+/* A volatile store of (val) into (slot); (level) is not needed. */
+void x86_pt_set(vmi_pte_t *slot, vmi_pte_t val, unsigned level);
+/* pt_alloc/pt_release for environments that do not track page tables. */
+void x86_pt_nop(vmi_paddr_t pa, unsigned level);
+/* Reload CR3 (flushes every non-global entry). */
+void x86_tlb_flush_local(void);
+/* INVLPG (va). */
+void x86_tlb_flush_page(vmi_vaddr_t va);
+/* Flush (npages) pages from (va) on this CPU: INVLPG each, or a CR3
+ * reload for VMI_FLUSH_ALL or more than X86_FLUSH_PAGES_MAX pages. */
+#define X86_FLUSH_PAGES_MAX 32
+void x86_flush_range(vmi_vaddr_t va, uint64_t npages);
+
+/* lfence; rdtsc. */
+uint64_t x86_cycles(void);
+
+#endif

@@ -1,0 +1,65 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trap.c: the C side of exceptions and interrupts (arch layer).  Backend
+ * vectors go to vmi_event_dispatch; an exception either resumes at a
+ * backend fixup (the _safe MSR ops) or is reported and panics.
+ */
+#include "kprintf.h"
+#include "trap.h"
+#include "vmi.h"
+
+#if __has_include("vmi/fixup.h")
+#include "vmi/fixup.h"
+#define HAVE_VMI_FIXUP 1
+#else
+#define HAVE_VMI_FIXUP 0
+#endif
+
+/* Intel SDM Vol. 3A Table 6-1; 29 (#VC) and 30 (#SX) are AMD APM Vol. 2
+ * 8.2. */
+static const char *const exception_names[TRAP_EXCEPTIONS] = {
+    "#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM",
+    "#DF", "#CSO", "#TS", "#NP", "#SS", "#GP", "#PF", "#15",
+    "#MF", "#AC", "#MC", "#XM", "#VE", "#CP", "#22", "#23",
+    "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
+};
+
+/* A faulting instruction the backend expects to fault (rdmsr/wrmsr in
+ * the _safe ops) resumes at the fixup address it registered. */
+static int trap_fixup(struct trap_frame *f)
+{
+#if HAVE_VMI_FIXUP
+    uint64_t fixup = vmi_fixup_lookup(f->rip);
+
+    if (fixup) {
+        f->rip = fixup;
+        return 1;
+    }
+#else
+    (void)f;
+#endif
+    return 0;
+}
+
+static void trap_report(const struct trap_frame *f)
+{
+    unsigned v = (unsigned)f->vector;
+
+    kprintf_unlocked("trap: %s (vector %u) on cpu %u, error 0x%lx, rip 0x%lx, rsp 0x%lx\n",
+                     v < TRAP_EXCEPTIONS ? exception_names[v] : "?", v,
+                     vmi_cpu_id(), f->error, f->rip, f->rsp);
+    if (v == TRAP_PF)
+        kprintf_unlocked("trap: cr2 0x%lx\n", vmi_read_cr2());
+}
+
+void trap_dispatch(struct trap_frame *f)
+{
+    if (f->vector >= VMI_VECTOR_FIRST && f->vector <= VMI_VECTOR_LAST) {
+        vmi_event_dispatch((unsigned)f->vector);
+        return;
+    }
+    if (trap_fixup(f))
+        return;
+    trap_report(f);
+    vmi_panic("unhandled exception");
+}

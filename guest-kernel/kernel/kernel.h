@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: MIT */
+/* kernel.h: interfaces between the guest kernel's own files (kernel layer). */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include <stdint.h>
+
+#include "vmi.h"
+
+/* The periodic tick each CPU keeps through its one-shot alarm. */
+#define TICK_NS 10000000ull         /* 10 ms */
+
+/* Entered from head.S on the boot CPU: (proto) BOOT_PROTO_*, (info) the
+ * physical address of the loader's information. */
+VMI_NORETURN void kmain(unsigned proto, uint64_t info);
+
+/* event.c: arm this CPU's first tick. */
+void tick_start(void);
+/* This CPU's count of events of kind (ev). */
+uint64_t events_of(unsigned cpu, vmi_event_t ev);
+
+/* smp.c: start every other CPU on (cr3), wait until each took a tick and
+ * reported.  Returns the number of CPUs that reported, the boot CPU
+ * included. */
+unsigned smp_boot(uint64_t cr3);
+/* Whether (cpu) reported in. */
+int smp_reported(unsigned cpu);
+
+#endif

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * main.c: kmain, the guest kernel's C entry on the boot CPU (kernel
+ * layer).  Brings up the backend, descriptors, page tables and every CPU,
+ * prints the banner and exits through vmi_shutdown.
+ *
+ * Command line: exit=N exits with guest code N instead of VMI_EXIT_OK;
+ * panic calls vmi_panic; fault=ud|pf|gp raises that exception, so the
+ * trap path itself is exercised, and fault=wp writes to the kernel text,
+ * which must be read-only.
+ */
+#include "arch.h"
+#include "kernel.h"
+#include "klib.h"
+#include "kprintf.h"
+#include "pmem.h"
+
+static struct boot_info boot_info;
+
+struct options {
+    unsigned exit_code;
+    int panic;
+    char fault[4];
+};
+
+/* The value of word (key) in (cmdline), e.g. "exit=3" -> "3", or "" for a
+ * bare "panic"; NULL if absent.  Copied into (val) of (len) bytes. */
+static const char *cmdline_get(const char *cmdline, const char *key, char *val, size_t len)
+{
+    size_t klen = strlen(key);
+
+    for (const char *p = cmdline; *p;) {
+        const char *end = strchr(p, ' ');
+        size_t wlen = end ? (size_t)(end - p) : strlen(p);
+
+        if (wlen >= klen && !strncmp(p, key, klen) && (wlen == klen || p[klen] == '=')) {
+            const char *v = wlen > klen ? p + klen + 1 : p + wlen;
+            size_t n = (size_t)(p + wlen - v);
+
+            n = n < len - 1 ? n : len - 1;
+            memcpy(val, v, n);
+            val[n] = '\0';
+            return val;
+        }
+        p += wlen;
+        while (*p == ' ')
+            p++;
+    }
+    return NULL;
+}
+
+static unsigned parse_uint(const char *s)
+{
+    unsigned v = 0;
+
+    for (; *s >= '0' && *s <= '9'; s++)
+        v = v * 10 + (unsigned)(*s - '0');
+    return v;
+}
+
+static void parse_options(const char *cmdline, struct options *o)
+{
+    char val[16];
+
+    o->exit_code = VMI_EXIT_OK;
+    if (cmdline_get(cmdline, "exit", val, sizeof(val)))
+        o->exit_code = parse_uint(val) & 0xff;
+    o->panic = cmdline_get(cmdline, "panic", val, sizeof(val)) != NULL;
+    if (!cmdline_get(cmdline, "fault", o->fault, sizeof(o->fault)))
+        o->fault[0] = '\0';
+}
+
+static void banner(unsigned reported)
+{
+    const struct vmi_info *in = vmi_info();
+    unsigned n = vmi_cpu_count();
+
+    kprintf("vmi: backend %s, hypervisor %s, %u CPUs, clock %s (%llu MHz), alarm %s, console %s\n",
+            in->backend, in->hypervisor, n, in->clock,
+            (unsigned long long)(vmi_cycles_hz() / 1000000), in->alarm, in->console);
+    for (unsigned cpu = 0; cpu < n; cpu++) {
+        if (!smp_reported(cpu)) {
+            kprintf("cpu %u: did not report\n", cpu);
+            continue;
+        }
+        kprintf("cpu %u: reported, %llu ticks, %llu ipis\n", cpu,
+                (unsigned long long)events_of(cpu, VMI_EVENT_ALARM),
+                (unsigned long long)events_of(cpu, VMI_EVENT_IPI));
+    }
+    kprintf("vmi: %u of %u CPUs reported\n", reported, n);
+}
+
+/* Deliberate failures for the tests of the trap and panic paths. */
+static void provoke(const struct options *o)
+{
+    if (o->panic)
+        vmi_panic("kernel: deliberate panic (cmdline 'panic')");
+    if (!strcmp(o->fault, "ud"))
+        __builtin_trap();
+    if (!strcmp(o->fault, "pf"))
+        (void)*(volatile uint64_t *)(uintptr_t)ARCH_UNMAPPED_VA;
+    if (!strcmp(o->fault, "gp"))
+        (void)*(volatile uint64_t *)(uintptr_t)ARCH_NONCANONICAL_VA;
+    if (!strcmp(o->fault, "wp"))
+        *(volatile uint8_t *)(uintptr_t)kmain = 0xcc;
+}
+
+void kmain(unsigned proto, uint64_t info)
+{
+    int parsed = boot_parse(proto, info, &boot_info);
+    struct mmu_stats mst = { 0 };
+    struct options opt;
+    uint64_t cr3;
+    unsigned reported;
+
+    vmi_init(&boot_info.vmi);
+    vmi_cpu_init(0);
+    percpu_init(0);
+    pmem_init(&boot_info);
+    arch_boot_cpu_stacks(&percpu[0]);
+    desc_init();
+    desc_load(0);
+    if (parsed < 0)
+        kprintf("kernel: invalid boot information from the %s loader\n", boot_info.proto_name);
+    cr3 = mmu_init(&mst);
+    kprintf("kernel: %s boot, cmdline '%s', %llu MiB RAM (%s), %u pt_set, %u tables\n",
+            boot_info.proto_name, boot_info.cmdline,
+            (unsigned long long)(pmem_ram_bytes() >> 20), boot_info.mem_source,
+            mst.pt_sets, mst.tables);
+    parse_options(boot_info.cmdline, &opt);
+    reported = smp_boot(cr3);
+    banner(reported);
+    provoke(&opt);
+    vmi_shutdown(reported == vmi_cpu_count() ? opt.exit_code : VMI_EXIT_FAIL);
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pmem.h: physical page allocator of the guest kernel (kernel layer).  A
+ * bump allocator over the RAM of the boot memory map, above 1 MiB, that
+ * skips the kernel image and the loader's data.  Pages are never freed
+ * yet; they are not zeroed (the caller zeroes what it needs).
+ */
+#ifndef KERNEL_PMEM_H
+#define KERNEL_PMEM_H
+
+#include <stdint.h>
+
+#include "bootinfo.h"
+
+#define PAGE_SIZE 4096ull
+
+void pmem_init(const struct boot_info *bi);
+/* (npages) contiguous pages; panics when RAM is exhausted. */
+uint64_t pmem_alloc(uint64_t npages);
+/* The end of the highest RAM region (0 if the map has none). */
+uint64_t pmem_ram_top(void);
+/* Bytes of RAM in the memory map. */
+uint64_t pmem_ram_bytes(void);
+
+#endif

@@ -1,0 +1,109 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * smp.c: bring up every CPU the backend offers (kernel layer).  Each
+ * secondary CPU loads the kernel's descriptors, takes one tick, reports
+ * to the boot CPU with an IPI and then idles in vmi_safe_halt.
+ */
+#include "desc.h"
+#include "kernel.h"
+#include "kprintf.h"
+#include "mmu.h"
+#include "percpu.h"
+#include "pmem.h"
+
+#define STACK_PAGES 4               /* 16 KiB kernel stack per CPU */
+/* How long the boot CPU waits for the others: generous, because under
+ * kvm-pvm a CPU start costs milliseconds of interpreted code. */
+#define REPORT_TIMEOUT_NS 20000000000ull
+
+static struct vmi_cpu_boot cpu_boot[VMI_MAX_CPUS];
+static unsigned nr_reported;
+
+/* Wait with delivery masked around the check, so that the event that
+ * makes (cond) true cannot slip in between the check and the halt. */
+static int wait_ticks(uint64_t n, uint64_t deadline)
+{
+    int ok;
+
+    for (;;) {
+        vmi_irq_disable();
+        ok = events_of(this_cpu()->id, VMI_EVENT_ALARM) >= n;
+        if (ok || vmi_time_ns() > deadline)
+            break;
+        vmi_safe_halt();
+    }
+    vmi_irq_enable();
+    return ok;
+}
+
+static void report(void)
+{
+    __atomic_store_n(&this_cpu()->reported, 1, __ATOMIC_RELEASE);
+    __atomic_add_fetch(&nr_reported, 1, __ATOMIC_SEQ_CST);
+}
+
+/* The entry of a secondary CPU (struct vmi_cpu_boot); never returns. */
+static void ap_entry(unsigned cpu, void *arg)
+{
+    (void)arg;
+    vmi_cpu_init(cpu);
+    percpu_init(cpu);
+    desc_load(cpu);
+    mmu_cpu_init();
+    tick_start();
+    vmi_irq_enable();
+    if (wait_ticks(1, UINT64_MAX)) {
+        report();
+        /* Wake the boot CPU, which waits in vmi_safe_halt. */
+        vmi_ipi_send(1);
+    }
+    for (;;)
+        vmi_safe_halt();
+}
+
+static void start_cpu(unsigned cpu, uint64_t cr3)
+{
+    struct percpu *pc = &percpu[cpu];
+    vmi_status_t st;
+
+    pc->stack_top = pmem_alloc(STACK_PAGES) + STACK_PAGES * PAGE_SIZE;
+    pc->ist_top = pmem_alloc(1) + PAGE_SIZE;
+    cpu_boot[cpu] = (struct vmi_cpu_boot){
+        .cr3 = cr3, .stack_top = pc->stack_top, .entry = ap_entry,
+    };
+    st = vmi_cpu_start(cpu, &cpu_boot[cpu]);
+    if (st != VMI_OK)
+        kprintf("smp: cpu %u did not start (vmi status %d)\n", cpu, (int)st);
+}
+
+static int all_reported(unsigned n)
+{
+    return __atomic_load_n(&nr_reported, __ATOMIC_SEQ_CST) >= n;
+}
+
+unsigned smp_boot(uint64_t cr3)
+{
+    unsigned n = vmi_cpu_count();
+    uint64_t deadline;
+
+    tick_start();
+    vmi_irq_enable();
+    for (unsigned cpu = 1; cpu < n; cpu++)
+        start_cpu(cpu, cr3);
+    deadline = vmi_time_ns() + REPORT_TIMEOUT_NS;
+    if (wait_ticks(1, deadline))
+        report();
+    for (;;) {
+        vmi_irq_disable();
+        if (all_reported(n) || vmi_time_ns() > deadline)
+            break;
+        vmi_safe_halt();
+    }
+    vmi_irq_enable();
+    return __atomic_load_n(&nr_reported, __ATOMIC_SEQ_CST);
+}
+
+int smp_reported(unsigned cpu)
+{
+    return __atomic_load_n(&percpu[cpu].reported, __ATOMIC_ACQUIRE);
+}

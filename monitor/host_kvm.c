@@ -1,0 +1,339 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/host_kvm.c: vmi-run's only contact with /dev/kvm.  Plain C over
+ * the KVM ioctls of Documentation/virt/kvm/api.rst (section numbers below
+ * refer to it); every ioctl kept after setup is KVM_RUN.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "host_kvm.h"
+
+_Static_assert(sizeof(struct mon_regs) == sizeof(struct kvm_regs) &&
+	       offsetof(struct mon_regs, rip) == offsetof(struct kvm_regs, rip),
+	       "struct mon_regs mirrors struct kvm_regs");
+_Static_assert(MON_CPUID_FLAG_INDEXED == KVM_CPUID_FLAG_SIGNIFCANT_INDEX,
+	       "CPUID subleaf flag");
+
+#define ERR(e, ...) (snprintf(err, errlen, __VA_ARGS__), -(e))
+
+/* IOAPIC routes the split irqchip reserves (api.rst 7.13; QEMU uses 24). */
+#define SPLIT_IRQCHIP_PINS 24
+/* Three pages for VMX real-mode emulation, above RAM and below the LAPIC
+ * (api.rst 4.40 KVM_SET_TSS_ADDR; QEMU uses the same address). */
+#define TSS_ADDR 0xfffbd000ul
+
+static const struct { unsigned cap; const char *name; } needed_caps[] = {
+	{ KVM_CAP_SPLIT_IRQCHIP, "KVM_CAP_SPLIT_IRQCHIP" },
+	{ KVM_CAP_SYNC_REGS, "KVM_CAP_SYNC_REGS" },
+	{ KVM_CAP_X86_USER_SPACE_MSR, "KVM_CAP_X86_USER_SPACE_MSR" },
+	{ KVM_CAP_IMMEDIATE_EXIT, "KVM_CAP_IMMEDIATE_EXIT" },
+	{ KVM_CAP_GET_TSC_KHZ, "KVM_CAP_GET_TSC_KHZ" },
+	{ KVM_CAP_EXT_CPUID, "KVM_CAP_EXT_CPUID" },
+	{ KVM_CAP_USER_MEMORY, "KVM_CAP_USER_MEMORY" },
+};
+
+static int enable_cap(int fd, unsigned cap, uint64_t arg0)
+{
+	struct kvm_enable_cap c = { .cap = cap, .args = { arg0 } };
+
+	return ioctl(fd, KVM_ENABLE_CAP, &c) < 0 ? -errno : 0;
+}
+
+int host_kvm_open(struct mon *mon, char *err, size_t errlen)
+{
+	int max;
+
+	mon->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (mon->kvm_fd < 0)
+		return ERR(errno, "cannot open /dev/kvm: %s", strerror(errno));
+	if (ioctl(mon->kvm_fd, KVM_GET_API_VERSION, 0) != KVM_API_VERSION)
+		return ERR(ENOTSUP, "/dev/kvm API version is not %d",
+			   KVM_API_VERSION);
+	for (size_t i = 0; i < sizeof(needed_caps) / sizeof(needed_caps[0]); i++)
+		if (ioctl(mon->kvm_fd, KVM_CHECK_EXTENSION, needed_caps[i].cap) <= 0)
+			return ERR(ENOTSUP, "KVM lacks %s", needed_caps[i].name);
+	if (!(ioctl(mon->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_SYNC_REGS) &
+	      KVM_SYNC_X86_REGS))
+		return ERR(ENOTSUP, "KVM cannot sync general registers");
+	max = ioctl(mon->kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_MAX_VCPUS);
+	if (max > 0 && mon->cfg.cpus > (unsigned)max)
+		return ERR(ENOTSUP, "KVM allows at most %d vCPUs", max);
+	mon->run_size = (size_t)ioctl(mon->kvm_fd, KVM_GET_VCPU_MMAP_SIZE, 0);
+	if ((long)mon->run_size < (long)sizeof(struct kvm_run))
+		return ERR(ENOTSUP, "KVM_GET_VCPU_MMAP_SIZE failed");
+	return 0;
+}
+
+/* Turn KVM's hypercall patching off: VMCALL/VMMCALL then #UD as on bare
+ * metal instead of livelocking on this host (ABI.md section 0). */
+static void disable_quirks(struct mon *mon)
+{
+	int q = ioctl(mon->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2);
+
+	if (q > 0 && (q & KVM_X86_QUIRK_FIX_HYPERCALL_INSN) &&
+	    enable_cap(mon->vm_fd, KVM_CAP_DISABLE_QUIRKS2,
+		       KVM_X86_QUIRK_FIX_HYPERCALL_INSN) == 0)
+		return;
+	mon_logf(mon, "could not disable KVM_X86_QUIRK_FIX_HYPERCALL_INSN");
+}
+
+int host_kvm_create_vm(struct mon *mon, char *err, size_t errlen)
+{
+	struct kvm_userspace_memory_region ram = {
+		.slot = 0, .guest_phys_addr = 0, .memory_size = mon->ram_size,
+		.userspace_addr = (uintptr_t)mon->ram,
+	};
+	int r;
+
+	mon->vm_fd = ioctl(mon->kvm_fd, KVM_CREATE_VM, 0);
+	if (mon->vm_fd < 0)
+		return ERR(errno, "KVM_CREATE_VM: %s", strerror(errno));
+	if (ioctl(mon->vm_fd, KVM_SET_USER_MEMORY_REGION, &ram) < 0)
+		return ERR(errno, "KVM_SET_USER_MEMORY_REGION: %s",
+			   strerror(errno));
+	/* In-kernel LAPIC, PIC/IOAPIC/PIT left to us (docs/vmi-run.md). */
+	r = enable_cap(mon->vm_fd, KVM_CAP_SPLIT_IRQCHIP, SPLIT_IRQCHIP_PINS);
+	if (r < 0)
+		return ERR(-r, "KVM_CAP_SPLIT_IRQCHIP: %s", strerror(-r));
+	/* MSRs KVM does not know, rejects, or filters exit to us (mon_msr). */
+	r = enable_cap(mon->vm_fd, KVM_CAP_X86_USER_SPACE_MSR,
+		       KVM_MSR_EXIT_REASON_INVAL | KVM_MSR_EXIT_REASON_UNKNOWN |
+		       KVM_MSR_EXIT_REASON_FILTER);
+	if (r < 0)
+		return ERR(-r, "KVM_CAP_X86_USER_SPACE_MSR: %s", strerror(-r));
+	disable_quirks(mon);
+	if (ioctl(mon->vm_fd, KVM_SET_TSS_ADDR, TSS_ADDR) < 0)
+		mon_logf(mon, "KVM_SET_TSS_ADDR: %s (ignored)", strerror(errno));
+	return 0;
+}
+
+int host_kvm_create_vcpu(struct mon *mon, unsigned id, char *err,
+			 size_t errlen)
+{
+	struct mon_vcpu *v = &mon->vcpu[id];
+	void *run;
+
+	v->mon = mon;
+	v->id = id;
+	v->fd = ioctl(mon->vm_fd, KVM_CREATE_VCPU, (unsigned long)id);
+	if (v->fd < 0)
+		return ERR(errno, "KVM_CREATE_VCPU %u: %s", id, strerror(errno));
+	mon->nvcpu = id + 1;    /* host_kvm_close() releases it from now */
+	run = mmap(NULL, mon->run_size, PROT_READ | PROT_WRITE, MAP_SHARED,
+		   v->fd, 0);
+	if (run == MAP_FAILED)
+		return ERR(errno, "mmap kvm_run of vcpu %u: %s", id,
+			   strerror(errno));
+	v->run = run;
+	v->regs = (struct mon_regs *)&v->run->s.regs.regs;
+	/* Registers come back in kvm_run on every exit: no KVM_GET_REGS. */
+	v->run->kvm_valid_regs = KVM_SYNC_X86_REGS;
+	/* MSRs of PV features the CPUID does not list #GP (api.rst 8.22). */
+	if (enable_cap(v->fd, KVM_CAP_ENFORCE_PV_FEATURE_CPUID, 1) < 0)
+		mon_logf(mon, "KVM_CAP_ENFORCE_PV_FEATURE_CPUID unavailable");
+	return 0;
+}
+
+int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
+			     char *err, size_t errlen)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + MON_CPUID_MAX *
+				      sizeof(c->entries[0]));
+	long khz;
+
+	if (!c)
+		return ERR(ENOMEM, "out of memory");
+	c->nent = MON_CPUID_MAX;
+	if (ioctl(mon->kvm_fd, KVM_GET_SUPPORTED_CPUID, c) < 0) {
+		int e = errno;
+		free(c);
+		return ERR(e, "KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
+	}
+	t->n = c->nent;
+	for (unsigned i = 0; i < c->nent; i++)
+		t->e[i] = (struct mon_cpuid_entry){ c->entries[i].function,
+			c->entries[i].index, c->entries[i].flags,
+			c->entries[i].eax, c->entries[i].ebx,
+			c->entries[i].ecx, c->entries[i].edx };
+	free(c);
+	khz = ioctl(mon->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
+	if (khz <= 0)
+		return ERR(errno, "KVM_GET_TSC_KHZ: %s", strerror(errno));
+	mon->tsc_khz = (uint32_t)khz;
+	return 0;
+}
+
+int host_kvm_set_cpuid(struct mon_vcpu *v, const struct mon_cpuid *t,
+		       char *err, size_t errlen)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + t->n *
+				      sizeof(c->entries[0]));
+	int r = 0;
+
+	if (!c)
+		return ERR(ENOMEM, "out of memory");
+	c->nent = t->n;
+	for (unsigned i = 0; i < t->n; i++) {
+		const struct mon_cpuid_entry *e = &t->e[i];
+		c->entries[i] = (struct kvm_cpuid_entry2){ .function =
+			e->function, .index = e->index, .flags = e->flags,
+			.eax = e->eax, .ebx = e->ebx, .ecx = e->ecx,
+			.edx = e->edx };
+	}
+	if (ioctl(v->fd, KVM_SET_CPUID2, c) < 0)
+		r = ERR(errno, "KVM_SET_CPUID2 on vcpu %u: %s", v->id,
+			strerror(errno));
+	free(c);
+	return r;
+}
+
+static struct kvm_segment flat32(uint16_t sel, uint8_t type)
+{
+	return (struct kvm_segment){ .base = 0, .limit = 0xffffffff,
+		.selector = sel, .type = type, .present = 1, .dpl = 0,
+		.db = 1, .s = 1, .l = 0, .g = 1 };
+}
+
+/*
+ * PVH entry (Xen docs/misc/pvh.pandoc "x86/HVM direct boot ABI"): 32-bit
+ * protected mode, paging off, CR0.PE=1 (ET reads 1), CR4=0, flat 4 GiB
+ * CS (execute/read) and DS/ES/SS (read/write), TR a 32-bit TSS with base
+ * 0 and limit 0x67, EFLAGS=0x2 (reserved bit 1), EBX = start_info.
+ * Descriptor types: SDM vol. 3A 3.4.5.1 and 7.2.2.
+ */
+int host_kvm_boot_bsp(struct mon_vcpu *v, uint32_t entry, uint32_t ebx,
+		      char *err, size_t errlen)
+{
+	struct kvm_sregs s;
+	struct kvm_regs r = { .rip = entry, .rbx = ebx, .rflags = 0x2 };
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return ERR(errno, "KVM_GET_SREGS: %s", strerror(errno));
+	s.cs = flat32(0x08, 0xb);
+	s.ds = s.es = s.ss = s.fs = s.gs = flat32(0x10, 0x3);
+	s.tr = (struct kvm_segment){ .limit = 0x67, .selector = 0x18,
+		.type = 0xb, .present = 1 };
+	s.cr0 = 0x11;
+	s.cr4 = 0;
+	s.efer = 0;
+	if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0)
+		return ERR(errno, "KVM_SET_SREGS: %s", strerror(errno));
+	if (ioctl(v->fd, KVM_SET_REGS, &r) < 0)
+		return ERR(errno, "KVM_SET_REGS: %s", strerror(errno));
+	return 0;
+}
+
+/* Decode an exit; the sizes KVM reports are checked before use. */
+static void decode(struct mon_vcpu *v, struct mon_exit *x)
+{
+	struct kvm_run *run = v->run;
+	uint64_t io_len = (uint64_t)run->io.size * run->io.count;
+
+	switch (run->exit_reason) {
+	case KVM_EXIT_IO:
+		if (run->io.size == 0 || run->io.size > 4 ||
+		    run->io.data_offset > v->mon->run_size ||
+		    io_len > v->mon->run_size - run->io.data_offset)
+			break;
+		x->kind = MON_X_IO;
+		x->io.port = run->io.port;
+		x->io.out = run->io.direction == KVM_EXIT_IO_OUT;
+		x->io.size = run->io.size;
+		x->io.count = run->io.count;
+		x->io.data = (uint8_t *)run + run->io.data_offset;
+		return;
+	case KVM_EXIT_MMIO:
+		if (run->mmio.len == 0 || run->mmio.len > 8)
+			break;
+		x->kind = MON_X_MMIO;
+		x->mmio.gpa = run->mmio.phys_addr;
+		x->mmio.write = run->mmio.is_write;
+		x->mmio.len = (uint8_t)run->mmio.len;
+		x->mmio.data = run->mmio.data;
+		return;
+	case KVM_EXIT_X86_RDMSR:
+	case KVM_EXIT_X86_WRMSR:
+		x->kind = run->exit_reason == KVM_EXIT_X86_RDMSR ?
+			  MON_X_RDMSR : MON_X_WRMSR;
+		x->msr.index = run->msr.index;
+		x->msr.data = (uint64_t *)&run->msr.data;
+		x->msr.error = &run->msr.error;
+		return;
+	case KVM_EXIT_SHUTDOWN:
+		x->kind = MON_X_SHUTDOWN;
+		return;
+	case KVM_EXIT_INTERNAL_ERROR:
+		x->kind = MON_X_INTERNAL;
+		x->info.code = run->internal.suberror;
+		return;
+	case KVM_EXIT_FAIL_ENTRY:
+		x->kind = MON_X_FAIL_ENTRY;
+		x->info.code = run->fail_entry.hardware_entry_failure_reason;
+		return;
+	case KVM_EXIT_SYSTEM_EVENT:
+		x->kind = MON_X_SYSTEM_EVENT;
+		x->info.code = run->system_event.type;
+		return;
+	default:
+		break;
+	}
+	x->kind = MON_X_OTHER;
+}
+
+int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x)
+{
+	struct kvm_run *run = v->run;
+
+	run->kvm_dirty_regs = v->regs_dirty ? KVM_SYNC_X86_REGS : 0;
+	v->regs_dirty = false;
+	*x = (struct mon_exit){ .regs = v->regs, .regs_dirty = &v->regs_dirty };
+	if (ioctl(v->fd, KVM_RUN, 0) < 0) {
+		if (errno != EINTR && errno != EAGAIN)
+			return -errno;
+		x->kind = MON_X_INTR;
+		x->rip = v->regs->rip;
+		return 0;
+	}
+	x->reason = run->exit_reason;
+	x->rip = v->regs->rip;
+	decode(v, x);
+	return 0;
+}
+
+/* api.rst 5 "immediate_exit": set before the signal, so a vCPU that has
+ * not yet entered KVM_RUN returns at once; never cleared (we stop). */
+void host_kvm_kick_all(struct mon *mon)
+{
+	for (unsigned i = 0; i < mon->nvcpu; i++) {
+		struct mon_vcpu *v = &mon->vcpu[i];
+		if (!v->run)
+			continue;
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+		if (v->started && !pthread_equal(v->thread, pthread_self()))
+			pthread_kill(v->thread, SIGUSR1);
+	}
+	pthread_kill(mon->main_thread, SIGUSR2);
+}
+
+void host_kvm_close(struct mon *mon)
+{
+	for (unsigned i = 0; i < mon->nvcpu; i++) {
+		if (mon->vcpu[i].run)
+			munmap(mon->vcpu[i].run, mon->run_size);
+		if (mon->vcpu[i].fd >= 0)
+			close(mon->vcpu[i].fd);
+	}
+	if (mon->vm_fd >= 0)
+		close(mon->vm_fd);
+	if (mon->kvm_fd >= 0)
+		close(mon->kvm_fd);
+}

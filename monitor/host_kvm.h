@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/host_kvm.h: the /dev/kvm layer.  host_kvm.c is the only file
+ * that includes <linux/kvm.h> or issues KVM ioctls.  Functions return 0
+ * or -errno and put one line saying what failed into err.
+ */
+#ifndef HOST_KVM_H
+#define HOST_KVM_H
+
+#include "mon.h"
+#include "mon_cpuid.h"
+
+/* Open /dev/kvm and check every capability vmi-run relies on.  Any
+ * failure here means "KVM unavailable" (exit 69). */
+int host_kvm_open(struct mon *mon, char *err, size_t errlen);
+/* VM with RAM at GPA 0, split irqchip, user-space MSR exits, quirks. */
+int host_kvm_create_vm(struct mon *mon, char *err, size_t errlen);
+int host_kvm_create_vcpu(struct mon *mon, unsigned id, char *err,
+			 size_t errlen);
+int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
+			     char *err, size_t errlen);
+int host_kvm_set_cpuid(struct mon_vcpu *v, const struct mon_cpuid *t,
+		       char *err, size_t errlen);
+/* PVH entry state (Xen docs/misc/pvh.pandoc) on the boot vCPU. */
+int host_kvm_boot_bsp(struct mon_vcpu *v, uint32_t entry, uint32_t ebx,
+		      char *err, size_t errlen);
+/* One KVM_RUN, decoded into x.  -errno only for a failed ioctl. */
+int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x);
+/* Make every vCPU leave KVM_RUN for good (the VM is stopping). */
+void host_kvm_kick_all(struct mon *mon);
+void host_kvm_close(struct mon *mon);
+
+#endif

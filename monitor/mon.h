@@ -1,0 +1,212 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/mon.h: vmi-run core: the VM state, the guest-physical layout,
+ * the neutral exit record the KVM layer decodes into, and the pure
+ * functions (arguments, ELF, ACPI, memory map, devices) that the unit
+ * tests drive without /dev/kvm.  Nothing here includes <linux/kvm.h>.
+ */
+#ifndef MON_H
+#define MON_H
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mon_exit.h"
+
+#define MON_MAX_CPUS      64
+#define MON_MEM_DEFAULT   (256ull << 20)
+#define MON_MEM_MIN       (2ull << 20)
+/* RAM is one slot at GPA 0 and must end at or below the PCI hole at
+ * 3 GiB, where a PC puts MMIO (and where the LAPIC/IOAPIC live). */
+#define MON_MEM_MAX       0xC0000000ull
+#define MON_TIMEOUT_DEFAULT 60u
+#define MON_TIMEOUT_MAX   86400u
+#define MON_CMDLINE_MAX   4095u
+#define MON_IMAGE_MAX     (1ull << 30)
+
+/*
+ * Guest-physical layout.  The monitor writes only these ranges; an image
+ * segment may not overlap them, and the memory map reports them reserved.
+ * 0x8000 (VMI_TRAMPOLINE_PA) stays ordinary RAM: it is the guest's.
+ */
+#define MON_ZERO_PAGE_PA  0x0ull       /* real-mode IVT/BDA, left unused */
+#define MON_START_INFO_PA 0x1000ull    /* struct hvm_start_info */
+#define MON_MEMMAP_PA     0x1040ull    /* hvm_memmap_table_entry[] */
+#define MON_MEMMAP_MAX    8u
+#define MON_CMDLINE_PA    0x2000ull    /* NUL-terminated command line */
+#define MON_BOOT_END      0x3000ull
+#define MON_BIOS_PA       0xA0000ull   /* legacy VGA/ROM hole, as on a PC */
+#define MON_ACPI_PA       0xE0000ull   /* RSDP scan area (ACPI 6.4 5.2.5.1) */
+#define MON_BIOS_END      0x100000ull
+
+/* Port map (see docs/vmi-run.md).  PM1a blocks are the FADT's; 0xcf9 is
+ * the PIIX/ICH reset control register named by the FADT RESET_REG. */
+#define MON_PORT_PM1A_EVT 0x600u
+#define MON_PORT_PM1A_CNT 0x604u
+#define MON_PORT_RESET    0xcf9u
+#define MON_PORT_POST     0x80u
+/* SLP_TYP of \_S5 in the DSDT (mon_acpi.c); PM1_CNT bits 10-12 and
+ * SLP_EN bit 13 (ACPI 6.4 4.8.3.2.1, Table 4.13). */
+#define MON_ACPI_S5_SLP_TYP 5u
+#define MON_PM1_SLP_TYP_SHIFT 10
+#define MON_PM1_SLP_EN (1u << 13)
+#define MON_PM1_SCI_EN (1u << 0)
+
+/* Fail closed: after this many accesses to unknown ports, MMIO or MSRs
+ * the guest is stopped (a guest spinning on them would never end). */
+#define MON_UNKNOWN_CAP   10000ul
+#define MON_UNKNOWN_LOG   16ul
+
+struct mon;
+struct mon_pers;
+struct kvm_run;
+
+struct mon_config {
+	const char *hv;         /* personality name */
+	unsigned cpus;
+	uint64_t mem;           /* bytes */
+	unsigned timeout;       /* seconds; 0 = no watchdog */
+	const char *cmdline;
+	const char *image;
+	bool verbose;
+	bool help;
+};
+
+/* General registers in struct kvm_regs order (host_kvm.c asserts it). */
+struct mon_regs {
+	uint64_t rax, rbx, rcx, rdx, rsi, rdi, rsp, rbp;
+	uint64_t r8, r9, r10, r11, r12, r13, r14, r15;
+	uint64_t rip, rflags;
+};
+
+enum mon_exit_kind {
+	MON_X_INTR,             /* KVM_RUN interrupted by a kick */
+	MON_X_IO,
+	MON_X_MMIO,
+	MON_X_RDMSR,
+	MON_X_WRMSR,
+	MON_X_SHUTDOWN,         /* triple fault */
+	MON_X_INTERNAL,         /* KVM internal error */
+	MON_X_FAIL_ENTRY,
+	MON_X_SYSTEM_EVENT,
+	MON_X_OTHER,            /* any exit reason not listed above */
+};
+
+/* One decoded exit.  Pointers point into the vCPU's kvm_run page. */
+struct mon_exit {
+	enum mon_exit_kind kind;
+	uint32_t reason;        /* raw KVM_EXIT_* number */
+	uint64_t rip;
+	struct mon_regs *regs;  /* sync regs; set *regs_dirty after a change */
+	bool *regs_dirty;
+	union {
+		struct { uint16_t port; bool out; uint8_t size;
+			 uint32_t count; uint8_t *data; } io;
+		struct { uint64_t gpa; bool write; uint8_t len;
+			 uint8_t *data; } mmio;
+		struct { uint32_t index; uint64_t *data;
+			 uint8_t *error; } msr;
+		struct { uint64_t code; uint64_t detail; } info;
+	};
+};
+
+struct mon_vcpu {
+	struct mon *mon;
+	unsigned id;
+	int fd;
+	struct kvm_run *run;
+	struct mon_regs *regs;
+	bool regs_dirty;
+	pthread_t thread;
+	bool started;
+};
+
+struct mon_uart {
+	uint8_t lcr, mcr, ier, scr, dll, dlm;
+	size_t len;
+	char buf[512];
+};
+
+struct mon_pic {
+	uint8_t mask;
+	uint8_t icw_left;       /* initialisation words still expected */
+	bool icw4;
+};
+
+struct mon_dev {
+	pthread_mutex_t lock;
+	struct mon_uart uart;
+	struct mon_pic pic[2];
+	uint8_t pit_flip[3];
+	uint16_t pm1_cnt;
+	uint8_t port61;
+	uint64_t legacy_writes; /* ignored PIC/PIT/ELCR writes (-v) */
+	uint64_t pio_exits;
+};
+
+struct mon {
+	struct mon_config cfg;
+	const struct mon_pers *pers;
+	uint8_t *ram;
+	uint64_t ram_size;
+	int kvm_fd, vm_fd;
+	size_t run_size;
+	uint32_t tsc_khz;
+	unsigned nvcpu;
+	struct mon_vcpu vcpu[MON_MAX_CPUS];
+	struct mon_dev dev;
+	int out_fd;             /* guest console output (stdout) */
+	pthread_t main_thread;
+	void (*kick)(struct mon *mon);  /* NULL in unit tests */
+	atomic_bool stopped;
+	atomic_ulong unknown;
+	int status;
+	char msg[320];
+};
+
+/* mon_args.c */
+int mon_args_parse(int argc, char *const argv[], struct mon_config *cfg,
+		   char *err, size_t errlen);
+int mon_parse_size(const char *s, uint64_t *out);
+void mon_usage(int fd);
+
+/* mon_mem.c: the only way to reach guest memory. */
+void *mon_gpa_ptr(const struct mon *mon, uint64_t gpa, uint64_t len);
+struct mon_range { uint64_t start, end; const char *what; };
+extern const struct mon_range mon_reserved[];
+extern const unsigned mon_nreserved;
+struct hvm_memmap_table_entry;
+unsigned mon_memmap_build(uint64_t mem, struct hvm_memmap_table_entry *out,
+			  unsigned max);
+int mon_boot_info_write(struct mon *mon, const char *cmdline, uint64_t rsdp);
+
+/* mon_acpi.c */
+long mon_acpi_build(uint8_t *area, size_t len, uint64_t base, unsigned ncpus);
+uint8_t mon_acpi_sum(const uint8_t *p, size_t len);
+
+/* mon_stop.c: the first stop wins; the message is printed once at exit. */
+void mon_stopf(struct mon *mon, int status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+bool mon_is_stopped(const struct mon *mon);
+void mon_logf(const struct mon *mon, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mon_unknown(struct mon *mon, const struct mon_exit *x,
+		 const char *what, uint64_t where, bool write);
+
+/* mon_dev.c */
+void mon_dev_init(struct mon_dev *dev);
+void mon_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
+void mon_mmio(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
+void mon_msr(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
+void mon_uart_flush(struct mon *mon);
+
+/* mon_vcpu.c */
+void *mon_vcpu_loop(void *arg);
+void mon_fault_exit(struct mon *mon, const struct mon_vcpu *v,
+		    const struct mon_exit *x);
+
+#endif

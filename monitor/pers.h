@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/pers.h: a personality is what the guest sees of its hypervisor:
+ * CPUID leaves, MSRs, ports (a hypercall port), and VM-wide setup.  Each
+ * lives in pers_<name>.c and is one const struct of hooks; a NULL hook
+ * means "nothing beyond the plain PC".  Adding pers_xen.c or pers_hv.c
+ * means filling this struct and listing it in pers.c.
+ */
+#ifndef PERS_H
+#define PERS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "mon.h"
+#include "mon_cpuid.h"
+
+struct mon_pers {
+	const char *name;
+	bool available;         /* false: recognised but not implemented */
+	/* Turn KVM's supported table into what the guest sees; called once
+	 * before the common TSC/APIC-ID edits.  Returns 0 or -errno with a
+	 * reason in err. */
+	int (*cpuid)(struct mon_cpuid *t, char *err, size_t errlen);
+	/* VM-wide setup after the VM and vCPUs exist, before any runs. */
+	int (*init)(struct mon *mon);
+	/* An MSR exit KVM did not handle.  Return true if handled (*data set
+	 * for reads); false makes the monitor inject #GP. */
+	bool (*msr)(struct mon *mon, unsigned vcpu, bool write,
+		    uint32_t index, uint64_t *data);
+	/* A port access; return true if the personality owns the port. */
+	bool (*pio)(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
+};
+
+extern const struct mon_pers pers_pc;
+extern const struct mon_pers pers_kvm;
+
+const struct mon_pers *mon_pers_find(const char *name);
+
+#endif

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: MIT */
+/* test_common_tsc.c: TSC frequency discovery and ns scaling
+ * (backends/common/tsc.c) on the mocked machine. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "mock.h"
+#include "tsc.h"
+#include "vmi.h"
+
+void vmi_event(vmi_event_t ev)
+{
+    (void)ev;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    mock_reset();
+    return 0;
+}
+
+static void test_tsc_hz_leaf15_all_nonzero_uses_ratio(void **state)
+{
+    (void)state;
+    mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 2, 100, 24000000, 0);
+    mock_set_cpuid(0x16, 0, 3000, 0, 0, 0);
+    assert_int_equal(tsc_hz_from_cpuid(), 1200000000ull);
+}
+
+static void test_tsc_hz_leaf15_zero_crystal_uses_leaf16(void **state)
+{
+    (void)state;
+    mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 2, 100, 0, 0);
+    mock_set_cpuid(0x16, 0, 2400, 0, 0, 0);
+    assert_int_equal(tsc_hz_from_cpuid(), 2400000000ull);
+}
+
+static void test_tsc_hz_max_leaf_below_15_returns_zero(void **state)
+{
+    (void)state;
+    mock_set_cpuid(0, 0, 0x0d, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 2, 100, 24000000, 0);
+    mock_set_cpuid(0x16, 0, 2400, 0, 0, 0);
+    assert_int_equal(tsc_hz_from_cpuid(), 0);
+}
+
+/* Port 0x61 reports OUT2 high from the 101st read on (the first read is
+ * the gate set-up, then one per loop iteration). */
+static unsigned port61_reads;
+static int pit_out2_after_100(uint16_t port)
+{
+    if (port != 0x61)
+        return -1;
+    return ++port61_reads > 101 ? 0x20 : 0x00;
+}
+
+static void test_tsc_hz_pit_measures_tsc_rate(void **state)
+{
+    (void)state;
+    port61_reads = 0;
+    mock.inb_hook = pit_out2_after_100;
+    /* 100 polls of 100 us = 10 ms; a 2.4 GHz TSC moves 240000 per poll. */
+    mock.tsc_step = 240000;
+    uint64_t hz = tsc_hz_from_pit(10);
+    assert_true(hz > 2399000000ull && hz < 2401000000ull);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x43), 0xb0);
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x42), 2);
+}
+
+static int pit_never(uint16_t port)
+{
+    return port == 0x61 ? 0 : -1;
+}
+
+static void test_tsc_hz_pit_absent_returns_zero(void **state)
+{
+    (void)state;
+    mock.inb_hook = pit_never;
+    assert_int_equal(tsc_hz_from_pit(10), 0);
+}
+
+static void test_tsc_scale_one_second_is_1e9_ns(void **state)
+{
+    (void)state;
+    struct tsc_scale s;
+    tsc_scale_to_ns(&s, 2400000000ull);
+    uint64_t ns = tsc_scale_apply(&s, 2400000000ull);
+    assert_true(ns >= 999999999ull && ns <= 1000000000ull);
+}
+
+static void test_tsc_scale_ten_years_no_overflow(void **state)
+{
+    (void)state;
+    struct tsc_scale s;
+    const uint64_t hz = 3000000000ull, secs = 10ull * 365 * 86400;
+    tsc_scale_to_ns(&s, hz);
+    uint64_t ns = tsc_scale_apply(&s, hz * secs);
+    uint64_t want = secs * 1000000000ull;
+    /* Error bound: one part in 2^30 of the product. */
+    assert_true(ns <= want && want - ns < want / (1u << 30));
+}
+
+static void test_tsc_scale_monotonic_steps(void **state)
+{
+    (void)state;
+    struct tsc_scale s;
+    tsc_scale_to_ns(&s, 2445432000ull);
+    uint64_t prev = 0;
+    for (uint64_t c = 0; c < 100000; c += 7) {
+        uint64_t ns = tsc_scale_apply(&s, (1ull << 40) + c);
+        assert_true(ns >= prev);
+        prev = ns;
+    }
+}
+
+static void test_tsc_scale_from_ns_above_4ghz_exact(void **state)
+{
+    (void)state;
+    struct tsc_scale s;
+    tsc_scale_from_ns(&s, 5000000000ull);
+    uint64_t c = tsc_scale_apply(&s, 1000000000ull);
+    assert_true(c >= 4999999999ull && c <= 5000000000ull);
+}
+
+static void test_tsc_scale_huge_saturates(void **state)
+{
+    (void)state;
+    struct tsc_scale s;
+    tsc_scale_from_ns(&s, 4000000000ull);
+    assert_int_equal(tsc_scale_apply(&s, UINT64_MAX), UINT64_MAX);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_tsc_hz_leaf15_all_nonzero_uses_ratio, setup),
+        cmocka_unit_test_setup(test_tsc_hz_leaf15_zero_crystal_uses_leaf16, setup),
+        cmocka_unit_test_setup(test_tsc_hz_max_leaf_below_15_returns_zero, setup),
+        cmocka_unit_test_setup(test_tsc_hz_pit_measures_tsc_rate, setup),
+        cmocka_unit_test_setup(test_tsc_hz_pit_absent_returns_zero, setup),
+        cmocka_unit_test_setup(test_tsc_scale_one_second_is_1e9_ns, setup),
+        cmocka_unit_test_setup(test_tsc_scale_ten_years_no_overflow, setup),
+        cmocka_unit_test_setup(test_tsc_scale_monotonic_steps, setup),
+        cmocka_unit_test_setup(test_tsc_scale_from_ns_above_4ghz_exact, setup),
+        cmocka_unit_test_setup(test_tsc_scale_huge_saturates, setup),
+    };
+    return cmocka_run_group_tests_name("common_tsc", tests, NULL, NULL);
+}

@@ -1,0 +1,214 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_klib_bootinfo.c: the guest kernel's boot-information decoder
+ * (guest-kernel/arch/x86_64/bootinfo.c) on synthetic PVH start_info and
+ * Multiboot2 information blocks built in host memory.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "boot.h"
+#include "bootinfo.h"
+
+static struct boot_info bi;
+
+/* Xen public/arch-x86/hvm/start_info.h layouts, as the loader writes them. */
+struct start_info {
+    uint32_t magic, version, flags, nr_modules;
+    uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
+    uint32_t memmap_entries, reserved;
+};
+
+struct memmap_entry {
+    uint64_t addr, size;
+    uint32_t type, reserved;
+};
+
+static uint64_t pa(const void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+static void test_bootinfo_pvh_v1_gives_cmdline_rsdp_memmap(void **state)
+{
+    static const char cmdline[] = "exit=3 panic";
+    static const struct memmap_entry mm[] = {
+        { 0, 0x9fc00, 1, 0 }, { 0xf0000, 0x10000, 2, 0 }, { 0x100000, 0xff00000, 1, 0 },
+    };
+    struct start_info si = {
+        .magic = BOOT_PVH_MAGIC, .version = 1, .cmdline_paddr = pa(cmdline),
+        .rsdp_paddr = 0xf5a40, .memmap_paddr = pa(mm), .memmap_entries = 3,
+    };
+
+    (void)state;
+    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), 0);
+    assert_string_equal(bi.vmi.cmdline, cmdline);
+    assert_int_equal(bi.vmi.start_info, pa(&si));
+    assert_int_equal(bi.vmi.rsdp, 0xf5a40);
+    assert_int_equal(bi.nr_mem, 3);
+    assert_int_equal(bi.mem[2].base, 0x100000);
+    assert_int_equal(bi.mem[2].len, 0xff00000);
+    assert_int_equal(bi.mem[1].type, 2);
+    assert_string_equal(bi.mem_source, "pvh memmap");
+}
+
+static void test_bootinfo_pvh_v0_has_no_memmap(void **state)
+{
+    struct start_info si = { .magic = BOOT_PVH_MAGIC, .version = 0, .memmap_entries = 3 };
+
+    (void)state;
+    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), 0);
+    assert_int_equal(bi.nr_mem, 0);
+    assert_string_equal(bi.vmi.cmdline, "");
+    assert_string_equal(bi.mem_source, "none");
+}
+
+static void test_bootinfo_pvh_bad_magic_fails_with_empty_cmdline(void **state)
+{
+    struct start_info si = { .magic = 0x12345678 };
+
+    (void)state;
+    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), -1);
+    assert_non_null(bi.vmi.cmdline);
+    assert_string_equal(bi.vmi.cmdline, "");
+}
+
+static void test_bootinfo_pvh_long_cmdline_is_truncated(void **state)
+{
+    char cmdline[BOOT_CMDLINE_MAX * 2];
+    struct start_info si = { .magic = BOOT_PVH_MAGIC, .cmdline_paddr = pa(cmdline) };
+
+    (void)state;
+    memset(cmdline, 'a', sizeof(cmdline) - 1);
+    cmdline[sizeof(cmdline) - 1] = '\0';
+    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), 0);
+    assert_int_equal(strlen(bi.vmi.cmdline), BOOT_CMDLINE_MAX - 1);
+}
+
+/* A Multiboot2 information block (spec 3.6) assembled tag by tag. */
+struct mb2 {
+    uint8_t buf[512] __attribute__((aligned(8)));
+    size_t len;
+};
+
+static void *mb2_tag(struct mb2 *m, uint32_t type, uint32_t size)
+{
+    uint8_t *t = m->buf + m->len;
+
+    memcpy(t, &type, 4);
+    memcpy(t + 4, &size, 4);
+    m->len += (size + 7) & ~7u;
+    return t;
+}
+
+static void mb2_begin(struct mb2 *m)
+{
+    memset(m, 0, sizeof(*m));
+    m->len = 8;
+}
+
+static void mb2_end(struct mb2 *m)
+{
+    uint32_t total;
+
+    mb2_tag(m, 0, 8);
+    total = (uint32_t)m->len;
+    memcpy(m->buf, &total, 4);
+}
+
+static void test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp(void **state)
+{
+    static struct mb2 m;
+    uint8_t *t;
+    uint32_t w[2] = { 24, 0 };
+    uint64_t e[3] = { 0x100000, 0x7f00000, 1 };
+
+    (void)state;
+    mb2_begin(&m);
+    t = mb2_tag(&m, 1, 8 + 7);
+    memcpy(t + 8, "exit=5", 7);
+    t = mb2_tag(&m, 14, 8 + 20);        /* old RSDP copy */
+    memcpy(t + 8, "RSD PTR ", 8);
+    uint8_t *rsdp_new = mb2_tag(&m, 15, 8 + 36);
+    t = mb2_tag(&m, 6, 16 + 24);
+    memcpy(t + 8, w, 8);
+    memcpy(t + 16, e, 24);
+    mb2_end(&m);
+
+    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), 0);
+    assert_string_equal(bi.vmi.cmdline, "exit=5");
+    assert_int_equal(bi.vmi.rsdp, pa(rsdp_new + 8));
+    assert_int_equal(bi.vmi.start_info, 0);
+    assert_int_equal(bi.nr_mem, 1);
+    assert_int_equal(bi.mem[0].base, 0x100000);
+    assert_int_equal(bi.mem[0].len, 0x7f00000);
+    assert_int_equal(bi.mem[0].type, 1);
+    assert_int_equal(bi.nr_keep, 1);
+    assert_int_equal(bi.keep[0].len, m.len);
+}
+
+static void test_bootinfo_mb2_basic_meminfo_is_the_fallback(void **state)
+{
+    static struct mb2 m;
+    uint8_t *t;
+    uint32_t kib[2] = { 639, 130048 };
+
+    (void)state;
+    mb2_begin(&m);
+    t = mb2_tag(&m, 4, 16);
+    memcpy(t + 8, kib, 8);
+    mb2_end(&m);
+
+    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, 2);
+    assert_int_equal(bi.mem[1].base, 1 << 20);
+    assert_int_equal(bi.mem[1].len, 130048ull << 10);
+    assert_string_equal(bi.mem_source, "multiboot2 basic meminfo");
+}
+
+static void test_bootinfo_mb2_oversized_tag_stops_the_walk(void **state)
+{
+    static struct mb2 m;
+    uint8_t *t;
+
+    (void)state;
+    mb2_begin(&m);
+    t = mb2_tag(&m, 1, 16);
+    memcpy(t + 8, "ok", 3);
+    mb2_tag(&m, 1, 16);
+    mb2_end(&m);
+    /* Make the second tag claim more than the block holds. */
+    uint32_t huge = 4096;
+    memcpy(m.buf + 8 + 16 + 4, &huge, 4);
+    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), 0);
+    assert_string_equal(bi.vmi.cmdline, "ok");
+}
+
+static void test_bootinfo_mb2_bad_total_size_fails(void **state)
+{
+    static struct mb2 m;
+
+    (void)state;
+    mb2_begin(&m);
+    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), -1);
+    assert_int_equal(boot_parse(99, pa(m.buf), &bi), -1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_bootinfo_pvh_v1_gives_cmdline_rsdp_memmap),
+        cmocka_unit_test(test_bootinfo_pvh_v0_has_no_memmap),
+        cmocka_unit_test(test_bootinfo_pvh_bad_magic_fails_with_empty_cmdline),
+        cmocka_unit_test(test_bootinfo_pvh_long_cmdline_is_truncated),
+        cmocka_unit_test(test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp),
+        cmocka_unit_test(test_bootinfo_mb2_basic_meminfo_is_the_fallback),
+        cmocka_unit_test(test_bootinfo_mb2_oversized_tag_stops_the_walk),
+        cmocka_unit_test(test_bootinfo_mb2_bad_total_size_fails),
+    };
+    return cmocka_run_group_tests_name("klib_bootinfo", tests, NULL, NULL);
+}
