@@ -144,6 +144,7 @@ struct mon_dev {
 	uint8_t pit_flip[3];
 	uint16_t pm1_cnt;
 	uint8_t port61;
+	uint8_t rtc_index;
 	uint64_t legacy_writes; /* ignored PIC/PIT/ELCR writes (-v) */
 	uint64_t pio_exits;
 };
@@ -169,7 +170,7 @@ struct mon {
 };
 
 /* mon_args.c */
-int mon_args_parse(int argc, char *const argv[], struct mon_config *cfg,
+int mon_args_parse(int argc, const char *const argv[], struct mon_config *cfg,
 		   char *err, size_t errlen);
 int mon_parse_size(const char *s, uint64_t *out);
 void mon_usage(int fd);

@@ -104,8 +104,10 @@ static void build_fadt(uint8_t *t, uint64_t dsdt)
 	put32(t + 64, MON_PORT_PM1A_CNT);
 	t[88] = 4;                              /* PM1_EVT_LEN */
 	t[89] = 2;                              /* PM1_CNT_LEN */
-	/* IAPC_BOOT_ARCH (Table 5.11): VGA not present (2), no CMOS RTC (5). */
-	put16(t + 109, (1u << 2) | (1u << 5));
+	t[108] = 0x32;                          /* CENTURY: CMOS index */
+	/* IAPC_BOOT_ARCH (Table 5.11): VGA not present (bit 2); the CMOS
+	 * RTC (bit 5 clear) is mon_rtc.c. */
+	put16(t + 109, 1u << 2);
 	/* Flags (Table 5.10): WBINVD(0), PROC_C1(2), PWR_BUTTON(4) and
 	 * SLP_BUTTON(5) as control methods (i.e. none), FIX_RTC(6),
 	 * RESET_REG_SUP(10), HEADLESS(12). */

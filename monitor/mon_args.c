@@ -152,7 +152,7 @@ static bool takes_value(const char *opt)
 }
 
 /* One argument at *i (and maybe its value); advances *i. */
-static int parse_one(int argc, char *const argv[], int *i,
+static int parse_one(int argc, const char *const argv[], int *i,
 		     struct mon_config *cfg, char *err, size_t errlen)
 {
 	const char *a = argv[*i];
@@ -185,7 +185,7 @@ static int parse_one(int argc, char *const argv[], int *i,
 	return set_option(cfg, a, argv[*i], err, errlen);
 }
 
-int mon_args_parse(int argc, char *const argv[], struct mon_config *cfg,
+int mon_args_parse(int argc, const char *const argv[], struct mon_config *cfg,
 		   char *err, size_t errlen)
 {
 	bool opts_done = false;

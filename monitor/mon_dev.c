@@ -182,6 +182,7 @@ static const struct {
 	{ 0x20, 0x21, pic },
 	{ 0x40, 0x43, pit },
 	{ 0x61, 0x61, pit },
+	{ 0x70, 0x71, mon_rtc_port },
 	{ MON_PORT_POST, MON_PORT_POST, ignore },
 	{ 0xa0, 0xa1, pic },
 	{ VMI_DEBUG_EXIT_PORT, VMI_DEBUG_EXIT_PORT, debug_exit },

@@ -13,5 +13,6 @@ typedef bool mon_port_fn(struct mon *mon, unsigned vcpu,
 			 unsigned size, bool out, uint32_t *val);
 
 mon_port_fn mon_uart_port;
+mon_port_fn mon_rtc_port;
 
 #endif

@@ -80,7 +80,8 @@ int main(int argc, char *argv[])
 	size_t len;
 	int status;
 
-	if (mon_args_parse(argc, argv, &mon.cfg, err, sizeof(err)) < 0)
+	if (mon_args_parse(argc, (const char *const *)argv, &mon.cfg, err,
+			   sizeof(err)) < 0)
 		return usage_error(err);
 	if (mon.cfg.help) {
 		mon_usage(STDOUT_FILENO);

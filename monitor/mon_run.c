@@ -197,6 +197,10 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 	if (fill_ram(mon, img, file, err, sizeof(err)) < 0 ||
 	    create_machine(mon, img, err, sizeof(err)) < 0)
 		goto err_ram;
+	mon_logf(mon, "%s: %u vCPU(s), %" PRIu64 " MiB RAM, personality %s, "
+		 "PVH entry 0x%" PRIx64 ", TSC %u kHz", mon->cfg.image,
+		 mon->nvcpu, mon->ram_size >> 20, mon->pers->name, img->entry,
+		 mon->tsc_khz);
 	mon->kick = host_kvm_kick_all;
 	run_vcpus(mon, &set);
 	mon_uart_flush(mon);

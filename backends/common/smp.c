@@ -21,9 +21,15 @@ void smp_cpus_order(struct smp_cpus *c, const uint32_t *ids, unsigned n,
 {
     c->count = 1;
     c->apic_id[0] = bsp;
+    c->started = 1;     /* the BSP runs already */
     for (unsigned i = 0; i < n && c->count < VMI_MAX_CPUS; i++)
         if (ids[i] != bsp)
             c->apic_id[c->count++] = ids[i];
+    for (unsigned i = 0; i < 256; i++)
+        c->index_of[i] = SMP_INDEX_NONE;
+    for (unsigned i = 0; i < c->count; i++)
+        if (c->apic_id[i] < 256)
+            c->index_of[c->apic_id[i]] = (uint8_t)i;
 }
 
 void smp_cpus_from_acpi(struct smp_cpus *c, uint64_t rsdp, uint32_t bsp)
@@ -38,6 +44,9 @@ void smp_cpus_from_acpi(struct smp_cpus *c, uint64_t rsdp, uint32_t bsp)
 
 int smp_cpu_index(const struct smp_cpus *c, uint32_t apic_id)
 {
+    if (apic_id < 256)
+        return c->index_of[apic_id] == SMP_INDEX_NONE ? -1
+                                                      : c->index_of[apic_id];
     for (unsigned i = 0; i < c->count; i++)
         if (c->apic_id[i] == apic_id)
             return (int)i;
@@ -97,4 +106,22 @@ vmi_status_t smp_boot_ap(const struct lapic *l, uint32_t apic_id, unsigned cpu,
             return VMI_OK;
     }
     return smp_wait_ready(p, tsc_hz, AP_TIMEOUT_NS) ? VMI_OK : VMI_EAGAIN;
+}
+
+unsigned smp_cpu_self(const struct smp_cpus *c, const struct lapic *l)
+{
+    int i = smp_cpu_index(c, lapic_id(l));
+    return i < 0 ? 0 : (unsigned)i;
+}
+
+vmi_status_t smp_cpu_start(struct smp_cpus *c, const struct lapic *l,
+                           unsigned cpu, const struct vmi_cpu_boot *boot,
+                           uint64_t tsc_hz)
+{
+    if (cpu == 0 || cpu >= c->count || !boot || (c->started >> cpu & 1))
+        return VMI_EINVAL;
+    vmi_status_t st = smp_boot_ap(l, c->apic_id[cpu], cpu, boot, tsc_hz);
+    if (st == VMI_OK)
+        c->started |= 1ull << cpu;
+    return st;
 }

@@ -13,9 +13,13 @@
 #include "lapic.h"
 #include "vmi/types.h"
 
+#define SMP_INDEX_NONE 0xff
+
 struct smp_cpus {
     unsigned count;                     /* >= 1 */
     uint32_t apic_id[VMI_MAX_CPUS];     /* logical index -> APIC ID */
+    uint8_t index_of[256];              /* APIC ID < 256 -> index, or NONE */
+    vmi_cpumask_t started;              /* CPUs smp_cpu_start brought up */
 };
 
 /* Build (c) from (n) APIC IDs (ids) in MADT order and the boot CPU's
@@ -28,8 +32,21 @@ void smp_cpus_order(struct smp_cpus *c, const uint32_t *ids, unsigned n,
  * then the boot CPU alone). */
 void smp_cpus_from_acpi(struct smp_cpus *c, uint64_t rsdp, uint32_t bsp);
 
-/* The logical index of (apic_id), or -1 if it is not in the table. */
+/* The logical index of (apic_id), or -1 if it is not in the table.  A
+ * table lookup for IDs below 256, a scan above. */
 int smp_cpu_index(const struct smp_cpus *c, uint32_t apic_id);
+
+/* The logical index of the calling CPU, from its APIC ID; 0 if the ID is
+ * not in the table (which cannot happen for a CPU the table started). */
+unsigned smp_cpu_self(const struct smp_cpus *c, const struct lapic *l);
+
+/* The checked form of smp_boot_ap for a cpu_start op: VMI_EINVAL if (cpu)
+ * is 0, out of range, (boot) is NULL, or (cpu) was already started (an
+ * INIT would reset a running CPU); else smp_boot_ap's result, and on
+ * VMI_OK the CPU is marked started. */
+vmi_status_t smp_cpu_start(struct smp_cpus *c, const struct lapic *l,
+                           unsigned cpu, const struct vmi_cpu_boot *boot,
+                           uint64_t tsc_hz);
 
 /* Start the CPU with APIC ID (apic_id) as logical CPU (cpu): copy the
  * trampoline to VMI_TRAMPOLINE_PA with the calling CPU's CR0, CR4 (minus

@@ -10,12 +10,12 @@
 #define PIT_CH2_DATA 0x42
 #define PIT_CMD 0x43
 #define PIT_CMD_CH2_LOHI_MODE0 0xb0    /* channel 2, lo/hi byte, mode 0 */
+#define PIT_CMD_CH2_LATCH 0x80         /* channel 2, counter latch */
 /* Port 0x61 (NMI status and control): bit 0 gates channel 2, bit 1
- * drives the speaker, bit 5 reads channel 2's OUT (IBM PC/AT reference). */
+ * drives the speaker (IBM PC/AT technical reference). */
 #define PORT61 0x61
 #define PORT61_GATE2 0x01
 #define PORT61_SPEAKER 0x02
-#define PORT61_OUT2 0x20
 
 uint64_t tsc_hz_from_cpuid(void)
 {
@@ -35,23 +35,40 @@ uint64_t tsc_hz_from_cpuid(void)
     return 0;
 }
 
+/* Latch and read channel 2's current count (8254: counter-latch command,
+ * then low and high byte). */
+static uint16_t pit_ch2_count(void)
+{
+    outb(PIT_CMD, PIT_CMD_CH2_LATCH);
+    uint8_t lo = inb(PIT_CH2_DATA);
+    return (uint16_t)(lo | inb(PIT_CH2_DATA) << 8);
+}
+
 uint64_t tsc_hz_from_pit(unsigned ms)
 {
     if (ms < 1 || ms > 50)
         return 0;
-    uint32_t latch = (uint32_t)(PIT_HZ * ms / 1000);
-    /* Gate channel 2 on with the speaker off, then load a mode-0 count:
-     * OUT2 rises when the count reaches zero. */
+    uint32_t ticks = (uint32_t)(PIT_HZ * ms / 1000);
+    /* Gate channel 2 on with the speaker off and let it count down from
+     * 0xffff (55 ms).  Reading the count at both ends, instead of timing
+     * from the programming to OUT2, keeps any delay before the first TSC
+     * read (an emulator translating this code) out of the measurement. */
     outb(PORT61, (inb(PORT61) & ~PORT61_SPEAKER) | PORT61_GATE2);
     outb(PIT_CMD, PIT_CMD_CH2_LOHI_MODE0);
-    outb(PIT_CH2_DATA, latch & 0xff);
-    outb(PIT_CH2_DATA, latch >> 8);
-    uint64_t t0 = rdtsc_ordered(), t1 = t0;
-    /* Bound the loop by iterations too, in case no PIT ever answers. */
-    for (unsigned i = 0; i < 10000000; i++) {
-        t1 = rdtsc_ordered();
-        if (inb(PORT61) & PORT61_OUT2)
-            return (t1 - t0) * PIT_HZ / latch;
+    outb(PIT_CH2_DATA, 0xff);
+    outb(PIT_CH2_DATA, 0xff);
+    pit_ch2_count();        /* the count loads on the next PIT clock */
+    uint16_t c0 = pit_ch2_count();
+    uint64_t t0 = rdtsc_ordered();
+    /* A read takes over a PIT clock (838 ns), so a count that has not
+     * moved after many reads means no PIT: give up early. */
+    for (unsigned i = 0; i < 1000000; i++) {
+        uint16_t c = pit_ch2_count();
+        uint64_t t1 = rdtsc_ordered();
+        if (c >= c0 && i >= 100)
+            return 0;
+        if (c < c0 && (uint32_t)(c0 - c) >= ticks)
+            return (t1 - t0) * PIT_HZ / (uint32_t)(c0 - c);
     }
     return 0;
 }

@@ -26,8 +26,9 @@ struct tsc_scale {
 uint64_t tsc_hz_from_cpuid(void);
 
 /* Measure the TSC against PIT channel 2 for about (ms) milliseconds
- * (1..50).  Returns Hz, or 0 if the PIT never counted down (no PIT).
- * Uses ports 0x42, 0x43 and 0x61; interrupts should be off. */
+ * (1..50), reading the latched count at both ends.  Returns Hz, or 0 if
+ * the PIT never counted down (no PIT).  Uses ports 0x42, 0x43 and 0x61;
+ * interrupts should be off. */
 uint64_t tsc_hz_from_pit(unsigned ms);
 
 /* tsc_hz_from_cpuid(), else tsc_hz_from_pit(10).  0 if both fail. */

@@ -17,7 +17,6 @@
 #define NATIVE_VEC_ALARM 0xf0   /* LAPIC timer */
 #define NATIVE_VEC_IPI 0xf1     /* ipi_send */
 #define NATIVE_VEC_FLUSH 0xf2   /* remote TLB flush request; never surfaces */
-#define NATIVE_APIC_ID_NONE 0xff
 
 struct native_cpu {
     bool alarm_armed;
@@ -28,7 +27,6 @@ struct native_cpu {
 struct native {
     struct lapic lapic;
     struct smp_cpus cpus;
-    uint8_t apic_to_cpu[256];   /* xAPIC-range IDs -> index, or NONE */
     vmi_cpumask_t online;       /* CPUs that ran cpu_init */
     uint64_t rsdp;
     /* Time: ns = ((tsc - tsc0) * to_ns.mult) >> 32. */

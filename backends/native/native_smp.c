@@ -8,11 +8,6 @@
 void native_smp_init(uint32_t bsp_apic_id)
 {
     smp_cpus_from_acpi(&native.cpus, native.rsdp, bsp_apic_id);
-    for (unsigned i = 0; i < 256; i++)
-        native.apic_to_cpu[i] = NATIVE_APIC_ID_NONE;
-    for (unsigned i = 0; i < native.cpus.count; i++)
-        if (native.cpus.apic_id[i] < 256)
-            native.apic_to_cpu[native.cpus.apic_id[i]] = (uint8_t)i;
 }
 
 unsigned native_cpu_count(void)
@@ -22,20 +17,13 @@ unsigned native_cpu_count(void)
 
 unsigned native_cpu_id(void)
 {
-    uint32_t id = lapic_id(&native.lapic);
-    if (id < 256 && native.apic_to_cpu[id] != NATIVE_APIC_ID_NONE)
-        return native.apic_to_cpu[id];
-    /* x2APIC IDs above 255 (large machines) take the slow path. */
-    int i = smp_cpu_index(&native.cpus, id);
-    return i < 0 ? 0 : (unsigned)i;
+    return smp_cpu_self(&native.cpus, &native.lapic);
 }
 
 vmi_status_t native_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
 {
-    if (cpu == 0 || cpu >= native.cpus.count || !boot)
-        return VMI_EINVAL;
-    return smp_boot_ap(&native.lapic, native.cpus.apic_id[cpu], cpu, boot,
-                       native.tsc_hz);
+    return smp_cpu_start(&native.cpus, &native.lapic, cpu, boot,
+                         native.tsc_hz);
 }
 
 static void native_send(unsigned cpu, uint8_t vector)

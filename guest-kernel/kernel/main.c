@@ -7,7 +7,9 @@
  * Command line: exit=N exits with guest code N instead of VMI_EXIT_OK;
  * panic calls vmi_panic; fault=ud|pf|gp raises that exception, so the
  * trap path itself is exercised, and fault=wp writes to the kernel text,
- * which must be read-only.
+ * which must be read-only; fault=msr reads an absent MSR through
+ * vmi_read_msr_safe, which must come back as VMI_EFAULT through the
+ * backend's fixup in the kernel's #GP handler, and boots on.
  */
 #include "arch.h"
 #include "kernel.h"
@@ -70,7 +72,20 @@ static void parse_options(const char *cmdline, struct options *o)
         o->fault[0] = '\0';
 }
 
-static void banner(unsigned reported)
+/* Intel SDM Vol. 4 lists no MSR at this index. */
+#define ABSENT_MSR 0x12345678u
+
+static void check_msr_fixup(void)
+{
+    uint64_t val = 1;
+    vmi_status_t st = vmi_read_msr_safe(ABSENT_MSR, &val);
+
+    kprintf("kernel: read_msr_safe(0x%x) = status %d, value %llu: %s\n", ABSENT_MSR,
+            (int)st, (unsigned long long)val,
+            st == VMI_EFAULT && val == 0 ? "EFAULT, fault fixed up" : "UNEXPECTED");
+}
+
+static void banner(unsigned reported, uint64_t t0)
 {
     const struct vmi_info *in = vmi_info();
     unsigned n = vmi_cpu_count();
@@ -87,7 +102,8 @@ static void banner(unsigned reported)
                 (unsigned long long)events_of(cpu, VMI_EVENT_ALARM),
                 (unsigned long long)events_of(cpu, VMI_EVENT_IPI));
     }
-    kprintf("vmi: %u of %u CPUs reported\n", reported, n);
+    kprintf("vmi: %u of %u CPUs reported, %llu ms after vmi_init\n", reported, n,
+            (unsigned long long)((vmi_time_ns() - t0) / 1000000));
 }
 
 /* Deliberate failures for the tests of the trap and panic paths. */
@@ -103,6 +119,8 @@ static void provoke(const struct options *o)
         (void)*(volatile uint64_t *)(uintptr_t)ARCH_NONCANONICAL_VA;
     if (!strcmp(o->fault, "wp"))
         *(volatile uint8_t *)(uintptr_t)kmain = 0xcc;
+    if (!strcmp(o->fault, "msr"))
+        check_msr_fixup();
 }
 
 void kmain(unsigned proto, uint64_t info)
@@ -110,10 +128,11 @@ void kmain(unsigned proto, uint64_t info)
     int parsed = boot_parse(proto, info, &boot_info);
     struct mmu_stats mst = { 0 };
     struct options opt;
-    uint64_t cr3;
+    uint64_t cr3, t0, t_mmu;
     unsigned reported;
 
     vmi_init(&boot_info.vmi);
+    t0 = vmi_time_ns();
     vmi_cpu_init(0);
     percpu_init(0);
     pmem_init(&boot_info);
@@ -122,14 +141,18 @@ void kmain(unsigned proto, uint64_t info)
     desc_load(0);
     if (parsed < 0)
         kprintf("kernel: invalid boot information from the %s loader\n", boot_info.proto_name);
+    t_mmu = vmi_time_ns();
     cr3 = mmu_init(&mst);
-    kprintf("kernel: %s boot, cmdline '%s', %llu MiB RAM (%s), %u pt_set, %u tables\n",
-            boot_info.proto_name, boot_info.cmdline,
-            (unsigned long long)(pmem_ram_bytes() >> 20), boot_info.mem_source,
-            mst.pt_sets, mst.tables);
+    t_mmu = vmi_time_ns() - t_mmu;
+    kprintf("kernel: %s boot, cmdline '%s', %llu MiB RAM (%s)\n", boot_info.proto_name,
+            boot_info.cmdline, (unsigned long long)(pmem_ram_bytes() >> 20),
+            boot_info.mem_source);
+    kprintf("kernel: page tables: %llu MiB mapped, %u tables, %u pt_set calls, %llu us\n",
+            (unsigned long long)(mst.mapped >> 20), mst.tables, mst.pt_sets,
+            (unsigned long long)(t_mmu / 1000));
     parse_options(boot_info.cmdline, &opt);
     reported = smp_boot(cr3);
-    banner(reported);
+    banner(reported, t0);
     provoke(&opt);
     vmi_shutdown(reported == vmi_cpu_count() ? opt.exit_code : VMI_EXIT_FAIL);
 }

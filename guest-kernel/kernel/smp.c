@@ -19,8 +19,9 @@
 static struct vmi_cpu_boot cpu_boot[VMI_MAX_CPUS];
 static unsigned nr_reported;
 
-/* Wait with delivery masked around the check, so that the event that
- * makes (cond) true cannot slip in between the check and the halt. */
+/* Wait until this CPU has taken (n) ticks or (deadline) has passed.
+ * Delivery is masked around the check, so that the tick cannot slip in
+ * between the check and the halt (safe_halt unmasks atomically). */
 static int wait_ticks(uint64_t n, uint64_t deadline)
 {
     int ok;
@@ -46,6 +47,8 @@ static void report(void)
 static void ap_entry(unsigned cpu, void *arg)
 {
     (void)arg;
+    /* vmi/ops.h: cpu_init comes first on a secondary CPU, before the
+     * kernel's own GDT, IDT and TR replace the backend's. */
     vmi_cpu_init(cpu);
     percpu_init(cpu);
     desc_load(cpu);
@@ -61,7 +64,8 @@ static void ap_entry(unsigned cpu, void *arg)
         vmi_safe_halt();
 }
 
-static void start_cpu(unsigned cpu, uint64_t cr3)
+/* Returns whether (cpu) started; one that did not is not waited for. */
+static int start_cpu(unsigned cpu, uint64_t cr3)
 {
     struct percpu *pc = &percpu[cpu];
     vmi_status_t st;
@@ -74,6 +78,7 @@ static void start_cpu(unsigned cpu, uint64_t cr3)
     st = vmi_cpu_start(cpu, &cpu_boot[cpu]);
     if (st != VMI_OK)
         kprintf("smp: cpu %u did not start (vmi status %d)\n", cpu, (int)st);
+    return st == VMI_OK;
 }
 
 static int all_reported(unsigned n)
@@ -83,19 +88,19 @@ static int all_reported(unsigned n)
 
 unsigned smp_boot(uint64_t cr3)
 {
-    unsigned n = vmi_cpu_count();
+    unsigned n = vmi_cpu_count(), started = 1;
     uint64_t deadline;
 
     tick_start();
     vmi_irq_enable();
     for (unsigned cpu = 1; cpu < n; cpu++)
-        start_cpu(cpu, cr3);
+        started += (unsigned)start_cpu(cpu, cr3);
     deadline = vmi_time_ns() + REPORT_TIMEOUT_NS;
     if (wait_ticks(1, deadline))
         report();
     for (;;) {
         vmi_irq_disable();
-        if (all_reported(n) || vmi_time_ns() > deadline)
+        if (all_reported(started) || vmi_time_ns() > deadline)
             break;
         vmi_safe_halt();
     }

@@ -55,7 +55,9 @@ VMI_OP(read_msr, uint64_t, (uint32_t msr), (msr))
 /* (msr, val).  As read_msr: a faulting access is a kernel bug. */
 VMI_VOP(write_msr, (uint32_t msr, uint64_t val), (msr, val))
 /* (msr, *val).  Returns VMI_OK, or VMI_EFAULT if the access faulted, in
- * which case *val is 0.  Never takes the kernel's #GP handler. */
+ * which case *val is 0.  The fault is recovered through the exception
+ * fixup table (vmi/fixup.h): the kernel's #GP and #UD handlers must call
+ * vmi_fixup_lookup() and resume at the address it returns. */
 VMI_OP(read_msr_safe, vmi_status_t, (uint32_t msr, uint64_t *val), (msr, val))
 /* (msr, val).  Returns VMI_OK, or VMI_EFAULT if the access faulted. */
 VMI_OP(write_msr_safe, vmi_status_t, (uint32_t msr, uint64_t val), (msr, val))
@@ -94,7 +96,8 @@ VMI_VOP(irq_restore, (vmi_irqflags_t flags), (flags))
  * enabled, after the handler has run. */
 VMI_VOP(safe_halt, (void), ())
 /* Stop this CPU until an interrupt or event, without changing the mask.
- * With delivery masked the CPU stays stopped until NMI, INIT or kick. */
+ * With delivery masked only spin_kick is sure to wake it (Xen parks the
+ * vCPU on a poll); to stop for good, call shutdown or crash instead. */
 VMI_VOP(halt, (void), ())
 /* Signal end of interrupt for a vector that the kernel owns (one outside
  * VMI_VECTOR_FIRST..VMI_VECTOR_LAST).  The backend acknowledges its own
@@ -156,9 +159,11 @@ VMI_VOP(tlb_flush_multi, (vmi_cpumask_t cpus, vmi_vaddr_t va,
                           uint64_t npages), (cpus, va, npages))
 /* Enter deferred mode on this CPU: pt_set, tlb_flush_page and
  * tlb_flush_multi may be queued until mmu_lazy_end, so that N updates can
- * cost one hypercall.  Does not nest. */
+ * cost one hypercall.  Does not nest; the section stays on this CPU, and
+ * an interrupt handler inside it sees the deferred state. */
 VMI_VOP(mmu_lazy_begin, (void), ())
-/* Apply every queued update and flush, then leave deferred mode. */
+/* Apply every queued update and flush, then leave deferred mode.  Call
+ * with delivery enabled if remote flushes may be queued. */
 VMI_VOP(mmu_lazy_end, (void), ())
 
 /* ---- SMP ------------------------------------------------------------------ */
@@ -170,12 +175,15 @@ VMI_OP(cpu_id, unsigned, (void), ())
 /* Start secondary CPU (cpu) in 64-bit mode with (boot): page tables, stack
  * and entry function; it enters boot->entry(cpu, boot->arg) with delivery
  * masked, on a backend GDT, and must call cpu_init first.  The page tables
- * must identity-map the kernel image and the first MiB.  Returns VMI_OK
+ * must identity-map the kernel image and the first MiB, and boot->cr3 must
+ * be below 4 GiB (the AP passes through 32-bit mode).  Not reentrant: one
+ * cpu_start at a time.  Returns VMI_OK
  * once the CPU runs, VMI_EINVAL if cpu is 0 or out of range, VMI_EAGAIN
  * if it did not come up in time. */
 VMI_OP(cpu_start, vmi_status_t, (unsigned cpu, const struct vmi_cpu_boot *boot),
        (cpu, boot))
-/* Raise VMI_EVENT_IPI on every CPU in (cpus); the caller's bit is allowed. */
+/* Raise VMI_EVENT_IPI on every CPU in (cpus); the caller's bit is allowed.
+ * Events coalesce: N sends before the target runs may raise it once. */
 VMI_VOP(ipi_send, (vmi_cpumask_t cpus), (cpus))
 /* Spin-lock slow path: wait while *(ptr) == (val).  May return early or
  * spuriously; the caller re-checks.  Call with delivery masked. */

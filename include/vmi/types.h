@@ -34,11 +34,14 @@ typedef uint64_t vmi_irqflags_t;    /* opaque; from irq_save */
 #define VMI_VECTOR_LAST  0xfe
 #define VMI_VECTOR_SPURIOUS 0xff
 
-/* What the backend raises through vmi_event(). */
+/* What the backend raises through vmi_event(), at least once per cause:
+ * causes that arrive before delivery may coalesce into one event. */
 typedef enum {
     VMI_EVENT_ALARM = 0,    /* this CPU's one-shot alarm expired */
     VMI_EVENT_IPI,          /* another CPU called ipi_send for this CPU */
-    VMI_EVENT_CONSOLE,      /* console input may be available */
+    VMI_EVENT_CONSOLE,      /* console input may be available; optional:
+                               a backend may never raise it, so the kernel
+                               also polls console_read */
     VMI_EVENT_COUNT
 } vmi_event_t;
 

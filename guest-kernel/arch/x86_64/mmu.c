@@ -96,6 +96,8 @@ uint64_t mmu_init(struct mmu_stats *st)
         ngb = PT_ENTRIES;
     vmi_mmu_lazy_begin();
     pml4 = table_new(4);
+    /* vmi/ops.h cpu_start: an AP passes through 32-bit mode on this CR3. */
+    VMI_BUG_ON((uintptr_t)pml4 >= MAP_MIN);
     pdpt = table_new(3);
     set(&pml4[0], (uintptr_t)pdpt | PTE_P | PTE_W, 4);
     for (uint64_t g = 0; g < ngb; g++) {

@@ -7,13 +7,7 @@
 #include "kprintf.h"
 #include "trap.h"
 #include "vmi.h"
-
-#if __has_include("vmi/fixup.h")
 #include "vmi/fixup.h"
-#define HAVE_VMI_FIXUP 1
-#else
-#define HAVE_VMI_FIXUP 0
-#endif
 
 /* Intel SDM Vol. 3A Table 6-1; 29 (#VC) and 30 (#SX) are AMD APM Vol. 2
  * 8.2. */
@@ -25,20 +19,17 @@ static const char *const exception_names[TRAP_EXCEPTIONS] = {
 };
 
 /* A faulting instruction the backend expects to fault (rdmsr/wrmsr in
- * the _safe ops) resumes at the fixup address it registered. */
+ * the _safe ops) resumes at the fixup address it registered.  Asked for
+ * every exception, not only #GP and #UD: an address in the table is one
+ * the backend expects to fault, whatever the vector. */
 static int trap_fixup(struct trap_frame *f)
 {
-#if HAVE_VMI_FIXUP
     uint64_t fixup = vmi_fixup_lookup(f->rip);
 
-    if (fixup) {
-        f->rip = fixup;
-        return 1;
-    }
-#else
-    (void)f;
-#endif
-    return 0;
+    if (!fixup)
+        return 0;
+    f->rip = fixup;
+    return 1;
 }
 
 static void trap_report(const struct trap_frame *f)

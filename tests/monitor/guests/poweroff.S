@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/monitor/guests/poweroff.S: ACPI soft-off the way an OS does it
  * after reading \_S5 from the DSDT: PM1a_CNT = SLP_TYP 5 | SLP_EN (ACPI
- * 6.4 4.8.3.2.1).  vmi-run exits 0.  First a write of 7 to the debug
- * exit port would be wrong, so the port number comes from the FADT the
- * monitor wrote: RSDP at 0xe0000 -> XSDT -> FADT PM1a_CNT_BLK (offset 64). */
+ * 6.4 4.8.3.2.1); vmi-run exits 0.  The port comes from the tables
+ * the monitor wrote: RSDP at 0xe0000 -> XSDT -> FADT PM1a_CNT_BLK
+ * (ACPI 6.4 5.2.5.3, 5.2.8, 5.2.9 offset 64). */
 #include "guest.h"
 
 	PVH_NOTE(_start)

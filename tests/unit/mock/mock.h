@@ -45,6 +45,7 @@ struct mock_state {
     unsigned ninvlpg;
     uint8_t port_in[65536];         /* what inb returns by default */
     int (*inb_hook)(uint16_t port); /* -1: not handled */
+    void (*wrmsr_hook)(uint32_t msr, uint64_t val);  /* after a write */
     uint8_t cmos[128];              /* behind ports 0x70/0x71 */
     uint8_t cmos_index;
     uint64_t tsc, tsc_step;         /* rdtsc returns tsc, then adds step */

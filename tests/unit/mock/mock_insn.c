@@ -135,6 +135,8 @@ int mock_wrmsr(uint32_t msr, uint64_t v)
         return 1;
     m->val = v;
     mock_log(mock.wrmsr_log, &mock.nwrmsr, msr, v, 8);
+    if (mock.wrmsr_hook)
+        mock.wrmsr_hook(msr, v);
     return 0;
 }
 

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kvm_time.c: time from kvmclock (pvclock.h), wall clock from
+ * MSR_KVM_WALL_CLOCK_NEW, stolen time from the steal-time area, and the
+ * one-shot alarm on the LAPIC timer (TSC-deadline mode where CPUID offers
+ * it).  Without kvmclock (not advertised, or never filled in by the host)
+ * time falls back to the bare TSC, as in the native backend.
+ */
+#include <insn.h>
+
+#include "kvm.h"
+
+/* Used when nothing gives the TSC rate: time then runs at the wrong
+ * speed, but forward (as the native backend does). */
+#define KVM_TSC_HZ_GUESS 1000000000ull
+
+static uint64_t kvm_rdtsc(void)
+{
+    return rdtsc_ordered();
+}
+
+static void kvm_clock_register(unsigned cpu)
+{
+    wrmsr(MSR_KVM_SYSTEM_TIME_NEW, kvm_pa(&kvm.cpu[cpu].clock) | KVM_MSR_ENABLED);
+}
+
+/* The TSC rate CPU 0's kvmclock states, read consistently; 0 if the host
+ * never filled it in.  The host fills it before the WRMSR returns: the
+ * MSR write requests a clock update, done before the vCPU re-enters. */
+static uint64_t kvm_clock_hz(void)
+{
+    const volatile struct pvclock_vcpu_time_info *ti = &kvm.cpu[0].clock;
+    uint32_t v, mul;
+    int8_t shift;
+    do {
+        v = pvclock_seq_begin(&ti->version);
+        mul = ti->tsc_to_system_mul;
+        shift = ti->tsc_shift;
+    } while (pvclock_seq_retry(&ti->version, v));
+    return pvclock_tsc_khz(mul, shift) * 1000;
+}
+
+static void kvm_tsc_fallback(void)
+{
+    kvm.tsc_hz = tsc_hz_detect();
+    if (!kvm.tsc_hz)
+        kvm.tsc_hz = KVM_TSC_HZ_GUESS;
+    tsc_scale_to_ns(&kvm.to_ns, kvm.tsc_hz);
+    kvm.tsc0 = rdtsc_ordered();
+}
+
+void kvm_time_init(void)
+{
+    struct vmi_cpuid r;
+    cpuid(1, 0, &r);
+    kvm.use.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
+    if (kvm.features & KVM_FEATURE_CLOCKSOURCE2) {
+        kvm_clock_register(0);
+        kvm.tsc_hz = kvm_clock_hz();
+        kvm.use.kvmclock = kvm.tsc_hz != 0;
+        if (!kvm.use.kvmclock)
+            wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);  /* dead: switch it off */
+    }
+    if (!kvm.use.kvmclock)
+        kvm_tsc_fallback();
+    tsc_scale_from_ns(&kvm.from_ns, kvm.tsc_hz);
+    if (!kvm.use.tsc_deadline) {
+        /* One-shot count mode needs the LAPIC timer rate: measure it
+         * against the TSC (about 1 ms). */
+        uint64_t hz = lapic_timer_hz(&kvm.lapic, kvm.tsc_hz);
+        tsc_scale_from_ns(&kvm.ns_to_lapic, hz ? hz : kvm.tsc_hz);
+    }
+}
+
+void kvm_time_cpu_init(unsigned cpu)
+{
+    /* CPU 0's clock was registered by init, which needed the rate. */
+    if (kvm.use.kvmclock && cpu != 0)
+        kvm_clock_register(cpu);
+    /* The area is .bss, hence zeroed, as msr.rst requires. */
+    if (kvm.use.steal)
+        wrmsr(MSR_KVM_STEAL_TIME, kvm_pa(&kvm.cpu[cpu].steal) | KVM_MSR_ENABLED);
+}
+
+uint64_t kvm_time_ns(void)
+{
+    uint8_t flags;
+    if (!kvm.use.kvmclock) {
+        uint64_t t = rdtsc_ordered();
+        return t > kvm.tsc0 ? tsc_scale_apply(&kvm.to_ns, t - kvm.tsc0) : 0;
+    }
+    if (kvm.use.stable_bit) {
+        /* With PVCLOCK_TSC_STABLE_BIT all vCPUs' clocks follow the host's
+         * master clock and agree, so CPU 0's serves every CPU (Linux's
+         * vDSO reads only vCPU 0's for the same reason) and no CPU
+         * lookup is needed. */
+        uint64_t ns = pvclock_read(&kvm.cpu[0].clock, kvm_rdtsc, &flags);
+        if (flags & PVCLOCK_TSC_STABLE_BIT)
+            return ns;
+    }
+    /* Per-CPU clocks may disagree slightly: clamp so that time never goes
+     * backwards between CPUs (Linux pvclock_clocksource_read). */
+    uint64_t ns = pvclock_read(&kvm.cpu[kvm_cpu_id()].clock, kvm_rdtsc, &flags);
+    return pvclock_clamp(&kvm.last_ns, ns);
+}
+
+uint64_t kvm_wallclock_ns(void)
+{
+    if (!kvm.use.kvmclock)
+        return 0;
+    /* The host writes the structure only when the MSR is written
+     * (msr.rst), so write it on every query, as Linux does.  It holds
+     * the wall-clock time at kvmclock 0; no enable bit. */
+    wrmsr(MSR_KVM_WALL_CLOCK_NEW, kvm_pa(&kvm.wall));
+    return pvclock_wall_ns(&kvm.wall) + kvm_time_ns();
+}
+
+uint64_t kvm_cycles_hz(void)
+{
+    return kvm.tsc_hz;
+}
+
+uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st)
+{
+    uint32_t v;
+    uint64_t steal;
+    do {
+        v = pvclock_seq_begin(&st->version);
+        steal = st->steal;
+    } while (pvclock_seq_retry(&st->version, v));
+    return steal;
+}
+
+uint64_t kvm_stolen_ns(void)
+{
+    if (!kvm.use.steal)
+        return 0;
+    return kvm_steal_read(&kvm.cpu[kvm_cpu_id()].steal);
+}
+
+/* Program the timer for (deadline) on the calling CPU. */
+static void kvm_alarm_program(uint64_t deadline)
+{
+    uint64_t now = kvm_time_ns();
+    uint64_t wait = deadline > now ? deadline - now : 0;
+    if (kvm.use.tsc_deadline) {
+        /* Read after `now`, so the TSC stands for a time >= now: the
+         * alarm may be late by the read's length, never early.  A TSC
+         * already passed fires at once (SDM 11.5.4.1); +1 rounds the
+         * truncated conversion up. */
+        uint64_t tsc = rdtsc_ordered();
+        uint64_t at = tsc + tsc_scale_apply(&kvm.from_ns, wait) + 1;
+        lapic_timer_deadline(at < tsc ? UINT64_MAX : at);
+        return;
+    }
+    uint64_t n = tsc_scale_apply(&kvm.ns_to_lapic, wait);
+    /* A zero count disarms, and a long wait is cut into 32-bit pieces:
+     * kvm_alarm_fire re-arms until the deadline is reached. */
+    lapic_timer_count(&kvm.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
+                                                              : (uint32_t)n);
+}
+
+void kvm_alarm_set(uint64_t deadline_ns)
+{
+    struct kvm_cpu *c = &kvm.cpu[kvm_cpu_id()];
+    c->alarm_ns = deadline_ns;
+    c->alarm_armed = true;
+    kvm_alarm_program(deadline_ns);
+}
+
+void kvm_alarm_cancel(void)
+{
+    kvm.cpu[kvm_cpu_id()].alarm_armed = false;
+    if (kvm.use.tsc_deadline)
+        lapic_timer_deadline(0);
+    else
+        lapic_timer_count(&kvm.lapic, 0);
+}
+
+void kvm_alarm_fire(unsigned cpu)
+{
+    struct kvm_cpu *c = &kvm.cpu[cpu];
+    if (!c->alarm_armed)
+        return;     /* cancelled after it fired: not delivered */
+    if (kvm_time_ns() < c->alarm_ns) {
+        kvm_alarm_program(c->alarm_ns);
+        return;
+    }
+    c->alarm_armed = false;
+    vmi_event(VMI_EVENT_ALARM);
+}

@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: MIT */
+/* test_common_misc.c: the small pieces of backends/common: flush queue,
+ * shootdown mailboxes, fixup search, formatter, UART, power paths. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "acpi.h"
+#include "common.h"
+#include "flushq.h"
+#include "mock.h"
+#include "power.h"
+#include "shootdown.h"
+#include "uart.h"
+#include "vmi.h"
+#include "vmi/fixup.h"
+
+void vmi_event(vmi_event_t ev)
+{
+    (void)ev;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    mock_reset();
+    return 0;
+}
+
+struct drained {
+    unsigned n;
+    struct flushq_req req[FLUSHQ_LEN + 4];
+};
+
+static void record(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                   uint64_t npages)
+{
+    struct drained *d = ctx;
+    d->req[d->n++] = (struct flushq_req){ cpus, va, npages };
+}
+
+static void test_flushq_inactive_add_refused(void **state)
+{
+    (void)state;
+    struct flushq q = { 0 };
+    assert_false(flushq_add(&q, 1, 0x1000, 1));
+}
+
+static void test_flushq_replays_in_order(void **state)
+{
+    (void)state;
+    struct flushq q = { 0 };
+    struct drained d = { 0 };
+    flushq_begin(&q);
+    assert_true(flushq_add(&q, 1, 0x1000, 1));
+    assert_true(flushq_add(&q, 6, 0x5000, 3));
+    flushq_end(&q, record, &d);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.req[0].va, 0x1000);
+    assert_int_equal(d.req[1].cpus, 6);
+    assert_int_equal(d.req[1].npages, 3);
+    assert_false(q.active);
+}
+
+static void test_flushq_overflow_degrades_to_one_full_flush(void **state)
+{
+    (void)state;
+    struct flushq q = { 0 };
+    struct drained d = { 0 };
+    flushq_begin(&q);
+    for (unsigned i = 0; i < FLUSHQ_LEN; i++)
+        flushq_add(&q, 1, 0x1000 * i, 1);
+    flushq_add(&q, 8, 0x99000, 1);
+    flushq_end(&q, record, &d);
+    assert_int_equal(d.n, 1);
+    assert_int_equal(d.req[0].cpus, 9);
+    assert_int_equal(d.req[0].npages, VMI_FLUSH_ALL);
+}
+
+static struct shootdown sd;
+static void kick_runs_target(void *ctx, unsigned cpu)
+{
+    unsigned *kicks = ctx;
+    (*kicks)++;
+    shootdown_handle(&sd, cpu);     /* the target's flush vector, at once */
+}
+
+static void test_shootdown_targets_flush_and_ack(void **state)
+{
+    (void)state;
+    unsigned kicks = 0;
+    memset(&sd, 0, sizeof(sd));
+    shootdown_run(&sd, 0, 0x7, 0x4000, 2, kick_runs_target, &kicks);
+    assert_int_equal(kicks, 2);                 /* CPUs 1 and 2, not self */
+    assert_int_equal(mock.ninvlpg, 4);          /* 2 pages on each */
+    assert_int_equal(mock.invlpg_log[1], 0x5000);
+    assert_int_equal(sd.box[1].pending, 0);
+    assert_int_equal(sd.box[1].lock, 0);
+    shootdown_handle(&sd, 1);                   /* idempotent */
+    assert_int_equal(mock.ninvlpg, 4);
+}
+
+static void test_shootdown_full_flush_reloads_cr3(void **state)
+{
+    (void)state;
+    unsigned kicks = 0;
+    memset(&sd, 0, sizeof(sd));
+    shootdown_run(&sd, 1, 0x1, 0, VMI_FLUSH_ALL, kick_runs_target, &kicks);
+    assert_int_equal(mock.ncr3_writes, 1);
+    assert_int_equal(mock.ninvlpg, 0);
+}
+
+static void test_fixup_search_known_rip_gives_fixup(void **state)
+{
+    (void)state;
+    const struct vmi_fixup t[] = { { 0x1000, 0x2000 }, { 0x1010, 0x2010 } };
+    assert_int_equal(vmi_fixup_search(t, t + 2, 0x1010), 0x2010);
+    assert_int_equal(vmi_fixup_search(t, t + 2, 0x1011), 0);
+    assert_int_equal(vmi_fixup_search(t, t, 0x1000), 0);
+}
+
+static void test_fmt_u64_decimal_and_hex(void **state)
+{
+    (void)state;
+    char b[21];
+    assert_int_equal(vmi_fmt_u64(b, 0, 10), 1);
+    assert_string_equal(b, "0");
+    vmi_fmt_u64(b, UINT64_MAX, 10);
+    assert_string_equal(b, "18446744073709551615");
+    vmi_fmt_u64(b, 0xdeadbeef, 16);
+    assert_string_equal(b, "deadbeef");
+}
+
+static void test_uart_write_fifo_bursts_16_per_poll(void **state)
+{
+    (void)state;
+    struct uart u;
+    mock.port_in[0x3fa] = 0xc1;     /* IIR: FIFOs enabled */
+    mock.port_in[0x3fd] = 0x60;     /* LSR: THRE */
+    uart_init(&u, 0x3f8);
+    assert_int_equal(u.burst, 16);
+    mock.nout = 0;
+    char msg[40];
+    memset(msg, 'x', sizeof(msg));
+    uart_write(&u, msg, sizeof(msg));
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x3f8), 40);
+}
+
+static int rx_left;
+static int uart_rx(uint16_t port)
+{
+    if (port == 0x3fd)
+        return rx_left ? 0x61 : 0x60;
+    if (port == 0x3f8 && rx_left)
+        return 'a' + --rx_left;
+    return -1;
+}
+
+static void test_uart_read_stops_when_no_data(void **state)
+{
+    (void)state;
+    struct uart u = { .port = 0x3f8, .burst = 1 };
+    char buf[8];
+    rx_left = 3;
+    mock.inb_hook = uart_rx;
+    assert_int_equal(uart_read(&u, buf, sizeof(buf)), 3);
+    assert_memory_equal(buf, "cba", 3);
+    assert_int_equal(uart_read(&u, buf, sizeof(buf)), 0);
+}
+
+static void test_power_off_try_debug_exit_then_s5(void **state)
+{
+    (void)state;
+    /* No ACPI in the mock's low memory: only the debug-exit write. */
+    power_init(0);
+    power_off_try(42);
+    assert_int_equal(mock.nout, 1);
+    assert_int_equal(mock.out_log[0].where, VMI_DEBUG_EXIT_PORT);
+    assert_int_equal(mock.out_log[0].val, 42);
+}
+
+static void test_power_reset_try_cf9_then_kbc(void **state)
+{
+    (void)state;
+    power_init(0);
+    power_reset_try();
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0xcf9), 0x06);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x64), 0xfe);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_flushq_inactive_add_refused, setup),
+        cmocka_unit_test_setup(test_flushq_replays_in_order, setup),
+        cmocka_unit_test_setup(test_flushq_overflow_degrades_to_one_full_flush, setup),
+        cmocka_unit_test_setup(test_shootdown_targets_flush_and_ack, setup),
+        cmocka_unit_test_setup(test_shootdown_full_flush_reloads_cr3, setup),
+        cmocka_unit_test_setup(test_fixup_search_known_rip_gives_fixup, setup),
+        cmocka_unit_test_setup(test_fmt_u64_decimal_and_hex, setup),
+        cmocka_unit_test_setup(test_uart_write_fifo_bursts_16_per_poll, setup),
+        cmocka_unit_test_setup(test_uart_read_stops_when_no_data, setup),
+        cmocka_unit_test_setup(test_power_off_try_debug_exit_then_s5, setup),
+        cmocka_unit_test_setup(test_power_reset_try_cf9_then_kbc, setup),
+    };
+    return cmocka_run_group_tests_name("common_misc", tests, NULL, NULL);
+}

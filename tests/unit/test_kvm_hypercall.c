@@ -1,0 +1,308 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_kvm_hypercall.c: the KVM hypercall ABI of the kvm backend
+ * (backends/kvm/kvm_hypercall.[ch], kvm_smp.c): registers and instruction
+ * per Documentation/virt/kvm/x86/hypercalls.rst, numbers and return codes
+ * against the system's <linux/kvm_para.h>, kvm_status(), and the calls
+ * PV IPI, PV spin-lock kick and sched yield make, through the UD2 trap
+ * (test_kvm_trap.h).
+ */
+#define _GNU_SOURCE
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "test_kvm_trap.h"
+
+#include "kvm.h"
+#include "kvm_hypercall.h"
+#include "mock.h"
+
+/* Our constants, captured before the system header redefines the names. */
+static const long ours[] = {
+    KVM_ENOSYS, KVM_EFAULT, KVM_EINVAL, KVM_E2BIG, KVM_EPERM, KVM_EOPNOTSUPP,
+    KVM_HC_KICK_CPU, KVM_HC_SEND_IPI, KVM_HC_SCHED_YIELD,
+};
+static const uint64_t ours_abi[] = {
+    KVM_FEATURE_CLOCKSOURCE2, KVM_FEATURE_STEAL_TIME, KVM_FEATURE_PV_EOI,
+    KVM_FEATURE_PV_UNHALT, KVM_FEATURE_PV_TLB_FLUSH, KVM_FEATURE_PV_SEND_IPI,
+    KVM_FEATURE_PV_SCHED_YIELD, KVM_FEATURE_CLOCKSOURCE_STABLE_BIT,
+    KVM_HINTS_REALTIME, MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW,
+    MSR_KVM_STEAL_TIME, MSR_KVM_PV_EOI_EN, KVM_MSR_ENABLED,
+    KVM_VCPU_PREEMPTED, KVM_VCPU_FLUSH_TLB,
+};
+#undef KVM_ENOSYS
+#undef KVM_EFAULT
+#undef KVM_EINVAL
+#undef KVM_E2BIG
+#undef KVM_EPERM
+#undef KVM_EOPNOTSUPP
+#undef KVM_HC_KICK_CPU
+#undef KVM_HC_SEND_IPI
+#undef KVM_HC_SCHED_YIELD
+#undef KVM_FEATURE_CLOCKSOURCE2
+#undef KVM_FEATURE_STEAL_TIME
+#undef KVM_FEATURE_PV_EOI
+#undef KVM_FEATURE_PV_UNHALT
+#undef KVM_FEATURE_PV_TLB_FLUSH
+#undef KVM_FEATURE_PV_SEND_IPI
+#undef KVM_FEATURE_PV_SCHED_YIELD
+#undef KVM_FEATURE_CLOCKSOURCE_STABLE_BIT
+#undef KVM_HINTS_REALTIME
+#undef MSR_KVM_WALL_CLOCK_NEW
+#undef MSR_KVM_SYSTEM_TIME_NEW
+#undef MSR_KVM_STEAL_TIME
+#undef MSR_KVM_PV_EOI_EN
+#undef KVM_MSR_ENABLED
+#undef KVM_VCPU_PREEMPTED
+#undef KVM_VCPU_FLUSH_TLB
+#define kvm_steal_time uapi_kvm_steal_time
+#include <errno.h>
+#include <linux/kvm_para.h>
+#undef kvm_steal_time
+
+/* The kernel's upcall; the backend library references it. */
+void vmi_event(vmi_event_t ev)
+{
+    (void)ev;
+}
+
+/* The guest's hypercall instruction, assembled (never executed). */
+__asm__(".pushsection .rodata\n"
+        "test_kvm_guest_insn: " KVM_HYPERCALL_GUEST_INSN "\n"
+        "test_kvm_guest_insn_end:\n"
+        ".popsection");
+extern const uint8_t test_kvm_guest_insn[], test_kvm_guest_insn_end[];
+
+static int setup(void **state)
+{
+    (void)state;
+    mock_reset();
+    memset(&kvm, 0, sizeof(kvm));
+    trap_reset(0);
+    return 0;
+}
+
+static void test_kvm_constants_match_uapi_kvm_para_h(void **state)
+{
+    (void)state;
+    const long uapi[] = {
+        KVM_ENOSYS, KVM_EFAULT, KVM_EINVAL, KVM_E2BIG, KVM_EPERM,
+        KVM_EOPNOTSUPP, KVM_HC_KICK_CPU, KVM_HC_SEND_IPI, KVM_HC_SCHED_YIELD,
+    };
+    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
+        assert_int_equal(ours[i], uapi[i]);
+}
+
+static void test_kvm_abi_matches_uapi_asm_kvm_para_h(void **state)
+{
+    (void)state;
+    const uint64_t uapi[] = {
+        1u << KVM_FEATURE_CLOCKSOURCE2, 1u << KVM_FEATURE_STEAL_TIME,
+        1u << KVM_FEATURE_PV_EOI, 1u << KVM_FEATURE_PV_UNHALT,
+        1u << KVM_FEATURE_PV_TLB_FLUSH, 1u << KVM_FEATURE_PV_SEND_IPI,
+        1u << KVM_FEATURE_PV_SCHED_YIELD,
+        1u << KVM_FEATURE_CLOCKSOURCE_STABLE_BIT, 1u << KVM_HINTS_REALTIME,
+        MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW, MSR_KVM_STEAL_TIME,
+        MSR_KVM_PV_EOI_EN, KVM_MSR_ENABLED, KVM_VCPU_PREEMPTED,
+        KVM_VCPU_FLUSH_TLB,
+    };
+    for (size_t i = 0; i < sizeof(ours_abi) / sizeof(ours_abi[0]); i++)
+        assert_int_equal(ours_abi[i], uapi[i]);
+    assert_int_equal(sizeof(struct kvm_steal_time),
+                     sizeof(struct uapi_kvm_steal_time));
+    assert_int_equal(offsetof(struct kvm_steal_time, version),
+                     offsetof(struct uapi_kvm_steal_time, version));
+    assert_int_equal(offsetof(struct kvm_steal_time, preempted),
+                     offsetof(struct uapi_kvm_steal_time, preempted));
+}
+
+static void test_kvm_guest_insn_is_intel_vmcall(void **state)
+{
+    (void)state;
+    static const uint8_t vmcall[] = { 0x0f, 0x01, 0xc1 };
+    assert_int_equal(test_kvm_guest_insn_end - test_kvm_guest_insn, 3);
+    assert_memory_equal(test_kvm_guest_insn, vmcall, 3);
+}
+
+static void test_kvm_hypercall4_registers_follow_hypercalls_rst(void **state)
+{
+    (void)state;
+    trap.ret = 42;
+    long r = kvm_hypercall4(10, 0x1111, 0x2222, 0x3333, 0x4444);
+    assert_int_equal(trap.n, 1);
+    assert_int_equal(trap.call[0].nr, 10);      /* RAX */
+    assert_int_equal(trap.call[0].a0, 0x1111);  /* RBX */
+    assert_int_equal(trap.call[0].a1, 0x2222);  /* RCX */
+    assert_int_equal(trap.call[0].a2, 0x3333);  /* RDX */
+    assert_int_equal(trap.call[0].a3, 0x4444);  /* RSI */
+    assert_int_equal(r, 42);                    /* result in RAX */
+}
+
+static void test_kvm_status_each_code_maps_once(void **state)
+{
+    (void)state;
+    static const struct { long ret; vmi_status_t st; } t[] = {
+        { 0, VMI_OK },
+        { 3, VMI_OK },      /* SEND_IPI: CPUs delivered to */
+        { -KVM_ENOSYS, VMI_ENOSYS },
+        { -KVM_EOPNOTSUPP, VMI_ENOSYS },
+        { -KVM_EPERM, VMI_ENOSYS },
+        { -KVM_EFAULT, VMI_EFAULT },
+        { -KVM_EINVAL, VMI_EINVAL },
+        { -KVM_E2BIG, VMI_EINVAL },
+        { -12345, VMI_EINVAL },
+    };
+    for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+        assert_int_equal(kvm_status(t[i].ret), t[i].st);
+}
+
+static void test_kvm_hc_kick_cpu_flags_zero_apic_in_a1(void **state)
+{
+    (void)state;
+    assert_int_equal(kvm_hc_kick_cpu(7), VMI_OK);
+    assert_int_equal(trap.call[0].nr, KVM_HC_KICK_CPU);
+    assert_int_equal(trap.call[0].a0, 0);
+    assert_int_equal(trap.call[0].a1, 7);
+}
+
+static void test_kvm_hc_enosys_reported_as_vmi_enosys(void **state)
+{
+    (void)state;
+    trap.ret = -KVM_ENOSYS;
+    assert_int_equal(kvm_hc_sched_yield(3), VMI_ENOSYS);
+    assert_int_equal(trap.call[0].nr, KVM_HC_SCHED_YIELD);
+    assert_int_equal(trap.call[0].a0, 3);
+}
+
+/* Two CPUs with APIC IDs (a, b). */
+static void two_cpus(uint32_t a, uint32_t b)
+{
+    kvm.cpus.count = 2;
+    kvm.cpus.apic_id[0] = a;
+    kvm.cpus.apic_id[1] = b;
+    kvm.lapic.x2apic = true;
+}
+
+static void test_kvm_ipi_batch_bitmap_from_lowest_apic(void **state)
+{
+    (void)state;
+    struct smp_cpus c = { 4, { 8, 1, 2, 3 } };
+    uint64_t lo, hi;
+    uint32_t min;
+    vmi_cpumask_t left = kvm_ipi_batch(&c, 0xb, &lo, &hi, &min);
+    assert_int_equal(left, 0);
+    assert_int_equal(min, 1);
+    assert_int_equal(lo, (1u << 0) | (1u << 7));   /* IDs 1 and 8 */
+    assert_int_equal(hi, 0);
+}
+
+static void test_kvm_ipi_batch_far_apic_ids_split_clusters(void **state)
+{
+    (void)state;
+    struct smp_cpus c = { 4, { 0, 70, 130, 300 } };
+    uint64_t lo, hi;
+    uint32_t min;
+    vmi_cpumask_t left = kvm_ipi_batch(&c, 0xf, &lo, &hi, &min);
+    assert_int_equal(min, 0);
+    assert_int_equal(lo, 1);
+    assert_int_equal(hi, 1ull << 6);               /* 70 = 64 + 6 */
+    assert_int_equal(left, 0xc);
+    left = kvm_ipi_batch(&c, left, &lo, &hi, &min);
+    assert_int_equal(min, 130);
+    assert_int_equal(lo, 1);
+    assert_int_equal(left, 0x8);
+}
+
+static void test_kvm_send_mask_pv_ipi_one_hypercall(void **state)
+{
+    (void)state;
+    two_cpus(4, 5);
+    kvm.use.pv_ipi = true;
+    trap.ret = 2;
+    kvm_send_mask(0x3, KVM_VEC_IPI);
+    assert_int_equal(trap.n, 1);
+    assert_int_equal(trap.call[0].nr, KVM_HC_SEND_IPI);
+    assert_int_equal(trap.call[0].a0, 0x3);
+    assert_int_equal(trap.call[0].a1, 0);
+    assert_int_equal(trap.call[0].a2, 4);
+    assert_int_equal(trap.call[0].a3, KVM_VEC_IPI);    /* APIC_DM_FIXED = 0 */
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 0);
+}
+
+static void test_kvm_send_mask_pv_ipi_error_falls_back_to_icr(void **state)
+{
+    (void)state;
+    two_cpus(4, 5);
+    kvm.use.pv_ipi = true;
+    trap.ret = -KVM_ENOSYS;
+    kvm_send_mask(0x2, KVM_VEC_IPI);
+    assert_int_equal(trap.n, 1);
+    assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr, 0x830),
+                     (5ull << 32) | 0x4000 | KVM_VEC_IPI);
+}
+
+static void test_kvm_send_mask_no_pv_ipi_uses_icr_only(void **state)
+{
+    (void)state;
+    two_cpus(4, 5);
+    kvm_send_mask(0x3, KVM_VEC_IPI);
+    assert_int_equal(trap.n, 0);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 2);
+}
+
+static void test_kvm_ipi_send_preempted_target_gets_sched_yield(void **state)
+{
+    (void)state;
+    two_cpus(4, 5);
+    kvm.use.sched_yield = true;
+    kvm.cpu[1].steal.preempted = KVM_VCPU_PREEMPTED;
+    kvm_ipi_send(0x2);
+    assert_int_equal(trap.n, 1);
+    assert_int_equal(trap.call[0].nr, KVM_HC_SCHED_YIELD);
+    assert_int_equal(trap.call[0].a0, 5);
+}
+
+static void test_kvm_spin_kick_pv_spinlock_kicks_apic_id(void **state)
+{
+    (void)state;
+    two_cpus(4, 5);
+    kvm.use.pv_spinlock = true;
+    kvm_spin_kick(1);
+    assert_int_equal(trap.n, 1);
+    assert_int_equal(trap.call[0].nr, KVM_HC_KICK_CPU);
+    assert_int_equal(trap.call[0].a1, 5);
+}
+
+static void test_kvm_spin_kick_not_advertised_no_hypercall(void **state)
+{
+    (void)state;
+    two_cpus(4, 5);
+    kvm_spin_kick(1);
+    kvm_ipi_send(0x2);
+    assert_int_equal(trap.n, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_kvm_constants_match_uapi_kvm_para_h, setup),
+        cmocka_unit_test_setup(test_kvm_abi_matches_uapi_asm_kvm_para_h, setup),
+        cmocka_unit_test_setup(test_kvm_guest_insn_is_intel_vmcall, setup),
+        cmocka_unit_test_setup(test_kvm_hypercall4_registers_follow_hypercalls_rst, setup),
+        cmocka_unit_test_setup(test_kvm_status_each_code_maps_once, setup),
+        cmocka_unit_test_setup(test_kvm_hc_kick_cpu_flags_zero_apic_in_a1, setup),
+        cmocka_unit_test_setup(test_kvm_hc_enosys_reported_as_vmi_enosys, setup),
+        cmocka_unit_test_setup(test_kvm_ipi_batch_bitmap_from_lowest_apic, setup),
+        cmocka_unit_test_setup(test_kvm_ipi_batch_far_apic_ids_split_clusters, setup),
+        cmocka_unit_test_setup(test_kvm_send_mask_pv_ipi_one_hypercall, setup),
+        cmocka_unit_test_setup(test_kvm_send_mask_pv_ipi_error_falls_back_to_icr, setup),
+        cmocka_unit_test_setup(test_kvm_send_mask_no_pv_ipi_uses_icr_only, setup),
+        cmocka_unit_test_setup(test_kvm_ipi_send_preempted_target_gets_sched_yield, setup),
+        cmocka_unit_test_setup(test_kvm_spin_kick_pv_spinlock_kicks_apic_id, setup),
+        cmocka_unit_test_setup(test_kvm_spin_kick_not_advertised_no_hypercall, setup),
+    };
+    return cmocka_run_group_tests_name("kvm_hypercall", tests, NULL, NULL);
+}

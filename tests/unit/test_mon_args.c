@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+/* tests/unit/test_mon_args.c: vmi-run command-line parsing (monitor). */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <errno.h>
+#include <string.h>
+
+#include "mon.h"
+
+static char err[256];
+
+#define PARSE(cfg, ...) \
+	parse(cfg, (const char *[]){ "vmi-run", __VA_ARGS__, NULL })
+
+static int parse(struct mon_config *cfg, const char *argv[])
+{
+	int argc = 0;
+
+	while (argv[argc])
+		argc++;
+	err[0] = '\0';
+	return mon_args_parse(argc, argv, cfg, err, sizeof(err));
+}
+
+static void test_args_image_only_gives_defaults(void **state)
+{
+	struct mon_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "k.elf"), 0);
+	assert_string_equal(c.image, "k.elf");
+	assert_string_equal(c.hv, "pc");
+	assert_int_equal(c.cpus, 1);
+	assert_int_equal(c.mem, 256ull << 20);
+	assert_int_equal(c.timeout, 60);
+	assert_string_equal(c.cmdline, "");
+	assert_false(c.verbose);
+}
+
+static void test_args_all_options_are_applied(void **state)
+{
+	struct mon_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--hv", "kvm", "--cpus", "2", "--mem=1G",
+			       "--timeout", "0", "--cmdline", "a b", "-v",
+			       "--", "-odd.elf"), 0);
+	assert_string_equal(c.hv, "kvm");
+	assert_int_equal(c.cpus, 2);
+	assert_int_equal(c.mem, 1ull << 30);
+	assert_int_equal(c.timeout, 0);
+	assert_string_equal(c.cmdline, "a b");
+	assert_true(c.verbose);
+	assert_string_equal(c.image, "-odd.elf");
+}
+
+static void test_args_bad_values_are_refused_with_reason(void **state)
+{
+	static const char *const bad[][3] = {
+		{ "--cpus", "0", "bad --cpus" }, { "--cpus", "65", "bad --cpus" },
+		{ "--cpus", "1x", "bad --cpus" }, { "--mem", "1M", "bad --mem" },
+		{ "--mem", "3073M", "bad --mem" }, { "--mem", "4095K", "bad --mem" },
+		{ "--mem", "", "bad --mem" }, { "--timeout", "-5", "bad --timeout" },
+		{ "--timeout", "86401", "bad --timeout" },
+		{ "--hv", "vmware", "unknown personality" },
+	};
+	struct mon_config c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(PARSE(&c, bad[i][0], bad[i][1], "k.elf"), -EINVAL);
+		assert_non_null(strstr(err, bad[i][2]));
+	}
+}
+
+static void test_args_structure_errors_are_refused(void **state)
+{
+	struct mon_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--bogus", "k.elf"), -EINVAL);
+	assert_non_null(strstr(err, "unknown option '--bogus'"));
+	assert_int_equal(PARSE(&c, "k.elf", "--cpus"), -EINVAL);
+	assert_non_null(strstr(err, "needs a value"));
+	assert_int_equal(PARSE(&c, "a.elf", "b.elf"), -EINVAL);
+	assert_int_equal(PARSE(&c, "-v"), -EINVAL);
+	assert_non_null(strstr(err, "missing IMAGE"));
+}
+
+static void test_args_help_needs_no_image(void **state)
+{
+	struct mon_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--help"), 0);
+	assert_true(c.help);
+}
+
+static void test_parse_size_suffixes_and_overflow(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	assert_int_equal(mon_parse_size("512", &v), 0);
+	assert_int_equal(v, 512ull << 20);
+	assert_int_equal(mon_parse_size("4096k", &v), 0);
+	assert_int_equal(v, 4096ull << 10);
+	assert_int_equal(mon_parse_size("3G", &v), 0);
+	assert_int_equal(v, 3ull << 30);
+	assert_int_equal(mon_parse_size("17179869184G", &v), -EINVAL);
+	assert_int_equal(mon_parse_size("99999999999999999999", &v), -EINVAL);
+	assert_int_equal(mon_parse_size("M", &v), -EINVAL);
+	assert_int_equal(mon_parse_size("+5M", &v), -EINVAL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_args_image_only_gives_defaults),
+		cmocka_unit_test(test_args_all_options_are_applied),
+		cmocka_unit_test(test_args_bad_values_are_refused_with_reason),
+		cmocka_unit_test(test_args_structure_errors_are_refused),
+		cmocka_unit_test(test_args_help_needs_no_image),
+		cmocka_unit_test(test_parse_size_suffixes_and_overflow),
+	};
+	return cmocka_run_group_tests_name("mon_args", tests, NULL, NULL);
+}

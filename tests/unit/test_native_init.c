@@ -1,0 +1,231 @@
+/* SPDX-License-Identifier: MIT */
+/* test_native_init.c: the native backend's init, identity, SMP and event
+ * ops on a mocked PC (tests/unit/mock/native_machine.h). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "native_machine.h"
+#include "power.h"
+#include "smp_tramp.h"
+
+static unsigned events[VMI_EVENT_COUNT];
+static unsigned eoi_writes_at_event;
+
+void vmi_event(vmi_event_t ev)
+{
+    events[ev]++;
+    eoi_writes_at_event = mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x80b);
+}
+
+static struct vmi_boot boot;
+
+static int modern(void **state)
+{
+    (void)state;
+    machine_modern();
+    memset(events, 0, sizeof(events));
+    boot = (struct vmi_boot){ .rsdp = machine_acpi(), .cmdline = "" };
+    assert_int_equal(vmi_ops.init(&boot), VMI_OK);
+    return 0;
+}
+
+static int legacy(void **state)
+{
+    (void)state;
+    machine_legacy();
+    boot = (struct vmi_boot){ .rsdp = machine_acpi(), .cmdline = "" };
+    assert_int_equal(vmi_ops.init(&boot), VMI_OK);
+    return 0;
+}
+
+static void test_native_info_modern_uses_x2apic_and_deadline(void **state)
+{
+    (void)state;
+    const struct vmi_info *i = vmi_ops.info();
+    assert_string_equal(i->backend, "native");
+    assert_string_equal(i->hypervisor, "KVMKVMKVM");
+    assert_string_equal(i->ipi, "x2apic icr");
+    assert_string_equal(i->alarm, "lapic tsc-deadline");
+    assert_string_equal(i->console, "uart 0x3f8");
+    assert_int_equal(i->features, VMI_FEAT_X2APIC | VMI_FEAT_TSC_DEADLINE);
+    assert_int_equal(vmi_ops.cycles_hz(), MACHINE_TSC_HZ);
+}
+
+static void test_native_info_legacy_uses_xapic_oneshot_pit(void **state)
+{
+    (void)state;
+    const struct vmi_info *i = vmi_ops.info();
+    assert_string_equal(i->hypervisor, "none");
+    assert_string_equal(i->ipi, "xapic icr");
+    assert_string_equal(i->alarm, "lapic oneshot");
+    assert_int_equal(i->features, 0);
+    uint64_t hz = vmi_ops.cycles_hz();
+    assert_true(hz > 2390000000ull && hz < 2410000000ull);
+}
+
+static void test_native_init_masks_pic(void **state)
+{
+    (void)state;
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x21), 0xff);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0xa1), 0xff);
+}
+
+static void test_native_cpus_from_madt_map_apic_ids(void **state)
+{
+    (void)state;
+    assert_int_equal(vmi_ops.cpu_count(), 2);
+    assert_int_equal(vmi_ops.cpu_id(), 0);
+    mock_set_msr(0x802, MACHINE_AP_APIC_ID);    /* now "running" on the AP */
+    assert_int_equal(vmi_ops.cpu_id(), 1);
+}
+
+static void test_native_cpu_init_out_of_range_einval(void **state)
+{
+    (void)state;
+    assert_int_equal(vmi_ops.cpu_init(2), VMI_EINVAL);
+    assert_int_equal(vmi_ops.cpu_init(0), VMI_OK);
+    assert_int_equal(native.online, 1);
+}
+
+static void test_native_ipi_send_fixed_to_apic_id(void **state)
+{
+    (void)state;
+    mock.nwrmsr = 0;
+    vmi_ops.ipi_send(0x2);
+    assert_int_equal(mock.nwrmsr, 1);
+    assert_int_equal(mock.wrmsr_log[0].where, 0x830);
+    assert_int_equal(mock.wrmsr_log[0].val, (5ull << 32) | 0x4000 | 0xf1);
+}
+
+static void test_native_dispatch_ipi_eoi_then_event(void **state)
+{
+    (void)state;
+    vmi_ops.event_dispatch(NATIVE_VEC_IPI);
+    assert_int_equal(events[VMI_EVENT_IPI], 1);
+    assert_int_equal(eoi_writes_at_event, 1);
+}
+
+static void test_native_dispatch_flush_no_event(void **state)
+{
+    (void)state;
+    native.sd.box[0].va = 0x7000;
+    native.sd.box[0].npages = 1;
+    native.sd.box[0].pending = 1;
+    vmi_ops.event_dispatch(NATIVE_VEC_FLUSH);
+    assert_int_equal(native.sd.box[0].pending, 0);
+    assert_int_equal(mock.ninvlpg, 1);
+    assert_int_equal(events[VMI_EVENT_IPI] + events[VMI_EVENT_ALARM], 0);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x80b), 1);
+}
+
+static void ap_entry(unsigned cpu, void *arg)
+{
+    (void)cpu;
+    (void)arg;
+}
+
+static void test_native_cpu_start_silent_ap_eagain(void **state)
+{
+    (void)state;
+    const struct vmi_cpu_boot b = { 0x123000, 0x456000, ap_entry, &boot };
+    assert_int_equal(vmi_ops.cpu_start(0, &b), VMI_EINVAL);
+    assert_int_equal(vmi_ops.cpu_start(2, &b), VMI_EINVAL);
+    mock.tsc_step = 100000000;      /* the 1 s wait passes in a few reads */
+    mock.nwrmsr = 0;
+    assert_int_equal(vmi_ops.cpu_start(1, &b), VMI_EAGAIN);
+    /* INIT, then STARTUP with vector VMI_TRAMPOLINE_PA >> 12, to APIC 5. */
+    assert_int_equal(mock.wrmsr_log[0].val, (5ull << 32) | 0x4500);
+    assert_int_equal(mock.wrmsr_log[1].val, (5ull << 32) | 0x4608);
+    const uint8_t *p = mock.lowmem + VMI_TRAMPOLINE_PA + 128 - TRAMP_P_SIZE;
+    uint64_t v;
+    memcpy(&v, p + TRAMP_P_CR3, 8);
+    assert_int_equal(v, 0x123000);
+    memcpy(&v, p + TRAMP_P_STACK, 8);
+    assert_int_equal(v, 0x456000);
+    memcpy(&v, p + TRAMP_P_CPU, 8);
+    assert_int_equal(v, 1);
+}
+
+/* The AP "runs" the trampoline when it gets its STARTUP IPI. */
+static void ap_reports_on_sipi(uint32_t msr, uint64_t val)
+{
+    if (msr == 0x830 && (val & 0x700) == LAPIC_ICR_STARTUP) {
+        uint8_t *p = mock.lowmem + VMI_TRAMPOLINE_PA + 128 - TRAMP_P_SIZE;
+        p[TRAMP_P_READY] = 1;
+    }
+}
+
+static void test_native_cpu_start_reporting_ap_ok_once(void **state)
+{
+    (void)state;
+    const struct vmi_cpu_boot b = { 0x123000, 0x456000, ap_entry, &boot };
+    mock.wrmsr_hook = ap_reports_on_sipi;
+    mock.tsc_step = 100000;
+    assert_int_equal(vmi_ops.cpu_start(1, &b), VMI_OK);
+    /* A second INIT would reset the running CPU: refused. */
+    assert_int_equal(vmi_ops.cpu_start(1, &b), VMI_EINVAL);
+}
+
+static void test_native_power_off_debug_exit_then_s5(void **state)
+{
+    (void)state;
+    mock.nout = 0;
+    power_off_try(3);
+    assert_int_equal(mock.out_log[0].where, VMI_DEBUG_EXIT_PORT);
+    assert_int_equal(mock.out_log[0].val, 3);
+    assert_int_equal(mock.out_log[1].where, 0x604);
+    assert_int_equal(mock.out_log[1].val, 5u << 10 | 1u << 13);
+    assert_int_equal(mock.out_log[1].size, 2);
+}
+
+static void test_native_msr_safe_fault_is_efault(void **state)
+{
+    (void)state;
+    uint64_t v = 1;
+    mock_set_msr_fault(0x1234);
+    assert_int_equal(vmi_ops.read_msr_safe(0x1234, &v), VMI_EFAULT);
+    assert_int_equal(v, 0);
+    assert_int_equal(vmi_ops.write_msr_safe(0x1234, 5), VMI_EFAULT);
+    mock_set_msr(0x10, 77);
+    assert_int_equal(vmi_ops.read_msr_safe(0x10, &v), VMI_OK);
+    assert_int_equal(v, 77);
+}
+
+static void test_native_irq_save_restore_roundtrip(void **state)
+{
+    (void)state;
+    mock.rflags = 0x202;
+    vmi_irqflags_t f = vmi_ops.irq_save();
+    assert_int_equal(mock.rflags & 0x200, 0);
+    vmi_ops.irq_restore(f);
+    assert_int_equal(mock.rflags & 0x200, 0x200);
+    mock.rflags = 0x2;
+    f = vmi_ops.irq_save();
+    mock.rflags |= 0x200;
+    vmi_ops.irq_restore(f);
+    assert_int_equal(mock.rflags & 0x200, 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup(test_native_info_modern_uses_x2apic_and_deadline, modern),
+        cmocka_unit_test_setup(test_native_info_legacy_uses_xapic_oneshot_pit, legacy),
+        cmocka_unit_test_setup(test_native_init_masks_pic, modern),
+        cmocka_unit_test_setup(test_native_cpus_from_madt_map_apic_ids, modern),
+        cmocka_unit_test_setup(test_native_cpu_init_out_of_range_einval, modern),
+        cmocka_unit_test_setup(test_native_ipi_send_fixed_to_apic_id, modern),
+        cmocka_unit_test_setup(test_native_dispatch_ipi_eoi_then_event, modern),
+        cmocka_unit_test_setup(test_native_dispatch_flush_no_event, modern),
+        cmocka_unit_test_setup(test_native_cpu_start_silent_ap_eagain, modern),
+        cmocka_unit_test_setup(test_native_cpu_start_reporting_ap_ok_once, modern),
+        cmocka_unit_test_setup(test_native_power_off_debug_exit_then_s5, modern),
+        cmocka_unit_test_setup(test_native_msr_safe_fault_is_efault, modern),
+        cmocka_unit_test_setup(test_native_irq_save_restore_roundtrip, modern),
+    };
+    return cmocka_run_group_tests_name("native_init", tests, NULL, NULL);
+}
