@@ -20,7 +20,6 @@
 #define KVM_VEC_ALARM 0xf0      /* LAPIC timer */
 #define KVM_VEC_IPI 0xf1        /* ipi_send */
 #define KVM_VEC_FLUSH 0xf2      /* remote TLB flush request; never surfaces */
-#define KVM_APIC_ID_NONE 0xff
 
 /*
  * Per-CPU state.  The first three members are shared with the host,
@@ -62,7 +61,6 @@ struct kvm {
     struct kvm_use use;
     struct lapic lapic;
     struct smp_cpus cpus;
-    uint8_t apic_to_cpu[256];   /* xAPIC-range IDs -> index, or NONE */
     vmi_cpumask_t online;       /* CPUs that ran cpu_init */
     uint64_t rsdp;
     uint64_t tsc_hz;

@@ -16,11 +16,6 @@
 void kvm_smp_init(uint32_t bsp_apic_id)
 {
     smp_cpus_from_acpi(&kvm.cpus, kvm.rsdp, bsp_apic_id);
-    for (unsigned i = 0; i < 256; i++)
-        kvm.apic_to_cpu[i] = KVM_APIC_ID_NONE;
-    for (unsigned i = 0; i < kvm.cpus.count; i++)
-        if (kvm.cpus.apic_id[i] < 256)
-            kvm.apic_to_cpu[kvm.cpus.apic_id[i]] = (uint8_t)i;
 }
 
 unsigned kvm_cpu_count(void)
@@ -30,19 +25,12 @@ unsigned kvm_cpu_count(void)
 
 unsigned kvm_cpu_id(void)
 {
-    uint32_t id = lapic_id(&kvm.lapic);
-    if (id < 256 && kvm.apic_to_cpu[id] != KVM_APIC_ID_NONE)
-        return kvm.apic_to_cpu[id];
-    int i = smp_cpu_index(&kvm.cpus, id);
-    return i < 0 ? 0 : (unsigned)i;
+    return smp_cpu_self(&kvm.cpus, &kvm.lapic);
 }
 
 vmi_status_t kvm_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
 {
-    if (cpu == 0 || cpu >= kvm.cpus.count || !boot)
-        return VMI_EINVAL;
-    return smp_boot_ap(&kvm.lapic, kvm.cpus.apic_id[cpu], cpu, boot,
-                       kvm.tsc_hz);
+    return smp_cpu_start(&kvm.cpus, &kvm.lapic, cpu, boot, kvm.tsc_hz);
 }
 
 /* The CPUs of (cpus) that exist. */

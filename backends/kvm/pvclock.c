@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pvclock.c: pvclock reading, rate and clamp (see pvclock.h); no
+/* pvclock.c: pvclock rate, clamp and wall clock (see pvclock.h); no
  * instructions, no state: the callers pass everything in. */
 #include "pvclock.h"
 
@@ -13,24 +13,6 @@ uint64_t pvclock_tsc_khz(uint32_t mul, int8_t shift)
     else
         khz >>= shift;
     return khz;
-}
-
-uint64_t pvclock_read(const volatile struct pvclock_vcpu_time_info *ti,
-                      pvclock_tsc_fn *tsc, uint8_t *flags)
-{
-    uint32_t v;
-    uint64_t ns;
-    uint8_t f;
-    do {
-        v = pvclock_seq_begin(&ti->version);
-        /* tsc() is ordered after the version load (lfence; rdtsc). */
-        uint64_t delta = tsc() - ti->tsc_timestamp;
-        ns = ti->system_time +
-             pvclock_scale_delta(delta, ti->tsc_to_system_mul, ti->tsc_shift);
-        f = ti->flags;
-    } while (pvclock_seq_retry(&ti->version, v));
-    *flags = f;
-    return ns;
 }
 
 uint64_t pvclock_clamp(uint64_t *last, uint64_t now)

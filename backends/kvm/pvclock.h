@@ -88,10 +88,27 @@ uint64_t pvclock_tsc_khz(uint32_t mul, int8_t shift);
 
 /* A consistent reading of (ti): system_time scaled forward to the TSC
  * value (tsc)() returned inside the version loop.  (*flags) gets the
- * flags of the same snapshot. */
+ * flags of the same snapshot.  Inline, so that the guest's rdtsc is
+ * inlined too: the read path runs at ~1 us per instruction under
+ * kvm-pvm. */
 typedef uint64_t pvclock_tsc_fn(void);
-uint64_t pvclock_read(const volatile struct pvclock_vcpu_time_info *ti,
-                      pvclock_tsc_fn *tsc, uint8_t *flags);
+static inline uint64_t pvclock_read(const volatile struct pvclock_vcpu_time_info *ti,
+                                    pvclock_tsc_fn *tsc, uint8_t *flags)
+{
+    uint32_t v;
+    uint64_t ns;
+    uint8_t f;
+    do {
+        v = pvclock_seq_begin(&ti->version);
+        /* tsc() must be ordered after the version load (lfence; rdtsc). */
+        uint64_t delta = tsc() - ti->tsc_timestamp;
+        ns = ti->system_time +
+             pvclock_scale_delta(delta, ti->tsc_to_system_mul, ti->tsc_shift);
+        f = ti->flags;
+    } while (pvclock_seq_retry(&ti->version, v));
+    *flags = f;
+    return ns;
+}
 
 /* Monotonic across CPUs whose clocks may disagree: return max(now, *last)
  * and raise *last to it with compare-and-swap. */

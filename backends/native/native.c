@@ -40,7 +40,7 @@ static void native_identify(void)
         .hypervisor = hv,
         .features = (native.lapic.x2apic ? VMI_FEAT_X2APIC : 0) |
                     (native.tsc_deadline ? VMI_FEAT_TSC_DEADLINE : 0),
-        .clock = "tsc",
+        .clock = native.tsc_hz_guessed ? "tsc (rate guessed)" : "tsc",
         .alarm = native.tsc_deadline ? "lapic tsc-deadline" : "lapic oneshot",
         .console = "uart 0x3f8",
         .ipi = native.lapic.x2apic ? "x2apic icr" : "xapic icr",

@@ -31,6 +31,7 @@ struct native {
     uint64_t rsdp;
     /* Time: ns = ((tsc - tsc0) * to_ns.mult) >> 32. */
     uint64_t tsc_hz, tsc0, wall0_ns;
+    bool tsc_hz_guessed;            /* no source gave the rate */
     struct tsc_scale to_ns, from_ns;
     bool tsc_deadline;          /* alarm by IA32_TSC_DEADLINE */
     struct tsc_scale ns_to_lapic;   /* else one-shot count per ns */

@@ -14,7 +14,8 @@
 #include "rtc.h"
 
 /* Used when neither CPUID nor the PIT gives the TSC rate: time then runs
- * at the wrong speed, but forward, and info->clock says so. */
+ * at the wrong speed, but forward; cycles_hz reports 0 (unknown) and
+ * info->clock says the rate is guessed. */
 #define NATIVE_TSC_HZ_GUESS 1000000000ull
 
 static void native_alarm_calibrate(void)
@@ -31,8 +32,10 @@ void native_time_init(void)
     cpuid(1, 0, &r);
     native.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
     native.tsc_hz = tsc_hz_detect();
-    if (!native.tsc_hz)
+    if (!native.tsc_hz) {
         native.tsc_hz = NATIVE_TSC_HZ_GUESS;
+        native.tsc_hz_guessed = true;
+    }
     tsc_scale_to_ns(&native.to_ns, native.tsc_hz);
     tsc_scale_from_ns(&native.from_ns, native.tsc_hz);
     native.tsc0 = rdtsc_ordered();
@@ -59,7 +62,7 @@ uint64_t native_wallclock_ns(void)
 
 uint64_t native_cycles_hz(void)
 {
-    return native.tsc_hz;
+    return native.tsc_hz_guessed ? 0 : native.tsc_hz;
 }
 
 uint64_t native_stolen_ns(void)

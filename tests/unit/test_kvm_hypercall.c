@@ -81,7 +81,6 @@ static int setup(void **state)
     (void)state;
     mock_reset();
     memset(&kvm, 0, sizeof(kvm));
-    trap_reset(0);
     return 0;
 }
 
@@ -130,6 +129,7 @@ static void test_kvm_guest_insn_is_intel_vmcall(void **state)
 static void test_kvm_hypercall4_registers_follow_hypercalls_rst(void **state)
 {
     (void)state;
+    trap_reset(0);
     trap.ret = 42;
     long r = kvm_hypercall4(10, 0x1111, 0x2222, 0x3333, 0x4444);
     assert_int_equal(trap.n, 1);
@@ -162,6 +162,7 @@ static void test_kvm_status_each_code_maps_once(void **state)
 static void test_kvm_hc_kick_cpu_flags_zero_apic_in_a1(void **state)
 {
     (void)state;
+    trap_reset(0);
     assert_int_equal(kvm_hc_kick_cpu(7), VMI_OK);
     assert_int_equal(trap.call[0].nr, KVM_HC_KICK_CPU);
     assert_int_equal(trap.call[0].a0, 0);
@@ -171,6 +172,7 @@ static void test_kvm_hc_kick_cpu_flags_zero_apic_in_a1(void **state)
 static void test_kvm_hc_enosys_reported_as_vmi_enosys(void **state)
 {
     (void)state;
+    trap_reset(0);
     trap.ret = -KVM_ENOSYS;
     assert_int_equal(kvm_hc_sched_yield(3), VMI_ENOSYS);
     assert_int_equal(trap.call[0].nr, KVM_HC_SCHED_YIELD);
@@ -180,29 +182,33 @@ static void test_kvm_hc_enosys_reported_as_vmi_enosys(void **state)
 /* Two CPUs with APIC IDs (a, b). */
 static void two_cpus(uint32_t a, uint32_t b)
 {
-    kvm.cpus.count = 2;
-    kvm.cpus.apic_id[0] = a;
-    kvm.cpus.apic_id[1] = b;
+    const uint32_t ids[] = { a, b };
+    smp_cpus_order(&kvm.cpus, ids, 2, a);
     kvm.lapic.x2apic = true;
 }
 
 static void test_kvm_ipi_batch_bitmap_from_lowest_apic(void **state)
 {
     (void)state;
-    struct smp_cpus c = { 4, { 8, 1, 2, 3 } };
+    static const uint32_t ids[] = { 1, 2, 3 };
+    struct smp_cpus c;
+    smp_cpus_order(&c, ids, 3, 8);      /* CPU 0 is APIC 8 */
     uint64_t lo, hi;
     uint32_t min;
     vmi_cpumask_t left = kvm_ipi_batch(&c, 0xb, &lo, &hi, &min);
     assert_int_equal(left, 0);
     assert_int_equal(min, 1);
-    assert_int_equal(lo, (1u << 0) | (1u << 7));   /* IDs 1 and 8 */
+    /* CPUs 0, 1, 3 are APIC IDs 8, 1, 3: bits 7, 0, 2 from 1. */
+    assert_int_equal(lo, (1u << 0) | (1u << 2) | (1u << 7));
     assert_int_equal(hi, 0);
 }
 
 static void test_kvm_ipi_batch_far_apic_ids_split_clusters(void **state)
 {
     (void)state;
-    struct smp_cpus c = { 4, { 0, 70, 130, 300 } };
+    static const uint32_t ids[] = { 70, 130, 300 };
+    struct smp_cpus c;
+    smp_cpus_order(&c, ids, 3, 0);
     uint64_t lo, hi;
     uint32_t min;
     vmi_cpumask_t left = kvm_ipi_batch(&c, 0xf, &lo, &hi, &min);
@@ -219,6 +225,7 @@ static void test_kvm_ipi_batch_far_apic_ids_split_clusters(void **state)
 static void test_kvm_send_mask_pv_ipi_one_hypercall(void **state)
 {
     (void)state;
+    trap_reset(0);
     two_cpus(4, 5);
     kvm.use.pv_ipi = true;
     trap.ret = 2;
@@ -235,6 +242,7 @@ static void test_kvm_send_mask_pv_ipi_one_hypercall(void **state)
 static void test_kvm_send_mask_pv_ipi_error_falls_back_to_icr(void **state)
 {
     (void)state;
+    trap_reset(0);
     two_cpus(4, 5);
     kvm.use.pv_ipi = true;
     trap.ret = -KVM_ENOSYS;
@@ -247,6 +255,7 @@ static void test_kvm_send_mask_pv_ipi_error_falls_back_to_icr(void **state)
 static void test_kvm_send_mask_no_pv_ipi_uses_icr_only(void **state)
 {
     (void)state;
+    trap_reset(0);
     two_cpus(4, 5);
     kvm_send_mask(0x3, KVM_VEC_IPI);
     assert_int_equal(trap.n, 0);
@@ -256,6 +265,7 @@ static void test_kvm_send_mask_no_pv_ipi_uses_icr_only(void **state)
 static void test_kvm_ipi_send_preempted_target_gets_sched_yield(void **state)
 {
     (void)state;
+    trap_reset(0);
     two_cpus(4, 5);
     kvm.use.sched_yield = true;
     kvm.cpu[1].steal.preempted = KVM_VCPU_PREEMPTED;
@@ -268,6 +278,7 @@ static void test_kvm_ipi_send_preempted_target_gets_sched_yield(void **state)
 static void test_kvm_spin_kick_pv_spinlock_kicks_apic_id(void **state)
 {
     (void)state;
+    trap_reset(0);
     two_cpus(4, 5);
     kvm.use.pv_spinlock = true;
     kvm_spin_kick(1);
@@ -279,6 +290,7 @@ static void test_kvm_spin_kick_pv_spinlock_kicks_apic_id(void **state)
 static void test_kvm_spin_kick_not_advertised_no_hypercall(void **state)
 {
     (void)state;
+    trap_reset(0);
     two_cpus(4, 5);
     kvm_spin_kick(1);
     kvm_ipi_send(0x2);

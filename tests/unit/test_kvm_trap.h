@@ -43,7 +43,9 @@ static void trap_sigill(int sig, siginfo_t *si, void *ctx)
     g[REG_RIP] += 2;
 }
 
-/* Forget recorded calls, answer (ret) from now on, catch UD2. */
+/* Forget recorded calls, answer (ret) from now on, catch UD2.  Call it
+ * in the test function itself: cmocka installs its own SIGILL handler
+ * around each setup and test function. */
 static inline void trap_reset(long ret)
 {
     memset(&trap, 0, sizeof(trap));

@@ -68,6 +68,24 @@ static void test_uart_line_goes_to_stdout_and_lsr_is_idle(void **state)
 	assert_false(mon_is_stopped(m));
 }
 
+static void test_string_io_handles_every_element(void **state)
+{
+	struct mon *m = *state;
+	uint8_t data[3] = { 'o', 'k', '\n' }, in[4];
+	char buf[8] = { 0 };
+	struct mon_exit x = { .kind = MON_X_IO, .io = { .port = 0x3f8,
+		.out = true, .size = 1, .count = 3, .data = data } };
+
+	mon_pio(m, 0, &x);
+	assert_int_equal(read(pipefd[0], buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "ok\n");
+	x = (struct mon_exit){ .kind = MON_X_IO, .io = { .port = 0x3fd,
+		.out = false, .size = 1, .count = 4, .data = in } };
+	mon_pio(m, 0, &x);
+	assert_int_equal(in[0] & in[1] & in[2] & in[3], 0x60);
+	assert_int_equal(m->dev.pio_exits, 2);
+}
+
 static void test_debug_exit_stops_with_guest_code(void **state)
 {
 	struct mon *m = *state;
@@ -182,6 +200,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 	const struct CMUnitTest tests[] = {
 		T(test_uart_line_goes_to_stdout_and_lsr_is_idle),
+		T(test_string_io_handles_every_element),
 		T(test_debug_exit_stops_with_guest_code),
 		T(test_acpi_s5_is_poweroff_other_sleep_is_crash),
 		T(test_cf9_reset_is_byte_only),
