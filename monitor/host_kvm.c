@@ -289,6 +289,31 @@ static void decode(struct mon_vcpu *v, struct mon_exit *x)
 	x->kind = MON_X_OTHER;
 }
 
+int host_kvm_guest_tsc(struct mon_vcpu *v, uint64_t *tsc)
+{
+	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {
+		.h = { .nmsrs = 1 }, .e = { .index = 0x10 },  /* IA32_TSC */
+	};
+
+	if (ioctl(v->fd, KVM_GET_MSRS, &m) != 1)
+		return -EIO;
+	*tsc = m.e.data;
+	return 0;
+}
+
+/* api.rst 4.71 KVM_SIGNAL_MSI; the address is the LAPIC's MSI window with
+ * the destination APIC ID in bits 19:12, physical mode, fixed delivery
+ * (SDM Vol. 3A 11.11.1, 11.11.2). */
+int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector)
+{
+	struct kvm_msi msi = {
+		.address_lo = 0xfee00000u | (apic_id & 0xffu) << 12,
+		.data = vector,
+	};
+
+	return ioctl(mon->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
+}
+
 int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x)
 {
 	struct kvm_run *run = v->run;

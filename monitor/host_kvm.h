@@ -24,6 +24,12 @@ int host_kvm_set_cpuid(struct mon_vcpu *v, const struct mon_cpuid *t,
 /* PVH entry state (Xen docs/misc/pvh.pandoc) on the boot vCPU. */
 int host_kvm_boot_bsp(struct mon_vcpu *v, uint32_t entry, uint32_t ebx,
 		      char *err, size_t errlen);
+/* The guest's IA32_TSC on (v), from any thread while v is not running. */
+int host_kvm_guest_tsc(struct mon_vcpu *v, uint64_t *tsc);
+/* Deliver a fixed interrupt (vector) to the LAPIC with (apic_id) as an
+ * MSI; wakes a halted vCPU.  Safe from any thread (a VM ioctl).  Returns
+ * 0 or -errno. */
+int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector);
 /* One KVM_RUN, decoded into x.  -errno only for a failed ioctl. */
 int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x);
 /* Make every vCPU leave KVM_RUN for good (the VM is stopping). */

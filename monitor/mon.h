@@ -149,6 +149,23 @@ struct mon_dev {
 	uint64_t pio_exits;
 };
 
+/* One vCPU's one-shot timer (mon_clock.c); fn == NULL means disarmed. */
+struct mon_timer {
+	uint64_t deadline;      /* guest ns (mon_guest_ns) */
+	void (*fn)(struct mon *mon, unsigned vcpu);
+};
+
+/* Guest time and the timer thread (mon_clock.h). */
+struct mon_clock {
+	uint64_t offset;        /* guest TSC - host TSC */
+	uint64_t tsc0;          /* guest TSC at which guest ns is 0 */
+	pthread_mutex_t lock;   /* guards timer[] and quit */
+	pthread_cond_t cond;
+	pthread_t thread;
+	bool running, quit;
+	struct mon_timer timer[MON_MAX_CPUS];
+};
+
 struct mon {
 	struct mon_config cfg;
 	const struct mon_pers *pers;
@@ -160,6 +177,8 @@ struct mon {
 	unsigned nvcpu;
 	struct mon_vcpu vcpu[MON_MAX_CPUS];
 	struct mon_dev dev;
+	struct mon_clock clock;
+	void *pers_state;       /* the personality's own, from its init */
 	int out_fd;             /* guest console output (stdout) */
 	pthread_t main_thread;
 	void (*kick)(struct mon *mon);  /* NULL in unit tests */

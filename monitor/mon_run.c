@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "host_kvm.h"
+#include "mon_clock.h"
 #include "mon_elf.h"
 #include "mon_run.h"
 #include "pers.h"
@@ -102,6 +103,8 @@ static int create_machine(struct mon *mon, const struct mon_image *img,
 		r = host_kvm_create_vcpu(mon, i, err, errlen);
 	if (r == 0)
 		r = setup_cpuid(mon, err, errlen);
+	if (r == 0)
+		r = mon_clock_start(mon, err, errlen);
 	if (r == 0 && mon->pers->init && (r = mon->pers->init(mon)) < 0)
 		snprintf(err, errlen, "personality %s setup failed: %s",
 			 mon->pers->name, strerror(-r));
@@ -203,6 +206,7 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 		 mon->tsc_khz);
 	mon->kick = host_kvm_kick_all;
 	run_vcpus(mon, &set);
+	mon_clock_stop(mon);
 	mon_uart_flush(mon);
 	mon_logf(mon, "%" PRIu64 " port exits, %" PRIu64 " ignored legacy "
 		 "writes, %lu unknown accesses", mon->dev.pio_exits,
@@ -210,6 +214,7 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 	status = mon->status;
 	err[0] = '\0';
 err_ram:
+	mon_clock_stop(mon);
 	munmap(mon->ram, mon->cfg.mem);
 err_kvm:
 	host_kvm_close(mon);

@@ -1,18 +1,15 @@
 /* SPDX-License-Identifier: MIT */
-/* kernel.h: interfaces between the guest kernel's own files (kernel layer). */
+/* kernel.h: interfaces between the demo kernel's own files (kernel layer). */
 #ifndef KERNEL_KERNEL_H
 #define KERNEL_KERNEL_H
 
 #include <stdint.h>
 
+#include "runtime.h"
 #include "vmi.h"
 
 /* The periodic tick each CPU keeps through its one-shot alarm. */
 #define TICK_NS 10000000ull         /* 10 ms */
-
-/* Entered from head.S on the boot CPU: (proto) BOOT_PROTO_*, (info) the
- * physical address of the loader's information. */
-VMI_NORETURN void kmain(unsigned proto, uint64_t info);
 
 /* event.c: arm this CPU's first tick. */
 void tick_start(void);

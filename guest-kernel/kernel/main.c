@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * main.c: kmain, the guest kernel's C entry on the boot CPU (kernel
- * layer).  Brings up the backend, descriptors, page tables and every CPU,
- * prints the banner and exits through vmi_shutdown.
+ * main.c: app_main of the demo kernel (kernel layer).  The runtime
+ * (kernel/start.c) has brought up the backend, descriptors and page
+ * tables; this starts every CPU, prints the banner and exits through
+ * vmi_shutdown.
  *
  * Command line: exit=N exits with guest code N instead of VMI_EXIT_OK;
  * panic calls vmi_panic; fault=ud|pf|gp raises that exception, so the
@@ -16,49 +17,13 @@
 #include "klib.h"
 #include "kprintf.h"
 #include "pmem.h"
-
-static struct boot_info boot_info;
+#include "runtime.h"
 
 struct options {
     unsigned exit_code;
     int panic;
     char fault[4];
 };
-
-/* The value of word (key) in (cmdline), e.g. "exit=3" -> "3", or "" for a
- * bare "panic"; NULL if absent.  Copied into (val) of (len) bytes. */
-static const char *cmdline_get(const char *cmdline, const char *key, char *val, size_t len)
-{
-    size_t klen = strlen(key);
-
-    for (const char *p = cmdline; *p;) {
-        const char *end = strchr(p, ' ');
-        size_t wlen = end ? (size_t)(end - p) : strlen(p);
-
-        if (wlen >= klen && !strncmp(p, key, klen) && (wlen == klen || p[klen] == '=')) {
-            const char *v = wlen > klen ? p + klen + 1 : p + wlen;
-            size_t n = (size_t)(p + wlen - v);
-
-            n = n < len - 1 ? n : len - 1;
-            memcpy(val, v, n);
-            val[n] = '\0';
-            return val;
-        }
-        p += wlen;
-        while (*p == ' ')
-            p++;
-    }
-    return NULL;
-}
-
-static unsigned parse_uint(const char *s)
-{
-    unsigned v = 0;
-
-    for (; *s >= '0' && *s <= '9'; s++)
-        v = v * 10 + (unsigned)(*s - '0');
-    return v;
-}
 
 static void parse_options(const char *cmdline, struct options *o)
 {
@@ -123,36 +88,20 @@ static void provoke(const struct options *o)
         check_msr_fixup();
 }
 
-void kmain(unsigned proto, uint64_t info)
+void app_main(const struct kstart *ks)
 {
-    int parsed = boot_parse(proto, info, &boot_info);
-    struct mmu_stats mst = { 0 };
     struct options opt;
-    uint64_t cr3, t0, t_mmu;
     unsigned reported;
 
-    vmi_init(&boot_info.vmi);
-    t0 = vmi_time_ns();
-    vmi_cpu_init(0);
-    percpu_init(0);
-    pmem_init(&boot_info);
-    arch_boot_cpu_stacks(&percpu[0]);
-    desc_init();
-    desc_load(0);
-    if (parsed < 0)
-        kprintf("kernel: invalid boot information from the %s loader\n", boot_info.proto_name);
-    t_mmu = vmi_time_ns();
-    cr3 = mmu_init(&mst);
-    t_mmu = vmi_time_ns() - t_mmu;
-    kprintf("kernel: %s boot, cmdline '%s', %llu MiB RAM (%s)\n", boot_info.proto_name,
-            boot_info.cmdline, (unsigned long long)(pmem_ram_bytes() >> 20),
-            boot_info.mem_source);
+    kprintf("kernel: %s boot, cmdline '%s', %llu MiB RAM (%s)\n", ks->boot->proto_name,
+            ks->boot->cmdline, (unsigned long long)(pmem_ram_bytes() >> 20),
+            ks->boot->mem_source);
     kprintf("kernel: page tables: %llu MiB mapped, %u tables, %u pt_set calls, %llu us\n",
-            (unsigned long long)(mst.mapped >> 20), mst.tables, mst.pt_sets,
-            (unsigned long long)(t_mmu / 1000));
-    parse_options(boot_info.cmdline, &opt);
-    reported = smp_boot(cr3);
-    banner(reported, t0);
+            (unsigned long long)(ks->mmu.mapped >> 20), ks->mmu.tables, ks->mmu.pt_sets,
+            (unsigned long long)(ks->mmu_ns / 1000));
+    parse_options(ks->boot->cmdline, &opt);
+    reported = smp_boot(ks->cr3);
+    banner(reported, ks->t0);
     provoke(&opt);
     vmi_shutdown(reported == vmi_cpu_count() ? opt.exit_code : VMI_EXIT_FAIL);
 }

@@ -4,19 +4,14 @@
  * secondary CPU loads the kernel's descriptors, takes one tick, reports
  * to the boot CPU with an IPI and then idles in vmi_safe_halt.
  */
-#include "desc.h"
 #include "kernel.h"
 #include "kprintf.h"
-#include "mmu.h"
 #include "percpu.h"
-#include "pmem.h"
 
-#define STACK_PAGES 4               /* 16 KiB kernel stack per CPU */
 /* How long the boot CPU waits for the others: generous, because under
  * kvm-pvm a CPU start costs milliseconds of interpreted code. */
 #define REPORT_TIMEOUT_NS 20000000000ull
 
-static struct vmi_cpu_boot cpu_boot[VMI_MAX_CPUS];
 static unsigned nr_reported;
 
 /* Wait until this CPU has taken (n) ticks or (deadline) has passed.
@@ -43,16 +38,10 @@ static void report(void)
     __atomic_add_fetch(&nr_reported, 1, __ATOMIC_SEQ_CST);
 }
 
-/* The entry of a secondary CPU (struct vmi_cpu_boot); never returns. */
-static void ap_entry(unsigned cpu, void *arg)
+/* The main function of a secondary CPU (kcpu_start); never returns. */
+static void ap_main(unsigned cpu)
 {
-    (void)arg;
-    /* vmi/ops.h: cpu_init comes first on a secondary CPU, before the
-     * kernel's own GDT, IDT and TR replace the backend's. */
-    vmi_cpu_init(cpu);
-    percpu_init(cpu);
-    desc_load(cpu);
-    mmu_cpu_init();
+    (void)cpu;
     tick_start();
     vmi_irq_enable();
     if (wait_ticks(1, UINT64_MAX)) {
@@ -67,15 +56,8 @@ static void ap_entry(unsigned cpu, void *arg)
 /* Returns whether (cpu) started; one that did not is not waited for. */
 static int start_cpu(unsigned cpu, uint64_t cr3)
 {
-    struct percpu *pc = &percpu[cpu];
-    vmi_status_t st;
+    vmi_status_t st = kcpu_start(cpu, cr3, ap_main);
 
-    pc->stack_top = pmem_alloc(STACK_PAGES) + STACK_PAGES * PAGE_SIZE;
-    pc->ist_top = pmem_alloc(1) + PAGE_SIZE;
-    cpu_boot[cpu] = (struct vmi_cpu_boot){
-        .cr3 = cr3, .stack_top = pc->stack_top, .entry = ap_entry,
-    };
-    st = vmi_cpu_start(cpu, &cpu_boot[cpu]);
     if (st != VMI_OK)
         kprintf("smp: cpu %u did not start (vmi status %d)\n", cpu, (int)st);
     return st == VMI_OK;

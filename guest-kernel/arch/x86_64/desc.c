@@ -81,3 +81,8 @@ void desc_load(unsigned cpu)
     vmi_load_tr((uint16_t)(slot << 3));
     vmi_load_kernel_stack(&pc->tss, pc->stack_top);
 }
+
+struct vmi_gate *desc_idt(void)
+{
+    return idt;
+}

@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "boot.h"
+#include "vmi/types.h"
 
 /* GDT layout.  User data sits just below user code so that SYSRET can
  * use STAR[63:48] = GDT_UCODE32 (Intel SDM Vol. 2B SYSRET). */
@@ -31,6 +32,10 @@ _Static_assert(SEL_KCODE == BOOT_CS && SEL_KDATA == BOOT_DS, "boot GDT");
 void desc_init(void);
 /* Install this CPU's TSS and load GDT, segments, IDT, TR and rsp0. */
 void desc_load(unsigned cpu);
+
+/* The IDT every CPU shares, for installing a gate with
+ * vmi_write_idt_entry. */
+struct vmi_gate *desc_idt(void);
 
 /* entry.S: reload CS, DS, ES and SS (not FS or GS: that would clear the
  * GS base) after a new GDT is loaded. */

@@ -17,6 +17,11 @@
 
 #include "vmi.h"
 
+/* The last exception a kernel probe (probe.h) took on this CPU. */
+struct kfault {
+    uint64_t vector, error, rip, cr2;   /* cr2 only for #PF */
+};
+
 struct percpu {
     struct percpu *self;            /* at %gs:0, read by this_cpu() */
     unsigned id;                    /* vmi logical CPU number */
@@ -24,6 +29,7 @@ struct percpu {
     uint64_t stack_top;             /* kernel stack (TSS rsp0) */
     uint64_t ist_top;               /* #DF stack (TSS ist1) */
     int reported;                   /* took its first tick and said so */
+    struct kfault fault;            /* filled by trap.c for probes */
     struct vmi_tss tss;
 };
 

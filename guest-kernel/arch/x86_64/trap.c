@@ -5,6 +5,7 @@
  * backend fixup (the _safe MSR ops) or is reported and panics.
  */
 #include "kprintf.h"
+#include "percpu.h"
 #include "trap.h"
 #include "vmi.h"
 #include "vmi/fixup.h"
@@ -18,14 +19,42 @@ static const char *const exception_names[TRAP_EXCEPTIONS] = {
     "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
 };
 
+/* The kernel's own fixup table (section kernel_fixup, guest.ld): the
+ * probes of probe.S, in the format of the backend's (vmi/fixup.h). */
+extern const struct vmi_fixup __kernel_fixup_start[], __kernel_fixup_end[];
+
+static uint64_t kernel_fixup_lookup(uint64_t rip)
+{
+    for (const struct vmi_fixup *e = __kernel_fixup_start; e < __kernel_fixup_end; e++)
+        if (e->insn == rip)
+            return e->fixup;
+    return 0;
+}
+
+/* A kernel probe faulted: record what happened for its caller. */
+static void trap_record(const struct trap_frame *f)
+{
+    struct percpu *pc = this_cpu();
+
+    pc->fault = (struct kfault){
+        .vector = f->vector, .error = f->error, .rip = f->rip,
+        .cr2 = f->vector == TRAP_PF ? vmi_read_cr2() : 0,
+    };
+}
+
 /* A faulting instruction the backend expects to fault (rdmsr/wrmsr in
- * the _safe ops) resumes at the fixup address it registered.  Asked for
- * every exception, not only #GP and #UD: an address in the table is one
- * the backend expects to fault, whatever the vector. */
+ * the _safe ops) resumes at the fixup address it registered; so does a
+ * kernel probe.  Asked for every exception, not only #GP and #UD: an
+ * address in a table is one expected to fault, whatever the vector. */
 static int trap_fixup(struct trap_frame *f)
 {
     uint64_t fixup = vmi_fixup_lookup(f->rip);
 
+    if (!fixup) {
+        fixup = kernel_fixup_lookup(f->rip);
+        if (fixup)
+            trap_record(f);
+    }
     if (!fixup)
         return 0;
     f->rip = fixup;
