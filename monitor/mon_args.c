@@ -44,9 +44,14 @@ static const char usage_text[] =
 
 void mon_usage(int fd)
 {
-	/* Best effort: nothing useful can be done if stdout is gone. */
+	char list[64];
+
+	/* Best effort: nothing useful can be done if stdout is gone.  The
+	 * last line is for scripts (scripts/vmienv.py reads it). */
+	mon_pers_list(list, sizeof(list));
 	if (write(fd, usage_text, sizeof(usage_text) - 1) < 0)
 		return;
+	dprintf(fd, "personalities: %s\n", list);
 }
 
 /* Parse a decimal unsigned number with no sign, space or junk. */

@@ -89,8 +89,10 @@ int main(int argc, char *argv[])
 	}
 	mon.pers = mon_pers_find(mon.cfg.hv);
 	if (!mon.pers->available) {
+		char list[64];
+		mon_pers_list(list, sizeof(list));
 		fprintf(stderr, "vmi-run: personality '%s' is not implemented "
-			"yet (available: pc, kvm)\n", mon.pers->name);
+			"yet (available: %s)\n", mon.pers->name, list);
 		return MON_EXIT_USAGE;
 	}
 	status = read_image(mon.cfg.image, &file, &len, err, sizeof(err));

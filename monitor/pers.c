@@ -1,17 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* monitor/pers.c: the table of personalities vmi-run --hv accepts. */
+#include <stdio.h>
 #include <string.h>
 
 #include "pers.h"
 
-/* Recognised so that --hv xen|hyperv gets a clear "not implemented" line
- * instead of "unknown personality"; pers_xen.c and pers_hv.c replace
- * these entries. */
-static const struct mon_pers pers_xen_todo = { .name = "xen" };
-static const struct mon_pers pers_hv_todo = { .name = "hyperv" };
-
 static const struct mon_pers *const all[] = {
-	&pers_pc, &pers_kvm, &pers_xen_todo, &pers_hv_todo,
+	&pers_pc, &pers_kvm, &pers_xen, &pers_hv,
 };
 
 const struct mon_pers *mon_pers_find(const char *name)
@@ -20,4 +15,16 @@ const struct mon_pers *mon_pers_find(const char *name)
 		if (strcmp(all[i]->name, name) == 0)
 			return all[i];
 	return NULL;
+}
+
+/* The names of the implemented personalities, space-separated, in (buf). */
+void mon_pers_list(char *buf, size_t len)
+{
+	size_t n = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]) && n < len; i++)
+		if (all[i]->available)
+			n += (size_t)snprintf(buf + n, len - n, "%s%s",
+					      n ? " " : "", all[i]->name);
 }

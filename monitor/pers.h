@@ -34,7 +34,10 @@ struct mon_pers {
 
 extern const struct mon_pers pers_pc;
 extern const struct mon_pers pers_kvm;
+extern const struct mon_pers pers_xen;
+extern const struct mon_pers pers_hv;
 
 const struct mon_pers *mon_pers_find(const char *name);
+void mon_pers_list(char *buf, size_t len);
 
 #endif
