@@ -46,8 +46,21 @@ def qemu_command(qemu, args):
     return cmd
 
 
+def check_refusal(out, args):
+    """A kernel linked for another hypervisor: one clear line, no banner."""
+    lines = re.findall(r"^vmi: kernel linked for .* but found .*$", out, re.M)
+    problems = [] if len(lines) == 1 else [
+        "expected exactly one 'vmi: kernel linked for X but found Y' line, "
+        "got %d" % len(lines)]
+    if re.search(r"^vmi: backend ", out, re.M):
+        problems.append("a refusing kernel printed the banner")
+    return problems
+
+
 def check_output(out, args):
     """Return a list of problems with the guest's console output."""
+    if args.refuse:
+        return check_refusal(out, args)
     problems = []
     m = re.search(r"^vmi: backend (\S+), hypervisor [^,]+, (\d+) CPUs", out, re.M)
     if not m:
@@ -75,9 +88,14 @@ def main():
                     help="guest exit code expected (vmi/abi.h)")
     ap.add_argument("--expect", action="append", default=[],
                     help="regular expression the output must contain")
+    ap.add_argument("--refuse", action="store_true",
+                    help="the image is linked for another hypervisor: expect "
+                    "its one-line refusal and VMI_EXIT_WRONG_HV (3)")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("image")
     args = ap.parse_args()
+    if args.refuse:
+        args.expect_code = 3
 
     qemu = shutil.which("qemu-system-x86_64")
     if not qemu:
@@ -109,7 +127,10 @@ def main():
         print("FAIL: " + problem)
     if problems:
         return FAIL
-    print("PASS: guest code %d, %d CPUs reported" % (code, args.smp))
+    if args.refuse:
+        print("PASS: refused with guest code %d" % code)
+    else:
+        print("PASS: guest code %d, %d CPUs reported" % (code, args.smp))
     return PASS
 
 
