@@ -48,7 +48,7 @@ static void kvm_identify(void)
         .clock = u->kvmclock ? "kvmclock" : "tsc",
         .alarm = u->tsc_deadline ? "lapic tsc-deadline" : "lapic oneshot",
         .console = "uart 0x3f8",
-        .ipi = u->pv_ipi ? "kvm send_ipi hypercall"
+        .ipi = u->pv_ipi ? "kvm send_ipi"
                : kvm.lapic.x2apic ? "x2apic icr" : "xapic icr",
     };
 }
@@ -70,6 +70,15 @@ static vmi_status_t kvm_init(const struct vmi_boot *boot)
     return VMI_OK;
 }
 
+void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what)
+{
+    /* A host that advertised the feature and then refuses the MSR (#GP)
+     * is broken; say which.  On the boot CPU the kernel has no IDT yet,
+     * so there a refusal is still a triple fault. */
+    if (wrmsr_safe(msr, kvm_pa(area) | KVM_MSR_ENABLED))
+        vmi_panic(what);
+}
+
 /* Each CPU registers its own areas: the MSRs are per vCPU. */
 static vmi_status_t kvm_cpu_init(unsigned cpu)
 {
@@ -79,7 +88,8 @@ static vmi_status_t kvm_cpu_init(unsigned cpu)
     kvm_time_cpu_init(cpu);
     /* The word is .bss, hence zeroed, as msr.rst requires. */
     if (kvm.use.pv_eoi)
-        wrmsr(MSR_KVM_PV_EOI_EN, kvm_pa(&kvm.cpu[cpu].pv_eoi) | KVM_MSR_ENABLED);
+        kvm_msr_enable(MSR_KVM_PV_EOI_EN, &kvm.cpu[cpu].pv_eoi,
+                       "kvm: host refused MSR_KVM_PV_EOI_EN");
     lapic_timer_setup(&kvm.lapic, KVM_VEC_ALARM, kvm.use.tsc_deadline);
     __atomic_or_fetch(&kvm.online, 1ull << cpu, __ATOMIC_RELEASE);
     return VMI_OK;

@@ -83,6 +83,11 @@ static inline uint64_t kvm_pa(const volatile void *p)
     return (uint64_t)(uintptr_t)p;
 }
 
+/* kvm.c */
+/* Write (msr) <- pa(area) | KVM_MSR_ENABLED; vmi_panic(what) if the host
+ * refuses it with #GP. */
+void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what);
+
 /* kvm_detect.c */
 /* The CPUID base of KVM's leaves, or 0; on 0, (found) names what was
  * there instead: "no hypervisor", the signature at 0x40000000, or "an

@@ -65,7 +65,7 @@ void kvm_detect(void)
     char found[KVM_FOUND_LEN];
     uint32_t base = kvm_cpuid_base(found);
     if (!base)
-        vmi_refuse("KVM", found);
+        vmi_refuse("KVM (KVMKVMKVM)", found);
     struct vmi_cpuid r;
     cpuid(base + KVM_CPUID_FEATURES_OFF, 0, &r);
     kvm.base = base;

@@ -19,10 +19,6 @@ static uint64_t kvm_rdtsc(void)
     return rdtsc_ordered();
 }
 
-static void kvm_clock_register(unsigned cpu)
-{
-    wrmsr(MSR_KVM_SYSTEM_TIME_NEW, kvm_pa(&kvm.cpu[cpu].clock) | KVM_MSR_ENABLED);
-}
 
 /* The TSC rate CPU 0's kvmclock states, read consistently; 0 if the host
  * never filled it in.  The host fills it before the WRMSR returns: the
@@ -54,8 +50,10 @@ void kvm_time_init(void)
     struct vmi_cpuid r;
     cpuid(1, 0, &r);
     kvm.use.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
-    if (kvm.features & KVM_FEATURE_CLOCKSOURCE2) {
-        kvm_clock_register(0);
+    /* On CPU 0 a refused MSR just means no kvmclock: the TSC serves. */
+    if ((kvm.features & KVM_FEATURE_CLOCKSOURCE2) &&
+        !wrmsr_safe(MSR_KVM_SYSTEM_TIME_NEW,
+                    kvm_pa(&kvm.cpu[0].clock) | KVM_MSR_ENABLED)) {
         kvm.tsc_hz = kvm_clock_hz();
         kvm.use.kvmclock = kvm.tsc_hz != 0;
         if (!kvm.use.kvmclock)
@@ -74,12 +72,16 @@ void kvm_time_init(void)
 
 void kvm_time_cpu_init(unsigned cpu)
 {
-    /* CPU 0's clock was registered by init, which needed the rate. */
+    /* CPU 0's clock was registered by init, which needed the rate.
+     * Another CPU's must be: without the stable bit each CPU reads its
+     * own, and an unregistered one would stop time there. */
     if (kvm.use.kvmclock && cpu != 0)
-        kvm_clock_register(cpu);
+        kvm_msr_enable(MSR_KVM_SYSTEM_TIME_NEW, &kvm.cpu[cpu].clock,
+                       "kvm: host refused MSR_KVM_SYSTEM_TIME_NEW");
     /* The area is .bss, hence zeroed, as msr.rst requires. */
     if (kvm.use.steal)
-        wrmsr(MSR_KVM_STEAL_TIME, kvm_pa(&kvm.cpu[cpu].steal) | KVM_MSR_ENABLED);
+        kvm_msr_enable(MSR_KVM_STEAL_TIME, &kvm.cpu[cpu].steal,
+                       "kvm: host refused MSR_KVM_STEAL_TIME");
 }
 
 uint64_t kvm_time_ns(void)

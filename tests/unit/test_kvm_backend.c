@@ -196,6 +196,17 @@ static void test_kvm_init_unfilled_clock_falls_back_to_tsc(void **state)
                                      MSR_KVM_SYSTEM_TIME_NEW), 0);
 }
 
+static void test_kvm_init_refused_clock_msr_falls_back_to_tsc(void **state)
+{
+    (void)state;
+    machine_kvm(MON_FEATURES);
+    mock_set_msr_fault(MSR_KVM_SYSTEM_TIME_NEW);
+    struct vmi_boot boot = { 0, 0, "" };
+    vmi_ops.init(&boot);
+    assert_string_equal(vmi_ops.info()->clock, "tsc");
+    assert_false(kvm.use.kvmclock);
+}
+
 /* A kvmclock at 1 ns per tick: ns = sys + (tsc - ts). */
 static void clock_1ghz(unsigned cpu, uint64_t ts, uint64_t sys, uint8_t flags)
 {
@@ -403,6 +414,7 @@ int main(void)
         T(test_kvm_init_registers_kvmclock_and_reports_it),
         T(test_kvm_cpu_init_registers_steal_and_pv_eoi),
         T(test_kvm_init_unfilled_clock_falls_back_to_tsc),
+        T(test_kvm_init_refused_clock_msr_falls_back_to_tsc),
         T(test_kvm_time_ns_stable_reads_cpu0_clock),
         T(test_kvm_time_ns_unstable_own_clock_clamped),
         T(test_kvm_time_ns_untrusted_stable_flag_clamped),
