@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "host_kvm.h"
@@ -314,10 +315,174 @@ int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector)
 	return ioctl(mon->vm_fd, KVM_SIGNAL_MSI, &msi) < 0 ? -errno : 0;
 }
 
+/* ---- Loading a vCPU's state from another vCPU (Xen VCPUOP_up) ---- */
+
+/* Flat 64-bit code (L=1) or data segment (SDM Vol. 3A 3.4.5, 5.2.1). */
+static struct kvm_segment seg64(uint16_t sel, bool code)
+{
+	return (struct kvm_segment){ .base = 0, .limit = 0xffffffff,
+		.selector = sel, .type = code ? 0xb : 0x3, .present = 1,
+		.s = 1, .l = code, .db = !code, .g = 1 };
+}
+
+#define EFER_LMA (1ull << 10)   /* SDM Vol. 3A 2.2.1 */
+
+/* On v's own thread: long mode as Xen's VCPU_HVM_MODE_64B sets it
+ * (hidden segment parts only; Xen public/hvm/hvm_vcpu.h), then runnable
+ * (api.rst 4.38 KVM_SET_MP_STATE). */
+static int apply_load(struct mon_vcpu *v)
+{
+	struct kvm_mp_state mp = { .mp_state = KVM_MP_STATE_RUNNABLE };
+	struct kvm_regs r;
+	struct kvm_sregs s;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	s.cs = seg64(0x08, true);
+	s.ds = s.es = s.ss = s.fs = s.gs = seg64(0x10, false);
+	s.tr = (struct kvm_segment){ .limit = 0x67, .selector = 0x18,
+		.type = 0xb, .present = 1 };
+	s.cr0 = v->load.cr0;
+	s.cr3 = v->load.cr3;
+	s.cr4 = v->load.cr4;
+	s.efer = v->load.efer | EFER_LMA;
+	memcpy(&r, &v->load.regs, sizeof(r));
+	if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0 ||
+	    ioctl(v->fd, KVM_SET_REGS, &r) < 0 ||
+	    ioctl(v->fd, KVM_SET_MP_STATE, &mp) < 0)
+		return -errno;
+	v->regs_dirty = false;
+	atomic_store(&v->load_pending, false);
+	/* The kick's immediate_exit has done its job; a stop that raced
+	 * with us sets it again (mon_stopf kicks after setting stopped). */
+	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	if (mon_is_stopped(v->mon))
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+int host_kvm_vcpu_load(struct mon *mon, unsigned id)
+{
+	struct mon_vcpu *v = &mon->vcpu[id];
+
+	if (id >= mon->nvcpu || !v->run)
+		return -EINVAL;
+	atomic_store(&v->load_pending, true);
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (v->started && !pthread_equal(v->thread, pthread_self()))
+		pthread_kill(v->thread, SIGUSR1);
+	return 0;
+}
+
+/* ---- Remote TLB flush on behalf of the guest (hyperv personality) ---- */
+
+#define CR0_PG  (1ull << 31)    /* SDM Vol. 3A 2.5 */
+#define CR4_PGE (1ull << 7)
+
+/*
+ * On v's own thread, outside KVM_RUN: flush v's TLB.  KVM has no ioctl
+ * for it, but KVM_SET_SREGS with a CR4 that differs from the current one
+ * resets the vCPU's MMU context (api.rst 4.14; arch/x86/kvm/x86.c
+ * __set_sregs: mmu_reset_needed), and the next entry reloads the roots,
+ * syncing shadow pages and flushing the TLB (kvm_mmu_load).  Toggling
+ * CR4.PGE is also the architectural "flush everything, global entries
+ * included" (SDM Vol. 3A 4.10.4.1).  So: set CR4 ^ PGE, then the real
+ * CR4 back.  A vCPU with paging off has nothing to flush.
+ */
+static int apply_flush(struct mon_vcpu *v)
+{
+	unsigned long req = atomic_load(&v->flush_req);
+	struct kvm_sregs s;
+
+	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	if (s.cr0 & CR0_PG) {
+		s.cr4 ^= CR4_PGE;
+		if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0)
+			return -errno;
+		s.cr4 ^= CR4_PGE;
+		if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0)
+			return -errno;
+	}
+	atomic_store(&v->flush_done, req);
+	/* A newer request, or a stop, that came while we flushed: leave
+	 * KVM_RUN at once again (mon_stopf kicks after setting stopped). */
+	if (atomic_load(&v->flush_req) != req || mon_is_stopped(v->mon))
+		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	return 0;
+}
+
+/* Ask vCPU (id) to flush before it next runs the guest; the ticket. */
+static unsigned long request_flush(struct mon_vcpu *v)
+{
+	unsigned long t = atomic_fetch_add(&v->flush_req, 1) + 1;
+
+	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
+	if (v->started && !pthread_equal(v->thread, pthread_self()))
+		pthread_kill(v->thread, SIGUSR1);
+	return t;
+}
+
+int host_kvm_flush_tlbs(struct mon *mon, unsigned self, uint64_t mask)
+{
+	unsigned long ticket[MON_MAX_CPUS] = { 0 };
+	const struct timespec nap = { 0, 10000 };   /* 10 us */
+	bool waiting = true;
+
+	for (unsigned i = 0; i < mon->nvcpu; i++)
+		if ((mask >> i & 1) && i != self && mon->vcpu[i].run)
+			ticket[i] = request_flush(&mon->vcpu[i]);
+	if ((mask >> self & 1) && apply_flush(&mon->vcpu[self]) < 0)
+		return -EIO;
+	while (waiting && !mon_is_stopped(mon)) {
+		struct mon_vcpu *me = &mon->vcpu[self];
+		/* Serve requests aimed at us while we wait: two vCPUs
+		 * flushing each other must not wait for each other. */
+		if (atomic_load(&me->flush_req) != atomic_load(&me->flush_done) &&
+		    apply_flush(me) < 0)
+			return -EIO;
+		waiting = false;
+		for (unsigned i = 0; i < mon->nvcpu; i++)
+			if (ticket[i] && atomic_load(&mon->vcpu[i].flush_done) <
+					 ticket[i])
+				waiting = true;
+		if (waiting)
+			nanosleep(&nap, NULL);
+	}
+	return waiting ? -EINTR : 0;
+}
+
+/* api.rst 4.97 KVM_X86_SET_MSR_FILTER: one range whose bitmap is all
+ * zeros denies (exits to user space, reason FILTER) both reads and
+ * writes of [base, base + n); everything else keeps KVM's handling. */
+int host_kvm_msr_filter_deny(struct mon *mon, uint32_t base, uint32_t n)
+{
+	static uint8_t deny[1024];      /* zero bits: deny; 8192 MSRs */
+	struct kvm_msr_filter f = { .flags = KVM_MSR_FILTER_DEFAULT_ALLOW };
+
+	if (n > 8 * sizeof(deny))
+		return -EINVAL;
+	f.ranges[0] = (struct kvm_msr_filter_range){
+		.flags = KVM_MSR_FILTER_READ | KVM_MSR_FILTER_WRITE,
+		.nmsrs = n, .base = base, .bitmap = deny };
+	return ioctl(mon->vm_fd, KVM_X86_SET_MSR_FILTER, &f) < 0 ? -errno : 0;
+}
+
 int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x)
 {
 	struct kvm_run *run = v->run;
 
+	if (atomic_load(&v->load_pending)) {
+		int r = apply_load(v);
+		if (r < 0)
+			return r;
+	}
+	if (atomic_load(&v->flush_req) != atomic_load(&v->flush_done)) {
+		int r = apply_flush(v);
+		if (r < 0)
+			return r;
+	}
 	run->kvm_dirty_regs = v->regs_dirty ? KVM_SYNC_X86_REGS : 0;
 	v->regs_dirty = false;
 	*x = (struct mon_exit){ .regs = v->regs, .regs_dirty = &v->regs_dirty };

@@ -30,6 +30,21 @@ int host_kvm_guest_tsc(struct mon_vcpu *v, uint64_t *tsc);
  * MSI; wakes a halted vCPU.  Safe from any thread (a VM ioctl).  Returns
  * 0 or -errno. */
 int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector);
+/* Make vCPU (id) load mon->vcpu[id].load (64-bit mode, then runnable)
+ * before it next enters the guest: the state is applied on its own
+ * thread, which this kicks out of KVM_RUN (an AP waiting for INIT/SIPI
+ * blocks there).  Fill .load first.  Returns 0 or -EINVAL. */
+int host_kvm_vcpu_load(struct mon *mon, unsigned id);
+/* Flush the guest TLB of every vCPU in (mask) (bit n = vCPU n), from the
+ * thread of vCPU (self), which is outside KVM_RUN: self directly, the
+ * others on their own threads before they next run the guest (kicked out
+ * of KVM_RUN).  Returns 0 once all have, -EINTR if the VM stopped first,
+ * -EIO if an ioctl failed (hyperv personality; host_kvm.c says how). */
+int host_kvm_flush_tlbs(struct mon *mon, unsigned self, uint64_t mask);
+/* Make reads and writes of MSRs [base, base + n) exit to user space
+ * (KVM_X86_SET_MSR_FILTER), even ones KVM itself implements.  0 or
+ * -errno. */
+int host_kvm_msr_filter_deny(struct mon *mon, uint32_t base, uint32_t n);
 /* One KVM_RUN, decoded into x.  -errno only for a failed ioctl. */
 int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x);
 /* Make every vCPU leave KVM_RUN for good (the VM is stopping). */

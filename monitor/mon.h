@@ -114,6 +114,14 @@ struct mon_exit {
 	};
 };
 
+/* A 64-bit register state that one vCPU's handler asks another vCPU to
+ * load and run (Xen VCPUOP_initialise + VCPUOP_up): host_kvm_vcpu_load()
+ * applies it on the target's own thread, which owns its vCPU ioctls. */
+struct mon_vcpu_load {
+	struct mon_regs regs;
+	uint64_t cr0, cr3, cr4, efer;
+};
+
 struct mon_vcpu {
 	struct mon *mon;
 	unsigned id;
@@ -123,6 +131,11 @@ struct mon_vcpu {
 	bool regs_dirty;
 	pthread_t thread;
 	bool started;
+	struct mon_vcpu_load load;      /* valid while load_pending */
+	atomic_bool load_pending;
+	/* Remote TLB flush (hyperv personality, host_kvm_flush_tlbs): requests
+	 * made and the last one this vCPU's own thread has carried out. */
+	atomic_ulong flush_req, flush_done;
 };
 
 struct mon_uart {

@@ -1,7 +1,142 @@
 /* SPDX-License-Identifier: MIT */
-/* monitor/pers_hv.c: the `hyperv` personality (Hyper-V TLFS guest
- * interface): being written; recognised so --hv hyperv says "not
- * implemented yet". */
-#include "pers.h"
+/*
+ * monitor/pers_hv.c: the `hyperv` personality: the Hyper-V TLFS guest
+ * interface, emulated in vmi-run because this host's KVM has no
+ * KVM_CAP_HYPERV.  This file: the CPUID leaves (advertising exactly what
+ * pers_hv_msr.c and pers_hv_hcall.c implement), setup, and the port hook
+ * through which the hypercall page's stub reaches us.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
-const struct mon_pers pers_hv = { .name = "hyperv" };
+#include "pers.h"
+#include "pers_hv.h"
+
+/*
+ * What is advertised [T: feature-discovery].  Privileges: the reference
+ * counter and TSC page, SynIC, synthetic timers, the hypercall MSRs, VP
+ * index, reset, the frequency MSRs; post messages and signal events.
+ * Not APIC_ACCESS (EOI/ICR/TPR): they cannot be made reliable against
+ * KVM's in-kernel LAPIC here (contract-decisions.md D7, ABI.md 5).
+ */
+#define HV_EAX_PRIVS (HV_PRIV_TIME_REF_COUNT | HV_PRIV_SYNIC | \
+		      HV_PRIV_SYNTIMER | HV_PRIV_HYPERCALL | HV_PRIV_VP_INDEX | \
+		      HV_PRIV_RESET | HV_PRIV_REFERENCE_TSC | \
+		      HV_PRIV_FREQUENCY_MSRS)
+#define HV_EBX_PRIVS (HV_PRIV_POST_MESSAGES | HV_PRIV_SIGNAL_EVENTS)
+#define HV_EDX_FEATS (HV_FEAT_GUEST_CRASH_MSRS | HV_FEAT_STIMER_DIRECT)
+/* Recommendations: flush and IPIs by hypercall, reset by MSR, and no
+ * auto-EOI (a SINT is a plain fixed interrupt here: it needs an EOI). */
+#define HV_EAX_RECS (HV_REC_REMOTE_TLB_FLUSH | HV_REC_CLUSTER_IPI | \
+		     HV_REC_SYSTEM_RESET | HV_REC_DEPRECATING_AEOI)
+
+static int put(struct mon_cpuid *t, uint32_t fn, uint32_t a, uint32_t b,
+	       uint32_t c, uint32_t d)
+{
+	struct mon_cpuid_entry e = { fn, 0, 0, a, b, c, d };
+
+	return mon_cpuid_put(t, &e);
+}
+
+static int hv_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+{
+	int r = 0;
+
+	/* Drop KVM's own leaves: the guest must see one hypervisor. */
+	mon_cpuid_remove(t, 0x40000000u, 0x4fffffffu);
+	r |= put(t, HV_CPUID_VENDOR, PERS_HV_MAX_LEAF, HV_SIG_EBX, HV_SIG_ECX,
+		 HV_SIG_EDX);
+	r |= put(t, HV_CPUID_INTERFACE, HV_INTERFACE_HV1, 0, 0, 0);
+	r |= put(t, HV_CPUID_VERSION, 0, PERS_HV_VERSION_MAJOR << 16 |
+		 PERS_HV_VERSION_MINOR, 0, 0);
+	r |= put(t, HV_CPUID_FEATURES, HV_EAX_PRIVS, HV_EBX_PRIVS, 0,
+		 HV_EDX_FEATS);
+	r |= put(t, HV_CPUID_ENLIGHTENMENT, HV_EAX_RECS, PERS_HV_SPIN_RETRIES,
+		 0, 0);
+	r |= put(t, HV_CPUID_LIMITS, MON_MAX_CPUS, MON_MAX_CPUS, 0, 0);
+	/* 0x40000006-0x4000000A: no hardware features in use, no CPU
+	 * management, no SVM or nested features: all zero. */
+	for (uint32_t fn = HV_CPUID_HW_FEATURES; fn <= PERS_HV_MAX_LEAF; fn++)
+		r |= put(t, fn, 0, 0, 0, 0);
+	if (r < 0) {
+		snprintf(err, errlen, "CPUID table full");
+		return -ENOSPC;
+	}
+	return 0;
+}
+
+int pers_hv_state_init(struct mon *mon, struct pers_hv *hv,
+		       const struct pers_hv_env *env)
+{
+	memset(hv, 0, sizeof(*hv));
+	hv->env = env;
+	hv->nvp = mon->nvcpu;
+	hv->tsc_khz = mon->tsc_khz;
+	/* The TSC page needs a TSC faster than 10 MHz (scale < 2^64). */
+	if ((uint64_t)mon->tsc_khz * 1000u <= HV_REF_HZ)
+		return -ENOTSUP;
+	hv->tsc_scale = pers_hv_tsc_scale(mon->tsc_khz);
+	/* Reference time 0 when the monitor's guest clock starts. */
+	hv->tsc_offset = -(int64_t)pers_hv_ref_time(hv, mon->clock.tsc0);
+	for (unsigned i = 0; i < MON_MAX_CPUS; i++)
+		for (unsigned s = 0; s < HV_SYNIC_SINT_COUNT; s++)
+			hv->vp[i].sint[s] = HV_SYNIC_SINT_MASKED;
+	pthread_mutex_init(&hv->lock, NULL);
+	mon->pers_state = hv;
+	return 0;
+}
+
+static int hv_init(struct mon *mon)
+{
+	struct pers_hv *hv;
+	int r;
+
+	if (!&pers_hv_kvm_env)
+		return -ENOSYS;
+	hv = calloc(1, sizeof(*hv));
+	if (!hv)
+		return -ENOMEM;
+	r = pers_hv_state_init(mon, hv, &pers_hv_kvm_env);
+	if (r < 0) {
+		free(hv);
+		return r;
+	}
+	hv->env->setup(mon);
+	return 0;
+}
+
+/*
+ * The hypercall page's stub `out %al, $VMI_PORT_HV_HYPERCALL; ret`: the
+ * registers are the TLFS x64 ones, read and written through KVM's sync
+ * regs.  Only while the page is enabled: otherwise the port is unknown,
+ * as on a machine without it.  A CPL3 caller never gets here: IOPL is 0,
+ * so its `out` raises #GP in the guest (docs/vmi-run.md).
+ */
+static bool hv_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
+{
+	struct pers_hv *hv = pers_hv_of(mon);
+	struct mon_regs *r = x->regs;
+	bool enabled;
+
+	if (x->io.port != VMI_PORT_HV_HYPERCALL || !hv)
+		return false;
+	pthread_mutex_lock(&hv->lock);
+	enabled = hv->hypercall & HV_MSR_ENABLE;
+	pthread_mutex_unlock(&hv->lock);
+	if (!enabled || !x->io.out || x->io.size != 1 || x->io.count != 1)
+		return false;
+	r->rax = pers_hv_hypercall(mon, vcpu, r->rcx, r->rdx, r->r8);
+	*x->regs_dirty = true;
+	return true;
+}
+
+const struct mon_pers pers_hv = {
+	.name = "hyperv",
+	.available = true,
+	.cpuid = hv_cpuid,
+	.init = hv_init,
+	.msr = pers_hv_msr,
+	.pio = hv_pio,
+};

@@ -1,6 +1,240 @@
 /* SPDX-License-Identifier: MIT */
-/* monitor/pers_xen.c: the `xen` personality (Xen PVH guest ABI): being
- * written; recognised so --hv xen says "not implemented yet". */
-#include "pers.h"
+/*
+ * monitor/pers_xen.c: the `xen` personality: a Xen HVM/PVH guest ABI
+ * emulated in the monitor, because this host's KVM has no Xen support
+ * (KVM_CAP_XEN_HVM = 0, shared/ABI.md section 5).  Here: the CPUID leaves
+ * at 0x40000000 (public/arch-x86/cpuid.h), the hypercall-page MSR, whose
+ * write fills the page with stubs that trap by port I/O, the dispatch of
+ * a trapped hypercall (Xen's x86-64 register ABI: RAX = number; RDI, RSI,
+ * RDX, R10, R8 = arguments; result in RAX), and the PV console ring
+ * (public/io/console.h).  The hypercalls themselves are in
+ * pers_xen_{evtchn,hcall,vcpu}.c.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
 
-const struct mon_pers pers_xen = { .name = "xen" };
+#include "pers.h"
+#include "pers_xen.h"
+
+#include <xen/arch-x86/cpuid.h>
+#include <xen/io/console.h>
+
+/* CPUID leaves, relative to XEN_CPUID_FIRST_LEAF (arch-x86/cpuid.h):
+ * 0 signature and max leaf, 1 version, 2 hypercall pages and MSR, 3 TSC
+ * (left zero: the guest reads the rate from vcpu_time_info), 4 HVM
+ * features.  Xen puts the hypercall MSR at 0x40000000 when Viridian is
+ * off (Xen arch/x86/cpuid.c). */
+#define PX_LEAVES 5u
+#define PX_HCALL_MSR 0x40000000u
+
+_Static_assert(PX_CONSOLE_PA >= MON_BIOS_PA && PX_CONSOLE_PA < MON_ACPI_PA,
+	       "the console page lies in the reserved VGA/ROM hole");
+_Static_assert(sizeof(struct xencons_interface) <= 4096, "console page");
+
+long px_copy_in(struct mon *mon, void *dst, uint64_t gpa, uint64_t len)
+{
+	const void *p = mon_gpa_ptr(mon, gpa, len);
+
+	if (!p)
+		return -XEN_EFAULT;
+	memcpy(dst, p, len);
+	return 0;
+}
+
+long px_copy_out(struct mon *mon, uint64_t gpa, const void *src, uint64_t len)
+{
+	void *p = mon_gpa_ptr(mon, gpa, len);
+
+	if (!p)
+		return -XEN_EFAULT;
+	memcpy(p, src, len);
+	return 0;
+}
+
+static int xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+{
+	const uint32_t base = XEN_CPUID_FIRST_LEAF;
+	const struct mon_cpuid_entry leaves[PX_LEAVES] = {
+		{ base, 0, 0, base + PX_LEAVES - 1, XEN_CPUID_SIGNATURE_EBX,
+		  XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX },
+		{ base + 1, 0, 0, PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR,
+		  0, 0, 0 },
+		{ base + 2, 0, 0, 1, PX_HCALL_MSR, 0, 0 },
+		{ base + 3, 0, MON_CPUID_FLAG_INDEXED, 0, 0, 0, 0 },
+		{ base + 4, 0, 0, XEN_HVM_CPUID_UPCALL_VECTOR, 0, 0, 0 },
+	};
+
+	/* KVM's own leaves go: the guest must see Xen only. */
+	mon_cpuid_remove(t, 0x40000000u, 0x4fffffffu);
+	for (unsigned i = 0; i < PX_LEAVES; i++)
+		if (mon_cpuid_put(t, &leaves[i]) < 0)
+			return snprintf(err, errlen, "CPUID table full"), -ENOSPC;
+	return 0;
+}
+
+/* Fill the page with 128 stubs: b8 <i:imm32> (mov $i,%eax), e6 <port>
+ * (out %al,$port), c3 (ret), the rest int3 (0xcc). */
+static void px_fill_page(uint8_t *page)
+{
+	memset(page, 0xcc, 4096);
+	for (uint32_t i = 0; i < PX_STUBS; i++) {
+		uint8_t *s = page + i * PX_STUB_SIZE;
+		s[0] = 0xb8;
+		memcpy(s + 1, &i, 4);
+		s[5] = 0xe6;
+		s[6] = VMI_PORT_XEN_HYPERCALL;
+		s[7] = 0xc3;
+	}
+}
+
+/* The hypercall-page MSR (Xen arch/x86/msr.c guest_wrmsr_xen): the value
+ * is the page's GPA with page index 0 in bits 11:0; anything else, or a
+ * page outside RAM, is #GP.  Reads give 0. */
+static bool xen_msr(struct mon *mon, unsigned vcpu, bool write,
+		    uint32_t index, uint64_t *data)
+{
+	struct pers_xen *px = px_of(mon);
+	uint8_t *page;
+
+	(void)vcpu;
+	if (index != PX_HCALL_MSR)
+		return false;
+	if (!write) {
+		*data = 0;
+		return true;
+	}
+	if ((*data & 0xfff) || !(page = mon_gpa_ptr(mon, *data, 4096)))
+		return false;
+	pthread_mutex_lock(&px->lock);
+	px_fill_page(page);
+	px->hcall_page = *data;
+	pthread_mutex_unlock(&px->lock);
+	mon_logf(mon, "xen: hypercall page at 0x%" PRIx64, *data);
+	return true;
+}
+
+/* One hypercall: a pure function of the registers, checked guest memory
+ * and the personality state.  Unknown numbers: -ENOSYS, as in Xen. */
+static long px_dispatch(struct mon *mon, unsigned vcpu, const struct mon_regs *r)
+{
+	switch (r->rax) {
+	case __HYPERVISOR_set_timer_op:
+		return px_set_timer_op(mon, vcpu, r->rdi);
+	case __HYPERVISOR_xen_version:
+		return px_xen_version(mon, r->rdi, r->rsi);
+	case __HYPERVISOR_console_io:
+		return px_console_io(mon, r->rdi, r->rsi, r->rdx);
+	case __HYPERVISOR_memory_op:
+		return px_memory_op(mon, r->rdi, r->rsi);
+	case __HYPERVISOR_vcpu_op:
+		return px_vcpu_op(mon, vcpu, r->rdi, r->rsi, r->rdx);
+	case __HYPERVISOR_sched_op:
+		return px_sched_op(mon, vcpu, r->rdi, r->rsi);
+	case __HYPERVISOR_event_channel_op:
+		return px_event_channel_op(mon, vcpu, r->rdi, r->rsi);
+	case __HYPERVISOR_hvm_op:
+		return px_hvm_op(mon, r->rdi, r->rsi);
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+/* The hypercall port: `out %al, $VMI_PORT_XEN_HYPERCALL` from a stub.
+ * Other accesses to the port are nobody's (fail closed in mon_dev.c). */
+static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
+{
+	struct pers_xen *px = px_of(mon);
+	long ret;
+
+	if (x->io.port != VMI_PORT_XEN_HYPERCALL || !x->io.out ||
+	    x->io.size != 1 || x->io.count != 1)
+		return false;
+	pthread_mutex_lock(&px->lock);
+	ret = px_dispatch(mon, vcpu, x->regs);
+	pthread_mutex_unlock(&px->lock);
+	x->regs->rax = (uint64_t)ret;
+	*x->regs_dirty = true;
+	return true;
+}
+
+/* Print guest console text in order with the UART's (same lock, the
+ * UART's buffer flushed first).  A closed stdout drops it. */
+void px_console_out(struct mon *mon, const char *buf, size_t len)
+{
+	pthread_mutex_lock(&mon->dev.lock);
+	mon_uart_flush(mon);
+	while (len) {
+		ssize_t n = write(mon->out_fd, buf, len);
+		if (n <= 0)
+			break;
+		buf += n;
+		len -= (size_t)n;
+	}
+	pthread_mutex_unlock(&mon->dev.lock);
+}
+
+/* The back end of the console ring: print out[out_cons..out_prod) and
+ * consume it.  Indices are free-running (io/console.h); a guest that
+ * claims more than the ring holds loses the excess, nothing else. */
+void px_console_drain(struct mon *mon)
+{
+	struct xencons_interface *c = mon_gpa_ptr(mon, PX_CONSOLE_PA,
+						  sizeof(*c));
+	XENCONS_RING_IDX cons, prod;
+	char tmp[sizeof(c->out)];
+	size_t n = 0;
+
+	if (!c)
+		return;
+	cons = __atomic_load_n(&c->out_cons, __ATOMIC_ACQUIRE);
+	prod = __atomic_load_n(&c->out_prod, __ATOMIC_ACQUIRE);
+	if (prod - cons > sizeof(c->out))
+		cons = prod - sizeof(c->out);
+	for (; cons != prod; cons++)
+		tmp[n++] = c->out[MASK_XENCONS_IDX(cons, c->out)];
+	__atomic_store_n(&c->out_cons, prod, __ATOMIC_RELEASE);
+	px_console_out(mon, tmp, n);
+}
+
+static int xen_init(struct mon *mon)
+{
+	struct pers_xen *px = calloc(1, sizeof(*px));
+	pthread_condattr_t ca;
+	struct timespec ts;
+	uint64_t now_ns;
+
+	if (!&pers_xen_kvm_env) {
+		free(px);
+		return -ENOSYS;
+	}
+	if (!px)
+		return -ENOMEM;
+	px->env = &pers_xen_kvm_env;
+	pthread_mutex_init(&px->lock, NULL);
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&px->cond, &ca);
+	pthread_condattr_destroy(&ca);
+	px->env->pvclock_scale(mon->tsc_khz, &px->tsc_mul, &px->tsc_shift);
+	clock_gettime(CLOCK_REALTIME, &ts);
+	now_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	px->wall_ns = now_ns - px->env->guest_ns(mon);
+	px_evtchn_init(px);
+	px->vcpu[0].initialised = px->vcpu[0].up = true;
+	mon->pers_state = px;
+	return 0;
+}
+
+const struct mon_pers pers_xen = {
+	.name = "xen",
+	.available = true,
+	.cpuid = xen_cpuid,
+	.init = xen_init,
+	.msr = xen_msr,
+	.pio = xen_pio,
+};

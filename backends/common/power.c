@@ -72,6 +72,16 @@ void power_halt(void)
     }
 }
 
+void power_crash(const char *msg)
+{
+    static const char pre[] = "vmi: crash: ";
+    uart_console_write(pre, sizeof(pre) - 1);
+    uart_console_write(msg, vmi_strlen(msg));
+    uart_console_write("\n", 1);
+    outb(VMI_DEBUG_EXIT_PORT, VMI_EXIT_CRASH);
+    power_halt();
+}
+
 void power_off(unsigned code)
 {
     power_off_try(code);

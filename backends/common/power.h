@@ -39,6 +39,12 @@ __attribute__((noreturn)) void power_reset(void);
 /* cli; hlt forever (an NMI only resumes the loop). */
 __attribute__((noreturn)) void power_halt(void);
 
+/* The crash op of a backend with no crash-report interface: print
+ * "vmi: crash: <msg>" on uart_early(), write VMI_EXIT_CRASH to the
+ * debug-exit port, then power_halt().  power_off and power_reset already
+ * have the shutdown and reboot ops' signatures: point vmi_ops at them. */
+__attribute__((noreturn)) void power_crash(const char *msg);
+
 /* For a paravirtual backend that did not find its hypervisor: print the
  * one line "vmi: kernel linked for <expected> but found <found>" on the
  * UART at VMI_UART_PORT and exit with VMI_EXIT_WRONG_HV (power_off). */

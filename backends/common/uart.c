@@ -78,3 +78,13 @@ const struct uart *uart_early(void)
         uart_init(&early, VMI_UART_PORT);
     return &early;
 }
+
+void uart_console_write(const char *buf, size_t len)
+{
+    uart_write(uart_early(), buf, len);
+}
+
+size_t uart_console_read(char *buf, size_t len)
+{
+    return uart_read(uart_early(), buf, len);
+}

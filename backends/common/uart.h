@@ -31,4 +31,10 @@ size_t uart_read(const struct uart *u, char *buf, size_t len);
  * vmi_refuse and panics).  Initialised on first use. */
 const struct uart *uart_early(void);
 
+/* The console ops of a backend whose console is that UART, with the ops'
+ * own signatures (include/vmi/ops.h) so a vmi_ops table points at them:
+ * uart_write and uart_read on uart_early(). */
+void uart_console_write(const char *buf, size_t len);
+size_t uart_console_read(char *buf, size_t len);
+
 #endif

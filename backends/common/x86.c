@@ -98,4 +98,16 @@ void x86_flush_range(vmi_vaddr_t va, uint64_t npages)
         invlpg(va + i * PAGE_SIZE);
 }
 
+void x86_spin_wait(const volatile uint8_t *ptr, uint8_t val)
+{
+    (void)ptr;
+    (void)val;
+    cpu_relax();
+}
+
+void x86_spin_kick(unsigned cpu)
+{
+    (void)cpu;
+}
+
 uint64_t x86_cycles(void) { return rdtsc_ordered(); }

@@ -58,6 +58,12 @@ void x86_tlb_flush_page(vmi_vaddr_t va);
 #define X86_FLUSH_PAGES_MAX 32
 void x86_flush_range(vmi_vaddr_t va, uint64_t npages);
 
+/* spin_wait: one PAUSE and return (the caller re-checks *ptr).
+ * spin_kick: nothing, a spinning waiter sees the store through cache
+ * coherence. */
+void x86_spin_wait(const volatile uint8_t *ptr, uint8_t val);
+void x86_spin_kick(unsigned cpu);
+
 /* lfence; rdtsc. */
 uint64_t x86_cycles(void);
 

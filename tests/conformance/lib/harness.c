@@ -73,15 +73,18 @@ bool conf_failed(void)
     return __atomic_load_n(&conf.outcome, __ATOMIC_ACQUIRE) >= CONF_ERROR;
 }
 
-void conf_check_failed(const char *file, int line, const char *fmt, ...)
+bool conf_check(bool ok, const char *file, int line, const char *fmt, ...)
 {
     char msg[128];
     va_list ap;
 
+    if (ok)
+        return true;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof(msg), fmt, ap);
     va_end(ap);
     vmi_test_failure("%s:%d: %s", file, line, msg);
+    return false;
 }
 
 void conf_log(const char *fmt, ...)
@@ -168,6 +171,20 @@ uint64_t conf_event_ns(unsigned cpu, vmi_event_t ev)
     return __atomic_load_n(&conf.event_ns[cpu][ev], __ATOMIC_RELAXED);
 }
 
+bool conf_poll_event(vmi_event_t ev, uint64_t count, uint64_t timeout_ns)
+{
+    unsigned cpu = this_cpu()->id;
+    uint64_t end = vmi_time_ns() + timeout_ns;
+
+    vmi_irq_enable();
+    while (conf_events(cpu, ev) <= count) {
+        if (vmi_time_ns() >= end)
+            return false;
+        __builtin_ia32_pause();
+    }
+    return true;
+}
+
 void conf_spin_ns(uint64_t ns)
 {
     uint64_t end = vmi_time_ns() + ns;
@@ -178,7 +195,8 @@ void conf_spin_ns(uint64_t ns)
 
 bool conf_wait(bool (*cond)(void *), void *arg, uint64_t timeout_ns)
 {
-    uint64_t end = vmi_time_ns() + timeout_ns;
+    uint64_t now = vmi_time_ns();
+    uint64_t end = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
     bool ok;
 
     for (;;) {

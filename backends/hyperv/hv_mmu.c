@@ -1,0 +1,163 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hv_mmu.c: TLB flushes.  Remote ones by HvCallFlushVirtualAddressList
+ * (rep) or HvCallFlushVirtualAddressSpace when the hypervisor recommends
+ * it (0x40000004.eax bit 2), else by IPI (common/shootdown); lazy mode
+ * folds every queued remote range into one rep call.
+ * [T: hypercalls/hvcallflushvirtualaddressspace, ...list]
+ */
+#include <insn.h>
+
+#include "hyperv.h"
+#include "x86.h"
+
+/* Per-CPU hypercall input pages; used with delivery masked. */
+static uint8_t hv_input[VMI_MAX_CPUS][HV_PAGE_SIZE]
+    __attribute__((aligned(HV_PAGE_SIZE)));
+
+#define HV_LIST_MAX ((HV_PAGE_SIZE - sizeof(struct hv_tlb_flush)) / 8)
+#define HV_ENTRY_PAGES (HV_GVA_EXTRA_MAX + 1ull)
+
+/* The contract names no address space, so all of them; without PCIDs
+ * a CR3 switch already flushed the others (contract-decisions.md D6). */
+static void hv_flush_header(void *page, uint64_t vp_mask, bool space)
+{
+    struct hv_tlb_flush *f = page;
+    f->address_space = 0;
+    f->flags = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
+               (space ? HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY : 0);
+    f->processor_mask = vp_mask;
+}
+
+/* Append the GVA entries of (npages) from (va) at (*n); false if the page
+ * would overflow (the caller then flushes the whole space). */
+static bool hv_flush_append(void *page, unsigned *n, vmi_vaddr_t va,
+                            uint64_t npages)
+{
+    uint64_t *list = (uint64_t *)((uint8_t *)page + sizeof(struct hv_tlb_flush));
+    va &= HV_GVA_PAGE_MASK;
+    while (npages) {
+        uint64_t k = npages < HV_ENTRY_PAGES ? npages : HV_ENTRY_PAGES;
+        if (*n >= HV_LIST_MAX)
+            return false;
+        list[(*n)++] = va | (k - 1);
+        va += k * HV_PAGE_SIZE;
+        npages -= k;
+    }
+    return true;
+}
+
+unsigned hv_flush_fill(void *page, uint64_t vp_mask, vmi_vaddr_t va,
+                       uint64_t npages)
+{
+    unsigned n = 0;
+    bool list = npages != VMI_FLUSH_ALL && hv_flush_append(page, &n, va,
+                                                            npages);
+    hv_flush_header(page, vp_mask, !list);
+    return list ? n : 0;
+}
+
+/* Issue the call prepared in (page): (reps) entries, or the Space call. */
+static void hv_flush_issue(void *page, unsigned reps)
+{
+    uint64_t r = reps ?
+        hv_hcall_rep(HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, reps, hv_pa(page), 0) :
+        hv_hcall(hv_control(HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, false, 0, 0),
+                 hv_pa(page), 0);
+    if (hv_status(r) != VMI_OK)
+        vmi_panic("hyperv: HvCallFlushVirtualAddress* failed");
+}
+
+/* Flush now: locally if (cpus) holds the caller, the other online
+ * targets by hypercall (or IPI when not recommended). */
+static void hv_flush_now(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                         uint64_t npages)
+{
+    if (cpus >> self & 1)
+        x86_flush_range(va, npages);
+    vmi_cpumask_t others = cpus & ~(1ull << self) &
+                           __atomic_load_n(&hv.online, __ATOMIC_ACQUIRE);
+    if (others && hv.use.flush) {
+        vmi_cpumask_t rest;
+        uint64_t vps = hv_vp_mask(others, &rest);
+        if (vps) {
+            vmi_irqflags_t f = x86_irq_save();
+            unsigned reps = hv_flush_fill(hv_input[self], vps, va, npages);
+            hv_flush_issue(hv_input[self], reps);
+            x86_irq_restore(f);
+        }
+        others = rest;
+    }
+    if (others)
+        shootdown_run(&hv.sd, self, others, va, npages, hv_flush_kick, NULL);
+}
+
+void hv_tlb_flush_page(vmi_vaddr_t va)
+{
+    unsigned self = hv_cpu_id();
+    if (!flushq_add(&hv.cpu[self].lazy, 1ull << self, va, 1))
+        x86_tlb_flush_page(va);
+}
+
+void hv_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
+{
+    unsigned self = hv_cpu_id();
+    if (!flushq_add(&hv.cpu[self].lazy, cpus, va, npages))
+        hv_flush_now(self, cpus, va, npages);
+}
+
+void hv_mmu_lazy_begin(void)
+{
+    flushq_begin(&hv.cpu[hv_cpu_id()].lazy);
+}
+
+/* Lazy-mode batching: local parts at once, remote ranges collected in
+ * this CPU's input page for one rep call at the end. */
+struct hv_batch {
+    unsigned self, n;
+    vmi_cpumask_t remote;
+    bool all;                   /* some request was a full flush */
+};
+
+static void hv_batch_add(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                         uint64_t npages)
+{
+    struct hv_batch *b = ctx;
+    if (cpus >> b->self & 1)
+        x86_flush_range(va, npages);
+    cpus &= ~(1ull << b->self) & __atomic_load_n(&hv.online, __ATOMIC_ACQUIRE);
+    if (!cpus)
+        return;
+    b->remote |= cpus;
+    if (npages == VMI_FLUSH_ALL ||
+        !hv_flush_append(hv_input[b->self], &b->n, va, npages))
+        b->all = true;
+}
+
+static void hv_flush_now_cb(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                            uint64_t npages)
+{
+    hv_flush_now(*(const unsigned *)ctx, cpus, va, npages);
+}
+
+void hv_mmu_lazy_end(void)
+{
+    unsigned self = hv_cpu_id();
+    if (!hv.use.flush) {
+        flushq_end(&hv.cpu[self].lazy, hv_flush_now_cb, &self);
+        return;
+    }
+    struct hv_batch b = { .self = self };
+    vmi_cpumask_t rest = 0;
+    vmi_irqflags_t f = x86_irq_save();
+    flushq_end(&hv.cpu[self].lazy, hv_batch_add, &b);
+    uint64_t vps = b.remote ? hv_vp_mask(b.remote, &rest) : 0;
+    if (vps) {
+        hv_flush_header(hv_input[self], vps, b.all);
+        hv_flush_issue(hv_input[self], b.all ? 0 : b.n);
+    }
+    x86_irq_restore(f);
+    if (rest)
+        shootdown_run(&hv.sd, self, rest, 0, VMI_FLUSH_ALL, hv_flush_kick,
+                      NULL);
+}

@@ -1,0 +1,174 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * hyperv.c: the hyperv backend's ops table, init, per-CPU setup, console
+ * and power.  A Hyper-V enlightened guest (TLFS): hypercall page,
+ * reference TSC page, synthetic timer 0 in direct mode, flush and
+ * cluster-IPI hypercalls, long-spin-wait notification, crash and reset
+ * MSRs; the rest is the native PC code of backends/common (Hyper-V guests
+ * are HVM: CPU state, LAPIC, ACPI and COM ports are architectural).
+ */
+#include <insn.h>
+
+#include "common.h"
+#include "hyperv.h"
+#include "power.h"
+#include "uart.h"
+#include "vmi/abi.h"
+#include "x86.h"
+
+/* 8259A OCW1 ports (Intel 8259A datasheet): mask every line, as native. */
+#define PIC1_DATA 0x21
+#define PIC2_DATA 0xa1
+
+struct hyperv hv;
+
+static vmi_status_t hv_init(const struct vmi_boot *boot)
+{
+    uart_early();
+    hv_detect();
+    hv_choose();
+    hv.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
+    power_init(hv.rsdp);
+    outb(PIC1_DATA, 0xff);
+    outb(PIC2_DATA, 0xff);
+    lapic_detect(&hv.lapic);
+    lapic_enable(&hv.lapic, VMI_VECTOR_SPURIOUS);
+    hv_enable();
+    hv_time_init();
+    hv_smp_init(lapic_id(&hv.lapic));
+    hv_identify();
+    return VMI_OK;
+}
+
+static vmi_status_t hv_cpu_init(unsigned cpu)
+{
+    if (cpu >= hv.cpus.count)
+        return VMI_EINVAL;
+    lapic_enable(&hv.lapic, VMI_VECTOR_SPURIOUS);
+    /* VP index = what the hypervisor calls this CPU in masks. */
+    hv.vp_index[cpu] = (uint32_t)rdmsr(HV_X64_MSR_VP_INDEX);
+    hv_time_cpu_init(cpu);
+    __atomic_or_fetch(&hv.online, 1ull << cpu, __ATOMIC_RELEASE);
+    return VMI_OK;
+}
+
+static const struct vmi_info *hv_info(void)
+{
+    return &hv.info;
+}
+
+static void hv_irq_eoi(void)
+{
+    lapic_eoi(&hv.lapic);
+}
+
+static void hv_console_write(const char *buf, size_t len)
+{
+    uart_write(uart_early(), buf, len);
+}
+
+static size_t hv_console_read(char *buf, size_t len)
+{
+    return uart_read(uart_early(), buf, len);
+}
+
+/* The crash report [T: partition-properties "Partition Crash
+ * Enlightenment"]: parameters first, then CRASH_CTL. */
+static void hv_crash_report(uint64_t p0, uint64_t p3, uint64_t p4, bool msg)
+{
+    wrmsr(HV_X64_MSR_CRASH_P0, p0);
+    wrmsr(HV_X64_MSR_CRASH_P0 + 1, 0);
+    wrmsr(HV_X64_MSR_CRASH_P0 + 2, 0);
+    wrmsr(HV_X64_MSR_CRASH_P0 + 3, p3);
+    wrmsr(HV_X64_MSR_CRASH_P0 + 4, p4);
+    wrmsr(HV_X64_MSR_CRASH_CTL, HV_CRASH_CTL_NOTIFY |
+          (msg ? HV_CRASH_CTL_NOTIFY_MSG : 0));
+}
+
+/* contract-decisions.md D2: a non-zero code is a crash report with
+ * P0 = code (a project convention); 0, and anything that returns, the
+ * native debug-exit port and ACPI S5 (Hyper-V has no PV power-off). */
+static VMI_NORETURN void hv_shutdown(unsigned code)
+{
+    if (code && hv.use.crash)
+        hv_crash_report(code & 0xff, 0, 0, false);
+    power_off(code);
+}
+
+static VMI_NORETURN void hv_reboot(void)
+{
+    if (hv.use.reset)
+        wrmsr(HV_X64_MSR_RESET, HV_RESET_REQUEST);
+    power_reset();
+}
+
+static VMI_NORETURN void hv_crash(const char *msg)
+{
+    static const char pre[] = "vmi: crash: ";
+    hv_console_write(pre, sizeof(pre) - 1);
+    hv_console_write(msg, vmi_strlen(msg));
+    hv_console_write("\n", 1);
+    if (hv.use.crash)
+        hv_crash_report(VMI_EXIT_CRASH, hv_pa(msg), vmi_strlen(msg),
+                        hv.use.crash_msg);
+    outb(VMI_DEBUG_EXIT_PORT, VMI_EXIT_CRASH);
+    power_halt();
+}
+
+const struct vmi_ops vmi_ops = {
+    .init = hv_init,
+    .cpu_init = hv_cpu_init,
+    .info = hv_info,
+    .read_cr0 = x86_read_cr0,
+    .write_cr0 = x86_write_cr0,
+    .read_cr2 = x86_read_cr2,
+    .read_cr3 = x86_read_cr3,
+    .write_cr3 = x86_write_cr3,
+    .read_cr4 = x86_read_cr4,
+    .write_cr4 = x86_write_cr4,
+    .read_msr = x86_read_msr,
+    .write_msr = x86_write_msr,
+    .read_msr_safe = x86_read_msr_safe,
+    .write_msr_safe = x86_write_msr_safe,
+    .cpuid = x86_cpuid,
+    .load_gdt = x86_load_gdt,
+    .load_idt = x86_load_idt,
+    .load_tr = x86_load_tr,
+    .write_gdt_entry = x86_write_gdt_entry,
+    .write_idt_entry = x86_write_idt_entry,
+    .load_kernel_stack = x86_load_kernel_stack,
+    .irq_disable = x86_irq_disable,
+    .irq_enable = x86_irq_enable,
+    .irq_save = x86_irq_save,
+    .irq_restore = x86_irq_restore,
+    .safe_halt = x86_safe_halt,
+    .halt = x86_halt,
+    .irq_eoi = hv_irq_eoi,
+    .event_dispatch = hv_event_dispatch,
+    .time_ns = hv_time_ns,
+    .wallclock_ns = hv_wallclock_ns,
+    .cycles = x86_cycles,
+    .cycles_hz = hv_cycles_hz,
+    .stolen_ns = hv_stolen_ns,
+    .alarm_set = hv_alarm_set,
+    .alarm_cancel = hv_alarm_cancel,
+    .pt_set = x86_pt_set,
+    .pt_alloc = x86_pt_nop,
+    .pt_release = x86_pt_nop,
+    .tlb_flush_local = x86_tlb_flush_local,
+    .tlb_flush_page = hv_tlb_flush_page,
+    .tlb_flush_multi = hv_tlb_flush_multi,
+    .mmu_lazy_begin = hv_mmu_lazy_begin,
+    .mmu_lazy_end = hv_mmu_lazy_end,
+    .cpu_count = hv_cpu_count,
+    .cpu_id = hv_cpu_id,
+    .cpu_start = hv_cpu_start,
+    .ipi_send = hv_ipi_send,
+    .spin_wait = hv_spin_wait,
+    .spin_kick = hv_spin_kick,
+    .console_write = hv_console_write,
+    .console_read = hv_console_read,
+    .shutdown = hv_shutdown,
+    .reboot = hv_reboot,
+    .crash = hv_crash,
+};

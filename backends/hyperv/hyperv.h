@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+/* hyperv.h: private state of the hyperv backend; never included outside
+ * backends/hyperv/ (and its unit tests).  Wire definitions:
+ * include/vmi/hyperv_tlfs.h. */
+#ifndef VMI_HYPERV_H
+#define VMI_HYPERV_H
+
+#include <stdbool.h>
+
+#include "flushq.h"
+#include "hv_hcall.h"
+#include "lapic.h"
+#include "shootdown.h"
+#include "smp.h"
+#include "tsc.h"
+#include "vmi.h"
+#include "vmi/hyperv_tlfs.h"
+
+/* The backend's vectors (docs/vmi-api.md 2.2; contract-decisions.md D3):
+ * stimer0's direct-mode vector and the cluster-IPI vector are ordinary
+ * LAPIC vectors, so the same numbers as native. */
+#define HV_VEC_ALARM 0xf0
+#define HV_VEC_IPI   0xf1
+#define HV_VEC_FLUSH 0xf2       /* native shootdown fallback only */
+
+/* What the backend uses, decided once in init from CPUID. */
+struct hv_use {
+    bool ref_tsc;       /* priv REFERENCE_TSC: time from the TSC page */
+    bool ref_count;     /* priv TIME_REF_COUNT: the MSR fallback */
+    bool stimer;        /* SynIC + SynTimer + direct mode: the alarm */
+    bool flush;         /* recommendation: remote flush by hypercall */
+    bool ipi;           /* recommendation: cluster IPI by hypercall */
+    bool spin;          /* spin retries != never: NotifyLongSpinWait */
+    bool crash;         /* crash MSRs */
+    bool crash_msg;     /* CRASH_CTL reports CRASH_NOTIFY_MSG */
+    bool reset;         /* priv RESET */
+    bool tsc_deadline;  /* LAPIC fallback alarm mode */
+};
+
+struct hv_cpu {
+    bool alarm_armed;
+    uint64_t alarm_ns;          /* deadline of the armed alarm */
+    uint32_t spins;             /* spin_wait calls since the last notify */
+    struct flushq lazy;         /* mmu_lazy_begin/end queue */
+} __attribute__((aligned(64)));
+
+struct hyperv {
+    uint32_t max_leaf, priv_eax, priv_ebx, feat_edx, rec_eax, spin_retries;
+    uint32_t version;           /* 0x40000002.ebx: major << 16 | minor */
+    struct hv_use use;
+    struct lapic lapic;
+    struct smp_cpus cpus;
+    vmi_cpumask_t online;       /* CPUs that ran cpu_init */
+    uint64_t rsdp;
+    uint64_t tsc_hz, tsc0, wall0_ns;
+    bool tsc_hz_guessed;        /* no source gave the TSC rate */
+    struct tsc_scale to_ns, from_ns, ns_to_lapic;
+    uint32_t vp_index[VMI_MAX_CPUS];
+    struct vmi_info info;
+    char hv_name[40];
+    struct shootdown sd;
+    struct hv_cpu cpu[VMI_MAX_CPUS];
+};
+
+extern struct hyperv hv;
+
+/* The pages the hypervisor reads or writes, identity-mapped statics. */
+extern uint8_t hv_hcall_page[HV_PAGE_SIZE];     /* .text: executable */
+union hv_tsc_area {
+    struct hv_ref_tsc_page page;
+    uint8_t bytes[HV_PAGE_SIZE];
+};
+extern union hv_tsc_area hv_tsc_area;   /* .bss, page-aligned */
+
+static inline uint64_t hv_pa(const volatile void *p)
+{
+    return (uint64_t)(uintptr_t)p;
+}
+
+/* hv_detect.c */
+/* Read the leaves, or refuse (does not return) if this is not Hyper-V. */
+void hv_detect(void);
+/* Decide hv.use from the leaves. */
+void hv_choose(void);
+/* Guest OS id, hypercall page, reference TSC page. */
+void hv_enable(void);
+/* The info strings and the one line listing the enlightenments. */
+void hv_identify(void);
+
+/* hv_time.c */
+void hv_time_init(void);
+void hv_time_cpu_init(unsigned cpu);
+/* Reference time (100 ns) from (p), or TIME_REF_COUNT while invalid. */
+uint64_t hv_ref_read(const struct hv_ref_tsc_page *p);
+uint64_t hv_time_ns(void);
+uint64_t hv_wallclock_ns(void);
+uint64_t hv_cycles_hz(void);
+uint64_t hv_stolen_ns(void);
+/* STIMER0_COUNT for (deadline_ns): ceil(ns / 100), at least 1. */
+uint64_t hv_stimer_count(uint64_t deadline_ns);
+void hv_alarm_set(uint64_t deadline_ns);
+void hv_alarm_cancel(void);
+void hv_alarm_fire(unsigned cpu);
+
+/* hv_smp.c */
+void hv_smp_init(uint32_t bsp_apic_id);
+unsigned hv_cpu_count(void);
+unsigned hv_cpu_id(void);
+vmi_status_t hv_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot);
+/* The VP mask of the CPUs in (cpus); CPUs whose VP index does not fit a
+ * 64-bit mask go to (*rest). */
+uint64_t hv_vp_mask(vmi_cpumask_t cpus, vmi_cpumask_t *rest);
+void hv_ipi_send(vmi_cpumask_t cpus);
+void hv_spin_wait(const volatile uint8_t *ptr, uint8_t val);
+void hv_spin_kick(unsigned cpu);
+void hv_event_dispatch(unsigned vector);
+void hv_flush_kick(void *ctx, unsigned cpu);
+
+/* hv_mmu.c */
+/* Fill (page) for a flush of (npages) from (va) on VPs (vp_mask): the
+ * header and the GVA list; returns the rep count, 0 for the Space call. */
+unsigned hv_flush_fill(void *page, uint64_t vp_mask, vmi_vaddr_t va,
+                       uint64_t npages);
+void hv_tlb_flush_page(vmi_vaddr_t va);
+void hv_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages);
+void hv_mmu_lazy_begin(void);
+void hv_mmu_lazy_end(void);
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen_smp.c: CPUs of a Xen PVH guest: the count and APIC IDs from the
+ * ACPI MADT of start_info.rsdp_paddr (one CPU without ACPI), start-up by VCPUOP_initialise +
+ * VCPUOP_up straight into 64-bit mode (public/vcpu.h,
+ * public/hvm/hvm_vcpu.h; no trampoline), and TLB flushes: local ones
+ * native, remote ones by IPI through the emulated LAPIC
+ * (common/shootdown), which PVH allows (docs/vmi-api.md 3.5).
+ */
+#include <insn.h>
+
+#include "x86.h"
+#include "xen.h"
+
+#include <xen/hvm/hvm_vcpu.h>
+#include <xen/vcpu.h>
+
+#define CR4_PCIDE (1ull << 17)          /* SDM Vol. 3A 2.5 */
+#define MSR_EFER 0xc0000080u            /* SDM Vol. 4 table 2-2 */
+#define RFLAGS_RESERVED (1ull << 1)     /* bit 1 reads as 1 */
+#define AP_TIMEOUT_NS 1000000000ull
+
+unsigned xen_cpu_count(void)
+{
+    return xen.cpus.count;
+}
+
+unsigned xen_cpu_id(void)
+{
+    return smp_cpu_self(&xen.cpus, &xen.lapic);
+}
+
+/* The new CPU runs the caller's paging mode on (boot)'s tables. */
+static void xen_ap_context(struct vcpu_hvm_context *ctx, unsigned cpu,
+                           const struct vmi_cpu_boot *boot)
+{
+    struct vcpu_hvm_x86_64 *r = &ctx->cpu_regs.x86_64;
+    *ctx = (struct vcpu_hvm_context){ .mode = VCPU_HVM_MODE_64B };
+    r->rip = (uint64_t)(uintptr_t)xen_ap_start;
+    r->rsp = boot->stack_top;
+    r->rdi = cpu;
+    r->rsi = (uint64_t)(uintptr_t)boot->arg;
+    r->rdx = (uint64_t)(uintptr_t)boot->entry;
+    r->rflags = RFLAGS_RESERVED;        /* IF=0: delivery masked */
+    r->cr0 = rcr0();
+    r->cr3 = boot->cr3;
+    r->cr4 = rcr4() & ~CR4_PCIDE;
+    r->efer = rdmsr(MSR_EFER);
+}
+
+void xen_ap_main(unsigned cpu, void *arg, void (*entry)(unsigned, void *))
+{
+    __atomic_or_fetch(&xen.up, 1ull << cpu, __ATOMIC_RELEASE);
+    entry(cpu, arg);
+    vmi_panic("xen: a CPU entry function returned");
+}
+
+vmi_status_t xen_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
+{
+    struct vcpu_hvm_context ctx;
+    long r;
+
+    if (cpu == 0 || cpu >= xen.cpus.count || !boot ||
+        (__atomic_load_n(&xen.up, __ATOMIC_ACQUIRE) >> cpu & 1))
+        return VMI_EINVAL;
+    if (cpu >= XEN_LEGACY_MAX_VCPUS)
+        return VMI_EINVAL;      /* no vcpu_info slot in shared_info */
+    xen_ap_context(&ctx, cpu, boot);
+    r = xen_hc_vcpu_op(VCPUOP_initialise, cpu, &ctx);
+    if (r >= 0)
+        r = xen_hc_vcpu_op(VCPUOP_up, cpu, 0);
+    if (r < 0)
+        return xen_status(r) == VMI_EAGAIN ? VMI_EAGAIN : VMI_EINVAL;
+    uint64_t deadline = xen_time_ns() + AP_TIMEOUT_NS;
+    while (!(__atomic_load_n(&xen.up, __ATOMIC_ACQUIRE) >> cpu & 1)) {
+        if (xen_time_ns() > deadline)
+            return VMI_EAGAIN;
+        cpu_relax();
+    }
+    return VMI_OK;
+}
+
+static void xen_flush_kick(void *ctx, unsigned cpu)
+{
+    (void)ctx;
+    lapic_send_ipi(&xen.lapic, xen.cpus.apic_id[cpu],
+                   LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | XEN_VEC_FLUSH);
+}
+
+/* Locally if (cpus) holds the caller, then the other online targets. */
+static void xen_flush_now(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                          uint64_t npages)
+{
+    unsigned self = *(const unsigned *)ctx;
+    if (cpus >> self & 1)
+        x86_flush_range(va, npages);
+    vmi_cpumask_t others = cpus & ~(1ull << self) &
+                           __atomic_load_n(&xen.online, __ATOMIC_ACQUIRE);
+    if (others)
+        shootdown_run(&xen.sd, self, others, va, npages, xen_flush_kick, 0);
+}
+
+void xen_tlb_flush_page(vmi_vaddr_t va)
+{
+    unsigned self = xen_cpu_id();
+    if (!flushq_add(&xen.cpu[self].lazy, 1ull << self, va, 1))
+        x86_tlb_flush_page(va);
+}
+
+void xen_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
+{
+    unsigned self = xen_cpu_id();
+    if (!flushq_add(&xen.cpu[self].lazy, cpus, va, npages))
+        xen_flush_now(&self, cpus, va, npages);
+}
+
+void xen_mmu_lazy_begin(void)
+{
+    flushq_begin(&xen.cpu[xen_cpu_id()].lazy);
+}
+
+void xen_mmu_lazy_end(void)
+{
+    unsigned self = xen_cpu_id();
+    flushq_end(&xen.cpu[self].lazy, xen_flush_now, &self);
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * xen_time.c: time from Xen's pvclock (vcpu_info.time, struct
+ * vcpu_time_info in public/xen.h, byte-identical to KVM's pvclock: the
+ * math is backends/kvm/pvclock.h), the wall clock from shared_info, and
+ * the one-shot alarm by VCPUOP_set_singleshot_timer, which fires
+ * VIRQ_TIMER on this vCPU's timer port (public/vcpu.h).
+ */
+#include <insn.h>
+
+#include "pvclock.h"
+#include "xen.h"
+
+#include <xen/vcpu.h>
+
+_Static_assert(sizeof(struct vcpu_time_info) ==
+               sizeof(struct pvclock_vcpu_time_info), "pvclock layout");
+_Static_assert(__builtin_offsetof(struct vcpu_time_info, tsc_to_system_mul) ==
+               __builtin_offsetof(struct pvclock_vcpu_time_info,
+                                  tsc_to_system_mul), "pvclock mul");
+_Static_assert(__builtin_offsetof(struct vcpu_time_info, flags) ==
+               __builtin_offsetof(struct pvclock_vcpu_time_info, flags),
+               "pvclock flags");
+_Static_assert(XEN_PVCLOCK_TSC_STABLE_BIT == PVCLOCK_TSC_STABLE_BIT,
+               "stable bit");
+_Static_assert(__builtin_offsetof(struct shared_info, wc_nsec) -
+               __builtin_offsetof(struct shared_info, wc_version) == 8,
+               "wc_* is a pvclock_wall_clock");
+
+static uint64_t xen_tsc(void)
+{
+    return rdtsc_ordered();
+}
+
+/* vCPU 0's record: with XEN_PVCLOCK_TSC_STABLE_BIT every vCPU's clock
+ * agrees (public/xen.h), so any CPU may read it, which saves the APIC-ID
+ * read of cpu_id() on this hot path.  Without the bit, the clamp keeps
+ * time monotonic across CPUs. */
+uint64_t xen_time_ns(void)
+{
+    const volatile struct pvclock_vcpu_time_info *ti =
+        (const volatile void *)&xen_shared.s.vcpu_info[0].time;
+    uint8_t flags;
+    uint64_t ns = pvclock_read(ti, xen_tsc, &flags);
+    if (!(flags & PVCLOCK_TSC_STABLE_BIT))
+        ns = pvclock_clamp(&xen.last_ns, ns);
+    return ns;
+}
+
+/* wc_* is the wall time at system time 0; wc_sec_hi matters after 2106. */
+uint64_t xen_wallclock_ns(void)
+{
+    const volatile struct pvclock_wall_clock *wc =
+        (const volatile void *)&xen_shared.s.wc_version;
+    uint64_t base = pvclock_wall_ns(wc);
+    return base ? base + xen_time_ns() : 0;
+}
+
+uint64_t xen_cycles_hz(void)
+{
+    const volatile struct vcpu_time_info *t = &xen_shared.s.vcpu_info[0].time;
+    return pvclock_tsc_khz(t->tsc_to_system_mul, t->tsc_shift) * 1000;
+}
+
+/* No runstate area is registered (vmi-run offers none): 0, as the
+ * contract allows where the hypervisor does not say. */
+uint64_t xen_stolen_ns(void)
+{
+    return 0;
+}
+
+void xen_alarm_set(uint64_t deadline_ns)
+{
+    unsigned cpu = xen_cpu_id();
+    struct xen_cpu *c = &xen.cpu[cpu];
+    c->alarm_ns = deadline_ns;
+    c->alarm_armed = true;
+    xen_check(xen_hc_singleshot(cpu, deadline_ns),
+              "xen: VCPUOP_set_singleshot_timer failed");
+}
+
+void xen_alarm_cancel(void)
+{
+    unsigned cpu = xen_cpu_id();
+    xen.cpu[cpu].alarm_armed = false;
+    xen_check(xen_hc_vcpu_op(VCPUOP_stop_singleshot_timer, cpu, 0),
+              "xen: VCPUOP_stop_singleshot_timer failed");
+}
+
+void xen_alarm_fire(unsigned cpu)
+{
+    struct xen_cpu *c = &xen.cpu[cpu];
+    if (!c->alarm_armed)
+        return;
+    if (xen_time_ns() >= c->alarm_ns) {
+        c->alarm_armed = false;
+        vmi_event(VMI_EVENT_ALARM);
+        return;
+    }
+    /* Early (a timebase update, or rounding): wait again (D4). */
+    xen_check(xen_hc_singleshot(cpu, c->alarm_ns),
+              "xen: VCPUOP_set_singleshot_timer failed");
+}

@@ -1,0 +1,99 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/pers_hv.h: the `hyperv` personality's state and its pieces:
+ * pers_hv.c (CPUID, setup, the hooks), pers_hv_msr.c (synthetic MSRs,
+ * reference TSC, synthetic timer 0), pers_hv_hcall.c (hypercall
+ * dispatch, SynIC delivery) and pers_hv_env.c (the KVM side: the only
+ * part that needs /dev/kvm).  The first three are pure: the unit tests
+ * drive them with a fake environment and a RAM buffer.
+ * Wire definitions: include/vmi/hyperv_tlfs.h.
+ */
+#ifndef PERS_HV_H
+#define PERS_HV_H
+
+#include <pthread.h>
+#include <stdint.h>
+
+#include "mon.h"
+#include "mon_clock.h"
+#include "vmi/hyperv_tlfs.h"
+
+/* What the personality asks of the host; pers_hv_env.c gives KVM's. */
+struct pers_hv_env {
+	void (*setup)(struct mon *mon);         /* once, in init */
+	uint64_t (*guest_tsc)(const struct mon *mon);
+	void (*timer_arm)(struct mon *mon, unsigned vcpu, uint64_t deadline_ns,
+			  mon_timer_fn fn);
+	void (*timer_cancel)(struct mon *mon, unsigned vcpu);
+	/* A fixed interrupt (vector) to the LAPIC of (vcpu); 0 or -errno. */
+	int (*msi)(struct mon *mon, unsigned vcpu, uint8_t vector);
+	/* Flush the TLB of every vCPU in (mask), (self) being the caller's
+	 * own thread; returns when all have.  0 or -errno. */
+	int (*flush_tlb)(struct mon *mon, unsigned self, uint64_t mask);
+	void (*yield)(void);
+};
+
+/* KVM's environment (pers_hv_env.c); weak so that the pure unit tests
+ * of the other monitor modules link without it. */
+extern const struct pers_hv_env pers_hv_kvm_env __attribute__((weak));
+
+/* One virtual processor's synthetic registers. */
+struct pers_hv_vp {
+	uint64_t scontrol, siefp, simp;
+	uint64_t sint[HV_SYNIC_SINT_COUNT];
+	uint64_t stimer_config, stimer_count;
+	uint64_t stimer_expiry;         /* reference time it is armed for */
+};
+
+struct pers_hv {
+	const struct pers_hv_env *env;
+	pthread_mutex_t lock;           /* everything below */
+	unsigned nvp;
+	uint32_t tsc_khz;
+	uint64_t guest_os_id, hypercall, ref_tsc;
+	uint64_t tsc_scale;             /* reference TSC page values */
+	int64_t tsc_offset;
+	uint64_t crash[HV_CRASH_NPARAMS];
+	struct pers_hv_vp vp[MON_MAX_CPUS];
+};
+
+/* The CPUID leaves 0x40000000-0x4000000A this personality shows. */
+#define PERS_HV_MAX_LEAF HV_CPUID_NESTED_OPT
+#define PERS_HV_SPIN_RETRIES 2047u      /* 0x40000004.ebx, as Xen's */
+#define PERS_HV_VERSION_MAJOR 6u        /* 0x40000002.ebx */
+#define PERS_HV_VERSION_MINOR 0u
+/* HV_X64_MSR_APIC_FREQUENCY: KVM's in-kernel LAPIC timer ticks once per
+ * APIC bus cycle, 1 ns by default (api.rst KVM_CAP_X86_APIC_BUS_CYCLES_NS;
+ * ABI.md 0.1 measured 1 here). */
+#define PERS_HV_APIC_HZ 1000000000ull
+
+static inline struct pers_hv *pers_hv_of(const struct mon *mon)
+{
+	return mon->pers_state;
+}
+
+/* pers_hv.c */
+int pers_hv_state_init(struct mon *mon, struct pers_hv *hv,
+		       const struct pers_hv_env *env);
+
+/* pers_hv_msr.c: (write) or read of synthetic MSR (index) by (vcpu);
+ * false means #GP. */
+bool pers_hv_msr(struct mon *mon, unsigned vcpu, bool write, uint32_t index,
+		 uint64_t *data);
+/* Reference time (100 ns units) at guest TSC (tsc). */
+uint64_t pers_hv_ref_time(const struct pers_hv *hv, uint64_t tsc);
+/* The reference TSC page scale for a TSC of (tsc_khz): 10^7 * 2^64 / Hz. */
+uint64_t pers_hv_tsc_scale(uint32_t tsc_khz);
+
+/* pers_hv_hcall.c: one hypercall from (vcpu) with the TLFS x64 registers;
+ * returns the result value for RAX. */
+uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,
+			   uint64_t in, uint64_t out);
+/* Put (msg) into slot (sint) of (vp)'s message page and raise the SINT.
+ * Returns an HV_STATUS.  Called with hv->lock held; drops it to inject. */
+unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
+			     const struct hv_message *msg);
+/* Raise SINT (sint) of (vp) if it is unmasked: called without the lock. */
+void pers_hv_raise_sint(struct mon *mon, unsigned vp, uint64_t sint_reg);
+
+#endif

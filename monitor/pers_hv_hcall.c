@@ -1,0 +1,291 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/pers_hv_hcall.c: Hyper-V hypercall dispatch for the `hyperv`
+ * personality, a pure function of the caller's registers, guest memory
+ * (through mon_gpa_ptr only) and the personality state, and the SynIC
+ * delivery of messages and events.  Validation comes first, in a fixed
+ * order, and each failure is the status the TLFS lists ([MSDN ff538494]
+ * "Common Hypercall Status Codes"; [T: hypercall-interface]):
+ *   1. reserved bits of the input value       INVALID_HYPERCALL_INPUT
+ *   2. unknown or unadvertised call code      INVALID_HYPERCALL_CODE
+ *   3. rep count/start wrong for the call, a variable header the call
+ *      has none of, a fast form the call has not   INVALID_HYPERCALL_INPUT
+ *   4. input block misaligned, spanning pages, or outside guest RAM
+ *                                             INVALID_ALIGNMENT
+ *   5. the call's own parameters              its documented status
+ */
+#include <sched.h>
+#include <string.h>
+
+#include "pers_hv.h"
+
+struct hcall {
+	struct mon *mon;
+	struct pers_hv *hv;
+	unsigned vcpu;
+	uint64_t control, in, out;
+	bool fast;
+	unsigned reps, start;           /* rep count and start index */
+	const void *input;              /* the checked input block */
+	unsigned reps_done;
+};
+
+typedef unsigned hcall_fn(struct hcall *c);
+
+struct hcall_def {
+	uint16_t code;
+	bool rep;               /* a rep call */
+	bool fast_ok, slow_ok;  /* allowed forms */
+	uint32_t in_size;       /* fixed input header (slow form) */
+	hcall_fn *fn;
+};
+
+/* The VPs named by (mask), restricted to those that exist: a bit for a
+ * VP that does not exist names nothing to act on, as in KVM's hyperv.c
+ * (sparse masks). */
+static uint64_t vp_mask(const struct hcall *c, uint64_t mask)
+{
+	return c->hv->nvp >= 64 ? mask : mask & ((1ull << c->hv->nvp) - 1);
+}
+
+/* HvCallFlushVirtualAddressSpace / List [T: hypercalls/
+ * hvcallflushvirtualaddressspace, ...list].  The monitor cannot flush a
+ * range of a guest TLB, so it flushes everything on each target (an
+ * allowed over-flush) and completes every rep at once. */
+static unsigned hc_flush(struct hcall *c)
+{
+	const struct hv_tlb_flush *f = c->input;
+	uint64_t mask = f->processor_mask;
+
+	if (f->flags & ~HV_FLUSH_FLAGS_VALID)
+		return HV_STATUS_INVALID_PARAMETER;
+	if (f->flags & HV_FLUSH_ALL_PROCESSORS)
+		mask = ~0ull;
+	mask = vp_mask(c, mask);
+	c->reps_done = c->reps;
+	if (!mask)
+		return HV_STATUS_SUCCESS;
+	return c->hv->env->flush_tlb(c->mon, c->vcpu, mask) < 0 ?
+	       HV_STATUS_OPERATION_FAILED : HV_STATUS_SUCCESS;
+}
+
+/* HvCallNotifyLongSpinWait: advisory; the caller's thread yields. */
+static unsigned hc_spin_wait(struct hcall *c)
+{
+	c->hv->env->yield();
+	return HV_STATUS_SUCCESS;
+}
+
+/* HvCallSendSyntheticClusterIpi [T: hypercalls/
+ * hvcallsendsyntheticclusteripi]: fixed vector 0x10-0xff to each VP in
+ * the mask; the reserved word must be zero. */
+static unsigned hc_send_ipi(struct hcall *c)
+{
+	struct hv_send_ipi ipi;
+	uint64_t mask;
+
+	if (c->fast)
+		ipi = (struct hv_send_ipi){ (uint32_t)c->in,
+			(uint32_t)(c->in >> 32), c->out };
+	else
+		memcpy(&ipi, c->input, sizeof(ipi));
+	if (ipi.reserved || ipi.vector < HV_IPI_LOW_VECTOR ||
+	    ipi.vector > HV_IPI_HIGH_VECTOR)
+		return HV_STATUS_INVALID_PARAMETER;
+	mask = vp_mask(c, ipi.cpu_mask);
+	for (unsigned vp = 0; mask; vp++, mask >>= 1)
+		if (mask & 1)
+			c->hv->env->msi(c->mon, vp, (uint8_t)ipi.vector);
+	return HV_STATUS_SUCCESS;
+}
+
+/* A loopback connection id (vmi/hyperv_tlfs.h VMI_HV_CONNECTION): the
+ * target VP and SINT, or false. */
+static bool connection(const struct hcall *c, uint32_t id, unsigned *vp,
+		       unsigned *sint)
+{
+	if ((id & ~(HV_CONNECTION_ID_MASK)) ||
+	    (id & ~0xfffffu) != VMI_HV_CONNECTION_BASE)
+		return false;
+	*vp = (id >> 4) & 0xffffu;
+	*sint = id & 0xfu;
+	return *vp < c->hv->nvp;
+}
+
+void pers_hv_raise_sint(struct mon *mon, unsigned vp, uint64_t sint_reg)
+{
+	if (!(sint_reg & HV_SYNIC_SINT_MASKED))
+		pers_hv_of(mon)->env->msi(mon, vp, (uint8_t)(sint_reg &
+						HV_SYNIC_SINT_VECTOR_MASK));
+}
+
+/* [T: inter-partition-communication "SynIC Message Flags"]: a message
+ * goes into its SINT's slot of the SIMP page only if the slot is free
+ * (HVMSG_NONE); otherwise the slot's msg_pending flag tells the guest to
+ * write EOM, and the sender gets HV_STATUS_INSUFFICIENT_BUFFERS (we keep
+ * no queue).  Called with the lock held; drops it. */
+unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
+			     const struct hv_message *msg)
+{
+	struct pers_hv *hv = pers_hv_of(mon);
+	const struct pers_hv_vp *v = &hv->vp[vp];
+	struct hv_message *slot = NULL;
+	uint64_t sint_reg = v->sint[sint];
+
+	if ((v->scontrol & HV_SYNIC_SCONTROL_ENABLE) &&
+	    (v->simp & HV_MSR_ENABLE))
+		slot = mon_gpa_ptr(mon, (v->simp & HV_MSR_PAGE_MASK) +
+				   sint * HV_MESSAGE_SIZE, HV_MESSAGE_SIZE);
+	if (!slot) {
+		pthread_mutex_unlock(&hv->lock);
+		return HV_STATUS_INVALID_CONNECTION_ID;
+	}
+	if (__atomic_load_n(&slot->message_type, __ATOMIC_ACQUIRE) !=
+	    HVMSG_NONE) {
+		__atomic_or_fetch(&slot->message_flags, HV_MSG_FLAG_PENDING,
+				  __ATOMIC_SEQ_CST);
+		pthread_mutex_unlock(&hv->lock);
+		return HV_STATUS_INSUFFICIENT_BUFFERS;
+	}
+	memcpy((uint8_t *)slot + 4, (const uint8_t *)msg + 4,
+	       sizeof(*msg) - 4);
+	__atomic_store_n(&slot->message_type, msg->message_type,
+			 __ATOMIC_RELEASE);
+	pthread_mutex_unlock(&hv->lock);
+	pers_hv_raise_sint(mon, vp, sint_reg);
+	return HV_STATUS_SUCCESS;
+}
+
+/* HvCallPostMessage [T: hypercalls/hvcallpostmessage]. */
+static unsigned hc_post_message(struct hcall *c)
+{
+	const struct hv_input_post_message *in = c->input;
+	struct hv_message msg = { 0 };
+	unsigned vp, sint;
+
+	if (!connection(c, in->connection_id, &vp, &sint))
+		return HV_STATUS_INVALID_CONNECTION_ID;
+	if ((in->message_type & HVMSG_HYPERVISOR_BIT) ||
+	    in->message_type == HVMSG_NONE ||
+	    in->payload_size > HV_MESSAGE_PAYLOAD_BYTES)
+		return HV_STATUS_INVALID_PARAMETER;
+	msg.message_type = in->message_type;
+	msg.payload_size = (uint8_t)in->payload_size;
+	memcpy(msg.payload, in->payload, in->payload_size);
+	pthread_mutex_lock(&c->hv->lock);
+	return pers_hv_deliver_msg(c->mon, vp, sint, &msg);
+}
+
+/* HvCallSignalEvent [T: hypercalls/hvcallsignalevent]: set flag (flag) of
+ * the SINT's 256-byte area in the target's SIEFP page; raise the SINT if
+ * the flag was clear. */
+static unsigned hc_signal_event(struct hcall *c)
+{
+	struct hv_input_signal_event ev;
+	struct pers_hv *hv = c->hv;
+	uint8_t *flags = NULL, bit = 0, old = 0;
+	unsigned vp, sint;
+	uint64_t sint_reg;
+
+	if (c->fast && (c->in & HV_SIGNAL_RSVD_MASK))
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
+	if (c->fast)
+		ev = (struct hv_input_signal_event){ (uint32_t)c->in,
+			(uint16_t)(c->in >> HV_SIGNAL_FLAG_SHIFT), 0 };
+	else
+		memcpy(&ev, c->input, sizeof(ev));
+	if (!connection(c, ev.connection_id, &vp, &sint))
+		return HV_STATUS_INVALID_CONNECTION_ID;
+	if (ev.flag_number >= HV_EVENT_FLAGS_COUNT || ev.reserved)
+		return HV_STATUS_INVALID_PARAMETER;
+	pthread_mutex_lock(&hv->lock);
+	if ((hv->vp[vp].scontrol & HV_SYNIC_SCONTROL_ENABLE) &&
+	    (hv->vp[vp].siefp & HV_MSR_ENABLE))
+		flags = mon_gpa_ptr(c->mon, (hv->vp[vp].siefp &
+				    HV_MSR_PAGE_MASK) + sint * 256u, 256u);
+	sint_reg = hv->vp[vp].sint[sint];
+	if (flags) {
+		bit = (uint8_t)(1u << (ev.flag_number % 8));
+		old = __atomic_fetch_or(&flags[ev.flag_number / 8], bit,
+					__ATOMIC_SEQ_CST);
+	}
+	pthread_mutex_unlock(&hv->lock);
+	if (!flags)
+		return HV_STATUS_INVALID_CONNECTION_ID;
+	if (!(old & bit))
+		pers_hv_raise_sint(c->mon, vp, sint_reg);
+	return HV_STATUS_SUCCESS;
+}
+
+/* Every call this personality implements (and CPUID advertises).  The
+ * Ex flush/IPI forms are not: 0x40000004.eax bit 11 is clear. */
+static const struct hcall_def calls[] = {
+	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, false, false, true,
+	  sizeof(struct hv_tlb_flush), hc_flush },
+	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, true, false, true,
+	  sizeof(struct hv_tlb_flush), hc_flush },
+	{ HVCALL_NOTIFY_LONG_SPIN_WAIT, false, true, true, 8, hc_spin_wait },
+	{ HVCALL_SEND_IPI, false, true, true, sizeof(struct hv_send_ipi),
+	  hc_send_ipi },
+	{ HVCALL_POST_MESSAGE, false, false, true,
+	  sizeof(struct hv_input_post_message), hc_post_message },
+	{ HVCALL_SIGNAL_EVENT, false, true, true,
+	  sizeof(struct hv_input_signal_event), hc_signal_event },
+};
+
+static const struct hcall_def *find_call(uint16_t code)
+{
+	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
+		if (calls[i].code == code)
+			return &calls[i];
+	return NULL;
+}
+
+/* Step 3: the input value's shape against the call's. */
+static bool shape_ok(const struct hcall *c, const struct hcall_def *d)
+{
+	if (c->control & HV_HC_VARHEAD_MASK)
+		return false;   /* none of our calls has a variable header */
+	if (c->fast ? !d->fast_ok : !d->slow_ok)
+		return false;
+	if (!d->rep)
+		return c->reps == 0 && c->start == 0;
+	return c->reps != 0 && c->start < c->reps;
+}
+
+/* Step 4: the slow input block (header plus rep list) in one page of RAM. */
+static unsigned map_input(struct hcall *c, const struct hcall_def *d)
+{
+	uint64_t size = d->in_size + (d->rep ? 8ull * c->reps : 0);
+
+	if (c->fast)
+		return HV_STATUS_SUCCESS;
+	if ((c->in & (HV_HC_ALIGN - 1)) ||
+	    (c->in & (HV_PAGE_SIZE - 1)) + size > HV_PAGE_SIZE ||
+	    !(c->input = mon_gpa_ptr(c->mon, c->in, size)))
+		return HV_STATUS_INVALID_ALIGNMENT;
+	return HV_STATUS_SUCCESS;
+}
+
+uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,
+			   uint64_t in, uint64_t out)
+{
+	struct hcall c = { mon, pers_hv_of(mon), vcpu, control, in, out,
+		.fast = control & HV_HC_FAST,
+		.reps = (unsigned)(control >> HV_HC_REP_COUNT_SHIFT &
+				   HV_HC_REP_MASK),
+		.start = (unsigned)(control >> HV_HC_REP_START_SHIFT &
+				    HV_HC_REP_MASK) };
+	const struct hcall_def *d = find_call(control & HV_HC_CODE_MASK);
+	unsigned st;
+
+	if (control & (HV_HC_RSVD_MASK | HV_HC_NESTED))
+		st = HV_STATUS_INVALID_HYPERCALL_INPUT;
+	else if (!d)
+		st = HV_STATUS_INVALID_HYPERCALL_CODE;
+	else if (!shape_ok(&c, d))
+		st = HV_STATUS_INVALID_HYPERCALL_INPUT;
+	else if ((st = map_input(&c, d)) == HV_STATUS_SUCCESS)
+		st = d->fn(&c);
+	return st | (uint64_t)c.reps_done << HV_RESULT_REPS_SHIFT;
+}

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/pers_xen.h: the `xen` personality's state and the interfaces
+ * between its files: pers_xen.c (CPUID, hypercall-page MSR, the hypercall
+ * port, console ring), pers_xen_evtchn.c (event channels and upcalls),
+ * pers_xen_hcall.c (xen_version, console_io, memory_op, hvm_op) and
+ * pers_xen_vcpu.c (vcpu_op, sched_op, set_timer_op, pvclock).  Every
+ * number comes from the Xen public headers of libxen-dev (/usr/include/xen).
+ */
+#ifndef PERS_XEN_H
+#define PERS_XEN_H
+
+/* The interface version the headers expose (xen-compat.h latest for
+ * libxen-dev 4.17); vcpu_time_info.flags needs > 0x00040600. */
+#ifndef __XEN_INTERFACE_VERSION__
+#define __XEN_INTERFACE_VERSION__ 0x00040e00
+#endif
+
+/* The public headers use the <stdint.h> types without including it. */
+#include <stdint.h>
+
+#include <xen/xen.h>
+#include <xen/errno.h>
+#include <xen/event_channel.h>
+
+#include "mon.h"
+#include "mon_clock.h"
+
+/* The host side (pers_xen_env.c, KVM): a table, so that the personality
+ * links without KVM into the unit tests, where it is absent (weak). */
+struct pers_xen_env {
+	int (*msi)(struct mon *mon, unsigned apic_id, uint8_t vector);
+	int (*vcpu_load)(struct mon *mon, unsigned id);
+	uint64_t (*guest_tsc)(const struct mon *mon);
+	uint64_t (*guest_ns)(const struct mon *mon);
+	void (*pvclock_scale)(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
+	void (*timer_arm)(struct mon *mon, unsigned vcpu, uint64_t deadline,
+			  mon_timer_fn fn);
+	void (*timer_cancel)(struct mon *mon, unsigned vcpu);
+};
+extern const struct pers_xen_env pers_xen_kvm_env __attribute__((weak));
+
+/* The Xen version vmi-run presents: the interface of the installed
+ * public headers (libxen-dev 4.17).  XENVER_version and CPUID base+1. */
+#define PX_VERSION_MAJOR 4u
+#define PX_VERSION_MINOR 17u
+
+/* Event channels offered (Xen's 2-level limit is NR_EVENT_CHANNELS,
+ * 4096; a domain's max_evtchns may be lower, as here).  Port 0 is never
+ * valid, as in Xen (evtchn_init reserves it). */
+#define PX_PORTS 1024u
+
+/* The PV console page (HVM_PARAM_CONSOLE_PFN): the last page of the
+ * legacy VGA/ROM hole, which mon_mem.c already reserves in the memory
+ * map and which no image may load over; the ACPI tables start right
+ * after it (docs/vmi-run.md). */
+#define PX_CONSOLE_PA (MON_ACPI_PA - 0x1000ull)
+
+/* Hypercall-page stubs: 128 of 32 bytes, stub i = `mov $i,%eax; out
+ * %al,$VMI_PORT_XEN_HYPERCALL; ret` (Xen's page layout, with an OUT in
+ * place of VMCALL: shared/ABI.md 2.2). */
+#define PX_STUB_SIZE 32u
+#define PX_STUBS (4096u / PX_STUB_SIZE)
+
+enum px_kind { PX_FREE, PX_UNBOUND, PX_VIRQ, PX_IPI, PX_CONSOLE };
+
+struct px_port {
+	uint8_t kind;           /* enum px_kind */
+	uint8_t virq;           /* PX_VIRQ */
+	uint16_t vcpu;          /* the vCPU it notifies */
+};
+
+struct px_vcpu {
+	uint64_t info;          /* GPA of its vcpu_info, 0 = none yet */
+	bool info_registered;   /* VCPUOP_register_vcpu_info done */
+	uint8_t vector;         /* per-vCPU upcall vector, 0 = none */
+	bool initialised, up;   /* VCPUOP_initialise / VCPUOP_up */
+	uint16_t virq_port[NR_VIRQS];
+};
+
+struct pers_xen {
+	const struct pers_xen_env *env;
+	pthread_mutex_t lock;   /* everything below */
+	pthread_cond_t cond;    /* broadcast whenever a port becomes pending */
+	uint64_t hcall_page;    /* GPA, 0 = none */
+	uint64_t shared_info;   /* GPA, 0 = not mapped yet */
+	uint8_t callback_vector;        /* HVM_PARAM_CALLBACK_IRQ type 2 */
+	uint64_t callback_irq;          /* the parameter as set */
+	uint32_t console_port;
+	uint64_t store_evtchn, console_evtchn_set;
+	uint64_t wall_ns;       /* host wall clock at guest ns 0 */
+	uint32_t tsc_mul;       /* pvclock scale of the guest TSC */
+	int8_t tsc_shift;
+	struct px_vcpu vcpu[MON_MAX_CPUS];
+	struct px_port port[PX_PORTS];
+};
+
+static inline struct pers_xen *px_of(struct mon *mon)
+{
+	return mon->pers_state;
+}
+
+/* A guest structure of (len) bytes at (gpa): copy in or out; -EFAULT
+ * (Xen's error) if any byte lies outside RAM. */
+long px_copy_in(struct mon *mon, void *dst, uint64_t gpa, uint64_t len);
+long px_copy_out(struct mon *mon, uint64_t gpa, const void *src, uint64_t len);
+
+/* pers_xen_evtchn.c, all with px->lock held. */
+void px_evtchn_init(struct pers_xen *px);
+long px_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
+			 uint64_t arg);
+/* Mark (port) pending and, unless masked, raise the upcall on the vCPU
+ * it notifies (shared/ABI.md 2.6, Xen event_2l.c). */
+void px_set_pending(struct mon *mon, uint32_t port);
+/* Is (port) pending in shared_info? */
+bool px_port_pending(struct mon *mon, uint32_t port);
+/* Raise the upcall on (vcpu) if its vcpu_info says one is pending. */
+void px_kick_upcall(struct mon *mon, unsigned vcpu);
+
+/* pers_xen_hcall.c */
+long px_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg);
+long px_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
+		   uint64_t buf);
+long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg);
+long px_hvm_op(struct mon *mon, uint64_t op, uint64_t arg);
+
+/* pers_xen_vcpu.c */
+long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
+		uint64_t arg);
+long px_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t arg);
+long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout);
+/* Write vcpu_time_info into (vcpu)'s vcpu_info (fixed TSC rate). */
+void px_write_time(struct mon *mon, unsigned vcpu);
+/* Xen system time now: ns since guest TSC tsc0, by the pvclock scale
+ * the guest also uses. */
+uint64_t px_now(const struct mon *mon);
+
+/* pers_xen.c: print a guest console buffer in order with the UART. */
+void px_console_out(struct mon *mon, const char *buf, size_t len);
+/* Drain the PV console ring (EVTCHNOP_send to the console port). */
+void px_console_drain(struct mon *mon);
+
+#endif

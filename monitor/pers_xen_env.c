@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/pers_xen_env.c: what the `xen` personality needs of the host,
+ * on KVM: MSI injection of the upcall vector and the loading of a vCPU
+ * started by VCPUOP_up (host_kvm.c), the guest TSC, the pvclock scale and
+ * the per-vCPU timers (mon_clock.c).  Kept apart, and reached only
+ * through pers_xen_kvm_env, so that the rest of the personality links
+ * into the pure unit tests without KVM.
+ */
+#include "host_kvm.h"
+#include "pers_xen.h"
+
+const struct pers_xen_env pers_xen_kvm_env = {
+	.msi = host_kvm_signal_msi,
+	.vcpu_load = host_kvm_vcpu_load,
+	.guest_tsc = mon_guest_tsc,
+	.guest_ns = mon_guest_ns,
+	.pvclock_scale = mon_pvclock_scale,
+	.timer_arm = mon_timer_arm,
+	.timer_cancel = mon_timer_cancel,
+};

@@ -1,0 +1,313 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/pers_xen_evtchn.c: Xen event channels for the `xen`
+ * personality: the port table, EVTCHNOP_* (public/event_channel.h), and
+ * the 2-level delivery into the guest's shared_info and vcpu_info with an
+ * upcall by the per-vCPU vector (Xen common/event_2l.c and
+ * common/event_channel.c semantics; shared/ABI.md 2.6).  The bitmaps live
+ * in guest RAM and the guest changes them concurrently, so every update
+ * is an atomic read-modify-write.  Called with px->lock held.
+ */
+#include <string.h>
+
+#include "pers_xen.h"
+
+#define BITS 64u        /* bits per xen_ulong_t word (x86-64) */
+
+static struct shared_info *px_shinfo(struct mon *mon)
+{
+	struct pers_xen *px = px_of(mon);
+
+	return px->shared_info ? mon_gpa_ptr(mon, px->shared_info, 4096) : NULL;
+}
+
+static struct vcpu_info *px_vinfo(struct mon *mon, unsigned vcpu)
+{
+	uint64_t gpa = px_of(mon)->vcpu[vcpu].info;
+
+	return gpa ? mon_gpa_ptr(mon, gpa, sizeof(struct vcpu_info)) : NULL;
+}
+
+void px_evtchn_init(struct pers_xen *px)
+{
+	memset(px->port, 0, sizeof(px->port));
+	/* The console is a channel to a back end (xenconsoled on Xen, the
+	 * monitor here) that notifies vCPU 0. */
+	px->console_port = 1;
+	px->port[1] = (struct px_port){ .kind = PX_CONSOLE, .vcpu = 0 };
+}
+
+/* Assert the upcall: the vCPU's own vector, else the callback vector
+ * (both through the LAPIC here, so both need an EOI: docs/vmi-run.md). */
+static void px_inject(struct mon *mon, unsigned vcpu)
+{
+	struct pers_xen *px = px_of(mon);
+	uint8_t vec = px->vcpu[vcpu].vector ? px->vcpu[vcpu].vector
+					    : px->callback_vector;
+
+	if (vec && px->vcpu[vcpu].up)
+		px->env->msi(mon, vcpu, vec);
+	pthread_cond_broadcast(&px->cond);
+}
+
+void px_kick_upcall(struct mon *mon, unsigned vcpu)
+{
+	struct vcpu_info *vi = px_vinfo(mon, vcpu);
+
+	/* Xen vcpu_mark_events_pending(): only a 0 -> 1 change injects. */
+	if (vi && !__atomic_exchange_n(&vi->evtchn_upcall_pending, 1,
+				       __ATOMIC_SEQ_CST))
+		px_inject(mon, vcpu);
+}
+
+/* The port's word is pending and unmasked: flag it in pending_sel. */
+static void px_mark_sel(struct mon *mon, unsigned vcpu, uint32_t port)
+{
+	struct vcpu_info *vi = px_vinfo(mon, vcpu);
+	xen_ulong_t w = 1ull << (port / BITS);
+
+	if (vi && !(__atomic_fetch_or(&vi->evtchn_pending_sel, w,
+				      __ATOMIC_SEQ_CST) & w))
+		px_kick_upcall(mon, vcpu);
+}
+
+void px_set_pending(struct mon *mon, uint32_t port)
+{
+	struct pers_xen *px = px_of(mon);
+	struct shared_info *s = px_shinfo(mon);
+	xen_ulong_t bit = 1ull << (port % BITS);
+	unsigned w = port / BITS;
+
+	if (!s)
+		return;         /* no shared_info yet: nowhere to record it */
+	if (__atomic_fetch_or(&s->evtchn_pending[w], bit, __ATOMIC_SEQ_CST) & bit)
+		return;
+	pthread_cond_broadcast(&px->cond);      /* SCHEDOP_poll waiters */
+	if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit)
+		return;
+	px_mark_sel(mon, px->port[port].vcpu, port);
+}
+
+bool px_port_pending(struct mon *mon, uint32_t port)
+{
+	struct shared_info *s = px_shinfo(mon);
+
+	return s && port < PX_PORTS &&
+	       (__atomic_load_n(&s->evtchn_pending[port / BITS],
+				__ATOMIC_SEQ_CST) >> (port % BITS) & 1);
+}
+
+static long px_alloc(struct pers_xen *px, uint8_t kind, unsigned vcpu,
+		     uint8_t virq)
+{
+	for (uint32_t p = 1; p < PX_PORTS; p++) {
+		if (px->port[p].kind == PX_FREE) {
+			px->port[p] = (struct px_port){ kind, virq,
+							(uint16_t)vcpu };
+			return p;
+		}
+	}
+	return -XEN_ENOSPC;     /* Xen get_free_port() */
+}
+
+static bool px_valid_port(uint32_t port)
+{
+	return port != 0 && port < PX_PORTS;
+}
+
+static long bind_virq(struct mon *mon, uint64_t arg)
+{
+	struct pers_xen *px = px_of(mon);
+	struct evtchn_bind_virq b;
+	long r = px_copy_in(mon, &b, arg, sizeof(b));
+
+	if (r < 0)
+		return r;
+	if (b.virq >= NR_VIRQS)
+		return -XEN_EINVAL;
+	if (b.vcpu >= mon->nvcpu)
+		return -XEN_ENOENT;     /* Xen: no such vCPU */
+	if (px->vcpu[b.vcpu].virq_port[b.virq])
+		return -XEN_EEXIST;
+	r = px_alloc(px, PX_VIRQ, b.vcpu, (uint8_t)b.virq);
+	if (r < 0)
+		return r;
+	b.port = (evtchn_port_t)r;
+	if (px_copy_out(mon, arg, &b, sizeof(b)) < 0) {
+		px->port[r].kind = PX_FREE;
+		return -XEN_EFAULT;
+	}
+	px->vcpu[b.vcpu].virq_port[b.virq] = (uint16_t)r;
+	return 0;
+}
+
+static long bind_ipi(struct mon *mon, uint64_t arg)
+{
+	struct pers_xen *px = px_of(mon);
+	struct evtchn_bind_ipi b;
+	long r = px_copy_in(mon, &b, arg, sizeof(b));
+
+	if (r < 0)
+		return r;
+	if (b.vcpu >= mon->nvcpu)
+		return -XEN_ENOENT;
+	r = px_alloc(px, PX_IPI, b.vcpu, 0);
+	if (r < 0)
+		return r;
+	b.port = (evtchn_port_t)r;
+	if (px_copy_out(mon, arg, &b, sizeof(b)) < 0) {
+		px->port[r].kind = PX_FREE;
+		return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+/* An unprivileged domain may only name itself (event_channel.h). */
+static bool px_self(domid_t d)
+{
+	return d == DOMID_SELF;
+}
+
+static long alloc_unbound(struct mon *mon, uint64_t arg)
+{
+	struct pers_xen *px = px_of(mon);
+	struct evtchn_alloc_unbound a;
+	long r = px_copy_in(mon, &a, arg, sizeof(a));
+
+	if (r < 0)
+		return r;
+	if (!px_self(a.dom))
+		return -XEN_EPERM;
+	if (!px_self(a.remote_dom))
+		return -XEN_ESRCH;      /* no other domain exists here */
+	r = px_alloc(px, PX_UNBOUND, 0, 0);
+	if (r < 0)
+		return r;
+	a.port = (evtchn_port_t)r;
+	if (px_copy_out(mon, arg, &a, sizeof(a)) < 0) {
+		px->port[r].kind = PX_FREE;
+		return -XEN_EFAULT;
+	}
+	return 0;
+}
+
+/* Xen evtchn_send(): IPI ports notify their vCPU, unbound ones drop the
+ * event, the console wakes its back end; VIRQ and free ports: -EINVAL. */
+static long px_send(struct mon *mon, uint32_t port)
+{
+	struct pers_xen *px = px_of(mon);
+
+	if (!px_valid_port(port))
+		return -XEN_EINVAL;
+	switch (px->port[port].kind) {
+	case PX_IPI:
+		px_set_pending(mon, port);
+		return 0;
+	case PX_UNBOUND:
+		return 0;
+	case PX_CONSOLE:
+		px_console_drain(mon);
+		return 0;
+	default:
+		return -XEN_EINVAL;
+	}
+}
+
+/* Xen evtchn_2l_unmask(): clear the mask; a pending port then raises
+ * the upcall as a new event would. */
+static long px_unmask(struct mon *mon, uint32_t port)
+{
+	struct pers_xen *px = px_of(mon);
+	struct shared_info *s = px_shinfo(mon);
+	xen_ulong_t bit = 1ull << (port % BITS);
+
+	if (!px_valid_port(port) || px->port[port].kind == PX_FREE)
+		return -XEN_EINVAL;
+	if (!s)
+		return 0;
+	if ((__atomic_fetch_and(&s->evtchn_mask[port / BITS], ~bit,
+				__ATOMIC_SEQ_CST) & bit) &&
+	    px_port_pending(mon, port))
+		px_mark_sel(mon, px->port[port].vcpu, port);
+	return 0;
+}
+
+static long px_close(struct mon *mon, uint32_t port)
+{
+	struct pers_xen *px = px_of(mon);
+	struct px_port *p = &px->port[port % PX_PORTS];
+
+	if (!px_valid_port(port) || p->kind == PX_FREE)
+		return -XEN_EINVAL;
+	if (p->kind == PX_VIRQ)
+		px->vcpu[p->vcpu].virq_port[p->virq] = 0;
+	*p = (struct px_port){ PX_FREE, 0, 0 };
+	return 0;
+}
+
+static long px_status(struct mon *mon, uint64_t arg)
+{
+	static const uint32_t stat[] = {
+		[PX_FREE] = EVTCHNSTAT_closed, [PX_UNBOUND] = EVTCHNSTAT_unbound,
+		[PX_VIRQ] = EVTCHNSTAT_virq, [PX_IPI] = EVTCHNSTAT_ipi,
+		[PX_CONSOLE] = EVTCHNSTAT_interdomain,
+	};
+	struct pers_xen *px = px_of(mon);
+	struct evtchn_status st;
+	long r = px_copy_in(mon, &st, arg, sizeof(st));
+
+	if (r < 0)
+		return r;
+	if (!px_self(st.dom))
+		return -XEN_EPERM;
+	if (!px_valid_port(st.port))
+		return -XEN_EINVAL;
+	const struct px_port *p = &px->port[st.port];
+	st.status = stat[p->kind];
+	st.vcpu = p->vcpu;
+	memset(&st.u, 0, sizeof(st.u));
+	if (p->kind == PX_VIRQ)
+		st.u.virq = p->virq;
+	else if (p->kind == PX_UNBOUND)
+		st.u.unbound.dom = DOMID_SELF;
+	else if (p->kind == PX_CONSOLE)
+		st.u.interdomain.dom = 0;       /* the console back end */
+	return px_copy_out(mon, arg, &st, sizeof(st));
+}
+
+/* The commands that take one evtchn_port_t (send, unmask, close). */
+static long px_port_cmd(struct mon *mon, uint64_t cmd, uint64_t arg)
+{
+	evtchn_port_t port;
+	long r = px_copy_in(mon, &port, arg, sizeof(port));
+
+	if (r < 0)
+		return r;
+	if (cmd == EVTCHNOP_send)
+		return px_send(mon, port);
+	if (cmd == EVTCHNOP_unmask)
+		return px_unmask(mon, port);
+	return px_close(mon, port);
+}
+
+long px_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
+			 uint64_t arg)
+{
+	(void)vcpu;
+	switch (cmd) {
+	case EVTCHNOP_bind_virq:
+		return bind_virq(mon, arg);
+	case EVTCHNOP_bind_ipi:
+		return bind_ipi(mon, arg);
+	case EVTCHNOP_alloc_unbound:
+		return alloc_unbound(mon, arg);
+	case EVTCHNOP_send:
+	case EVTCHNOP_unmask:
+	case EVTCHNOP_close:
+		return px_port_cmd(mon, cmd, arg);
+	case EVTCHNOP_status:
+		return px_status(mon, arg);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

@@ -1,0 +1,326 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/pers_xen_vcpu.c: the per-vCPU hypercalls of the `xen`
+ * personality: vcpu_op (start, vcpu_info, one-shot timer), sched_op
+ * (yield, block, poll, shutdown), set_timer_op, and the pvclock that
+ * vcpu_info.time carries (public/vcpu.h, public/sched.h, public/xen.h).
+ * Called with px->lock held; the blocking ops wait on px->cond, which
+ * releases it.
+ */
+#include <inttypes.h>
+#include <sched.h>
+#include <string.h>
+#include <time.h>
+
+#include "pers_xen.h"
+
+#include <xen/hvm/hvm_vcpu.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+
+#define PX_WAIT_NS 20000000ull          /* recheck "stopped" this often */
+#define PX_POLL_MAX 128u                /* Xen do_poll(): nr_ports limit */
+/* set_timer_op: a deadline this far ahead, or negative, fires in 100 ms
+ * instead (Xen common/sched/core.c do_set_timer_op). */
+#define PX_TIMER_FAR (1ull << 50)
+#define PX_TIMER_SLOP 100000000ull
+/* Control-register bits a 64-bit start needs (SDM Vol. 3A 2.5, 2.2.1). */
+#define CR0_PE (1ull << 0)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define EFER_LME (1ull << 8)
+
+uint64_t px_now(const struct mon *mon)
+{
+	const struct pers_xen *px = mon->pers_state;
+	uint64_t d = px->env->guest_tsc(mon) - mon->clock.tsc0;
+
+	d = px->tsc_shift < 0 ? d >> -px->tsc_shift : d << px->tsc_shift;
+	return (uint64_t)(((unsigned __int128)d * px->tsc_mul) >> 32);
+}
+
+/* The guest TSC runs at a fixed rate from a fixed offset, so one record
+ * {tsc0 -> 0 ns} stays exact: written once, version even. */
+void px_write_time(struct mon *mon, unsigned vcpu)
+{
+	struct pers_xen *px = px_of(mon);
+	struct vcpu_info *vi = mon_gpa_ptr(mon, px->vcpu[vcpu].info,
+					   sizeof(*vi));
+	struct vcpu_time_info *t = vi ? &vi->time : NULL;
+
+	if (!t)
+		return;
+	__atomic_store_n(&t->version, 1, __ATOMIC_SEQ_CST);
+	t->tsc_timestamp = mon->clock.tsc0;
+	t->system_time = 0;
+	t->tsc_to_system_mul = px->tsc_mul;
+	t->tsc_shift = px->tsc_shift;
+	t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+	__atomic_store_n(&t->version, 2, __ATOMIC_SEQ_CST);
+}
+
+/* Wait on px->cond for at most (ns), and never past a VM stop. */
+static void px_wait(struct mon *mon, uint64_t ns)
+{
+	struct timespec ts;
+
+	if (ns > PX_WAIT_NS)
+		ns = PX_WAIT_NS;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns += (uint64_t)ts.tv_nsec;
+	ts.tv_sec += (time_t)(ns / 1000000000u);
+	ts.tv_nsec = (long)(ns % 1000000000u);
+	pthread_cond_timedwait(&px_of(mon)->cond, &px_of(mon)->lock, &ts);
+}
+
+static void px_timer_fire(struct mon *mon, unsigned vcpu)
+{
+	struct pers_xen *px = px_of(mon);
+
+	pthread_mutex_lock(&px->lock);
+	if (px->vcpu[vcpu].virq_port[VIRQ_TIMER])
+		px_set_pending(mon, px->vcpu[vcpu].virq_port[VIRQ_TIMER]);
+	pthread_mutex_unlock(&px->lock);
+}
+
+/* Arm (vcpu)'s timer for Xen system time (deadline).  The monitor's
+ * timer counts exact ns; the guest's pvclock rounds its scale down, so a
+ * microsecond of slack keeps the event from arriving early. */
+static void px_timer_arm(struct mon *mon, unsigned vcpu, uint64_t deadline)
+{
+	const struct pers_xen_env *env = px_of(mon)->env;
+	uint64_t now = px_now(mon), at = env->guest_ns(mon);
+
+	if (deadline > now)
+		at += deadline - now + 1000;
+	env->timer_arm(mon, vcpu, at, px_timer_fire);
+}
+
+long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
+{
+	uint64_t now = px_now(mon);
+
+	if (timeout == 0) {
+		px_of(mon)->env->timer_cancel(mon, vcpu);
+		return 0;
+	}
+	if ((int64_t)timeout < 0 || (timeout > now &&
+				     timeout - now > PX_TIMER_FAR))
+		timeout = now + PX_TIMER_SLOP;
+	px_timer_arm(mon, vcpu, timeout);
+	return 0;
+}
+
+/* VCPUOP_initialise with a vcpu_hvm_context (public/hvm/hvm_vcpu.h):
+ * only VCPU_HVM_MODE_64B is implemented; the state must really be long
+ * mode with paging, and CR3 must lie in RAM (Xen: -EINVAL). */
+static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
+{
+	struct pers_xen *px = px_of(mon);
+	struct vcpu_hvm_context c;
+	const struct vcpu_hvm_x86_64 *r = &c.cpu_regs.x86_64;
+	long e = px_copy_in(mon, &c, arg, sizeof(c));
+
+	if (e < 0)
+		return e;
+	if (px->vcpu[id].initialised)
+		return -XEN_EEXIST;
+	if (c.mode != VCPU_HVM_MODE_64B ||
+	    (r->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG) ||
+	    !(r->cr4 & CR4_PAE) || !(r->efer & EFER_LME) ||
+	    !mon_gpa_ptr(mon, r->cr3 & ~0xfffull, 4096) ||
+	    (uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip)
+		return -XEN_EINVAL;
+	mon->vcpu[id].load = (struct mon_vcpu_load){
+		.regs = { .rax = r->rax, .rbx = r->rbx, .rcx = r->rcx,
+			  .rdx = r->rdx, .rsi = r->rsi, .rdi = r->rdi,
+			  .rsp = r->rsp, .rbp = r->rbp, .rip = r->rip,
+			  .rflags = r->rflags | 2 },
+		.cr0 = r->cr0, .cr3 = r->cr3, .cr4 = r->cr4, .efer = r->efer,
+	};
+	px->vcpu[id].initialised = true;
+	return 0;
+}
+
+static long px_up(struct mon *mon, unsigned id)
+{
+	struct pers_xen *px = px_of(mon);
+
+	if (!px->vcpu[id].initialised)
+		return -XEN_EINVAL;
+	if (px->vcpu[id].up)
+		return 0;
+	px->vcpu[id].up = true;
+	return px->env->vcpu_load(mon, id) < 0 ? -XEN_EINVAL : 0;
+}
+
+/* VCPUOP_register_vcpu_info: once per vCPU, not crossing a page, in RAM;
+ * the current contents move with it (Xen map_vcpu_info). */
+static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
+{
+	struct pers_xen *px = px_of(mon);
+	struct vcpu_register_vcpu_info ri;
+	long e = px_copy_in(mon, &ri, arg, sizeof(ri));
+	struct vcpu_info *old, *new;
+	uint64_t gpa;
+
+	if (e < 0)
+		return e;
+	if (px->vcpu[id].info_registered || ri.rsvd ||
+	    ri.offset > 4096 - sizeof(struct vcpu_info) ||
+	    ri.mfn > (UINT64_MAX >> 12))
+		return -XEN_EINVAL;
+	gpa = (ri.mfn << 12) + ri.offset;
+	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
+		return -XEN_EINVAL;
+	old = mon_gpa_ptr(mon, px->vcpu[id].info, sizeof(*old));
+	if (old && old != new)
+		memmove(new, old, sizeof(*new));
+	px->vcpu[id].info = gpa;
+	px->vcpu[id].info_registered = true;
+	px_write_time(mon, id);
+	px_kick_upcall(mon, id);
+	return 0;
+}
+
+static long px_singleshot(struct mon *mon, unsigned vcpu, uint64_t arg)
+{
+	struct vcpu_set_singleshot_timer t;
+	long e = px_copy_in(mon, &t, arg, sizeof(t));
+
+	if (e < 0)
+		return e;
+	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < px_now(mon))
+		return -XEN_ETIME;
+	px_timer_arm(mon, vcpu, t.timeout_abs_ns);
+	return 0;
+}
+
+long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
+		uint64_t arg)
+{
+	if (id >= mon->nvcpu)
+		return -XEN_ENOENT;     /* Xen do_vcpu_op: no such vCPU */
+	switch (cmd) {
+	case VCPUOP_initialise:
+		return px_initialise(mon, (unsigned)id, arg);
+	case VCPUOP_up:
+		return px_up(mon, (unsigned)id);
+	case VCPUOP_is_up:
+		return px_of(mon)->vcpu[id].up;
+	case VCPUOP_register_vcpu_info:
+		return px_register_info(mon, (unsigned)id, arg);
+	case VCPUOP_stop_periodic_timer:
+		return 0;       /* no periodic timer is ever running */
+	case VCPUOP_set_singleshot_timer:
+	case VCPUOP_stop_singleshot_timer:
+		if (id != vcpu)
+			return -XEN_EINVAL;     /* Xen: only the caller's own */
+		if (cmd == VCPUOP_set_singleshot_timer)
+			return px_singleshot(mon, vcpu, arg);
+		px_of(mon)->env->timer_cancel(mon, vcpu);
+		return 0;
+	default:
+		return -XEN_ENOSYS;
+	}
+}
+
+/* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
+static long px_block(struct mon *mon, unsigned vcpu)
+{
+	struct pers_xen *px = px_of(mon);
+
+	while (!mon_is_stopped(mon)) {
+		struct vcpu_info *vi = mon_gpa_ptr(mon, px->vcpu[vcpu].info,
+						   sizeof(*vi));
+		if (!vi || __atomic_load_n(&vi->evtchn_upcall_pending,
+					   __ATOMIC_SEQ_CST))
+			break;
+		px_wait(mon, PX_WAIT_NS);
+	}
+	return 0;
+}
+
+/* SCHEDOP_poll: wait until one of the ports is pending (masked or not)
+ * or the absolute (timeout) passes (Xen common/sched/core.c do_poll). */
+static long px_poll(struct mon *mon, uint64_t arg)
+{
+	evtchn_port_t ports[PX_POLL_MAX];
+	struct sched_poll sp;
+	uint64_t list;
+	long e = px_copy_in(mon, &sp, arg, sizeof(sp));
+
+	if (e < 0)
+		return e;
+	if (sp.nr_ports > PX_POLL_MAX)
+		return -XEN_EINVAL;
+	list = (uint64_t)(uintptr_t)sp.ports.p;
+	if (sp.nr_ports &&
+	    (e = px_copy_in(mon, ports, list, sp.nr_ports * sizeof(ports[0]))) < 0)
+		return e;
+	for (unsigned i = 0; i < sp.nr_ports; i++)
+		if (ports[i] >= PX_PORTS)
+			return -XEN_EINVAL;
+	while (!mon_is_stopped(mon)) {
+		uint64_t now = px_now(mon);
+		for (unsigned i = 0; i < sp.nr_ports; i++)
+			if (px_port_pending(mon, ports[i]))
+				return 0;
+		if (sp.timeout && now >= sp.timeout)
+			return 0;
+		px_wait(mon, sp.timeout ? sp.timeout - now : PX_WAIT_NS);
+	}
+	return 0;
+}
+
+/* SCHEDOP_shutdown: the reason becomes vmi-run's exit status
+ * (docs/vmi-run.md): poweroff 0, reboot 6, crash and watchdog 5. */
+static long px_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
+{
+	struct sched_shutdown sd;
+	long e = px_copy_in(mon, &sd, arg, sizeof(sd));
+
+	if (e < 0)
+		return e;
+	switch (sd.reason) {
+	case SHUTDOWN_poweroff:
+		mon_stopf(mon, VMI_EXIT_OK, "%s", "");
+		return 0;
+	case SHUTDOWN_reboot:
+		mon_stopf(mon, VMI_EXIT_REBOOT, "guest rebooted (Xen SHUTDOWN_"
+			  "reboot) on vcpu %u; exit %d", vcpu, VMI_EXIT_REBOOT);
+		return 0;
+	case SHUTDOWN_crash:
+	case SHUTDOWN_watchdog:
+		mon_stopf(mon, VMI_EXIT_CRASH, "guest reported a crash (Xen "
+			  "SCHEDOP_shutdown reason %u) on vcpu %u; exit %d",
+			  sd.reason, vcpu, VMI_EXIT_CRASH);
+		return 0;
+	case SHUTDOWN_suspend:
+	case SHUTDOWN_soft_reset:
+		mon_stopf(mon, MON_EXIT_CRASH, "guest asked for unsupported "
+			  "Xen shutdown reason %u on vcpu %u", sd.reason, vcpu);
+		return 0;
+	default:
+		return -XEN_EINVAL;
+	}
+}
+
+long px_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t arg)
+{
+	switch (cmd) {
+	case SCHEDOP_yield:
+		pthread_mutex_unlock(&px_of(mon)->lock);
+		sched_yield();
+		pthread_mutex_lock(&px_of(mon)->lock);
+		return 0;
+	case SCHEDOP_block:
+		return px_block(mon, vcpu);
+	case SCHEDOP_poll:
+		return px_poll(mon, arg);
+	case SCHEDOP_shutdown:
+		return px_shutdown(mon, vcpu, arg);
+	default:
+		return -XEN_ENOSYS;
+	}
+}

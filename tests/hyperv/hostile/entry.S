@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/hyperv/hostile/entry.S: the hostile Hyper-V guest's machine
+ * layer: PVH entry (32-bit, paging off), identity paging of the first
+ * 4 GiB with 2 MiB pages (user-accessible, so the user-mode row can run
+ * anywhere), a GDT with kernel and user segments and a TSS, long mode,
+ * and the probes: rdmsr/wrmsr/hypercall/user-mode call that report the
+ * exception they raised instead of dying.  Every exception handler
+ * records the vector and RIP and resumes at the probe's recovery label
+ * on the probe's own stack (XTF's "_safe" idea).
+ */
+#include "vmi/abi.h"
+
+#define PVH_ENTRY_TYPE 18       /* Xen public/elfnote.h XEN_ELFNOTE_PHYS32_ENTRY */
+#define MSR_EFER 0xc0000080     /* SDM Vol. 4 Table 2-2 */
+#define EFER_LME 0x100
+#define CR4_PAE 0x20
+#define CR0_PG_PE 0x80000001
+#define PTE_P_RW_US 0x7
+#define PDE_2M 0x87             /* P | RW | US | PS */
+#define NOFAULT 0xffffffff
+
+	.pushsection .note.pvh, "a"
+	.p2align 2
+	.long 4, 8, PVH_ENTRY_TYPE
+	.asciz "Xen"
+	.p2align 2
+	.quad _start
+	.popsection
+
+	.code32
+	.text
+	.globl _start
+_start:
+	mov $boot_stack_top, %esp
+	/* PML4[0] -> PDPT; PDPT[0..3] -> PD 0..3; 2048 2 MiB pages. */
+	movl $(pdpt + PTE_P_RW_US), pml4
+	xor %ecx, %ecx
+1:	mov %ecx, %eax
+	shl $12, %eax
+	add $(pd + PTE_P_RW_US), %eax
+	mov %eax, pdpt(,%ecx,8)
+	inc %ecx
+	cmp $4, %ecx
+	jne 1b
+	xor %ecx, %ecx
+2:	mov %ecx, %eax
+	shl $21, %eax
+	or $PDE_2M, %eax
+	mov %eax, pd(,%ecx,8)
+	inc %ecx
+	cmp $2048, %ecx
+	jne 2b
+	lgdt gdt_ptr
+	mov %cr4, %eax
+	or $CR4_PAE, %eax
+	mov %eax, %cr4
+	mov $pml4, %eax
+	mov %eax, %cr3
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $EFER_LME, %eax
+	wrmsr
+	mov %cr0, %eax
+	or $CR0_PG_PE, %eax
+	mov %eax, %cr0
+	ljmp $0x08, $long_entry
+
+	.code64
+long_entry:
+	mov $0x10, %ax
+	mov %ax, %ds
+	mov %ax, %es
+	mov %ax, %ss
+	lea boot_stack_top(%rip), %rsp
+	call hostile_main
+3:	cli
+	hlt
+	jmp 3b
+
+/* Exception and interrupt stubs: vector, and a 0 where the CPU pushes no
+ * error code (SDM Vol. 3A Table 6-1). */
+	.macro STUB n
+stub_\n:
+	.if (\n == 8) || ((\n >= 10) && (\n <= 14)) || (\n == 17) || (\n == 21)
+	.else
+	push $0
+	.endif
+	push $\n
+	jmp common
+	.endm
+	.altmacro
+	.set i, 0
+	.rept 256
+	STUB %i
+	.set i, i + 1
+	.endr
+
+	.macro STUBADDR n
+	.quad stub_\n
+	.endm
+	.section .rodata
+	.globl stub_table
+stub_table:
+	.set i, 0
+	.rept 256
+	STUBADDR %i
+	.set i, i + 1
+	.endr
+	.text
+
+/* Stack: vector, error code, RIP, CS, RFLAGS, RSP, SS. */
+common:
+	cmpq $32, (%rsp)
+	jae irq
+	mov (%rsp), %rax
+	mov %eax, fault_vec(%rip)
+	mov 16(%rsp), %rax
+	mov %rax, fault_rip(%rip)
+	mov saved_rsp(%rip), %rsp
+	jmp *recover(%rip)
+irq:	/* Count it, EOI the xAPIC (SDM Vol. 3A 11.8.5), return. */
+	push %rax
+	push %rcx
+	mov 16(%rsp), %rax
+	lea irq_count(%rip), %rcx
+	lock incl (%rcx,%rax,4)
+	mov $0xfee000b0, %rcx
+	movl $0, (%rcx)
+	pop %rcx
+	pop %rax
+	add $16, %rsp
+	iretq
+
+/* An exception outside any probe: the test itself is broken. */
+fatal:
+	mov $VMI_EXIT_ERROR, %al
+	out %al, $VMI_DEBUG_EXIT_PORT
+	cli
+	hlt
+
+	.macro ARM
+	movl $NOFAULT, fault_vec(%rip)
+	lea 9f(%rip), %rax
+	mov %rax, recover(%rip)
+	mov %rsp, saved_rsp(%rip)
+	.endm
+	.macro DISARM
+9:	lea fatal(%rip), %r10
+	mov %r10, recover(%rip)
+	.endm
+
+/* uint32_t probe_rdmsr(uint32_t msr, uint64_t *val): NOFAULT or vector. */
+	.globl probe_rdmsr
+probe_rdmsr:
+	ARM
+	mov %edi, %ecx
+	rdmsr
+	shl $32, %rdx
+	or %rdx, %rax
+	mov %rax, (%rsi)
+	DISARM
+	mov fault_vec(%rip), %eax
+	ret
+
+/* uint32_t probe_wrmsr(uint32_t msr, uint64_t val) */
+	.globl probe_wrmsr
+probe_wrmsr:
+	ARM
+	mov %edi, %ecx
+	mov %rsi, %rax
+	mov %rsi, %rdx
+	shr $32, %rdx
+	wrmsr
+	DISARM
+	mov fault_vec(%rip), %eax
+	ret
+
+/* uint64_t hcall(const void *page, uint64_t control, uint64_t in,
+ * uint64_t out): the TLFS x64 registers; fault_vec says if it faulted. */
+	.globl hcall
+hcall:
+	ARM
+	mov %rcx, %r8
+	mov %rsi, %rcx
+	call *%rdi
+	DISARM
+	ret
+
+/* uint32_t probe_user_hcall(const void *page, uint64_t control): call
+ * the page from CPL3 (IOPL 0); returns the vector it raised. */
+	.globl probe_user_hcall
+probe_user_hcall:
+	ARM
+	mov %rsi, %rcx
+	push $0x1b                      /* user data, RPL 3 */
+	lea user_stack_top(%rip), %rax
+	push %rax
+	push $0x2                       /* RFLAGS: IF=0, IOPL=0 */
+	push $0x23                      /* user code, RPL 3 */
+	lea user_tramp(%rip), %rax
+	push %rax
+	iretq
+user_tramp:
+	call *%rdi
+	ud2                             /* returned: not expected */
+	DISARM
+	mov fault_vec(%rip), %eax
+	ret
+
+/* void load_idt_tr(const void *idtr, uint16_t tr) */
+	.globl load_idt_tr
+load_idt_tr:
+	lidt (%rdi)
+	ltr %si
+	ret
+
+	.globl sti_pause_cli
+sti_pause_cli:
+	sti
+	pause
+	pause
+	cli
+	ret
+
+/* The hypercall page: vmi-run overwrites it; `ret` until then. */
+	.section .text.hcall, "ax", @progbits
+	.balign 4096
+	.globl hcall_page
+hcall_page:
+	.fill 4096, 1, 0xc3
+
+	.data
+	.p2align 3
+gdt:
+	.quad 0
+	.quad 0x00af9a000000ffff        /* 0x08 kernel code, 64-bit */
+	.quad 0x00cf92000000ffff        /* 0x10 kernel data */
+	.quad 0x00cff2000000ffff        /* 0x18 user data, DPL 3 */
+	.quad 0x00affa000000ffff        /* 0x20 user code, DPL 3, 64-bit */
+	.globl gdt_tss
+gdt_tss:
+	.quad 0, 0                      /* 0x28 TSS, filled in C */
+gdt_end:
+gdt_ptr:
+	.word gdt_end - gdt - 1
+	.quad gdt
+recover:
+	.quad fatal
+saved_rsp:
+	.quad 0
+	.globl fault_vec, fault_rip, irq_count
+fault_vec:
+	.long NOFAULT
+	.p2align 3
+fault_rip:
+	.quad 0
+irq_count:
+	.fill 256, 4, 0
+
+	.bss
+	.p2align 12
+pml4:	.fill 4096, 1, 0
+pdpt:	.fill 4096, 1, 0
+pd:	.fill 4 * 4096, 1, 0
+	.fill 16384, 1, 0
+boot_stack_top:
+	.fill 4096, 1, 0
+user_stack_top:
+	.section .note.GNU-stack, "", @progbits

@@ -1,0 +1,501 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/xen/hostile.c: a hostile Xen PVH guest for vmi-run's xen
+ * personality.  It calls every implemented hypercall with bad arguments:
+ * pointers outside RAM and straddling its end, lengths that wrap, ports
+ * past the limit, vCPU ids past the count, unknown sub-ops and numbers,
+ * and hypercalls from user mode; and it checks every result against the
+ * Xen public headers (the XEN_E* codes of xen/errno.h).  It reports TAP
+ * on the console (console_io), one line per case, and ends with
+ * SHUTDOWN_poweroff if all passed, else SHUTDOWN_crash.  Run with
+ * --cpus 2 under vmi-run-asan: the monitor must survive every case with
+ * no sanitizer report (tests/xen/run_hostile.py).
+ *
+ * It uses the xen backend library for the hypercall page and the call
+ * sequence (xen_insn.h), not its ops: the point is to send what a
+ * correct backend never would.
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#include <insn.h>
+
+#include "common.h"
+#include "xen.h"
+#include "xen_insn.h"
+
+#include <xen/arch-x86/hvm/start_info.h>
+#include <xen/features.h>
+#include <xen/hvm/hvm_op.h>
+#include <xen/hvm/hvm_vcpu.h>
+#include <xen/hvm/params.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+#include <xen/version.h>
+
+#define FAR 0x7fff000000000000ull       /* never RAM */
+#define WRAP 0xfffffffffffffffcull      /* + any size wraps */
+#define NCPUS 2                         /* run with --cpus 2 */
+#define PORTS_MAX 1024                  /* vmi-run's limit (pers_xen.h) */
+#define HCALL_MSR 0x40000000u           /* CPUID base+2 ebx under vmi-run */
+#define VEC_GP 13                       /* SDM Vol. 3A 6.15 */
+
+int hostile_probe(void (*fn)(void), int user);
+void hostile_main(uint64_t start_info);
+
+static uint64_t ram_end;                /* first byte past the last RAM */
+static union xen_shared_page shared __attribute__((aligned(4096)));
+static uint64_t msr_value;
+
+/* Referenced by the backend library, which this guest links but whose
+ * ops it does not call. */
+void vmi_event(vmi_event_t ev)
+{
+    (void)ev;
+}
+
+static long hc(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    return xen_hypercall(nr, a1, a2, a3, 0, 0);
+}
+
+static void puts_hc(const char *s)
+{
+    hc(__HYPERVISOR_console_io, CONSOLEIO_write, vmi_strlen(s),
+       (uint64_t)(uintptr_t)s);
+}
+
+/* A GPA where a structure of (len) bytes starts in RAM and ends past it. */
+static uint64_t straddle(uint64_t len)
+{
+    return ram_end - len / 2;
+}
+
+#define P(x) ((uint64_t)(uintptr_t)(x))
+#define EVT(cmd, arg) hc(__HYPERVISOR_event_channel_op, (cmd), (arg), 0)
+#define HVM(op, arg) hc(__HYPERVISOR_hvm_op, (op), (arg), 0)
+#define VCPU(cmd, id, arg) hc(__HYPERVISOR_vcpu_op, (cmd), (id), (arg))
+#define SCHED(cmd, arg) hc(__HYPERVISOR_sched_op, (cmd), (arg), 0)
+
+/* ---- the cases: each returns the raw result -------------------------- */
+
+static long c_version_ok(void) { return hc(__HYPERVISOR_xen_version, XENVER_version, 0, 0) >> 16; }
+static long c_version_bad_cmd(void) { return hc(__HYPERVISOR_xen_version, 9999, 0, 0); }
+static long c_features_far(void) { return hc(__HYPERVISOR_xen_version, XENVER_get_features, FAR, 0); }
+static long c_features_straddle(void)
+{
+    return hc(__HYPERVISOR_xen_version, XENVER_get_features,
+              straddle(sizeof(struct xen_feature_info)), 0);
+}
+static long c_features_bad_submap(void)
+{
+    struct xen_feature_info fi = { .submap_idx = 77 };
+    return hc(__HYPERVISOR_xen_version, XENVER_get_features, P(&fi), 0);
+}
+static long c_hcall_unknown(void) { return hc(127, 0, 0, 0); }
+static long c_hcall_pv_only(void) { return hc(__HYPERVISOR_mmu_update, 0, 0, 0); }
+static long c_console_far(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 16, FAR); }
+static long c_console_straddle(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 64, straddle(64)); }
+static long c_console_huge(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 0xffffffffu, 0x100000); }
+static long c_console_wrap(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 16, WRAP); }
+static long c_console_bad_cmd(void) { return hc(__HYPERVISOR_console_io, 77, 1, 0x100000); }
+static long c_memory_bad_cmd(void) { return hc(__HYPERVISOR_memory_op, 9999, 0, 0); }
+static long c_memory_far(void) { return hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, FAR, 0); }
+static long c_memory_wrap(void) { return hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, WRAP, 0); }
+static long physmap(domid_t dom, unsigned space, uint64_t idx, uint64_t gpfn)
+{
+    struct xen_add_to_physmap a = { .domid = dom, .space = space, .idx = idx,
+                                    .gpfn = gpfn };
+    return hc(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&a), 0);
+}
+static long c_memory_other_domain(void) { return physmap(3, XENMAPSPACE_shared_info, 0, P(&shared) >> 12); }
+static long c_memory_grant_space(void) { return physmap(DOMID_SELF, XENMAPSPACE_grant_table, 0, P(&shared) >> 12); }
+static long c_memory_gpfn_far(void) { return physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, FAR >> 12); }
+static long c_memory_gpfn_wrap(void) { return physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, ~0ull); }
+static long c_memory_gpfn_last(void) { return physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, ram_end >> 12); }
+static long c_memory_ok(void) { return physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, P(&shared) >> 12); }
+static long param(unsigned op, domid_t dom, uint32_t index, uint64_t value)
+{
+    struct xen_hvm_param p = { .domid = dom, .index = index, .value = value };
+    return HVM(op, P(&p));
+}
+static long c_hvm_bad_op(void) { return HVM(9999, 0); }
+static long c_hvm_param_far(void) { return HVM(HVMOP_get_param, FAR); }
+static long c_hvm_param_wrap(void) { return HVM(HVMOP_set_param, WRAP); }
+static long c_hvm_param_index(void) { return param(HVMOP_get_param, DOMID_SELF, HVM_NR_PARAMS, 0); }
+static long c_hvm_param_index_huge(void) { return param(HVMOP_set_param, DOMID_SELF, 0xffffffffu, 0); }
+static long c_hvm_param_domain(void) { return param(HVMOP_get_param, 5, HVM_PARAM_CONSOLE_PFN, 0); }
+static long c_hvm_set_console_pfn(void) { return param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_CONSOLE_PFN, 1); }
+static long c_hvm_get_forbidden(void) { return param(HVMOP_get_param, DOMID_SELF, HVM_PARAM_IDENT_PT, 0); }
+static long c_hvm_callback_gsi(void) { return param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ, 9); }
+static long c_hvm_callback_low(void)
+{
+    return param(HVMOP_set_param, DOMID_SELF, HVM_PARAM_CALLBACK_IRQ,
+                 (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | 3);
+}
+static long upcall(uint32_t vcpu, uint8_t vector)
+{
+    struct xen_hvm_evtchn_upcall_vector u = { .vcpu = vcpu, .vector = vector };
+    return HVM(HVMOP_set_evtchn_upcall_vector, P(&u));
+}
+static long c_upcall_vcpu(void) { return upcall(NCPUS, 0xf3); }
+static long c_upcall_vcpu_huge(void) { return upcall(0xffffffffu, 0xf3); }
+static long c_upcall_vector_low(void) { return upcall(0, 2); }
+static long c_upcall_far(void) { return HVM(HVMOP_set_evtchn_upcall_vector, FAR); }
+static long c_flush_tlbs(void) { return HVM(HVMOP_flush_tlbs, 0); }
+
+static long c_evt_bad_cmd(void) { return EVT(9999, 0); }
+static long bind_virq(uint32_t virq, uint32_t vcpu)
+{
+    struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+    long r = EVT(EVTCHNOP_bind_virq, P(&b));
+    return r < 0 ? r : (long)b.port;
+}
+static long c_virq_bad(void) { return bind_virq(NR_VIRQS, 0); }
+static long c_virq_huge(void) { return bind_virq(0xffffffffu, 0); }
+static long c_virq_vcpu(void) { return bind_virq(VIRQ_TIMER, NCPUS); }
+static long c_virq_vcpu_huge(void) { return bind_virq(VIRQ_TIMER, 0xffffffffu); }
+static long c_virq_far(void) { return EVT(EVTCHNOP_bind_virq, FAR); }
+static long c_virq_straddle(void) { return EVT(EVTCHNOP_bind_virq, straddle(sizeof(struct evtchn_bind_virq))); }
+static long c_virq_twice(void)
+{
+    long p = bind_virq(VIRQ_TIMER, 1);
+    if (p < 0)
+        return p;
+    return bind_virq(VIRQ_TIMER, 1);
+}
+static long c_ipi_vcpu(void)
+{
+    struct evtchn_bind_ipi b = { .vcpu = NCPUS };
+    return EVT(EVTCHNOP_bind_ipi, P(&b));
+}
+static long port_cmd(unsigned cmd, uint32_t port)
+{
+    evtchn_port_t p = port;
+    return EVT(cmd, P(&p));
+}
+static long c_send_limit(void) { return port_cmd(EVTCHNOP_send, PORTS_MAX); }
+static long c_send_huge(void) { return port_cmd(EVTCHNOP_send, 0xffffffffu); }
+static long c_send_zero(void) { return port_cmd(EVTCHNOP_send, 0); }
+static long c_send_free(void) { return port_cmd(EVTCHNOP_send, PORTS_MAX - 1); }
+static long c_send_virq(void)
+{
+    long p = bind_virq(VIRQ_DEBUG, 0);
+    return p < 0 ? p : port_cmd(EVTCHNOP_send, (uint32_t)p);
+}
+static long c_send_far(void) { return EVT(EVTCHNOP_send, FAR); }
+static long c_unmask_limit(void) { return port_cmd(EVTCHNOP_unmask, PORTS_MAX); }
+static long c_unmask_free(void) { return port_cmd(EVTCHNOP_unmask, PORTS_MAX - 1); }
+static long c_close_limit(void) { return port_cmd(EVTCHNOP_close, 0xffffffffu); }
+static long c_close_free(void) { return port_cmd(EVTCHNOP_close, PORTS_MAX - 1); }
+static long status(domid_t dom, uint32_t port)
+{
+    struct evtchn_status s = { .dom = dom, .port = port };
+    return EVT(EVTCHNOP_status, P(&s));
+}
+static long c_status_limit(void) { return status(DOMID_SELF, PORTS_MAX); }
+static long c_status_domain(void) { return status(7, 1); }
+static long c_status_straddle(void) { return EVT(EVTCHNOP_status, straddle(sizeof(struct evtchn_status))); }
+static long alloc_unbound(domid_t dom, domid_t remote)
+{
+    struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
+    long r = EVT(EVTCHNOP_alloc_unbound, P(&a));
+    return r < 0 ? r : (long)a.port;
+}
+static long c_unbound_domain(void) { return alloc_unbound(9, DOMID_SELF); }
+static long c_unbound_remote(void) { return alloc_unbound(DOMID_SELF, 9); }
+/* Take every free port: the last allocation must fail with -ENOSPC;
+ * then give them all back. */
+static long c_ports_exhausted(void)
+{
+    long first = -1, last = 0, r;
+    for (unsigned i = 0; i < PORTS_MAX; i++) {
+        r = alloc_unbound(DOMID_SELF, DOMID_SELF);
+        if (r < 0) {
+            last = r;
+            break;
+        }
+        if (first < 0)
+            first = r;
+    }
+    for (long p = first; first > 0 && p < PORTS_MAX; p++)
+        port_cmd(EVTCHNOP_close, (uint32_t)p);
+    return last;
+}
+
+static long c_vcpu_id(void) { return VCPU(VCPUOP_is_up, NCPUS, 0); }
+static long c_vcpu_id_huge(void) { return VCPU(VCPUOP_is_up, 0xffffffffull, 0); }
+static long c_vcpu_id_neg(void) { return VCPU(VCPUOP_up, ~0ull, 0); }
+static long c_vcpu_bad_cmd(void) { return VCPU(9999, 0, 0); }
+static long c_vcpu_is_up_ap(void) { return VCPU(VCPUOP_is_up, 1, 0); }
+static long c_vcpu_up_uninit(void) { return VCPU(VCPUOP_up, 1, 0); }
+static long c_vcpu_init_bsp(void) { return VCPU(VCPUOP_initialise, 0, 0x100000); }
+static long c_vcpu_init_far(void) { return VCPU(VCPUOP_initialise, 1, FAR); }
+static long c_vcpu_init_straddle(void)
+{
+    return VCPU(VCPUOP_initialise, 1, straddle(sizeof(struct vcpu_hvm_context)));
+}
+static long init_ctx(uint32_t mode, uint64_t cr0, uint64_t cr3, uint64_t rip)
+{
+    struct vcpu_hvm_context c = { .mode = mode };
+    c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){ .cr0 = cr0, .cr3 = cr3,
+        .cr4 = 0x20, .efer = 0x500, .rip = rip };
+    return VCPU(VCPUOP_initialise, 1, P(&c));
+}
+static long c_vcpu_init_32b(void) { return init_ctx(VCPU_HVM_MODE_32B, 0x80000011, 0x1000, 0x100000); }
+static long c_vcpu_init_mode(void) { return init_ctx(77, 0x80000011, 0x1000, 0x100000); }
+static long c_vcpu_init_no_paging(void) { return init_ctx(VCPU_HVM_MODE_64B, 0x11, 0x1000, 0x100000); }
+static long c_vcpu_init_cr3_far(void) { return init_ctx(VCPU_HVM_MODE_64B, 0x80000011, FAR, 0x100000); }
+static long c_vcpu_init_rip(void) { return init_ctx(VCPU_HVM_MODE_64B, 0x80000011, 0x1000, 0x0000800000000000ull); }
+static long timer(uint32_t vcpu, uint64_t deadline, uint32_t flags)
+{
+    struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = deadline, .flags = flags };
+    return VCPU(VCPUOP_set_singleshot_timer, vcpu, P(&t));
+}
+static long c_timer_other_vcpu(void) { return timer(1, 1000, 0); }
+static long c_timer_past_future(void) { return timer(0, 1, VCPU_SSHOTTMR_future); }
+static long c_timer_far(void) { return VCPU(VCPUOP_set_singleshot_timer, 0, FAR); }
+static long c_timer_stop_other(void) { return VCPU(VCPUOP_stop_singleshot_timer, 1, 0); }
+static long info(uint64_t mfn, uint32_t off, uint32_t rsvd)
+{
+    struct vcpu_register_vcpu_info ri = { .mfn = mfn, .offset = off, .rsvd = rsvd };
+    return VCPU(VCPUOP_register_vcpu_info, 1, P(&ri));
+}
+static long c_info_cross_page(void) { return info(P(&shared) >> 12, 4090, 0); }
+static long c_info_offset_huge(void) { return info(P(&shared) >> 12, 0xffffffffu, 0); }
+static long c_info_rsvd(void) { return info(P(&shared) >> 12, 0, 1); }
+static long c_info_far(void) { return info(FAR >> 12, 0, 0); }
+static long c_info_wrap(void) { return info(~0ull, 0xfc0, 0); }
+static long c_info_end(void) { return info((ram_end >> 12) - 1, 4096 - 64, 0); }
+
+static long c_sched_bad_cmd(void) { return SCHED(9999, 0); }
+static long c_sched_yield(void) { return SCHED(SCHEDOP_yield, 0); }
+static long c_shutdown_far(void) { return SCHED(SCHEDOP_shutdown, FAR); }
+static long c_shutdown_straddle(void) { return SCHED(SCHEDOP_shutdown, straddle(4)); }
+static long c_shutdown_reason(void)
+{
+    struct sched_shutdown s = { .reason = 99 };
+    return SCHED(SCHEDOP_shutdown, P(&s));
+}
+static long poll(uint64_t ports, unsigned n, uint64_t timeout)
+{
+    struct sched_poll p = { .nr_ports = n, .timeout = timeout };
+    p.ports.p = (evtchn_port_t *)(uintptr_t)ports;
+    return SCHED(SCHEDOP_poll, P(&p));
+}
+static evtchn_port_t poll_ports[2] = { 1, PORTS_MAX };
+static long c_poll_many(void) { return poll(P(poll_ports), 129, 1); }
+static long c_poll_huge(void) { return poll(P(poll_ports), 0xffffffffu, 1); }
+static long c_poll_far(void) { return poll(FAR, 1, 1); }
+static long c_poll_straddle(void) { return poll(straddle(8), 2, 1); }
+static long c_poll_port(void) { return poll(P(poll_ports), 2, 1); }
+static long c_poll_timeout(void) { return poll(P(poll_ports), 1, 1); }
+static long c_poll_arg_far(void) { return SCHED(SCHEDOP_poll, FAR); }
+static long c_set_timer_far_future(void) { return hc(__HYPERVISOR_set_timer_op, ~0ull >> 1, 0, 0); }
+static long c_set_timer_negative(void) { return hc(__HYPERVISOR_set_timer_op, ~0ull, 0, 0); }
+static long c_set_timer_stop(void) { return hc(__HYPERVISOR_set_timer_op, 0, 0, 0); }
+
+/* ---- faults: user mode and the hypercall MSR ------------------------ */
+
+/* CPL3 snippets (hostile_entry.S): a call through the page, and the
+ * stub's own `out` issued directly.  The OUT needs IOPL 3 or the I/O
+ * bitmap, so both raise #GP before any exit; real Xen would return
+ * -EPERM from its VMCALL stub instead. */
+void hostile_user_page_call(void);
+void hostile_user_raw_out(void);
+static void k_msr_write(void) { wrmsr(HCALL_MSR, msr_value); }
+static long c_user_page_call(void) { return hostile_probe(hostile_user_page_call, 1); }
+static long c_user_raw_out(void) { return hostile_probe(hostile_user_raw_out, 1); }
+static long c_msr_low_bits(void)
+{
+    msr_value = P(xen_hypercall_page) | 1;
+    return hostile_probe(k_msr_write, 0);
+}
+static long c_msr_far(void)
+{
+    msr_value = FAR;
+    return hostile_probe(k_msr_write, 0);
+}
+static long c_msr_past_ram(void)
+{
+    msr_value = ram_end;        /* the first page after RAM */
+    return hostile_probe(k_msr_write, 0);
+}
+static long c_msr_ok(void)
+{
+    msr_value = P(xen_hypercall_page);
+    return hostile_probe(k_msr_write, 0);
+}
+
+struct hcase {
+    const char *name;
+    long (*fn)(void);
+    long expect;
+};
+
+#define E(x) (-(long)XEN_##x)
+static const struct hcase cases[] = {
+    { "msr-hypercall-page-ok", c_msr_ok, -1 },
+    { "msr-low-bits-gp", c_msr_low_bits, VEC_GP },
+    { "msr-page-outside-ram-gp", c_msr_far, VEC_GP },
+    { "msr-page-past-ram-end-gp", c_msr_past_ram, VEC_GP },
+    { "xen-version-major", c_version_ok, 4 },
+    { "xen-version-bad-cmd", c_version_bad_cmd, E(ENOSYS) },
+    { "xen-version-features-far", c_features_far, E(EFAULT) },
+    { "xen-version-features-straddle", c_features_straddle, E(EFAULT) },
+    { "xen-version-features-bad-submap", c_features_bad_submap, E(EINVAL) },
+    { "hypercall-unknown-number", c_hcall_unknown, E(ENOSYS) },
+    { "hypercall-pv-only-mmu-update", c_hcall_pv_only, E(ENOSYS) },
+    { "console-io-far", c_console_far, E(EFAULT) },
+    { "console-io-straddle", c_console_straddle, E(EFAULT) },
+    { "console-io-length-huge", c_console_huge, E(EFAULT) },
+    { "console-io-buffer-wraps", c_console_wrap, E(EFAULT) },
+    { "console-io-bad-cmd", c_console_bad_cmd, E(ENOSYS) },
+    { "memory-op-bad-cmd", c_memory_bad_cmd, E(ENOSYS) },
+    { "memory-op-arg-far", c_memory_far, E(EFAULT) },
+    { "memory-op-arg-wraps", c_memory_wrap, E(EFAULT) },
+    { "memory-op-other-domain", c_memory_other_domain, E(ESRCH) },
+    { "memory-op-grant-space", c_memory_grant_space, E(EINVAL) },
+    { "memory-op-gpfn-far", c_memory_gpfn_far, E(EINVAL) },
+    { "memory-op-gpfn-wraps", c_memory_gpfn_wrap, E(EINVAL) },
+    { "memory-op-gpfn-past-ram", c_memory_gpfn_last, E(EINVAL) },
+    { "memory-op-shared-info-ok", c_memory_ok, 0 },
+    { "hvm-op-bad-op", c_hvm_bad_op, E(ENOSYS) },
+    { "hvm-op-param-far", c_hvm_param_far, E(EFAULT) },
+    { "hvm-op-param-wraps", c_hvm_param_wrap, E(EFAULT) },
+    { "hvm-op-param-index-limit", c_hvm_param_index, E(EINVAL) },
+    { "hvm-op-param-index-huge", c_hvm_param_index_huge, E(EINVAL) },
+    { "hvm-op-param-other-domain", c_hvm_param_domain, E(ESRCH) },
+    { "hvm-op-set-console-pfn-forbidden", c_hvm_set_console_pfn, E(EPERM) },
+    { "hvm-op-get-ident-pt-forbidden", c_hvm_get_forbidden, E(EPERM) },
+    { "hvm-op-callback-gsi-unsupported", c_hvm_callback_gsi, E(EINVAL) },
+    { "hvm-op-callback-vector-low", c_hvm_callback_low, E(EINVAL) },
+    { "hvm-op-upcall-vcpu-past-count", c_upcall_vcpu, E(ENOENT) },
+    { "hvm-op-upcall-vcpu-huge", c_upcall_vcpu_huge, E(ENOENT) },
+    { "hvm-op-upcall-vector-low", c_upcall_vector_low, E(EINVAL) },
+    { "hvm-op-upcall-far", c_upcall_far, E(EFAULT) },
+    { "hvm-op-flush-tlbs-not-offered", c_flush_tlbs, E(ENOSYS) },
+    { "evtchn-bad-cmd", c_evt_bad_cmd, E(ENOSYS) },
+    { "evtchn-bind-virq-past-nr-virqs", c_virq_bad, E(EINVAL) },
+    { "evtchn-bind-virq-huge", c_virq_huge, E(EINVAL) },
+    { "evtchn-bind-virq-vcpu-past-count", c_virq_vcpu, E(ENOENT) },
+    { "evtchn-bind-virq-vcpu-huge", c_virq_vcpu_huge, E(ENOENT) },
+    { "evtchn-bind-virq-far", c_virq_far, E(EFAULT) },
+    { "evtchn-bind-virq-straddle", c_virq_straddle, E(EFAULT) },
+    { "evtchn-bind-virq-twice", c_virq_twice, E(EEXIST) },
+    { "evtchn-bind-ipi-vcpu-past-count", c_ipi_vcpu, E(ENOENT) },
+    { "evtchn-send-port-limit", c_send_limit, E(EINVAL) },
+    { "evtchn-send-port-huge", c_send_huge, E(EINVAL) },
+    { "evtchn-send-port-zero", c_send_zero, E(EINVAL) },
+    { "evtchn-send-free-port", c_send_free, E(EINVAL) },
+    { "evtchn-send-virq-port", c_send_virq, E(EINVAL) },
+    { "evtchn-send-far", c_send_far, E(EFAULT) },
+    { "evtchn-unmask-port-limit", c_unmask_limit, E(EINVAL) },
+    { "evtchn-unmask-free-port", c_unmask_free, E(EINVAL) },
+    { "evtchn-close-port-huge", c_close_limit, E(EINVAL) },
+    { "evtchn-close-free-port", c_close_free, E(EINVAL) },
+    { "evtchn-status-port-limit", c_status_limit, E(EINVAL) },
+    { "evtchn-status-other-domain", c_status_domain, E(EPERM) },
+    { "evtchn-status-straddle", c_status_straddle, E(EFAULT) },
+    { "evtchn-alloc-unbound-other-domain", c_unbound_domain, E(EPERM) },
+    { "evtchn-alloc-unbound-unknown-remote", c_unbound_remote, E(ESRCH) },
+    { "evtchn-ports-exhausted", c_ports_exhausted, E(ENOSPC) },
+    { "vcpu-op-id-past-count", c_vcpu_id, E(ENOENT) },
+    { "vcpu-op-id-huge", c_vcpu_id_huge, E(ENOENT) },
+    { "vcpu-op-id-negative", c_vcpu_id_neg, E(ENOENT) },
+    { "vcpu-op-bad-cmd", c_vcpu_bad_cmd, E(ENOSYS) },
+    { "vcpu-op-is-up-ap-down", c_vcpu_is_up_ap, 0 },
+    { "vcpu-op-up-uninitialised", c_vcpu_up_uninit, E(EINVAL) },
+    { "vcpu-op-initialise-running-bsp", c_vcpu_init_bsp, E(EEXIST) },
+    { "vcpu-op-initialise-far", c_vcpu_init_far, E(EFAULT) },
+    { "vcpu-op-initialise-straddle", c_vcpu_init_straddle, E(EFAULT) },
+    { "vcpu-op-initialise-32b-unsupported", c_vcpu_init_32b, E(EINVAL) },
+    { "vcpu-op-initialise-bad-mode", c_vcpu_init_mode, E(EINVAL) },
+    { "vcpu-op-initialise-no-paging", c_vcpu_init_no_paging, E(EINVAL) },
+    { "vcpu-op-initialise-cr3-far", c_vcpu_init_cr3_far, E(EINVAL) },
+    { "vcpu-op-initialise-rip-noncanonical", c_vcpu_init_rip, E(EINVAL) },
+    { "vcpu-op-singleshot-other-vcpu", c_timer_other_vcpu, E(EINVAL) },
+    { "vcpu-op-singleshot-past-future-flag", c_timer_past_future, E(ETIME) },
+    { "vcpu-op-singleshot-far", c_timer_far, E(EFAULT) },
+    { "vcpu-op-stop-singleshot-other-vcpu", c_timer_stop_other, E(EINVAL) },
+    { "vcpu-op-vcpu-info-crosses-page", c_info_cross_page, E(EINVAL) },
+    { "vcpu-op-vcpu-info-offset-huge", c_info_offset_huge, E(EINVAL) },
+    { "vcpu-op-vcpu-info-rsvd", c_info_rsvd, E(EINVAL) },
+    { "vcpu-op-vcpu-info-far", c_info_far, E(EINVAL) },
+    { "vcpu-op-vcpu-info-mfn-wraps", c_info_wrap, E(EINVAL) },
+    { "vcpu-op-vcpu-info-last-page-ok", c_info_end, 0 },
+    { "sched-op-bad-cmd", c_sched_bad_cmd, E(ENOSYS) },
+    { "sched-op-yield", c_sched_yield, 0 },
+    { "sched-op-shutdown-far", c_shutdown_far, E(EFAULT) },
+    { "sched-op-shutdown-straddle", c_shutdown_straddle, E(EFAULT) },
+    { "sched-op-shutdown-bad-reason", c_shutdown_reason, E(EINVAL) },
+    { "sched-op-poll-too-many-ports", c_poll_many, E(EINVAL) },
+    { "sched-op-poll-nr-ports-huge", c_poll_huge, E(EINVAL) },
+    { "sched-op-poll-ports-far", c_poll_far, E(EFAULT) },
+    { "sched-op-poll-ports-straddle", c_poll_straddle, E(EFAULT) },
+    { "sched-op-poll-port-past-limit", c_poll_port, E(EINVAL) },
+    { "sched-op-poll-arg-far", c_poll_arg_far, E(EFAULT) },
+    { "sched-op-poll-timeout-passed", c_poll_timeout, 0 },
+    { "set-timer-op-far-future", c_set_timer_far_future, 0 },
+    { "set-timer-op-negative", c_set_timer_negative, 0 },
+    { "set-timer-op-stop", c_set_timer_stop, 0 },
+    { "user-mode-hypercall-page-gp", c_user_page_call, VEC_GP },
+    { "user-mode-raw-out-gp", c_user_raw_out, VEC_GP },
+};
+
+/* "ok N - name" or "not ok N - name # got G, want W" (TAP 13). */
+static int report(unsigned n, const struct hcase *c, long got)
+{
+    char num[24], g[24], w[24];
+    int ok = got == c->expect;
+    vmi_fmt_u64(num, n, 10);
+    g[0] = w[0] = '-';
+    vmi_fmt_u64(got < 0 ? g + 1 : g, got < 0 ? (uint64_t)-got : (uint64_t)got, 10);
+    vmi_fmt_u64(c->expect < 0 ? w + 1 : w,
+                c->expect < 0 ? (uint64_t)-c->expect : (uint64_t)c->expect, 10);
+    puts_hc(ok ? "ok " : "not ok ");
+    puts_hc(num);
+    puts_hc(" - ");
+    puts_hc(c->name);
+    if (!ok) {
+        puts_hc(" # got ");
+        puts_hc(g);
+        puts_hc(", want ");
+        puts_hc(w);
+    }
+    puts_hc("\n");
+    return ok;
+}
+
+static void find_ram_end(uint64_t start_info)
+{
+    const struct hvm_start_info *si = (const void *)(uintptr_t)start_info;
+    const struct hvm_memmap_table_entry *m =
+        (const void *)(uintptr_t)si->memmap_paddr;
+    for (unsigned i = 0; i < si->memmap_entries; i++)
+        if (m[i].type == XEN_HVM_MEMMAP_TYPE_RAM && m[i].addr + m[i].size > ram_end)
+            ram_end = m[i].addr + m[i].size;
+}
+
+void hostile_main(uint64_t start_info)
+{
+    const unsigned n = sizeof(cases) / sizeof(cases[0]);
+    char num[24];
+    unsigned failed = 0;
+
+    find_ram_end(start_info);
+    /* The MSR cases come first: nothing works before the page does. */
+    failed += !report(1, &cases[0], cases[0].fn());
+    if (failed)
+        outb(VMI_DEBUG_EXIT_PORT, VMI_EXIT_ERROR);      /* no page, no calls */
+    for (unsigned i = 1; i < n; i++)
+        failed += !report(i + 1, &cases[i], cases[i].fn());
+    /* The plan comes last, which TAP allows. */
+    vmi_fmt_u64(num, n, 10);
+    puts_hc("1..");
+    puts_hc(num);
+    puts_hc("\n");
+    struct sched_shutdown s = { .reason = failed ? SHUTDOWN_crash : SHUTDOWN_poweroff };
+    SCHED(SCHEDOP_shutdown, P(&s));
+}
