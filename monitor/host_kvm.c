@@ -361,6 +361,18 @@ static int apply_load(struct mon_vcpu *v)
 	return 0;
 }
 
+/* The current privilege level of (v), from its own thread outside
+ * KVM_RUN: CS.DPL, which is the CPL for the 64-bit code segments a
+ * guest runs on (SDM Vol. 3A 5.5).  0-3, or -errno. */
+int host_kvm_vcpu_cpl(struct mon_vcpu *v)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	return s.cs.dpl;
+}
+
 int host_kvm_vcpu_load(struct mon *mon, unsigned id)
 {
 	struct mon_vcpu *v = &mon->vcpu[id];

@@ -35,6 +35,9 @@ int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector);
  * thread, which this kicks out of KVM_RUN (an AP waiting for INIT/SIPI
  * blocks there).  Fill .load first.  Returns 0 or -EINVAL. */
 int host_kvm_vcpu_load(struct mon *mon, unsigned id);
+/* The CPL of (v) (CS.DPL), read on its own thread after an exit: 0-3 or
+ * -errno.  One KVM_GET_SREGS (xen: hypercalls from CPL > 0 fail). */
+int host_kvm_vcpu_cpl(struct mon_vcpu *v);
 /* Flush the guest TLB of every vCPU in (mask) (bit n = vCPU n), from the
  * thread of vCPU (self), which is outside KVM_RUN: self directly, the
  * others on their own threads before they next run the guest (kicked out

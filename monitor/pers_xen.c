@@ -154,9 +154,16 @@ static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 	if (x->io.port != VMI_PORT_XEN_HYPERCALL || !x->io.out ||
 	    x->io.size != 1 || x->io.count != 1)
 		return false;
-	pthread_mutex_lock(&px->lock);
-	ret = px_dispatch(mon, vcpu, x->regs);
-	pthread_mutex_unlock(&px->lock);
+	/* Xen hvm_hypercall(): a call from CPL > 0 is -EPERM.  With IOPL 0
+	 * such a call #GPs at the stub's OUT and never gets here; with
+	 * IOPL 3 it does. */
+	if (px->env->cpl(mon, vcpu) != 0) {
+		ret = -XEN_EPERM;
+	} else {
+		pthread_mutex_lock(&px->lock);
+		ret = px_dispatch(mon, vcpu, x->regs);
+		pthread_mutex_unlock(&px->lock);
+	}
 	x->regs->rax = (uint64_t)ret;
 	*x->regs_dirty = true;
 	return true;

@@ -31,6 +31,7 @@
 struct pers_xen_env {
 	int (*msi)(struct mon *mon, unsigned apic_id, uint8_t vector);
 	int (*vcpu_load)(struct mon *mon, unsigned id);
+	int (*cpl)(struct mon *mon, unsigned vcpu);     /* 0-3 or -errno */
 	uint64_t (*guest_tsc)(const struct mon *mon);
 	uint64_t (*guest_ns)(const struct mon *mon);
 	void (*pvclock_scale)(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
@@ -114,8 +115,11 @@ long px_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
 void px_set_pending(struct mon *mon, uint32_t port);
 /* Is (port) pending in shared_info? */
 bool px_port_pending(struct mon *mon, uint32_t port);
-/* Raise the upcall on (vcpu) if its vcpu_info says one is pending. */
+/* Mark an upcall pending on (vcpu) and raise it if that is new. */
 void px_kick_upcall(struct mon *mon, unsigned vcpu);
+/* Raise the upcall again if (vcpu)'s vcpu_info has one pending (Xen
+ * hvm_assert_evtchn_irq, after a new vector or vcpu_info). */
+void px_assert_upcall(struct mon *mon, unsigned vcpu);
 
 /* pers_xen_hcall.c */
 long px_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg);

@@ -60,6 +60,14 @@ void px_kick_upcall(struct mon *mon, unsigned vcpu)
 		px_inject(mon, vcpu);
 }
 
+void px_assert_upcall(struct mon *mon, unsigned vcpu)
+{
+	struct vcpu_info *vi = px_vinfo(mon, vcpu);
+
+	if (vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
+		px_inject(mon, vcpu);
+}
+
 /* The port's word is pending and unmasked: flag it in pending_sel. */
 static void px_mark_sel(struct mon *mon, unsigned vcpu, uint32_t port)
 {
@@ -115,6 +123,25 @@ static bool px_valid_port(uint32_t port)
 	return port != 0 && port < PX_PORTS;
 }
 
+/* Allocate a port of (p)'s kind and write it to (*out) inside the
+ * guest's argument structure (s, len bytes at arg); the port is freed
+ * again if the structure cannot be written back.  Returns the port. */
+static long px_bind(struct mon *mon, struct px_port p, uint64_t arg,
+		    void *s, size_t len, evtchn_port_t *out)
+{
+	struct pers_xen *px = px_of(mon);
+	long r = px_alloc(px, p.kind, p.vcpu, p.virq);
+
+	if (r < 0)
+		return r;
+	*out = (evtchn_port_t)r;
+	if (px_copy_out(mon, arg, s, len) < 0) {
+		px->port[r].kind = PX_FREE;
+		return -XEN_EFAULT;
+	}
+	return r;
+}
+
 static long bind_virq(struct mon *mon, uint64_t arg)
 {
 	struct pers_xen *px = px_of(mon);
@@ -129,21 +156,17 @@ static long bind_virq(struct mon *mon, uint64_t arg)
 		return -XEN_ENOENT;     /* Xen: no such vCPU */
 	if (px->vcpu[b.vcpu].virq_port[b.virq])
 		return -XEN_EEXIST;
-	r = px_alloc(px, PX_VIRQ, b.vcpu, (uint8_t)b.virq);
+	r = px_bind(mon, (struct px_port){ PX_VIRQ, (uint8_t)b.virq,
+					   (uint16_t)b.vcpu },
+		    arg, &b, sizeof(b), &b.port);
 	if (r < 0)
 		return r;
-	b.port = (evtchn_port_t)r;
-	if (px_copy_out(mon, arg, &b, sizeof(b)) < 0) {
-		px->port[r].kind = PX_FREE;
-		return -XEN_EFAULT;
-	}
 	px->vcpu[b.vcpu].virq_port[b.virq] = (uint16_t)r;
 	return 0;
 }
 
 static long bind_ipi(struct mon *mon, uint64_t arg)
 {
-	struct pers_xen *px = px_of(mon);
 	struct evtchn_bind_ipi b;
 	long r = px_copy_in(mon, &b, arg, sizeof(b));
 
@@ -151,15 +174,9 @@ static long bind_ipi(struct mon *mon, uint64_t arg)
 		return r;
 	if (b.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
-	r = px_alloc(px, PX_IPI, b.vcpu, 0);
-	if (r < 0)
-		return r;
-	b.port = (evtchn_port_t)r;
-	if (px_copy_out(mon, arg, &b, sizeof(b)) < 0) {
-		px->port[r].kind = PX_FREE;
-		return -XEN_EFAULT;
-	}
-	return 0;
+	r = px_bind(mon, (struct px_port){ PX_IPI, 0, (uint16_t)b.vcpu },
+		    arg, &b, sizeof(b), &b.port);
+	return r < 0 ? r : 0;
 }
 
 /* An unprivileged domain may only name itself (event_channel.h). */
@@ -170,7 +187,6 @@ static bool px_self(domid_t d)
 
 static long alloc_unbound(struct mon *mon, uint64_t arg)
 {
-	struct pers_xen *px = px_of(mon);
 	struct evtchn_alloc_unbound a;
 	long r = px_copy_in(mon, &a, arg, sizeof(a));
 
@@ -180,15 +196,9 @@ static long alloc_unbound(struct mon *mon, uint64_t arg)
 		return -XEN_EPERM;
 	if (!px_self(a.remote_dom))
 		return -XEN_ESRCH;      /* no other domain exists here */
-	r = px_alloc(px, PX_UNBOUND, 0, 0);
-	if (r < 0)
-		return r;
-	a.port = (evtchn_port_t)r;
-	if (px_copy_out(mon, arg, &a, sizeof(a)) < 0) {
-		px->port[r].kind = PX_FREE;
-		return -XEN_EFAULT;
-	}
-	return 0;
+	r = px_bind(mon, (struct px_port){ PX_UNBOUND, 0, 0 }, arg, &a,
+		    sizeof(a), &a.port);
+	return r < 0 ? r : 0;
 }
 
 /* Xen evtchn_send(): IPI ports notify their vCPU, unbound ones drop the

@@ -204,6 +204,9 @@ static long px_upcall_vector(struct mon *mon, uint64_t arg)
 	if (u.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
 	px_of(mon)->vcpu[u.vcpu].vector = u.vector;
+	/* Xen asserts the new vector at once if an upcall is pending, e.g.
+	 * the one register_vcpu_info flags (hvm.c). */
+	px_assert_upcall(mon, u.vcpu);
 	return 0;
 }
 

@@ -39,13 +39,20 @@ uint64_t px_now(const struct mon *mon)
 	return (uint64_t)(((unsigned __int128)d * px->tsc_mul) >> 32);
 }
 
+/* (vcpu)'s vcpu_info, or NULL before it has one (GPA 0 means none). */
+static struct vcpu_info *px_info(struct mon *mon, unsigned vcpu)
+{
+	uint64_t gpa = px_of(mon)->vcpu[vcpu].info;
+
+	return gpa ? mon_gpa_ptr(mon, gpa, sizeof(struct vcpu_info)) : NULL;
+}
+
 /* The guest TSC runs at a fixed rate from a fixed offset, so one record
  * {tsc0 -> 0 ns} stays exact: written once, version even. */
 void px_write_time(struct mon *mon, unsigned vcpu)
 {
 	struct pers_xen *px = px_of(mon);
-	struct vcpu_info *vi = mon_gpa_ptr(mon, px->vcpu[vcpu].info,
-					   sizeof(*vi));
+	struct vcpu_info *vi = px_info(mon, vcpu);
 	struct vcpu_time_info *t = vi ? &vi->time : NULL;
 
 	if (!t)
@@ -173,7 +180,7 @@ static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
 	gpa = (ri.mfn << 12) + ri.offset;
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
 		return -XEN_EINVAL;
-	old = mon_gpa_ptr(mon, px->vcpu[id].info, sizeof(*old));
+	old = px_info(mon, id);
 	if (old && old != new)
 		memmove(new, old, sizeof(*new));
 	px->vcpu[id].info = gpa;
@@ -228,11 +235,8 @@ long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
 /* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
 static long px_block(struct mon *mon, unsigned vcpu)
 {
-	struct pers_xen *px = px_of(mon);
-
 	while (!mon_is_stopped(mon)) {
-		struct vcpu_info *vi = mon_gpa_ptr(mon, px->vcpu[vcpu].info,
-						   sizeof(*vi));
+		struct vcpu_info *vi = px_info(mon, vcpu);
 		if (!vi || __atomic_load_n(&vi->evtchn_upcall_pending,
 					   __ATOMIC_SEQ_CST))
 			break;

@@ -45,11 +45,12 @@ def _write(path, text):
 
 
 def save_cells(out_dir, cells, clear=False):
-    """Merge (cells) into the stored results; (clear) drops older ones."""
+    """Merge (cells) into the stored results; (clear) drops older matrix
+    results (the self-test's are its own, kept)."""
     with _Locked(out_dir):
         rdir = _results_dir(out_dir)
         if clear:
-            for old in glob.glob(os.path.join(rdir, "*.json")):
+            for old in glob.glob(os.path.join(rdir, "*__*.json")):
                 os.unlink(old)
         by_file = {}
         for c in cells:

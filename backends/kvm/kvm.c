@@ -5,22 +5,16 @@
  * the plain instructions (common/x86.h).  KVM's paravirtual interface
  * replaces what it does better: kvmclock for time, steal time, PV EOI,
  * PV TLB flush, and, where advertised, PV IPIs and PV spin locks.
- * Everything else (LAPIC alarm, UART console, INIT-SIPI-SIPI, power) is
- * the PC's, shared with the native backend through backends/common.
+ * Everything else (LAPIC alarm and events, UART console, INIT-SIPI-SIPI,
+ * TLB shootdown, power) is the PC's, shared with the native backend
+ * through backends/common (pc.h, with PV hooks plugged in).
  */
 #include <insn.h>
 
-#include "common.h"
 #include "kvm.h"
 #include "power.h"
 #include "uart.h"
 #include "x86.h"
-
-/* 8259A OCW1 (interrupt mask) ports of the master and slave PIC (Intel
- * 8259A datasheet): mask every line, so the firmware's PIC setup cannot
- * deliver vectors 8-15 (exceptions in 64-bit mode) once IF is set. */
-#define PIC1_DATA 0x21
-#define PIC2_DATA 0xa1
 
 struct kvm kvm;
 
@@ -32,9 +26,7 @@ static uint32_t kvm_features_used(void)
            (u->pv_eoi ? VMI_FEAT_PV_EOI : 0) |
            (u->pv_tlb_flush ? VMI_FEAT_PV_TLB_FLUSH : 0) |
            (u->pv_ipi ? VMI_FEAT_PV_IPI : 0) |
-           (u->pv_spinlock ? VMI_FEAT_PV_SPINLOCK : 0) |
-           (kvm.lapic.x2apic ? VMI_FEAT_X2APIC : 0) |
-           (u->tsc_deadline ? VMI_FEAT_TSC_DEADLINE : 0);
+           (u->pv_spinlock ? VMI_FEAT_PV_SPINLOCK : 0);
 }
 
 static void kvm_identify(void)
@@ -46,25 +38,18 @@ static void kvm_identify(void)
         .hv_version = 0,    /* KVM has no version leaf */
         .features = kvm_features_used(),
         .clock = u->kvmclock ? "kvmclock" : "tsc",
-        .alarm = u->tsc_deadline ? "lapic tsc-deadline" : "lapic oneshot",
-        .console = "uart 0x3f8",
-        .ipi = u->pv_ipi ? "kvm send_ipi"
-               : kvm.lapic.x2apic ? "x2apic icr" : "xapic icr",
     };
+    pc_describe(&kvm.info);
+    if (u->pv_ipi)
+        kvm.info.ipi = "kvm send_ipi";
 }
 
 static vmi_status_t kvm_init(const struct vmi_boot *boot)
 {
-    uart_early();
     kvm_detect();   /* refuses, with one line, if KVM is not there */
-    kvm.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
-    power_init(kvm.rsdp);
-    outb(PIC1_DATA, 0xff);
-    outb(PIC2_DATA, 0xff);
-    lapic_detect(&kvm.lapic);
-    lapic_enable(&kvm.lapic, VMI_VECTOR_SPURIOUS);
-    kvm_smp_init(lapic_id(&kvm.lapic));
-    kvm_choose(kvm.cpus.count);
+    pc_init(boot ? boot->rsdp : 0);
+    kvm_choose(pc.cpus.count);
+    kvm_pc_hooks();
     kvm_time_init();
     kvm_identify();
     return VMI_OK;
@@ -79,57 +64,23 @@ void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what)
         vmi_panic(what);
 }
 
-/* Each CPU registers its own areas: the MSRs are per vCPU. */
+/* Each CPU registers its own areas (the MSRs are per vCPU), then joins
+ * as pc_cpu_init makes it: online only once they are in place. */
 static vmi_status_t kvm_cpu_init(unsigned cpu)
 {
-    if (cpu >= kvm.cpus.count)
+    if (cpu >= pc.cpus.count)
         return VMI_EINVAL;
-    lapic_enable(&kvm.lapic, VMI_VECTOR_SPURIOUS);
     kvm_time_cpu_init(cpu);
     /* The word is .bss, hence zeroed, as msr.rst requires. */
     if (kvm.use.pv_eoi)
         kvm_msr_enable(MSR_KVM_PV_EOI_EN, &kvm.cpu[cpu].pv_eoi,
                        "kvm: host refused MSR_KVM_PV_EOI_EN");
-    lapic_timer_setup(&kvm.lapic, KVM_VEC_ALARM, kvm.use.tsc_deadline);
-    __atomic_or_fetch(&kvm.online, 1ull << cpu, __ATOMIC_RELEASE);
-    return VMI_OK;
+    return pc_cpu_init(cpu);
 }
 
 static const struct vmi_info *kvm_info(void)
 {
     return &kvm.info;
-}
-
-static void kvm_console_write(const char *buf, size_t len)
-{
-    uart_write(uart_early(), buf, len);
-}
-
-static size_t kvm_console_read(char *buf, size_t len)
-{
-    return uart_read(uart_early(), buf, len);
-}
-
-static VMI_NORETURN void kvm_shutdown(unsigned code)
-{
-    power_off(code);
-}
-
-static VMI_NORETURN void kvm_reboot(void)
-{
-    power_reset();
-}
-
-/* KVM has no crash-report interface (Hyper-V's crash MSRs and Xen's
- * SHUTDOWN_crash have no KVM counterpart): print and exit. */
-static VMI_NORETURN void kvm_crash(const char *msg)
-{
-    static const char pre[] = "vmi: crash: ";
-    kvm_console_write(pre, sizeof(pre) - 1);
-    kvm_console_write(msg, vmi_strlen(msg));
-    kvm_console_write("\n", 1);
-    outb(VMI_DEBUG_EXIT_PORT, VMI_EXIT_CRASH);
-    power_halt();
 }
 
 const struct vmi_ops vmi_ops = {
@@ -160,32 +111,32 @@ const struct vmi_ops vmi_ops = {
     .irq_restore = x86_irq_restore,
     .safe_halt = x86_safe_halt,
     .halt = x86_halt,
-    .irq_eoi = kvm_eoi,
-    .event_dispatch = kvm_event_dispatch,
+    .irq_eoi = pc_irq_eoi,
+    .event_dispatch = pc_event_dispatch,
     .time_ns = kvm_time_ns,
     .wallclock_ns = kvm_wallclock_ns,
     .cycles = x86_cycles,
     .cycles_hz = kvm_cycles_hz,
     .stolen_ns = kvm_stolen_ns,
-    .alarm_set = kvm_alarm_set,
-    .alarm_cancel = kvm_alarm_cancel,
+    .alarm_set = pc_alarm_set,
+    .alarm_cancel = pc_alarm_cancel,
     .pt_set = x86_pt_set,
     .pt_alloc = x86_pt_nop,
     .pt_release = x86_pt_nop,
     .tlb_flush_local = x86_tlb_flush_local,
-    .tlb_flush_page = kvm_tlb_flush_page,
-    .tlb_flush_multi = kvm_tlb_flush_multi,
-    .mmu_lazy_begin = kvm_mmu_lazy_begin,
-    .mmu_lazy_end = kvm_mmu_lazy_end,
-    .cpu_count = kvm_cpu_count,
-    .cpu_id = kvm_cpu_id,
-    .cpu_start = kvm_cpu_start,
+    .tlb_flush_page = pc_tlb_flush_page,
+    .tlb_flush_multi = pc_tlb_flush_multi,
+    .mmu_lazy_begin = pc_mmu_lazy_begin,
+    .mmu_lazy_end = pc_mmu_lazy_end,
+    .cpu_count = pc_cpu_count,
+    .cpu_id = pc_cpu_id,
+    .cpu_start = pc_cpu_start,
     .ipi_send = kvm_ipi_send,
     .spin_wait = kvm_spin_wait,
     .spin_kick = kvm_spin_kick,
-    .console_write = kvm_console_write,
-    .console_read = kvm_console_read,
-    .shutdown = kvm_shutdown,
-    .reboot = kvm_reboot,
-    .crash = kvm_crash,
+    .console_write = uart_console_write,
+    .console_read = uart_console_read,
+    .shutdown = power_off,
+    .reboot = power_reset,
+    .crash = power_crash,
 };

@@ -1,40 +1,28 @@
 /* SPDX-License-Identifier: MIT */
 /* kvm.h: private state of the kvm backend; never included outside
- * backends/kvm/ (and its unit tests). */
+ * backends/kvm/ (and its unit tests).  The PC state it shares with the
+ * native backend (LAPIC, CPUs, alarm, TLB flushes) is common/pc.h's `pc`,
+ * into whose hooks the PV features plug. */
 #ifndef VMI_KVM_H
 #define VMI_KVM_H
 
 #include <stdbool.h>
 
-#include "flushq.h"
 #include "kvm_abi.h"
-#include "lapic.h"
+#include "pc.h"
 #include "pvclock.h"
-#include "shootdown.h"
-#include "smp.h"
-#include "tsc.h"
-#include "vmi.h"
-
-/* The backend's vectors, inside VMI_VECTOR_FIRST..LAST (vmi/types.h);
- * the same plan as the native backend's. */
-#define KVM_VEC_ALARM 0xf0      /* LAPIC timer */
-#define KVM_VEC_IPI 0xf1        /* ipi_send */
-#define KVM_VEC_FLUSH 0xf2      /* remote TLB flush request; never surfaces */
 
 /*
- * Per-CPU state.  The first three members are shared with the host,
- * registered by physical address (== the virtual one: the kernel
- * identity-maps its image).  None may cross a page (KVM maps each one
- * page): the element is 64-byte aligned, so steal (64 bytes at offset 0)
- * and clock (32 bytes at offset 64) sit within one 64-byte line each.
+ * Per-CPU areas shared with the host, registered by physical address (==
+ * the virtual one: the kernel identity-maps its image).  None may cross a
+ * page (KVM maps each one page): the element is 64-byte aligned, so steal
+ * (64 bytes at offset 0) and clock (32 bytes at offset 64) sit within one
+ * 64-byte line each.
  */
 struct kvm_cpu {
     struct kvm_steal_time steal;            /* 64-byte aligned, zeroed */
     struct pvclock_vcpu_time_info clock;    /* 4-byte aligned */
     uint32_t pv_eoi;                        /* 4-byte aligned, zeroed */
-    bool alarm_armed;
-    uint64_t alarm_ns;          /* deadline of the armed alarm */
-    struct flushq lazy;         /* mmu_lazy_begin/end queue */
 } __attribute__((aligned(64)));
 
 _Static_assert(__builtin_offsetof(struct kvm_cpu, steal) % 64 == 0, "steal");
@@ -52,26 +40,17 @@ struct kvm_use {
     bool pv_ipi;        /* PV_SEND_IPI, > 1 CPU */
     bool pv_spinlock;   /* PV_UNHALT, !REALTIME, > 1 CPU */
     bool sched_yield;   /* PV_SCHED_YIELD, !REALTIME, > 1 CPU */
-    bool tsc_deadline;  /* alarm by IA32_TSC_DEADLINE */
 };
 
 struct kvm {
     uint32_t base;              /* CPUID base of KVM's leaves */
     uint32_t features, hints;   /* CPUID base+1 eax, edx */
     struct kvm_use use;
-    struct lapic lapic;
-    struct smp_cpus cpus;
-    vmi_cpumask_t online;       /* CPUs that ran cpu_init */
-    uint64_t rsdp;
-    uint64_t tsc_hz;
-    struct tsc_scale from_ns;   /* ns -> TSC ticks, for the alarm */
-    struct tsc_scale ns_to_lapic;   /* ns -> one-shot ticks, no deadline */
     struct tsc_scale to_ns;     /* TSC -> ns, only without kvmclock */
     uint64_t tsc0;              /* ditto */
     uint64_t last_ns;           /* pvclock_clamp's high-water mark */
     struct pvclock_wall_clock wall __attribute__((aligned(16)));
     struct vmi_info info;
-    struct shootdown sd;
     struct kvm_cpu cpu[VMI_MAX_CPUS];
 };
 
@@ -89,11 +68,6 @@ static inline uint64_t kvm_pa(const volatile void *p)
 void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what);
 
 /* kvm_detect.c */
-/* The CPUID base of KVM's leaves, or 0; on 0, (found) names what was
- * there instead: "no hypervisor", the signature at 0x40000000, or "an
- * unnamed hypervisor". */
-#define KVM_FOUND_LEN 32
-uint32_t kvm_cpuid_base(char found[KVM_FOUND_LEN]);
 /* Fill kvm.base, features and hints, or refuse (does not return). */
 void kvm_detect(void);
 /* Decide kvm.use from the features and the CPU count. */
@@ -109,19 +83,11 @@ uint64_t kvm_cycles_hz(void);
 uint64_t kvm_stolen_ns(void);
 /* A consistent reading of (st)->steal (version loop, msr.rst). */
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st);
-void kvm_alarm_set(uint64_t deadline_ns);
-void kvm_alarm_cancel(void);
-/* The alarm vector fired on (cpu): raise VMI_EVENT_ALARM if due. */
-void kvm_alarm_fire(unsigned cpu);
 
 /* kvm_smp.c */
-void kvm_smp_init(uint32_t bsp_apic_id);
-unsigned kvm_cpu_count(void);
-unsigned kvm_cpu_id(void);
-vmi_status_t kvm_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot);
-/* Send (vector) to every CPU in (cpus): one PV IPI hypercall per
- * 128-APIC-ID cluster when enabled, else one LAPIC ICR write each. */
-void kvm_send_mask(vmi_cpumask_t cpus, uint8_t vector);
+/* Plug the PV features kvm.use chose into pc's hooks: PV EOI, PV IPIs
+ * (also the flush kicks), PV TLB flush. */
+void kvm_pc_hooks(void);
 /* One SEND_IPI batch: the CPUs of (cpus) whose APIC IDs fall within
  * KVM_IPI_CLUSTER of the lowest one go into (*lo, *hi) from (*min).
  * Returns the CPUs left for further batches. */
@@ -130,18 +96,10 @@ vmi_cpumask_t kvm_ipi_batch(const struct smp_cpus *c, vmi_cpumask_t cpus,
 void kvm_ipi_send(vmi_cpumask_t cpus);
 void kvm_spin_wait(const volatile uint8_t *ptr, uint8_t val);
 void kvm_spin_kick(unsigned cpu);
-/* End of interrupt: the PV EOI bit if the host set it, else the LAPIC. */
-void kvm_eoi(void);
-void kvm_event_dispatch(unsigned vector);
 
 /* kvm_mmu.c */
-void kvm_tlb_flush_page(vmi_vaddr_t va);
-void kvm_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va,
-                         uint64_t npages);
-/* PV TLB flush: mark each preempted CPU of (cpus) to flush when it next
- * runs; returns the CPUs that still need an IPI. */
+/* PV TLB flush (pc_flush_filter_fn): mark each preempted CPU of (cpus) to
+ * flush when it next runs; returns the CPUs that still need an IPI. */
 vmi_cpumask_t kvm_flush_preempted(vmi_cpumask_t cpus);
-void kvm_mmu_lazy_begin(void);
-void kvm_mmu_lazy_end(void);
 
 #endif

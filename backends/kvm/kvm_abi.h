@@ -12,17 +12,8 @@
 
 #include <stdint.h>
 
-/* CPUID.1:ECX[31]: running under a hypervisor (Intel SDM Vol. 2A,
- * Table 3-10, "Not used; always returns 0" on hardware). */
-#define CPUID1_ECX_HYPERVISOR (1u << 31)
-
-/* The hypervisor leaves: a vendor signature every 0x100 leaves from
- * 0x40000000 to 0x4000ff00, so several personalities can coexist (Linux
- * arch/x86/include/asm/processor.h, hypervisor_cpuid_base()). */
-#define KVM_CPUID_FIRST 0x40000000u
-#define KVM_CPUID_LAST 0x4000ff00u
-#define KVM_CPUID_STEP 0x100u
-/* cpuid.rst: ebx, ecx, edx = "KVMKVMKVM\0\0\0" at the base leaf... */
+/* cpuid.rst: ebx, ecx, edx = "KVMKVMKVM\0\0\0" at the base leaf (one of
+ * the hypervisor leaves, common/hvsig.h)... */
 #define KVM_SIG_EBX 0x4b4d564bu
 #define KVM_SIG_ECX 0x564b4d56u
 #define KVM_SIG_EDX 0x0000004du

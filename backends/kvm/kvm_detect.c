@@ -3,69 +3,20 @@
  * paravirtual features the backend uses. */
 #include <insn.h>
 
+#include "hvsig.h"
 #include "kvm.h"
 #include "power.h"
 
-/* The 12-byte vendor signature of leaf (r) as a string; non-printable
- * bytes become '?', so the refusal line stays one readable line. */
-static void kvm_sig_string(const struct vmi_cpuid *r, char out[KVM_FOUND_LEN])
-{
-    const uint32_t sig[3] = { r->ebx, r->ecx, r->edx };
-    unsigned n = 0;
-    for (unsigned i = 0; i < 12; i++) {
-        char ch = (char)(sig[i / 4] >> (8 * (i % 4)));
-        if (!ch)
-            break;
-        out[n++] = ch >= 0x20 && ch < 0x7f ? ch : '?';
-    }
-    out[n] = 0;
-}
-
-static bool kvm_sig_is_kvm(const struct vmi_cpuid *r)
-{
-    return r->ebx == KVM_SIG_EBX && r->ecx == KVM_SIG_ECX &&
-           r->edx == KVM_SIG_EDX;
-}
-
-static void kvm_copy(char out[KVM_FOUND_LEN], const char *s)
-{
-    unsigned n = 0;
-    for (; s[n] && n < KVM_FOUND_LEN - 1; n++)
-        out[n] = s[n];
-    out[n] = 0;
-}
-
-uint32_t kvm_cpuid_base(char found[KVM_FOUND_LEN])
-{
-    struct vmi_cpuid r;
-    cpuid(1, 0, &r);
-    if (!(r.ecx & CPUID1_ECX_HYPERVISOR)) {
-        kvm_copy(found, "no hypervisor");
-        return 0;
-    }
-    /* Scan like Linux's hypervisor_cpuid_base(): KVM may sit above
-     * another personality (e.g. at 0x40000100 behind Hyper-V's leaves).
-     * The max-leaf check is skipped, as Linux does for KVM: old hosts
-     * report eax = 0 there. */
-    for (uint32_t base = KVM_CPUID_FIRST; base <= KVM_CPUID_LAST;
-         base += KVM_CPUID_STEP) {
-        cpuid(base, 0, &r);
-        if (kvm_sig_is_kvm(&r))
-            return base;
-        if (base == KVM_CPUID_FIRST)
-            kvm_sig_string(&r, found);
-    }
-    if (!found[0])
-        kvm_copy(found, "an unnamed hypervisor");
-    return 0;
-}
-
 void kvm_detect(void)
 {
-    char found[KVM_FOUND_LEN];
-    uint32_t base = kvm_cpuid_base(found);
-    if (!base)
+    /* KVM may sit above another personality, e.g. at 0x40000100 behind
+     * Hyper-V's leaves: hvsig_find scans them all. */
+    uint32_t base = hvsig_find(KVM_SIG_EBX, KVM_SIG_ECX, KVM_SIG_EDX);
+    if (!base) {
+        char found[HVSIG_LEN];
+        hvsig_found(found);
         vmi_refuse("KVM (KVMKVMKVM)", found);
+    }
     struct vmi_cpuid r;
     cpuid(base + KVM_CPUID_FEATURES_OFF, 0, &r);
     kvm.base = base;

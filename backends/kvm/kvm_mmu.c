@@ -1,12 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm_mmu.c: TLB flushes.  Remote flushes skip the vCPUs the host has
- * preempted (PV TLB flush: the host flushes them before they run again),
- * and interrupt the rest (common/shootdown).  Deferred flushes between
- * mmu_lazy_begin/end queue in common/flushq.
+ * kvm_mmu.c: PV TLB flush, the filter common/pc_mmu.c applies to remote
+ * flush targets: skip the vCPUs the host has preempted (the host flushes
+ * them before they run again); the rest are interrupted as natively.
  */
 #include "kvm.h"
-#include "x86.h"
 
 vmi_cpumask_t kvm_flush_preempted(vmi_cpumask_t cpus)
 {
@@ -26,53 +24,4 @@ vmi_cpumask_t kvm_flush_preempted(vmi_cpumask_t cpus)
             cpus &= ~(1ull << c);
     }
     return cpus;
-}
-
-static void kvm_flush_kick(void *ctx, unsigned cpu)
-{
-    (void)ctx;
-    kvm_send_mask(1ull << cpu, KVM_VEC_FLUSH);
-}
-
-/* Flush now: locally if (cpus) holds the caller, then the other online
- * targets.  CPUs not yet started hold no TLB entries to flush. */
-static void kvm_flush_now(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                          uint64_t npages)
-{
-    unsigned self = *(const unsigned *)ctx;
-    if (cpus >> self & 1)
-        x86_flush_range(va, npages);
-    vmi_cpumask_t others = cpus & ~(1ull << self) &
-                           __atomic_load_n(&kvm.online, __ATOMIC_ACQUIRE);
-    if (others && kvm.use.pv_tlb_flush)
-        others = kvm_flush_preempted(others);
-    if (others)
-        shootdown_run(&kvm.sd, self, others, va, npages, kvm_flush_kick, NULL);
-}
-
-void kvm_tlb_flush_page(vmi_vaddr_t va)
-{
-    unsigned self = kvm_cpu_id();
-    if (!flushq_add(&kvm.cpu[self].lazy, 1ull << self, va, 1))
-        x86_tlb_flush_page(va);
-}
-
-/* Call with interrupts enabled (tlb_flush_multi's contract): a target
- * needs its flush interrupt. */
-void kvm_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
-{
-    unsigned self = kvm_cpu_id();
-    if (!flushq_add(&kvm.cpu[self].lazy, cpus, va, npages))
-        kvm_flush_now(&self, cpus, va, npages);
-}
-
-void kvm_mmu_lazy_begin(void)
-{
-    flushq_begin(&kvm.cpu[kvm_cpu_id()].lazy);
-}
-
-void kvm_mmu_lazy_end(void)
-{
-    unsigned self = kvm_cpu_id();
-    flushq_end(&kvm.cpu[self].lazy, kvm_flush_now, &self);
 }

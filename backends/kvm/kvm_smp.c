@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm_smp.c: CPUs from the ACPI MADT, start-up by INIT-SIPI-SIPI, IPIs
- * (KVM_HC_SEND_IPI when advertised, else the LAPIC ICR), the PV spin-lock
- * slow path (halt + KVM_HC_KICK_CPU when PV_UNHALT is advertised), PV EOI,
- * and the backend's interrupt vectors.
+ * kvm_smp.c: the PV hooks of common/pc.h for IPIs (KVM_HC_SEND_IPI when
+ * advertised) and EOI (PV EOI), ipi_send's directed yield, and the PV
+ * spin-lock slow path (halt + KVM_HC_KICK_CPU when PV_UNHALT is
+ * advertised).  CPUs, start-up and the vectors are common/pc.c's.
  */
 #include <insn.h>
 
@@ -13,30 +13,10 @@
 
 #define RFLAGS_IF (1ull << 9)   /* SDM Vol. 1 3.4.3.3 */
 
-void kvm_smp_init(uint32_t bsp_apic_id)
-{
-    smp_cpus_from_acpi(&kvm.cpus, kvm.rsdp, bsp_apic_id);
-}
-
-unsigned kvm_cpu_count(void)
-{
-    return kvm.cpus.count;
-}
-
-unsigned kvm_cpu_id(void)
-{
-    return smp_cpu_self(&kvm.cpus, &kvm.lapic);
-}
-
-vmi_status_t kvm_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
-{
-    return smp_cpu_start(&kvm.cpus, &kvm.lapic, cpu, boot, kvm.tsc_hz);
-}
-
 /* The CPUs of (cpus) that exist. */
 static vmi_cpumask_t kvm_valid(vmi_cpumask_t cpus)
 {
-    unsigned n = kvm.cpus.count;
+    unsigned n = pc.cpus.count;
     return n >= VMI_MAX_CPUS ? cpus : cpus & ((1ull << n) - 1);
 }
 
@@ -64,30 +44,19 @@ vmi_cpumask_t kvm_ipi_batch(const struct smp_cpus *c, vmi_cpumask_t cpus,
     return left;
 }
 
-static void kvm_send_lapic(vmi_cpumask_t cpus, uint8_t vector)
+/* pc_send_fn with KVM_HC_SEND_IPI. */
+static void kvm_send_pv(vmi_cpumask_t cpus, uint8_t vector)
 {
-    for (unsigned c = 0; c < kvm.cpus.count; c++)
-        if (cpus >> c & 1)
-            lapic_send_ipi(&kvm.lapic, kvm.cpus.apic_id[c],
-                           LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | vector);
-}
-
-void kvm_send_mask(vmi_cpumask_t cpus, uint8_t vector)
-{
-    cpus = kvm_valid(cpus);
-    if (!kvm.use.pv_ipi) {
-        kvm_send_lapic(cpus, vector);
-        return;
-    }
     /* VMCALL exits to the host, which is serializing: stores before it
      * are visible to the target before its interrupt. */
+    cpus = kvm_valid(cpus);
     while (cpus) {
         uint64_t lo, hi;
         uint32_t min;
-        vmi_cpumask_t left = kvm_ipi_batch(&kvm.cpus, cpus, &lo, &hi, &min);
+        vmi_cpumask_t left = kvm_ipi_batch(&pc.cpus, cpus, &lo, &hi, &min);
         /* a3 is the ICR low word: fixed delivery, the vector. */
         if (kvm_hc_send_ipi(lo, hi, min, LAPIC_ICR_FIXED | vector) != VMI_OK)
-            kvm_send_lapic(cpus & ~left, vector);
+            pc_send_lapic(cpus & ~left, vector);
         cpus = left;
     }
 }
@@ -100,16 +69,15 @@ static bool kvm_preempted(unsigned cpu)
 
 void kvm_ipi_send(vmi_cpumask_t cpus)
 {
-    kvm_send_mask(cpus, KVM_VEC_IPI);
+    pc_send(cpus, PC_VEC_IPI);
     if (!kvm.use.sched_yield)
         return;
     /* A target that is not running cannot take the IPI: give it our
      * time slice (Linux kvm_smp_send_call_func_ipi; one yield is
      * enough to let the host run it). */
-    cpus = kvm_valid(cpus);
-    for (unsigned c = 0; c < kvm.cpus.count; c++) {
+    for (unsigned c = 0; c < pc.cpus.count; c++) {
         if (cpus >> c & 1 && kvm_preempted(c)) {
-            kvm_hc_sched_yield(kvm.cpus.apic_id[c]);
+            kvm_hc_sched_yield(pc.cpus.apic_id[c]);
             break;
         }
     }
@@ -140,50 +108,23 @@ void kvm_spin_wait(const volatile uint8_t *ptr, uint8_t val)
 
 void kvm_spin_kick(unsigned cpu)
 {
-    if (!kvm.use.pv_spinlock || cpu >= kvm.cpus.count)
+    if (!kvm.use.pv_spinlock || cpu >= pc.cpus.count)
         return;     /* a spinning waiter sees the store by itself */
-    kvm_hc_kick_cpu(kvm.cpus.apic_id[cpu]);
+    kvm_hc_kick_cpu(pc.cpus.apic_id[cpu]);
 }
 
-static void kvm_eoi_on(unsigned cpu)
+/* pc_eoi_fn with PV EOI. */
+static void kvm_pv_eoi(unsigned cpu)
 {
     /* The host sets the bit when it let this interrupt skip the EOI
      * exit; clearing it is then the EOI (msr.rst, MSR_KVM_PV_EOI_EN). */
-    if (kvm.use.pv_eoi && test_and_clear_bit32(&kvm.cpu[cpu].pv_eoi,
-                                               KVM_PV_EOI_BIT))
-        return;
-    lapic_eoi(&kvm.lapic);
+    if (!test_and_clear_bit32(&kvm.cpu[cpu].pv_eoi, KVM_PV_EOI_BIT))
+        lapic_eoi(&pc.lapic);
 }
 
-void kvm_eoi(void)
+void kvm_pc_hooks(void)
 {
-    if (!kvm.use.pv_eoi) {
-        lapic_eoi(&kvm.lapic);
-        return;
-    }
-    kvm_eoi_on(kvm_cpu_id());
-}
-
-void kvm_event_dispatch(unsigned vector)
-{
-    unsigned cpu = kvm_cpu_id();
-    switch (vector) {
-    case KVM_VEC_ALARM:
-        kvm_eoi_on(cpu);
-        kvm_alarm_fire(cpu);
-        break;
-    case KVM_VEC_IPI:
-        kvm_eoi_on(cpu);
-        vmi_event(VMI_EVENT_IPI);
-        break;
-    case KVM_VEC_FLUSH:
-        /* Flush before EOI: the sender waits for the acknowledgement. */
-        shootdown_handle(&kvm.sd, cpu);
-        kvm_eoi_on(cpu);
-        break;
-    default:
-        /* A vector of ours that we never program: acknowledge it. */
-        kvm_eoi_on(cpu);
-        break;
-    }
+    pc.eoi = kvm.use.pv_eoi ? kvm_pv_eoi : NULL;
+    pc.send = kvm.use.pv_ipi ? kvm_send_pv : NULL;
+    pc.flush_filter = kvm.use.pv_tlb_flush ? kvm_flush_preempted : NULL;
 }

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kvm_time.c: time from kvmclock (pvclock.h), wall clock from
- * MSR_KVM_WALL_CLOCK_NEW, stolen time from the steal-time area, and the
- * one-shot alarm on the LAPIC timer (TSC-deadline mode where CPUID offers
- * it).  Without kvmclock (not advertised, or never filled in by the host)
- * time falls back to the bare TSC, as in the native backend.
+ * MSR_KVM_WALL_CLOCK_NEW and stolen time from the steal-time area.  The
+ * alarm on the LAPIC timer is common/pc_alarm.c, with this time base.
+ * Without kvmclock (not advertised, or never filled in by the host) time
+ * falls back to the bare TSC, as in the native backend.
  */
 #include <insn.h>
 
@@ -18,7 +18,6 @@ static uint64_t kvm_rdtsc(void)
 {
     return rdtsc_ordered();
 }
-
 
 /* The TSC rate CPU 0's kvmclock states, read consistently; 0 if the host
  * never filled it in.  The host fills it before the WRMSR returns: the
@@ -38,36 +37,27 @@ static uint64_t kvm_clock_hz(void)
 
 static void kvm_tsc_fallback(void)
 {
-    kvm.tsc_hz = tsc_hz_detect();
-    if (!kvm.tsc_hz)
-        kvm.tsc_hz = KVM_TSC_HZ_GUESS;
-    tsc_scale_to_ns(&kvm.to_ns, kvm.tsc_hz);
+    pc.tsc_hz = tsc_hz_detect();
+    if (!pc.tsc_hz)
+        pc.tsc_hz = KVM_TSC_HZ_GUESS;
+    tsc_scale_to_ns(&kvm.to_ns, pc.tsc_hz);
     kvm.tsc0 = rdtsc_ordered();
 }
 
 void kvm_time_init(void)
 {
-    struct vmi_cpuid r;
-    cpuid(1, 0, &r);
-    kvm.use.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
     /* On CPU 0 a refused MSR just means no kvmclock: the TSC serves. */
     if ((kvm.features & KVM_FEATURE_CLOCKSOURCE2) &&
         !wrmsr_safe(MSR_KVM_SYSTEM_TIME_NEW,
                     kvm_pa(&kvm.cpu[0].clock) | KVM_MSR_ENABLED)) {
-        kvm.tsc_hz = kvm_clock_hz();
-        kvm.use.kvmclock = kvm.tsc_hz != 0;
+        pc.tsc_hz = kvm_clock_hz();
+        kvm.use.kvmclock = pc.tsc_hz != 0;
         if (!kvm.use.kvmclock)
             wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);  /* dead: switch it off */
     }
     if (!kvm.use.kvmclock)
         kvm_tsc_fallback();
-    tsc_scale_from_ns(&kvm.from_ns, kvm.tsc_hz);
-    if (!kvm.use.tsc_deadline) {
-        /* One-shot count mode needs the LAPIC timer rate: measure it
-         * against the TSC (about 1 ms). */
-        uint64_t hz = lapic_timer_hz(&kvm.lapic, kvm.tsc_hz);
-        tsc_scale_from_ns(&kvm.ns_to_lapic, hz ? hz : kvm.tsc_hz);
-    }
+    pc_alarm_init(kvm_time_ns);
 }
 
 void kvm_time_cpu_init(unsigned cpu)
@@ -102,7 +92,7 @@ uint64_t kvm_time_ns(void)
     }
     /* Per-CPU clocks may disagree slightly: clamp so that time never goes
      * backwards between CPUs (Linux pvclock_clocksource_read). */
-    uint64_t ns = pvclock_read(&kvm.cpu[kvm_cpu_id()].clock, kvm_rdtsc, &flags);
+    uint64_t ns = pvclock_read(&kvm.cpu[pc_cpu_id()].clock, kvm_rdtsc, &flags);
     return pvclock_clamp(&kvm.last_ns, ns);
 }
 
@@ -119,7 +109,7 @@ uint64_t kvm_wallclock_ns(void)
 
 uint64_t kvm_cycles_hz(void)
 {
-    return kvm.tsc_hz;
+    return pc.tsc_hz;
 }
 
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st)
@@ -137,57 +127,5 @@ uint64_t kvm_stolen_ns(void)
 {
     if (!kvm.use.steal)
         return 0;
-    return kvm_steal_read(&kvm.cpu[kvm_cpu_id()].steal);
-}
-
-/* Program the timer for (deadline) on the calling CPU. */
-static void kvm_alarm_program(uint64_t deadline)
-{
-    uint64_t now = kvm_time_ns();
-    uint64_t wait = deadline > now ? deadline - now : 0;
-    if (kvm.use.tsc_deadline) {
-        /* Read after `now`, so the TSC stands for a time >= now: the
-         * alarm may be late by the read's length, never early.  A TSC
-         * already passed fires at once (SDM 11.5.4.1); +1 rounds the
-         * truncated conversion up. */
-        uint64_t tsc = rdtsc_ordered();
-        uint64_t at = tsc + tsc_scale_apply(&kvm.from_ns, wait) + 1;
-        lapic_timer_deadline(at < tsc ? UINT64_MAX : at);
-        return;
-    }
-    uint64_t n = tsc_scale_apply(&kvm.ns_to_lapic, wait);
-    /* A zero count disarms, and a long wait is cut into 32-bit pieces:
-     * kvm_alarm_fire re-arms until the deadline is reached. */
-    lapic_timer_count(&kvm.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
-                                                              : (uint32_t)n);
-}
-
-void kvm_alarm_set(uint64_t deadline_ns)
-{
-    struct kvm_cpu *c = &kvm.cpu[kvm_cpu_id()];
-    c->alarm_ns = deadline_ns;
-    c->alarm_armed = true;
-    kvm_alarm_program(deadline_ns);
-}
-
-void kvm_alarm_cancel(void)
-{
-    kvm.cpu[kvm_cpu_id()].alarm_armed = false;
-    if (kvm.use.tsc_deadline)
-        lapic_timer_deadline(0);
-    else
-        lapic_timer_count(&kvm.lapic, 0);
-}
-
-void kvm_alarm_fire(unsigned cpu)
-{
-    struct kvm_cpu *c = &kvm.cpu[cpu];
-    if (!c->alarm_armed)
-        return;     /* cancelled after it fired: not delivered */
-    if (kvm_time_ns() < c->alarm_ns) {
-        kvm_alarm_program(c->alarm_ns);
-        return;
-    }
-    c->alarm_armed = false;
-    vmi_event(VMI_EVENT_ALARM);
+    return kvm_steal_read(&kvm.cpu[pc_cpu_id()].steal);
 }

@@ -12,6 +12,7 @@
 
 #include "acpi.h"
 #include "common.h"
+#include "hvsig.h"
 #include "power.h"
 #include "uart.h"
 #include "x86.h"
@@ -23,43 +24,26 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 
-/* Xen scans for its leaves in 0x100 steps (XTF find_xen_leaves). */
-#define XEN_CPUID_LAST 0x40010000u
-#define CPUID1_ECX_HYPERVISOR (1u << 31)
-
 struct xen xen;
 union xen_shared_page xen_shared __attribute__((aligned(4096)));
+struct vcpu_info xen_vcpu_extra[XEN_EXTRA_VCPUS] __attribute__((aligned(64)));
 
-static void xen_sig_string(const struct vmi_cpuid *r, char out[13])
-{
-    const uint32_t sig[3] = { r->ebx, r->ecx, r->edx };
-    unsigned n = 0;
-    for (unsigned i = 0; i < 12; i++) {
-        char ch = (char)(sig[i / 4] >> (8 * (i % 4)));
-        if (ch)
-            out[n++] = ch >= 0x20 && ch < 0x7f ? ch : '?';
-    }
-    out[n] = 0;
-}
-
-/* The base of Xen's leaves, or refuse with what is there instead. */
+/* The base of Xen's leaves, or refuse with what is there instead.  Xen
+ * guests also want at least the version and hypercall leaves: max leaf
+ * - base >= 2 (XTF find_xen_leaves). */
 static uint32_t xen_detect(void)
 {
     struct vmi_cpuid r;
-    char found[13] = "no hypervisor";
-    cpuid(1, 0, &r);
-    if (!(r.ecx & CPUID1_ECX_HYPERVISOR))
-        vmi_refuse("Xen (XenVMMXenVMM)", found);
-    for (uint32_t base = XEN_CPUID_FIRST_LEAF; base < XEN_CPUID_LAST;
-         base += 0x100) {
+    char found[HVSIG_LEN];
+    uint32_t base = hvsig_find(XEN_CPUID_SIGNATURE_EBX, XEN_CPUID_SIGNATURE_ECX,
+                               XEN_CPUID_SIGNATURE_EDX);
+    if (base) {
         cpuid(base, 0, &r);
-        if (r.ebx == XEN_CPUID_SIGNATURE_EBX && r.ecx == XEN_CPUID_SIGNATURE_ECX &&
-            r.edx == XEN_CPUID_SIGNATURE_EDX && r.eax - base >= 2)
+        if (r.eax - base >= 2)
             return base;
-        if (base == XEN_CPUID_FIRST_LEAF)
-            xen_sig_string(&r, found);
     }
-    vmi_refuse("Xen (XenVMMXenVMM)", found[0] ? found : "an unnamed hypervisor");
+    hvsig_found(found);
+    vmi_refuse("Xen (XenVMMXenVMM)", found);
 }
 
 /* Nothing but the UART works before the hypercall page does. */
@@ -180,10 +164,10 @@ static vmi_status_t xen_init(const struct vmi_boot *boot)
 
 static vmi_status_t xen_cpu_init(unsigned cpu)
 {
-    if (cpu >= xen.cpus.count || cpu >= XEN_LEGACY_MAX_VCPUS)
+    if (cpu >= xen.cpus.count)
         return VMI_EINVAL;
     lapic_enable(&xen.lapic, VMI_VECTOR_SPURIOUS);
-    xen.cpu[cpu].vi = &xen_shared.s.vcpu_info[cpu];
+    xen.cpu[cpu].vi = xen_vcpu_info(cpu);
     xen_check(xen_hc_vcpu_op(VCPUOP_stop_periodic_timer, cpu, 0),
               "xen: VCPUOP_stop_periodic_timer failed");
     xen_evtchn_cpu_init(cpu);

@@ -76,6 +76,19 @@ struct xen {
 extern struct xen xen;
 extern union xen_shared_page xen_shared;
 
+/* vcpu_info of CPUs past the XEN_LEGACY_MAX_VCPUS slots of shared_info,
+ * registered by cpu_start (VCPUOP_register_vcpu_info; 64 bytes, so an
+ * aligned one never crosses a page). */
+#define XEN_EXTRA_VCPUS (VMI_MAX_CPUS - XEN_LEGACY_MAX_VCPUS)
+extern struct vcpu_info xen_vcpu_extra[XEN_EXTRA_VCPUS];
+
+/* (cpu)'s vcpu_info: a shared_info slot, or its registered one. */
+static inline volatile struct vcpu_info *xen_vcpu_info(unsigned cpu)
+{
+    return cpu < XEN_LEGACY_MAX_VCPUS ? &xen_shared.s.vcpu_info[cpu]
+                                      : &xen_vcpu_extra[cpu - XEN_LEGACY_MAX_VCPUS];
+}
+
 /* xen_hcall.c: Xen's return codes and the hypercalls the backend makes,
  * each building its argument structure (public headers) and returning
  * the raw result (0 or more: success, -XEN_E*: failure). */

@@ -48,6 +48,18 @@ static void xen_ap_context(struct vcpu_hvm_context *ctx, unsigned cpu,
     r->efer = rdmsr(MSR_EFER);
 }
 
+/* A CPU past the shared_info slots gets its own vcpu_info, before it
+ * runs: Xen allows this once per vCPU (public/vcpu.h). */
+static long xen_register_info(unsigned cpu)
+{
+    uint64_t pa = xen_pa(xen_vcpu_info(cpu));
+    struct vcpu_register_vcpu_info ri = { .mfn = pa >> 12,
+                                          .offset = (uint32_t)(pa & 0xfff) };
+    if (cpu < XEN_LEGACY_MAX_VCPUS)
+        return 0;
+    return xen_hc_vcpu_op(VCPUOP_register_vcpu_info, cpu, &ri);
+}
+
 void xen_ap_main(unsigned cpu, void *arg, void (*entry)(unsigned, void *))
 {
     __atomic_or_fetch(&xen.up, 1ull << cpu, __ATOMIC_RELEASE);
@@ -63,10 +75,10 @@ vmi_status_t xen_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
     if (cpu == 0 || cpu >= xen.cpus.count || !boot ||
         (__atomic_load_n(&xen.up, __ATOMIC_ACQUIRE) >> cpu & 1))
         return VMI_EINVAL;
-    if (cpu >= XEN_LEGACY_MAX_VCPUS)
-        return VMI_EINVAL;      /* no vcpu_info slot in shared_info */
     xen_ap_context(&ctx, cpu, boot);
-    r = xen_hc_vcpu_op(VCPUOP_initialise, cpu, &ctx);
+    r = xen_register_info(cpu);
+    if (r >= 0)
+        r = xen_hc_vcpu_op(VCPUOP_initialise, cpu, &ctx);
     if (r >= 0)
         r = xen_hc_vcpu_op(VCPUOP_up, cpu, 0);
     if (r < 0)

@@ -171,6 +171,22 @@ static void test_uart_read_stops_when_no_data(void **state)
     assert_int_equal(uart_read(&u, buf, sizeof(buf)), 0);
 }
 
+static void test_uart_console_ops_use_com1(void **state)
+{
+    (void)state;
+    char buf[4];
+    mock.port_in[0x3fd] = 0x60;     /* LSR: THRE, no data */
+    uart_early();                   /* its set-up writes are not ours */
+    mock.nout = 0;
+    uart_console_write("hi", 2);
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x3f8), 2);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x3f8), 'i');
+    rx_left = 2;
+    mock.inb_hook = uart_rx;
+    assert_int_equal(uart_console_read(buf, sizeof(buf)), 2);
+    assert_memory_equal(buf, "ba", 2);
+}
+
 static void test_power_off_try_debug_exit_then_s5(void **state)
 {
     (void)state;
@@ -203,6 +219,7 @@ int main(void)
         cmocka_unit_test_setup(test_fmt_u64_decimal_and_hex, setup),
         cmocka_unit_test_setup(test_uart_write_fifo_bursts_16_per_poll, setup),
         cmocka_unit_test_setup(test_uart_read_stops_when_no_data, setup),
+        cmocka_unit_test_setup(test_uart_console_ops_use_com1, setup),
         cmocka_unit_test_setup(test_power_off_try_debug_exit_then_s5, setup),
         cmocka_unit_test_setup(test_power_reset_try_cf9_then_kbc, setup),
     };

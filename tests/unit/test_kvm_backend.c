@@ -34,6 +34,7 @@ static int setup(void **state)
     (void)state;
     mock_reset();
     memset(&kvm, 0, sizeof(kvm));
+    memset(&pc, 0, sizeof(pc));
     memset(events, 0, sizeof(events));
     return 0;
 }
@@ -43,55 +44,33 @@ static void sig_kvm(uint32_t leaf)
     mock_set_cpuid(leaf, 0, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d);
 }
 
-static void test_kvm_cpuid_base_no_hypervisor_bit_says_so(void **state)
+static void test_kvm_detect_behind_xen_leaves_reads_features_there(void **state)
 {
     (void)state;
-    char found[KVM_FOUND_LEN];
-    sig_kvm(0x40000000);    /* ignored without CPUID.1:ECX[31] */
-    assert_int_equal(kvm_cpuid_base(found), 0);
-    assert_string_equal(found, "no hypervisor");
-}
-
-static void test_kvm_cpuid_base_other_hypervisor_named(void **state)
-{
-    (void)state;
-    char found[KVM_FOUND_LEN];
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
-    /* "TCGTCGTCGTCG", QEMU's tcg signature. */
-    mock_set_cpuid(0x40000000, 0, 0x40000001, 0x54474354, 0x43544743,
-                   0x47435447);
-    assert_int_equal(kvm_cpuid_base(found), 0);
-    assert_string_equal(found, "TCGTCGTCGTCG");
-}
-
-static void test_kvm_cpuid_base_empty_signature_unnamed(void **state)
-{
-    (void)state;
-    char found[KVM_FOUND_LEN];
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
-    assert_int_equal(kvm_cpuid_base(found), 0);
-    assert_string_equal(found, "an unnamed hypervisor");
-}
-
-static void test_kvm_cpuid_base_at_first_leaf(void **state)
-{
-    (void)state;
-    char found[KVM_FOUND_LEN];
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
-    sig_kvm(0x40000000);
-    assert_int_equal(kvm_cpuid_base(found), 0x40000000);
-}
-
-static void test_kvm_cpuid_base_behind_xen_leaves_found(void **state)
-{
-    (void)state;
-    char found[KVM_FOUND_LEN];
     mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
     /* "XenVMMXenVMM" at 0x40000000, KVM at 0x40000100 (ABI.md 1.1). */
     mock_set_cpuid(0x40000000, 0, 0x40000002, 0x566e6558, 0x65584d4d,
                    0x4d4d566e);
     sig_kvm(0x40000100);
-    assert_int_equal(kvm_cpuid_base(found), 0x40000100);
+    mock_set_cpuid(0x40000101, 0, MON_FEATURES, 0, 0, KVM_HINTS_REALTIME);
+    kvm_detect();
+    assert_int_equal(kvm.base, 0x40000100);
+    assert_int_equal(kvm.features, MON_FEATURES);
+    assert_int_equal(kvm.hints, KVM_HINTS_REALTIME);
+}
+
+static void test_kvm_pc_hooks_follow_choice(void **state)
+{
+    (void)state;
+    kvm_pc_hooks();
+    assert_null(pc.eoi);
+    assert_null(pc.send);
+    assert_null(pc.flush_filter);
+    kvm.use.pv_eoi = kvm.use.pv_ipi = kvm.use.pv_tlb_flush = true;
+    kvm_pc_hooks();
+    assert_non_null(pc.eoi);
+    assert_non_null(pc.send);
+    assert_ptr_equal(pc.flush_filter, kvm_flush_preempted);
 }
 
 static void test_kvm_choose_monitor_features_msr_based_only(void **state)
@@ -164,6 +143,9 @@ static void test_kvm_init_registers_kvmclock_and_reports_it(void **state)
     assert_int_equal(in->features, VMI_FEAT_PV_CLOCK | VMI_FEAT_STEAL_TIME |
                      VMI_FEAT_PV_EOI | VMI_FEAT_X2APIC | VMI_FEAT_TSC_DEADLINE);
     assert_int_equal(vmi_ops.cycles_hz(), 2445432000ull);
+    /* PV EOI plugged into the common dispatcher; the time base is ours. */
+    assert_non_null(pc.eoi);
+    assert_ptr_equal(pc.now, kvm_time_ns);
 }
 
 static void test_kvm_cpu_init_registers_steal_and_pv_eoi(void **state)
@@ -215,8 +197,8 @@ static void clock_1ghz(unsigned cpu, uint64_t ts, uint64_t sys, uint8_t flags)
         .tsc_to_system_mul = 1u << 31, .tsc_shift = 1, .flags = flags };
     kvm.use.kvmclock = true;
     static const uint32_t ids[] = { 0, 1 };
-    smp_cpus_order(&kvm.cpus, ids, 2, 0);
-    kvm.lapic.x2apic = true;
+    smp_cpus_order(&pc.cpus, ids, 2, 0);
+    pc.lapic.x2apic = true;
 }
 
 static void test_kvm_time_ns_stable_reads_cpu0_clock(void **state)
@@ -284,11 +266,18 @@ static void test_kvm_stolen_ns_reads_own_steal_area(void **state)
     assert_int_equal(vmi_ops.stolen_ns(), 0);
 }
 
+/* Two CPUs with PV EOI plugged into the common dispatcher. */
+static void pv_eoi_machine(void)
+{
+    clock_1ghz(0, 0, 0, 0);
+    kvm.use.pv_eoi = true;
+    kvm_pc_hooks();
+}
+
 static void test_kvm_eoi_pv_bit_set_cleared_no_lapic_eoi(void **state)
 {
     (void)state;
-    clock_1ghz(0, 0, 0, 0);
-    kvm.use.pv_eoi = true;
+    pv_eoi_machine();
     kvm.cpu[0].pv_eoi = 1;
     vmi_ops.irq_eoi();
     assert_int_equal(kvm.cpu[0].pv_eoi, 0);
@@ -298,8 +287,7 @@ static void test_kvm_eoi_pv_bit_set_cleared_no_lapic_eoi(void **state)
 static void test_kvm_eoi_pv_bit_clear_lapic_eoi(void **state)
 {
     (void)state;
-    clock_1ghz(0, 0, 0, 0);
-    kvm.use.pv_eoi = true;
+    pv_eoi_machine();
     vmi_ops.irq_eoi();
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, X2APIC_EOI), 1);
 }
@@ -307,13 +295,12 @@ static void test_kvm_eoi_pv_bit_clear_lapic_eoi(void **state)
 static void test_kvm_event_dispatch_ipi_eoi_then_event(void **state)
 {
     (void)state;
-    clock_1ghz(0, 0, 0, 0);
-    kvm.use.pv_eoi = true;
+    pv_eoi_machine();
     kvm.cpu[0].pv_eoi = 1;
-    vmi_ops.event_dispatch(KVM_VEC_IPI);
+    vmi_ops.event_dispatch(PC_VEC_IPI);
     assert_int_equal(events[VMI_EVENT_IPI], 1);
     assert_int_equal(kvm.cpu[0].pv_eoi, 0);
-    vmi_ops.event_dispatch(KVM_VEC_IPI);
+    vmi_ops.event_dispatch(PC_VEC_IPI);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, X2APIC_EOI), 1);
 }
 
@@ -333,7 +320,8 @@ static void test_kvm_tlb_flush_multi_preempted_target_no_ipi(void **state)
     (void)state;
     clock_1ghz(0, 0, 0, 0);
     kvm.use.pv_tlb_flush = true;
-    kvm.online = 0x3;
+    kvm_pc_hooks();
+    pc.online = 0x3;
     kvm.cpu[1].steal.preempted = KVM_VCPU_PREEMPTED;
     vmi_ops.tlb_flush_multi(0x3, 0x400000, 1);
     assert_int_equal(mock.ninvlpg, 1);      /* our own, locally */
@@ -369,14 +357,15 @@ static void test_kvm_alarm_deadline_tsc_not_early(void **state)
     (void)state;
     clock_1ghz(0, 0, 0, PVCLOCK_TSC_STABLE_BIT);
     kvm.use.stable_bit = true;
-    kvm.use.tsc_deadline = true;
-    tsc_scale_from_ns(&kvm.from_ns, 1000000000);
+    pc.tsc_deadline = true;
+    pc.now = kvm_time_ns;
+    tsc_scale_from_ns(&pc.from_ns, 1000000000);
     mock.tsc = 5000;
     vmi_ops.alarm_set(10000);
     /* 5000 ns now; the TSC was read later (>= 5000): deadline >= 10000. */
     int64_t at = mock_last_write(mock.wrmsr_log, mock.nwrmsr, 0x6e0);
     assert_true(at >= 10000 && at <= 10010);
-    assert_true(kvm.cpu[0].alarm_armed);
+    assert_true(pc.cpu[0].alarm_armed);
 }
 
 static void test_kvm_alarm_fire_early_rearms_due_raises(void **state)
@@ -384,29 +373,27 @@ static void test_kvm_alarm_fire_early_rearms_due_raises(void **state)
     (void)state;
     clock_1ghz(0, 0, 0, PVCLOCK_TSC_STABLE_BIT);
     kvm.use.stable_bit = true;
-    kvm.use.tsc_deadline = true;
-    tsc_scale_from_ns(&kvm.from_ns, 1000000000);
-    kvm.cpu[0].alarm_armed = true;
-    kvm.cpu[0].alarm_ns = 10000;
+    pc.tsc_deadline = true;
+    pc.now = kvm_time_ns;
+    tsc_scale_from_ns(&pc.from_ns, 1000000000);
+    pc.cpu[0].alarm_armed = true;
+    pc.cpu[0].alarm_ns = 10000;
     mock.tsc = 5000;
-    kvm_alarm_fire(0);
+    pc_alarm_fire(0);
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x6e0), 1);
     mock.tsc = 10000;
-    kvm_alarm_fire(0);
+    pc_alarm_fire(0);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
-    assert_false(kvm.cpu[0].alarm_armed);
+    assert_false(pc.cpu[0].alarm_armed);
 }
 
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup(f, setup)
     const struct CMUnitTest tests[] = {
-        T(test_kvm_cpuid_base_no_hypervisor_bit_says_so),
-        T(test_kvm_cpuid_base_other_hypervisor_named),
-        T(test_kvm_cpuid_base_empty_signature_unnamed),
-        T(test_kvm_cpuid_base_at_first_leaf),
-        T(test_kvm_cpuid_base_behind_xen_leaves_found),
+        T(test_kvm_detect_behind_xen_leaves_reads_features_there),
+        T(test_kvm_pc_hooks_follow_choice),
         T(test_kvm_choose_monitor_features_msr_based_only),
         T(test_kvm_choose_host_features_hypercalls_used),
         T(test_kvm_choose_one_cpu_no_smp_features),

@@ -273,6 +273,23 @@ static void test_xen_spin_wait_polls_kick_port_and_clears_it(void **state)
     call(0, __HYPERVISOR_event_channel_op, EVTCHNOP_send);
 }
 
+/* D1: never HLT with IF=0 on Xen; poll the kick port instead. */
+static void test_xen_halt_masked_polls_kick_port_never_hlt(void **state)
+{
+    (void)state;
+    xen.cpus.count = 1;
+    xen.cpu[0].kick_port = 9;
+    mock.rflags = 0x2;                  /* IF=0 */
+    xen_mock_reset(check_poll);
+    vmi_ops.halt();
+    assert_int_equal(xen_mock.n, 1);
+    assert_int_equal(mock.nhlt, 0);
+    mock.rflags = 0x202;                /* IF=1: a plain HLT */
+    vmi_ops.halt();
+    assert_int_equal(xen_mock.n, 1);
+    assert_int_equal(mock.nhlt, 1);
+}
+
 static long check_start(const struct xen_mock_call *c)
 {
     if (c->a[0] == VCPUOP_initialise) {
@@ -310,6 +327,35 @@ static void test_xen_cpu_start_initialises_then_ups(void **state)
     assert_int_equal(vmi_ops.cpu_start(1, &b), VMI_EINVAL);     /* running */
     assert_int_equal(vmi_ops.cpu_start(0, &b), VMI_EINVAL);
     assert_int_equal(vmi_ops.cpu_start(2, &b), VMI_EINVAL);
+}
+
+static long check_register(const struct xen_mock_call *c)
+{
+    if (c->a[0] == VCPUOP_register_vcpu_info) {
+        const struct vcpu_register_vcpu_info *ri = PTR(c->a[2]);
+        uintptr_t pa = (uintptr_t)&xen_vcpu_extra[40 - XEN_LEGACY_MAX_VCPUS];
+        assert_int_equal(c->a[1], 40);
+        assert_int_equal(ri->mfn, pa >> 12);
+        assert_int_equal(ri->offset, pa & 0xfff);
+        assert_true(ri->offset + sizeof(struct vcpu_info) <= 4096);
+    }
+    return fake_xen(c);
+}
+
+static void test_xen_cpu_start_past_32_registers_vcpu_info(void **state)
+{
+    (void)state;
+    struct vmi_cpu_boot b = { .cr3 = 0x300000, .stack_top = 0x200000,
+                              .entry = dummy_entry };
+    xen.cpus.count = 41;
+    xen.up = 1;
+    xen_mock_reset(check_register);
+    assert_int_equal(vmi_ops.cpu_start(40, &b), VMI_OK);
+    call(0, __HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info);
+    call(1, __HYPERVISOR_vcpu_op, VCPUOP_initialise);
+    call(2, __HYPERVISOR_vcpu_op, VCPUOP_up);
+    assert_ptr_equal((const void *)(uintptr_t)xen_vcpu_info(40),
+                     &xen_vcpu_extra[8]);
 }
 
 static long check_shutdown(const struct xen_mock_call *c)
@@ -353,7 +399,9 @@ int main(void)
         cmocka_unit_test_setup(test_xen_alarm_set_is_singleshot_for_this_vcpu, setup),
         cmocka_unit_test_setup(test_xen_ipi_send_sends_each_online_targets_port, setup),
         cmocka_unit_test_setup(test_xen_spin_wait_polls_kick_port_and_clears_it, setup),
+        cmocka_unit_test_setup(test_xen_halt_masked_polls_kick_port_never_hlt, setup),
         cmocka_unit_test_setup(test_xen_cpu_start_initialises_then_ups, setup),
+        cmocka_unit_test_setup(test_xen_cpu_start_past_32_registers_vcpu_info, setup),
         cmocka_unit_test_setup(test_xen_shutdown_reason_is_sched_h, setup),
         cmocka_unit_test_setup(test_xen_console_write_batches_one_send, setup),
     };

@@ -73,6 +73,7 @@ static uint64_t straddle(uint64_t len)
 }
 
 #define P(x) ((uint64_t)(uintptr_t)(x))
+#define E(x) (-(long)XEN_##x)
 #define EVT(cmd, arg) hc(__HYPERVISOR_event_channel_op, (cmd), (arg), 0)
 #define HVM(op, arg) hc(__HYPERVISOR_hvm_op, (op), (arg), 0)
 #define VCPU(cmd, id, arg) hc(__HYPERVISOR_vcpu_op, (cmd), (id), (arg))
@@ -299,14 +300,28 @@ static long c_set_timer_stop(void) { return hc(__HYPERVISOR_set_timer_op, 0, 0, 
 /* ---- faults: user mode and the hypercall MSR ------------------------ */
 
 /* CPL3 snippets (hostile_entry.S): a call through the page, and the
- * stub's own `out` issued directly.  The OUT needs IOPL 3 or the I/O
- * bitmap, so both raise #GP before any exit; real Xen would return
- * -EPERM from its VMCALL stub instead. */
+ * stub's own `out` issued directly.  With IOPL 0 and no I/O bitmap the
+ * OUT raises #GP before any exit (real Xen's VMCALL stub would return
+ * -EPERM instead). */
 void hostile_user_page_call(void);
 void hostile_user_raw_out(void);
+extern long hostile_fault_rax;          /* RAX at the last exception */
+#define VEC_UD 6                        /* SDM Vol. 3A 6.15 */
 static void k_msr_write(void) { wrmsr(HCALL_MSR, msr_value); }
 static long c_user_page_call(void) { return hostile_probe(hostile_user_page_call, 1); }
 static long c_user_raw_out(void) { return hostile_probe(hostile_user_raw_out, 1); }
+/* With IOPL 3 the OUT may exit: then the monitor must see CPL3 and
+ * answer -EPERM (Xen hvm_hypercall), the stub returns and the ud2 after
+ * the call reports RAX.  On kvm-pvm the guest's user mode runs as host
+ * user mode, where the host's IOPL 0 applies: #GP.  Both are right;
+ * anything else (a result, another fault) is not. */
+static long c_user_iopl3(void)
+{
+    long v = hostile_probe(hostile_user_page_call, 2);
+    if (v == VEC_GP || (v == VEC_UD && hostile_fault_rax == E(EPERM)))
+        return 0;
+    return v == VEC_UD ? hostile_fault_rax : 1000 + v;
+}
 static long c_msr_low_bits(void)
 {
     msr_value = P(xen_hypercall_page) | 1;
@@ -334,7 +349,6 @@ struct hcase {
     long expect;
 };
 
-#define E(x) (-(long)XEN_##x)
 static const struct hcase cases[] = {
     { "msr-hypercall-page-ok", c_msr_ok, -1 },
     { "msr-low-bits-gp", c_msr_low_bits, VEC_GP },
@@ -442,6 +456,7 @@ static const struct hcase cases[] = {
     { "set-timer-op-stop", c_set_timer_stop, 0 },
     { "user-mode-hypercall-page-gp", c_user_page_call, VEC_GP },
     { "user-mode-raw-out-gp", c_user_raw_out, VEC_GP },
+    { "user-mode-iopl3-hypercall-eperm-or-gp", c_user_iopl3, 0 },
 };
 
 /* "ok N - name" or "not ok N - name # got G, want W" (TAP 13). */

@@ -128,6 +128,7 @@ exc\n:
 
 /* Record the vector and return to the probe's resume point at CPL0. */
 exc_common:
+	mov %rax, hostile_fault_rax(%rip)   /* a hypercall's result, say */
 	mov (%rsp), %rax
 	mov %eax, fault_vector(%rip)
 	add $16, %rsp                   /* vector, error code */
@@ -140,7 +141,9 @@ exc_common:
 	movq $KDATA, 32(%rsp)           /* SS */
 	iretq
 
-/* int hostile_probe(void (*fn)(void), int user) */
+/* int hostile_probe(void (*fn)(void), int user): user 0 = a call at
+ * CPL0; 1 = CPL3 with IOPL 0; 2 = CPL3 with IOPL 3, so that port I/O is
+ * allowed there (SDM Vol. 1 18.5.1). */
 	.globl hostile_probe
 hostile_probe:
 	push %rbx
@@ -160,7 +163,11 @@ hostile_probe:
 5:	pushq $UDATA
 	lea user_stack_top(%rip), %rax
 	push %rax
-	pushq $2
+	mov $0x2, %eax
+	cmp $2, %esi
+	jne 6f
+	or $0x3000, %eax                /* IOPL 3 */
+6:	push %rax
 	pushq $UCODE
 	push %rdi
 	iretq
@@ -224,6 +231,8 @@ idt:	.skip 32 * 16
 tss:	.skip 104
 fault_vector:	.skip 4
 	.balign 8
+	.globl hostile_fault_rax
+hostile_fault_rax:	.skip 8
 fault_resume:	.skip 8
 fault_rsp:	.skip 8
 	.balign 16

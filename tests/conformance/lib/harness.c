@@ -19,6 +19,11 @@ enum outcome { CONF_NONE, CONF_SUCCESS, CONF_SKIP, CONF_ERROR, CONF_FAILURE };
 static const char *const outcome_name[] = {
     "NONE", "SUCCESS", "SKIP", "ERROR", "FAILURE",
 };
+/* For the log lines of each report, which the runner must not take for
+ * the result line (that one names the test and is upper case). */
+static const char *const outcome_word[] = {
+    "none", "success", "skip", "error", "failure",
+};
 static const unsigned outcome_code[] = {
     VMI_EXIT_ERROR, VMI_EXIT_OK, VMI_EXIT_SKIP, VMI_EXIT_ERROR, VMI_EXIT_FAIL,
 };
@@ -37,7 +42,7 @@ static void report(enum outcome o, const char *msg)
     vmi_irqflags_t flags;
 
     if (o > CONF_SUCCESS)
-        kprintf("conformance: %s: %s\n", outcome_name[o], msg);
+        kprintf("conformance: %s: %s\n", outcome_word[o], msg);
     flags = spin_lock_irqsave(&conf.lock);
     if (o > conf.outcome) {
         conf.outcome = o;

@@ -19,7 +19,8 @@ static void wakes_on_alarm(void)
     unsigned wakes = 0;
 
     vmi_irq_disable();
-    deadline = vmi_time_ns() + 5 * MS;
+    /* 20 ms: far enough that a wake-up before it is seen as early. */
+    deadline = vmi_time_ns() + 20 * MS;
     vmi_alarm_set(deadline);
     while (conf_events(0, VMI_EVENT_ALARM) == n0 && wakes++ < MAX_WAKES) {
         vmi_safe_halt();

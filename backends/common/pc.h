@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pc.h: the PC as a backend that drives the LAPIC itself runs it (native,
+ * kvm; hyperv where it lacks an enlightenment): platform init, the CPU
+ * table, LAPIC IPIs, the LAPIC-timer alarm, the event vectors, and TLB
+ * flushes (remote by common/shootdown, deferred by common/flushq).
+ *
+ * One backend is linked per kernel, so the state is one global, `pc`, and
+ * the functions below marked "op" have the ops' own signatures: a vmi_ops
+ * table points at them directly.  What a hypervisor does better plugs in
+ * through the hooks in struct pc, each a direct function pointer that is
+ * NULL (the plain LAPIC mechanism) unless the backend set it in init.
+ */
+#ifndef VMI_COMMON_PC_H
+#define VMI_COMMON_PC_H
+
+#include <stdbool.h>
+
+#include "flushq.h"
+#include "lapic.h"
+#include "shootdown.h"
+#include "smp.h"
+#include "tsc.h"
+#include "vmi.h"
+
+/* The backend's vectors, inside VMI_VECTOR_FIRST..LAST (vmi/types.h). */
+#define PC_VEC_ALARM 0xf0       /* LAPIC timer */
+#define PC_VEC_IPI 0xf1         /* ipi_send */
+#define PC_VEC_FLUSH 0xf2       /* remote TLB flush request; never surfaces */
+
+/* End of interrupt for the vector in service on (cpu), the calling CPU. */
+typedef void pc_eoi_fn(unsigned cpu);
+/* Send (vector) to every CPU in (cpus). */
+typedef void pc_send_fn(vmi_cpumask_t cpus, uint8_t vector);
+/* Of the remote flush targets (cpus), the ones that still need an IPI. */
+typedef vmi_cpumask_t pc_flush_filter_fn(vmi_cpumask_t cpus);
+
+struct pc_cpu {
+    bool alarm_armed;
+    uint64_t alarm_ns;          /* deadline of the armed alarm */
+    struct flushq lazy;         /* mmu_lazy_begin/end queue */
+} __attribute__((aligned(64)));
+
+struct pc {
+    struct lapic lapic;
+    struct smp_cpus cpus;
+    vmi_cpumask_t online;       /* CPUs that ran pc_cpu_init */
+    uint64_t rsdp;
+    uint64_t tsc_hz;            /* set by the backend before pc_alarm_init */
+    bool tsc_deadline;          /* alarm by IA32_TSC_DEADLINE */
+    struct tsc_scale from_ns;   /* ns -> TSC ticks (deadline mode) */
+    struct tsc_scale ns_to_lapic;   /* ns -> timer ticks (one-shot mode) */
+    uint64_t (*now)(void);      /* the backend's time_ns, for the alarm */
+    pc_eoi_fn *eoi;             /* NULL: LAPIC EOI */
+    pc_send_fn *send;           /* NULL: pc_send_lapic */
+    pc_flush_filter_fn *flush_filter;   /* NULL: IPI every target */
+    struct shootdown sd;
+    struct pc_cpu cpu[VMI_MAX_CPUS];
+};
+
+extern struct pc pc;
+
+/* pc.c */
+/* Boot CPU: UART, RSDP from (rsdp_hint) or a scan, power_init, PIC mask,
+ * LAPIC mode and enable, the CPU table from the MADT. */
+void pc_init(uint64_t rsdp_hint);
+/* Op cpu_init's common part: VMI_EINVAL for a (cpu) not in the table,
+ * else enable this CPU's LAPIC, set up its timer, mark it online. */
+vmi_status_t pc_cpu_init(unsigned cpu);
+/* Fill info's alarm, console and ipi strings and OR in the X2APIC and
+ * TSC_DEADLINE features, from what pc_init and pc_alarm_init chose. */
+void pc_describe(struct vmi_info *info);
+unsigned pc_cpu_count(void);                                       /* op */
+unsigned pc_cpu_id(void);                                          /* op */
+vmi_status_t pc_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot);
+/* One fixed LAPIC IPI of (vector) to each CPU of (cpus) in the table. */
+void pc_send_lapic(vmi_cpumask_t cpus, uint8_t vector);
+/* pc.send if set, else pc_send_lapic. */
+void pc_send(vmi_cpumask_t cpus, uint8_t vector);
+void pc_ipi_send(vmi_cpumask_t cpus);                              /* op */
+void pc_irq_eoi(void);                                             /* op */
+/* Op: PC_VEC_ALARM: EOI, then VMI_EVENT_ALARM if due.  PC_VEC_IPI: EOI,
+ * then VMI_EVENT_IPI.  PC_VEC_FLUSH: the shootdown mailbox, then EOI.
+ * Any other vector of ours: EOI. */
+void pc_event_dispatch(unsigned vector);
+
+/* pc_alarm.c */
+/* After pc.tsc_hz: choose TSC-deadline or one-shot mode (CPUID.1:ECX[24])
+ * and calibrate; (now) is the backend's time_ns, the alarm's time base. */
+void pc_alarm_init(uint64_t (*now)(void));
+void pc_alarm_set(uint64_t deadline_ns);                           /* op */
+void pc_alarm_cancel(void);                                        /* op */
+/* The alarm vector fired on (cpu): VMI_EVENT_ALARM if due, else re-arm. */
+void pc_alarm_fire(unsigned cpu);
+
+/* pc_mmu.c */
+void pc_tlb_flush_page(vmi_vaddr_t va);                            /* op */
+void pc_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va,
+                        uint64_t npages);                          /* op */
+void pc_mmu_lazy_begin(void);                                      /* op */
+void pc_mmu_lazy_end(void);                                        /* op */
+
+#endif

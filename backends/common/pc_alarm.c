@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * pc_alarm.c: the one-shot alarm on the LAPIC timer, in TSC-deadline mode
+ * where CPUID offers it, else one-shot count mode (backends/common, see
+ * pc.h).  The deadline is in the backend's time base (pc.now); both modes
+ * convert the wait from now, so the base need not be TSC-derived.
+ */
+#include <insn.h>
+
+#include "pc.h"
+
+void pc_alarm_init(uint64_t (*now)(void))
+{
+    struct vmi_cpuid r;
+    cpuid(1, 0, &r);
+    pc.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
+    pc.now = now;
+    tsc_scale_from_ns(&pc.from_ns, pc.tsc_hz);
+    if (pc.tsc_deadline)
+        return;
+    /* One-shot count mode needs the LAPIC timer rate; CPUID gives no
+     * dependable figure, so measure it against the TSC (about 1 ms). */
+    uint64_t hz = lapic_timer_hz(&pc.lapic, pc.tsc_hz);
+    tsc_scale_from_ns(&pc.ns_to_lapic, hz ? hz : pc.tsc_hz);
+}
+
+/* Program the timer on the calling CPU for (deadline), (now) being a
+ * time_ns read just before. */
+static void pc_alarm_program(uint64_t deadline, uint64_t now)
+{
+    uint64_t wait = deadline > now ? deadline - now : 0;
+    if (pc.tsc_deadline) {
+        /* Read after `now`, so the TSC stands for a time >= now: the
+         * alarm may be late by the read's length, never early.  A TSC
+         * already passed fires at once (SDM 11.5.4.1); +1 rounds the
+         * truncated conversion up; 0 would disarm. */
+        uint64_t tsc = rdtsc_ordered();
+        uint64_t at = tsc + tsc_scale_apply(&pc.from_ns, wait) + 1;
+        lapic_timer_deadline(at < tsc ? UINT64_MAX : at);
+        return;
+    }
+    uint64_t n = tsc_scale_apply(&pc.ns_to_lapic, wait);
+    /* A zero count disarms, and a long wait is cut into 32-bit pieces:
+     * pc_alarm_fire re-arms until the deadline is reached. */
+    lapic_timer_count(&pc.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
+                                                             : (uint32_t)n);
+}
+
+void pc_alarm_set(uint64_t deadline_ns)
+{
+    struct pc_cpu *c = &pc.cpu[pc_cpu_id()];
+    c->alarm_ns = deadline_ns;
+    c->alarm_armed = true;
+    pc_alarm_program(deadline_ns, pc.now());
+}
+
+void pc_alarm_cancel(void)
+{
+    pc.cpu[pc_cpu_id()].alarm_armed = false;
+    if (pc.tsc_deadline)
+        lapic_timer_deadline(0);
+    else
+        lapic_timer_count(&pc.lapic, 0);
+}
+
+void pc_alarm_fire(unsigned cpu)
+{
+    struct pc_cpu *c = &pc.cpu[cpu];
+    if (!c->alarm_armed)
+        return;     /* cancelled after it fired: not delivered */
+    uint64_t now = pc.now();
+    if (now < c->alarm_ns) {
+        pc_alarm_program(c->alarm_ns, now);
+        return;
+    }
+    c->alarm_armed = false;
+    vmi_event(VMI_EVENT_ALARM);
+}

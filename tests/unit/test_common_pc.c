@@ -1,0 +1,277 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * test_common_pc.c: the LAPIC-driving backends' shared mechanisms
+ * (backends/common/pc*.c, pic.c) with the hooks a backend plugs in: the
+ * alarm on a time base of the test's own, the event dispatcher with an
+ * EOI hook, the flush path with a filter and a send hook.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "mock.h"
+#include "pc.h"
+#include "pic.h"
+
+#define X2APIC_EOI 0x80b
+#define X2APIC_ICR 0x830
+#define X2APIC_TMICT 0x838
+
+static unsigned events[VMI_EVENT_COUNT];
+static unsigned eois, eoi_cpu, eois_at_event;
+static uint32_t pending_at_eoi;
+static uint64_t now_ns;
+
+void vmi_event(vmi_event_t ev)
+{
+    events[ev]++;
+    eois_at_event = eois;
+}
+
+static uint64_t fake_now(void)
+{
+    return now_ns;
+}
+
+static void fake_eoi(unsigned cpu)
+{
+    eois++;
+    eoi_cpu = cpu;
+    pending_at_eoi = pc.sd.box[cpu].pending;
+}
+
+/* Two CPUs (APIC IDs 0 and 5), x2APIC, both online; we run on CPU 0. */
+static int setup(void **state)
+{
+    (void)state;
+    static const uint32_t ids[] = { 0, 5 };
+    mock_reset();
+    memset(&pc, 0, sizeof(pc));
+    memset(events, 0, sizeof(events));
+    eois = eoi_cpu = eois_at_event = pending_at_eoi = 0;
+    now_ns = 0;
+    smp_cpus_order(&pc.cpus, ids, 2, 0);
+    pc.lapic.x2apic = true;
+    pc.online = 0x3;
+    pc.now = fake_now;
+    tsc_scale_from_ns(&pc.from_ns, 1000000000);     /* 1 tick per ns */
+    tsc_scale_from_ns(&pc.ns_to_lapic, 1000000000);
+    return 0;
+}
+
+static void test_pc_alarm_deadline_from_now_not_early(void **state)
+{
+    (void)state;
+    pc.tsc_deadline = true;
+    /* The time base is not the TSC's: only the wait is converted. */
+    now_ns = 100;
+    mock.tsc = 7000;
+    pc_alarm_set(600);
+    int64_t at = mock_last_write(mock.wrmsr_log, mock.nwrmsr, MSR_TSC_DEADLINE);
+    assert_true(at >= 7000 + 500 && at <= 7000 + 500 + 2);
+    assert_true(pc.cpu[0].alarm_armed);
+}
+
+static void test_pc_alarm_deadline_past_fires_at_once(void **state)
+{
+    (void)state;
+    pc.tsc_deadline = true;
+    now_ns = 1000;
+    mock.tsc = 7000;
+    pc_alarm_set(10);
+    int64_t at = mock_last_write(mock.wrmsr_log, mock.nwrmsr, MSR_TSC_DEADLINE);
+    /* Non-zero (0 disarms) and no later than the next TSC tick. */
+    assert_true(at > 0 && (uint64_t)at <= mock.tsc);
+}
+
+static void test_pc_alarm_oneshot_count_clamped(void **state)
+{
+    (void)state;
+    now_ns = 1000;
+    pc_alarm_set(1000 + 250);
+    assert_int_equal(mock_msr_value(X2APIC_TMICT), 250);
+    pc_alarm_set(5);                            /* past: the minimum */
+    assert_int_equal(mock_msr_value(X2APIC_TMICT), 1);
+    pc_alarm_set(1000 + (1ull << 40));          /* too far: 32-bit piece */
+    assert_int_equal(mock_msr_value(X2APIC_TMICT), UINT32_MAX);
+    pc_alarm_cancel();
+    assert_int_equal(mock_msr_value(X2APIC_TMICT), 0);
+}
+
+static void test_pc_alarm_fire_early_rearms_then_raises_once(void **state)
+{
+    (void)state;
+    pc.tsc_deadline = true;
+    pc_alarm_set(10000);
+    mock.nwrmsr = 0;
+    now_ns = 5000;
+    pc_event_dispatch(PC_VEC_ALARM);
+    assert_int_equal(events[VMI_EVENT_ALARM], 0);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       MSR_TSC_DEADLINE), 1);
+    now_ns = 10000;
+    pc_event_dispatch(PC_VEC_ALARM);
+    pc_event_dispatch(PC_VEC_ALARM);
+    assert_int_equal(events[VMI_EVENT_ALARM], 1);
+    assert_false(pc.cpu[0].alarm_armed);
+}
+
+static void test_pc_alarm_cancel_drops_late_fire(void **state)
+{
+    (void)state;
+    pc.tsc_deadline = true;
+    pc_alarm_set(10);
+    pc_alarm_cancel();
+    assert_int_equal(mock_msr_value(MSR_TSC_DEADLINE), 0);
+    now_ns = 20;
+    pc_event_dispatch(PC_VEC_ALARM);
+    assert_int_equal(events[VMI_EVENT_ALARM], 0);
+}
+
+static void test_pc_dispatch_eoi_hook_before_ipi_event(void **state)
+{
+    (void)state;
+    pc.eoi = fake_eoi;
+    mock_set_msr(0x802, 5);                     /* running on CPU 1 */
+    pc_event_dispatch(PC_VEC_IPI);
+    assert_int_equal(events[VMI_EVENT_IPI], 1);
+    assert_int_equal(eois_at_event, 1);
+    assert_int_equal(eoi_cpu, 1);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_EOI), 0);
+}
+
+static void test_pc_dispatch_flush_done_before_eoi(void **state)
+{
+    (void)state;
+    pc.eoi = fake_eoi;
+    pc.sd.box[0] = (struct shootdown_box){ .pending = 1, .va = 0x7000,
+                                           .npages = 1 };
+    pc_event_dispatch(PC_VEC_FLUSH);
+    assert_int_equal(eois, 1);
+    assert_int_equal(pending_at_eoi, 0);
+    assert_int_equal(mock.ninvlpg, 1);
+    assert_int_equal(events[VMI_EVENT_IPI] + events[VMI_EVENT_ALARM], 0);
+}
+
+static void test_pc_dispatch_no_hook_unknown_vector_lapic_eoi(void **state)
+{
+    (void)state;
+    pc_event_dispatch(0xfe);
+    pc_irq_eoi();
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_EOI), 2);
+    assert_int_equal(events[VMI_EVENT_IPI] + events[VMI_EVENT_ALARM], 0);
+}
+
+static void test_pc_send_lapic_fixed_ipi_to_table_cpus_only(void **state)
+{
+    (void)state;
+    pc_ipi_send(0x6);               /* CPU 2 is not in the table */
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_ICR), 1);
+    assert_int_equal(mock_msr_value(X2APIC_ICR),
+                     (5ull << 32) | LAPIC_ICR_ASSERT | PC_VEC_IPI);
+}
+
+static vmi_cpumask_t filtered_in;
+
+static vmi_cpumask_t drop_all(vmi_cpumask_t cpus)
+{
+    filtered_in = cpus;
+    return 0;
+}
+
+static void test_pc_flush_filter_dropped_targets_get_no_ipi(void **state)
+{
+    (void)state;
+    pc.flush_filter = drop_all;
+    pc_tlb_flush_multi(0x3, 0x400000, 1);
+    assert_int_equal(filtered_in, 0x2);         /* not ourselves */
+    assert_int_equal(mock.ninvlpg, 1);          /* our own, locally */
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_ICR), 0);
+}
+
+static unsigned kicks;
+
+/* A send hook standing in for the target CPU: it runs the flush handler
+ * there at once, so the sender's wait ends. */
+static void send_and_serve(vmi_cpumask_t cpus, uint8_t vector)
+{
+    assert_int_equal(vector, PC_VEC_FLUSH);
+    for (unsigned c = 0; c < VMI_MAX_CPUS; c++)
+        if (cpus >> c & 1) {
+            kicks++;
+            shootdown_handle(&pc.sd, c);
+        }
+}
+
+static void test_pc_flush_remote_kicked_through_send_hook(void **state)
+{
+    (void)state;
+    kicks = 0;
+    pc.send = send_and_serve;
+    pc_tlb_flush_multi(0x2, 0x400000, 1);
+    assert_int_equal(kicks, 1);
+    assert_int_equal(pc.sd.box[1].pending, 0);
+    assert_int_equal(mock.ninvlpg, 1);          /* CPU 1's, served here */
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_ICR), 0);
+}
+
+static void test_pc_flush_offline_target_skipped(void **state)
+{
+    (void)state;
+    pc.online = 0x1;
+    pc_tlb_flush_multi(0x3, 0x5000, 1);
+    assert_int_equal(mock.ninvlpg, 1);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_ICR), 0);
+}
+
+static void test_pc_cpu_init_timer_mode_and_online(void **state)
+{
+    (void)state;
+    pc.online = 0;
+    pc.tsc_deadline = true;
+    assert_int_equal(pc_cpu_init(2), VMI_EINVAL);
+    assert_int_equal(pc_cpu_init(1), VMI_OK);
+    assert_int_equal(pc.online, 0x2);
+    assert_int_equal(mock_msr_value(0x832),
+                     PC_VEC_ALARM | LAPIC_TIMER_TSC_DEADLINE);
+}
+
+static void test_pic_mask_all_masks_both(void **state)
+{
+    (void)state;
+    pic_mask_all();
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x21), 0xff);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0xa1), 0xff);
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup(f, setup)
+    const struct CMUnitTest tests[] = {
+        T(test_pc_alarm_deadline_from_now_not_early),
+        T(test_pc_alarm_deadline_past_fires_at_once),
+        T(test_pc_alarm_oneshot_count_clamped),
+        T(test_pc_alarm_fire_early_rearms_then_raises_once),
+        T(test_pc_alarm_cancel_drops_late_fire),
+        T(test_pc_dispatch_eoi_hook_before_ipi_event),
+        T(test_pc_dispatch_flush_done_before_eoi),
+        T(test_pc_dispatch_no_hook_unknown_vector_lapic_eoi),
+        T(test_pc_send_lapic_fixed_ipi_to_table_cpus_only),
+        T(test_pc_flush_filter_dropped_targets_get_no_ipi),
+        T(test_pc_flush_remote_kicked_through_send_hook),
+        T(test_pc_flush_offline_target_skipped),
+        T(test_pc_cpu_init_timer_mode_and_online),
+        T(test_pic_mask_all_masks_both),
+    };
+#undef T
+    return cmocka_run_group_tests_name("common_pc", tests, NULL, NULL);
+}

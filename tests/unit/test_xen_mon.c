@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/unit/test_xen_mon.c: vmi-run's xen personality without KVM: the
+ * hypercall dispatch is a function of (registers, checked guest memory,
+ * state), so it runs here on a malloc'ed "RAM" with a fake host side
+ * (this file defines pers_xen_kvm_env, which the monitor references
+ * weakly): the stub bytes, 2-level delivery and its single injection,
+ * unmask, the console ring, and a fuzz of random hypercalls under ASan
+ * and UBSan that must never fault the monitor.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pers.h"
+#include "pers_xen.h"
+
+#include <xen/hvm/hvm_op.h>
+#include <xen/io/console.h>
+#include <xen/memory.h>
+#include <xen/sched.h>
+#include <xen/vcpu.h>
+
+#define RAM (4u << 20)
+#define SHARED_PA 0x200000u
+#define ARG_PA 0x300000u
+
+static unsigned nmsi, last_vec;
+static uint64_t fake_tsc;
+static int pipefd[2];
+
+static int env_msi(struct mon *mon, unsigned apic, uint8_t vec)
+{
+	(void)mon, (void)apic;
+	nmsi++;
+	last_vec = vec;
+	return 0;
+}
+static int env_load(struct mon *mon, unsigned id) { (void)mon, (void)id; return 0; }
+static int fake_cpl;
+static int env_cpl(struct mon *mon, unsigned v) { (void)mon, (void)v; return fake_cpl; }
+static uint64_t env_tsc(const struct mon *mon) { (void)mon; return fake_tsc += 1000; }
+static uint64_t env_ns(const struct mon *mon) { (void)mon; return fake_tsc; }
+static void env_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
+{
+	(void)khz;
+	*mul = 1u << 31;
+	*shift = 1;
+}
+static void env_arm(struct mon *mon, unsigned v, uint64_t d, mon_timer_fn fn)
+{
+	(void)mon, (void)v, (void)d, (void)fn;
+}
+static void env_cancel(struct mon *mon, unsigned v) { (void)mon, (void)v; }
+
+const struct pers_xen_env pers_xen_kvm_env = {
+	.msi = env_msi, .vcpu_load = env_load, .cpl = env_cpl, .guest_tsc = env_tsc,
+	.guest_ns = env_ns, .pvclock_scale = env_scale, .timer_arm = env_arm,
+	.timer_cancel = env_cancel,
+};
+
+static int setup(void **state)
+{
+	struct mon *m = calloc(1, sizeof(*m));
+
+	m->ram = calloc(1, RAM);
+	m->ram_size = RAM;
+	m->nvcpu = 2;
+	m->tsc_khz = 1000000;
+	m->pers = &pers_xen;
+	mon_dev_init(&m->dev);
+	assert_int_equal(pipe(pipefd), 0);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	fcntl(pipefd[1], F_SETFL, O_NONBLOCK);   /* the fuzz prints a lot */
+	m->out_fd = pipefd[1];
+	assert_int_equal(pers_xen.init(m), 0);
+	nmsi = 0;
+	fake_cpl = 0;
+	*state = m;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct mon *m = *state;
+
+	close(pipefd[0]);
+	close(pipefd[1]);
+	free(m->pers_state);
+	free(m->ram);
+	free(m);
+	return 0;
+}
+
+/* One hypercall as the stub makes it: RAX = nr, args, out %al,$0xe0. */
+static long hcall(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a1,
+		  uint64_t a2, uint64_t a3)
+{
+	struct mon_regs r = { .rax = nr, .rdi = a1, .rsi = a2, .rdx = a3 };
+	bool dirty = false;
+	uint8_t data = 0;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
+		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
+			.count = 1, .data = &data } };
+
+	assert_true(pers_xen.pio(m, vcpu, &x));
+	assert_true(dirty);
+	return (long)r.rax;
+}
+
+static void *gpa(struct mon *m, uint64_t pa)
+{
+	return m->ram + pa;
+}
+
+static void map_shared(struct mon *m)
+{
+	struct xen_add_to_physmap a = { .domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info, .gpfn = SHARED_PA >> 12 };
+
+	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), 0);
+}
+
+static uint32_t bind_ipi(struct mon *m, uint32_t vcpu)
+{
+	struct evtchn_bind_ipi b = { .vcpu = vcpu };
+
+	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_bind_ipi, ARG_PA, 0), 0);
+	memcpy(&b, gpa(m, ARG_PA), sizeof(b));
+	return b.port;
+}
+
+static long port_op(struct mon *m, unsigned cmd, uint32_t port)
+{
+	memcpy(gpa(m, ARG_PA), &port, sizeof(port));
+	return hcall(m, 0, __HYPERVISOR_event_channel_op, cmd, ARG_PA, 0);
+}
+
+static void test_xen_mon_msr_fills_port_io_stubs(void **state)
+{
+	struct mon *m = *state;
+	uint64_t v = 0x5000;
+	const uint8_t *p = gpa(m, 0x5000 + 17 * 32);
+
+	assert_true(pers_xen.msr(m, 0, true, 0x40000000, &v));
+	assert_int_equal(p[0], 0xb8);
+	assert_int_equal(p[1], 17);
+	assert_int_equal(p[5], 0xe6);
+	assert_int_equal(p[6], VMI_PORT_XEN_HYPERCALL);
+	assert_int_equal(p[7], 0xc3);
+	v = 0x5001;
+	assert_false(pers_xen.msr(m, 0, true, 0x40000000, &v));    /* #GP */
+	v = RAM;
+	assert_false(pers_xen.msr(m, 0, true, 0x40000000, &v));
+}
+
+static void test_xen_mon_send_ipi_sets_bits_and_injects_once(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	struct xen_hvm_evtchn_upcall_vector u = { .vcpu = 1, .vector = 0xf3 };
+	uint32_t port;
+
+	map_shared(m);
+	memcpy(gpa(m, ARG_PA), &u, sizeof(u));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op,
+			       HVMOP_set_evtchn_upcall_vector, ARG_PA, 0), 0);
+	port = bind_ipi(m, 1);
+	px_of(m)->vcpu[1].up = true;
+	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
+	assert_true(s->evtchn_pending[0] >> port & 1);
+	assert_true(s->vcpu_info[1].evtchn_pending_sel & 1);
+	assert_int_equal(s->vcpu_info[1].evtchn_upcall_pending, 1);
+	assert_int_equal(nmsi, 1);
+	assert_int_equal(last_vec, 0xf3);
+	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);     /* coalesces */
+	assert_int_equal(nmsi, 1);
+}
+
+static void test_xen_mon_masked_port_injects_on_unmask(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	uint32_t port;
+
+	map_shared(m);
+	px_of(m)->vcpu[0].vector = 0xf3;
+	port = bind_ipi(m, 0);
+	s->evtchn_mask[0] |= 1ull << port;
+	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
+	assert_int_equal(nmsi, 0);
+	assert_int_equal(s->vcpu_info[0].evtchn_upcall_pending, 0);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, port), 0);
+	assert_int_equal(nmsi, 1);
+	assert_false(s->evtchn_mask[0] >> port & 1);
+}
+
+static void test_xen_mon_console_send_drains_ring(void **state)
+{
+	struct mon *m = *state;
+	struct xencons_interface *c = gpa(m, PX_CONSOLE_PA);
+	char buf[16] = { 0 };
+
+	memcpy(c->out, "xen!\n", 5);
+	c->out_prod = 5;
+	assert_int_equal(port_op(m, EVTCHNOP_send, px_of(m)->console_port), 0);
+	assert_int_equal(c->out_cons, 5);
+	assert_int_equal(read(pipefd[0], buf, sizeof(buf)), 5);
+	assert_string_equal(buf, "xen!\n");
+	c->out_prod = 5 + 100000;       /* a lying producer: bounded */
+	assert_int_equal(port_op(m, EVTCHNOP_send, px_of(m)->console_port), 0);
+	assert_int_equal(c->out_cons, 5 + 100000);
+}
+
+static void test_xen_mon_user_mode_call_is_eperm(void **state)
+{
+	struct mon *m = *state;
+
+	fake_cpl = 3;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
+			 -XEN_EPERM);
+	fake_cpl = 0;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
+			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+}
+
+static uint64_t rnd(uint64_t *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* An argument that is usually an address near something interesting:
+ * inside RAM, around its end, near the top of the address space. */
+static uint64_t fuzz_arg(uint64_t *x)
+{
+	uint64_t r = rnd(x);
+
+	switch (r & 7) {
+	case 0: return r >> 40;
+	case 1: return RAM - (r >> 56);
+	case 2: return ~0ull - (r >> 56);
+	case 3: return ARG_PA;
+	case 4: return SHARED_PA + (r >> 52);
+	default: return r;
+	}
+}
+
+/* Random calls with random memory behind ARG_PA: ASan and UBSan turn
+ * any out-of-bounds access or overflow into a failure. */
+static void test_xen_mon_fuzz_never_faults_the_monitor(void **state)
+{
+	static const uint64_t nrs[] = { 12, 15, 17, 18, 24, 29, 32, 34, 99 };
+	struct mon *m = *state;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned ok = 0, efault = 0, einval = 0;
+
+	map_shared(m);
+	/* Stopped: SCHEDOP_block/poll return at once, shutdown only
+	 * records.  Everything else runs as in a live VM. */
+	atomic_store(&m->stopped, true);
+	for (unsigned i = 0; i < 200000; i++) {
+		uint64_t *arg = gpa(m, ARG_PA);
+		for (unsigned k = 0; k < 8; k++)
+			arg[k] = rnd(&x) & (k & 1 ? 0xffff : ~0ull);
+		long r = hcall(m, (unsigned)(rnd(&x) & 1),
+			       nrs[rnd(&x) % (sizeof(nrs) / sizeof(nrs[0]))],
+			       rnd(&x) % 40, fuzz_arg(&x), fuzz_arg(&x));
+		assert_true(r >= -(long)XEN_ETIMEDOUT);
+		ok += r >= 0;
+		efault += r == -XEN_EFAULT;
+		einval += r == -XEN_EINVAL;
+	}
+	/* The fuzz reached past the first checks, both ways. */
+	assert_true(ok > 1000 && efault > 1000 && einval > 1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_xen_mon_msr_fills_port_io_stubs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
+}
