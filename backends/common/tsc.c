@@ -79,6 +79,20 @@ uint64_t tsc_hz_detect(void)
     return hz ? hz : tsc_hz_from_pit(10);
 }
 
+uint64_t tsc_hz_detect_or_guess(bool *guessed)
+{
+    uint64_t hz = tsc_hz_detect();
+    if (guessed)
+        *guessed = !hz;
+    return hz ? hz : TSC_HZ_GUESS;
+}
+
+void tsc_clock_start(struct tsc_clock *c, uint64_t hz)
+{
+    tsc_scale_to_ns(&c->to_ns, hz);
+    c->tsc0 = rdtsc_ordered();
+}
+
 void tsc_scale_to_ns(struct tsc_scale *s, uint64_t hz)
 {
     /* 1e9 << 32 < 2^62: fits, and the quotient fits for any hz >= 1. */

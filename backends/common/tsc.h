@@ -9,9 +9,15 @@
 #ifndef VMI_COMMON_TSC_H
 #define VMI_COMMON_TSC_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
+#include <insn.h>
+
 #define TSC_NS_PER_SEC 1000000000ull
+/* The rate assumed when nothing gives it: time then runs at the wrong
+ * speed, but forward. */
+#define TSC_HZ_GUESS 1000000000ull
 #define TSC_SCALE_SHIFT 32
 
 /* Fixed-point factor: out = (in * mult) >> TSC_SCALE_SHIFT. */
@@ -34,6 +40,9 @@ uint64_t tsc_hz_from_pit(unsigned ms);
 /* tsc_hz_from_cpuid(), else tsc_hz_from_pit(10).  0 if both fail. */
 uint64_t tsc_hz_detect(void);
 
+/* tsc_hz_detect(), else TSC_HZ_GUESS with *(guessed) set (if non-NULL). */
+uint64_t tsc_hz_detect_or_guess(bool *guessed);
+
 /* (s) converts cycles of a (hz) clock to ns; (hz) > 0. */
 void tsc_scale_to_ns(struct tsc_scale *s, uint64_t hz);
 /* (s) converts ns to cycles of a (hz) clock; (hz) > 0. */
@@ -45,6 +54,27 @@ static inline uint64_t tsc_scale_apply(const struct tsc_scale *s, uint64_t v)
     unsigned __int128 p = (unsigned __int128)v * s->mult;
     p >>= TSC_SCALE_SHIFT;
     return p > UINT64_MAX ? UINT64_MAX : (uint64_t)p;
+}
+
+/* A clock of nanoseconds since (tsc0) on the bare TSC: the time base of a
+ * backend without a paravirtual clock.  Assumes synchronised, constant-
+ * rate TSCs across CPUs, so one clock serves every CPU with no shared
+ * writes. */
+struct tsc_clock {
+    uint64_t tsc0;
+    struct tsc_scale to_ns;
+};
+
+/* Start (c) at the current TSC, for a TSC of (hz) > 0. */
+void tsc_clock_start(struct tsc_clock *c, uint64_t hz);
+
+/* Nanoseconds since (c) started.  A TSC a few cycles behind tsc0 (read
+ * on another CPU) reads as 0, not as a wrapped huge value.  Inline: it is
+ * the whole of a time_ns op. */
+static inline uint64_t tsc_clock_ns(const struct tsc_clock *c)
+{
+    uint64_t t = rdtsc_ordered();
+    return t > c->tsc0 ? tsc_scale_apply(&c->to_ns, t - c->tsc0) : 0;
 }
 
 /* Busy-wait (ns) nanoseconds measured on the TSC, given (hz). */

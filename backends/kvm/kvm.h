@@ -46,8 +46,7 @@ struct kvm {
     uint32_t base;              /* CPUID base of KVM's leaves */
     uint32_t features, hints;   /* CPUID base+1 eax, edx */
     struct kvm_use use;
-    struct tsc_scale to_ns;     /* TSC -> ns, only without kvmclock */
-    uint64_t tsc0;              /* ditto */
+    struct tsc_clock tsc;       /* time, only without kvmclock */
     uint64_t last_ns;           /* pvclock_clamp's high-water mark */
     struct pvclock_wall_clock wall __attribute__((aligned(16)));
     struct vmi_info info;

@@ -10,10 +10,6 @@
 
 #include "kvm.h"
 
-/* Used when nothing gives the TSC rate: time then runs at the wrong
- * speed, but forward (as the native backend does). */
-#define KVM_TSC_HZ_GUESS 1000000000ull
-
 static uint64_t kvm_rdtsc(void)
 {
     return rdtsc_ordered();
@@ -35,15 +31,6 @@ static uint64_t kvm_clock_hz(void)
     return pvclock_tsc_khz(mul, shift) * 1000;
 }
 
-static void kvm_tsc_fallback(void)
-{
-    pc.tsc_hz = tsc_hz_detect();
-    if (!pc.tsc_hz)
-        pc.tsc_hz = KVM_TSC_HZ_GUESS;
-    tsc_scale_to_ns(&kvm.to_ns, pc.tsc_hz);
-    kvm.tsc0 = rdtsc_ordered();
-}
-
 void kvm_time_init(void)
 {
     /* On CPU 0 a refused MSR just means no kvmclock: the TSC serves. */
@@ -55,8 +42,10 @@ void kvm_time_init(void)
         if (!kvm.use.kvmclock)
             wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);  /* dead: switch it off */
     }
-    if (!kvm.use.kvmclock)
-        kvm_tsc_fallback();
+    if (!kvm.use.kvmclock) {
+        pc.tsc_hz = tsc_hz_detect_or_guess(NULL);
+        tsc_clock_start(&kvm.tsc, pc.tsc_hz);
+    }
     pc_alarm_init(kvm_time_ns);
 }
 
@@ -77,10 +66,8 @@ void kvm_time_cpu_init(unsigned cpu)
 uint64_t kvm_time_ns(void)
 {
     uint8_t flags;
-    if (!kvm.use.kvmclock) {
-        uint64_t t = rdtsc_ordered();
-        return t > kvm.tsc0 ? tsc_scale_apply(&kvm.to_ns, t - kvm.tsc0) : 0;
-    }
+    if (!kvm.use.kvmclock)
+        return tsc_clock_ns(&kvm.tsc);
     if (kvm.use.stable_bit) {
         /* With PVCLOCK_TSC_STABLE_BIT all vCPUs' clocks follow the host's
          * master clock and agree, so CPU 0's serves every CPU (Linux's

@@ -11,10 +11,9 @@
 #include "pc.h"
 
 struct native {
-    /* Time: ns = ((tsc - tsc0) * to_ns.mult) >> 32; rate in pc.tsc_hz. */
-    uint64_t tsc0, wall0_ns;
+    struct tsc_clock clock;         /* time_ns; rate in pc.tsc_hz */
+    uint64_t wall0_ns;
     bool tsc_hz_guessed;            /* no source gave the rate */
-    struct tsc_scale to_ns;
     struct vmi_info info;
     char hv_name[HVSIG_LEN];
 };

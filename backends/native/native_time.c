@@ -12,20 +12,12 @@
 #include "native.h"
 #include "rtc.h"
 
-/* Used when neither CPUID nor the PIT gives the TSC rate: time then runs
- * at the wrong speed, but forward; cycles_hz reports 0 (unknown) and
- * info->clock says the rate is guessed. */
-#define NATIVE_TSC_HZ_GUESS 1000000000ull
-
 void native_time_init(void)
 {
-    pc.tsc_hz = tsc_hz_detect();
-    if (!pc.tsc_hz) {
-        pc.tsc_hz = NATIVE_TSC_HZ_GUESS;
-        native.tsc_hz_guessed = true;
-    }
-    tsc_scale_to_ns(&native.to_ns, pc.tsc_hz);
-    native.tsc0 = rdtsc_ordered();
+    /* With a guessed rate cycles_hz reports 0 (unknown) and info->clock
+     * says so. */
+    pc.tsc_hz = tsc_hz_detect_or_guess(&native.tsc_hz_guessed);
+    tsc_clock_start(&native.clock, pc.tsc_hz);
     uint64_t secs = rtc_read_unix();
     /* wallclock = wall0 + time_ns; a missing RTC leaves wall0 = 0. */
     if (secs)
@@ -35,10 +27,7 @@ void native_time_init(void)
 
 uint64_t native_time_ns(void)
 {
-    uint64_t t = rdtsc_ordered();
-    /* A TSC a few cycles behind tsc0 on another CPU reads as 0, not as
-     * a wrapped huge value. */
-    return t > native.tsc0 ? tsc_scale_apply(&native.to_ns, t - native.tsc0) : 0;
+    return tsc_clock_ns(&native.clock);
 }
 
 uint64_t native_wallclock_ns(void)

@@ -29,6 +29,23 @@
 #define VMI_EXIT_SKIP       77   /* a test was skipped */
 #define VMI_EXIT_ERROR      99   /* a test could not run (its own bug) */
 
+/*
+ * How a code leaves the guest in each personality, the one mapping the
+ * backends and vmi-run both keep (docs/contract-decisions.md D2).  Neither
+ * Xen nor Hyper-V has a field for an exit code, so these are project
+ * conventions layered on their own shutdown and crash reports:
+ *
+ *   every personality, and QEMU: a write of the code to
+ *       VMI_DEBUG_EXIT_PORT ends the VM; vmi-run exits with it.
+ *   xen:    SCHEDOP_shutdown reason poweroff -> 0, reboot -> VMI_EXIT_REBOOT,
+ *           crash and watchdog -> VMI_EXIT_CRASH.  A code other than 0
+ *           goes out through the debug-exit port first.
+ *   hyperv: HV_X64_MSR_CRASH_CTL with CRASH_NOTIFY ends the VM with
+ *           CRASH_P0 as the code (VMI_EXIT_CRASH if P0 > 255);
+ *           HV_X64_MSR_RESET -> VMI_EXIT_REBOOT.  Code 0 uses the port.
+ *   pc, kvm: the port; ACPI S5 without a code -> 0; reset -> VMI_EXIT_REBOOT.
+ */
+
 /* The ports the hypercall pages written by vmi-run trap through.  On the
  * hosts we build on VMCALL/VMMCALL never reach a user-space monitor
  * (shared/DESIGN.md), so the xen and hyperv personalities fill the page

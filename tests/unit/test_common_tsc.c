@@ -2,6 +2,7 @@
 /* test_common_tsc.c: TSC frequency discovery and ns scaling
  * (backends/common/tsc.c) on the mocked machine. */
 #include <setjmp.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -134,6 +135,35 @@ static void test_tsc_scale_huge_saturates(void **state)
     assert_int_equal(tsc_scale_apply(&s, UINT64_MAX), UINT64_MAX);
 }
 
+static void test_tsc_hz_nothing_known_guess_flagged(void **state)
+{
+    (void)state;
+    bool guessed = false;
+    /* No CPUID leaf 0x15/0x16 and a PIT that never counts. */
+    assert_int_equal(tsc_hz_detect_or_guess(&guessed), TSC_HZ_GUESS);
+    assert_true(guessed);
+    mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
+    mock_set_cpuid(0x16, 0, 3000, 0, 0, 0);
+    assert_int_equal(tsc_hz_detect_or_guess(&guessed), 3000000000ull);
+    assert_false(guessed);
+    assert_int_equal(tsc_hz_detect_or_guess(NULL), 3000000000ull);
+}
+
+static void test_tsc_clock_counts_from_start_never_wraps(void **state)
+{
+    (void)state;
+    struct tsc_clock c;
+    mock.tsc = 5000;
+    mock.tsc_step = 0;
+    tsc_clock_start(&c, 2000000000ull);         /* 2 ticks per ns */
+    assert_int_equal(c.tsc0, 5000);
+    mock.tsc = 5000 + 2000000000ull;            /* one second later */
+    uint64_t ns = tsc_clock_ns(&c);
+    assert_true(ns >= 999999999ull && ns <= 1000000000ull);
+    mock.tsc = 4990;                            /* another CPU, behind */
+    assert_int_equal(tsc_clock_ns(&c), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -147,6 +177,8 @@ int main(void)
         cmocka_unit_test_setup(test_tsc_scale_monotonic_steps, setup),
         cmocka_unit_test_setup(test_tsc_scale_from_ns_above_4ghz_exact, setup),
         cmocka_unit_test_setup(test_tsc_scale_huge_saturates, setup),
+        cmocka_unit_test_setup(test_tsc_hz_nothing_known_guess_flagged, setup),
+        cmocka_unit_test_setup(test_tsc_clock_counts_from_start_never_wraps, setup),
     };
     return cmocka_run_group_tests_name("common_tsc", tests, NULL, NULL);
 }

@@ -43,7 +43,7 @@ static int legacy(void **state)
 static void test_native_time_ns_scales_tsc(void **state)
 {
     (void)state;
-    mock.tsc = native.tsc0 + MACHINE_TSC_HZ * 3;     /* 3 s later */
+    mock.tsc = native.clock.tsc0 + MACHINE_TSC_HZ * 3;     /* 3 s later */
     mock.tsc_step = 0;
     uint64_t ns = vmi_ops.time_ns();
     assert_true(ns >= 2999999996ull && ns <= 3000000000ull);
@@ -85,7 +85,7 @@ static void test_native_alarm_deadline_converts_to_tsc(void **state)
     mock.tsc_step = 0;
     vmi_ops.alarm_set(1000000000ull);               /* 1 s after tsc0 */
     uint64_t d = mock_msr_value(MSR_TSC_DEADLINE);
-    uint64_t want = native.tsc0 + MACHINE_TSC_HZ;
+    uint64_t want = native.clock.tsc0 + MACHINE_TSC_HZ;
     /* Never early; late only by the conversions' rounding. */
     assert_true(d >= want && d <= want + 4);
 }
@@ -93,7 +93,7 @@ static void test_native_alarm_deadline_converts_to_tsc(void **state)
 static void test_native_alarm_past_deadline_fires_at_once(void **state)
 {
     (void)state;
-    mock.tsc = native.tsc0 + MACHINE_TSC_HZ * 10;
+    mock.tsc = native.clock.tsc0 + MACHINE_TSC_HZ * 10;
     vmi_ops.alarm_set(5);
     uint64_t d = mock_msr_value(MSR_TSC_DEADLINE);
     /* Any non-zero value at or below the current TSC fires at once. */
@@ -104,7 +104,7 @@ static void test_native_alarm_fire_due_raises_once(void **state)
 {
     (void)state;
     vmi_ops.alarm_set(1000);
-    mock.tsc = native.tsc0 + MACHINE_TSC_HZ;
+    mock.tsc = native.clock.tsc0 + MACHINE_TSC_HZ;
     vmi_ops.event_dispatch(PC_VEC_ALARM);
     vmi_ops.event_dispatch(PC_VEC_ALARM);
     assert_int_equal(alarms, 1);
@@ -126,7 +126,7 @@ static void test_native_alarm_cancel_disarms_and_drops(void **state)
     vmi_ops.alarm_set(1000);
     vmi_ops.alarm_cancel();
     assert_int_equal(mock_msr_value(MSR_TSC_DEADLINE), 0);
-    mock.tsc = native.tsc0 + MACHINE_TSC_HZ;
+    mock.tsc = native.clock.tsc0 + MACHINE_TSC_HZ;
     vmi_ops.event_dispatch(PC_VEC_ALARM);
     assert_int_equal(alarms, 0);
 }
