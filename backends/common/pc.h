@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pc.h: the PC as a backend that drives the LAPIC itself runs it (native,
- * kvm; hyperv where it lacks an enlightenment): platform init, the CPU
- * table, LAPIC IPIs, the LAPIC-timer alarm, the event vectors, and TLB
- * flushes (remote by common/shootdown, deferred by common/flushq).
+ * pc.h: the PC as a backend that drives the LAPIC itself runs it (native
+ * and kvm today; hyperv's fallbacks are the same mechanisms): platform
+ * init, the CPU table, LAPIC IPIs, the LAPIC-timer alarm, the event
+ * vectors, and TLB flushes (remote by common/shootdown, deferred by
+ * common/flushq).
  *
  * One backend is linked per kernel, so the state is one global, `pc`, and
  * the functions below marked "op" have the ops' own signatures: a vmi_ops

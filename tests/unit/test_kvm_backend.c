@@ -352,14 +352,21 @@ static void test_kvm_spin_wait_native_pauses(void **state)
     assert_int_equal(mock.npause, 1);
 }
 
-static void test_kvm_alarm_deadline_tsc_not_early(void **state)
+/* The common alarm in TSC-deadline mode on a stable 1 GHz kvmclock, as
+ * kvm_time_init leaves it. */
+static void kvmclock_deadline_alarm(void)
 {
-    (void)state;
     clock_1ghz(0, 0, 0, PVCLOCK_TSC_STABLE_BIT);
     kvm.use.stable_bit = true;
     pc.tsc_deadline = true;
     pc.now = kvm_time_ns;
     tsc_scale_from_ns(&pc.from_ns, 1000000000);
+}
+
+static void test_kvm_alarm_deadline_tsc_not_early(void **state)
+{
+    (void)state;
+    kvmclock_deadline_alarm();
     mock.tsc = 5000;
     vmi_ops.alarm_set(10000);
     /* 5000 ns now; the TSC was read later (>= 5000): deadline >= 10000. */
@@ -371,19 +378,15 @@ static void test_kvm_alarm_deadline_tsc_not_early(void **state)
 static void test_kvm_alarm_fire_early_rearms_due_raises(void **state)
 {
     (void)state;
-    clock_1ghz(0, 0, 0, PVCLOCK_TSC_STABLE_BIT);
-    kvm.use.stable_bit = true;
-    pc.tsc_deadline = true;
-    pc.now = kvm_time_ns;
-    tsc_scale_from_ns(&pc.from_ns, 1000000000);
-    pc.cpu[0].alarm_armed = true;
-    pc.cpu[0].alarm_ns = 10000;
+    kvmclock_deadline_alarm();
+    mock.tsc = 0;
+    vmi_ops.alarm_set(10000);
     mock.tsc = 5000;
-    pc_alarm_fire(0);
+    vmi_ops.event_dispatch(PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
-    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x6e0), 1);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x6e0), 2);
     mock.tsc = 10000;
-    pc_alarm_fire(0);
+    vmi_ops.event_dispatch(PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
     assert_false(pc.cpu[0].alarm_armed);
 }
