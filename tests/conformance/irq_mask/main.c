@@ -24,7 +24,7 @@ static void disable_enable(void)
                "an alarm was delivered while delivery was disabled");
     enabled = vmi_time_ns();
     if (!CONF_CHECK(conf_poll_event(VMI_EVENT_ALARM, n0, AT_ONCE_NS),
-                    "irq_enable did not deliver the pending alarm within 100 ms"))
+                    "the pending alarm came late: not within 100 ms of irq_enable"))
         return;
     CONF_CHECK(conf_event_ns(0, VMI_EVENT_ALARM) >= enabled,
                "the alarm's handler ran before irq_enable");
