@@ -26,6 +26,23 @@ size_t vmi_fmt_u64(char *buf, uint64_t v, unsigned base)
     return n;
 }
 
+void vmi_append(char *buf, size_t size, size_t *n, const char *s)
+{
+    while (*s && *n + 1 < size)
+        buf[(*n)++] = *s++;
+    buf[*n] = 0;
+}
+
+void vmi_append_version(char *buf, size_t size, size_t *n, uint32_t version)
+{
+    char num[21];
+    vmi_fmt_u64(num, version >> 16, 10);
+    vmi_append(buf, size, n, num);
+    vmi_append(buf, size, n, ".");
+    vmi_fmt_u64(num, version & 0xffff, 10);
+    vmi_append(buf, size, n, num);
+}
+
 static void puts_con(const char *s)
 {
     vmi_ops.console_write(s, vmi_strlen(s));

@@ -11,25 +11,52 @@
 
 struct pc pc;
 
+/* The boot CPU's LAPIC, then the table (in x2APIC mode the ID read
+ * needs the mode enabled), from pc.rsdp. */
+static void pc_lapic_cpus(void)
+{
+    lapic_detect(&pc.lapic);
+    lapic_enable(&pc.lapic, VMI_VECTOR_SPURIOUS);
+    smp_cpus_from_acpi(&pc.cpus, pc.rsdp, lapic_id(&pc.lapic));
+}
+
 void pc_init(uint64_t rsdp_hint)
 {
     uart_early();
     pc.rsdp = acpi_find_rsdp(rsdp_hint);
     power_init(pc.rsdp);
     pic_mask_all();
-    lapic_detect(&pc.lapic);
-    lapic_enable(&pc.lapic, VMI_VECTOR_SPURIOUS);
-    smp_cpus_from_acpi(&pc.cpus, pc.rsdp, lapic_id(&pc.lapic));
+    pc_lapic_cpus();
 }
 
-vmi_status_t pc_cpu_init(unsigned cpu)
+void pc_init_lapic(uint64_t rsdp_hint)
+{
+    pc.rsdp = acpi_find_rsdp(rsdp_hint);
+    pc_lapic_cpus();
+}
+
+vmi_status_t pc_cpu_enable(unsigned cpu)
 {
     if (cpu >= pc.cpus.count)
         return VMI_EINVAL;
     lapic_enable(&pc.lapic, VMI_VECTOR_SPURIOUS);
-    lapic_timer_setup(&pc.lapic, PC_VEC_ALARM, pc.tsc_deadline);
-    __atomic_or_fetch(&pc.online, 1ull << cpu, __ATOMIC_RELEASE);
+    /* A backend with its own timer leaves the LAPIC timer masked. */
+    if (!pc.alarm_arm)
+        lapic_timer_setup(&pc.lapic, PC_VEC_ALARM, pc.tsc_deadline);
     return VMI_OK;
+}
+
+void pc_cpu_online(unsigned cpu)
+{
+    __atomic_or_fetch(&pc.online, 1ull << cpu, __ATOMIC_RELEASE);
+}
+
+vmi_status_t pc_cpu_init(unsigned cpu)
+{
+    vmi_status_t st = pc_cpu_enable(cpu);
+    if (st == VMI_OK)
+        pc_cpu_online(cpu);
+    return st;
 }
 
 void pc_describe(struct vmi_info *info)

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pc.h: the PC as a backend that drives the LAPIC itself runs it (native
- * and kvm today; hyperv's fallbacks are the same mechanisms): platform
- * init, the CPU table, LAPIC IPIs, the LAPIC-timer alarm, the event
- * vectors, and TLB flushes (remote by common/shootdown, deferred by
- * common/flushq).
+ * pc.h: the PC as a backend that drives the LAPIC itself runs it (native,
+ * kvm and hyperv; xen uses the CPU table, the alarm bookkeeping and the
+ * flushes): platform init, the CPU table, LAPIC IPIs, the alarm (LAPIC
+ * timer, or a backend's own timer), the event vectors, and TLB flushes
+ * (remote by common/shootdown, deferred by common/flushq).
  *
  * One backend is linked per kernel, so the state is one global, `pc`, and
  * the functions below marked "op" have the ops' own signatures: a vmi_ops
  * table points at them directly.  What a hypervisor does better plugs in
  * through the hooks in struct pc, each a direct function pointer that is
- * NULL (the plain LAPIC mechanism) unless the backend set it in init.
+ * NULL (the plain LAPIC mechanism) unless the backend set it in init:
+ * kvm's PV EOI, PV IPI and PV TLB flush; hyperv's cluster-IPI and flush
+ * hypercalls and synthetic timer; xen's singleshot timer.
  */
 #ifndef VMI_COMMON_PC_H
 #define VMI_COMMON_PC_H
@@ -25,7 +27,7 @@
 #include "vmi.h"
 
 /* The backend's vectors, inside VMI_VECTOR_FIRST..LAST (vmi/types.h). */
-#define PC_VEC_ALARM 0xf0       /* LAPIC timer */
+#define PC_VEC_ALARM 0xf0       /* LAPIC timer, or hyperv stimer0 direct */
 #define PC_VEC_IPI 0xf1         /* ipi_send */
 #define PC_VEC_FLUSH 0xf2       /* remote TLB flush request; never surfaces */
 
@@ -35,6 +37,17 @@ typedef void pc_eoi_fn(unsigned cpu);
 typedef void pc_send_fn(vmi_cpumask_t cpus, uint8_t vector);
 /* Of the remote flush targets (cpus), the ones that still need an IPI. */
 typedef vmi_cpumask_t pc_flush_filter_fn(vmi_cpumask_t cpus);
+/* On CPU (self): flush (npages) from (va) on the remote targets (cpus)
+ * the backend's own way, where it can; returns the CPUs it could not,
+ * which then get an IPI. */
+typedef vmi_cpumask_t pc_flush_remote_fn(unsigned self, vmi_cpumask_t cpus,
+                                         vmi_vaddr_t va, uint64_t npages);
+/* Program (cpu)'s own one-shot timer, (cpu) being the calling CPU, to
+ * raise the alarm at (deadline_ns) of pc.now's time base (at once if
+ * past); its interrupt must end in pc_alarm_fire(cpu). */
+typedef void pc_alarm_arm_fn(unsigned cpu, uint64_t deadline_ns);
+/* Stop the calling CPU (cpu)'s own one-shot timer. */
+typedef void pc_alarm_stop_fn(unsigned cpu);
 
 struct pc_cpu {
     bool alarm_armed;
@@ -45,7 +58,7 @@ struct pc_cpu {
 struct pc {
     struct lapic lapic;
     struct smp_cpus cpus;
-    vmi_cpumask_t online;       /* CPUs that ran pc_cpu_init */
+    vmi_cpumask_t online;       /* CPUs that ran pc_cpu_init (or _online) */
     uint64_t rsdp;
     uint64_t tsc_hz;            /* set by the backend before pc_alarm_init */
     bool tsc_deadline;          /* alarm by IA32_TSC_DEADLINE */
@@ -55,6 +68,9 @@ struct pc {
     pc_eoi_fn *eoi;             /* NULL: LAPIC EOI */
     pc_send_fn *send;           /* NULL: pc_send_lapic */
     pc_flush_filter_fn *flush_filter;   /* NULL: IPI every target */
+    pc_flush_remote_fn *flush_remote;   /* NULL: IPI every target */
+    pc_alarm_arm_fn *alarm_arm;     /* NULL: the LAPIC timer; else both */
+    pc_alarm_stop_fn *alarm_stop;   /* are set and the LAPIC timer unused */
     struct shootdown sd;
     struct pc_cpu cpu[VMI_MAX_CPUS];
 };
@@ -65,9 +81,19 @@ extern struct pc pc;
 /* Boot CPU: UART, RSDP from (rsdp_hint) or a scan, power_init, PIC mask,
  * LAPIC mode and enable, the CPU table from the MADT. */
 void pc_init(uint64_t rsdp_hint);
+/* For a backend that is not a whole PC (xen PVH: no PIC, power of its
+ * own): only the RSDP from (rsdp_hint) or a scan, LAPIC mode and enable,
+ * and the CPU table from the MADT. */
+void pc_init_lapic(uint64_t rsdp_hint);
 /* Op cpu_init's common part: VMI_EINVAL for a (cpu) not in the table,
  * else enable this CPU's LAPIC, set up its timer, mark it online. */
 vmi_status_t pc_cpu_init(unsigned cpu);
+/* pc_cpu_init in two halves, for a backend with per-CPU setup of its own
+ * that needs the LAPIC on and must finish before the CPU counts as
+ * online: enable checks (cpu), enables the LAPIC and sets up its timer
+ * (not with pc.alarm_arm); online marks (cpu) online. */
+vmi_status_t pc_cpu_enable(unsigned cpu);
+void pc_cpu_online(unsigned cpu);
 /* Fill info's alarm, console and ipi strings and OR in the X2APIC and
  * TSC_DEADLINE features, from what pc_init and pc_alarm_init chose. */
 void pc_describe(struct vmi_info *info);
@@ -85,9 +111,13 @@ void pc_irq_eoi(void);                                             /* op */
  * Any other vector of ours: EOI. */
 void pc_event_dispatch(unsigned vector);
 
-/* pc_alarm.c */
+/* pc_alarm.c: the alarm's bookkeeping (armed, deadline, never raised
+ * early: an early interrupt re-arms) serves every timer; the LAPIC timer
+ * is programmed here unless pc.alarm_arm/alarm_stop say otherwise. */
 /* After pc.tsc_hz: choose TSC-deadline or one-shot mode (CPUID.1:ECX[24])
- * and calibrate; (now) is the backend's time_ns, the alarm's time base. */
+ * and calibrate (not with pc.alarm_arm, which must be set first); (now)
+ * is the backend's time_ns, the alarm's time base.  A backend with its
+ * own timer and no LAPIC timer fallback may instead set pc.now itself. */
 void pc_alarm_init(uint64_t (*now)(void));
 void pc_alarm_set(uint64_t deadline_ns);                           /* op */
 void pc_alarm_cancel(void);                                        /* op */
@@ -100,5 +130,9 @@ void pc_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va,
                         uint64_t npages);                          /* op */
 void pc_mmu_lazy_begin(void);                                      /* op */
 void pc_mmu_lazy_end(void);                                        /* op */
+/* From CPU (self): flush (npages) from (va) on the remote CPUs (cpus) by
+ * IPI (common/shootdown, kicked through pc_send), and return when done. */
+void pc_flush_ipi(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                  uint64_t npages);
 
 #endif

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pc_alarm.c: the one-shot alarm on the LAPIC timer, in TSC-deadline mode
- * where CPUID offers it, else one-shot count mode (backends/common, see
- * pc.h).  The deadline is in the backend's time base (pc.now); both modes
+ * pc_alarm.c: the one-shot alarm (backends/common, see pc.h): per-CPU
+ * armed flag and deadline, raised only once due (an early interrupt
+ * re-arms), on the LAPIC timer in TSC-deadline mode where CPUID offers
+ * it, else one-shot count mode, or on the backend's own timer
+ * (pc.alarm_arm/alarm_stop: hyperv's stimer0, xen's singleshot timer).
+ * The deadline is in the backend's time base (pc.now); both LAPIC modes
  * convert the wait from now, so the base need not be TSC-derived.
  */
 #include <insn.h>
@@ -15,6 +18,8 @@ void pc_alarm_init(uint64_t (*now)(void))
     cpuid(1, 0, &r);
     pc.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
     pc.now = now;
+    if (pc.alarm_arm)
+        return;     /* the LAPIC timer is not used: nothing to measure */
     tsc_scale_from_ns(&pc.from_ns, pc.tsc_hz);
     if (pc.tsc_deadline)
         return;
@@ -24,8 +29,8 @@ void pc_alarm_init(uint64_t (*now)(void))
     tsc_scale_from_ns(&pc.ns_to_lapic, hz ? hz : pc.tsc_hz);
 }
 
-/* Program the timer on the calling CPU for (deadline), (now) being a
- * time_ns read just before. */
+/* Program the LAPIC timer on the calling CPU for (deadline), (now) being
+ * a time_ns read just before. */
 static void pc_alarm_program(uint64_t deadline, uint64_t now)
 {
     uint64_t wait = deadline > now ? deadline - now : 0;
@@ -48,16 +53,25 @@ static void pc_alarm_program(uint64_t deadline, uint64_t now)
 
 void pc_alarm_set(uint64_t deadline_ns)
 {
-    struct pc_cpu *c = &pc.cpu[pc_cpu_id()];
+    unsigned cpu = pc_cpu_id();
+    struct pc_cpu *c = &pc.cpu[cpu];
     c->alarm_ns = deadline_ns;
     c->alarm_armed = true;
-    pc_alarm_program(deadline_ns, pc.now());
+    /* A timer of the backend's own takes the deadline itself: no time
+     * read here. */
+    if (pc.alarm_arm)
+        pc.alarm_arm(cpu, deadline_ns);
+    else
+        pc_alarm_program(deadline_ns, pc.now());
 }
 
 void pc_alarm_cancel(void)
 {
-    pc.cpu[pc_cpu_id()].alarm_armed = false;
-    if (pc.tsc_deadline)
+    unsigned cpu = pc_cpu_id();
+    pc.cpu[cpu].alarm_armed = false;
+    if (pc.alarm_stop)
+        pc.alarm_stop(cpu);
+    else if (pc.tsc_deadline)
         lapic_timer_deadline(0);
     else
         lapic_timer_count(&pc.lapic, 0);
@@ -70,7 +84,11 @@ void pc_alarm_fire(unsigned cpu)
         return;     /* cancelled after it fired: not delivered */
     uint64_t now = pc.now();
     if (now < c->alarm_ns) {
-        pc_alarm_program(c->alarm_ns, now);
+        /* Early (rounding, a time-base update): wait again. */
+        if (pc.alarm_arm)
+            pc.alarm_arm(cpu, c->alarm_ns);
+        else
+            pc_alarm_program(c->alarm_ns, now);
         return;
     }
     c->alarm_armed = false;

@@ -2,8 +2,8 @@
 /*
  * pc_mmu.c: TLB flushes of a LAPIC-driving backend (backends/common, see
  * pc.h): local by INVLPG or CR3, remote by IPI (common/shootdown) to the
- * targets pc.flush_filter leaves, deferred between mmu_lazy_begin/end
- * (common/flushq).
+ * targets pc.flush_filter and pc.flush_remote leave, deferred between
+ * mmu_lazy_begin/end (common/flushq).
  */
 #include "pc.h"
 #include "x86.h"
@@ -26,8 +26,16 @@ static void pc_flush_now(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
                            __atomic_load_n(&pc.online, __ATOMIC_ACQUIRE);
     if (others && pc.flush_filter)
         others = pc.flush_filter(others);
+    if (others && pc.flush_remote)
+        others = pc.flush_remote(self, others, va, npages);
     if (others)
-        shootdown_run(&pc.sd, self, others, va, npages, pc_flush_kick, NULL);
+        pc_flush_ipi(self, others, va, npages);
+}
+
+void pc_flush_ipi(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                  uint64_t npages)
+{
+    shootdown_run(&pc.sd, self, cpus, va, npages, pc_flush_kick, NULL);
 }
 
 void pc_tlb_flush_page(vmi_vaddr_t va)

@@ -72,14 +72,22 @@ void power_halt(void)
     }
 }
 
-void power_crash(const char *msg)
+void power_crash_with(const char *msg, power_report_fn *report)
 {
     static const char pre[] = "vmi: crash: ";
     uart_console_write(pre, sizeof(pre) - 1);
     uart_console_write(msg, vmi_strlen(msg));
     uart_console_write("\n", 1);
+    /* After the line: a report may end the machine at once. */
+    if (report)
+        report(msg);
     outb(VMI_DEBUG_EXIT_PORT, VMI_EXIT_CRASH);
     power_halt();
+}
+
+void power_crash(const char *msg)
+{
+    power_crash_with(msg, NULL);
 }
 
 void power_off(unsigned code)

@@ -45,6 +45,15 @@ __attribute__((noreturn)) void power_halt(void);
  * have the shutdown and reboot ops' signatures: point vmi_ops at them. */
 __attribute__((noreturn)) void power_crash(const char *msg);
 
+/* What a backend with a crash-report interface tells its hypervisor about
+ * the crash (msg) (hyperv: the crash MSRs).  It may not return. */
+typedef void power_report_fn(const char *msg);
+
+/* power_crash with (report)(msg) between the console line and the
+ * debug-exit write; NULL is power_crash. */
+__attribute__((noreturn)) void power_crash_with(const char *msg,
+                                                power_report_fn *report);
+
 /* For a paravirtual backend that did not find its hypervisor: print the
  * one line "vmi: kernel linked for <expected> but found <found>" on the
  * UART at VMI_UART_PORT and exit with VMI_EXIT_WRONG_HV (power_off). */

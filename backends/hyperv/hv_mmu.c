@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv_mmu.c: TLB flushes.  Remote ones by HvCallFlushVirtualAddressList
- * (rep) or HvCallFlushVirtualAddressSpace when the hypervisor recommends
- * it (0x40000004.eax bit 2), else by IPI (common/shootdown); lazy mode
- * folds every queued remote range into one rep call.
+ * hv_mmu.c: remote TLB flushes by HvCallFlushVirtualAddressList (rep) or
+ * HvCallFlushVirtualAddressSpace when the hypervisor recommends it
+ * (0x40000004.eax bit 2): the pc.flush_remote hook of common/pc_mmu.c,
+ * which does the rest (local flushes, IPIs to the CPUs a hypercall cannot
+ * name or when not recommended, the lazy queue); lazy mode folds every
+ * queued remote range into one rep call.
  * [T: hypercalls/hvcallflushvirtualaddressspace, ...list]
  */
 #include <insn.h>
@@ -68,47 +70,19 @@ static void hv_flush_issue(void *page, unsigned reps)
         vmi_panic("hyperv: HvCallFlushVirtualAddress* failed");
 }
 
-/* Flush now: locally if (cpus) holds the caller, the other online
- * targets by hypercall (or IPI when not recommended). */
-static void hv_flush_now(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                         uint64_t npages)
+vmi_cpumask_t hv_flush_remote(unsigned self, vmi_cpumask_t cpus,
+                              vmi_vaddr_t va, uint64_t npages)
 {
-    if (cpus >> self & 1)
-        x86_flush_range(va, npages);
-    vmi_cpumask_t others = cpus & ~(1ull << self) &
-                           __atomic_load_n(&hv.online, __ATOMIC_ACQUIRE);
-    if (others && hv.use.flush) {
-        vmi_cpumask_t rest;
-        uint64_t vps = hv_vp_mask(others, &rest);
-        if (vps) {
-            vmi_irqflags_t f = x86_irq_save();
-            unsigned reps = hv_flush_fill(hv_input[self], vps, va, npages);
-            hv_flush_issue(hv_input[self], reps);
-            x86_irq_restore(f);
-        }
-        others = rest;
+    vmi_cpumask_t rest;
+    uint64_t vps = hv_vp_mask(cpus, &rest);
+    if (vps) {
+        /* The input page is this CPU's: no interrupt may reuse it. */
+        vmi_irqflags_t f = x86_irq_save();
+        unsigned reps = hv_flush_fill(hv_input[self], vps, va, npages);
+        hv_flush_issue(hv_input[self], reps);
+        x86_irq_restore(f);
     }
-    if (others)
-        shootdown_run(&hv.sd, self, others, va, npages, hv_flush_kick, NULL);
-}
-
-void hv_tlb_flush_page(vmi_vaddr_t va)
-{
-    unsigned self = hv_cpu_id();
-    if (!flushq_add(&hv.cpu[self].lazy, 1ull << self, va, 1))
-        x86_tlb_flush_page(va);
-}
-
-void hv_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
-{
-    unsigned self = hv_cpu_id();
-    if (!flushq_add(&hv.cpu[self].lazy, cpus, va, npages))
-        hv_flush_now(self, cpus, va, npages);
-}
-
-void hv_mmu_lazy_begin(void)
-{
-    flushq_begin(&hv.cpu[hv_cpu_id()].lazy);
+    return rest;
 }
 
 /* Lazy-mode batching: local parts at once, remote ranges collected in
@@ -125,7 +99,7 @@ static void hv_batch_add(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
     struct hv_batch *b = ctx;
     if (cpus >> b->self & 1)
         x86_flush_range(va, npages);
-    cpus &= ~(1ull << b->self) & __atomic_load_n(&hv.online, __ATOMIC_ACQUIRE);
+    cpus &= ~(1ull << b->self) & __atomic_load_n(&pc.online, __ATOMIC_ACQUIRE);
     if (!cpus)
         return;
     b->remote |= cpus;
@@ -134,23 +108,19 @@ static void hv_batch_add(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
         b->all = true;
 }
 
-static void hv_flush_now_cb(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                            uint64_t npages)
-{
-    hv_flush_now(*(const unsigned *)ctx, cpus, va, npages);
-}
-
+/* Op mmu_lazy_end: pc_mmu_lazy_end's, except that with the flush
+ * hypercall the queued remote ranges go out as one call. */
 void hv_mmu_lazy_end(void)
 {
-    unsigned self = hv_cpu_id();
     if (!hv.use.flush) {
-        flushq_end(&hv.cpu[self].lazy, hv_flush_now_cb, &self);
+        pc_mmu_lazy_end();
         return;
     }
+    unsigned self = pc_cpu_id();
     struct hv_batch b = { .self = self };
     vmi_cpumask_t rest = 0;
     vmi_irqflags_t f = x86_irq_save();
-    flushq_end(&hv.cpu[self].lazy, hv_batch_add, &b);
+    flushq_end(&pc.cpu[self].lazy, hv_batch_add, &b);
     uint64_t vps = b.remote ? hv_vp_mask(b.remote, &rest) : 0;
     if (vps) {
         hv_flush_header(hv_input[self], vps, b.all);
@@ -158,6 +128,5 @@ void hv_mmu_lazy_end(void)
     }
     x86_irq_restore(f);
     if (rest)
-        shootdown_run(&hv.sd, self, rest, 0, VMI_FLUSH_ALL, hv_flush_kick,
-                      NULL);
+        pc_flush_ipi(self, rest, 0, VMI_FLUSH_ALL);
 }

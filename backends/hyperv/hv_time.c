@@ -3,13 +3,13 @@
  * hv_time.c: time from Hyper-V's reference TSC page (fallback: the
  * TIME_REF_COUNT MSR, then the raw TSC), the wall clock from the CMOS RTC
  * (the TLFS has none), and the one-shot alarm on synthetic timer 0 in
- * direct mode (fallback: the LAPIC timer, as native).
+ * direct mode, plugged into common/pc_alarm.c (fallback: its LAPIC timer,
+ * as native).
  */
 #include <insn.h>
 
 #include "hyperv.h"
 #include "rtc.h"
-#include "x86.h"
 
 /* Partition-wide, written by the hypervisor [T: timers]; a whole page
  * of its own. */
@@ -43,44 +43,40 @@ uint64_t hv_time_ns(void)
         return hv_ref_read(&hv_tsc_area.page) * 100;
     if (hv.use.ref_count)
         return rdmsr(HV_X64_MSR_TIME_REF_COUNT) * 100;
-    uint64_t t = rdtsc_ordered();
-    return t > hv.tsc0 ? tsc_scale_apply(&hv.to_ns, t - hv.tsc0) : 0;
+    return tsc_clock_ns(&hv.tsc);
 }
 
+/* After hv_pc_hooks: pc_alarm_init measures the LAPIC timer only when
+ * stimer0 is not the alarm. */
 void hv_time_init(void)
 {
-    hv.tsc_hz = hv.priv_eax & HV_PRIV_FREQUENCY_MSRS ?
+    pc.tsc_hz = hv.priv_eax & HV_PRIV_FREQUENCY_MSRS ?
                 rdmsr(HV_X64_MSR_TSC_FREQUENCY) : tsc_hz_detect();
-    if (!hv.tsc_hz) {
+    if (!pc.tsc_hz) {
         /* As native: time runs forward at a guessed rate, and
          * cycles_hz says "unknown" (0). */
-        hv.tsc_hz = 1000000000ull;
+        pc.tsc_hz = TSC_HZ_GUESS;
         hv.tsc_hz_guessed = true;
     }
-    tsc_scale_to_ns(&hv.to_ns, hv.tsc_hz);
-    tsc_scale_from_ns(&hv.from_ns, hv.tsc_hz);
-    hv.tsc0 = rdtsc_ordered();
+    tsc_clock_start(&hv.tsc, pc.tsc_hz);
     uint64_t secs = rtc_read_unix();
     if (secs)
         hv.wall0_ns = secs * TSC_NS_PER_SEC - hv_time_ns();
-    if (!hv.use.stimer && !hv.use.tsc_deadline)
-        tsc_scale_from_ns(&hv.ns_to_lapic, lapic_timer_hz(&hv.lapic,
-                                                          hv.tsc_hz));
+    pc_alarm_init(hv_time_ns);
 }
 
 /* [T: timers "Synthetic Timer Configuration Register"]: direct mode
- * raises HV_VEC_ALARM on the LAPIC; auto-enable makes every COUNT write
- * arm the one-shot timer.  SynIC first: KVM requires it [ABI 3.6]. */
+ * raises PC_VEC_ALARM on the LAPIC; auto-enable makes every COUNT write
+ * arm the one-shot timer.  SynIC first: KVM requires it [ABI 3.6].
+ * Without stimer0 pc_cpu_enable set up the LAPIC timer. */
 void hv_time_cpu_init(unsigned cpu)
 {
     (void)cpu;
-    if (!hv.use.stimer) {
-        lapic_timer_setup(&hv.lapic, HV_VEC_ALARM, hv.use.tsc_deadline);
+    if (!hv.use.stimer)
         return;
-    }
     wrmsr(HV_X64_MSR_SCONTROL, HV_SYNIC_SCONTROL_ENABLE);
     wrmsr(HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_AUTO_ENABLE | HV_STIMER_DIRECT |
-          (uint64_t)HV_VEC_ALARM << HV_STIMER_VECTOR_SHIFT);
+          (uint64_t)PC_VEC_ALARM << HV_STIMER_VECTOR_SHIFT);
 }
 
 uint64_t hv_wallclock_ns(void)
@@ -90,7 +86,7 @@ uint64_t hv_wallclock_ns(void)
 
 uint64_t hv_cycles_hz(void)
 {
-    return hv.tsc_hz_guessed ? 0 : hv.tsc_hz;
+    return hv.tsc_hz_guessed ? 0 : pc.tsc_hz;
 }
 
 uint64_t hv_stolen_ns(void)
@@ -106,53 +102,17 @@ uint64_t hv_stimer_count(uint64_t deadline_ns)
     return c ? c : 1;
 }
 
-static void hv_alarm_program(uint64_t deadline)
+/* Direct mode is a LAPIC interrupt: pc_event_dispatch's EOI serves it
+ * [ABI 3.6], then pc_alarm_fire re-arms an early one here. */
+void hv_stimer_arm(unsigned cpu, uint64_t deadline_ns)
 {
-    if (hv.use.stimer) {
-        wrmsr(HV_X64_MSR_STIMER0_COUNT, hv_stimer_count(deadline));
-        return;
-    }
-    uint64_t now = hv_time_ns();
-    uint64_t delta = deadline > now ? deadline - now : 0;
-    if (hv.use.tsc_deadline) {
-        lapic_timer_deadline(rdtsc_ordered() +
-                             tsc_scale_apply(&hv.from_ns, delta) + 1);
-        return;
-    }
-    uint64_t n = tsc_scale_apply(&hv.ns_to_lapic, delta);
-    lapic_timer_count(&hv.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
-                                                           : (uint32_t)n);
+    (void)cpu;
+    wrmsr(HV_X64_MSR_STIMER0_COUNT, hv_stimer_count(deadline_ns));
 }
 
-void hv_alarm_set(uint64_t deadline_ns)
+/* COUNT 0 disables the timer [T: timers]. */
+void hv_stimer_stop(unsigned cpu)
 {
-    struct hv_cpu *c = &hv.cpu[hv_cpu_id()];
-    c->alarm_ns = deadline_ns;
-    c->alarm_armed = true;
-    hv_alarm_program(deadline_ns);
-}
-
-void hv_alarm_cancel(void)
-{
-    hv.cpu[hv_cpu_id()].alarm_armed = false;
-    if (hv.use.stimer)
-        wrmsr(HV_X64_MSR_STIMER0_COUNT, 0);
-    else if (hv.use.tsc_deadline)
-        lapic_timer_deadline(0);
-    else
-        lapic_timer_count(&hv.lapic, 0);
-}
-
-/* The alarm guard (contract-decisions.md D4). */
-void hv_alarm_fire(unsigned cpu)
-{
-    struct hv_cpu *c = &hv.cpu[cpu];
-    if (!c->alarm_armed)
-        return;
-    if (hv_time_ns() < c->alarm_ns) {
-        hv_alarm_program(c->alarm_ns);
-        return;
-    }
-    c->alarm_armed = false;
-    vmi_event(VMI_EVENT_ALARM);
+    (void)cpu;
+    wrmsr(HV_X64_MSR_STIMER0_COUNT, 0);
 }

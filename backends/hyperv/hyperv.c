@@ -4,8 +4,10 @@
  * and power.  A Hyper-V enlightened guest (TLFS): hypercall page,
  * reference TSC page, synthetic timer 0 in direct mode, flush and
  * cluster-IPI hypercalls, long-spin-wait notification, crash and reset
- * MSRs; the rest is the native PC code of backends/common (Hyper-V guests
- * are HVM: CPU state, LAPIC, ACPI and COM ports are architectural).
+ * MSRs, plugged into the PC of backends/common (pc.h hooks) where they
+ * replace a PC mechanism.  The rest is that PC, shared with the native
+ * and kvm backends (Hyper-V guests are HVM: CPU state, LAPIC, ACPI, COM
+ * ports and INIT-SIPI-SIPI are architectural).
  */
 #include <insn.h>
 
@@ -16,60 +18,37 @@
 #include "vmi/abi.h"
 #include "x86.h"
 
-/* 8259A OCW1 ports (Intel 8259A datasheet): mask every line, as native. */
-#define PIC1_DATA 0x21
-#define PIC2_DATA 0xa1
-
 struct hyperv hv;
 
 static vmi_status_t hv_init(const struct vmi_boot *boot)
 {
-    uart_early();
-    hv_detect();
+    hv_detect();    /* refuses, with one line, if Hyper-V is not there */
     hv_choose();
-    hv.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
-    power_init(hv.rsdp);
-    outb(PIC1_DATA, 0xff);
-    outb(PIC2_DATA, 0xff);
-    lapic_detect(&hv.lapic);
-    lapic_enable(&hv.lapic, VMI_VECTOR_SPURIOUS);
+    pc_init(boot ? boot->rsdp : 0);
     hv_enable();
+    hv_pc_hooks();
     hv_time_init();
-    hv_smp_init(lapic_id(&hv.lapic));
     hv_identify();
     return VMI_OK;
 }
 
+/* The VP index and the timer are per CPU: in place before the CPU counts
+ * as online (a flush or IPI may target it from then on). */
 static vmi_status_t hv_cpu_init(unsigned cpu)
 {
-    if (cpu >= hv.cpus.count)
-        return VMI_EINVAL;
-    lapic_enable(&hv.lapic, VMI_VECTOR_SPURIOUS);
+    vmi_status_t st = pc_cpu_enable(cpu);
+    if (st != VMI_OK)
+        return st;
     /* VP index = what the hypervisor calls this CPU in masks. */
     hv.vp_index[cpu] = (uint32_t)rdmsr(HV_X64_MSR_VP_INDEX);
     hv_time_cpu_init(cpu);
-    __atomic_or_fetch(&hv.online, 1ull << cpu, __ATOMIC_RELEASE);
+    pc_cpu_online(cpu);
     return VMI_OK;
 }
 
 static const struct vmi_info *hv_info(void)
 {
     return &hv.info;
-}
-
-static void hv_irq_eoi(void)
-{
-    lapic_eoi(&hv.lapic);
-}
-
-static void hv_console_write(const char *buf, size_t len)
-{
-    uart_write(uart_early(), buf, len);
-}
-
-static size_t hv_console_read(char *buf, size_t len)
-{
-    return uart_read(uart_early(), buf, len);
 }
 
 /* The crash report [T: partition-properties "Partition Crash
@@ -102,17 +81,18 @@ static VMI_NORETURN void hv_reboot(void)
     power_reset();
 }
 
-static VMI_NORETURN void hv_crash(const char *msg)
+/* power_report_fn: the crash MSRs, with the message where CRASH_CTL
+ * says the hypervisor reads it. */
+static void hv_crash_msrs(const char *msg)
 {
-    static const char pre[] = "vmi: crash: ";
-    hv_console_write(pre, sizeof(pre) - 1);
-    hv_console_write(msg, vmi_strlen(msg));
-    hv_console_write("\n", 1);
     if (hv.use.crash)
         hv_crash_report(VMI_EXIT_CRASH, hv_pa(msg), vmi_strlen(msg),
                         hv.use.crash_msg);
-    outb(VMI_DEBUG_EXIT_PORT, VMI_EXIT_CRASH);
-    power_halt();
+}
+
+static VMI_NORETURN void hv_crash(const char *msg)
+{
+    power_crash_with(msg, hv_crash_msrs);
 }
 
 const struct vmi_ops vmi_ops = {
@@ -143,31 +123,31 @@ const struct vmi_ops vmi_ops = {
     .irq_restore = x86_irq_restore,
     .safe_halt = x86_safe_halt,
     .halt = x86_halt,
-    .irq_eoi = hv_irq_eoi,
-    .event_dispatch = hv_event_dispatch,
+    .irq_eoi = pc_irq_eoi,
+    .event_dispatch = pc_event_dispatch,
     .time_ns = hv_time_ns,
     .wallclock_ns = hv_wallclock_ns,
     .cycles = x86_cycles,
     .cycles_hz = hv_cycles_hz,
     .stolen_ns = hv_stolen_ns,
-    .alarm_set = hv_alarm_set,
-    .alarm_cancel = hv_alarm_cancel,
+    .alarm_set = pc_alarm_set,
+    .alarm_cancel = pc_alarm_cancel,
     .pt_set = x86_pt_set,
     .pt_alloc = x86_pt_nop,
     .pt_release = x86_pt_nop,
     .tlb_flush_local = x86_tlb_flush_local,
-    .tlb_flush_page = hv_tlb_flush_page,
-    .tlb_flush_multi = hv_tlb_flush_multi,
-    .mmu_lazy_begin = hv_mmu_lazy_begin,
+    .tlb_flush_page = pc_tlb_flush_page,
+    .tlb_flush_multi = pc_tlb_flush_multi,
+    .mmu_lazy_begin = pc_mmu_lazy_begin,
     .mmu_lazy_end = hv_mmu_lazy_end,
-    .cpu_count = hv_cpu_count,
-    .cpu_id = hv_cpu_id,
-    .cpu_start = hv_cpu_start,
-    .ipi_send = hv_ipi_send,
+    .cpu_count = pc_cpu_count,
+    .cpu_id = pc_cpu_id,
+    .cpu_start = pc_cpu_start,
+    .ipi_send = pc_ipi_send,
     .spin_wait = hv_spin_wait,
     .spin_kick = hv_spin_kick,
-    .console_write = hv_console_write,
-    .console_read = hv_console_read,
+    .console_write = uart_console_write,
+    .console_read = uart_console_read,
     .shutdown = hv_shutdown,
     .reboot = hv_reboot,
     .crash = hv_crash,

@@ -7,21 +7,16 @@
 
 #include <stdbool.h>
 
-#include "flushq.h"
 #include "hv_hcall.h"
-#include "lapic.h"
-#include "shootdown.h"
-#include "smp.h"
+#include "pc.h"
 #include "tsc.h"
 #include "vmi.h"
 #include "vmi/hyperv_tlfs.h"
 
-/* The backend's vectors (docs/vmi-api.md 2.2; contract-decisions.md D3):
- * stimer0's direct-mode vector and the cluster-IPI vector are ordinary
- * LAPIC vectors, so the same numbers as native. */
-#define HV_VEC_ALARM 0xf0
-#define HV_VEC_IPI   0xf1
-#define HV_VEC_FLUSH 0xf2       /* native shootdown fallback only */
+/* The backend's vectors are the PC's (common/pc.h PC_VEC_*): stimer0's
+ * direct-mode vector and the cluster-IPI vector are ordinary LAPIC
+ * vectors, so the LAPIC fallbacks and the event dispatcher are
+ * common/pc.c's (docs/vmi-api.md 2.2; contract-decisions.md D3). */
 
 /* What the backend uses, decided once in init from CPUID. */
 struct hv_use {
@@ -34,31 +29,24 @@ struct hv_use {
     bool crash;         /* crash MSRs */
     bool crash_msg;     /* CRASH_CTL reports CRASH_NOTIFY_MSG */
     bool reset;         /* priv RESET */
-    bool tsc_deadline;  /* LAPIC fallback alarm mode */
 };
 
 struct hv_cpu {
-    bool alarm_armed;
-    uint64_t alarm_ns;          /* deadline of the armed alarm */
     uint32_t spins;             /* spin_wait calls since the last notify */
-    struct flushq lazy;         /* mmu_lazy_begin/end queue */
 } __attribute__((aligned(64)));
 
+/* The PC state (LAPIC, CPU table, online mask, TSC rate, alarm, flush
+ * queues and mailboxes) is common/pc.h's `pc`. */
 struct hyperv {
     uint32_t max_leaf, priv_eax, priv_ebx, feat_edx, rec_eax, spin_retries;
     uint32_t version;           /* 0x40000002.ebx: major << 16 | minor */
     struct hv_use use;
-    struct lapic lapic;
-    struct smp_cpus cpus;
-    vmi_cpumask_t online;       /* CPUs that ran cpu_init */
-    uint64_t rsdp;
-    uint64_t tsc_hz, tsc0, wall0_ns;
+    struct tsc_clock tsc;       /* time, only without a reference clock */
+    uint64_t wall0_ns;
     bool tsc_hz_guessed;        /* no source gave the TSC rate */
-    struct tsc_scale to_ns, from_ns, ns_to_lapic;
     uint32_t vp_index[VMI_MAX_CPUS];
     struct vmi_info info;
     char hv_name[40];
-    struct shootdown sd;
     struct hv_cpu cpu[VMI_MAX_CPUS];
 };
 
@@ -89,6 +77,7 @@ void hv_identify(void);
 
 /* hv_time.c */
 void hv_time_init(void);
+/* stimer0 in direct mode on this CPU, if it is the alarm. */
 void hv_time_cpu_init(unsigned cpu);
 /* Reference time (100 ns) from (p), or TIME_REF_COUNT while invalid. */
 uint64_t hv_ref_read(const struct hv_ref_tsc_page *p);
@@ -98,32 +87,30 @@ uint64_t hv_cycles_hz(void);
 uint64_t hv_stolen_ns(void);
 /* STIMER0_COUNT for (deadline_ns): ceil(ns / 100), at least 1. */
 uint64_t hv_stimer_count(uint64_t deadline_ns);
-void hv_alarm_set(uint64_t deadline_ns);
-void hv_alarm_cancel(void);
-void hv_alarm_fire(unsigned cpu);
+/* The alarm on stimer0 (pc_alarm_arm_fn, pc_alarm_stop_fn). */
+void hv_stimer_arm(unsigned cpu, uint64_t deadline_ns);
+void hv_stimer_stop(unsigned cpu);
 
 /* hv_smp.c */
-void hv_smp_init(uint32_t bsp_apic_id);
-unsigned hv_cpu_count(void);
-unsigned hv_cpu_id(void);
-vmi_status_t hv_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot);
+/* Plug the enlightenments hv.use chose into pc's hooks: stimer0 for the
+ * alarm, the cluster-IPI hypercall for IPIs (also the flush kicks), the
+ * flush hypercalls for remote flushes. */
+void hv_pc_hooks(void);
 /* The VP mask of the CPUs in (cpus); CPUs whose VP index does not fit a
  * 64-bit mask go to (*rest). */
 uint64_t hv_vp_mask(vmi_cpumask_t cpus, vmi_cpumask_t *rest);
-void hv_ipi_send(vmi_cpumask_t cpus);
 void hv_spin_wait(const volatile uint8_t *ptr, uint8_t val);
 void hv_spin_kick(unsigned cpu);
-void hv_event_dispatch(unsigned vector);
-void hv_flush_kick(void *ctx, unsigned cpu);
 
 /* hv_mmu.c */
 /* Fill (page) for a flush of (npages) from (va) on VPs (vp_mask): the
  * header and the GVA list; returns the rep count, 0 for the Space call. */
 unsigned hv_flush_fill(void *page, uint64_t vp_mask, vmi_vaddr_t va,
                        uint64_t npages);
-void hv_tlb_flush_page(vmi_vaddr_t va);
-void hv_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages);
-void hv_mmu_lazy_begin(void);
+/* pc_flush_remote_fn: the flush hypercall for the targets with a VP
+ * index below 64; returns the others. */
+vmi_cpumask_t hv_flush_remote(unsigned self, vmi_cpumask_t cpus,
+                              vmi_vaddr_t va, uint64_t npages);
 void hv_mmu_lazy_end(void);
 
 #endif

@@ -10,7 +10,6 @@
  */
 #include <insn.h>
 
-#include "acpi.h"
 #include "common.h"
 #include "hvsig.h"
 #include "power.h"
@@ -82,13 +81,9 @@ static void xen_events_init(void)
 /* "Xen <major>.<minor>" for info()->hypervisor. */
 static void xen_name(void)
 {
-    char *p = xen.hv_name;
-    const char pre[] = "Xen ";
-    for (unsigned i = 0; i < sizeof(pre) - 1; i++)
-        *p++ = pre[i];
-    p += vmi_fmt_u64(p, xen.version >> 16, 10);
-    *p++ = '.';
-    vmi_fmt_u64(p, xen.version & 0xffff, 10);
+    size_t n = 0;
+    vmi_append(xen.hv_name, sizeof(xen.hv_name), &n, "Xen ");
+    vmi_append_version(xen.hv_name, sizeof(xen.hv_name), &n, xen.version);
 }
 
 static void xen_identify(void)
@@ -102,7 +97,7 @@ static void xen_identify(void)
                     VMI_FEAT_PV_SPINLOCK | VMI_FEAT_PV_SHUTDOWN |
                     VMI_FEAT_PV_CPU_START |
                     (xen.cons ? VMI_FEAT_PV_CONSOLE : 0) |
-                    (xen.lapic.x2apic ? VMI_FEAT_X2APIC : 0),
+                    (pc.lapic.x2apic ? VMI_FEAT_X2APIC : 0),
         .clock = "xen pvclock",
         .alarm = "xen singleshot timer (VIRQ_TIMER evtchn)",
         .console = xen.cons ? "xen pv console ring" : "xen console_io",
@@ -129,11 +124,8 @@ static void xen_announce(void)
     size_t n = 0;
     unsigned f = 0;
     vmi_fmt_u64(base, xen.base, 16);
-    for (unsigned i = 0; i < sizeof(part) / sizeof(part[0]); i++) {
-        const char *s = part[i] ? part[i] : fill[f++];
-        for (size_t k = 0; s[k] && n < sizeof(line) - 1; k++)
-            line[n++] = s[k];
-    }
+    for (unsigned i = 0; i < sizeof(part) / sizeof(part[0]); i++)
+        vmi_append(line, sizeof(line), &n, part[i] ? part[i] : fill[f++]);
     xen_console_write(line, n);
 }
 
@@ -152,21 +144,23 @@ static vmi_status_t xen_init(const struct vmi_boot *boot)
               "xen: XENMEM_add_to_physmap(shared_info) failed");
     xen_events_init();
     xen_console_init();
-    xen.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
-    lapic_detect(&xen.lapic);
-    lapic_enable(&xen.lapic, VMI_VECTOR_SPURIOUS);      /* x2APIC ID next */
-    smp_cpus_from_acpi(&xen.cpus, xen.rsdp, lapic_id(&xen.lapic));
+    /* The LAPIC and the MADT's CPUs, as a PC's; PVH has no PIC, and
+     * power is Xen's. */
+    pc_init_lapic(boot ? boot->rsdp : 0);
     xen.up = 1;
+    xen_time_init();
     xen_identify();
     xen_announce();
     return VMI_OK;
 }
 
+/* The LAPIC first (the per-vCPU upcall vector arrives through it), then
+ * the ports and the vector; online only once an IPI can reach the CPU. */
 static vmi_status_t xen_cpu_init(unsigned cpu)
 {
-    if (cpu >= xen.cpus.count)
-        return VMI_EINVAL;
-    lapic_enable(&xen.lapic, VMI_VECTOR_SPURIOUS);
+    vmi_status_t st = pc_cpu_enable(cpu);
+    if (st != VMI_OK)
+        return st;
     xen.cpu[cpu].vi = xen_vcpu_info(cpu);
     xen_check(xen_hc_vcpu_op(VCPUOP_stop_periodic_timer, cpu, 0),
               "xen: VCPUOP_stop_periodic_timer failed");
@@ -174,14 +168,8 @@ static vmi_status_t xen_cpu_init(unsigned cpu)
     if (xen.vcpu_vector)
         xen_check(xen_hc_upcall_vector(cpu, XEN_VEC_UPCALL),
                   "xen: HVMOP_set_evtchn_upcall_vector failed");
-    __atomic_or_fetch(&xen.online, 1ull << cpu, __ATOMIC_RELEASE);
+    pc_cpu_online(cpu);
     return VMI_OK;
-}
-
-/* PVH has an emulated LAPIC: kernel vectors take the native EOI. */
-static void xen_irq_eoi(void)
-{
-    lapic_eoi(&xen.lapic);
 }
 
 static const struct vmi_info *xen_info(void)
@@ -194,7 +182,7 @@ static const struct vmi_info *xen_info(void)
 static VMI_NORETURN void xen_park(void)
 {
     for (;;) {
-        unsigned cpu = xen_cpu_id();
+        unsigned cpu = pc_cpu_id();
         if (!xen.cpu[cpu].kick_port)
             power_halt();
         xen_poll_kick(cpu);
@@ -268,25 +256,25 @@ const struct vmi_ops vmi_ops = {
     .irq_restore = x86_irq_restore,
     .safe_halt = x86_safe_halt,
     .halt = xen_halt,
-    .irq_eoi = xen_irq_eoi,
+    .irq_eoi = pc_irq_eoi,
     .event_dispatch = xen_event_dispatch,
     .time_ns = xen_time_ns,
     .wallclock_ns = xen_wallclock_ns,
     .cycles = x86_cycles,
     .cycles_hz = xen_cycles_hz,
     .stolen_ns = xen_stolen_ns,
-    .alarm_set = xen_alarm_set,
-    .alarm_cancel = xen_alarm_cancel,
+    .alarm_set = pc_alarm_set,
+    .alarm_cancel = pc_alarm_cancel,
     .pt_set = x86_pt_set,
     .pt_alloc = x86_pt_nop,
     .pt_release = x86_pt_nop,
     .tlb_flush_local = x86_tlb_flush_local,
-    .tlb_flush_page = xen_tlb_flush_page,
-    .tlb_flush_multi = xen_tlb_flush_multi,
-    .mmu_lazy_begin = xen_mmu_lazy_begin,
-    .mmu_lazy_end = xen_mmu_lazy_end,
-    .cpu_count = xen_cpu_count,
-    .cpu_id = xen_cpu_id,
+    .tlb_flush_page = pc_tlb_flush_page,
+    .tlb_flush_multi = pc_tlb_flush_multi,
+    .mmu_lazy_begin = pc_mmu_lazy_begin,
+    .mmu_lazy_end = pc_mmu_lazy_end,
+    .cpu_count = pc_cpu_count,
+    .cpu_id = pc_cpu_id,
     .cpu_start = xen_cpu_start,
     .ipi_send = xen_ipi_send,
     .spin_wait = xen_spin_wait,

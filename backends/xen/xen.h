@@ -22,15 +22,12 @@
 #include <xen/event_channel.h>
 #include <xen/io/console.h>
 
-#include "flushq.h"
-#include "lapic.h"
-#include "shootdown.h"
-#include "smp.h"
+#include "pc.h"
 #include "vmi.h"
 
-/* The backend's vectors (docs/vmi-api.md 2.2): the event-channel upcall
- * and the remote-flush IPI, which goes through the (emulated) LAPIC. */
-#define XEN_VEC_FLUSH 0xf2
+/* The backend's vectors (docs/vmi-api.md 2.2): the event-channel upcall,
+ * and common/pc.h's PC_VEC_FLUSH for the remote-flush IPI, which goes
+ * through the (emulated) LAPIC. */
 #define XEN_VEC_UPCALL 0xf3
 
 /* Ports this backend can own: a bitmap of XEN_WORDS words per CPU.
@@ -48,28 +45,22 @@ union xen_shared_page {
 struct xen_cpu {
     volatile struct vcpu_info *vi;
     uint32_t timer_port, ipi_port, kick_port;
-    bool alarm_armed;
-    uint64_t alarm_ns;
     xen_ulong_t mine[XEN_WORDS];    /* the ports bound to this CPU */
-    struct flushq lazy;
 };
 
+/* The PC state it shares (LAPIC, CPU table from the MADT, online mask,
+ * alarm bookkeeping, flush queues and mailboxes) is common/pc.h's `pc`. */
 struct xen {
     uint32_t base;              /* CPUID base of Xen's leaves */
     uint32_t version;           /* base+1 eax: major << 16 | minor */
     bool vcpu_vector;           /* XEN_HVM_CPUID_UPCALL_VECTOR */
-    struct lapic lapic;
-    struct smp_cpus cpus;
-    vmi_cpumask_t online;       /* CPUs that ran cpu_init */
     vmi_cpumask_t up;           /* CPUs that entered the AP stub */
-    uint64_t rsdp;
     uint64_t last_ns;           /* pvclock_clamp without TSC_STABLE */
     volatile struct xencons_interface *cons;    /* NULL: console_io */
     uint32_t cons_port;
     uint32_t cons_lock;
     char hv_name[24];
     struct vmi_info info;
-    struct shootdown sd;
     struct xen_cpu cpu[VMI_MAX_CPUS];
 };
 
@@ -126,25 +117,19 @@ void xen_halt(void);
 void xen_poll_kick(unsigned cpu);
 
 /* xen_time.c */
+/* The alarm: common/pc_alarm.c on this time base and the singleshot
+ * timer (pc.now, pc.alarm_arm, pc.alarm_stop); the timer port's event
+ * ends in pc_alarm_fire (D4). */
+void xen_time_init(void);
 uint64_t xen_time_ns(void);
 uint64_t xen_wallclock_ns(void);
 uint64_t xen_cycles_hz(void);
 uint64_t xen_stolen_ns(void);
-void xen_alarm_set(uint64_t deadline_ns);
-void xen_alarm_cancel(void);
-/* The timer port fired on (cpu): raise VMI_EVENT_ALARM if due (D4). */
-void xen_alarm_fire(unsigned cpu);
 
-/* xen_smp.c */
-unsigned xen_cpu_count(void);
-unsigned xen_cpu_id(void);
+/* xen_smp.c: cpu_count, cpu_id and the TLB flushes are common/pc.h's. */
 vmi_status_t xen_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot);
 /* Entered by xen_ap_start (xen_entry.S) on a new CPU. */
 void xen_ap_main(unsigned cpu, void *arg, void (*entry)(unsigned, void *));
-void xen_tlb_flush_page(vmi_vaddr_t va);
-void xen_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages);
-void xen_mmu_lazy_begin(void);
-void xen_mmu_lazy_end(void);
 
 /* xen_console.c */
 /* Find the ring (HVM_PARAM_CONSOLE_PFN/EVTCHN); else keep console_io. */

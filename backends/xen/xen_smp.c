@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen_smp.c: CPUs of a Xen PVH guest: the count and APIC IDs from the
- * ACPI MADT of start_info.rsdp_paddr (one CPU without ACPI), start-up by VCPUOP_initialise +
+ * xen_smp.c: start-up of a Xen PVH guest's CPUs by VCPUOP_initialise +
  * VCPUOP_up straight into 64-bit mode (public/vcpu.h,
- * public/hvm/hvm_vcpu.h; no trampoline), and TLB flushes: local ones
- * native, remote ones by IPI through the emulated LAPIC
- * (common/shootdown), which PVH allows (docs/vmi-api.md 3.5).
+ * public/hvm/hvm_vcpu.h; no trampoline).  The CPU table (the ACPI MADT
+ * of start_info.rsdp_paddr; one CPU without ACPI) and the TLB flushes
+ * (local ones native, remote ones by IPI through the emulated LAPIC,
+ * which PVH allows: docs/vmi-api.md 3.5) are common/pc.h's, as on a PC.
  */
 #include <insn.h>
 
-#include "x86.h"
 #include "xen.h"
 
 #include <xen/hvm/hvm_vcpu.h>
@@ -19,16 +18,6 @@
 #define MSR_EFER 0xc0000080u            /* SDM Vol. 4 table 2-2 */
 #define RFLAGS_RESERVED (1ull << 1)     /* bit 1 reads as 1 */
 #define AP_TIMEOUT_NS 1000000000ull
-
-unsigned xen_cpu_count(void)
-{
-    return xen.cpus.count;
-}
-
-unsigned xen_cpu_id(void)
-{
-    return smp_cpu_self(&xen.cpus, &xen.lapic);
-}
 
 /* The new CPU runs the caller's paging mode on (boot)'s tables. */
 static void xen_ap_context(struct vcpu_hvm_context *ctx, unsigned cpu,
@@ -72,7 +61,7 @@ vmi_status_t xen_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
     struct vcpu_hvm_context ctx;
     long r;
 
-    if (cpu == 0 || cpu >= xen.cpus.count || !boot ||
+    if (cpu == 0 || cpu >= pc.cpus.count || !boot ||
         (__atomic_load_n(&xen.up, __ATOMIC_ACQUIRE) >> cpu & 1))
         return VMI_EINVAL;
     xen_ap_context(&ctx, cpu, boot);
@@ -90,49 +79,4 @@ vmi_status_t xen_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
         cpu_relax();
     }
     return VMI_OK;
-}
-
-static void xen_flush_kick(void *ctx, unsigned cpu)
-{
-    (void)ctx;
-    lapic_send_ipi(&xen.lapic, xen.cpus.apic_id[cpu],
-                   LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | XEN_VEC_FLUSH);
-}
-
-/* Locally if (cpus) holds the caller, then the other online targets. */
-static void xen_flush_now(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                          uint64_t npages)
-{
-    unsigned self = *(const unsigned *)ctx;
-    if (cpus >> self & 1)
-        x86_flush_range(va, npages);
-    vmi_cpumask_t others = cpus & ~(1ull << self) &
-                           __atomic_load_n(&xen.online, __ATOMIC_ACQUIRE);
-    if (others)
-        shootdown_run(&xen.sd, self, others, va, npages, xen_flush_kick, 0);
-}
-
-void xen_tlb_flush_page(vmi_vaddr_t va)
-{
-    unsigned self = xen_cpu_id();
-    if (!flushq_add(&xen.cpu[self].lazy, 1ull << self, va, 1))
-        x86_tlb_flush_page(va);
-}
-
-void xen_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
-{
-    unsigned self = xen_cpu_id();
-    if (!flushq_add(&xen.cpu[self].lazy, cpus, va, npages))
-        xen_flush_now(&self, cpus, va, npages);
-}
-
-void xen_mmu_lazy_begin(void)
-{
-    flushq_begin(&xen.cpu[xen_cpu_id()].lazy);
-}
-
-void xen_mmu_lazy_end(void)
-{
-    unsigned self = xen_cpu_id();
-    flushq_end(&xen.cpu[self].lazy, xen_flush_now, &self);
 }

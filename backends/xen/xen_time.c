@@ -2,9 +2,10 @@
 /*
  * xen_time.c: time from Xen's pvclock (vcpu_info.time, struct
  * vcpu_time_info in public/xen.h, byte-identical to KVM's pvclock: the
- * math is backends/kvm/pvclock.h), the wall clock from shared_info, and
- * the one-shot alarm by VCPUOP_set_singleshot_timer, which fires
- * VIRQ_TIMER on this vCPU's timer port (public/vcpu.h).
+ * math is backends/common/pvclock.h), the wall clock from shared_info,
+ * and the one-shot alarm: common/pc_alarm.c's bookkeeping on
+ * VCPUOP_set_singleshot_timer, which fires VIRQ_TIMER on this vCPU's
+ * timer port (public/vcpu.h).
  */
 #include <insn.h>
 
@@ -69,35 +70,25 @@ uint64_t xen_stolen_ns(void)
     return 0;
 }
 
-void xen_alarm_set(uint64_t deadline_ns)
+/* pc_alarm_arm_fn: the absolute deadline is Xen system time, which is
+ * this time base (xen_hcall.c: not VCPU_SSHOTTMR_future, so a past
+ * deadline fires at once). */
+static void xen_singleshot_arm(unsigned cpu, uint64_t deadline_ns)
 {
-    unsigned cpu = xen_cpu_id();
-    struct xen_cpu *c = &xen.cpu[cpu];
-    c->alarm_ns = deadline_ns;
-    c->alarm_armed = true;
     xen_check(xen_hc_singleshot(cpu, deadline_ns),
               "xen: VCPUOP_set_singleshot_timer failed");
 }
 
-void xen_alarm_cancel(void)
+static void xen_singleshot_stop(unsigned cpu)
 {
-    unsigned cpu = xen_cpu_id();
-    xen.cpu[cpu].alarm_armed = false;
     xen_check(xen_hc_vcpu_op(VCPUOP_stop_singleshot_timer, cpu, 0),
               "xen: VCPUOP_stop_singleshot_timer failed");
 }
 
-void xen_alarm_fire(unsigned cpu)
+/* No pc_alarm_init: the LAPIC timer is never the alarm here. */
+void xen_time_init(void)
 {
-    struct xen_cpu *c = &xen.cpu[cpu];
-    if (!c->alarm_armed)
-        return;
-    if (xen_time_ns() >= c->alarm_ns) {
-        c->alarm_armed = false;
-        vmi_event(VMI_EVENT_ALARM);
-        return;
-    }
-    /* Early (a timebase update, or rounding): wait again (D4). */
-    xen_check(xen_hc_singleshot(cpu, c->alarm_ns),
-              "xen: VCPUOP_set_singleshot_timer failed");
+    pc.now = xen_time_ns;
+    pc.alarm_arm = xen_singleshot_arm;
+    pc.alarm_stop = xen_singleshot_stop;
 }

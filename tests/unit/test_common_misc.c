@@ -134,6 +134,25 @@ static void test_fmt_u64_decimal_and_hex(void **state)
     assert_string_equal(b, "deadbeef");
 }
 
+static void test_append_truncates_and_terminates(void **state)
+{
+    (void)state;
+    char b[9], s[8];
+    size_t n = 0;
+    vmi_append(b, sizeof(b), &n, "Xen ");
+    vmi_append_version(b, sizeof(b), &n, 4u << 16 | 17);
+    assert_string_equal(b, "Xen 4.17");
+    assert_int_equal(n, 8);
+    /* One byte short: the last digit is dropped, the NUL is not. */
+    n = 0;
+    vmi_append(s, sizeof(s), &n, "Xen ");
+    vmi_append_version(s, sizeof(s), &n, 4u << 16 | 17);
+    assert_string_equal(s, "Xen 4.1");
+    assert_int_equal(n, 7);
+    vmi_append(s, sizeof(s), &n, "more");
+    assert_int_equal(n, 7);
+}
+
 static void test_uart_write_fifo_bursts_16_per_poll(void **state)
 {
     (void)state;
@@ -217,6 +236,7 @@ int main(void)
         cmocka_unit_test_setup(test_shootdown_full_flush_reloads_cr3, setup),
         cmocka_unit_test_setup(test_fixup_search_known_rip_gives_fixup, setup),
         cmocka_unit_test_setup(test_fmt_u64_decimal_and_hex, setup),
+        cmocka_unit_test_setup(test_append_truncates_and_terminates, setup),
         cmocka_unit_test_setup(test_uart_write_fifo_bursts_16_per_poll, setup),
         cmocka_unit_test_setup(test_uart_read_stops_when_no_data, setup),
         cmocka_unit_test_setup(test_uart_console_ops_use_com1, setup),

@@ -2,8 +2,10 @@
 /*
  * test_common_pc.c: the LAPIC-driving backends' shared mechanisms
  * (backends/common/pc*.c, pic.c) with the hooks a backend plugs in: the
- * alarm on a time base of the test's own, the event dispatcher with an
- * EOI hook, the flush path with a filter and a send hook.
+ * alarm on a time base of the test's own and on a timer of the
+ * backend's own, the event dispatcher with an EOI hook, the flush path
+ * with a filter, a remote-flush hook and a send hook, and cpu_init's two
+ * halves.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -131,6 +133,81 @@ static void test_pc_alarm_cancel_drops_late_fire(void **state)
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
 }
 
+static unsigned arms, stops, arm_cpu;
+static uint64_t arm_deadline;
+
+static void fake_arm(unsigned cpu, uint64_t deadline_ns)
+{
+    arms++;
+    arm_cpu = cpu;
+    arm_deadline = deadline_ns;
+}
+
+static void fake_stop(unsigned cpu)
+{
+    stops++;
+    arm_cpu = cpu;
+}
+
+static void own_timer(void)
+{
+    arms = stops = 0;
+    arm_cpu = 99;
+    pc.alarm_arm = fake_arm;
+    pc.alarm_stop = fake_stop;
+}
+
+static void test_pc_alarm_own_timer_gets_deadline_lapic_untouched(void **state)
+{
+    (void)state;
+    own_timer();
+    pc.tsc_deadline = true;
+    mock_set_msr(0x802, 5);                     /* running on CPU 1 */
+    pc_alarm_set(600);
+    assert_int_equal(arms, 1);
+    assert_int_equal(arm_cpu, 1);
+    assert_int_equal(arm_deadline, 600);
+    pc_alarm_cancel();
+    assert_int_equal(stops, 1);
+    assert_false(pc.cpu[1].alarm_armed);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       MSR_TSC_DEADLINE), 0);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_TMICT), 0);
+}
+
+static void test_pc_alarm_own_timer_early_fire_rearms_then_raises(void **state)
+{
+    (void)state;
+    own_timer();
+    pc_alarm_set(1000);
+    now_ns = 400;
+    pc_event_dispatch(PC_VEC_ALARM);
+    assert_int_equal(events[VMI_EVENT_ALARM], 0);
+    assert_int_equal(arms, 2);
+    assert_int_equal(arm_deadline, 1000);
+    now_ns = 1000;
+    pc_alarm_fire(0);
+    pc_alarm_fire(0);
+    assert_int_equal(events[VMI_EVENT_ALARM], 1);
+    assert_int_equal(arms, 2);
+}
+
+static void test_pc_alarm_init_own_timer_no_calibration(void **state)
+{
+    (void)state;
+    own_timer();
+    pc.tsc_hz = 1000000000;
+    mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_TSC_DEADLINE, 0);
+    pc_alarm_init(fake_now);
+    /* The mode is still known (for info), but nothing is measured. */
+    assert_true(pc.tsc_deadline);
+    assert_ptr_equal(pc.now, fake_now);
+    mock_set_cpuid(1, 0, 0, 0, 0, 0);
+    pc_alarm_init(fake_now);
+    assert_int_equal(mock.nwrmsr, 0);
+}
+
 static void test_pc_dispatch_eoi_hook_before_ipi_event(void **state)
 {
     (void)state;
@@ -196,6 +273,34 @@ static void test_pc_flush_filter_dropped_targets_get_no_ipi(void **state)
                                        X2APIC_ICR), 0);
 }
 
+static vmi_cpumask_t remote_in;
+static vmi_vaddr_t remote_va;
+static unsigned remote_self;
+
+/* Flushes every target but CPU 2 itself. */
+static vmi_cpumask_t remote_but_2(unsigned self, vmi_cpumask_t cpus,
+                                  vmi_vaddr_t va, uint64_t npages)
+{
+    (void)npages;
+    remote_self = self;
+    remote_in = cpus;
+    remote_va = va;
+    return cpus & 0x4;
+}
+
+static void test_pc_flush_remote_hook_takes_range_and_leaves_none(void **state)
+{
+    (void)state;
+    pc.flush_remote = remote_but_2;
+    pc_tlb_flush_multi(0x3, 0x400000, 2);
+    assert_int_equal(remote_self, 0);
+    assert_int_equal(remote_in, 0x2);
+    assert_int_equal(remote_va, 0x400000);
+    assert_int_equal(mock.ninvlpg, 2);          /* our own, locally */
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_ICR), 0);
+}
+
 static unsigned kicks;
 
 /* A send hook standing in for the target CPU: it runs the flush handler
@@ -245,6 +350,19 @@ static void test_pc_cpu_init_timer_mode_and_online(void **state)
                      PC_VEC_ALARM | LAPIC_TIMER_TSC_DEADLINE);
 }
 
+static void test_pc_cpu_enable_own_timer_then_online(void **state)
+{
+    (void)state;
+    own_timer();
+    pc.online = 0;
+    assert_int_equal(pc_cpu_enable(2), VMI_EINVAL);
+    assert_int_equal(pc_cpu_enable(1), VMI_OK);
+    assert_int_equal(pc.online, 0);             /* not before online */
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x832), 0);
+    pc_cpu_online(1);
+    assert_int_equal(pc.online, 0x2);
+}
+
 static void test_pic_mask_all_masks_both(void **state)
 {
     (void)state;
@@ -262,14 +380,19 @@ int main(void)
         T(test_pc_alarm_oneshot_count_clamped),
         T(test_pc_alarm_fire_early_rearms_then_raises_once),
         T(test_pc_alarm_cancel_drops_late_fire),
+        T(test_pc_alarm_own_timer_gets_deadline_lapic_untouched),
+        T(test_pc_alarm_own_timer_early_fire_rearms_then_raises),
+        T(test_pc_alarm_init_own_timer_no_calibration),
         T(test_pc_dispatch_eoi_hook_before_ipi_event),
         T(test_pc_dispatch_flush_done_before_eoi),
         T(test_pc_dispatch_no_hook_unknown_vector_lapic_eoi),
         T(test_pc_send_lapic_fixed_ipi_to_table_cpus_only),
         T(test_pc_flush_filter_dropped_targets_get_no_ipi),
+        T(test_pc_flush_remote_hook_takes_range_and_leaves_none),
         T(test_pc_flush_remote_kicked_through_send_hook),
         T(test_pc_flush_offline_target_skipped),
         T(test_pc_cpu_init_timer_mode_and_online),
+        T(test_pc_cpu_enable_own_timer_then_online),
         T(test_pic_mask_all_masks_both),
     };
 #undef T

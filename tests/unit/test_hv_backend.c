@@ -4,7 +4,8 @@
  * (tests/unit/mock): detection and the choice of enlightenments from
  * CPUID, the reference TSC arithmetic and its TIME_REF_COUNT fallback,
  * the stimer0 count, the flush input page, IPIs and spin-wait by
- * hypercall, and the crash report of shutdown.
+ * hypercall, and the enlightenments plugged into common/pc.h's hooks
+ * (alarm, flush, IPI) and cpu_init.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -58,9 +59,11 @@ static int setup(void **state)
     memset(&hv_tsc_area, 0, sizeof(hv_tsc_area));
     memset(events, 0, sizeof(events));
     nhcalls = 0;
+    memset(&pc, 0, sizeof(pc));
     hv_hcall_hook = fake_hv;
-    hv.cpus.count = 2;
-    hv.cpus.apic_id[1] = 1;
+    pc.cpus.count = 2;
+    pc.cpus.apic_id[1] = 1;
+    pc.now = hv_time_ns;
     hv.vp_index[0] = 0;
     hv.vp_index[1] = 1;
     return 0;
@@ -180,10 +183,11 @@ static void test_hv_alarm_set_writes_stimer0_count(void **state)
 {
     (void)state;
     hv.use.stimer = true;
-    hv_alarm_set(250);
+    hv_pc_hooks();
+    vmi_ops.alarm_set(250);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr,
                                      HV_X64_MSR_STIMER0_COUNT), 3);
-    hv_alarm_cancel();
+    vmi_ops.alarm_cancel();
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr,
                                      HV_X64_MSR_STIMER0_COUNT), 0);
 }
@@ -228,8 +232,9 @@ static void test_hv_tlb_flush_multi_remote_by_list_hypercall(void **state)
 {
     (void)state;
     hv.use.flush = true;
-    hv.online = 0x3;
-    hv_tlb_flush_multi(0x2, 0x5000, 3);
+    hv_pc_hooks();
+    pc.online = 0x3;
+    vmi_ops.tlb_flush_multi(0x2, 0x5000, 3);
     assert_int_equal(nhcalls, 1);
     assert_int_equal(last_control, 0x0003ull | 1ull << 32);
     const uint64_t *in = (const uint64_t *)(uintptr_t)last_in;
@@ -242,7 +247,8 @@ static void test_hv_ipi_send_fast_cluster_ipi(void **state)
     (void)state;
     hv.use.ipi = true;
     hv.vp_index[1] = 5;
-    hv_ipi_send(0x2);
+    hv_pc_hooks();
+    vmi_ops.ipi_send(0x2);
     assert_int_equal(nhcalls, 1);
     assert_int_equal(last_control, 0x1000b);
     assert_int_equal(last_in, 0xf1);
@@ -271,9 +277,10 @@ static void test_hv_event_dispatch_alarm_due_raises_once(void **state)
     hv.use.ref_count = true;
     mock_set_msr(HV_X64_MSR_TIME_REF_COUNT, 10);    /* 1000 ns */
     hv.use.stimer = true;
-    hv_alarm_set(500);
-    hv_event_dispatch(HV_VEC_ALARM);
-    hv_event_dispatch(HV_VEC_ALARM);
+    hv_pc_hooks();
+    vmi_ops.alarm_set(500);
+    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
 }
 
@@ -283,13 +290,61 @@ static void test_hv_event_dispatch_alarm_early_rearms(void **state)
     hv.use.ref_count = true;
     mock_set_msr(HV_X64_MSR_TIME_REF_COUNT, 10);
     hv.use.stimer = true;
-    hv_alarm_set(5000);
+    hv_pc_hooks();
+    vmi_ops.alarm_set(5000);
     unsigned before = mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
                                         HV_X64_MSR_STIMER0_COUNT);
-    hv_event_dispatch(HV_VEC_ALARM);
+    vmi_ops.event_dispatch(PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
                                        HV_X64_MSR_STIMER0_COUNT), before + 1);
+}
+
+static void test_hv_pc_hooks_follow_choice(void **state)
+{
+    (void)state;
+    hv_pc_hooks();
+    assert_null(pc.send);
+    assert_null(pc.flush_remote);
+    assert_null(pc.alarm_arm);
+    assert_null(pc.alarm_stop);
+    hv.use.ipi = hv.use.flush = hv.use.stimer = true;
+    hv_pc_hooks();
+    assert_non_null(pc.send);
+    assert_ptr_equal(pc.flush_remote, hv_flush_remote);
+    assert_ptr_equal(pc.alarm_arm, hv_stimer_arm);
+    assert_ptr_equal(pc.alarm_stop, hv_stimer_stop);
+}
+
+/* x2APIC LVT timer (SDM Table 11-6): programmed only for the fallback. */
+#define X2APIC_LVT_TIMER 0x832
+
+static void test_hv_cpu_init_stimer_leaves_lapic_timer_alone(void **state)
+{
+    (void)state;
+    pc.lapic.x2apic = true;
+    hv.use.stimer = true;
+    hv_pc_hooks();
+    mock_set_msr(HV_X64_MSR_VP_INDEX, 7);
+    assert_int_equal(vmi_ops.cpu_init(1), VMI_OK);
+    assert_int_equal(hv.vp_index[1], 7);
+    assert_int_equal(pc.online, 0x2);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_LVT_TIMER), 0);
+    assert_int_equal(mock_msr_value(HV_X64_MSR_SCONTROL), 1);
+    assert_int_equal(vmi_ops.cpu_init(2), VMI_EINVAL);
+}
+
+static void test_hv_cpu_init_no_stimer_lapic_timer_fallback(void **state)
+{
+    (void)state;
+    pc.lapic.x2apic = true;
+    hv_pc_hooks();
+    assert_int_equal(vmi_ops.cpu_init(0), VMI_OK);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_LVT_TIMER), 1);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       HV_X64_MSR_STIMER0_CONFIG), 0);
 }
 
 #define T(f) cmocka_unit_test_setup(f, setup)
@@ -316,6 +371,9 @@ int main(void)
         T(test_hv_spin_wait_notifies_after_retries),
         T(test_hv_event_dispatch_alarm_due_raises_once),
         T(test_hv_event_dispatch_alarm_early_rearms),
+        T(test_hv_pc_hooks_follow_choice),
+        T(test_hv_cpu_init_stimer_leaves_lapic_timer_alone),
+        T(test_hv_cpu_init_no_stimer_lapic_timer_fallback),
     };
     return cmocka_run_group_tests_name("hv_backend", tests, NULL, NULL);
 }

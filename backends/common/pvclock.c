@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* pvclock.c: pvclock rate, clamp and wall clock (see pvclock.h); no
- * instructions, no state: the callers pass everything in. */
+/* pvclock.c: pvclock rate, clamp and wall clock (backends/common, see
+ * pvclock.h); no instructions, no state: the callers pass everything in. */
 #include "pvclock.h"
 
 uint64_t pvclock_tsc_khz(uint32_t mul, int8_t shift)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_kvm_pvclock.c: the pvclock math shared by kvmclock and Xen
- * (backends/kvm/pvclock.[ch]): TSC -> ns scaling with both shift signs
+ * test_common_pvclock.c: the pvclock math shared by kvmclock and Xen
+ * (backends/common/pvclock.[ch]): TSC -> ns scaling with both shift signs
  * and 128-bit products, the TSC rate, the version protocol (odd and
  * changed versions re-read), the monotonic clamp and the wall clock.
  * Expected values are worked out by hand in the comments.
@@ -202,5 +202,5 @@ int main(void)
         cmocka_unit_test(test_pvclock_clamp_never_goes_back),
         cmocka_unit_test(test_pvclock_wall_ns_sec_and_nsec),
     };
-    return cmocka_run_group_tests_name("kvm_pvclock", tests, NULL, NULL);
+    return cmocka_run_group_tests_name("common_pvclock", tests, NULL, NULL);
 }

@@ -4,16 +4,15 @@
  * (vcpu_time_info) share byte for byte: layouts, the version (seqlock)
  * protocol, TSC -> ns scaling, the TSC rate, and the monotonic clamp.
  * Pure functions of their inputs, so the host unit tests can drive them.
- * Lives in backends/kvm until the Xen backend needs it; then it belongs
- * in backends/common.
+ * Users: backends/kvm (kvmclock) and backends/xen (vcpu_info.time).
  * Sources: Linux arch/x86/include/asm/pvclock-abi.h (layouts),
  * arch/x86/include/asm/pvclock.h (pvclock_scale_delta, read_begin/retry),
  * arch/x86/kernel/pvclock.c (pvclock_tsc_khz, clocksource_read,
  * read_wallclock); Documentation/virt/kvm/x86/msr.rst; Xen
  * public/xen.h struct vcpu_time_info (same layout).
  */
-#ifndef VMI_PVCLOCK_H
-#define VMI_PVCLOCK_H
+#ifndef VMI_COMMON_PVCLOCK_H
+#define VMI_COMMON_PVCLOCK_H
 
 #include <stdbool.h>
 #include <stdint.h>
