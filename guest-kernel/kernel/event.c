@@ -1,11 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * event.c: vmi_event(), the kernel's upcall from the backend (kernel
- * layer).  Counts every event per CPU and keeps a periodic tick going by
- * re-arming the one-shot alarm.
+ * layer).  Counts every event per CPU.  During boot (smp.c) it keeps a
+ * periodic tick going by re-arming the one-shot alarm; once the
+ * microkernel runs, the scheduler (mk/sched.c) owns the alarm.
  */
 #include "kernel.h"
+#include "mk.h"
 #include "percpu.h"
+
+static int mk_running;
+
+void mk_running_set(void)
+{
+    __atomic_store_n(&mk_running, 1, __ATOMIC_SEQ_CST);
+}
 
 void tick_start(void)
 {
@@ -20,7 +29,9 @@ void vmi_event(vmi_event_t ev)
         return;
     /* Only this CPU writes its counters; others read them atomically. */
     __atomic_store_n(&pc->events[ev], pc->events[ev] + 1, __ATOMIC_RELAXED);
-    if (ev == VMI_EVENT_ALARM)
+    if (__atomic_load_n(&mk_running, __ATOMIC_ACQUIRE))
+        sched_event(ev);
+    else if (ev == VMI_EVENT_ALARM)
         tick_start();
 }
 

@@ -16,6 +16,10 @@ void tick_start(void);
 /* This CPU's count of events of kind (ev). */
 uint64_t events_of(unsigned cpu, vmi_event_t ev);
 
+/* event.c: from now on vmi_event() feeds the microkernel's scheduler
+ * (mk/sched.c) instead of the boot-time tick. */
+void mk_running_set(void);
+
 /* smp.c: start every other CPU on (cr3), wait until each took a tick and
  * reported.  Returns the number of CPUs that reported, the boot CPU
  * included. */

@@ -5,6 +5,9 @@
  * tables; this starts every CPU, prints the banner and exits through
  * vmi_shutdown.
  *
+ * Then, unless the command line asks for one of the test paths below,
+ * it runs the microkernel demo (mk/demo.c) and exits with its verdict.
+ *
  * Command line: exit=N exits with guest code N instead of VMI_EXIT_OK;
  * panic calls vmi_panic; fault=ud|pf|gp raises that exception, so the
  * trap path itself is exercised, and fault=wp writes to the kernel text,
@@ -14,12 +17,14 @@
  */
 #include "arch.h"
 #include "kernel.h"
+#include "mk.h"
 #include "klib.h"
 #include "kprintf.h"
 #include "pmem.h"
 #include "runtime.h"
 
 struct options {
+    int exit_given;
     unsigned exit_code;
     int panic;
     char fault[4];
@@ -30,7 +35,8 @@ static void parse_options(const char *cmdline, struct options *o)
     char val[16];
 
     o->exit_code = VMI_EXIT_OK;
-    if (cmdline_get(cmdline, "exit", val, sizeof(val)))
+    o->exit_given = cmdline_get(cmdline, "exit", val, sizeof(val)) != NULL;
+    if (o->exit_given)
         o->exit_code = parse_uint(val) & 0xff;
     o->panic = cmdline_get(cmdline, "panic", val, sizeof(val)) != NULL;
     if (!cmdline_get(cmdline, "fault", o->fault, sizeof(o->fault)))
@@ -103,5 +109,9 @@ void app_main(const struct kstart *ks)
     reported = smp_boot(ks->cr3);
     banner(reported, ks->t0);
     provoke(&opt);
-    vmi_shutdown(reported == vmi_cpu_count() ? opt.exit_code : VMI_EXIT_FAIL);
+    if (reported != vmi_cpu_count())
+        vmi_shutdown(VMI_EXIT_FAIL);
+    if (opt.exit_given || opt.fault[0])
+        vmi_shutdown(opt.exit_code);
+    vmi_shutdown((unsigned)mk_main(ks->cr3));
 }

@@ -2,6 +2,7 @@
 /* pmem.c: the physical page allocator (kernel layer; see pmem.h). */
 #include "kprintf.h"
 #include "pmem.h"
+#include "spinlock.h"
 #include "vmi.h"
 
 #define LOW_LIMIT (1ull << 20)      /* below 1 MiB belongs to the backend */
@@ -16,6 +17,9 @@ static struct {
     struct boot_range keep[BOOT_KEEP_MAX + 1];
     unsigned nr_keep;
     uint64_t next;                  /* lowest address not handed out */
+    uint64_t free_head;             /* free list, linked through page 0 */
+    uint64_t in_use;
+    struct spinlock lock;
 } pm;
 
 static uint64_t align_up(uint64_t v)
@@ -74,7 +78,7 @@ static uint64_t fit(const struct boot_mem *m, uint64_t len)
     return UINT64_MAX;
 }
 
-uint64_t pmem_alloc(uint64_t npages)
+static uint64_t bump(uint64_t npages)
 {
     uint64_t len = npages * PAGE_SIZE, best = UINT64_MAX;
 
@@ -88,6 +92,36 @@ uint64_t pmem_alloc(uint64_t npages)
         vmi_panic("pmem: out of memory");
     pm.next = best + len;
     return best;
+}
+
+uint64_t pmem_alloc(uint64_t npages)
+{
+    vmi_irqflags_t fl = spin_lock_irqsave(&pm.lock);
+    uint64_t pa = pm.free_head;
+
+    if (npages == 1 && pa)
+        pm.free_head = *(uint64_t *)(uintptr_t)pa;
+    else
+        pa = bump(npages);
+    pm.in_use += npages;
+    spin_unlock_irqrestore(&pm.lock, fl);
+    return pa;
+}
+
+void pmem_free(uint64_t pa)
+{
+    vmi_irqflags_t fl = spin_lock_irqsave(&pm.lock);
+
+    VMI_BUG_ON(pa < LOW_LIMIT || (pa & (PAGE_SIZE - 1)));
+    *(uint64_t *)(uintptr_t)pa = pm.free_head;
+    pm.free_head = pa;
+    pm.in_use--;
+    spin_unlock_irqrestore(&pm.lock, fl);
+}
+
+uint64_t pmem_pages_in_use(void)
+{
+    return __atomic_load_n(&pm.in_use, __ATOMIC_RELAXED);
 }
 
 uint64_t pmem_ram_top(void)

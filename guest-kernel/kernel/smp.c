@@ -2,10 +2,12 @@
 /*
  * smp.c: bring up every CPU the backend offers (kernel layer).  Each
  * secondary CPU loads the kernel's descriptors, takes one tick, reports
- * to the boot CPU with an IPI and then idles in vmi_safe_halt.
+ * to the boot CPU with an IPI and then runs the microkernel's scheduler
+ * (mk/sched.c), which idles in vmi_safe_halt until it has work.
  */
 #include "kernel.h"
 #include "kprintf.h"
+#include "mk.h"
 #include "percpu.h"
 
 /* How long the boot CPU waits for the others: generous, because under
@@ -49,8 +51,8 @@ static void ap_main(unsigned cpu)
         /* Wake the boot CPU, which waits in vmi_safe_halt. */
         vmi_ipi_send(1);
     }
-    for (;;)
-        vmi_safe_halt();
+    sched_start_cpu();
+    vmi_panic("smp: a secondary CPU left its scheduler");
 }
 
 /* Returns whether (cpu) started; one that did not is not waited for. */

@@ -19,23 +19,35 @@
 /* Intel SDM Vol. 3A 6.14.1: 64-bit interrupt gate (type 14), present,
  * DPL 0.  Interrupt gates clear IF, so vmi_event_dispatch runs masked. */
 #define GATE_INTR 0x8e
+#define GATE_DPL3 0x60              /* DPL field, bits 5-6 of type_attr */
 #define IST_DF 1                    /* #DF runs on its own stack */
 
 static uint64_t gdt[GDT_ENTRIES] __attribute__((aligned(16)));
 static struct vmi_gate idt[256] __attribute__((aligned(16)));
 
-static void set_gate(unsigned vector, uint64_t handler, unsigned ist)
+static void set_gate_dpl(unsigned vector, uint64_t handler, unsigned ist,
+                         uint8_t dpl)
 {
     struct vmi_gate g = {
         .offset_lo = (uint16_t)handler,
         .selector = SEL_KCODE,
         .ist = (uint8_t)ist,
-        .type_attr = GATE_INTR,
+        .type_attr = GATE_INTR | dpl,
         .offset_mid = (uint16_t)(handler >> 16),
         .offset_hi = (uint32_t)(handler >> 32),
     };
 
     vmi_write_idt_entry(idt, vector, &g);
+}
+
+static void set_gate(unsigned vector, uint64_t handler, unsigned ist)
+{
+    set_gate_dpl(vector, handler, ist, 0);
+}
+
+void desc_set_user_gate(unsigned vector, void (*handler)(void))
+{
+    set_gate_dpl(vector, (uintptr_t)handler, 0, GATE_DPL3);
 }
 
 void desc_init(void)

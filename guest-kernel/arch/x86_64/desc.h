@@ -33,6 +33,10 @@ void desc_init(void);
 /* Install this CPU's TSS and load GDT, segments, IDT, TR and rsp0. */
 void desc_load(unsigned cpu);
 
+/* Point (vector) at (handler) with a DPL3 interrupt gate, so that user
+ * code may raise it with `int` (the system-call vector). */
+void desc_set_user_gate(unsigned vector, void (*handler)(void));
+
 /* The IDT every CPU shares, for installing a gate with
  * vmi_write_idt_entry. */
 struct vmi_gate *desc_idt(void);

@@ -5,7 +5,16 @@
  * vector, and joins trap_common, which saves every general register in a
  * struct trap_frame (trap.h) and calls trap_dispatch.  All gates are
  * interrupt gates, so this runs with delivery masked.
+ *
+ * From CPL3, GS base holds the user's value and IA32_KERNEL_GS_BASE the
+ * kernel's per-CPU pointer (percpu.h): entry and exit swapgs exactly when
+ * the interrupted code ran at CPL3 (Intel SDM Vol. 2B SWAPGS), so the
+ * kernel's this_cpu() works whatever user code did to GS.
  */
+/* Offset of the saved CS in the CPU's interrupt frame, counted from the
+ * stub's vector push (trap.h: vector, error, rip, cs). */
+#define CS_AT_ENTRY 24
+#define CS_AT_IRET 8
 
 /* Intel SDM Vol. 3A Table 6-1 (and AMD APM Vol. 2 8.2 for 29 and 30): the
  * exceptions that push an error code. */
@@ -32,9 +41,17 @@ trap_stub_\vec:
     .irp v, EXCEPTIONS, BACKEND_VECTORS
     STUB \v
     .endr
+/* The system-call vector, gated at DPL3 by a kernel that has user mode
+ * (desc_set_user_gate); 0x80 as in guest-kernel/user/uabi.h. */
+    .globl trap_stub_user
+    STUB 128
+trap_stub_user = trap_stub_128
 
 trap_common:
-    pushq %rax
+    testb $3, CS_AT_ENTRY(%rsp)
+    jz 1f
+    swapgs
+1:  pushq %rax
     pushq %rbx
     pushq %rcx
     pushq %rdx
@@ -52,6 +69,10 @@ trap_common:
     movq %rsp, %rdi
     cld
     call trap_dispatch
+/* trap_return: restore a struct trap_frame at rsp and leave; a new
+ * process's first entry to user mode also comes here. */
+    .globl trap_return
+trap_return:
     popq %r15
     popq %r14
     popq %r13
@@ -68,7 +89,10 @@ trap_common:
     popq %rbx
     popq %rax
     addq $16, %rsp
-    iretq
+    testb $3, CS_AT_IRET(%rsp)
+    jz 1f
+    swapgs
+1:  iretq
 
 /* Vector 0xff: a spurious LAPIC interrupt needs no EOI (Intel SDM Vol. 3A
  * 11.9), so there is nothing to do. */

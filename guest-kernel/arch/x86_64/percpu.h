@@ -7,8 +7,9 @@
  * entry, whose first field points to itself.  this_cpu() is then one
  * `mov %gs:0` (entry.S) instead of a vmi_cpu_id() call, which on the
  * native backend reads the LAPIC.  The kernel owns GS base: backends must
- * not use it (they can use vmi_cpu_id() or their own tables).  When user
- * mode arrives, entry and exit paths will need swapgs.
+ * not use it (they can use vmi_cpu_id() or their own tables).  While a CPU
+ * runs user code the pointer sits in IA32_KERNEL_GS_BASE: every entry
+ * from and exit to CPL3 swapgs (entry.S).
  */
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H

@@ -19,6 +19,11 @@ static const char *const exception_names[TRAP_EXCEPTIONS] = {
     "#24", "#25", "#26", "#27", "#HV", "#VC", "#SX", "#31",
 };
 
+const char *trap_name(unsigned vector)
+{
+    return vector < TRAP_EXCEPTIONS ? exception_names[vector] : "?";
+}
+
 /* The kernel's own fixup table (section kernel_fixup, guest.ld): the
  * probes of probe.S, in the format of the backend's (vmi/fixup.h). */
 extern const struct vmi_fixup __kernel_fixup_start[], __kernel_fixup_end[];
@@ -66,16 +71,31 @@ static void trap_report(const struct trap_frame *f)
     unsigned v = (unsigned)f->vector;
 
     kprintf_unlocked("trap: %s (vector %u) on cpu %u, error 0x%lx, rip 0x%lx, rsp 0x%lx\n",
-                     v < TRAP_EXCEPTIONS ? exception_names[v] : "?", v,
+                     trap_name(v), v,
                      vmi_cpu_id(), f->error, f->rip, f->rsp);
     if (v == TRAP_PF)
         kprintf_unlocked("trap: cr2 0x%lx\n", vmi_read_cr2());
 }
 
+static trap_user_fn *user_handler;
+
+void trap_set_user_handler(trap_user_fn *fn)
+{
+    user_handler = fn;
+}
+
 void trap_dispatch(struct trap_frame *f)
 {
+    int user = trap_from_user(f) && user_handler;
+
     if (f->vector >= VMI_VECTOR_FIRST && f->vector <= VMI_VECTOR_LAST) {
         vmi_event_dispatch((unsigned)f->vector);
+        if (user)
+            user_handler(f);
+        return;
+    }
+    if (user) {
+        user_handler(f);
         return;
     }
     if (trap_fixup(f))

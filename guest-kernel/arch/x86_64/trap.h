@@ -25,6 +25,27 @@ _Static_assert(sizeof(struct trap_frame) % 16 == 0, "keeps rsp 16-aligned");
 /* entry.S: stub addresses for vectors 0..31, then VMI_VECTOR_FIRST..LAST. */
 extern const uint64_t trap_stub_table[];
 void trap_spurious(void);
+/* entry.S: the stub of vector 0x80, for a DPL3 gate (desc_set_user_gate). */
+void trap_stub_user(void);
+/* entry.S: pop a struct trap_frame at rsp and iretq (swapgs if to CPL3). */
+void trap_return(void);
+
+/* Whether frame (f) interrupted user mode (CPL3). */
+static inline int trap_from_user(const struct trap_frame *f)
+{
+    return (f->cs & 3) == 3;
+}
+
+/* A kernel with user mode registers one function that gets every trap
+ * from CPL3 (after vmi_event_dispatch for a backend vector, so that it can
+ * preempt) and every exception it does not own; it must handle the
+ * others itself (kill the process).  Without one, a trap from CPL3
+ * panics like a kernel fault. */
+typedef void trap_user_fn(struct trap_frame *f);
+void trap_set_user_handler(trap_user_fn *fn);
+
+/* The mnemonic of exception (vector), e.g. "#PF", or "?" past 31. */
+const char *trap_name(unsigned vector);
 
 /* Called by entry.S for every vector it handles. */
 void trap_dispatch(struct trap_frame *f);

@@ -1,0 +1,51 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""tests/demo/check_demo.py: run the microkernel demo in one environment
+and check it (scripts/demo_check.py): every CPU ran user programs, IPC
+and shared memory delivered their values, the faulting program was
+killed while the rest exited 0, and the guest exit code is 0.
+
+  check_demo.py --build DIR --env ENV --cpus N IMAGE
+
+Exit 0 pass, 1 fail, 77 skip (the environment is missing here)."""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import demo_check  # noqa: E402
+import vmienv  # noqa: E402
+
+PASS, FAIL, SKIP = 0, 1, 77
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", required=True)
+    ap.add_argument("--env", required=True, choices=list(vmienv.ENVIRONMENTS))
+    ap.add_argument("--cpus", type=int, default=1)
+    ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("image")
+    args = ap.parse_args()
+    vmienv.set_build(args.build)
+    why = vmienv.missing(args.env)
+    if why:
+        print(f"SKIP: {args.env}: {why}")
+        return SKIP
+    res = vmienv.run(args.image, args.env, args.cpus, "", args.timeout)
+    print("+ " + " ".join(res.argv))
+    sys.stdout.write(res.output)
+    bad = [] if res.code == 0 else [f"guest exit code {res.code} ({res.note})"]
+    bad += demo_check.problems(demo_check.Demo(res.output), args.cpus)
+    for b in bad:
+        print("FAIL: " + b)
+    if bad:
+        return FAIL
+    print(f"PASS: demo on {args.env} with {args.cpus} CPUs in {res.seconds:.1f} s")
+    return PASS
+
+
+if __name__ == "__main__":
+    sys.exit(main())
