@@ -2,7 +2,9 @@
 /*
  * monitor/host_kvm.c: vmi-run's only contact with /dev/kvm.  Plain C over
  * the KVM ioctls of Documentation/virt/kvm/api.rst (section numbers below
- * refer to it); every ioctl kept after setup is KVM_RUN.
+ * refer to it).  The ioctls kept after setup, each with its reason, are
+ * the sandbox's list (mon_seccomp.c): KVM_RUN, KVM_GET/SET_SREGS,
+ * KVM_SET_REGS, KVM_SET_MP_STATE and KVM_SIGNAL_MSI.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * monitor/host_kvm.h: the /dev/kvm layer.  host_kvm.c is the only file
- * that includes <linux/kvm.h> or issues KVM ioctls.  Functions return 0
+ * that issues KVM ioctls (mon_seccomp.c includes <linux/kvm.h> only for
+ * the request numbers its filter allows).  Functions return 0
  * or -errno and put one line saying what failed into err.
  */
 #ifndef HOST_KVM_H

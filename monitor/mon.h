@@ -74,6 +74,7 @@ struct mon_config {
 	const char *image;
 	bool verbose;
 	bool help;
+	bool no_sandbox;        /* --no-sandbox: no seccomp filter */
 };
 
 /* General registers in struct kvm_regs order (host_kvm.c asserts it). */
@@ -195,6 +196,9 @@ struct mon {
 	int out_fd;             /* guest console output (stdout) */
 	pthread_t main_thread;
 	void (*kick)(struct mon *mon);  /* NULL in unit tests */
+	/* vCPU threads wait here until the sandbox is in place (mon_run.c). */
+	struct { pthread_mutex_t lock; pthread_cond_t cond;
+		 unsigned parked; bool open; } gate;
 	atomic_bool stopped;
 	atomic_ulong unknown;
 	int status;

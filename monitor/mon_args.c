@@ -28,6 +28,8 @@ static const char usage_text[] =
 "                          of 4K, 2M-3G (default 256M)\n"
 "  --timeout SECONDS       watchdog, 0 = none, max 86400 (default 60)\n"
 "  --cmdline STRING        command line for the guest (max 4095 bytes)\n"
+"  --no-sandbox            no seccomp filter in the run phase (to debug\n"
+"                          vmi-run itself with strace or gdb)\n"
 "  -v, --verbose           report setup, CPUID, unknown accesses, counts\n"
 "  -h, --help              print this text and exit 0\n"
 "\n"
@@ -45,9 +47,17 @@ static const char usage_text[] =
 "  70    guest crashed: triple fault, KVM internal error, failed entry,\n"
 "        unhandled exit, or stopped by fail-closed policy (too many\n"
 "        accesses to unknown ports/MMIO/MSRs)\n"
-"  71    host error (ioctl, mmap, thread, out of memory)\n"
+"  71    host error (ioctl, mmap, thread, out of memory), or a system\n"
+"        call the sandbox does not allow\n"
 "  124   timeout (watchdog), or vmi-run got SIGINT/SIGTERM/SIGHUP\n"
-"Every failure prints one line on stderr. See docs/vmi-run.md.\n";
+"Every failure prints one line on stderr. See docs/vmi-run.md.\n"
+#if MON_HAVE_SECCOMP && defined(__SANITIZE_ADDRESS__)
+"sandbox: none in the sanitizer build (vmi-run-asan)\n";
+#elif MON_HAVE_SECCOMP
+"sandbox: seccomp filter after setup (off with --no-sandbox)\n";
+#else
+"sandbox: none (built without libseccomp)\n";
+#endif
 
 void mon_usage(int fd)
 {
@@ -173,6 +183,10 @@ static int parse_one(int argc, const char *const argv[], int *i,
 
 	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
 		cfg->help = true;
+		return 0;
+	}
+	if (strcmp(a, "--no-sandbox") == 0) {
+		cfg->no_sandbox = true;
 		return 0;
 	}
 	if (strcmp(a, "-v") == 0 || strcmp(a, "--verbose") == 0) {

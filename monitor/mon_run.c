@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * monitor/mon_run.c: the life of one VM: signals, guest RAM, boot data,
- * KVM objects, CPUID, vCPU threads, the watchdog wait, and teardown in
- * reverse order (kvmtool's goto err_<resource> style).
+ * KVM objects, CPUID, vCPU threads, the sandbox, the watchdog wait, and
+ * teardown in reverse order (kvmtool's goto err_<resource> style).
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -17,6 +17,7 @@
 #include "mon_clock.h"
 #include "mon_elf.h"
 #include "mon_run.h"
+#include "mon_seccomp.h"
 #include "pers.h"
 
 static void on_kick(int sig)
@@ -147,20 +148,79 @@ static void wait_for_stop(struct mon *mon, const sigset_t *set)
 	}
 }
 
+/* A vCPU thread parks at the gate until the sandbox is in place, so that
+ * thread creation and start (clone3, stack mmap, guard-page mprotect,
+ * rseq, ASan's sigaltstack) stay in setup. */
+static void *vcpu_thread(void *arg)
+{
+	struct mon *mon = ((struct mon_vcpu *)arg)->mon;
+
+	pthread_mutex_lock(&mon->gate.lock);
+	mon->gate.parked++;
+	pthread_cond_broadcast(&mon->gate.cond);
+	while (!mon->gate.open)
+		pthread_cond_wait(&mon->gate.cond, &mon->gate.lock);
+	pthread_mutex_unlock(&mon->gate.lock);
+	return mon_vcpu_loop(arg);
+}
+
+/* Install the filter once every started vCPU thread is parked (with or
+ * without the filter, so that --no-sandbox changes nothing else). */
+static void sandbox(struct mon *mon, unsigned started)
+{
+	char err[256];
+
+	pthread_mutex_lock(&mon->gate.lock);
+	while (mon->gate.parked < started)
+		pthread_cond_wait(&mon->gate.cond, &mon->gate.lock);
+	pthread_mutex_unlock(&mon->gate.lock);
+	/* glibc loads the time zone (open, read, malloc) on the first
+	 * gmtime_r(), which the RTC (mon_rtc.c) calls from a vCPU thread:
+	 * load it now, in setup. */
+	tzset();
+	if (mon->cfg.no_sandbox)
+		mon_logf(mon, "sandbox: off (--no-sandbox)");
+	else if (!mon_sandbox_built())
+		mon_logf(mon, "sandbox: none in this build (see --help)");
+	else if (mon_sandbox_install(err, sizeof(err)) < 0)
+		mon_stopf(mon, MON_EXIT_HOST, "%s", err);
+	else
+		mon_logf(mon, "sandbox: seccomp filter on");
+}
+
+/* The end of setup: every thread exists; confine them all (TSYNC), then
+ * let the vCPUs run.  A filter that cannot be installed stops the VM
+ * before its first instruction (fail closed). */
+static void open_gate(struct mon *mon, unsigned started)
+{
+	if (!mon_is_stopped(mon))
+		sandbox(mon, started);
+	pthread_mutex_lock(&mon->gate.lock);
+	mon->gate.open = true;
+	pthread_cond_broadcast(&mon->gate.cond);
+	pthread_mutex_unlock(&mon->gate.lock);
+}
+
 /* Run all vCPU threads until the VM stops; returns nothing: the outcome
  * is in mon->status and mon->msg. */
 static void run_vcpus(struct mon *mon, const sigset_t *set)
 {
+	unsigned started = 0;
+
+	pthread_mutex_init(&mon->gate.lock, NULL);
+	pthread_cond_init(&mon->gate.cond, NULL);
 	for (unsigned i = 0; i < mon->nvcpu; i++) {
 		int e = pthread_create(&mon->vcpu[i].thread, NULL,
-				       mon_vcpu_loop, &mon->vcpu[i]);
+				       vcpu_thread, &mon->vcpu[i]);
 		if (e) {
 			mon_stopf(mon, MON_EXIT_HOST, "cannot start vcpu %u "
 				  "thread: %s", i, strerror(e));
 			break;
 		}
 		mon->vcpu[i].started = true;
+		started++;
 	}
+	open_gate(mon, started);
 	wait_for_stop(mon, set);
 	for (unsigned i = 0; i < mon->nvcpu; i++)
 		if (mon->vcpu[i].started)

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * monitor/mon_seccomp.h: the run-phase sandbox (mon_seccomp.c): a seccomp
+ * filter that vmi-run installs once setup is done, just before the first
+ * KVM_RUN.  Only the system calls of mon_sandbox_rules[] are allowed; any
+ * other traps (SIGSYS) and vmi-run exits with MON_EXIT_HOST and one line.
+ */
+#ifndef MON_SECCOMP_H
+#define MON_SECCOMP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Which argument, if any, a rule checks. */
+enum mon_sandbox_arg {
+	MON_SB_ANY,             /* every call of the system call */
+	MON_SB_FD,              /* argument 0 (a file descriptor) == value */
+	MON_SB_IOCTL,           /* argument 1 (an ioctl request) == value */
+};
+
+/* One allowed system call (or one allowed argument of it). */
+struct mon_sandbox_rule {
+	const char *sys;        /* system call name, as libseccomp spells it */
+	enum mon_sandbox_arg arg;
+	unsigned long value;    /* the fd or ioctl request; 0 for MON_SB_ANY */
+	const char *value_name; /* e.g. "KVM_RUN", "1 (stdout)"; NULL for any */
+	const char *why;        /* the one-line reason (docs/vmi-run.md) */
+};
+
+/* The rules, in the order docs/vmi-run.md lists them. */
+extern const struct mon_sandbox_rule mon_sandbox_rules[];
+extern const size_t mon_sandbox_nrules;
+
+/* True if this vmi-run has the sandbox: built with libseccomp and not
+ * the sanitizer build (vmi-run-asan; mon_seccomp.c says why). */
+bool mon_sandbox_built(void);
+
+/*
+ * Install the filter on every thread of the process (SECCOMP_FILTER_FLAG_
+ * TSYNC) and the SIGSYS handler that reports a blocked call.  Returns 0,
+ * or -errno with one line in err.  Built without libseccomp: returns 0
+ * and does nothing (vmi-run --help says so); so does vmi-run-asan.
+ */
+int mon_sandbox_install(char *err, size_t errlen);
+
+#endif
