@@ -215,14 +215,6 @@ load_idt_tr:
 	ltr %si
 	ret
 
-	.globl sti_pause_cli
-sti_pause_cli:
-	sti
-	pause
-	pause
-	cli
-	ret
-
 /* The hypercall page: vmi-run overwrites it; `ret` until then. */
 	.section .text.hcall, "ax", @progbits
 	.balign 4096

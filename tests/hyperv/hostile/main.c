@@ -29,7 +29,6 @@ uint32_t probe_wrmsr(uint32_t msr, uint64_t val);
 uint64_t hcall(const volatile void *page, uint64_t control, uint64_t in, uint64_t out);
 uint32_t probe_user_hcall(const volatile void *page, uint64_t control);
 void load_idt_tr(const void *idtr, uint16_t tr);
-void sti_pause_cli(void);
 extern const uint64_t stub_table[256];
 extern uint64_t gdt_tss[2];
 extern volatile uint32_t fault_vec;
@@ -220,8 +219,15 @@ static int ref_page_consistent(void)
 static int wait_irq(unsigned vec, uint32_t n)
 {
     uint64_t end = ref_count() + 20000000;     /* 2 s */
+
+    /* Delivery stays enabled for the whole wait.  A loop that opened it
+     * for one instruction at a time (sti; pause; cli) could miss an
+     * interrupt that KVM injects only when it finds IF set at an exit,
+     * and under load the stimer row failed that way now and then. */
+    __asm__ __volatile__("sti" ::: "memory");
     while (irq_count[vec] < n && ref_count() < end)
-        sti_pause_cli();
+        __asm__ __volatile__("pause" ::: "memory");
+    __asm__ __volatile__("cli" ::: "memory");
     return irq_count[vec] >= n;
 }
 
