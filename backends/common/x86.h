@@ -67,4 +67,41 @@ void x86_spin_kick(unsigned cpu);
 /* lfence; rdtsc. */
 uint64_t x86_cycles(void);
 
+/* The ops every backend takes from the CPU itself.  The guests of all four
+ * backends are hardware-virtualized containers (a PVH or Hyper-V guest
+ * included), so CRs, MSRs, CPUID, descriptor tables, the interrupt flag,
+ * page-table writes and local flushes are architectural there
+ * (docs/vmi-api.md, "native (as the native column)").  Each backend's
+ * `vmi_ops` table starts with VMI_X86_ARCH_OPS and adds what is its own;
+ * tests/unit/test_ops_complete.c checks that nothing is left out. */
+#define VMI_X86_ARCH_OPS \
+    .read_cr0 = x86_read_cr0, \
+    .write_cr0 = x86_write_cr0, \
+    .read_cr2 = x86_read_cr2, \
+    .read_cr3 = x86_read_cr3, \
+    .write_cr3 = x86_write_cr3, \
+    .read_cr4 = x86_read_cr4, \
+    .write_cr4 = x86_write_cr4, \
+    .read_msr = x86_read_msr, \
+    .write_msr = x86_write_msr, \
+    .read_msr_safe = x86_read_msr_safe, \
+    .write_msr_safe = x86_write_msr_safe, \
+    .cpuid = x86_cpuid, \
+    .load_gdt = x86_load_gdt, \
+    .load_idt = x86_load_idt, \
+    .load_tr = x86_load_tr, \
+    .write_gdt_entry = x86_write_gdt_entry, \
+    .write_idt_entry = x86_write_idt_entry, \
+    .load_kernel_stack = x86_load_kernel_stack, \
+    .irq_disable = x86_irq_disable, \
+    .irq_enable = x86_irq_enable, \
+    .irq_save = x86_irq_save, \
+    .irq_restore = x86_irq_restore, \
+    .safe_halt = x86_safe_halt, \
+    .cycles = x86_cycles, \
+    .pt_set = x86_pt_set, \
+    .pt_alloc = x86_pt_nop, \
+    .pt_release = x86_pt_nop, \
+    .tlb_flush_local = x86_tlb_flush_local
+
 #endif
