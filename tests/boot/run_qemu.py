@@ -20,30 +20,10 @@ import subprocess
 import sys
 
 SKIP, FAIL, PASS = 77, 1, 0
-# QEMU 7.2 -cpu host advertises KVM PV features that spin on this host's
-# kvm-pvm (DESIGN.md): hide them.
-KVM_CPU = "host,-kvm-pv-ipi,-kvm-pv-sched-yield,-kvm-pv-unhalt"
 
-
-def kvm_usable():
-    try:
-        fd = os.open("/dev/kvm", os.O_RDWR | os.O_CLOEXEC)
-    except OSError:
-        return False
-    os.close(fd)
-    return True
-
-
-def qemu_command(qemu, args):
-    cmd = [qemu, "-accel", args.accel, "-smp", str(args.smp), "-m", "256",
-           "-display", "none", "-serial", "stdio", "-monitor", "none",
-           "-no-reboot", "-device", "isa-debug-exit,iobase=0xf4,iosize=4",
-           "-kernel", args.image]
-    if args.accel == "kvm":
-        cmd += ["-cpu", KVM_CPU]
-    if args.append:
-        cmd += ["-append", args.append]
-    return cmd
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import vmienv  # noqa: E402  (environments shared with the demo and conformance)
 
 
 def check_refusal(out, args):
@@ -97,14 +77,15 @@ def main():
     if args.refuse:
         args.expect_code = 3
 
-    qemu = shutil.which("qemu-system-x86_64")
+    qemu = shutil.which(vmienv.QEMU)
     if not qemu:
         print("SKIP: qemu-system-x86_64 not found")
         return SKIP
-    if args.accel == "kvm" and not kvm_usable():
+    if args.accel == "kvm" and not vmienv.kvm_usable():
         print("SKIP: /dev/kvm is missing or not usable")
         return SKIP
-    cmd = qemu_command(qemu, args)
+    build = vmienv.ENVIRONMENTS["qemu-" + args.accel][0]
+    cmd = build(args.image, args.smp, args.append, args.timeout)
     print("+ " + " ".join(cmd), flush=True)
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,

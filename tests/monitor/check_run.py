@@ -18,15 +18,13 @@ import signal
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import vmienv  # noqa: E402  (environments shared with the demo and conformance)
+
 SKIP, UNAVAIL = 77, 69
 
 
-def kvm_usable():
-    try:
-        os.close(os.open('/dev/kvm', os.O_RDWR))
-        return True
-    except OSError:
-        return False
 
 
 def hexfield(out, name):
@@ -71,7 +69,7 @@ def main():
     ap.add_argument('cmd', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ['--'] else a.cmd
-    if a.needs_kvm and not kvm_usable():
+    if a.needs_kvm and not vmienv.kvm_usable():
         print('SKIP: /dev/kvm is not usable')
         return SKIP
     print('+', ' '.join(cmd))

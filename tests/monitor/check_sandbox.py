@@ -20,15 +20,13 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import vmienv  # noqa: E402  (environments shared with the demo and conformance)
+
 SKIP = 77
 
 
-def kvm_usable():
-    try:
-        os.close(os.open('/dev/kvm', os.O_RDWR))
-        return True
-    except OSError:
-        return False
 
 
 def thread_modes(pid):
@@ -62,7 +60,7 @@ def watch(p):
 def main():
     want_on = sys.argv[1] == '--on'
     cmd = sys.argv[3:] if sys.argv[2] == '--' else sys.argv[2:]
-    if not kvm_usable():
+    if not vmienv.kvm_usable():
         print('SKIP: /dev/kvm is not usable')
         return SKIP
     help_text = subprocess.run([cmd[0], '--help'], capture_output=True,
