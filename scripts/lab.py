@@ -1,0 +1,331 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""scripts/lab.py: the lab, a Linux VM that gives any machine a real KVM.
+
+    scripts/lab [--cpus N] [--mem MiB] [--timeout S] -- CMD [ARG...]
+
+runs CMD inside a Linux VM under QEMU TCG whose emulated AMD SVM with
+nested paging lets Debian's own kernel load kvm_amd and offer a real
+/dev/kvm, whatever the host has (docs/lab.md).  The host's files are
+visible at the same paths (the host's root over 9p, read-only, with a RAM
+overlay on top, so writes succeed and vanish), CMD runs in the same
+directory with the same environment, its stdout and stderr come back on
+ours, and its exit status is ours.
+
+The lab's own statuses, which CMD's cannot be told from except by the
+one line on stderr that names them:
+    125  the lab could not be set up (packages, QEMU, the VM's init)
+    124  the lab stalled (no heartbeat) or ran past --timeout: killed
+
+The kernel and busybox come from Debian's archive as .deb files unpacked
+into build/lab (no other download); the initramfs is made here."""
+
+import argparse
+import os
+import shlex
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LAB = os.path.join(ROOT, "build", "lab")
+INIT = os.path.join(ROOT, "scripts", "lab-init")
+LAB_SETUP_FAILED, LAB_KILLED = 125, 124
+
+# Modules the lab loads, in an order that satisfies their dependencies
+# (checked when the initramfs is made): virtio and its consoles, 9p for
+# the host's files, overlay for a writable root, kvm_amd for /dev/kvm.
+MODULES = ["virtio_ring", "virtio", "virtio_pci_modern_dev",
+           "virtio_pci_legacy_dev", "virtio_pci", "virtio_console",
+           "9pnet", "9pnet_virtio", "netfs", "fscache", "9p", "overlay",
+           "irqbypass", "kvm", "ccp", "kvm-amd"]
+
+# How long the heartbeat may be silent before the lab counts as stalled.
+STALL_SECONDS = 120
+
+
+def die(msg, status=LAB_SETUP_FAILED):
+    print(f"lab: {msg}", file=sys.stderr)
+    sys.exit(status)
+
+
+def apt_download(names, dest):
+    """Fetch the named Debian packages into dest (apt-get download).  The
+    package lists are refreshed once if a name is unknown."""
+    for attempt in (0, 1):
+        res = subprocess.run(["apt-get", "download", "-q"] + names, cwd=dest,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             text=True)
+        if res.returncode == 0:
+            return
+        if attempt == 0:
+            subprocess.run(["apt-get", "update", "-qq"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    die("apt-get download " + " ".join(names) + " failed: " +
+        res.stderr.strip().splitlines()[-1] if res.stderr.strip() else "")
+
+
+def kernel_package():
+    """linux-image-amd64's versioned kernel package (its one dependency)."""
+    out = subprocess.run(["apt-cache", "depends", "linux-image-amd64"],
+                         capture_output=True, text=True).stdout
+    for line in out.splitlines():
+        word = line.strip().split(":", 1)
+        if word[0] == "Depends" and word[1].strip().startswith("linux-image-"):
+            return word[1].strip()
+    return None
+
+
+def unpack_packages():
+    """build/lab/root: linux-image and busybox-static, unpacked."""
+    root = os.path.join(LAB, "root")
+    if os.path.isdir(os.path.join(root, "boot")) and \
+            os.path.exists(os.path.join(root, "bin", "busybox")):
+        return root
+    debs = os.path.join(LAB, "debs")
+    os.makedirs(debs, exist_ok=True)
+    kpkg = kernel_package()
+    if kpkg is None:
+        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        kpkg = kernel_package() or die("no linux-image-amd64 in apt's lists")
+    apt_download([kpkg, "busybox-static"], debs)
+    tmp = root + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    for deb in sorted(os.listdir(debs)):
+        subprocess.run(["dpkg-deb", "-x", os.path.join(debs, deb), tmp],
+                       check=True)
+    os.replace(tmp, root)
+    return root
+
+
+def kernel_files(root):
+    boot = os.path.join(root, "boot")
+    vmlinuz = [f for f in os.listdir(boot) if f.startswith("vmlinuz-")]
+    if len(vmlinuz) != 1:
+        die(f"expected one kernel in {boot}, found {len(vmlinuz)}")
+    release = vmlinuz[0][len("vmlinuz-"):]
+    return os.path.join(boot, vmlinuz[0]), \
+        os.path.join(root, "lib", "modules", release, "kernel")
+
+
+def module_depends(path):
+    """The depends= field of a .ko's .modinfo section."""
+    with open(path, "rb") as f:
+        data = f.read()
+    at = data.find(b"\0depends=")
+    if at < 0:
+        return []
+    end = data.index(b"\0", at + 1)
+    deps = data[at + len(b"\0depends="):end].decode()
+    return [d for d in deps.split(",") if d]
+
+
+def find_modules(moddir):
+    found = {}
+    for dirpath, _, files in os.walk(moddir):
+        for f in files:
+            if f.endswith(".ko"):
+                found[f[:-3].replace("_", "-")] = os.path.join(dirpath, f)
+    order = []
+    for name in MODULES:
+        path = found.get(name.replace("_", "-"))
+        if path is None:
+            die(f"module {name} not in {moddir}")
+        for dep in module_depends(path):
+            if dep.replace("_", "-") not in [o.replace("_", "-") for o, _ in order]:
+                die(f"module {name} needs {dep}, which is not loaded before it")
+        order.append((name, path))
+    return order
+
+
+def cpio_entry(out, name, mode, data=b""):
+    """One entry of a newc cpio archive (the initramfs format)."""
+    name_b = name.encode() + b"\0"
+    hdr = "070701" + "".join(f"{v:08x}" for v in (
+        0, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(name_b), 0))
+    out.write(hdr.encode() + name_b)
+    out.write(b"\0" * (-(110 + len(name_b)) % 4))
+    out.write(data)
+    out.write(b"\0" * (-len(data) % 4))
+
+
+def make_initramfs(root, moddir):
+    path = os.path.join(LAB, "initramfs.cpio")
+    inputs = [INIT, __file__]
+    if os.path.exists(path) and all(os.path.getmtime(path) >=
+                                    os.path.getmtime(i) for i in inputs):
+        return path
+    order = find_modules(moddir)
+    with open(path + ".tmp", "wb") as out:
+        for d in ("bin", "proc", "sys", "dev", "modules", "lower", "upper",
+                  "root"):
+            cpio_entry(out, d, 0o040755)
+        with open(os.path.join(root, "bin", "busybox"), "rb") as f:
+            cpio_entry(out, "bin/busybox", 0o100755, f.read())
+        with open(INIT, "rb") as f:
+            cpio_entry(out, "init", 0o100755, f.read())
+        names = []
+        for name, mpath in order:
+            with open(mpath, "rb") as f:
+                cpio_entry(out, "modules/" + os.path.basename(mpath),
+                           0o100644, f.read())
+            names.append(os.path.basename(mpath))
+        cpio_entry(out, "modules.order", 0o100644,
+                   ("\n".join(names) + "\n").encode())
+        cpio_entry(out, "TRAILER!!!", 0)
+    os.replace(path + ".tmp", path)
+    return path
+
+
+def prepare():
+    """The lab's kernel and initramfs, made once into build/lab."""
+    if shutil.which("qemu-system-x86_64") is None:
+        die("qemu-system-x86_64 is not installed (scripts/setup)")
+    os.makedirs(LAB, exist_ok=True)
+    root = unpack_packages()
+    vmlinuz, moddir = kernel_files(root)
+    return vmlinuz, make_initramfs(root, moddir)
+
+
+# Variables the lab does not pass on: they name the host's terminal or
+# session, or would send the lab's Python to pyenv's slow shims.
+ENV_DROP = {"TERM", "SHLVL", "_", "OLDPWD", "PWD", "SSH_AUTH_SOCK",
+            "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "DISPLAY"}
+
+KEEPER = """\
+# The keeper holds two KVM VMs open for the lab's whole life, so KVM never
+# flips the kernel's static keys (docs/lab.md: they are patched while both
+# vCPUs run, which stalled the lab under multi-threaded TCG).
+exec python3 -c '
+import fcntl, os, sys, time
+fd = os.open("/dev/kvm", os.O_RDWR)
+vms = [fcntl.ioctl(fd, 0xAE01, 0) for _ in range(2)]    # KVM_CREATE_VM
+open(sys.argv[1], "w").close()
+while True:
+    time.sleep(3600)
+' {ready}
+"""
+
+CMD = """\
+i=0
+while [ ! -e {ready} ]; do
+    i=$((i + 1)); [ $i -gt 300 ] && {{ echo "lab: the keeper did not start" >&2; exit 125; }}
+    sleep 0.1
+done
+{env}
+cd {cwd} || exit 125
+exec {argv}
+"""
+
+
+def write_run(rundir, argv):
+    ready = os.path.join(rundir, "keeper.ready")
+    env = "\n".join(f"export {k}={shlex.quote(v)}" for k, v in
+                    sorted(os.environ.items())
+                    if k not in ENV_DROP and k.isidentifier())
+    with open(os.path.join(rundir, "keeper"), "w") as f:
+        f.write(KEEPER.format(ready=shlex.quote(ready)))
+    with open(os.path.join(rundir, "cmd"), "w") as f:
+        f.write(CMD.format(ready=shlex.quote(ready), env=env,
+                           cwd=shlex.quote(os.getcwd()),
+                           argv=" ".join(shlex.quote(a) for a in argv)))
+
+
+def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log):
+    return ["qemu-system-x86_64", "-accel", "tcg,thread=multi",
+            # QEMU 7.2's TCG checks SMAP wrongly on IRET to CPL3 (QEMU
+            # issue #249); the lab's guests do not need SMAP.
+            "-cpu", "max,-smap", "-smp", str(cpus), "-m", str(mem),
+            "-nodefaults", "-no-reboot", "-display", "none",
+            "-kernel", vmlinuz, "-initrd", initrd,
+            "-append", "console=ttyS0 loglevel=4 panic=-1 "
+                       f"vmi_lab_run={rundir}",
+            "-serial", f"file:{log}",
+            "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,"
+                       "readonly=on,multidevs=remap",
+            "-virtfs", f"local,path={rundir},mount_tag=labrun,"
+                       "security_model=none",
+            "-device", "virtio-serial-pci",
+            "-chardev", "stdio,id=out,signal=off",
+            "-device", "virtconsole,chardev=out",
+            "-chardev", "file,id=err,path=/dev/stderr",
+            "-device", "virtconsole,chardev=err"]
+
+
+def heartbeat(rundir):
+    try:
+        return os.path.getmtime(os.path.join(rundir, "heartbeat"))
+    except OSError:
+        return None
+
+
+def run(argv, cpus, mem, timeout):
+    vmlinuz, initrd = prepare()
+    rundir = tempfile.mkdtemp(prefix="vmi-lab.", dir="/tmp")
+    log = os.path.join(rundir, "console.log")
+    write_run(rundir, argv)
+    proc = subprocess.Popen(qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log),
+                            stdin=subprocess.DEVNULL, start_new_session=True)
+    start = time.monotonic()
+    why = None
+    while proc.poll() is None:
+        time.sleep(0.5)
+        now = time.monotonic()
+        beat = heartbeat(rundir)
+        if timeout and now - start > timeout:
+            why = f"ran past --timeout {timeout} s"
+        elif beat is None and now - start > STALL_SECONDS:
+            why = f"did not start within {STALL_SECONDS} s"
+        elif beat is not None and time.time() - beat > STALL_SECONDS:
+            why = f"stalled: no heartbeat for {STALL_SECONDS} s"
+        if why:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            break
+    status = read_status(rundir)
+    if why:
+        print(f"lab: {why}; killed (console: {log})", file=sys.stderr)
+        return LAB_KILLED
+    if status is None:
+        tail = open(log, errors="replace").read().strip().splitlines()[-3:]
+        print(f"lab: the VM ended without a status (QEMU {proc.returncode}); "
+              f"console: {log}: " + " | ".join(tail), file=sys.stderr)
+        return LAB_SETUP_FAILED
+    shutil.rmtree(rundir, ignore_errors=True)
+    return status
+
+
+def read_status(rundir):
+    try:
+        with open(os.path.join(rundir, "status")) as f:
+            return int(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        prog="scripts/lab", description="Run a command in the lab VM, which "
+        "has a real /dev/kvm on any host.")
+    ap.add_argument("--cpus", type=int, default=2)
+    ap.add_argument("--mem", type=int, default=3072, help="MiB")
+    ap.add_argument("--timeout", type=int, default=0,
+                    help="kill the lab after this many seconds (0: never)")
+    ap.add_argument("--prepare", action="store_true",
+                    help="only fetch and build the lab's kernel and initramfs")
+    ap.add_argument("argv", nargs="*")
+    args = ap.parse_args()
+    if args.prepare:
+        prepare()
+        return 0
+    if not args.argv:
+        ap.error("no command (scripts/lab -- CMD ...)")
+    return run(args.argv, args.cpus, args.mem, args.timeout)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
