@@ -2,13 +2,14 @@
 # SPDX-License-Identifier: MIT
 """scripts/lab.py: the lab, a Linux VM that gives any machine a real KVM.
 
-    scripts/lab [--cpus N] [--mem MiB] [--timeout S] -- CMD [ARG...]
+    scripts/lab [--cpus N] [--mem MiB] [--timeout S] [--share DIR] -- CMD ...
 
 runs CMD inside a Linux VM under QEMU TCG whose emulated AMD SVM with
 nested paging lets Debian's own kernel load kvm_amd and offer a real
 /dev/kvm, whatever the host has (docs/lab.md).  The host's files are
 visible at the same paths (the host's root over 9p, read-only, with a RAM
-overlay on top, so writes succeed and vanish), CMD runs in the same
+overlay on top, so writes succeed and vanish; --share DIR makes one
+directory writable through to the host), CMD runs in the same
 directory with the same environment, its stdout and stderr come back on
 ours, and its exit status is ours.
 
@@ -235,7 +236,11 @@ def write_run(rundir, argv):
                            argv=" ".join(shlex.quote(a) for a in argv)))
 
 
-def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log):
+def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log, share):
+    extra = []
+    if share:
+        extra = ["-virtfs", f"local,path={share},mount_tag=labshare,"
+                            "security_model=none"]
     return ["qemu-system-x86_64", "-accel", "tcg,thread=multi",
             # QEMU 7.2's TCG checks SMAP wrongly on IRET to CPL3 (QEMU
             # issue #249); the lab's guests do not need SMAP.
@@ -243,7 +248,7 @@ def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log):
             "-nodefaults", "-no-reboot", "-display", "none",
             "-kernel", vmlinuz, "-initrd", initrd,
             "-append", "console=ttyS0 loglevel=4 panic=-1 "
-                       f"vmi_lab_run={rundir}",
+                       f"vmi_lab_run={rundir} vmi_lab_share={share or ''}",
             "-serial", f"file:{log}",
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,"
                        "readonly=on,multidevs=remap",
@@ -253,7 +258,7 @@ def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log):
             "-chardev", "stdio,id=out,signal=off",
             "-device", "virtconsole,chardev=out",
             "-chardev", "file,id=err,path=/dev/stderr",
-            "-device", "virtconsole,chardev=err"]
+            "-device", "virtconsole,chardev=err"] + extra
 
 
 def heartbeat(rundir):
@@ -263,12 +268,17 @@ def heartbeat(rundir):
         return None
 
 
-def run(argv, cpus, mem, timeout):
+def run(argv, cpus, mem, timeout, share=None):
     vmlinuz, initrd = prepare()
+    if share:
+        share = os.path.abspath(share)
+        if not os.path.isdir(share) or any(c.isspace() for c in share):
+            die(f"--share {share}: not a directory, or has a space in its path")
     rundir = tempfile.mkdtemp(prefix="vmi-lab.", dir="/tmp")
     log = os.path.join(rundir, "console.log")
     write_run(rundir, argv)
-    proc = subprocess.Popen(qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log),
+    proc = subprocess.Popen(qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log,
+                                      share),
                             stdin=subprocess.DEVNULL, start_new_session=True)
     start = time.monotonic()
     why = None
@@ -315,6 +325,9 @@ def main():
     ap.add_argument("--mem", type=int, default=3072, help="MiB")
     ap.add_argument("--timeout", type=int, default=0,
                     help="kill the lab after this many seconds (0: never)")
+    ap.add_argument("--share", metavar="DIR",
+                    help="make the host's DIR writable in the lab, at the "
+                    "same path (everything else is read-only)")
     ap.add_argument("--prepare", action="store_true",
                     help="only fetch and build the lab's kernel and initramfs")
     ap.add_argument("argv", nargs="*")
@@ -324,7 +337,7 @@ def main():
         return 0
     if not args.argv:
         ap.error("no command (scripts/lab -- CMD ...)")
-    return run(args.argv, args.cpus, args.mem, args.timeout)
+    return run(args.argv, args.cpus, args.mem, args.timeout, args.share)
 
 
 if __name__ == "__main__":

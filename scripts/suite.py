@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""scripts/suite.py: run the test suite here, then in the lab whatever
+could not run here, and close with one summary line.
+
+    scripts/suite.py [meson test arguments]
+
+1. `meson test` on this host.
+2. Every test that skipped here (exit 77: no usable /dev/kvm, or a host
+   that lacks what the test needs) runs again inside the lab
+   (scripts/lab.py: a Linux VM with a real KVM, on any host), in one lab
+   boot.  If the lab stalls, the tests it had not finished are retried
+   once in a fresh lab; a test that still has no result fails, with the
+   reason.  VMI_NO_LAB=1 turns this step off (the skips stay skips).
+3. One line per skip with its reason, where each group ran, and
+   `summary: N passed, N failed, N skipped` last.  A test's result is
+   where it last ran: a test that skipped here and passed in the lab
+   counts as passed, once."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BUILD = os.path.join(ROOT, "build")
+LOGS = os.path.join(BUILD, "meson-logs")
+# Nested KVM under TCG runs guest code ~10-50x slower than the host's KVM.
+LAB_TIMEOUT_MULTIPLIER = 3
+# The lab's own watchdog ends a stalled VM; this bounds a whole lab run.
+LAB_RUN_SECONDS = 40 * 60
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+PROGRESS = re.compile(r"^\s*\d+/\d+\s+(\S+\s+/\s+\S+)\s+([A-Z]+)\b")
+
+
+def read_log(path):
+    """name -> (result, stdout) from a meson testlog (one JSON a line).
+    Torn lines are counted under the name None."""
+    results = {}
+    try:
+        lines = open(path, encoding="utf-8", errors="replace").readlines()
+    except OSError:
+        return results
+    for line in lines:
+        line = line.strip("\0 \n")
+        if not line:
+            continue
+        try:
+            rec = json.loads(line)
+            results[rec["name"]] = (rec["result"], rec.get("stdout") or "")
+        except (ValueError, KeyError, TypeError):
+            results.setdefault(None, []).append(line)
+    return results
+
+
+def skip_reason(stdout):
+    lines = [ln.strip() for ln in stdout.splitlines() if ln.strip()]
+    for ln in reversed(lines):
+        if "skip" in ln.lower():
+            return ln[:160]
+    return lines[-1][:160] if lines else "no reason given"
+
+
+def lab_round(names, host_args):
+    """Run (names) in one lab boot.  Returns (results, finished names,
+    why the lab ended early or None)."""
+    share = tempfile.mkdtemp(prefix="vmi-suite.", dir="/tmp")
+    script = ('meson test -C "$1" --no-rebuild --print-errorlogs '
+              f'--num-processes 2 --timeout-multiplier {LAB_TIMEOUT_MULTIPLIER} '
+              '--logbase lab "${@:3}"; s=$?; '
+              'cp "$1/meson-logs/lab.json" "$2/" || s=125; exit $s')
+    argv = [sys.executable, os.path.join(ROOT, "scripts", "lab.py"),
+            "--share", share, "--timeout", str(LAB_RUN_SECONDS), "--",
+            "bash", "-c", script, "lab", BUILD, share] + host_args + \
+        [n.split(" / ", 1)[-1] for n in names]
+    finished = set()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True,
+                            errors="replace")
+    for line in proc.stdout:
+        sys.stdout.write(line)
+        sys.stdout.flush()
+        m = PROGRESS.match(ANSI.sub("", line))
+        if m:
+            finished.add(m.group(1))
+    status = proc.wait()
+    results = read_log(os.path.join(share, "lab.json"))
+    why = None
+    if not results:
+        why = f"the lab ended without a test log (status {status})"
+    return results, finished, why
+
+
+def run_in_lab(names, host_args):
+    """Results of (names) run in the lab, retrying once the tests that a
+    stalled lab left unfinished."""
+    results, where = {}, {}
+    todo = list(names)
+    for attempt in (1, 2):
+        got, finished, why = lab_round(todo, host_args)
+        for name in todo:
+            if name in got:
+                results[name] = got[name]
+                where[name] = "lab" if attempt == 1 else "lab (second boot)"
+        if why is None:
+            return results, where
+        print(f"suite: {why}", file=sys.stderr)
+        todo = [n for n in todo if n not in got and n not in finished]
+        for n in finished - set(got):
+            results[n] = ("FAIL", f"finished in a lab that then failed: {why}")
+            where[n] = "lab"
+        if not todo:
+            return results, where
+        print(f"suite: retrying {len(todo)} unfinished tests in a fresh lab",
+              file=sys.stderr)
+    for name in todo:
+        results[name] = ("FAIL", f"no result: the lab failed twice ({why})")
+        where[name] = "lab"
+    return results, where
+
+
+def main(args):
+    host_status = subprocess.run(
+        ["meson", "test", "-C", BUILD, "--print-errorlogs",
+         "--num-processes", "2"] + args).returncode
+    results = read_log(os.path.join(LOGS, "testlog.json"))
+    torn = results.pop(None, [])
+    where = {name: "host" for name in results}
+    skipped = [n for n, (res, _) in results.items() if res == "SKIP"]
+    host_reasons = {n: skip_reason(results[n][1]) for n in skipped}
+    lab_note = None
+    if skipped and os.environ.get("VMI_NO_LAB") != "1":
+        print(f"suite: {len(skipped)} tests skipped on this host; running "
+              "them in the lab (scripts/lab)", flush=True)
+        lab_results, lab_where = run_in_lab(skipped, [])
+        results.update(lab_results)
+        where.update(lab_where)
+    elif skipped:
+        lab_note = "VMI_NO_LAB=1: the lab was not used"
+    return report(results, where, host_reasons, torn, lab_note,
+                  host_status)
+
+
+def report(results, where, host_reasons, torn, lab_note, host_status):
+    counts = {"pass": 0, "fail": len(torn), "skip": 0}
+    places = {}
+    for name, (res, out) in sorted(results.items()):
+        kind = {"OK": "pass", "EXPECTEDFAIL": "pass", "SKIP": "skip"}.get(
+            res, "fail")
+        counts[kind] += 1
+        places[where[name]] = places.get(where[name], 0) + 1
+        if kind == "skip":
+            print(f"skipped: {name} ({where[name]}): {skip_reason(out)}")
+        elif kind == "fail" and where[name] != "host":
+            print(f"failed: {name} ({where[name]}): {res}: {out[-160:]!r}")
+    moved = sorted(n for n in host_reasons if where[n] != "host")
+    if moved:
+        reasons = sorted(set(host_reasons[n] for n in moved))
+        print(f"suite: {len(moved)} tests skipped on this host and ran in "
+              f"the lab; the host's reasons: {'; '.join(reasons[:3])}")
+    if torn:
+        print(f"suite: {len(torn)} unreadable lines in the host's test log")
+    if lab_note:
+        print(f"suite: {lab_note}")
+    if not results and host_status != 0:
+        print(f"suite: meson test ended with status {host_status} and no "
+              "results")
+        counts["fail"] += 1
+    print("suite: ran " + ", ".join(
+        f"{n} on the host" if p == "host" else f"{n} in the {p}"
+        for p, n in sorted(places.items())))
+    print(f"summary: {counts['pass']} passed, {counts['fail']} failed, "
+          f"{counts['skip']} skipped")
+    return 1 if counts["fail"] else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
