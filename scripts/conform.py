@@ -351,6 +351,10 @@ def parse_args(argv):
 
 def main(argv):
     args = parse_args(argv)
+    if not (args.list or args.list_envs):
+        status = vmienv.in_lab_if_no_kvm("conform", [sys.argv[0]] + argv)
+        if status is not None:
+            return status
     vmienv.set_build(args.build)
     if args.list_envs:
         print("\n".join(vmienv.ENVIRONMENTS))

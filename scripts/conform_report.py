@@ -102,7 +102,7 @@ def _shape(cells, order):
 
 def _env_key(env):
     known = ["vmi-run-pc", "vmi-run-kvm", "vmi-run-xen", "vmi-run-hyperv",
-             "qemu-tcg", "qemu-kvm"]
+             "qemu-tcg", "qemu-kvm", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"]
     return (known.index(env) if env in known else len(known), env)
 
 

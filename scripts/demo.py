@@ -115,6 +115,9 @@ def main():
                     help="show everything each guest printed")
     ap.add_argument("--build", help="build directory (default: build)")
     args = ap.parse_args()
+    status = vmienv.in_lab_if_no_kvm("demo", sys.argv)
+    if status is not None:
+        return status
     if args.build:
         vmienv.set_build(args.build)
 

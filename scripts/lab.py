@@ -218,6 +218,7 @@ while [ ! -e {ready} ]; do
     sleep 0.1
 done
 {env}
+export VMI_LAB=1
 cd {cwd} || exit 125
 exec {argv}
 """

@@ -7,10 +7,12 @@ is a command template; {image}, {cpus}, {cmdline} and {timeout} are filled
 in.  Each environment also says how to turn its exit status back into the
 guest's own exit code (include/vmi/abi.h)."""
 
+import fcntl
 import os
 import shlex
 import shutil
 import subprocess
+import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -26,9 +28,21 @@ QEMU = "qemu-system-x86_64"
 QEMU_COMMON = [QEMU, "-m", "256", "-display", "none", "-serial", "stdio",
                "-no-reboot", "-nodefaults",
                "-device", "isa-debug-exit,iobase=0xf4,iosize=4"]
-# On this host VMCALL never reaches anyone, so QEMU must not advertise the
-# KVM features that need it (shared/DESIGN.md).
-QEMU_KVM_CPU = "host,-kvm-pv-ipi,-kvm-pv-sched-yield,-kvm-pv-unhalt"
+# On a software KVM (kvm-pvm, docs/lab.md) VMCALL never reaches anyone, so
+# QEMU must not advertise the KVM features that need it there.  On a real
+# KVM (hardware, or the lab's) they stay on, and the kvm backend uses them.
+QEMU_KVM_CPU_SOFT = "host,-kvm-pv-ipi,-kvm-pv-sched-yield,-kvm-pv-unhalt"
+
+# KVM's Hyper-V emulation through QEMU's hv-* flags: every enlightenment
+# the kvm backend can use that QEMU 7.2 and Linux 6.1's KVM accept.
+QEMU_HV_FLAGS = ("hv-relaxed,hv-vpindex,hv-time,hv-synic,hv-stimer,"
+                 "hv-stimer-direct,hv-tlbflush,hv-ipi,hv-reset,hv-crash,"
+                 "hv-frequencies,hv-runtime,hv-vapic")
+# A guest that reports through the crash MSRs (hv-crash) is a "guest panic"
+# to QEMU, whose default action ends QEMU with status 0, the exit code
+# lost.  The environment asks QEMU to take no action: the hyperv backend
+# then goes on to the debug-exit port with its code (docs/vmi-api.md).
+QEMU_HV_ACTION = ["-action", "panic=none"]
 
 
 def set_build(path):
@@ -39,12 +53,53 @@ def set_build(path):
 
 
 def kvm_usable():
+    return kvm_extension(0) is not None
+
+
+# <linux/kvm.h>: the ioctl, and the Hyper-V capabilities QEMU_HV_FLAGS need.
+KVM_CHECK_EXTENSION = 0xAE03
+KVM_CAP_HYPERV, KVM_CAP_HYPERV_SYNIC, KVM_CAP_HYPERV_VP_INDEX = 44, 123, 149
+KVM_CAP_HYPERV_TLBFLUSH, KVM_CAP_HYPERV_SEND_IPI = 155, 161
+KVM_HV_CAPS = (KVM_CAP_HYPERV, KVM_CAP_HYPERV_SYNIC, KVM_CAP_HYPERV_VP_INDEX,
+               KVM_CAP_HYPERV_TLBFLUSH, KVM_CAP_HYPERV_SEND_IPI)
+
+
+def kvm_extension(cap):
+    """KVM_CHECK_EXTENSION(cap) on /dev/kvm, or None without a usable
+    /dev/kvm.  Capability 0 is never offered, so it tests only access."""
     try:
         fd = os.open("/dev/kvm", os.O_RDWR)
     except OSError:
-        return False
-    os.close(fd)
-    return True
+        return None
+    try:
+        return fcntl.ioctl(fd, KVM_CHECK_EXTENSION, cap) if cap else 0
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def kvm_is_software():
+    """Whether /dev/kvm is kvm-pvm, the software KVM that interprets guest
+    kernel code and lets no VMCALL through (docs/lab.md)."""
+    return os.path.isdir("/sys/module/kvm_pvm")
+
+
+def in_lab_if_no_kvm(prog, argv):
+    """On a host without a usable /dev/kvm, run this script again inside
+    the lab (scripts/lab.py), which has one, and return its status; else
+    None.  Only when started by the user-facing wrapper (scripts/demo,
+    scripts/conform: VMI_AUTO_LAB=1); a test under `meson test` skips
+    instead, and scripts/suite.py reruns it in the lab.  VMI_NO_LAB=1
+    turns this off; inside the lab VMI_LAB is set."""
+    if os.environ.get("VMI_AUTO_LAB") != "1" or kvm_usable() or \
+            os.environ.get("VMI_LAB") or os.environ.get("VMI_NO_LAB") == "1":
+        return None
+    print(f"{prog}: this host has no usable /dev/kvm; running in the lab "
+          "(scripts/lab, docs/lab.md)", flush=True)
+    return subprocess.run([sys.executable, os.path.join(ROOT, "scripts",
+                                                        "lab.py"), "--",
+                           sys.executable] + argv).returncode
 
 
 def _vmi_run(hv):
@@ -61,11 +116,14 @@ def _vmi_run(hv):
 QBOOT = "/usr/share/qemu/qboot.rom"
 
 
-def _qemu(accel):
+def _qemu(accel, hv=None):
     def cmd(image, cpus, cmdline, timeout):
         extra = ["-accel", accel]
         if accel == "kvm":
-            extra += ["-cpu", QEMU_KVM_CPU]
+            cpu = QEMU_KVM_CPU_SOFT if kvm_is_software() else "host"
+            if hv:
+                cpu, extra = "host," + hv, extra + QEMU_HV_ACTION
+            extra += ["-cpu", cpu]
             if os.path.exists(QBOOT):
                 extra += ["-bios", QBOOT]
         return QEMU_COMMON + extra + ["-smp", str(cpus), "-kernel", image,
@@ -106,15 +164,22 @@ ENVIRONMENTS = {
                  "QEMU TCG: emulated bare metal"),
     "qemu-kvm": (_qemu("kvm"), _qemu_code, "qemu-kvm",
                  "QEMU with KVM acceleration"),
+    "qemu-kvm-hyperv": (_qemu("kvm", QEMU_HV_FLAGS), _qemu_code, "kvm-hyperv",
+                        "QEMU with KVM's Hyper-V emulation (hv-* flags)"),
+    "qemu-kvm-hyperv-pt": (_qemu("kvm", "hv-passthrough"), _qemu_code,
+                           "kvm-hyperv", "QEMU with KVM's Hyper-V emulation "
+                           "(hv-passthrough: every enlightenment KVM has)"),
 }
 
 # The environments in which a kernel linked for each backend must run; in
 # every other one it must refuse with VMI_EXIT_WRONG_HV (shared/DESIGN.md).
+# QEMU with hv-* flags offers KVM's own leaves too (at 0x40000100), so a
+# kvm image runs there: an environment may offer two interfaces.
 RUNS_ON = {
     "native": set(ENVIRONMENTS),
-    "kvm": {"vmi-run-kvm", "qemu-kvm"},
+    "kvm": {"vmi-run-kvm", "qemu-kvm", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"},
     "xen": {"vmi-run-xen"},
-    "hyperv": {"vmi-run-hyperv"},
+    "hyperv": {"vmi-run-hyperv", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"},
 }
 
 
@@ -159,10 +224,12 @@ def missing(env):
         hv = env.split("-")[-1]
         if hv not in personalities():
             return f"vmi-run has no {hv} personality yet"
-    if need.startswith("qemu") and shutil.which(QEMU) is None:
+    if need.startswith(("qemu", "kvm-")) and shutil.which(QEMU) is None:
         return "qemu-system-x86_64 not installed"
-    if need == "qemu-kvm" and not kvm_usable():
+    if need in ("qemu-kvm", "kvm-hyperv") and not kvm_usable():
         return "no usable /dev/kvm"
+    if need == "kvm-hyperv" and not all(kvm_extension(c) for c in KVM_HV_CAPS):
+        return "this KVM lacks Hyper-V emulation (KVM_CAP_HYPERV*)"
     return None
 
 
@@ -216,6 +283,13 @@ class Result:
             self.note == "timed out"
 
 
+def _qemu_error(out):
+    for line in out.splitlines():
+        if line.startswith(QEMU + ": ") and "warning:" not in line:
+            return line.strip()
+    return None
+
+
 def is_reset(env, res):
     """Whether the environment reported a machine reset (RESET_STATUS)."""
     return res.status == RESET_STATUS.get(ENVIRONMENTS[env][1])
@@ -244,6 +318,12 @@ def run(image, env, cpus=1, cmdline="", timeout=120):
                       proc.returncode, raw, argv)
     code = to_code(proc.returncode)
     note = None if code is not None else f"exit status {proc.returncode}"
+    qemu_error = _qemu_error(out) if to_code is _qemu_code else None
+    if qemu_error:
+        # Status 1 is both QEMU's own failure and a guest's exit code 0
+        # through isa-debug-exit: QEMU's "qemu-system-x86_64: ..." line
+        # tells them apart.
+        code, note = None, qemu_error
     if to_code is _vmi_run_code and proc.returncode == VMI_RUN_TIMEOUT:
         code, note = None, "vmi-run watchdog: timeout"
     return Result(code, out, seconds, note, proc.returncode, raw, argv)
