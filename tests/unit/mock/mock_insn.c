@@ -157,5 +157,14 @@ void mock_invlpg(uint64_t va)
 void mock_triple_fault(void)
 {
     mock.ntriple++;
+    if (mock.stop)
+        longjmp(*mock.stop, MOCK_TRIPLE);
     abort();
+}
+
+void mock_hlt(void)
+{
+    mock.nhlt++;
+    if (mock.stop && !(mock.rflags & 0x200ull))
+        longjmp(*mock.stop, MOCK_HALTED);
 }
