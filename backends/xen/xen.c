@@ -45,11 +45,13 @@ static uint32_t xen_detect(void)
     vmi_refuse("Xen (XenVMMXenVMM)", found);
 }
 
-/* Nothing but the UART works before the hypercall page does. */
+/* Before the hypercall page works: the UART (vmi-run, QEMU) and the debug
+ * console (real Xen), then power_fail, so that Xen reports a crash. */
 static VMI_NORETURN void xen_early_fail(const char *msg)
 {
     uart_write(uart_early(), msg, vmi_strlen(msg));
-    power_off(VMI_EXIT_PANIC);
+    power_debugcon(msg);
+    power_fail(VMI_EXIT_PANIC);
 }
 
 static void xen_hypercall_page_init(void)

@@ -4,6 +4,7 @@
 #define VMI_MOCK_H
 
 #include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vmi/types.h"
@@ -95,6 +96,8 @@ uint64_t mock_msr_value(uint32_t msr);
 /* The last value written to (where) in (log), or -1 if none. */
 int64_t mock_last_write(const struct mock_write *log, unsigned n,
                         uint64_t where);
+/* The bytes written to (port) so far, as a string (truncated to len). */
+const char *mock_port_text(uint16_t port, char *buf, size_t len);
 /* How many writes to (where) are in (log). */
 unsigned mock_count_writes(const struct mock_write *log, unsigned n,
                            uint64_t where);
