@@ -76,6 +76,23 @@ int mon_cpuid_add_tsc(struct mon_cpuid *t, uint32_t tsc_khz)
 }
 
 /*
+ * Set or clear the hypervisor bit in leaf 1.  Upstream KVM's
+ * KVM_GET_SUPPORTED_CPUID leaves it clear (QEMU sets it itself, in
+ * target/i386/kvm/kvm.c), so a personality cannot rely on the host.
+ */
+void mon_cpuid_set_hypervisor(struct mon_cpuid *t, bool on)
+{
+	struct mon_cpuid_entry *l1 = mon_cpuid_find(t, 1, 0);
+
+	if (!l1)
+		return;
+	if (on)
+		l1->ecx |= MON_CPUID_1_ECX_HYPERVISOR;
+	else
+		l1->ecx &= ~MON_CPUID_1_ECX_HYPERVISOR;
+}
+
+/*
  * The initial APIC ID as KVM's in-kernel LAPIC has it (the vCPU id):
  * leaf 1 EBX[31:24] (SDM vol. 2A, CPUID leaf 1) and the x2APIC ID in EDX
  * of every subleaf of leaves 0xB and 0x1F (SDM "V2 Extended Topology").

@@ -163,15 +163,19 @@ static bool pit(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 }
 
 /* Ports with nothing behind them that a PC guest may touch: POST code
- * (0x80) and ELCR (0x4d0/0x4d1, Intel PIIX4 data sheet). */
+ * (0x80), ELCR (0x4d0/0x4d1, Intel PIIX4 data sheet) and the debug
+ * console (0xe9): the guest's last words there repeat its UART lines,
+ * which already reach stdout (docs/vmi-run.md). */
 static bool ignore(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 		   uint16_t port, unsigned size, bool out, uint32_t *val)
 {
+	bool quiet = port == MON_PORT_POST || port == VMI_DEBUGCON_PORT;
+
 	(void)vcpu, (void)x, (void)size;
-	if (out && port != MON_PORT_POST)
+	if (out && !quiet)
 		mon->dev.legacy_writes++;
 	if (!out)
-		*val = port == MON_PORT_POST ? 0xff : 0;
+		*val = quiet ? 0xff : 0;
 	return true;
 }
 
@@ -185,6 +189,7 @@ static const struct {
 	{ 0x70, 0x71, mon_rtc_port },
 	{ MON_PORT_POST, MON_PORT_POST, ignore },
 	{ 0xa0, 0xa1, pic },
+	{ VMI_DEBUGCON_PORT, VMI_DEBUGCON_PORT, ignore },
 	{ VMI_DEBUG_EXIT_PORT, VMI_DEBUG_EXIT_PORT, debug_exit },
 	{ VMI_UART_PORT, VMI_UART_PORT + 7, mon_uart_port },
 	{ 0x4d0, 0x4d1, ignore },

@@ -64,6 +64,7 @@ static int hv_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 		snprintf(err, errlen, "CPUID table full");
 		return -ENOSPC;
 	}
+	mon_cpuid_set_hypervisor(t, true);
 	return 0;
 }
 

@@ -45,6 +45,7 @@ static int kvm_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 	/* KVM_HINTS_REALTIME promises vCPUs never preempted: not true. */
 	feat->edx &= ~(1u << KVM_HINTS_REALTIME);
 	mon_cpuid_remove(t, KVM_CPUID_FEATURES + 1, 0x4fffffffu);
+	mon_cpuid_set_hypervisor(t, true);
 	return 0;
 }
 

@@ -74,6 +74,7 @@ static int xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 	for (unsigned i = 0; i < PX_LEAVES; i++)
 		if (mon_cpuid_put(t, &leaves[i]) < 0)
 			return snprintf(err, errlen, "CPUID table full"), -ENOSPC;
+	mon_cpuid_set_hypervisor(t, true);
 	return 0;
 }
 

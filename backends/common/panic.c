@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* panic.c: vmi_panic, vmi_bug and the tiny formatter (backends/common). */
 #include "common.h"
+#include "power.h"
 #include "vmi.h"
 
 size_t vmi_strlen(const char *s)
@@ -43,9 +44,12 @@ void vmi_append_version(char *buf, size_t size, size_t *n, uint32_t version)
     vmi_append(buf, size, n, num);
 }
 
+/* Also on the debug console: it is all a native kernel has on a Xen PVH
+ * domU (no UART), and it lands in Xen's log for the others. */
 static void puts_con(const char *s)
 {
     vmi_ops.console_write(s, vmi_strlen(s));
+    power_debugcon(s);
 }
 
 /* Panics and BUG_ONs exit with VMI_EXIT_PANIC (vmi/abi.h) through the

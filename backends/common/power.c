@@ -33,6 +33,30 @@ const struct acpi_power *power_acpi(void)
     return &power.acpi;
 }
 
+void power_debugcon(const char *s)
+{
+    for (; *s; s++)
+        outb(VMI_DEBUGCON_PORT, (uint8_t)*s);
+}
+
+/* Last words go to both: a PVH domU has no UART, a PC has no port 0xe9. */
+static void power_say(const char *s)
+{
+    uart_write(uart_early(), s, vmi_strlen(s));
+    power_debugcon(s);
+}
+
+void power_fail(unsigned code)
+{
+    char num[21];
+    vmi_fmt_u64(num, code, 10);
+    power_debugcon("vmi: exit ");
+    power_debugcon(num);
+    power_debugcon("\n");
+    outb(VMI_DEBUG_EXIT_PORT, (uint8_t)code);
+    triple_fault();
+}
+
 void power_off_try(unsigned code)
 {
     outb(VMI_DEBUG_EXIT_PORT, (uint8_t)code);
@@ -74,15 +98,13 @@ void power_halt(void)
 
 void power_crash_with(const char *msg, power_report_fn *report)
 {
-    static const char pre[] = "vmi: crash: ";
-    uart_console_write(pre, sizeof(pre) - 1);
-    uart_console_write(msg, vmi_strlen(msg));
-    uart_console_write("\n", 1);
+    power_say("vmi: crash: ");
+    power_say(msg);
+    power_say("\n");
     /* After the line: a report may end the machine at once. */
     if (report)
         report(msg);
-    outb(VMI_DEBUG_EXIT_PORT, VMI_EXIT_CRASH);
-    power_halt();
+    power_fail(VMI_EXIT_CRASH);
 }
 
 void power_crash(const char *msg)
@@ -90,9 +112,13 @@ void power_crash(const char *msg)
     power_crash_with(msg, NULL);
 }
 
+/* Code 0 with no power-off device halts: on Xen a halted last vCPU is a
+ * clean poweroff, as wanted.  Any other code must not look like that. */
 void power_off(unsigned code)
 {
     power_off_try(code);
+    if (code != VMI_EXIT_OK)
+        power_fail(code);
     power_halt();
 }
 
@@ -103,14 +129,13 @@ void power_reset(void)
     triple_fault();
 }
 
+/* No ACPI S5 here: it would end as a clean poweroff on Xen. */
 void vmi_refuse(const char *expected, const char *found)
 {
-    const struct uart *u = uart_early();
-    static const char a[] = "vmi: kernel linked for ", b[] = " but found ";
-    uart_write(u, a, sizeof(a) - 1);
-    uart_write(u, expected, vmi_strlen(expected));
-    uart_write(u, b, sizeof(b) - 1);
-    uart_write(u, found, vmi_strlen(found));
-    uart_write(u, "\n", 1);
-    power_off(VMI_EXIT_WRONG_HV);
+    power_say("vmi: kernel linked for ");
+    power_say(expected);
+    power_say(" but found ");
+    power_say(found);
+    power_say("\n");
+    power_fail(VMI_EXIT_WRONG_HV);
 }

@@ -32,7 +32,18 @@ void power_off_try(unsigned code);
  * 0xFE (pulse reset line).  Returns only if none worked. */
 void power_reset_try(void);
 
-/* power_off_try(code), then cli; hlt forever. */
+/* Write (s) to the debug console port VMI_DEBUGCON_PORT (0xe9). */
+void power_debugcon(const char *s);
+
+/* End a failure with (code) where no hypervisor interface reports it:
+ * "vmi: exit <code>" on the debug console, (code) to the debug-exit port
+ * (vmi-run and QEMU stop there), then a triple fault (lidt with limit 0,
+ * int3), which Xen reports as shutdown reason "crash" where a halt would
+ * be "poweroff", i.e. success (Xen hvm_hlt/hvm_vcpu_down). */
+__attribute__((noreturn)) void power_fail(unsigned code);
+
+/* power_off_try(code); if still running, power_fail(code) for a code
+ * other than VMI_EXIT_OK, else cli; hlt forever. */
 __attribute__((noreturn)) void power_off(unsigned code);
 /* power_reset_try(), then debug-exit VMI_EXIT_REBOOT, then a triple fault. */
 __attribute__((noreturn)) void power_reset(void);
@@ -40,8 +51,8 @@ __attribute__((noreturn)) void power_reset(void);
 __attribute__((noreturn)) void power_halt(void);
 
 /* The crash op of a backend with no crash-report interface: print
- * "vmi: crash: <msg>" on uart_early(), write VMI_EXIT_CRASH to the
- * debug-exit port, then power_halt().  power_off and power_reset already
+ * "vmi: crash: <msg>" on uart_early() and the debug console, then
+ * power_fail(VMI_EXIT_CRASH).  power_off and power_reset already
  * have the shutdown and reboot ops' signatures: point vmi_ops at them. */
 __attribute__((noreturn)) void power_crash(const char *msg);
 
@@ -49,14 +60,15 @@ __attribute__((noreturn)) void power_crash(const char *msg);
  * the crash (msg) (hyperv: the crash MSRs).  It may not return. */
 typedef void power_report_fn(const char *msg);
 
-/* power_crash with (report)(msg) between the console line and the
- * debug-exit write; NULL is power_crash. */
+/* power_crash with (report)(msg) between the console line and
+ * power_fail; NULL is power_crash. */
 __attribute__((noreturn)) void power_crash_with(const char *msg,
                                                 power_report_fn *report);
 
 /* For a paravirtual backend that did not find its hypervisor: print the
  * one line "vmi: kernel linked for <expected> but found <found>" on the
- * UART at VMI_UART_PORT and exit with VMI_EXIT_WRONG_HV (power_off). */
+ * UART at VMI_UART_PORT and the debug console, then
+ * power_fail(VMI_EXIT_WRONG_HV): never ACPI S5, a success on Xen. */
 __attribute__((noreturn)) void vmi_refuse(const char *expected,
                                           const char *found);
 

@@ -11,43 +11,41 @@
 #include "uart.h"
 #include "vmi/abi.h"
 
-#define HV_EXPECTED "Hyper-V (Microsoft Hv)"
+#define HV_EXPECTED "Hyper-V (the Hv#1 interface)"
 
-/* The hypervisor bit and "Microsoft Hv" in (*r) = leaf 0x40000000: the
- * TLFS fixes the vendor leaf there (HV_CPUID_VENDOR), so unlike
- * hvsig_find no other base is searched. */
-static bool hv_vendor(struct vmi_cpuid *r)
+/* [T: feature-discovery]: the hypervisor bit, max leaf >= 0x40000005 at
+ * HV_CPUID_VENDOR and the interface signature "Hv#1" at
+ * HV_CPUID_INTERFACE.  The TLFS identifies a compatible hypervisor by the
+ * interface, not the vendor: KVM with QEMU's hv-passthrough says "Linux
+ * KVM Hv" there.  The vendor leaf is fixed (unlike hvsig_find, no other
+ * base is searched). */
+static bool hv_interface(void)
 {
+    struct vmi_cpuid r;
     if (!hvsig_present())
         return false;
-    cpuid(HV_CPUID_VENDOR, 0, r);
-    return r->ebx == HV_SIG_EBX && r->ecx == HV_SIG_ECX &&
-           r->edx == HV_SIG_EDX;
+    cpuid(HV_CPUID_VENDOR, 0, &r);
+    hv.max_leaf = r.eax;
+    cpuid(HV_CPUID_INTERFACE, 0, &r);
+    return hv.max_leaf >= HV_CPUID_MIN_MAX && r.eax == HV_INTERFACE_HV1;
 }
 
-/* [T: feature-discovery]: the hypervisor bit, "Microsoft Hv" with max
- * leaf >= 0x40000005, interface "Hv#1", and (as Linux's ms_hyperv_platform
- * requires) the hypercall and VP index MSRs; a refusal names what is
- * there instead (common/hvsig.h). */
+/* The interface, then (as Linux's ms_hyperv_platform requires) the
+ * hypercall and VP index MSRs; a refusal names what is there instead
+ * (common/hvsig.h). */
 void hv_detect(void)
 {
     struct vmi_cpuid r;
-    if (!hv_vendor(&r)) {
-        char found[HVSIG_LEN];
-        hvsig_found(found);
-        vmi_refuse(HV_EXPECTED, found);
-    }
-    hv.max_leaf = r.eax;
-    cpuid(HV_CPUID_INTERFACE, 0, &r);
-    if (hv.max_leaf < HV_CPUID_MIN_MAX || r.eax != HV_INTERFACE_HV1)
-        vmi_refuse(HV_EXPECTED, "Microsoft Hv without the Hv#1 interface");
+    hvsig_found(hv.vendor);
+    if (!hv_interface())
+        vmi_refuse(HV_EXPECTED, hv.vendor);
     cpuid(HV_CPUID_FEATURES, 0, &r);
     hv.priv_eax = r.eax;
     hv.priv_ebx = r.ebx;
     hv.feat_edx = r.edx;
     if (!(r.eax & HV_PRIV_HYPERCALL) || !(r.eax & HV_PRIV_VP_INDEX))
-        vmi_refuse(HV_EXPECTED, "Microsoft Hv without the hypercall and VP "
-                   "index MSRs");
+        vmi_refuse(HV_EXPECTED, "Hv#1 without the hypercall and VP index "
+                   "MSRs");
     cpuid(HV_CPUID_ENLIGHTENMENT, 0, &r);
     hv.rec_eax = r.eax;
     hv.spin_retries = r.ebx;
@@ -89,13 +87,15 @@ void hv_enable(void)
     }
 }
 
-/* "Hyper-V <major>.<minor> (Microsoft Hv)" for info()->hypervisor. */
+/* "Hyper-V <major>.<minor> (<vendor>)" for info()->hypervisor. */
 static void hv_name(void)
 {
     size_t n = 0;
     vmi_append(hv.hv_name, sizeof(hv.hv_name), &n, "Hyper-V ");
     vmi_append_version(hv.hv_name, sizeof(hv.hv_name), &n, hv.version);
-    vmi_append(hv.hv_name, sizeof(hv.hv_name), &n, " (Microsoft Hv)");
+    vmi_append(hv.hv_name, sizeof(hv.hv_name), &n, " (");
+    vmi_append(hv.hv_name, sizeof(hv.hv_name), &n, hv.vendor);
+    vmi_append(hv.hv_name, sizeof(hv.hv_name), &n, ")");
 }
 
 /* One line on the console naming every enlightenment in use: the

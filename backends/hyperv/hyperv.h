@@ -8,6 +8,7 @@
 #include <stdbool.h>
 
 #include "hv_hcall.h"
+#include "hvsig.h"
 #include "pc.h"
 #include "tsc.h"
 #include "vmi.h"
@@ -46,6 +47,7 @@ struct hyperv {
     bool tsc_hz_guessed;        /* no source gave the TSC rate */
     uint32_t vp_index[VMI_MAX_CPUS];
     struct vmi_info info;
+    char vendor[HVSIG_LEN];     /* the signature at 0x40000000 */
     char hv_name[40];
     struct hv_cpu cpu[VMI_MAX_CPUS];
 };

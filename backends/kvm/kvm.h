@@ -67,7 +67,8 @@ static inline uint64_t kvm_pa(const volatile void *p)
 void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what);
 
 /* kvm_detect.c */
-/* Fill kvm.base, features and hints, or refuse (does not return). */
+/* Fill kvm.base, features and hints and choose the hypercall
+ * instruction (kvm_hc_choose), or refuse (does not return). */
 void kvm_detect(void);
 /* Decide kvm.use from the features and the CPU count. */
 void kvm_choose(unsigned ncpus);

@@ -5,6 +5,7 @@
 
 #include "hvsig.h"
 #include "kvm.h"
+#include "kvm_hypercall.h"
 #include "power.h"
 
 void kvm_detect(void)
@@ -22,6 +23,7 @@ void kvm_detect(void)
     kvm.base = base;
     kvm.features = r.eax;
     kvm.hints = r.edx;
+    kvm_hc_choose();
 }
 
 void kvm_choose(unsigned ncpus)

@@ -1,7 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 /* kvm_hypercall.c: KVM's return codes and the hypercalls of the kvm
  * backend (see kvm_hypercall.h). */
+#include <insn.h>
+
 #include "kvm_hypercall.h"
+
+/* CPUID.0 vendor strings in (ebx, edx, ecx) order (Intel SDM vol. 2A and
+ * AMD APM vol. 3, CPUID Fn0000_0000). */
+#define VENDOR_IS(r, b, d, c) ((r).ebx == (b) && (r).edx == (d) && (r).ecx == (c))
+#define AMD_EBX 0x68747541u     /* "Auth" "enti" "cAMD" */
+#define AMD_EDX 0x69746e65u
+#define AMD_ECX 0x444d4163u
+#define HYGON_EBX 0x6f677948u   /* "Hygo" "nGen" "uine" */
+#define HYGON_EDX 0x6e65476eu
+#define HYGON_ECX 0x656e6975u
+
+bool kvm_hc_vmmcall;
+
+void kvm_hc_choose(void)
+{
+    struct vmi_cpuid r;
+    cpuid(0, 0, &r);
+    kvm_hc_vmmcall = VENDOR_IS(r, AMD_EBX, AMD_EDX, AMD_ECX) ||
+                     VENDOR_IS(r, HYGON_EBX, HYGON_EDX, HYGON_ECX);
+}
 
 vmi_status_t kvm_status(long ret)
 {

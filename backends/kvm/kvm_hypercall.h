@@ -5,15 +5,19 @@
  * hypercall number, RBX, RCX, RDX, RSI = arguments a0..a3, result in RAX,
  * "no other registers will be clobbered"; only CPL0 may call.
  *
- * The instruction is Intel's VMCALL (0f 01 c1), what our hosts expect.
- * AMD's is VMMCALL (0f 01 d9); KVM rewrites whichever one the guest uses
- * into the host's own ("The hypervisor can replace it with instructions
- * that are guaranteed to be supported", hypercalls.rst), and Linux picks
- * one with ALTERNATIVE (arch/x86/include/asm/kvm_para.h).
+ * The instruction is Intel's VMCALL (0f 01 c1) or AMD's VMMCALL (0f 01
+ * d9), chosen once at init from the CPU vendor (kvm_hc_choose): AMD and
+ * Hygon get VMMCALL, as Linux decides (ALTERNATIVE on X86_FEATURE_VMMCALL
+ * in arch/x86/include/asm/kvm_para.h; the flag is set for those two
+ * vendors in arch/x86/kernel/cpu/amd.c and hygon.c).  KVM would otherwise
+ * rewrite the other vendor's instruction in guest memory ("The hypervisor
+ * can replace it with instructions that are guaranteed to be supported",
+ * hypercalls.rst), and on our read-only kernel text that write faults.
  *
- * Host unit tests build the backend with KVM_HYPERCALL_INSN = "ud2": the
- * same asm, with its register assignment, traps into the test's SIGILL
- * handler, which records RAX/RBX/RCX/RDX/RSI and sets RAX
+ * Host unit tests build the backend with KVM_VMCALL_INSN = UD2 (0f 0b)
+ * and KVM_VMMCALL_INSN = UD1 (0f b9 c0): the same asm, with its register
+ * assignment, traps into the test's SIGILL handler, which tells the two
+ * apart, records RAX/RBX/RCX/RDX/RSI and sets RAX
  * (tests/unit/test_kvm_trap.h).
  *
  * This host (kvm-pvm): VMCALL never reaches KVM (it livelocks), so the
@@ -23,16 +27,26 @@
 #ifndef VMI_KVM_HYPERCALL_H
 #define VMI_KVM_HYPERCALL_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmi/types.h"
 
-/* The guest's instruction; the host tests assemble it to check the
- * bytes (0f 01 c1) and replace KVM_HYPERCALL_INSN to run the asm. */
-#define KVM_HYPERCALL_GUEST_INSN "vmcall"
-#ifndef KVM_HYPERCALL_INSN
-#define KVM_HYPERCALL_INSN KVM_HYPERCALL_GUEST_INSN
+/* The guest's instructions; the host tests assemble them to check the
+ * bytes and replace KVM_V{M,MM}CALL_INSN to run the asm. */
+#define KVM_VMCALL_GUEST "vmcall"
+#define KVM_VMMCALL_GUEST "vmmcall"
+#ifndef KVM_VMCALL_INSN
+#define KVM_VMCALL_INSN KVM_VMCALL_GUEST
+#define KVM_VMMCALL_INSN KVM_VMMCALL_GUEST
 #endif
+
+/* True: hypercalls use VMMCALL.  Set by kvm_hc_choose(). */
+extern bool kvm_hc_vmmcall;
+
+/* Choose the instruction from the CPUID.0 vendor string; call before the
+ * first hypercall. */
+void kvm_hc_choose(void);
 
 /* Hypercall numbers (uapi linux/kvm_para.h; hypercalls.rst). */
 #define KVM_HC_KICK_CPU 5       /* a0 = flags (0), a1 = APIC ID to wake */
@@ -52,16 +66,37 @@
  * n is min + 64 + n (hypercalls.rst; Linux KVM_IPI_CLUSTER_SIZE). */
 #define KVM_IPI_CLUSTER 128
 
-static inline long kvm_hypercall4(unsigned long nr, unsigned long a0,
-                                  unsigned long a1, unsigned long a2,
-                                  unsigned long a3)
+static inline long kvm_vmcall4(unsigned long nr, unsigned long a0,
+                               unsigned long a1, unsigned long a2,
+                               unsigned long a3)
 {
     long ret;
-    __asm__ __volatile__(KVM_HYPERCALL_INSN
+    __asm__ __volatile__(KVM_VMCALL_INSN
                          : "=a"(ret)
                          : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
                          : "memory");
     return ret;
+}
+
+static inline long kvm_vmmcall4(unsigned long nr, unsigned long a0,
+                                unsigned long a1, unsigned long a2,
+                                unsigned long a3)
+{
+    long ret;
+    __asm__ __volatile__(KVM_VMMCALL_INSN
+                         : "=a"(ret)
+                         : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
+                         : "memory");
+    return ret;
+}
+
+static inline long kvm_hypercall4(unsigned long nr, unsigned long a0,
+                                  unsigned long a1, unsigned long a2,
+                                  unsigned long a3)
+{
+    if (kvm_hc_vmmcall)
+        return kvm_vmmcall4(nr, a0, a1, a2, a3);
+    return kvm_vmcall4(nr, a0, a1, a2, a3);
 }
 
 /* The one translation of KVM's return codes (ret >= 0 is success). */

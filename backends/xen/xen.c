@@ -45,11 +45,13 @@ static uint32_t xen_detect(void)
     vmi_refuse("Xen (XenVMMXenVMM)", found);
 }
 
-/* Nothing but the UART works before the hypercall page does. */
+/* Before the hypercall page works: the UART (vmi-run, QEMU) and the debug
+ * console (real Xen), then power_fail, so that Xen reports a crash. */
 static VMI_NORETURN void xen_early_fail(const char *msg)
 {
     uart_write(uart_early(), msg, vmi_strlen(msg));
-    power_off(VMI_EXIT_PANIC);
+    power_debugcon(msg);
+    power_fail(VMI_EXIT_PANIC);
 }
 
 static void xen_hypercall_page_init(void)
@@ -194,28 +196,35 @@ static void xen_puts(const char *s)
     xen_console_write(s, vmi_strlen(s));
 }
 
+/* Every SCHEDOP_shutdown: the console ring first, or its last lines may
+ * never reach xenconsoled. */
+static VMI_NORETURN void xen_stop(unsigned reason)
+{
+    xen_console_flush();
+    xen_hc_shutdown(reason);
+    xen_park();
+}
+
 /* D2: 0 is SHUTDOWN_poweroff; any other code is printed, written to the
  * debug-exit port (exact under vmi-run and QEMU, discarded on Xen), then
  * reported as SHUTDOWN_crash so that real Xen records a failure. */
 static VMI_NORETURN void xen_shutdown(unsigned code)
 {
-    if (code != VMI_EXIT_OK) {
-        char num[21];
-        vmi_fmt_u64(num, code, 10);
-        xen_puts("vmi: exit ");
-        xen_puts(num);
-        xen_puts("\n");
-        xen_console_flush();
-        outb(VMI_DEBUG_EXIT_PORT, (uint8_t)code);
-    }
-    xen_hc_shutdown(code == VMI_EXIT_OK ? SHUTDOWN_poweroff : SHUTDOWN_crash);
-    xen_park();
+    if (code == VMI_EXIT_OK)
+        xen_stop(SHUTDOWN_poweroff);
+    char num[21];
+    vmi_fmt_u64(num, code, 10);
+    xen_puts("vmi: exit ");
+    xen_puts(num);
+    xen_puts("\n");
+    xen_console_flush();    /* before the debug-exit port ends vmi-run */
+    outb(VMI_DEBUG_EXIT_PORT, (uint8_t)code);
+    xen_stop(SHUTDOWN_crash);
 }
 
 static VMI_NORETURN void xen_reboot(void)
 {
-    xen_hc_shutdown(SHUTDOWN_reboot);
-    xen_park();
+    xen_stop(SHUTDOWN_reboot);
 }
 
 static VMI_NORETURN void xen_crash(const char *msg)
@@ -223,9 +232,7 @@ static VMI_NORETURN void xen_crash(const char *msg)
     xen_puts("vmi: crash: ");
     xen_puts(msg);
     xen_puts("\n");
-    xen_console_flush();
-    xen_hc_shutdown(SHUTDOWN_crash);
-    xen_park();
+    xen_stop(SHUTDOWN_crash);
 }
 
 const struct vmi_ops vmi_ops = {

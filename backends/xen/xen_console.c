@@ -14,6 +14,10 @@
 
 #define SPIN_TRIES 1000000u     /* a panicking CPU does not wait forever */
 #define FULL_TRIES 100000u      /* yields while a full ring does not move */
+/* How long a flush waits for the back end: 1 s of system time, or this
+ * many yields where the clock does not run (before shared_info). */
+#define FLUSH_NS 1000000000ull
+#define FLUSH_YIELDS 1000000u
 #define IDENTITY_LIMIT (1ull << 32)     /* docs/vmi-api.md 2.1 */
 
 void xen_console_init(void)
@@ -76,12 +80,24 @@ void xen_console_write(const char *buf, size_t len)
         __atomic_store_n(&xen.cons_lock, 0, __ATOMIC_RELEASE);
 }
 
+static bool xen_ring_drained(volatile struct xencons_interface *c)
+{
+    return __atomic_load_n(&c->out_cons, __ATOMIC_ACQUIRE) == c->out_prod;
+}
+
+/* xenconsoled reads the ring asynchronously; kick it and give it the CPU
+ * until it has read everything, bounded whether or not it ever does. */
 void xen_console_flush(void)
 {
     volatile struct xencons_interface *c = xen.cons;
-    for (unsigned i = 0; c && i < FULL_TRIES &&
-         __atomic_load_n(&c->out_cons, __ATOMIC_ACQUIRE) != c->out_prod; i++)
+    if (!c)
+        return;
+    uint64_t end = xen_time_ns() + FLUSH_NS;
+    for (unsigned i = 0; i < FLUSH_YIELDS && !xen_ring_drained(c) &&
+                         xen_time_ns() < end; i++) {
+        xen_hc_send(xen.cons_port);
         xen_hc_yield();
+    }
 }
 
 size_t xen_console_read(char *buf, size_t len)

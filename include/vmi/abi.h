@@ -14,6 +14,14 @@
  * with status v; QEMU exits with (v << 1) | 1. */
 #define VMI_DEBUG_EXIT_PORT 0xf4
 
+/* The "port E9 hack" debug console: each byte written is printed on the
+ * hypervisor console (Xen: XEN_HVM_DEBUGCONS_IOPORT in public/arch-x86/
+ * xen.h, shown in its log as "(dN) ..." with guest_loglvl=all; QEMU's
+ * isa-debugcon uses the same port).  Guests write last words there that
+ * must survive where there is no UART (a Xen PVH domU); vmi-run ignores
+ * it. */
+#define VMI_DEBUGCON_PORT 0xe9
+
 /* The 16550 UART every environment offers (COM1). */
 #define VMI_UART_PORT 0x3f8
 

@@ -4,14 +4,16 @@
  * (monitor/mon_seccomp.c): its rule table, its behaviour in a forked
  * child that installs it (an allowed call passes, anything else ends the
  * child with status 71 and one line, never by a signal, also through
- * the i386 ABI), and the "Sandbox" table of docs/vmi-run.md, which must
- * list exactly its rules.
+ * the i386 ABI where this host has it), and the "Sandbox" table of
+ * docs/vmi-run.md, which must list exactly its rules.
  * Needs no /dev/kvm: the KVM ioctls go to fd -1 and fail with EBADF.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
 #include <sched.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <seccomp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -44,6 +46,9 @@ static int sandboxed(void (*body)(void), char *out, size_t outlen)
 	assert_true(pid >= 0);
 	if (pid == 0) {
 		char err[256];
+		/* cmocka's SIGSEGV handler would resume its test loop in this
+		 * child: a body that faults must die of the signal. */
+		signal(SIGSEGV, SIG_DFL);
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
 		if (mon_sandbox_install(err, sizeof(err)) < 0) {
@@ -167,10 +172,46 @@ static void test_sandbox_fork_blocked(void **state)
 	expect_blocked(spawn, what);
 }
 
+/* Does int 0x80 work on this host at all?  Kernels built without
+ * IA32_EMULATION, or booted with ia32_emulation=0, answer it with SIGSEGV
+ * before any syscall (or seccomp) path runs; try it in a throwaway child
+ * without the filter. */
+static bool i386_abi_works(void)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		long r;
+		signal(SIGSEGV, SIG_DFL);      /* as in sandboxed() */
+		__asm__ __volatile__("int $0x80" : "=a"(r) : "a"(20L) : "memory");
+		syscall(SYS_exit_group, r == getpid() ? 0 : 1);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+/* Where the host has the i386 ABI, the filter must trap it.  Where it
+ * has not, int 0x80 faults before any system call (or seccomp) runs, so
+ * there is nothing to trap: check only that it cannot get through the
+ * filter either, and say so. */
 static void test_sandbox_foreign_abi_blocked(void **state)
 {
+	char out[512];
+	int st;
+
 	(void)state;
-	expect_blocked(getpid_i386, "system call 20 ");
+	if (i386_abi_works()) {
+		expect_blocked(getpid_i386, "system call 20 ");
+		return;
+	}
+	print_message("# int $0x80 faults on this host (no IA32 emulation): "
+		      "the i386 ABI filter check is skipped; checking only "
+		      "that the call cannot pass\n");
+	st = sandboxed(getpid_i386, out, sizeof(out));
+	assert_true(WIFSIGNALED(st));
+	assert_int_equal(WTERMSIG(st), SIGSEGV);
 }
 
 /* Every rule names a real system call and gives a reason. */

@@ -217,6 +217,28 @@ static void test_power_off_try_debug_exit_then_s5(void **state)
     assert_int_equal(mock.out_log[0].val, 42);
 }
 
+/* A refusal must be seen and fail wherever it runs: the line on the UART
+ * and on port 0xe9 (Xen's log on a PVH domU), then the exit code on 0xf4
+ * (vmi-run, QEMU), then a triple fault (Xen: "crash"), never ACPI S5 or
+ * a halt, which Xen reports as a successful poweroff. */
+static void test_vmi_refuse_says_why_everywhere_then_crashes(void **state)
+{
+    (void)state;
+    char uart[128], e9[128];
+    power_init(0);
+    assert_int_equal(MOCK_RUN_TO_STOP(vmi_refuse("KVM (KVMKVMKVM)", "none")),
+                     MOCK_TRIPLE);
+    assert_string_equal(mock_port_text(VMI_UART_PORT, uart, sizeof(uart)),
+                        "vmi: kernel linked for KVM (KVMKVMKVM) but found none\n");
+    assert_string_equal(mock_port_text(VMI_DEBUGCON_PORT, e9, sizeof(e9)),
+                        "vmi: kernel linked for KVM (KVMKVMKVM) but found none\n"
+                        "vmi: exit 3\n");
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout,
+                                       VMI_DEBUG_EXIT_PORT), 1);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout,
+                                     VMI_DEBUG_EXIT_PORT), VMI_EXIT_WRONG_HV);
+}
+
 static void test_power_reset_try_cf9_then_kbc(void **state)
 {
     (void)state;
@@ -242,6 +264,7 @@ int main(void)
         cmocka_unit_test_setup(test_uart_console_ops_use_com1, setup),
         cmocka_unit_test_setup(test_power_off_try_debug_exit_then_s5, setup),
         cmocka_unit_test_setup(test_power_reset_try_cf9_then_kbc, setup),
+        cmocka_unit_test_setup(test_vmi_refuse_says_why_everywhere_then_crashes, setup),
     };
     return cmocka_run_group_tests_name("common_misc", tests, NULL, NULL);
 }

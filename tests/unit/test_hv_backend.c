@@ -81,6 +81,30 @@ static void test_hv_detect_reads_leaves_and_choose_uses_all(void **state)
     assert_true(hv.use.crash && hv.use.crash_msg && hv.use.reset);
 }
 
+/* [T: feature-discovery]: "Hv#1" identifies the interface, whatever the
+ * vendor: KVM with QEMU's hv-passthrough says "Linux KVM Hv". */
+static void test_hv_detect_any_vendor_with_hv1_names_it(void **state)
+{
+    (void)state;
+    hyperv_cpuid();
+    mock_set_cpuid(HV_CPUID_VENDOR, 0, 0x4000000a, 0x756e694c /* "Linu" */,
+                   0x564b2078 /* "x KV" */, 0x7648204d /* "M Hv" */);
+    assert_int_equal(MOCK_RUN_TO_STOP(hv_detect()), MOCK_RAN);
+    assert_int_equal(hv.version, 6u << 16);
+    hv_identify();
+    assert_string_equal(hv.info.hypervisor, "Hyper-V 6.0 (Linux KVM Hv)");
+}
+
+static void test_hv_detect_no_hv1_refuses_naming_vendor(void **state)
+{
+    (void)state;
+    hyperv_cpuid();
+    mock_set_cpuid(HV_CPUID_INTERFACE, 0, 0, 0, 0, 0);
+    assert_int_not_equal(MOCK_RUN_TO_STOP(hv_detect()), MOCK_RAN);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout,
+                                     VMI_DEBUG_EXIT_PORT), VMI_EXIT_WRONG_HV);
+}
+
 static void test_hv_choose_no_direct_mode_no_stimer(void **state)
 {
     (void)state;
@@ -353,6 +377,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         T(test_hv_detect_reads_leaves_and_choose_uses_all),
+        T(test_hv_detect_any_vendor_with_hv1_names_it),
+        T(test_hv_detect_no_hv1_refuses_naming_vendor),
         T(test_hv_choose_no_direct_mode_no_stimer),
         T(test_hv_choose_spin_never_no_notify),
         T(test_hv_enable_os_id_before_hypercall_page),

@@ -2,7 +2,8 @@
 /*
  * test_kvm_hypercall.c: the KVM hypercall ABI of the kvm backend
  * (backends/kvm/kvm_hypercall.[ch], kvm_smp.c): registers and instruction
- * per Documentation/virt/kvm/x86/hypercalls.rst, numbers and return codes
+ * per Documentation/virt/kvm/x86/hypercalls.rst, the instruction chosen
+ * by CPU vendor, numbers and return codes
  * against the system's <linux/kvm_para.h>, kvm_status(), and the calls
  * PV IPI, PV spin-lock kick and sched yield make, through the UD2 trap
  * (test_kvm_trap.h).
@@ -69,12 +70,14 @@ void vmi_event(vmi_event_t ev)
     (void)ev;
 }
 
-/* The guest's hypercall instruction, assembled (never executed). */
+/* The guest's hypercall instructions, assembled (never executed). */
 __asm__(".pushsection .rodata\n"
-        "test_kvm_guest_insn: " KVM_HYPERCALL_GUEST_INSN "\n"
+        "test_kvm_vmcall: " KVM_VMCALL_GUEST "\n"
+        "test_kvm_vmmcall: " KVM_VMMCALL_GUEST "\n"
         "test_kvm_guest_insn_end:\n"
         ".popsection");
-extern const uint8_t test_kvm_guest_insn[], test_kvm_guest_insn_end[];
+extern const uint8_t test_kvm_vmcall[], test_kvm_vmmcall[],
+    test_kvm_guest_insn_end[];
 
 static int setup(void **state)
 {
@@ -82,6 +85,7 @@ static int setup(void **state)
     mock_reset();
     memset(&kvm, 0, sizeof(kvm));
     memset(&pc, 0, sizeof(pc));
+    kvm_hc_vmmcall = false;
     return 0;
 }
 
@@ -119,12 +123,42 @@ static void test_kvm_abi_matches_uapi_asm_kvm_para_h(void **state)
                      offsetof(struct uapi_kvm_steal_time, preempted));
 }
 
-static void test_kvm_guest_insn_is_intel_vmcall(void **state)
+static void test_kvm_guest_insns_are_vmcall_and_vmmcall(void **state)
 {
     (void)state;
-    static const uint8_t vmcall[] = { 0x0f, 0x01, 0xc1 };
-    assert_int_equal(test_kvm_guest_insn_end - test_kvm_guest_insn, 3);
-    assert_memory_equal(test_kvm_guest_insn, vmcall, 3);
+    static const uint8_t vmcall[] = { 0x0f, 0x01, 0xc1 };   /* SDM */
+    static const uint8_t vmmcall[] = { 0x0f, 0x01, 0xd9 };  /* APM vol. 3 */
+    assert_int_equal(test_kvm_vmmcall - test_kvm_vmcall, 3);
+    assert_int_equal(test_kvm_guest_insn_end - test_kvm_vmmcall, 3);
+    assert_memory_equal(test_kvm_vmcall, vmcall, 3);
+    assert_memory_equal(test_kvm_vmmcall, vmmcall, 3);
+}
+
+/* The vendor at init decides the instruction of every later hypercall:
+ * VMMCALL on AMD and Hygon, VMCALL on anything else (Linux sets
+ * X86_FEATURE_VMMCALL for those two). */
+static void test_kvm_vendor_at_detect_picks_hypercall_insn(void **state)
+{
+    (void)state;
+    static const struct { uint32_t b, d, c; enum trap_insn want; } v[] = {
+        { 0x756e6547, 0x49656e69, 0x6c65746e, TRAP_VMCALL },  /* GenuineIntel */
+        { 0x68747541, 0x69746e65, 0x444d4163, TRAP_VMMCALL }, /* AuthenticAMD */
+        { 0x6f677948, 0x6e65476e, 0x656e6975, TRAP_VMMCALL }, /* HygonGenuine */
+        { 0x746e6543, 0x48727561, 0x736c7561, TRAP_VMCALL },  /* CentaurHauls */
+    };
+    for (size_t i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+        mock_reset();
+        mock_set_cpuid(0, 0, 0xd, v[i].b, v[i].c, v[i].d);
+        mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
+        mock_set_cpuid(0x40000000, 0, 0x40000001, 0x4b4d564b, 0x564b4d56,
+                       0x4d);
+        kvm_detect();
+        trap_reset(0);
+        assert_int_equal(kvm_hc_kick_cpu(1), VMI_OK);
+        assert_int_equal(trap.n, 1);
+        if (trap.call[0].insn != v[i].want)
+            fail_msg("vendor %zu: wrong hypercall instruction", i);
+    }
 }
 
 static void test_kvm_hypercall4_registers_follow_hypercalls_rst(void **state)
@@ -305,7 +339,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_kvm_constants_match_uapi_kvm_para_h, setup),
         cmocka_unit_test_setup(test_kvm_abi_matches_uapi_asm_kvm_para_h, setup),
-        cmocka_unit_test_setup(test_kvm_guest_insn_is_intel_vmcall, setup),
+        cmocka_unit_test_setup(test_kvm_guest_insns_are_vmcall_and_vmmcall, setup),
+        cmocka_unit_test_setup(test_kvm_vendor_at_detect_picks_hypercall_insn, setup),
         cmocka_unit_test_setup(test_kvm_hypercall4_registers_follow_hypercalls_rst, setup),
         cmocka_unit_test_setup(test_kvm_status_each_code_maps_once, setup),
         cmocka_unit_test_setup(test_kvm_hc_kick_cpu_flags_zero_apic_in_a1, setup),

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_cpuid.c: CPUID table edits and the pc and kvm
- * personalities (monitor). */
+/* tests/unit/test_mon_cpuid.c: CPUID table edits, the pc and kvm
+ * personalities, and the hypervisor bit of every personality (monitor). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -85,6 +85,29 @@ static void test_cpuid_kvm_drops_hypercall_features_only(void **state)
 	free(t);
 }
 
+/* Upstream KVM's KVM_GET_SUPPORTED_CPUID leaves CPUID.1:ECX[31] clear
+ * (QEMU sets it itself): every paravirtual personality must set it, pc
+ * must not. */
+static void test_cpuid_hypervisor_bit_set_even_if_host_lacks_it(void **state)
+{
+	const struct mon_pers *pv[] = { &pers_kvm, &pers_xen, &pers_hv };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(pv) / sizeof(pv[0]); i++) {
+		struct mon_cpuid *t = host_table();
+		mon_cpuid_find(t, 1, 0)->ecx &= ~MON_CPUID_1_ECX_HYPERVISOR;
+		assert_int_equal(pv[i]->cpuid(t, err, sizeof(err)), 0);
+		if (!(mon_cpuid_find(t, 1, 0)->ecx & MON_CPUID_1_ECX_HYPERVISOR))
+			fail_msg("personality %s: no hypervisor bit", pv[i]->name);
+		free(t);
+	}
+	struct mon_cpuid *t = host_table();
+	mon_cpuid_find(t, 1, 0)->ecx &= ~MON_CPUID_1_ECX_HYPERVISOR;
+	assert_int_equal(pers_pc.cpuid(t, err, sizeof(err)), 0);
+	assert_int_equal(mon_cpuid_find(t, 1, 0)->ecx, 0x01202000);
+	free(t);
+}
+
 static void test_cpuid_kvm_without_kvm_leaves_fails(void **state)
 {
 	struct mon_cpuid *t = host_table();
@@ -133,6 +156,7 @@ int main(void)
 		cmocka_unit_test(test_cpuid_tsc_leaves_give_frequency_and_raise_max),
 		cmocka_unit_test(test_cpuid_pc_hides_every_hypervisor_trace),
 		cmocka_unit_test(test_cpuid_kvm_drops_hypercall_features_only),
+		cmocka_unit_test(test_cpuid_hypervisor_bit_set_even_if_host_lacks_it),
 		cmocka_unit_test(test_cpuid_kvm_without_kvm_leaves_fails),
 		cmocka_unit_test(test_cpuid_apic_id_set_in_leaf1_and_0xb),
 		cmocka_unit_test(test_cpuid_put_replaces_then_fills_up),

@@ -182,6 +182,43 @@ static void test_native_power_off_debug_exit_then_s5(void **state)
     assert_int_equal(mock.out_log[1].size, 2);
 }
 
+/* A Xen PVH domU: no UART, no isa-debug-exit, no ACPI power-off (the
+ * mock's ports read all-ones, its low memory holds no tables). */
+static int pvh(void **state)
+{
+    (void)state;
+    mock_reset();
+    power_init(0);
+    return 0;
+}
+
+static void test_native_pvh_panic_says_why_on_port_e9_then_crashes(void **state)
+{
+    (void)state;
+    char e9[128];
+    assert_int_equal(MOCK_RUN_TO_STOP(vmi_panic("out of memory")), MOCK_TRIPLE);
+    assert_string_equal(mock_port_text(VMI_DEBUGCON_PORT, e9, sizeof(e9)),
+                        "vmi: panic: out of memory\nvmi: exit 4\n");
+}
+
+static void test_native_pvh_crash_op_crashes(void **state)
+{
+    (void)state;
+    char e9[128];
+    assert_int_equal(MOCK_RUN_TO_STOP(vmi_ops.crash("bad")), MOCK_TRIPLE);
+    assert_string_equal(mock_port_text(VMI_DEBUGCON_PORT, e9, sizeof(e9)),
+                        "vmi: crash: bad\nvmi: exit 5\n");
+}
+
+/* Code 0 may halt: on Xen the last vCPU halted is a clean poweroff. */
+static void test_native_pvh_clean_shutdown_halts(void **state)
+{
+    (void)state;
+    assert_int_equal(MOCK_RUN_TO_STOP(vmi_ops.shutdown(VMI_EXIT_OK)),
+                     MOCK_HALTED);
+    assert_int_equal(mock.ntriple, 0);
+}
+
 static void test_native_msr_safe_fault_is_efault(void **state)
 {
     (void)state;
@@ -224,6 +261,9 @@ int main(void)
         cmocka_unit_test_setup(test_native_cpu_start_silent_ap_eagain, modern),
         cmocka_unit_test_setup(test_native_cpu_start_reporting_ap_ok_once, modern),
         cmocka_unit_test_setup(test_native_power_off_debug_exit_then_s5, modern),
+        cmocka_unit_test_setup(test_native_pvh_panic_says_why_on_port_e9_then_crashes, pvh),
+        cmocka_unit_test_setup(test_native_pvh_crash_op_crashes, pvh),
+        cmocka_unit_test_setup(test_native_pvh_clean_shutdown_halts, pvh),
         cmocka_unit_test_setup(test_native_msr_safe_fault_is_efault, modern),
         cmocka_unit_test_setup(test_native_irq_save_restore_roundtrip, modern),
     };

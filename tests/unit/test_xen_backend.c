@@ -16,6 +16,7 @@
 #include "xen.h"
 #include "xen_mock.h"
 
+#include <xen/event_channel.h>
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/hvm_vcpu.h>
@@ -393,6 +394,75 @@ static void test_xen_console_write_batches_one_send(void **state)
     assert_memory_equal(console_page + 1024, "hello, xen", 10);  /* out[] */
 }
 
+/* A console back end that reads the ring after (drain_after) yields (0:
+ * never); SCHEDOP_shutdown records the ring and ends the op (it does not
+ * return on Xen either). */
+static unsigned yields, sends, drain_after;
+static int shut_reason;
+static bool shut_drained;
+static jmp_buf shut_jb;
+
+static long console_backend(const struct xen_mock_call *c)
+{
+    volatile struct xencons_interface *r = xen.cons;
+    if (c->nr == __HYPERVISOR_event_channel_op && c->a[0] == EVTCHNOP_send &&
+        ((struct evtchn_send *)PTR(c->a[1]))->port == CONSOLE_PORT)
+        sends++;
+    if (c->nr != __HYPERVISOR_sched_op)
+        return 0;
+    if (c->a[0] == SCHEDOP_yield && ++yields == drain_after)
+        r->out_cons = r->out_prod;
+    if (c->a[0] == SCHEDOP_shutdown) {
+        shut_reason = ((struct sched_shutdown *)PTR(c->a[1]))->reason;
+        shut_drained = r->out_cons == r->out_prod;
+        longjmp(shut_jb, 1);
+    }
+    return 0;
+}
+
+/* Run (op) with 10 bytes unread in the console ring. */
+static void stop_with_pending_console(void (*op)(void), unsigned drain)
+{
+    xen.cons = (volatile struct xencons_interface *)console_page;
+    xen.cons_port = CONSOLE_PORT;
+    memset(console_page, 0, sizeof(console_page));
+    xen.cons->out_prod = 10;
+    yields = sends = 0;
+    drain_after = drain;
+    shut_reason = -1;
+    xen_mock_reset(console_backend);
+    if (!setjmp(shut_jb))
+        op();
+}
+
+static void power_off_ok(void) { vmi_ops.shutdown(VMI_EXIT_OK); }
+static void reboot(void) { vmi_ops.reboot(); }
+static void crash(void) { vmi_ops.crash("x"); }
+
+static void test_xen_stop_ops_flush_console_before_shutdown(void **state)
+{
+    (void)state;
+    void (*const op[])(void) = { power_off_ok, reboot, crash };
+    const int reason[] = { SHUTDOWN_poweroff, SHUTDOWN_reboot, SHUTDOWN_crash };
+    for (unsigned i = 0; i < 3; i++) {
+        stop_with_pending_console(op[i], 5);
+        assert_int_equal(shut_reason, reason[i]);
+        if (!shut_drained)
+            fail_msg("op %u: SCHEDOP_shutdown before the ring was read", i);
+        assert_int_equal(yields, 5);
+        assert_true(sends >= 5);        /* the back end is kicked */
+    }
+}
+
+static void test_xen_stop_undrained_console_still_shuts_down(void **state)
+{
+    (void)state;
+    stop_with_pending_console(power_off_ok, 0);
+    assert_int_equal(shut_reason, SHUTDOWN_poweroff);
+    assert_false(shut_drained);
+    assert_true(yields > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +479,8 @@ int main(void)
         cmocka_unit_test_setup(test_xen_cpu_start_past_32_registers_vcpu_info, setup),
         cmocka_unit_test_setup(test_xen_shutdown_reason_is_sched_h, setup),
         cmocka_unit_test_setup(test_xen_console_write_batches_one_send, setup),
+        cmocka_unit_test_setup(test_xen_stop_ops_flush_console_before_shutdown, setup),
+        cmocka_unit_test_setup(test_xen_stop_undrained_console_still_shuts_down, setup),
     };
     return cmocka_run_group_tests_name("xen_backend", tests, NULL, NULL);
 }

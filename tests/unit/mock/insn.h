@@ -41,7 +41,7 @@ static inline void cli(void) { mock.rflags &= ~0x200ull; }
 static inline void sti(void) { mock.rflags |= 0x200ull; }
 static inline uint64_t read_rflags(void) { return mock.rflags; }
 static inline void sti_hlt(void) { mock.rflags |= 0x200ull; mock.nhlt++; }
-static inline void hlt(void) { mock.nhlt++; }
+static inline void hlt(void) { mock_hlt(); }
 static inline void lgdt(const struct vmi_dtr *dt) { mock.gdtr = *dt; }
 static inline void lidt(const struct vmi_dtr *dt) { mock.idtr = *dt; }
 static inline void ltr(uint16_t sel) { mock.tr = sel; }

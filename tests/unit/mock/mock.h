@@ -3,6 +3,8 @@
 #ifndef VMI_MOCK_H
 #define VMI_MOCK_H
 
+#include <setjmp.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "vmi/types.h"
@@ -56,10 +58,32 @@ struct mock_state {
     uint16_t tr;
     uint32_t mmio[1024];            /* any MMIO page: registers by offset */
     unsigned nhlt, npause, nmfence, ntriple;
+    /* Where a machine that stopped for good (hlt with IF clear, triple
+     * fault) resumes the test; NULL: such a hlt only counts, a triple
+     * fault aborts.  Set by MOCK_RUN_TO_STOP. */
+    jmp_buf *stop;
     uint8_t lowmem[MOCK_LOWMEM];    /* physical 0..1 MiB */
 };
 
 extern struct mock_state mock;
+
+/* How MOCK_RUN_TO_STOP's statement ended. */
+enum { MOCK_RAN, MOCK_HALTED, MOCK_TRIPLE };
+
+/* Run (stmt) (which may not return on a real machine) and say how it
+ * ended: it returned, or the machine halted with interrupts off, or it
+ * triple-faulted. */
+#define MOCK_RUN_TO_STOP(stmt) __extension__({                      \
+    jmp_buf mock_jb_;                                               \
+    volatile int mock_how_ = MOCK_RAN;                              \
+    mock.stop = &mock_jb_;                                          \
+    switch (setjmp(mock_jb_)) {                                     \
+    case 0: stmt; break;                                            \
+    case MOCK_HALTED: mock_how_ = MOCK_HALTED; break;               \
+    default: mock_how_ = MOCK_TRIPLE; break;                        \
+    }                                                               \
+    mock.stop = NULL;                                               \
+    mock_how_; })
 
 /* Forget everything: empty tables and logs, TSC 0 with step 1. */
 void mock_reset(void);
@@ -72,6 +96,8 @@ uint64_t mock_msr_value(uint32_t msr);
 /* The last value written to (where) in (log), or -1 if none. */
 int64_t mock_last_write(const struct mock_write *log, unsigned n,
                         uint64_t where);
+/* The bytes written to (port) so far, as a string (truncated to len). */
+const char *mock_port_text(uint16_t port, char *buf, size_t len);
 /* How many writes to (where) are in (log). */
 unsigned mock_count_writes(const struct mock_write *log, unsigned n,
                            uint64_t where);
@@ -87,5 +113,6 @@ int mock_wrmsr(uint32_t msr, uint64_t v);
 void mock_cpuid(uint32_t leaf, uint32_t sub, struct vmi_cpuid *r);
 void mock_invlpg(uint64_t va);
 __attribute__((noreturn)) void mock_triple_fault(void);
+void mock_hlt(void);
 
 #endif

@@ -154,8 +154,27 @@ void mock_invlpg(uint64_t va)
         mock.invlpg_log[mock.ninvlpg++] = va;
 }
 
+const char *mock_port_text(uint16_t port, char *buf, size_t len)
+{
+    size_t n = 0;
+    for (unsigned i = 0; i < mock.nout && n + 1 < len; i++)
+        if (mock.out_log[i].where == port)
+            buf[n++] = (char)mock.out_log[i].val;
+    buf[n] = 0;
+    return buf;
+}
+
 void mock_triple_fault(void)
 {
     mock.ntriple++;
+    if (mock.stop)
+        longjmp(*mock.stop, MOCK_TRIPLE);
     abort();
+}
+
+void mock_hlt(void)
+{
+    mock.nhlt++;
+    if (mock.stop && !(mock.rflags & 0x200ull))
+        longjmp(*mock.stop, MOCK_HALTED);
 }
