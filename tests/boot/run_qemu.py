@@ -77,12 +77,9 @@ def main():
     if args.refuse:
         args.expect_code = 3
 
-    qemu = shutil.which(vmienv.QEMU)
-    if not qemu:
-        print("SKIP: qemu-system-x86_64 not found")
-        return SKIP
-    if args.accel == "kvm" and not vmienv.kvm_usable():
-        print("SKIP: /dev/kvm is missing or not usable")
+    why = vmienv.missing("qemu-" + args.accel)
+    if why:
+        print(f"SKIP: qemu-{args.accel}: {why}")
         return SKIP
     build = vmienv.ENVIRONMENTS["qemu-" + args.accel][0]
     cmd = build(args.image, args.smp, args.append, args.timeout)
@@ -98,6 +95,9 @@ def main():
     sys.stdout.write(out)
     if p.returncode & 1 == 0 or p.returncode < 0:
         print("FAIL: QEMU status %d: the guest never wrote the exit port" % p.returncode)
+        return FAIL
+    if vmienv.qemu_error(out):
+        print("FAIL: QEMU itself failed: " + vmienv.qemu_error(out))
         return FAIL
     code = p.returncode >> 1
     problems = check_output(out, args)
