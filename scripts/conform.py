@@ -33,6 +33,8 @@ ROOT = vmienv.ROOT
 MANIFEST = os.path.join(ROOT, "tests", "conformance", "manifest")
 LATE_RE = re.compile(r"\blate\b")
 LATE_RETRIES = 2
+HUNG_RE = re.compile(r": hung$")
+NESTED_RETRIES = 1
 RESULT_RE = re.compile(r"^conformance: (\S+) (SUCCESS|SKIP|ERROR|FAILURE)(?:: (.*))?$")
 REFUSAL_RE = re.compile(r"^vmi: kernel linked for ")
 # The harness's exit code for each outcome (tests/conformance/lib/harness.c).
@@ -211,11 +213,18 @@ class Runner:
         # LATE_RETRIES times, and passes only if a rerun passes; the first
         # failure stays in the reason.  Early events, lost or extra events
         # and a backend that is late every time still fail.
-        for _ in range(LATE_RETRIES if kind == "fail" and LATE_RE.search(reason) else 0):
+        # Inside the lab a nested guest may also lose one wake-up outright
+        # (QEMU's SVM does not restore the STI shadow on VMRUN; about 1-3 %
+        # of 2-vCPU runs, docs/lab.md): there a hung cell is booted once
+        # more, under the same rules.
+        retries = LATE_RETRIES if LATE_RE.search(reason) else \
+            NESTED_RETRIES if os.environ.get("VMI_LAB") and HUNG_RE.search(reason) \
+            else 0
+        for _ in range(retries if kind == "fail" else 0):
             first = reason
             res = self.boot(image, env, test, extra)
             kind, reason = judge(test, backend, env, res, self.args.timeout)
-            if kind != "fail" or not LATE_RE.search(reason):
+            if kind != "fail" or not (LATE_RE.search(reason) or HUNG_RE.search(reason)):
                 note = "passed on rerun" if kind == "pass" else "on rerun"
                 reason = f"{reason} ({note}; first run: {first})".lstrip()
                 break
