@@ -137,8 +137,10 @@ unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
 		slot = mon_gpa_ptr(mon, (v->simp & HV_MSR_PAGE_MASK) +
 				   sint * HV_MESSAGE_SIZE, HV_MESSAGE_SIZE);
 	if (!slot) {
+		/* [T: hypercalls/hvcallpostmessage]: the target's SynIC or
+		 * SIM page disabled is INVALID_SYNIC_STATE. */
 		pthread_mutex_unlock(&hv->lock);
-		return HV_STATUS_INVALID_CONNECTION_ID;
+		return HV_STATUS_INVALID_SYNIC_STATE;
 	}
 	if (__atomic_load_n(&slot->message_type, __ATOMIC_ACQUIRE) !=
 	    HVMSG_NONE) {
@@ -210,8 +212,8 @@ static unsigned hc_signal_event(struct hcall *c)
 					__ATOMIC_SEQ_CST);
 	}
 	pthread_mutex_unlock(&hv->lock);
-	if (!flags)
-		return HV_STATUS_INVALID_CONNECTION_ID;
+	if (!flags)     /* [T: hypercalls/hvcallsignalevent] */
+		return HV_STATUS_INVALID_SYNIC_STATE;
 	if (!(old & bit))
 		pers_hv_raise_sint(c->mon, vp, sint_reg);
 	return HV_STATUS_SUCCESS;
