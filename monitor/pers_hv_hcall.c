@@ -89,9 +89,14 @@ static unsigned hc_send_ipi(struct hcall *c)
 			(uint32_t)(c->in >> 32), c->out };
 	else
 		memcpy(&ipi, c->input, sizeof(ipi));
+	/* The TLFS's HvCallSendSyntheticClusterIpi page bounds the vector
+	 * (0x10-0xff) without naming a status; KVM (arch/x86/kvm/hyperv.c,
+	 * kvm_hv_send_ipi) answers INVALID_HYPERCALL_INPUT, and so do we.
+	 * The word after the vector (TargetVtl and padding) must be 0: only
+	 * VTL 0 exists here (KVM checks it in the fast form only). */
 	if (ipi.reserved || ipi.vector < HV_IPI_LOW_VECTOR ||
 	    ipi.vector > HV_IPI_HIGH_VECTOR)
-		return HV_STATUS_INVALID_PARAMETER;
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	mask = vp_mask(c, ipi.cpu_mask);
 	for (unsigned vp = 0; mask; vp++, mask >>= 1)
 		if (mask & 1)
