@@ -256,19 +256,34 @@ static int stimer_message(void)
            pl->expiration_time;
 }
 
+/* What a CHECK row reports after "got" when it fails (0 unless set). */
+static uint64_t check_got;
+
 static int user_call_gp_at_page(void)
 {
     uint32_t v = probe_user_hcall(hcall_page, HVCALL_NOTIFY_LONG_SPIN_WAIT |
                                   HV_HC_FAST);
+    check_got = v;
     return v == GP && fault_rip == pa(hcall_page);
+}
+
+/* Guest OS id 0 disables the hypercall page: the enable bit of
+ * HV_X64_MSR_HYPERCALL reads 0 after it, the address stays (KVM's
+ * arch/x86/kvm/hyperv.c does the same). */
+static int os_id_0_clears_hypercall_enable(void)
+{
+    uint64_t v = ~0ull;
+    probe_wrmsr(HV_X64_MSR_GUEST_OS_ID, 0);
+    probe_rdmsr(HV_X64_MSR_HYPERCALL, &v);
+    check_got = v;
+    return v == pa(hcall_page);
 }
 
 static int hv_port_unknown_after_disable(void)
 {
-    /* Guest OS id 0 disables the page; an `out` to the port is then an
+    /* With the page disabled (row above), an `out` to the port is an
      * unknown port: RAX comes back unchanged. */
     uint64_t rax = 0x5a5a;
-    probe_wrmsr(HV_X64_MSR_GUEST_OS_ID, 0);
     __asm__ __volatile__("outb %%al, %1" : "+a"(rax)
                          : "i"(VMI_PORT_HV_HYPERCALL), "c"(0x2ull)
                          : "memory");
@@ -353,11 +368,11 @@ static const struct row rows[] = {
     { "hc flush list resumed at start 2", HC, .control = CTL(HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, 0, 3, 2), .in = IN(0), .status = ST(HV_STATUS_SUCCESS) | OK_REPS(3) },
     { "set invalid flush flags", CHECK, .check = set_flush_bad_flags },
     { "hc flush invalid flags", HC, .control = HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, .in = IN(0), .status = ST(HV_STATUS_INVALID_PARAMETER) },
-    { "hc ipi vector 0x0f", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x0f, .out = 1, .status = ST(HV_STATUS_INVALID_PARAMETER) },
-    { "hc ipi vector 0x100", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x100, .out = 1, .status = ST(HV_STATUS_INVALID_PARAMETER) },
-    { "hc ipi reserved word set", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 1ull << 32 | VEC_IPI, .out = 1, .status = ST(HV_STATUS_INVALID_PARAMETER) },
+    { "hc ipi vector 0x0f", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x0f, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
+    { "hc ipi vector 0x100", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x100, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
+    { "hc ipi reserved word set", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 1ull << 32 | VEC_IPI, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
     { "set slow ipi with reserved word", CHECK, .check = set_ipi_reserved },
-    { "hc ipi slow reserved word set", HC, .control = HVCALL_SEND_IPI, .in = IN(0), .status = ST(HV_STATUS_INVALID_PARAMETER) },
+    { "hc ipi slow reserved word set", HC, .control = HVCALL_SEND_IPI, .in = IN(0), .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
     { "hc ipi to self", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = VEC_IPI, .out = 1, .status = ST(HV_STATUS_SUCCESS) },
     { "ipi to self delivered once", CHECK, .check = ipi_delivered },
     { "hc spin wait", HC, .control = CTL(HVCALL_NOTIFY_LONG_SPIN_WAIT, 1, 0, 0), .in = 100, .status = ST(HV_STATUS_SUCCESS) },
@@ -397,6 +412,7 @@ static const struct row rows[] = {
 
     /* Callers the TLFS refuses. */
     { "user-mode hypercall faults #GP on the stub", CHECK, .check = user_call_gp_at_page },
+    { "os id 0 clears the hypercall page's enable bit", CHECK, .check = os_id_0_clears_hypercall_enable },
     { "os id 0 disables the hypercall port", CHECK, .check = hv_port_unknown_after_disable },
 };
 
@@ -422,9 +438,15 @@ static int run_row(const struct row *r, uint64_t *got)
     uint64_t v = 0;
     switch (r->kind) {
     case RD:
+        /* got: the vector, or the value read if only the value is wrong. */
         *got = probe_rdmsr(r->msr, &v);
-        return *got == r->vec && (r->vec != NOFAULT || (int64_t)r->val == ANY ||
-                                  v == r->val);
+        if (*got != r->vec)
+            return 0;
+        if (r->vec == NOFAULT && (int64_t)r->val != ANY && v != r->val) {
+            *got = v;
+            return 0;
+        }
+        return 1;
     case WR:
         *got = probe_wrmsr(r->msr, wr_value(r));
         return *got == r->vec;
@@ -433,9 +455,12 @@ static int run_row(const struct row *r, uint64_t *got)
                      (r->in >> 48 << 48) == IN_TAG ?
                      pa(in_page) + (r->in & 0xffff) : r->in, r->out);
         return fault_vec == NOFAULT && *got == (uint64_t)r->status;
-    default:
-        *got = 0;
-        return r->check();
+    default: {
+        check_got = 0;
+        int ok = r->check();
+        *got = check_got;
+        return ok;
+    }
     }
 }
 
