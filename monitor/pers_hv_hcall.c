@@ -89,9 +89,14 @@ static unsigned hc_send_ipi(struct hcall *c)
 			(uint32_t)(c->in >> 32), c->out };
 	else
 		memcpy(&ipi, c->input, sizeof(ipi));
+	/* The TLFS's HvCallSendSyntheticClusterIpi page bounds the vector
+	 * (0x10-0xff) without naming a status; KVM (arch/x86/kvm/hyperv.c,
+	 * kvm_hv_send_ipi) answers INVALID_HYPERCALL_INPUT, and so do we.
+	 * The word after the vector (TargetVtl and padding) must be 0: only
+	 * VTL 0 exists here (KVM checks it in the fast form only). */
 	if (ipi.reserved || ipi.vector < HV_IPI_LOW_VECTOR ||
 	    ipi.vector > HV_IPI_HIGH_VECTOR)
-		return HV_STATUS_INVALID_PARAMETER;
+		return HV_STATUS_INVALID_HYPERCALL_INPUT;
 	mask = vp_mask(c, ipi.cpu_mask);
 	for (unsigned vp = 0; mask; vp++, mask >>= 1)
 		if (mask & 1)
@@ -137,8 +142,10 @@ unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
 		slot = mon_gpa_ptr(mon, (v->simp & HV_MSR_PAGE_MASK) +
 				   sint * HV_MESSAGE_SIZE, HV_MESSAGE_SIZE);
 	if (!slot) {
+		/* [T: hypercalls/hvcallpostmessage]: the target's SynIC or
+		 * SIM page disabled is INVALID_SYNIC_STATE. */
 		pthread_mutex_unlock(&hv->lock);
-		return HV_STATUS_INVALID_CONNECTION_ID;
+		return HV_STATUS_INVALID_SYNIC_STATE;
 	}
 	if (__atomic_load_n(&slot->message_type, __ATOMIC_ACQUIRE) !=
 	    HVMSG_NONE) {
@@ -210,8 +217,8 @@ static unsigned hc_signal_event(struct hcall *c)
 					__ATOMIC_SEQ_CST);
 	}
 	pthread_mutex_unlock(&hv->lock);
-	if (!flags)
-		return HV_STATUS_INVALID_CONNECTION_ID;
+	if (!flags)     /* [T: hypercalls/hvcallsignalevent] */
+		return HV_STATUS_INVALID_SYNIC_STATE;
 	if (!(old & bit))
 		pers_hv_raise_sint(c->mon, vp, sint_reg);
 	return HV_STATUS_SUCCESS;

@@ -194,6 +194,9 @@ static int stub_bytes(void)
            hcall_page[2] == 0xc3 && hcall_page[3] == 0xcc;
 }
 
+/* What a CHECK row reports after "got" when it fails (0 unless set). */
+static uint64_t check_got;
+
 static uint64_t ref_count(void)
 {
     uint64_t v = 0;
@@ -212,7 +215,10 @@ static int ref_page_consistent(void)
     b = (uint64_t)(((unsigned __int128)tsc * p->tsc_scale) >> 64) +
         (uint64_t)p->tsc_offset;
     c = ref_count();
-    return p->tsc_sequence != 0 && a <= b + 1 && b <= c + 1;
+    /* got: 1 if the page is marked invalid (sequence 0), 2 if its time
+     * is out of order with the MSR's. */
+    check_got = p->tsc_sequence == 0 ? 1 : !(a <= b + 1 && b <= c + 1) ? 2 : 0;
+    return check_got == 0;
 }
 
 /* Wait (bounded by reference time) for interrupt (vec) to count (n). */
@@ -260,15 +266,27 @@ static int user_call_gp_at_page(void)
 {
     uint32_t v = probe_user_hcall(hcall_page, HVCALL_NOTIFY_LONG_SPIN_WAIT |
                                   HV_HC_FAST);
+    check_got = v;
     return v == GP && fault_rip == pa(hcall_page);
+}
+
+/* Guest OS id 0 disables the hypercall page: the enable bit of
+ * HV_X64_MSR_HYPERCALL reads 0 after it, the address stays (KVM's
+ * arch/x86/kvm/hyperv.c does the same). */
+static int os_id_0_clears_hypercall_enable(void)
+{
+    uint64_t v = ~0ull;
+    probe_wrmsr(HV_X64_MSR_GUEST_OS_ID, 0);
+    probe_rdmsr(HV_X64_MSR_HYPERCALL, &v);
+    check_got = v;
+    return v == pa(hcall_page);
 }
 
 static int hv_port_unknown_after_disable(void)
 {
-    /* Guest OS id 0 disables the page; an `out` to the port is then an
+    /* With the page disabled (row above), an `out` to the port is an
      * unknown port: RAX comes back unchanged. */
     uint64_t rax = 0x5a5a;
-    probe_wrmsr(HV_X64_MSR_GUEST_OS_ID, 0);
     __asm__ __volatile__("outb %%al, %1" : "+a"(rax)
                          : "i"(VMI_PORT_HV_HYPERCALL), "c"(0x2ull)
                          : "memory");
@@ -353,11 +371,11 @@ static const struct row rows[] = {
     { "hc flush list resumed at start 2", HC, .control = CTL(HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, 0, 3, 2), .in = IN(0), .status = ST(HV_STATUS_SUCCESS) | OK_REPS(3) },
     { "set invalid flush flags", CHECK, .check = set_flush_bad_flags },
     { "hc flush invalid flags", HC, .control = HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, .in = IN(0), .status = ST(HV_STATUS_INVALID_PARAMETER) },
-    { "hc ipi vector 0x0f", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x0f, .out = 1, .status = ST(HV_STATUS_INVALID_PARAMETER) },
-    { "hc ipi vector 0x100", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x100, .out = 1, .status = ST(HV_STATUS_INVALID_PARAMETER) },
-    { "hc ipi reserved word set", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 1ull << 32 | VEC_IPI, .out = 1, .status = ST(HV_STATUS_INVALID_PARAMETER) },
+    { "hc ipi vector 0x0f", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x0f, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
+    { "hc ipi vector 0x100", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x100, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
+    { "hc ipi reserved word set", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 1ull << 32 | VEC_IPI, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
     { "set slow ipi with reserved word", CHECK, .check = set_ipi_reserved },
-    { "hc ipi slow reserved word set", HC, .control = HVCALL_SEND_IPI, .in = IN(0), .status = ST(HV_STATUS_INVALID_PARAMETER) },
+    { "hc ipi slow reserved word set", HC, .control = HVCALL_SEND_IPI, .in = IN(0), .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
     { "hc ipi to self", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = VEC_IPI, .out = 1, .status = ST(HV_STATUS_SUCCESS) },
     { "ipi to self delivered once", CHECK, .check = ipi_delivered },
     { "hc spin wait", HC, .control = CTL(HVCALL_NOTIFY_LONG_SPIN_WAIT, 1, 0, 0), .in = 100, .status = ST(HV_STATUS_SUCCESS) },
@@ -373,7 +391,7 @@ static const struct row rows[] = {
     { "set post of a hypervisor message type", CHECK, .check = set_post_hvtype },
     { "hc post message hypervisor type", HC, .control = HVCALL_POST_MESSAGE, .in = IN(0), .status = ST(HV_STATUS_INVALID_PARAMETER) },
     { "set a valid post", CHECK, .check = set_post_ok },
-    { "hc post message simp disabled", HC, .control = HVCALL_POST_MESSAGE, .in = IN(0), .status = ST(HV_STATUS_INVALID_CONNECTION_ID) },
+    { "hc post message simp disabled", HC, .control = HVCALL_POST_MESSAGE, .in = IN(0), .status = ST(HV_STATUS_INVALID_SYNIC_STATE) },
     { "msr simp enable", WR, HV_X64_MSR_SIMP, 0, .vec = NOFAULT },
     { "msr sint2 vector 0x41", WR, HV_X64_MSR_SINT0 + 2, VEC_SINT, .vec = NOFAULT },
     { "hc post message delivered", HC, .control = HVCALL_POST_MESSAGE, .in = IN(0), .status = ST(HV_STATUS_SUCCESS) },
@@ -384,7 +402,7 @@ static const struct row rows[] = {
     { "hc signal event reserved bits", HC, .control = CTL(HVCALL_SIGNAL_EVENT, 1, 0, 0), .in = 1ull << 50 | CONN(0, 2), .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
     { "hc signal event flag 2048", HC, .control = CTL(HVCALL_SIGNAL_EVENT, 1, 0, 0), .in = 2048ull << 32 | CONN(0, 2), .status = ST(HV_STATUS_INVALID_PARAMETER) },
     { "hc signal event bad connection", HC, .control = CTL(HVCALL_SIGNAL_EVENT, 1, 0, 0), .in = 0x1234, .status = ST(HV_STATUS_INVALID_CONNECTION_ID) },
-    { "hc signal event siefp disabled", HC, .control = CTL(HVCALL_SIGNAL_EVENT, 1, 0, 0), .in = 9ull << 32 | CONN(0, 2), .status = ST(HV_STATUS_INVALID_CONNECTION_ID) },
+    { "hc signal event siefp disabled", HC, .control = CTL(HVCALL_SIGNAL_EVENT, 1, 0, 0), .in = 9ull << 32 | CONN(0, 2), .status = ST(HV_STATUS_INVALID_SYNIC_STATE) },
     { "msr siefp enable", WR, HV_X64_MSR_SIEFP, 0, .vec = NOFAULT },
     { "hc signal event flag 9", HC, .control = CTL(HVCALL_SIGNAL_EVENT, 1, 0, 0), .in = 9ull << 32 | CONN(0, 2), .status = ST(HV_STATUS_SUCCESS) },
     { "event flag set and sint raised", CHECK, .check = event_arrived },
@@ -397,6 +415,7 @@ static const struct row rows[] = {
 
     /* Callers the TLFS refuses. */
     { "user-mode hypercall faults #GP on the stub", CHECK, .check = user_call_gp_at_page },
+    { "os id 0 clears the hypercall page's enable bit", CHECK, .check = os_id_0_clears_hypercall_enable },
     { "os id 0 disables the hypercall port", CHECK, .check = hv_port_unknown_after_disable },
 };
 
@@ -422,9 +441,15 @@ static int run_row(const struct row *r, uint64_t *got)
     uint64_t v = 0;
     switch (r->kind) {
     case RD:
+        /* got: the vector, or the value read if only the value is wrong. */
         *got = probe_rdmsr(r->msr, &v);
-        return *got == r->vec && (r->vec != NOFAULT || (int64_t)r->val == ANY ||
-                                  v == r->val);
+        if (*got != r->vec)
+            return 0;
+        if (r->vec == NOFAULT && (int64_t)r->val != ANY && v != r->val) {
+            *got = v;
+            return 0;
+        }
+        return 1;
     case WR:
         *got = probe_wrmsr(r->msr, wr_value(r));
         return *got == r->vec;
@@ -433,9 +458,12 @@ static int run_row(const struct row *r, uint64_t *got)
                      (r->in >> 48 << 48) == IN_TAG ?
                      pa(in_page) + (r->in & 0xffff) : r->in, r->out);
         return fault_vec == NOFAULT && *got == (uint64_t)r->status;
-    default:
-        *got = 0;
-        return r->check();
+    default: {
+        check_got = 0;
+        int ok = r->check();
+        *got = check_got;
+        return ok;
+    }
     }
 }
 
