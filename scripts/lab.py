@@ -248,7 +248,12 @@ def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log, share):
             "-cpu", "max,-smap", "-smp", str(cpus), "-m", str(mem),
             "-nodefaults", "-no-reboot", "-display", "none",
             "-kernel", vmlinuz, "-initrd", initrd,
-            "-append", "console=ttyS0 loglevel=4 panic=-1 "
+            # tsc=reliable: QEMU's TCG derives every vCPU's TSC from the
+            # host's, but Linux's boot-time sync check fails under TCG and
+            # marks it unstable (docs/lab.md).  KVM then moves each guest
+            # vCPU's TSC offset at every load, so its guests' TSCs drift
+            # apart: unlike the hardware KVMs users have.
+            "-append", "console=ttyS0 loglevel=4 panic=-1 tsc=reliable "
                        f"vmi_lab_run={rundir} vmi_lab_share={share or ''}",
             "-serial", f"file:{log}",
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,"
