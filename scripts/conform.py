@@ -250,6 +250,11 @@ class Runner:
 
     def run_all(self, jobs):
         self.total = len(jobs)
+        # A batched environment (real Xen) runs all its jobs in one start.
+        for env in sorted({j[1] for j in jobs} & vmienv.BATCHED):
+            vmienv.prefetch(env, [(j[3], j[2].cpus, " ".join(
+                x for x in (j[2].cmdline, j[4]) if x))
+                for j in jobs if j[1] == env], self.args.timeout)
         with concurrent.futures.ThreadPoolExecutor(self.args.jobs) as pool:
             return list(pool.map(self.cell, jobs))
 
@@ -265,6 +270,14 @@ def plan(tests, images, backends, envs):
                            "group": t.group, "kind": "skip", "seconds": 0,
                            "reason": f"{env} unavailable: {why}", "fault": "",
                            "refusal": False, "na": True}
+                          for t in tests]
+                continue
+            why = vmienv.unobservable(backend, env)
+            if why:
+                fixed += [{"backend": backend, "env": env, "test": t.name,
+                           "group": t.group, "kind": "skip", "seconds": 0,
+                           "reason": f"{env} cannot show it: {why}",
+                           "fault": "", "refusal": False, "na": True}
                           for t in tests]
                 continue
             built = [t for t in tests if t.name in images[backend]]

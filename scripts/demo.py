@@ -130,7 +130,7 @@ def main():
     table, rows, ok = {}, [], True
     for backend, image in images.items():
         for env in envs:
-            why = vmienv.missing(env)
+            why = vmienv.missing(env) or vmienv.unobservable(backend, env)
             if why:
                 table[backend, env] = f"n/a: {why}"
                 continue

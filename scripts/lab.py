@@ -80,20 +80,14 @@ def kernel_package():
     return None
 
 
-def unpack_packages():
-    """build/lab/root: linux-image and busybox-static, unpacked."""
-    root = os.path.join(LAB, "root")
-    if os.path.isdir(os.path.join(root, "boot")) and \
-            os.path.exists(os.path.join(root, "bin", "busybox")):
+def unpack_debs(names, root, debs, done):
+    """Download the named packages into debs and unpack them all into the
+    directory root (dpkg-deb -x: files only, no maintainer scripts), unless
+    the path done, relative to root, already exists."""
+    if os.path.exists(os.path.join(root, done)):
         return root
-    debs = os.path.join(LAB, "debs")
     os.makedirs(debs, exist_ok=True)
-    kpkg = kernel_package()
-    if kpkg is None:
-        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
-        kpkg = kernel_package() or die("no linux-image-amd64 in apt's lists")
-    apt_download([kpkg, "busybox-static"], debs)
+    apt_download(names, debs)
     tmp = root + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     for deb in sorted(os.listdir(debs)):
@@ -101,6 +95,21 @@ def unpack_packages():
                        check=True)
     os.replace(tmp, root)
     return root
+
+
+def unpack_packages():
+    """build/lab/root: linux-image and busybox-static, unpacked."""
+    root = os.path.join(LAB, "root")
+    if os.path.isdir(os.path.join(root, "boot")) and \
+            os.path.exists(os.path.join(root, "bin", "busybox")):
+        return root
+    kpkg = kernel_package()
+    if kpkg is None:
+        subprocess.run(["apt-get", "update", "-qq"], stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL)
+        kpkg = kernel_package() or die("no linux-image-amd64 in apt's lists")
+    return unpack_debs([kpkg, "busybox-static"], root,
+                       os.path.join(LAB, "debs"), os.path.join("bin", "busybox"))
 
 
 def kernel_files(root):
@@ -125,14 +134,14 @@ def module_depends(path):
     return [d for d in deps.split(",") if d]
 
 
-def find_modules(moddir):
+def find_modules(moddir, modules=MODULES):
     found = {}
     for dirpath, _, files in os.walk(moddir):
         for f in files:
             if f.endswith(".ko"):
                 found[f[:-3].replace("_", "-")] = os.path.join(dirpath, f)
     order = []
-    for name in MODULES:
+    for name in modules:
         path = found.get(name.replace("_", "-"))
         if path is None:
             die(f"module {name} not in {moddir}")
@@ -154,13 +163,16 @@ def cpio_entry(out, name, mode, data=b""):
     out.write(b"\0" * (-len(data) % 4))
 
 
-def make_initramfs(root, moddir):
-    path = os.path.join(LAB, "initramfs.cpio")
-    inputs = [INIT, __file__]
+def make_initramfs(root, moddir, modules=MODULES, name="initramfs.cpio",
+                   inputs=()):
+    """build/lab/(name): busybox, scripts/lab-init as /init, and the
+    modules, remade when (inputs), lab-init or this file are newer."""
+    path = os.path.join(LAB, name)
+    inputs = [INIT, __file__] + list(inputs)
     if os.path.exists(path) and all(os.path.getmtime(path) >=
                                     os.path.getmtime(i) for i in inputs):
         return path
-    order = find_modules(moddir)
+    order = find_modules(moddir, modules)
     with open(path + ".tmp", "wb") as out:
         for d in ("bin", "proc", "sys", "dev", "modules", "lower", "upper",
                   "root"):
@@ -224,37 +236,52 @@ exec {argv}
 """
 
 
-def write_run(rundir, argv):
+def write_run(rundir, argv, keeper=KEEPER):
+    """The run directory's keeper (started first, in the background; it
+    creates keeper.ready when the VM is ready for CMD) and cmd scripts."""
     ready = os.path.join(rundir, "keeper.ready")
     env = "\n".join(f"export {k}={shlex.quote(v)}" for k, v in
                     sorted(os.environ.items())
                     if k not in ENV_DROP and k.isidentifier())
     with open(os.path.join(rundir, "keeper"), "w") as f:
-        f.write(KEEPER.format(ready=shlex.quote(ready)))
+        f.write(keeper.format(ready=shlex.quote(ready)))
     with open(os.path.join(rundir, "cmd"), "w") as f:
         f.write(CMD.format(ready=shlex.quote(ready), env=env,
                            cwd=shlex.quote(os.getcwd()),
                            argv=" ".join(shlex.quote(a) for a in argv)))
 
 
-def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log, share):
-    extra = []
-    if share:
-        extra = ["-virtfs", f"local,path={share},mount_tag=labshare,"
-                            "security_model=none"]
+def kernel_args(rundir, extra="", share=None):
+    """The command line of the lab's Linux (lab-init reads the vmi_lab_*).
+    tsc=reliable: QEMU's TCG derives every vCPU's TSC from the host's, but
+    Linux's boot-time sync check fails under TCG and marks it unstable
+    (docs/lab.md); KVM then moves each guest vCPU's TSC offset at every
+    load, so its guests' TSCs drift apart, unlike on the hardware KVMs
+    users have."""
+    share = f"vmi_lab_share={share}" if share else ""
+    return (f"loglevel=4 panic=-1 tsc=reliable vmi_lab_run={rundir} {share} "
+            f"{extra}").strip()
+
+
+def share_argv(share):
+    """QEMU's arguments for --share: the 9p export lab-init mounts."""
+    if not share:
+        return []
+    return ["-virtfs", f"local,path={share},mount_tag=labshare,"
+                       "security_model=none"]
+
+
+def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log, boot=None, share=None):
+    """QEMU's command line; (boot) replaces the -kernel/-initrd/-append
+    of Linux booted directly (the Xen lab boots Xen instead)."""
+    if boot is None:
+        boot = ["-kernel", vmlinuz, "-initrd", initrd,
+                "-append", "console=ttyS0 " + kernel_args(rundir, share=share)]
     return ["qemu-system-x86_64", "-accel", "tcg,thread=multi",
             # QEMU 7.2's TCG checks SMAP wrongly on IRET to CPL3 (QEMU
             # issue #249); the lab's guests do not need SMAP.
             "-cpu", "max,-smap", "-smp", str(cpus), "-m", str(mem),
-            "-nodefaults", "-no-reboot", "-display", "none",
-            "-kernel", vmlinuz, "-initrd", initrd,
-            # tsc=reliable: QEMU's TCG derives every vCPU's TSC from the
-            # host's, but Linux's boot-time sync check fails under TCG and
-            # marks it unstable (docs/lab.md).  KVM then moves each guest
-            # vCPU's TSC offset at every load, so its guests' TSCs drift
-            # apart: unlike the hardware KVMs users have.
-            "-append", "console=ttyS0 loglevel=4 panic=-1 tsc=reliable "
-                       f"vmi_lab_run={rundir} vmi_lab_share={share or ''}",
+            "-nodefaults", "-no-reboot", "-display", "none"] + boot + [
             "-serial", f"file:{log}",
             "-virtfs", "local,path=/,mount_tag=hostroot,security_model=none,"
                        "readonly=on,multidevs=remap",
@@ -264,7 +291,7 @@ def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log, share):
             "-chardev", "stdio,id=out,signal=off",
             "-device", "virtconsole,chardev=out",
             "-chardev", "file,id=err,path=/dev/stderr",
-            "-device", "virtconsole,chardev=err"] + extra
+            "-device", "virtconsole,chardev=err"] + share_argv(share)
 
 
 def heartbeat(rundir):
@@ -274,18 +301,33 @@ def heartbeat(rundir):
         return None
 
 
+def check_share(share):
+    """(share) as an absolute path, or exit 125 saying why it cannot be."""
+    if not share:
+        return None
+    share = os.path.abspath(share)
+    if not os.path.isdir(share) or any(c.isspace() for c in share):
+        die(f"--share {share}: not a directory, or has a space in its path")
+    return share
+
+
 def run(argv, cpus, mem, timeout, share=None):
     vmlinuz, initrd = prepare()
-    if share:
-        share = os.path.abspath(share)
-        if not os.path.isdir(share) or any(c.isspace() for c in share):
-            die(f"--share {share}: not a directory, or has a space in its path")
+    share = check_share(share)
     rundir = tempfile.mkdtemp(prefix="vmi-lab.", dir="/tmp")
     log = os.path.join(rundir, "console.log")
     write_run(rundir, argv)
-    proc = subprocess.Popen(qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log,
-                                      share),
-                            stdin=subprocess.DEVNULL, start_new_session=True)
+    return run_vm(qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log,
+                            share=share), rundir, log, timeout)
+
+
+def run_vm(qemu, rundir, log, timeout, keep=False):
+    """Run the lab VM (qemu) on the run directory written by write_run,
+    watch its heartbeat and (timeout), and return CMD's status or the
+    lab's own; the run directory is removed unless the run failed or
+    (keep).  The VM's serial log is (log)."""
+    proc = subprocess.Popen(qemu, stdin=subprocess.DEVNULL,
+                            start_new_session=True)
     start = time.monotonic()
     why = None
     while proc.poll() is None:
@@ -311,7 +353,8 @@ def run(argv, cpus, mem, timeout, share=None):
         print(f"lab: the VM ended without a status (QEMU {proc.returncode}); "
               f"console: {log}: " + " | ".join(tail), file=sys.stderr)
         return LAB_SETUP_FAILED
-    shutil.rmtree(rundir, ignore_errors=True)
+    if not keep:
+        shutil.rmtree(rundir, ignore_errors=True)
     return status
 
 

@@ -1,0 +1,238 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""scripts/xendomu.py: run vmi kernel images as PVH domUs of real Xen, from
+dom0 (scripts/xenlab.py; docs/lab.md, "Real Xen").
+
+    xendomu.py [--cpus N] [--mem MiB] [--cmdline S] [--timeout S] IMAGE
+    xendomu.py --batch JSON
+
+With one IMAGE: print the guest's console on stdout, Xen's log lines of
+the run on stderr with one summary line, and exit with the guest's code
+the way vmi-run does (docs/vmi-run.md):
+    N    the console's last "vmi: exit N" line, when the guest shut down
+         with SHUTDOWN_crash or SHUTDOWN_watchdog (the xen backend prints
+         that line before SCHEDOP_shutdown with any code but 0)
+    0    SHUTDOWN_poweroff
+    5    SHUTDOWN_crash or SHUTDOWN_watchdog without that line (VMI_EXIT_CRASH)
+    6    SHUTDOWN_reboot (VMI_EXIT_REBOOT)
+    70   SHUTDOWN_suspend or an unknown reason
+    71   xl could not create the domain
+    124  no shutdown within --timeout: the domain is destroyed
+With --batch, JSON is a list of {"image", "cpus", "cmdline", "mem",
+"timeout"} objects, run one after another; each result is printed as one
+line "xendomu-result: {json}" with the job's fields and "code", "reason",
+"console", "xen_log", "note", "seconds", "domid"; the exit status is 0.
+
+Each domU is created paused (xl create -p) with every shutdown action
+"preserve" (xl.cfg(5): on_poweroff, on_reboot, on_crash, on_watchdog),
+unpaused only once xenconsoled has opened its log (so no output is lost
+to a console nobody reads), and destroyed only after its shutdown
+reason has been read and its console log has stopped growing."""
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+XL = "/usr/sbin/xl"
+XC_PATH = "/usr/lib/xen-4.17/lib/python"
+CONSOLE_DIR = "/var/log/xen/console"     # xenconsoled --log-dir (xenlab.py)
+POLL = 0.05
+
+# SHUTDOWN_* (xen/include/public/sched.h) -> name; the vmi-run code of
+# each is in code_of().
+REASONS = {0: "poweroff", 1: "reboot", 2: "suspend", 3: "crash",
+           4: "watchdog", 5: "soft_reset"}
+EXIT_CRASH, EXIT_REBOOT = 5, 6
+STOPPED, HOST_ERROR, TIMEOUT = 70, 71, 124
+EXIT_LINE = re.compile(r"^vmi: exit (\d+)\s*$", re.M)
+
+
+def xl(*args, check=False):
+    res = subprocess.run([XL] + list(args), stdin=subprocess.DEVNULL,
+                         capture_output=True, text=True)
+    if check and res.returncode != 0:
+        raise RuntimeError(f"xl {' '.join(args)}: {res.stderr.strip()}")
+    return res
+
+
+def xc_handle():
+    """Xen's own Python binding of libxenctrl (xen-utils), which asks the
+    hypervisor in-process; each xl run costs seconds in dom0 under TCG."""
+    sys.path.insert(0, XC_PATH)
+    try:
+        import xen.lowlevel.xc as xc
+        return xc.xc()
+    except Exception:       # no binding for this Python: xl list it is
+        return None
+    finally:
+        sys.path.remove(XC_PATH)
+
+
+XC = None
+
+
+def shutdown_reason(name, domid):
+    """(state, reason) of the domain: reason is None while it runs; state
+    is None once it is gone.  From libxenctrl's domain info, or from
+    `xl list -v`, whose columns are Name ID Mem VCPUs State Time(s) UUID
+    Reason-Code Security-Label."""
+    if XC is not None and domid is not None:
+        info = XC.domain_getinfo(domid, 1)
+        if not info or info[0]["domid"] != domid:
+            return None, None
+        if info[0]["shutdown"] or info[0]["crashed"]:
+            return "s", info[0]["shutdown_reason"]
+        return "r", None
+    res = xl("list", "-v", name)
+    if res.returncode != 0:
+        return None, None
+    for line in res.stdout.splitlines()[1:]:
+        words = line.split()
+        if words and words[0] == name and len(words) >= 8:
+            state, code = words[4], words[7]
+            if "s" in state or "c" in state:
+                return state, int(code) if code.lstrip("-").isdigit() else -1
+            return state, None
+    return None, None
+
+
+def code_of(reason, console):
+    if reason == 0:
+        return 0, None
+    if reason in (3, 4):
+        m = EXIT_LINE.findall(console)
+        if m:
+            return int(m[-1]), None
+        return EXIT_CRASH, f"{REASONS[reason]} without a 'vmi: exit N' line"
+    if reason == 1:
+        return EXIT_REBOOT, None
+    return STOPPED, f"shutdown reason {reason} ({REASONS.get(reason, '?')})"
+
+
+def read(path):
+    try:
+        with open(path, "rb") as f:
+            return f.read()
+    except OSError:
+        return b""
+
+
+def settle(path, wait=1.0):
+    """The log at path once it has not grown for three polls in a row, or
+    after (wait) seconds."""
+    end = time.monotonic() + wait
+    last, same = None, 0
+    while time.monotonic() < end:
+        data = read(path)
+        same = same + 1 if data == last else 0
+        if same >= 3:
+            break
+        last = data
+        time.sleep(POLL)
+    return read(path)
+
+
+def run_one(job, serial):
+    image = os.path.abspath(job["image"])
+    cpus, mem = int(job.get("cpus", 1)), int(job.get("mem", 64))
+    cmdline, timeout = job.get("cmdline", ""), float(job.get("timeout", 60))
+    name = f"vmi-{os.getpid()}-{serial}"
+    out = dict(job, image=image, cpus=cpus, mem=mem, cmdline=cmdline,
+               name=name, domid=None, reason=None, code=None, note=None,
+               console="", xen_log="", seconds=None)
+    log = os.path.join(CONSOLE_DIR, f"guest-{name}.log")
+    cfg = tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False)
+    # xl.cfg(5): a PVH guest booted straight from an ELF with a PVH entry
+    # note; every shutdown kept for us to read ("preserve").
+    cfg.write(f'name = "{name}"\ntype = "pvh"\nkernel = "{image}"\n'
+              f'cmdline = {json.dumps(cmdline)}\nmemory = {mem}\n'
+              f'vcpus = {cpus}\non_poweroff = "preserve"\n'
+              'on_reboot = "preserve"\non_crash = "preserve"\n'
+              'on_watchdog = "preserve"\non_soft_reset = "preserve"\n')
+    cfg.close()
+    xl("dmesg", "-c")                   # Xen's log from here on is this run's
+    res = xl("create", "-p", "-q", cfg.name)
+    os.unlink(cfg.name)
+    if res.returncode != 0:
+        out.update(code=HOST_ERROR, note="xl create failed: " +
+                   (res.stderr.strip() or res.stdout.strip()))
+        xl("destroy", name)
+        out["xen_log"] = xl("dmesg", "-c").stdout
+        return out
+    out["domid"] = int(xl("domid", name).stdout.strip() or -1)
+    # xenconsoled opens the log when it finds the domain's console ring;
+    # a guest unpaused before that would write to a ring nobody reads yet
+    # (it would be read later, but a guest that dies early could be lost).
+    end = time.monotonic() + 10
+    while not os.path.exists(log) and time.monotonic() < end:
+        time.sleep(POLL)
+    if not os.path.exists(log):
+        out["note"] = "xenconsoled opened no log within 10 s"
+    start = time.monotonic()
+    xl("unpause", name, check=True)
+    state = reason = None
+    while time.monotonic() - start < timeout:
+        state, reason = shutdown_reason(name, out["domid"])
+        if state is None or reason is not None:
+            break
+        time.sleep(POLL)
+    out["seconds"] = round(time.monotonic() - start, 3)
+    # Bytes as latin-1 code points: JSON carries them exactly.
+    console = settle(log).decode("latin-1")
+    out["console"] = console
+    if state is None:
+        out.update(code=HOST_ERROR, note="the domain vanished")
+    elif reason is None:
+        out.update(code=TIMEOUT, note=f"no shutdown within {timeout:g} s; destroyed")
+    else:
+        out["reason"] = REASONS.get(reason, str(reason))
+        code, note = code_of(reason, console)
+        out["code"] = code
+        out["note"] = note or out["note"]
+    xl("destroy", name)
+    out["xen_log"] = xl("dmesg", "-c").stdout
+    try:
+        os.unlink(log)
+    except OSError:
+        pass
+    return out
+
+
+def main():
+    ap = argparse.ArgumentParser(prog="xendomu.py", description="Run vmi "
+                                 "kernel images as PVH domUs (in dom0).")
+    ap.add_argument("--cpus", type=int, default=1)
+    ap.add_argument("--mem", type=int, default=64, help="MiB")
+    ap.add_argument("--cmdline", default="")
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--batch", help="a JSON list of jobs")
+    ap.add_argument("image", nargs="?")
+    args = ap.parse_args()
+    global XC
+    XC = xc_handle()
+    if args.batch is not None:
+        for i, job in enumerate(json.loads(args.batch)):
+            job.setdefault("timeout", args.timeout)
+            job.setdefault("mem", args.mem)
+            print("xendomu-result: " + json.dumps(run_one(job, i)), flush=True)
+        return 0
+    if not args.image:
+        ap.error("no IMAGE")
+    out = run_one({"image": args.image, "cpus": args.cpus, "mem": args.mem,
+                   "cmdline": args.cmdline, "timeout": args.timeout}, 0)
+    sys.stdout.buffer.write(out["console"].encode("latin-1"))
+    sys.stdout.flush()
+    sys.stderr.write(out["xen_log"])
+    print(f"xendomu: {out['name']} (domain {out['domid']}): reason "
+          f"{out['reason']}, exit {out['code']} after {out['seconds']} s"
+          + (f" ({out['note']})" if out["note"] else ""), file=sys.stderr)
+    return out["code"]
+
+
+if __name__ == "__main__":
+    sys.exit(main())
