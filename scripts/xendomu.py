@@ -9,19 +9,25 @@ dom0 (scripts/xenlab.py; docs/lab.md, "Real Xen").
 With one IMAGE: print the guest's console on stdout, Xen's log lines of
 the run on stderr with one summary line, and exit with the guest's code
 the way vmi-run does (docs/vmi-run.md):
-    N    the console's last "vmi: exit N" line, when the guest shut down
-         with SHUTDOWN_crash or SHUTDOWN_watchdog (the xen backend prints
-         that line before SCHEDOP_shutdown with any code but 0)
+    N    the last "vmi: exit N" line, when the guest shut down with
+         SHUTDOWN_crash, _watchdog or _reboot (the xen backend prints that
+         line before SCHEDOP_shutdown with any code but 0; the others
+         before the triple fault that Xen reports as a reboot)
     0    SHUTDOWN_poweroff
     5    SHUTDOWN_crash or SHUTDOWN_watchdog without that line (VMI_EXIT_CRASH)
     6    SHUTDOWN_reboot (VMI_EXIT_REBOOT)
     70   SHUTDOWN_suspend or an unknown reason
     71   xl could not create the domain
     124  no shutdown within --timeout: the domain is destroyed
+The "vmi: exit N" line counts from the console or from the guest's own
+lines in Xen's log (port 0xe9, shown as "(dN) ..."), where the backends
+also write their last words: a PVH domU of an image for another
+hypervisor has no console but that port.
 With --batch, JSON is a list of {"image", "cpus", "cmdline", "mem",
 "timeout"} objects, run one after another; each result is printed as one
 line "xendomu-result: {json}" with the job's fields and "code", "reason",
-"console", "xen_log", "note", "seconds", "domid"; the exit status is 0.
+"console", "debug" (the port 0xe9 lines), "xen_log", "note", "seconds",
+"domid"; the exit status is 0.
 
 Each domU is created paused (xl create -p) with every shutdown action
 "preserve" (xl.cfg(5): on_poweroff, on_reboot, on_crash, on_watchdog),
@@ -50,6 +56,20 @@ REASONS = {0: "poweroff", 1: "reboot", 2: "suspend", 3: "crash",
 EXIT_CRASH, EXIT_REBOOT = 5, 6
 STOPPED, HOST_ERROR, TIMEOUT = 70, 71, 124
 EXIT_LINE = re.compile(r"^vmi: exit (\d+)\s*$", re.M)
+# Xen prints what an HVM or PVH guest writes to I/O port 0xe9 as "(dN) line"
+# in its own log, when guest_loglvl lets debug messages through
+# (xen/arch/x86/hvm/hvm.c, hvm_print_line; xen-command-line(7)).
+DEBUG_LINE = re.compile(r"^\(d(\d+)\) (?:\[[^\]]*\] )?(.*)$")
+
+
+def debug_port_lines(xen_log, domid):
+    """What domain (domid) wrote to port 0xe9, from Xen's log."""
+    out = []
+    for line in xen_log.splitlines():
+        m = DEBUG_LINE.match(line)
+        if m and int(m.group(1)) == domid:
+            out.append(m.group(2) + "\n")
+    return "".join(out)
 
 
 def xl(*args, check=False):
@@ -101,13 +121,72 @@ def shutdown_reason(name, domid):
     return None, None
 
 
+# Every program started in dom0 costs seconds (a PV dom0 under QEMU's TCG:
+# docs/lab.md), so each step below asks the hypervisor through the binding
+# when there is one, and runs xl only for what needs libxl: creating the
+# domain.
+
+def domains():
+    """The domids that exist now."""
+    if XC is not None:
+        return {d["domid"] for d in XC.domain_getinfo(0, 1 << 15)}
+    res = xl("list")
+    return {int(w[1]) for w in (l.split() for l in res.stdout.splitlines()[1:])
+            if len(w) > 1 and w[1].isdigit()}
+
+
+def domid_of(name, before):
+    """The domain just created: the one domid not in (before), or xl's
+    answer for (name)."""
+    if XC is not None:
+        new = domains() - before
+        if len(new) == 1:
+            return new.pop()
+    out = xl("domid", name).stdout.strip()
+    return int(out) if out.isdigit() else None
+
+
+def unpause(name, domid):
+    if XC is not None:
+        XC.domain_unpause(domid)
+    else:
+        unpause(name, out["domid"])
+
+
+def destroy(name, domid):
+    """Destroy the domain.  Through the binding, libxl's xenstore entries
+    for it stay behind (xenconsoled and xenstored clean up on the
+    domain's release): a few per domU, for the life of one Xen boot."""
+    if XC is not None and domid is not None:
+        try:
+            XC.domain_destroy(domid)
+            return
+        except Exception:
+            pass
+    xl("destroy", name)
+
+
+def take_xen_log():
+    """Xen's log since the last call, which it then forgets."""
+    if XC is not None:
+        text = XC.readconsolering(clear=True)
+        return text.decode(errors="replace") if isinstance(text, bytes) else text
+    return xl("dmesg", "-c").stdout
+
+
 def code_of(reason, console):
+    """The vmi-run status for a shutdown (reason) after (console).  A
+    "vmi: exit N" line counts for every reason but poweroff: the backends
+    print it before SHUTDOWN_crash (xen) or before the triple fault that
+    ends a refusal or a crash elsewhere, which Xen reports as a reboot
+    (HVM_PARAM_TRIPLE_FAULT_REASON defaults to SHUTDOWN_reboot,
+    xen/include/public/hvm/params.h)."""
     if reason == 0:
         return 0, None
+    m = EXIT_LINE.findall(console)
+    if m and reason in (1, 3, 4):
+        return int(m[-1]), None
     if reason in (3, 4):
-        m = EXIT_LINE.findall(console)
-        if m:
-            return int(m[-1]), None
         return EXIT_CRASH, f"{REASONS[reason]} without a 'vmi: exit N' line"
     if reason == 1:
         return EXIT_REBOOT, None
@@ -144,7 +223,7 @@ def run_one(job, serial):
     name = f"vmi-{os.getpid()}-{serial}"
     out = dict(job, image=image, cpus=cpus, mem=mem, cmdline=cmdline,
                name=name, domid=None, reason=None, code=None, note=None,
-               console="", xen_log="", seconds=None)
+               console="", debug="", xen_log="", seconds=None)
     log = os.path.join(CONSOLE_DIR, f"guest-{name}.log")
     cfg = tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False)
     # xl.cfg(5): a PVH guest booted straight from an ELF with a PVH entry
@@ -155,16 +234,17 @@ def run_one(job, serial):
               'on_reboot = "preserve"\non_crash = "preserve"\n'
               'on_watchdog = "preserve"\non_soft_reset = "preserve"\n')
     cfg.close()
-    xl("dmesg", "-c")                   # Xen's log from here on is this run's
+    take_xen_log()                      # Xen's log from here on is this run's
+    before = domains()
     res = xl("create", "-p", "-q", cfg.name)
     os.unlink(cfg.name)
     if res.returncode != 0:
         out.update(code=HOST_ERROR, note="xl create failed: " +
                    (res.stderr.strip() or res.stdout.strip()))
         xl("destroy", name)
-        out["xen_log"] = xl("dmesg", "-c").stdout
+        out["xen_log"] = take_xen_log()
         return out
-    out["domid"] = int(xl("domid", name).stdout.strip() or -1)
+    out["domid"] = domid_of(name, before)
     # xenconsoled opens the log when it finds the domain's console ring;
     # a guest unpaused before that would write to a ring nobody reads yet
     # (it would be read later, but a guest that dies early could be lost).
@@ -189,13 +269,14 @@ def run_one(job, serial):
         out.update(code=HOST_ERROR, note="the domain vanished")
     elif reason is None:
         out.update(code=TIMEOUT, note=f"no shutdown within {timeout:g} s; destroyed")
-    else:
+    destroy(name, out["domid"])
+    out["xen_log"] = take_xen_log()
+    out["debug"] = debug_port_lines(out["xen_log"], out["domid"])
+    if state is not None and reason is not None:
         out["reason"] = REASONS.get(reason, str(reason))
-        code, note = code_of(reason, console)
+        code, note = code_of(reason, console + out["debug"])
         out["code"] = code
         out["note"] = note or out["note"]
-    xl("destroy", name)
-    out["xen_log"] = xl("dmesg", "-c").stdout
     try:
         os.unlink(log)
     except OSError:
@@ -226,6 +307,7 @@ def main():
     out = run_one({"image": args.image, "cpus": args.cpus, "mem": args.mem,
                    "cmdline": args.cmdline, "timeout": args.timeout}, 0)
     sys.stdout.buffer.write(out["console"].encode("latin-1"))
+    sys.stdout.write(out["debug"])
     sys.stdout.flush()
     sys.stderr.write(out["xen_log"])
     print(f"xendomu: {out['name']} (domain {out['domid']}): reason "
