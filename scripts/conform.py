@@ -213,12 +213,12 @@ class Runner:
         # LATE_RETRIES times, and passes only if a rerun passes; the first
         # failure stays in the reason.  Early events, lost or extra events
         # and a backend that is late every time still fail.
-        # Inside the lab a nested guest may also lose one wake-up outright
-        # (QEMU's SVM does not restore the STI shadow on VMRUN; about 1-3 %
-        # of 2-vCPU runs, docs/lab.md): there a hung cell is booted once
-        # more, under the same rules.
+        # A guest under the SVM of QEMU's TCG (in the lab, or on real Xen)
+        # may also lose one wake-up outright (no STI shadow after VMRUN;
+        # about 1-3 % of 2-vCPU runs, docs/lab.md): there a hung cell is
+        # booted once more, under the same rules.
         retries = LATE_RETRIES if LATE_RE.search(reason) else \
-            NESTED_RETRIES if os.environ.get("VMI_LAB") and HUNG_RE.search(reason) \
+            NESTED_RETRIES if vmienv.nested_svm(env) and HUNG_RE.search(reason) \
             else 0
         for _ in range(retries if kind == "fail" else 0):
             first = reason
