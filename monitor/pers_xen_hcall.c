@@ -133,8 +133,8 @@ long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
  * domain does not have: Xen stores the value, answers 0 and delivers
  * nothing (arch/x86/hvm/irq.c hvm_set_callback_via), and so does vmi-run.
  * A vector below 0x10 Xen takes; vmi-run refuses it, because its upcall
- * goes through the LAPIC, where vectors 0-15 are illegal (SDM Vol. 3A
- * 11.5.3): docs/vmi-run.md, "Differences from Xen 4.17". */
+ * goes through the LAPIC, where vectors 0-15 are illegal (SDM Vol. 3A,
+ * APIC "Error Handling"): docs/vmi-run.md, "Differences from Xen 4.17". */
 static long px_set_callback(struct pers_xen *px, uint64_t val)
 {
 	uint64_t type = val >> 56;

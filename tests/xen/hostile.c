@@ -57,8 +57,9 @@
 #define NCPUS 3                         /* run with --cpus 3: vCPU 1 and 2
                                          * take the VCPUOP cases */
 /* A domid no domain has, in vmi-run (only DOMID_SELF exists) or in the
- * lab's Xen (xl numbers domains from 1 up): the largest ordinary domid,
- * below DOMID_FIRST_RESERVED (public/xen.h). */
+ * lab's Xen (Xen hands out the next free domid from 1 up, common/
+ * domctl.c): the largest ordinary domid, below DOMID_FIRST_RESERVED
+ * (public/xen.h). */
 #define NO_DOMAIN 0x7fef
 /* memory_op: Xen's command is the low 6 bits, the rest a start extent
  * (MEMOP_EXTENT_SHIFT, Xen's internal xen/include/xen/hypercall.h). */

@@ -7,6 +7,8 @@ Xen under QEMU TCG, docs/lab.md "Real Xen").
   run_differential.py --cpus N IMAGE      run on real Xen and judge
                                           (exit 0/1, 77 skip)
   run_differential.py --output FILE       judge a saved run's output
+                                          (as if it had stopped with 70)
+  --save FILE                             with IMAGE: keep Xen's output
   run_differential.py --docs              print the docs section
   run_differential.py --check-docs FILE   FILE's section must equal it
 
@@ -70,7 +72,7 @@ DIFFERENCES = {
         0, DESIGN, "Xen takes any vector for HVM_PARAM_CALLBACK_IRQ "
         "(xen/arch/x86/hvm/irq.c hvm_set_callback_via); vmi-run delivers "
         "the upcall through the LAPIC, where vectors 0-15 are illegal (SDM "
-        "Vol. 3A 11.5.3), so it refuses one it could not deliver, as Xen "
+        "Vol. 3A, APIC \"Error Handling\"), so it refuses one it could not deliver, as Xen "
         "itself does for HVMOP_set_evtchn_upcall_vector"),
     "hvm-op-flush-tlbs-not-offered": (
         0, NOT_OFFERED, "docs/contract-decisions.md D6: flushing another "
@@ -203,6 +205,7 @@ def main():
     ap.add_argument("--docs", action="store_true")
     ap.add_argument("--check-docs")
     ap.add_argument("--output", help="judge this saved output (code 70)")
+    ap.add_argument("--save", help="write the guest's output on Xen here")
     ap.add_argument("image", nargs="?")
     a = ap.parse_args()
     if a.docs:
@@ -219,6 +222,9 @@ def main():
         return SKIP
     res = vmienv.run(a.image, "xen", cpus=a.cpus, timeout=a.timeout)
     print("$ " + " ".join(res.argv))
+    if a.save:
+        with open(a.save, "w", encoding="utf-8") as f:
+            f.write(res.output)
     if res.code is None and not res.output.strip():
         print(f"FAIL: no run: {res.note}")
         return 1
