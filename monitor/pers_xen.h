@@ -69,6 +69,7 @@ struct px_port {
 	uint8_t kind;           /* enum px_kind */
 	uint8_t virq;           /* PX_VIRQ */
 	uint16_t vcpu;          /* the vCPU it notifies */
+	uint16_t remote;        /* PX_UNBOUND: the remote domid named */
 };
 
 struct px_vcpu {

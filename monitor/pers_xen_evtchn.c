@@ -105,13 +105,11 @@ bool px_port_pending(struct mon *mon, uint32_t port)
 				__ATOMIC_SEQ_CST) >> (port % BITS) & 1);
 }
 
-static long px_alloc(struct pers_xen *px, uint8_t kind, unsigned vcpu,
-		     uint8_t virq)
+static long px_alloc(struct pers_xen *px, struct px_port what)
 {
 	for (uint32_t p = 1; p < PX_PORTS; p++) {
 		if (px->port[p].kind == PX_FREE) {
-			px->port[p] = (struct px_port){ kind, virq,
-							(uint16_t)vcpu };
+			px->port[p] = what;
 			return p;
 		}
 	}
@@ -130,7 +128,7 @@ static long px_bind(struct mon *mon, struct px_port p, uint64_t arg,
 		    void *s, size_t len, evtchn_port_t *out)
 {
 	struct pers_xen *px = px_of(mon);
-	long r = px_alloc(px, p.kind, p.vcpu, p.virq);
+	long r = px_alloc(px, p);
 
 	if (r < 0)
 		return r;
@@ -157,7 +155,7 @@ static long bind_virq(struct mon *mon, uint64_t arg)
 	if (px->vcpu[b.vcpu].virq_port[b.virq])
 		return -XEN_EEXIST;
 	r = px_bind(mon, (struct px_port){ PX_VIRQ, (uint8_t)b.virq,
-					   (uint16_t)b.vcpu },
+					   (uint16_t)b.vcpu, 0 },
 		    arg, &b, sizeof(b), &b.port);
 	if (r < 0)
 		return r;
@@ -174,12 +172,14 @@ static long bind_ipi(struct mon *mon, uint64_t arg)
 		return r;
 	if (b.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
-	r = px_bind(mon, (struct px_port){ PX_IPI, 0, (uint16_t)b.vcpu },
+	r = px_bind(mon, (struct px_port){ PX_IPI, 0, (uint16_t)b.vcpu, 0 },
 		    arg, &b, sizeof(b), &b.port);
 	return r < 0 ? r : 0;
 }
 
-/* An unprivileged domain may only name itself (event_channel.h). */
+/* The guest is the only domain: any other domid names no domain, which
+ * Xen answers with -ESRCH (rcu_lock_domain_by_any_id fails) before any
+ * permission check (common/event_channel.c). */
 static bool px_self(domid_t d)
 {
 	return d == DOMID_SELF;
@@ -193,11 +193,11 @@ static long alloc_unbound(struct mon *mon, uint64_t arg)
 	if (r < 0)
 		return r;
 	if (!px_self(a.dom))
-		return -XEN_EPERM;
-	if (!px_self(a.remote_dom))
-		return -XEN_ESRCH;      /* no other domain exists here */
-	r = px_bind(mon, (struct px_port){ PX_UNBOUND, 0, 0 }, arg, &a,
-		    sizeof(a), &a.port);
+		return -XEN_ESRCH;
+	/* Xen records the remote domid without looking it up
+	 * (evtchn_alloc_unbound); binding would check it. */
+	r = px_bind(mon, (struct px_port){ PX_UNBOUND, 0, 0, a.remote_dom },
+		    arg, &a, sizeof(a), &a.port);
 	return r < 0 ? r : 0;
 }
 
@@ -251,7 +251,7 @@ static long px_close(struct mon *mon, uint32_t port)
 		return -XEN_EINVAL;
 	if (p->kind == PX_VIRQ)
 		px->vcpu[p->vcpu].virq_port[p->virq] = 0;
-	*p = (struct px_port){ PX_FREE, 0, 0 };
+	*p = (struct px_port){ PX_FREE, 0, 0, 0 };
 	return 0;
 }
 
@@ -269,7 +269,7 @@ static long px_status(struct mon *mon, uint64_t arg)
 	if (r < 0)
 		return r;
 	if (!px_self(st.dom))
-		return -XEN_EPERM;
+		return -XEN_ESRCH;
 	if (!px_valid_port(st.port))
 		return -XEN_EINVAL;
 	const struct px_port *p = &px->port[st.port];
@@ -279,7 +279,7 @@ static long px_status(struct mon *mon, uint64_t arg)
 	if (p->kind == PX_VIRQ)
 		st.u.virq = p->virq;
 	else if (p->kind == PX_UNBOUND)
-		st.u.unbound.dom = DOMID_SELF;
+		st.u.unbound.dom = p->remote;
 	else if (p->kind == PX_CONSOLE)
 		st.u.interdomain.dom = 0;       /* the console back end */
 	return px_copy_out(mon, arg, &st, sizeof(st));

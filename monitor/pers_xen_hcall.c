@@ -102,13 +102,23 @@ static long px_map_shared_info(struct mon *mon, uint64_t gpfn)
 	return 0;
 }
 
+/* Xen takes the command from the low 6 bits and a continuation's start
+ * extent from the rest (MEMOP_CMD_MASK, MEMOP_EXTENT_SHIFT in Xen's
+ * internal xen/include/xen/hypercall.h, not in the public headers); for
+ * add_to_physmap an extent that does not fit xatp.size is -EDOM
+ * (common/memory.c do_memory_op). */
+#define MEMOP_EXTENT_SHIFT 6
+#define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
 long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
 {
 	struct xen_add_to_physmap a;
+	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
 	long r;
 
-	if (cmd != XENMEM_add_to_physmap)
+	if ((cmd & MEMOP_CMD_MASK) != XENMEM_add_to_physmap)
 		return -XEN_ENOSYS;
+	if (start != (__typeof__(a.size))start)
+		return -XEN_EDOM;
 	if ((r = px_copy_in(mon, &a, arg, sizeof(a))) < 0)
 		return r;
 	if (a.domid != DOMID_SELF)
@@ -118,17 +128,23 @@ long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
 	return px_map_shared_info(mon, a.gpfn);
 }
 
+/* HVM_PARAM_CALLBACK_IRQ.  Only the vector type delivers anything here.
+ * The other types (GSI, PCI INTx) need an IOAPIC and a PIC, which a PVH
+ * domain does not have: Xen stores the value, answers 0 and delivers
+ * nothing (arch/x86/hvm/irq.c hvm_set_callback_via), and so does vmi-run.
+ * A vector below 0x10 Xen takes; vmi-run refuses it, because its upcall
+ * goes through the LAPIC, where vectors 0-15 are illegal (SDM Vol. 3A,
+ * APIC "Error Handling"): docs/vmi-run.md, "Differences from Xen 4.17". */
 static long px_set_callback(struct pers_xen *px, uint64_t val)
 {
 	uint64_t type = val >> 56;
 	uint8_t vec = (uint8_t)val;
+	bool vector = type == HVM_PARAM_CALLBACK_TYPE_VECTOR;
 
-	/* Only the vector type (or 0 = none) exists without an IOAPIC. */
-	if (val != 0 && (type != HVM_PARAM_CALLBACK_TYPE_VECTOR ||
-			 vec < PX_MIN_VECTOR))
+	if (vector && vec < PX_MIN_VECTOR)
 		return -XEN_EINVAL;
 	px->callback_irq = val;
-	px->callback_vector = val ? vec : 0;
+	px->callback_vector = vector ? vec : 0;
 	return 0;
 }
 

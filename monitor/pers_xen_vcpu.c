@@ -120,7 +120,9 @@ long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
 
 /* VCPUOP_initialise with a vcpu_hvm_context (public/hvm/hvm_vcpu.h):
  * only VCPU_HVM_MODE_64B is implemented; the state must really be long
- * mode with paging, and CR3 must lie in RAM (Xen: -EINVAL). */
+ * mode with paging and a canonical RIP (Xen arch/x86/hvm/domain.c
+ * arch_set_info_hvm_guest: -EINVAL).  CR3 is not checked, as Xen with
+ * HAP does not: a bad one faults the vCPU when it runs. */
 static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
 {
 	struct pers_xen *px = px_of(mon);
@@ -135,7 +137,6 @@ static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
 	if (c.mode != VCPU_HVM_MODE_64B ||
 	    (r->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG) ||
 	    !(r->cr4 & CR4_PAE) || !(r->efer & EFER_LME) ||
-	    !mon_gpa_ptr(mon, r->cr3 & ~0xfffull, 4096) ||
 	    (uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip)
 		return -XEN_EINVAL;
 	mon->vcpu[id].load = (struct mon_vcpu_load){
@@ -161,8 +162,10 @@ static long px_up(struct mon *mon, unsigned id)
 	return px->env->vcpu_load(mon, id) < 0 ? -XEN_EINVAL : 0;
 }
 
-/* VCPUOP_register_vcpu_info: once per vCPU, not crossing a page, in RAM;
- * the current contents move with it (Xen map_vcpu_info). */
+/* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): an
+ * offset that crosses the page or is not 8-byte aligned is -ENXIO, then
+ * a second registration or a frame outside RAM -EINVAL; rsvd is not
+ * looked at.  The current contents move with it. */
 static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
 {
 	struct pers_xen *px = px_of(mon);
@@ -173,9 +176,10 @@ static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
 
 	if (e < 0)
 		return e;
-	if (px->vcpu[id].info_registered || ri.rsvd ||
-	    ri.offset > 4096 - sizeof(struct vcpu_info) ||
-	    ri.mfn > (UINT64_MAX >> 12))
+	if (ri.offset > 4096 - sizeof(struct vcpu_info) ||
+	    ri.offset % _Alignof(struct vcpu_info))
+		return -XEN_ENXIO;
+	if (px->vcpu[id].info_registered || ri.mfn > (UINT64_MAX >> 12))
 		return -XEN_EINVAL;
 	gpa = (ri.mfn << 12) + ri.offset;
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
@@ -197,8 +201,9 @@ static long px_singleshot(struct mon *mon, unsigned vcpu, uint64_t arg)
 
 	if (e < 0)
 		return e;
-	if ((t.flags & VCPU_SSHOTTMR_future) && t.timeout_abs_ns < px_now(mon))
-		return -XEN_ETIME;
+	/* VCPU_SSHOTTMR_future "can be ignored by the hypervisor"
+	 * (public/vcpu.h), and Xen 4.17 does: a deadline already passed
+	 * fires at once (common/domain.c). */
 	px_timer_arm(mon, vcpu, t.timeout_abs_ns);
 	return 0;
 }
@@ -246,7 +251,11 @@ static long px_block(struct mon *mon, unsigned vcpu)
 }
 
 /* SCHEDOP_poll: wait until one of the ports is pending (masked or not)
- * or the absolute (timeout) passes (Xen common/sched/core.c do_poll). */
+ * or the absolute (timeout) passes (Xen common/sched/core.c do_poll).
+ * Like Xen, it reads the ports one by one and stops at the first that is
+ * unreadable (-EFAULT), past the limit or not in use (-EINVAL: a free
+ * port, or port 0, which Xen reserves; xen/include/xen/event.h
+ * evtchn_port_poll, evtchn_usable) or pending (0). */
 static long px_poll(struct mon *mon, uint64_t arg)
 {
 	evtchn_port_t ports[PX_POLL_MAX];
@@ -259,12 +268,16 @@ static long px_poll(struct mon *mon, uint64_t arg)
 	if (sp.nr_ports > PX_POLL_MAX)
 		return -XEN_EINVAL;
 	list = (uint64_t)(uintptr_t)sp.ports.p;
-	if (sp.nr_ports &&
-	    (e = px_copy_in(mon, ports, list, sp.nr_ports * sizeof(ports[0]))) < 0)
-		return e;
-	for (unsigned i = 0; i < sp.nr_ports; i++)
-		if (ports[i] >= PX_PORTS)
+	for (unsigned i = 0; i < sp.nr_ports; i++) {
+		if ((e = px_copy_in(mon, &ports[i], list + i * sizeof(ports[0]),
+				    sizeof(ports[0]))) < 0)
+			return e;
+		if (ports[i] >= PX_PORTS ||
+		    px_of(mon)->port[ports[i]].kind == PX_FREE)
 			return -XEN_EINVAL;
+		if (px_port_pending(mon, ports[i]))
+			return 0;
+	}
 	while (!mon_is_stopped(mon)) {
 		uint64_t now = px_now(mon);
 		for (unsigned i = 0; i < sp.nr_ports; i++)
@@ -278,15 +291,20 @@ static long px_poll(struct mon *mon, uint64_t arg)
 }
 
 /* SCHEDOP_shutdown: the reason becomes vmi-run's exit status
- * (docs/vmi-run.md): poweroff 0, reboot 6, crash and watchdog 5. */
+ * (docs/vmi-run.md): poweroff 0, reboot 6, crash and watchdog 5, any
+ * other 70.  Xen takes the reason's low byte and shuts the domain down
+ * whatever it is (common/sched/core.c: domain_shutdown(d,
+ * (u8)reason)), so 0x100 is a poweroff there too. */
 static long px_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
 {
 	struct sched_shutdown sd;
 	long e = px_copy_in(mon, &sd, arg, sizeof(sd));
+	uint8_t reason;
 
 	if (e < 0)
 		return e;
-	switch (sd.reason) {
+	reason = (uint8_t)sd.reason;
+	switch (reason) {
 	case SHUTDOWN_poweroff:
 		mon_stopf(mon, VMI_EXIT_OK, "%s", "");
 		return 0;
@@ -298,15 +316,12 @@ static long px_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
 	case SHUTDOWN_watchdog:
 		mon_stopf(mon, VMI_EXIT_CRASH, "guest reported a crash (Xen "
 			  "SCHEDOP_shutdown reason %u) on vcpu %u; exit %d",
-			  sd.reason, vcpu, VMI_EXIT_CRASH);
+			  reason, vcpu, VMI_EXIT_CRASH);
 		return 0;
-	case SHUTDOWN_suspend:
-	case SHUTDOWN_soft_reset:
+	default:        /* suspend, soft_reset, or a reason Xen has no name for */
 		mon_stopf(mon, MON_EXIT_CRASH, "guest asked for unsupported "
-			  "Xen shutdown reason %u on vcpu %u", sd.reason, vcpu);
+			  "Xen shutdown reason %u on vcpu %u", reason, vcpu);
 		return 0;
-	default:
-		return -XEN_EINVAL;
 	}
 }
 

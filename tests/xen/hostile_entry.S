@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/xen/hostile_entry.S: the boot and fault plumbing of the hostile
- * Xen guest (hostile.c).  PVH entry (32-bit, paging off) -> 1 GiB
- * identity-mapped with 2 MiB pages, every page user-accessible so that
+ * Xen guest (hostile.c).  PVH entry (32-bit, paging off) -> the first
+ * 4 GiB identity-mapped with 2 MiB pages (nothing above: hostile.c's
+ * FAR lies in that hole), every page user-accessible so that
  * CPL3 code can reach the hypercall page -> 64-bit mode with a GDT that
  * has kernel and user segments and a TSS -> hostile_main(start_info).
  *
@@ -35,7 +36,9 @@
 	.globl _start
 _start:
 	mov %ebx, %edi                  /* hvm_start_info, kept for main */
-	/* PD: 512 x 2 MiB, present | writable | user | PS. */
+	/* 4 PDs: 2048 x 2 MiB = 4 GiB, present | writable | user | PS:
+	 * RAM and, on real Xen, the PV console ring, which xl puts among
+	 * the special pages just below 4 GiB. */
 	mov $pd, %edx
 	xor %ecx, %ecx
 1:	mov %ecx, %eax
@@ -44,9 +47,12 @@ _start:
 	mov %eax, (%edx, %ecx, 8)
 	movl $0, 4(%edx, %ecx, 8)
 	inc %ecx
-	cmp $512, %ecx
+	cmp $2048, %ecx
 	jne 1b
 	movl $(pd + 7), pdpt
+	movl $(pd + 0x1000 + 7), pdpt + 8
+	movl $(pd + 0x2000 + 7), pdpt + 16
+	movl $(pd + 0x3000 + 7), pdpt + 24
 	movl $(pdpt + 7), pml4
 	mov %cr4, %eax
 	or $0x20, %eax                  /* PAE */
@@ -225,7 +231,7 @@ idtr:
 	.balign 4096
 pml4:	.skip 4096
 pdpt:	.skip 4096
-pd:	.skip 4096
+pd:	.skip 4 * 4096
 idt:	.skip 32 * 16
 	.balign 16
 tss:	.skip 104
