@@ -150,7 +150,7 @@ def unpause(name, domid):
     if XC is not None:
         XC.domain_unpause(domid)
     else:
-        unpause(name, out["domid"])
+        xl("unpause", name, check=True)
 
 
 def destroy(name, domid):
@@ -254,7 +254,7 @@ def run_one(job, serial):
     if not os.path.exists(log):
         out["note"] = "xenconsoled opened no log within 10 s"
     start = time.monotonic()
-    xl("unpause", name, check=True)
+    unpause(name, out["domid"])
     state = reason = None
     while time.monotonic() - start < timeout:
         state, reason = shutdown_reason(name, out["domid"])

@@ -15,7 +15,6 @@ protocol: 0 pass, 1 fail, 77 skip (no QEMU, or no usable /dev/kvm).
 import argparse
 import os
 import re
-import shutil
 import subprocess
 import sys
 

@@ -187,7 +187,7 @@ def verdict(output, code, note):
                         f"{STOPPED}: SCHEDOP_shutdown with an unknown reason "
                         "must stop the domain")
     else:
-        print(f"same     sched-op-shutdown-bad-reason-stops-70")
+        print("same     sched-op-shutdown-bad-reason-stops-70")
     for f in failures:
         print("FAIL: " + f)
     if failures:
