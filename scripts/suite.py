@@ -20,6 +20,7 @@ could not run here, and close with one summary line.
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -63,7 +64,7 @@ def skip_reason(stdout):
     return lines[-1][:160] if lines else "no reason given"
 
 
-def lab_round(names, host_args):
+def lab_round(names):
     """Run (names) in one lab boot.  Returns (results, finished names,
     why the lab ended early or None)."""
     share = tempfile.mkdtemp(prefix="vmi-suite.", dir="/tmp")
@@ -73,7 +74,7 @@ def lab_round(names, host_args):
               'cp "$1/meson-logs/lab.json" "$2/" || s=125; exit $s')
     argv = [sys.executable, os.path.join(ROOT, "scripts", "lab.py"),
             "--share", share, "--timeout", str(LAB_RUN_SECONDS), "--",
-            "bash", "-c", script, "lab", BUILD, share] + host_args + \
+            "bash", "-c", script, "lab", BUILD, share] + \
         [n.split(" / ", 1)[-1] for n in names]
     finished = set()
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True,
@@ -86,19 +87,20 @@ def lab_round(names, host_args):
             finished.add(m.group(1))
     status = proc.wait()
     results = read_log(os.path.join(share, "lab.json"))
+    shutil.rmtree(share, ignore_errors=True)
     why = None
     if not results:
         why = f"the lab ended without a test log (status {status})"
     return results, finished, why
 
 
-def run_in_lab(names, host_args):
+def run_in_lab(names):
     """Results of (names) run in the lab, retrying once the tests that a
     stalled lab left unfinished."""
     results, where = {}, {}
     todo = list(names)
     for attempt in (1, 2):
-        got, finished, why = lab_round(todo, host_args)
+        got, finished, why = lab_round(todo)
         for name in todo:
             if name in got:
                 results[name] = got[name]
@@ -120,6 +122,20 @@ def run_in_lab(names, host_args):
     return results, where
 
 
+def lab_unavailable():
+    """Why the lab cannot be had on this machine (its kernel, busybox or
+    QEMU missing and not to be fetched), or None.  Then the skips stay
+    skips, with this reason: a lab that starts and then fails is a
+    failure instead (run_in_lab)."""
+    res = subprocess.run([sys.executable, os.path.join(ROOT, "scripts",
+                                                       "lab.py"), "--prepare"],
+                         capture_output=True, text=True)
+    if res.returncode == 0:
+        return None
+    why = (res.stderr.strip().splitlines() or ["no reason given"])[-1]
+    return f"the lab could not be prepared ({why}): skipped tests stay skipped"
+
+
 def main(args):
     host_status = subprocess.run(
         ["meson", "test", "-C", BUILD, "--print-errorlogs",
@@ -130,14 +146,16 @@ def main(args):
     skipped = [n for n, (res, _) in results.items() if res == "SKIP"]
     host_reasons = {n: skip_reason(results[n][1]) for n in skipped}
     lab_note = None
-    if skipped and os.environ.get("VMI_NO_LAB") != "1":
+    if skipped and os.environ.get("VMI_NO_LAB") == "1":
+        lab_note = "VMI_NO_LAB=1: the lab was not used"
+    elif skipped:
+        lab_note = lab_unavailable()
+    if skipped and lab_note is None:
         print(f"suite: {len(skipped)} tests skipped on this host; running "
               "them in the lab (scripts/lab)", flush=True)
-        lab_results, lab_where = run_in_lab(skipped, [])
+        lab_results, lab_where = run_in_lab(skipped)
         results.update(lab_results)
         where.update(lab_where)
-    elif skipped:
-        lab_note = "VMI_NO_LAB=1: the lab was not used"
     return report(results, where, host_reasons, torn, lab_note,
                   host_status)
 
