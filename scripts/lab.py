@@ -22,6 +22,8 @@ The kernel and busybox come from Debian's archive as .deb files unpacked
 into build/lab (no other download); the initramfs is made here."""
 
 import argparse
+import contextlib
+import fcntl
 import os
 import shlex
 import shutil
@@ -65,8 +67,9 @@ def apt_download(names, dest):
         if attempt == 0:
             subprocess.run(["apt-get", "update", "-qq"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    die("apt-get download " + " ".join(names) + " failed: " +
-        res.stderr.strip().splitlines()[-1] if res.stderr.strip() else "")
+    said = res.stderr.strip().splitlines()
+    die("apt-get download " + " ".join(names) + " failed" +
+        (": " + said[-1] if said else ""))
 
 
 def kernel_package():
@@ -194,18 +197,28 @@ def make_initramfs(root, moddir, modules=MODULES, name="initramfs.cpio",
     return path
 
 
+@contextlib.contextmanager
+def build_lock():
+    """Held while build/lab is made: tests that start labs run two at a
+    time, and on a fresh build both would unpack into the same place."""
+    os.makedirs(LAB, exist_ok=True)
+    with open(os.path.join(LAB, ".lock"), "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        yield
+
+
 def prepare():
     """The lab's kernel and initramfs, made once into build/lab."""
     if shutil.which("qemu-system-x86_64") is None:
         die("qemu-system-x86_64 is not installed (scripts/setup)")
-    os.makedirs(LAB, exist_ok=True)
-    root = unpack_packages()
-    vmlinuz, moddir = kernel_files(root)
-    return vmlinuz, make_initramfs(root, moddir)
+    with build_lock():
+        root = unpack_packages()
+        vmlinuz, moddir = kernel_files(root)
+        return vmlinuz, make_initramfs(root, moddir)
 
 
 # Variables the lab does not pass on: they name the host's terminal or
-# session, or would send the lab's Python to pyenv's slow shims.
+# session.
 ENV_DROP = {"TERM", "SHLVL", "_", "OLDPWD", "PWD", "SSH_AUTH_SOCK",
             "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "DISPLAY"}
 

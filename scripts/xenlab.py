@@ -101,21 +101,22 @@ def prepare():
     into build/lab."""
     if shutil.which("qemu-system-x86_64") is None:
         lab.die("qemu-system-x86_64 is not installed (scripts/setup)")
-    os.makedirs(lab.LAB, exist_ok=True)
-    root = lab.unpack_packages()
-    vmlinuz, moddir = lab.kernel_files(root)
-    lab.unpack_debs(XEN_PACKAGES, XEN_ROOT, XEN_DEBS,
-                    os.path.join("usr", "lib", f"xen-{XEN_VERSION}", "bin", "xl"))
-    gz = os.path.join(XEN_ROOT, "boot", f"xen-{XEN_VERSION}-amd64.gz")
-    if not os.path.exists(XEN_ELF) or \
-            os.path.getmtime(XEN_ELF) < os.path.getmtime(gz):
-        # QEMU's multiboot loader takes the ELF32 image, not its gzip.
-        with gzip.open(gz) as src, open(XEN_ELF + ".tmp", "wb") as dst:
-            shutil.copyfileobj(src, dst)
-        os.replace(XEN_ELF + ".tmp", XEN_ELF)
-    initrd = lab.make_initramfs(root, moddir, XEN_MODULES,
-                                "initramfs-xen.cpio", [__file__])
-    return vmlinuz, initrd
+    with lab.build_lock():
+        root = lab.unpack_packages()
+        vmlinuz, moddir = lab.kernel_files(root)
+        lab.unpack_debs(XEN_PACKAGES, XEN_ROOT, XEN_DEBS,
+                        os.path.join("usr", "lib", f"xen-{XEN_VERSION}", "bin",
+                                     "xl"))
+        gz = os.path.join(XEN_ROOT, "boot", f"xen-{XEN_VERSION}-amd64.gz")
+        if not os.path.exists(XEN_ELF) or \
+                os.path.getmtime(XEN_ELF) < os.path.getmtime(gz):
+            # QEMU's multiboot loader takes the ELF32 image, not its gzip.
+            with gzip.open(gz) as src, open(XEN_ELF + ".tmp", "wb") as dst:
+                shutil.copyfileobj(src, dst)
+            os.replace(XEN_ELF + ".tmp", XEN_ELF)
+        initrd = lab.make_initramfs(root, moddir, XEN_MODULES,
+                                    "initramfs-xen.cpio", [__file__])
+        return vmlinuz, initrd
 
 
 def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log):
