@@ -14,6 +14,8 @@ backend each, and checks that no command names the source or build tree.
   --env ENV     boot every image that must run in ENV (scripts/vmienv.py
                 RUNS_ON) there: exit code 42 and its two lines.  SKIP (77,
                 one line) when this machine lacks ENV.
+  --iso MEDIUM  also: the installed vmi-mkiso makes an ISO of the native
+                image, booted in MEDIUM (vmienv.MEDIA) to exit code 42
 Exit status: 0 pass, 1 fail, 77 skip."""
 import argparse
 import glob
@@ -152,21 +154,37 @@ def boot(images, env_name):
     return problems
 
 
+def boot_iso(images, env, medium):
+    mkiso = run(["pkg-config", "--variable=vmi_mkiso", "vmi-native"],
+                env).stdout.strip()
+    iso = os.path.join(os.path.dirname(images["make"]["native"]), "hello.iso")
+    run([mkiso, images["make"]["native"], iso, "hello=iso"])
+    res = vmienv.run(iso, medium, cpus=1, timeout=120)
+    ok = res.code == HELLO_CODE and "booted by multiboot2" in res.output
+    print("%s hello-native.elf from %s on %s: code %s, %.1f s" % (
+        "ok  " if ok else "FAIL", os.path.basename(iso), medium, res.code,
+        res.seconds))
+    if not ok:
+        sys.stdout.write(res.output)
+    return 0 if ok else 1
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--check", action="store_true")
     ap.add_argument("--env")
+    ap.add_argument("--iso", choices=sorted(vmienv.MEDIA))
     ap.add_argument("--list-envs", action="store_true")
     args = ap.parse_args()
     if args.list_envs:
         print("\n".join(vmienv.ENVIRONMENTS))
         return PASS
     vmienv.set_build(args.build)
-    if args.env:
-        why = vmienv.missing(args.env)
+    for need in (args.env, args.iso):
+        why = need and vmienv.missing(need)
         if why:
-            print(f"SKIP: {args.env}: {why}")
+            print(f"SKIP: {need}: {why}")
             return SKIP
     for tool in ("pkg-config", "make", "cc"):
         if shutil.which(tool) is None:
@@ -178,6 +196,8 @@ def main():
             if args.check:
                 check(args.build, env, dest)
             if args.env and boot(images, args.env):
+                return FAIL
+            if args.iso and boot_iso(images, env, args.iso):
                 return FAIL
         except Failed as exc:
             print(f"FAIL: {exc}")

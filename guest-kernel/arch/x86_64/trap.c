@@ -26,7 +26,7 @@ const char *trap_name(unsigned vector)
     return vector < TRAP_EXCEPTIONS ? exception_names[vector] : "?";
 }
 
-/* The kernel's own fixup table (section kernel_fixup, guest.ld): the
+/* The kernel's own fixup table (section kernel_fixup, boot/vmi.ld): the
  * probes of probe.S, in the format of the backend's (vmi/fixup.h). */
 extern const struct vmi_fixup __kernel_fixup_start[], __kernel_fixup_end[];
 
