@@ -14,6 +14,7 @@
 
 #include "vmi/types.h"
 #include "vmi/abi.h"
+#include "vmi/version.h"
 
 /* The function-pointer type of each kind of op. */
 #define VMI_NORETURN __attribute__((noreturn))

@@ -137,6 +137,22 @@ def _qemu(accel, hv=None):
     return cmd
 
 
+# UEFI firmware for QEMU (Debian: ovmf): one image, code and variables.
+OVMF = "/usr/share/ovmf/OVMF.fd"
+
+
+def _qemu_iso(firmware):
+    """Boot media: (image) is an ISO from vmi-mkiso, which carries the
+    command line in its grub.cfg (cmdline is ignored), booted from a
+    CD-ROM under QEMU TCG by SeaBIOS (QEMU's default) or OVMF."""
+    def cmd(image, cpus, cmdline, timeout):
+        extra = ["-accel", "tcg", "-smp", str(cpus), "-cdrom", image]
+        if firmware == "uefi":
+            extra += ["-bios", OVMF]
+        return QEMU_COMMON + extra
+    return cmd
+
+
 def _vmi_run_code(status):
     return status
 
@@ -239,6 +255,21 @@ def unobservable(backend, env):
     return UNOBSERVABLE.get((env, backend.split("-")[0]))
 
 
+# Boot media (vmi-mkiso ISOs), kept apart from ENVIRONMENTS: an image
+# there is a kernel, here an ISO.  The same fields; run() and missing()
+# take either.
+MEDIA = {
+    "qemu-tcg-iso-bios": (_qemu_iso("bios"), _qemu_code, "qemu",
+                          "QEMU TCG, SeaBIOS, GRUB from a vmi-mkiso ISO"),
+    "qemu-tcg-iso-uefi": (_qemu_iso("uefi"), _qemu_code, "ovmf",
+                          "QEMU TCG, OVMF (UEFI), GRUB from a vmi-mkiso ISO"),
+}
+
+
+def _env(name):
+    return ENVIRONMENTS[name] if name in ENVIRONMENTS else MEDIA[name]
+
+
 STATUS_MAPS = {"direct": _vmi_run_code, "qemu": _qemu_code}
 
 
@@ -266,7 +297,7 @@ def add_external(name, template, status="direct", hv="none"):
 
 def missing(env):
     """Why env cannot run on this machine, or None if it can."""
-    need = ENVIRONMENTS[env][2]
+    need = _env(env)[2]
     if need.startswith("external:"):
         prog = need.split(":", 1)[1]
         if shutil.which(prog) is None and not os.access(prog, os.X_OK):
@@ -280,7 +311,9 @@ def missing(env):
         hv = env.split("-")[-1]
         if hv not in personalities():
             return f"vmi-run has no {hv} personality yet"
-    if need.startswith(("qemu", "kvm-")) and shutil.which(QEMU) is None:
+    if need == "ovmf" and not os.path.exists(OVMF):
+        return f"no UEFI firmware {OVMF} (Debian: ovmf)"
+    if need.startswith(("qemu", "kvm-", "ovmf")) and shutil.which(QEMU) is None:
         return "qemu-system-x86_64 not installed"
     if need in ("qemu-kvm", "kvm-hyperv") and not kvm_usable():
         return "no usable /dev/kvm"
@@ -359,7 +392,7 @@ def qemu_error(out):
 
 def is_reset(env, res):
     """Whether the environment reported a machine reset (RESET_STATUS)."""
-    return res.status == RESET_STATUS.get(ENVIRONMENTS[env][1])
+    return res.status == RESET_STATUS.get(_env(env)[1])
 
 
 _prefetched = {}
@@ -376,7 +409,7 @@ def run(image, env, cpus=1, cmdline="", timeout=120):
     key = (env, image, cpus, cmdline)
     if _prefetched.get(key):
         return _prefetched[key].pop(0)
-    build, to_code = ENVIRONMENTS[env][0], ENVIRONMENTS[env][1]
+    build, to_code = _env(env)[0], _env(env)[1]
     argv = build(image, cpus, cmdline, timeout)
     start = time.monotonic()
     try:

@@ -131,6 +131,7 @@ void hv_identify(void)
     hv_name();
     hv.info = (struct vmi_info){
         .backend = "hyperv",
+        .version = VMI_VERSION,
         .hypervisor = hv.hv_name,
         .hv_version = hv.version,
         .features = (u->ref_tsc || u->ref_count ? VMI_FEAT_PV_CLOCK : 0) |

@@ -34,6 +34,7 @@ static void kvm_identify(void)
     const struct kvm_use *u = &kvm.use;
     kvm.info = (struct vmi_info){
         .backend = "kvm",
+        .version = VMI_VERSION,
         .hypervisor = "KVM",
         .hv_version = 0,    /* KVM has no version leaf */
         .features = kvm_features_used(),

@@ -22,6 +22,7 @@ static void native_identify(void)
     }
     native.info = (struct vmi_info){
         .backend = "native",
+        .version = VMI_VERSION,
         .hypervisor = hv,
         .clock = native.tsc_hz_guessed ? "tsc (rate guessed)" : "tsc",
     };

@@ -93,6 +93,7 @@ static void xen_identify(void)
     xen_name();
     xen.info = (struct vmi_info){
         .backend = "xen",
+        .version = VMI_VERSION,
         .hypervisor = xen.hv_name,
         .hv_version = xen.version,
         .features = VMI_FEAT_PV_CLOCK | VMI_FEAT_PV_ALARM | VMI_FEAT_PV_IPI |

@@ -89,7 +89,7 @@ static void provoke(const struct options *o)
     if (!strcmp(o->fault, "gp"))
         (void)*(volatile uint64_t *)(uintptr_t)ARCH_NONCANONICAL_VA;
     if (!strcmp(o->fault, "wp"))
-        *(volatile uint8_t *)(uintptr_t)kmain = 0xcc;
+        *(volatile uint8_t *)(uintptr_t)vmi_main = 0xcc;
     if (!strcmp(o->fault, "msr"))
         check_msr_fixup();
 }

@@ -8,13 +8,11 @@
 #define LOW_LIMIT (1ull << 20)      /* below 1 MiB belongs to the backend */
 #define FALLBACK_RAM (16ull << 20)  /* assumed when the loader gave no map */
 
-extern char _kernel_start[], _kernel_end[];
-
 static struct {
-    const struct boot_mem *mem;
+    const struct vmi_boot_mem *mem;
     unsigned nr_mem;
-    struct boot_mem fallback;
-    struct boot_range keep[BOOT_KEEP_MAX + 1];
+    struct vmi_boot_mem fallback;
+    struct vmi_boot_range keep[VMI_BOOT_KEEP_MAX + 1];
     unsigned nr_keep;
     uint64_t next;                  /* lowest address not handed out */
     uint64_t free_head;             /* free list, linked through page 0 */
@@ -27,7 +25,7 @@ static uint64_t align_up(uint64_t v)
     return (v + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
 }
 
-void pmem_init(const struct boot_info *bi)
+void pmem_init(const struct vmi_boot_info *bi)
 {
     uint64_t kstart = (uintptr_t)_kernel_start, kend = (uintptr_t)_kernel_end;
 
@@ -36,23 +34,23 @@ void pmem_init(const struct boot_info *bi)
     if (!pm.nr_mem) {
         /* No memory map at all (PVH version 0): assume a little RAM right
          * after the image rather than guess the size of the machine. */
-        pm.fallback = (struct boot_mem){ kend, FALLBACK_RAM, BOOT_MEM_RAM };
+        pm.fallback = (struct vmi_boot_mem){ kend, FALLBACK_RAM, VMI_BOOT_MEM_RAM };
         pm.mem = &pm.fallback;
         pm.nr_mem = 1;
         kprintf("pmem: no memory map from the loader, assuming %llu MiB after the kernel\n",
                 FALLBACK_RAM >> 20);
     }
-    pm.keep[0] = (struct boot_range){ kstart, kend - kstart };
+    pm.keep[0] = (struct vmi_boot_range){ kstart, kend - kstart };
     for (unsigned i = 0; i < bi->nr_keep; i++)
         pm.keep[i + 1] = bi->keep[i];
     pm.nr_keep = bi->nr_keep + 1;
     pm.next = LOW_LIMIT;
 }
 
-static const struct boot_range *overlap(uint64_t base, uint64_t len)
+static const struct vmi_boot_range *overlap(uint64_t base, uint64_t len)
 {
     for (unsigned i = 0; i < pm.nr_keep; i++) {
-        const struct boot_range *r = &pm.keep[i];
+        const struct vmi_boot_range *r = &pm.keep[i];
 
         if (base < r->base + r->len && r->base < base + len)
             return r;
@@ -62,12 +60,12 @@ static const struct boot_range *overlap(uint64_t base, uint64_t len)
 
 /* The lowest address >= pm.next in RAM region (m) where (len) bytes fit
  * without touching a kept range; UINT64_MAX if none. */
-static uint64_t fit(const struct boot_mem *m, uint64_t len)
+static uint64_t fit(const struct vmi_boot_mem *m, uint64_t len)
 {
     uint64_t a = align_up(m->base > pm.next ? m->base : pm.next);
-    const struct boot_range *r;
+    const struct vmi_boot_range *r;
 
-    if (m->type != BOOT_MEM_RAM)
+    if (m->type != VMI_BOOT_MEM_RAM)
         return UINT64_MAX;
     while (a + len <= m->base + m->len) {
         r = overlap(a, len);
@@ -129,9 +127,9 @@ uint64_t pmem_ram_top(void)
     uint64_t top = 0;
 
     for (unsigned i = 0; i < pm.nr_mem; i++) {
-        const struct boot_mem *m = &pm.mem[i];
+        const struct vmi_boot_mem *m = &pm.mem[i];
 
-        if (m->type == BOOT_MEM_RAM && m->base + m->len > top)
+        if (m->type == VMI_BOOT_MEM_RAM && m->base + m->len > top)
             top = m->base + m->len;
     }
     return top;
@@ -142,7 +140,7 @@ uint64_t pmem_ram_bytes(void)
     uint64_t sum = 0;
 
     for (unsigned i = 0; i < pm.nr_mem; i++) {
-        if (pm.mem[i].type == BOOT_MEM_RAM)
+        if (pm.mem[i].type == VMI_BOOT_MEM_RAM)
             sum += pm.mem[i].len;
     }
     return sum;

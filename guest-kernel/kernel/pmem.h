@@ -11,11 +11,11 @@
 
 #include <stdint.h>
 
-#include "bootinfo.h"
+#include "vmi/boot.h"
 
 #define PAGE_SIZE 4096ull
 
-void pmem_init(const struct boot_info *bi);
+void pmem_init(const struct vmi_boot_info *bi);
 /* (npages) contiguous pages; panics when RAM is exhausted. */
 uint64_t pmem_alloc(uint64_t npages);
 /* Give back the one page at (pa), from pmem_alloc(1); a later

@@ -2,9 +2,11 @@
 /*
  * runtime.h: the kernel runtime (kernel layer), shared by every kernel
  * built on it: the demo kernel (kernel/main.c) and the conformance test
- * kernels (tests/conformance).  The runtime owns boot, traps, descriptors,
- * per-CPU data, physical memory, the kernel page tables and CPU start-up;
- * the kernel on top provides app_main() and vmi_event().
+ * kernels (tests/conformance).  It starts from the boot library
+ * (vmi/boot.h: long mode, boot information, vmi_init) with vmi_main, and
+ * owns traps, descriptors, per-CPU data, physical memory, the kernel page
+ * tables and CPU start-up; the kernel on top provides app_main() and
+ * vmi_event().
  */
 #ifndef KERNEL_RUNTIME_H
 #define KERNEL_RUNTIME_H
@@ -12,23 +14,19 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "bootinfo.h"
 #include "mmu.h"
 #include "vmi.h"
+#include "vmi/boot.h"
 
-/* What kmain set up before it called app_main. */
+/* What vmi_main set up before it called app_main. */
 struct kstart {
-    const struct boot_info *boot;
-    int boot_parsed;            /* boot_parse(): 0, or -1 if invalid */
+    const struct vmi_boot_info *boot;
+    int boot_parsed;            /* vmi_boot_parse(): 0, or -1 if invalid */
     uint64_t cr3;               /* the kernel page tables, for every CPU */
-    uint64_t t0;                /* vmi_time_ns() right after vmi_init */
+    uint64_t t0;                /* vmi_time_ns() on entry to vmi_main */
     uint64_t mmu_ns;            /* time mmu_init took */
     struct mmu_stats mmu;
 };
-
-/* Entered from head.S on the boot CPU: (proto) BOOT_PROTO_*, (info) the
- * physical address of the loader's information. */
-VMI_NORETURN void kmain(unsigned proto, uint64_t info);
 
 /* Provided by the kernel built on the runtime: called once on the boot
  * CPU, delivery masked, with (ks) describing what is set up. */

@@ -23,7 +23,7 @@ enum pstate { P_FREE, P_RUNNABLE, P_RUNNING, P_BLOCKED, P_ZOMBIE };
 /* Why a blocked process waits (IPC states, ipc.c). */
 enum pwait { W_NONE, W_SLEEP, W_SEND, W_RECV, W_REPLY };
 
-struct trap_frame;
+struct vmi_trap_frame;
 
 struct proc {
     int pid;
@@ -32,7 +32,7 @@ struct proc {
     char name[UABI_NAME_MAX];
     struct aspace as;
     uint64_t ksp;                   /* saved kernel rsp while switched out */
-    struct trap_frame *tf;          /* user registers, top of the kstack */
+    struct vmi_trap_frame *tf;          /* user registers, top of the kstack */
     unsigned cpu;                   /* the CPU whose queue holds it */
     int on_cpu;                     /* its stack is in use on some CPU */
     struct runq_link rq;            /* run queue or endpoint queue */

@@ -30,7 +30,7 @@ swtch:
     .globl proc_trampoline
 proc_trampoline:
     call sched_finish_switch
-    jmp trap_return
+    jmp vmi_trap_return
 
 /* page_zero(void *page): one `rep stosq` rather than a loop, because the
  * kvm-pvm host interprets every CPL0 instruction (shared/DESIGN.md). */

@@ -114,17 +114,17 @@ void syscall_ipc_cleanup(struct proc *p)
     spin_unlock(&ipc_lock);
 }
 
-static void msg_in(struct proc *p, const struct trap_frame *f)
+static void msg_in(struct proc *p, const struct vmi_trap_frame *f)
 {
     p->msg[0] = f->rsi, p->msg[1] = f->rdx, p->msg[2] = f->r10, p->msg[3] = f->r8;
 }
 
-static void msg_out(const struct proc *p, struct trap_frame *f)
+static void msg_out(const struct proc *p, struct vmi_trap_frame *f)
 {
     f->rsi = p->msg[0], f->rdx = p->msg[1], f->r10 = p->msg[2], f->r8 = p->msg[3];
 }
 
-static long sys_ipc(struct proc *p, struct trap_frame *f)
+static long sys_ipc(struct proc *p, struct vmi_trap_frame *f)
 {
     long r;
 
@@ -146,7 +146,7 @@ static long sys_ipc(struct proc *p, struct trap_frame *f)
     return r;
 }
 
-static long sys_shm_create(struct proc *p, struct trap_frame *f)
+static long sys_shm_create(struct proc *p, struct vmi_trap_frame *f)
 {
     uint64_t va = 0;
     long h = shm_create(&p->as, &va);
@@ -164,7 +164,7 @@ static long sys_migrate(uint64_t cpu)
     return 0;
 }
 
-static long syscall(struct proc *p, struct trap_frame *f)
+static long syscall(struct proc *p, struct vmi_trap_frame *f)
 {
     switch (f->rax) {
     case SYS_WRITE: return sys_write(p, f->rdi, f->rsi);
@@ -186,7 +186,7 @@ static long syscall(struct proc *p, struct trap_frame *f)
     }
 }
 
-static VMI_NORETURN void kill(struct proc *p, const struct trap_frame *f)
+static VMI_NORETURN void kill(struct proc *p, const struct vmi_trap_frame *f)
 {
     unsigned v = (unsigned)f->vector;
 
@@ -201,7 +201,7 @@ static VMI_NORETURN void kill(struct proc *p, const struct trap_frame *f)
 }
 
 /* Intel SDM Vol. 2A INT n: opcode CD ib. */
-static int is_int80(const struct proc *p, const struct trap_frame *f)
+static int is_int80(const struct proc *p, const struct vmi_trap_frame *f)
 {
     const uint8_t *b0, *b1;
 
@@ -214,7 +214,7 @@ static int is_int80(const struct proc *p, const struct trap_frame *f)
     return *b0 == 0xcd && *b1 == UABI_VECTOR;
 }
 
-static void user_trap(struct trap_frame *f)
+static void user_trap(struct vmi_trap_frame *f)
 {
     struct proc *p = cur_proc();
     struct cpu_sched *c = &sched_cpu[this_cpu()->id];
@@ -236,6 +236,6 @@ static void user_trap(struct trap_frame *f)
 
 void syscall_init(void)
 {
-    desc_set_user_gate(UABI_VECTOR, trap_stub_user);
+    desc_set_user_gate(UABI_VECTOR);
     trap_set_user_handler(user_trap);
 }

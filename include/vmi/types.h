@@ -75,6 +75,7 @@ struct vmi_info {
     const char *alarm;          /* e.g. "lapic tsc-deadline", "stimer0" */
     const char *console;        /* e.g. "uart 0x3f8", "xen pv ring" */
     const char *ipi;            /* e.g. "x2apic icr", "evtchn bind_ipi" */
+    uint32_t version;           /* the backend's VMI_VERSION (vmi/version.h) */
 };
 
 struct vmi_cpuid {

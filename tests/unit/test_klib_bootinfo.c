@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * test_klib_bootinfo.c: the guest kernel's boot-information decoder
- * (guest-kernel/arch/x86_64/bootinfo.c) on synthetic PVH start_info and
+ * test_klib_bootinfo.c: the boot library's boot-information decoder
+ * (boot/bootinfo.c, vmi_boot_parse) on synthetic PVH start_info and
  * Multiboot2 information blocks built in host memory.
  */
 #include <setjmp.h>
@@ -11,10 +11,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "boot.h"
-#include "bootinfo.h"
+#include "vmi/boot.h"
 
-static struct boot_info bi;
+static struct vmi_boot_info bi;
 
 /* Xen public/arch-x86/hvm/start_info.h layouts, as the loader writes them. */
 struct start_info {
@@ -40,15 +39,15 @@ static void test_bootinfo_pvh_v1_gives_cmdline_rsdp_memmap(void **state)
         { 0, 0x9fc00, 1, 0 }, { 0xf0000, 0x10000, 2, 0 }, { 0x100000, 0xff00000, 1, 0 },
     };
     struct start_info si = {
-        .magic = BOOT_PVH_MAGIC, .version = 1, .cmdline_paddr = pa(cmdline),
+        .magic = VMI_BOOT_PVH_MAGIC, .version = 1, .cmdline_paddr = pa(cmdline),
         .rsdp_paddr = 0xf5a40, .memmap_paddr = pa(mm), .memmap_entries = 3,
     };
 
     (void)state;
-    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), 0);
-    assert_string_equal(bi.vmi.cmdline, cmdline);
-    assert_int_equal(bi.vmi.start_info, pa(&si));
-    assert_int_equal(bi.vmi.rsdp, 0xf5a40);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_PVH, pa(&si), &bi), 0);
+    assert_string_equal(bi.boot.cmdline, cmdline);
+    assert_int_equal(bi.boot.start_info, pa(&si));
+    assert_int_equal(bi.boot.rsdp, 0xf5a40);
     assert_int_equal(bi.nr_mem, 3);
     assert_int_equal(bi.mem[2].base, 0x100000);
     assert_int_equal(bi.mem[2].len, 0xff00000);
@@ -58,12 +57,12 @@ static void test_bootinfo_pvh_v1_gives_cmdline_rsdp_memmap(void **state)
 
 static void test_bootinfo_pvh_v0_has_no_memmap(void **state)
 {
-    struct start_info si = { .magic = BOOT_PVH_MAGIC, .version = 0, .memmap_entries = 3 };
+    struct start_info si = { .magic = VMI_BOOT_PVH_MAGIC, .version = 0, .memmap_entries = 3 };
 
     (void)state;
-    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), 0);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_PVH, pa(&si), &bi), 0);
     assert_int_equal(bi.nr_mem, 0);
-    assert_string_equal(bi.vmi.cmdline, "");
+    assert_string_equal(bi.boot.cmdline, "");
     assert_string_equal(bi.mem_source, "none");
 }
 
@@ -72,21 +71,21 @@ static void test_bootinfo_pvh_bad_magic_fails_with_empty_cmdline(void **state)
     struct start_info si = { .magic = 0x12345678 };
 
     (void)state;
-    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), -1);
-    assert_non_null(bi.vmi.cmdline);
-    assert_string_equal(bi.vmi.cmdline, "");
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_PVH, pa(&si), &bi), -1);
+    assert_non_null(bi.boot.cmdline);
+    assert_string_equal(bi.boot.cmdline, "");
 }
 
 static void test_bootinfo_pvh_long_cmdline_is_truncated(void **state)
 {
-    char cmdline[BOOT_CMDLINE_MAX * 2];
-    struct start_info si = { .magic = BOOT_PVH_MAGIC, .cmdline_paddr = pa(cmdline) };
+    char cmdline[VMI_BOOT_CMDLINE_MAX * 2];
+    struct start_info si = { .magic = VMI_BOOT_PVH_MAGIC, .cmdline_paddr = pa(cmdline) };
 
     (void)state;
     memset(cmdline, 'a', sizeof(cmdline) - 1);
     cmdline[sizeof(cmdline) - 1] = '\0';
-    assert_int_equal(boot_parse(BOOT_PROTO_PVH, pa(&si), &bi), 0);
-    assert_int_equal(strlen(bi.vmi.cmdline), BOOT_CMDLINE_MAX - 1);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_PVH, pa(&si), &bi), 0);
+    assert_int_equal(strlen(bi.boot.cmdline), VMI_BOOT_CMDLINE_MAX - 1);
 }
 
 /* A Multiboot2 information block (spec 3.6) assembled tag by tag. */
@@ -139,10 +138,10 @@ static void test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp(void **state)
     memcpy(t + 16, e, 24);
     mb2_end(&m);
 
-    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), 0);
-    assert_string_equal(bi.vmi.cmdline, "exit=5");
-    assert_int_equal(bi.vmi.rsdp, pa(rsdp_new + 8));
-    assert_int_equal(bi.vmi.start_info, 0);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_string_equal(bi.boot.cmdline, "exit=5");
+    assert_int_equal(bi.boot.rsdp, pa(rsdp_new + 8));
+    assert_int_equal(bi.boot.start_info, 0);
     assert_int_equal(bi.nr_mem, 1);
     assert_int_equal(bi.mem[0].base, 0x100000);
     assert_int_equal(bi.mem[0].len, 0x7f00000);
@@ -163,7 +162,7 @@ static void test_bootinfo_mb2_basic_meminfo_is_the_fallback(void **state)
     memcpy(t + 8, kib, 8);
     mb2_end(&m);
 
-    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
     assert_int_equal(bi.nr_mem, 2);
     assert_int_equal(bi.mem[1].base, 1 << 20);
     assert_int_equal(bi.mem[1].len, 130048ull << 10);
@@ -184,8 +183,8 @@ static void test_bootinfo_mb2_oversized_tag_stops_the_walk(void **state)
     /* Make the second tag claim more than the block holds. */
     uint32_t huge = 4096;
     memcpy(m.buf + 8 + 16 + 4, &huge, 4);
-    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), 0);
-    assert_string_equal(bi.vmi.cmdline, "ok");
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_string_equal(bi.boot.cmdline, "ok");
 }
 
 static void test_bootinfo_mb2_bad_total_size_fails(void **state)
@@ -194,8 +193,8 @@ static void test_bootinfo_mb2_bad_total_size_fails(void **state)
 
     (void)state;
     mb2_begin(&m);
-    assert_int_equal(boot_parse(BOOT_PROTO_MB2, pa(m.buf), &bi), -1);
-    assert_int_equal(boot_parse(99, pa(m.buf), &bi), -1);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), -1);
+    assert_int_equal(vmi_boot_parse(99, pa(m.buf), &bi), -1);
 }
 
 int main(void)

@@ -3,8 +3,7 @@
 #ifndef ARCH_ARCH_H
 #define ARCH_ARCH_H
 
-#include "boot.h"
-#include "bootinfo.h"
+#include "vmi/boot.h"
 #include "desc.h"
 #include "mmu.h"
 #include "percpu.h"
@@ -15,7 +14,8 @@
 /* Bit 63 set, bit 47 clear: not canonical (Intel SDM Vol. 1 3.3.7.1). */
 #define ARCH_NONCANONICAL_VA 0x8000000000000000ull
 
-/* The boot CPU's kernel stack (head.S) and a fresh #DF stack into (pc). */
+/* The boot CPU's kernel stack (vmi_boot_stack) and a fresh #DF stack
+ * into (pc). */
 void arch_boot_cpu_stacks(struct percpu *pc);
 
 #endif

@@ -45,9 +45,9 @@ static void set_gate(unsigned vector, uint64_t handler, unsigned ist)
     set_gate_dpl(vector, handler, ist, 0);
 }
 
-void desc_set_user_gate(unsigned vector, void (*handler)(void))
+void desc_set_user_gate(unsigned vector)
 {
-    set_gate_dpl(vector, (uintptr_t)handler, 0, GATE_DPL3);
+    set_gate_dpl(vector, vmi_trap_stubs[vector], 0, GATE_DPL3);
 }
 
 void desc_init(void)
@@ -57,11 +57,11 @@ void desc_init(void)
     vmi_write_gdt_entry(gdt, GDT_UCODE32, DESC_UCODE32);
     vmi_write_gdt_entry(gdt, GDT_UDATA, DESC_UDATA);
     vmi_write_gdt_entry(gdt, GDT_UCODE, DESC_UCODE);
+    /* The boot library's stubs (vmi/boot.h), into vmi_trap (trap.c). */
     for (unsigned v = 0; v < TRAP_EXCEPTIONS; v++)
-        set_gate(v, trap_stub_table[v], v == TRAP_DF ? IST_DF : 0);
-    for (unsigned v = VMI_VECTOR_FIRST; v <= VMI_VECTOR_LAST; v++)
-        set_gate(v, trap_stub_table[TRAP_EXCEPTIONS + v - VMI_VECTOR_FIRST], 0);
-    set_gate(VMI_VECTOR_SPURIOUS, (uintptr_t)trap_spurious, 0);
+        set_gate(v, vmi_trap_stubs[v], v == TRAP_DF ? IST_DF : 0);
+    for (unsigned v = VMI_VECTOR_FIRST; v <= VMI_VECTOR_SPURIOUS; v++)
+        set_gate(v, vmi_trap_stubs[v], 0);
 }
 
 /* Intel SDM Vol. 3A 7.2.3: the 16-byte TSS descriptor of (tss). */

@@ -9,7 +9,7 @@
 
 #include <stdint.h>
 
-#include "boot.h"
+#include "vmi/boot.h"
 #include "vmi/types.h"
 
 /* GDT layout.  User data sits just below user code so that SYSRET can
@@ -26,16 +26,16 @@
 #define SEL_UDATA ((GDT_UDATA << 3) | 3)
 #define SEL_UCODE ((GDT_UCODE << 3) | 3)
 
-_Static_assert(SEL_KCODE == BOOT_CS && SEL_KDATA == BOOT_DS, "boot GDT");
+_Static_assert(SEL_KCODE == VMI_BOOT_CS && SEL_KDATA == VMI_BOOT_DS, "boot GDT");
 
 /* Build the shared GDT and IDT (boot CPU, once). */
 void desc_init(void);
 /* Install this CPU's TSS and load GDT, segments, IDT, TR and rsp0. */
 void desc_load(unsigned cpu);
 
-/* Point (vector) at (handler) with a DPL3 interrupt gate, so that user
+/* Point (vector) at its stub with a DPL3 interrupt gate, so that user
  * code may raise it with `int` (the system-call vector). */
-void desc_set_user_gate(unsigned vector, void (*handler)(void));
+void desc_set_user_gate(unsigned vector);
 
 /* The IDT every CPU shares, for installing a gate with
  * vmi_write_idt_entry. */

@@ -29,7 +29,6 @@
 /* Intel SDM Vol. 3A 2.5: CR0.WP makes read-only pages binding at CPL0. */
 #define CR0_WP (1ull << 16)
 
-extern char _text_start[], _text_end[], _kernel_end[];
 
 static struct mmu_stats *stats;
 

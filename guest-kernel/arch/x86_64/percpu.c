@@ -8,9 +8,6 @@
 
 struct percpu percpu[VMI_MAX_CPUS];
 
-/* head.S: the boot CPU's stack. */
-extern char boot_stack[];
-
 void percpu_init(unsigned cpu)
 {
     struct percpu *pc = &percpu[cpu];
@@ -22,6 +19,6 @@ void percpu_init(unsigned cpu)
 
 void arch_boot_cpu_stacks(struct percpu *pc)
 {
-    pc->stack_top = (uintptr_t)boot_stack + BOOT_STACK_SIZE;
+    pc->stack_top = (uintptr_t)vmi_boot_stack + VMI_BOOT_STACK_SIZE;
     pc->ist_top = pmem_alloc(1) + PAGE_SIZE;
 }

@@ -9,7 +9,7 @@
  * native backend reads the LAPIC.  The kernel owns GS base: backends must
  * not use it (they can use vmi_cpu_id() or their own tables).  While a CPU
  * runs user code the pointer sits in IA32_KERNEL_GS_BASE: every entry
- * from and exit to CPL3 swapgs (entry.S).
+ * from and exit to CPL3 swapgs (the boot library's trap stubs, vmi/boot.h).
  */
 #ifndef ARCH_PERCPU_H
 #define ARCH_PERCPU_H

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * trap.c: the C side of exceptions and interrupts (arch layer).  Backend
- * vectors go to vmi_event_dispatch; an exception either resumes at a
- * backend fixup (the _safe MSR ops) or is reported and panics.
+ * trap.c: the C side of exceptions and interrupts (arch layer): the
+ * kernel's vmi_trap(), which replaces the boot library's default
+ * (vmi/boot.h).  Backend vectors go to vmi_event_dispatch; an exception
+ * either resumes at a fixup (the backend's _safe MSR ops, the kernel's
+ * probes) or is reported and panics.
  */
 #include "kprintf.h"
 #include "percpu.h"
@@ -24,7 +26,7 @@ const char *trap_name(unsigned vector)
     return vector < TRAP_EXCEPTIONS ? exception_names[vector] : "?";
 }
 
-/* The kernel's own fixup table (section kernel_fixup, guest.ld): the
+/* The kernel's own fixup table (section kernel_fixup, boot/vmi.ld): the
  * probes of probe.S, in the format of the backend's (vmi/fixup.h). */
 extern const struct vmi_fixup __kernel_fixup_start[], __kernel_fixup_end[];
 
@@ -37,7 +39,7 @@ static uint64_t kernel_fixup_lookup(uint64_t rip)
 }
 
 /* A kernel probe faulted: record what happened for its caller. */
-static void trap_record(const struct trap_frame *f)
+static void trap_record(const struct vmi_trap_frame *f)
 {
     struct percpu *pc = this_cpu();
 
@@ -51,7 +53,7 @@ static void trap_record(const struct trap_frame *f)
  * the _safe ops) resumes at the fixup address it registered; so does a
  * kernel probe.  Asked for every exception, not only #GP and #UD: an
  * address in a table is one expected to fault, whatever the vector. */
-static int trap_fixup(struct trap_frame *f)
+static int trap_fixup(struct vmi_trap_frame *f)
 {
     uint64_t fixup = vmi_fixup_lookup(f->rip);
 
@@ -66,7 +68,7 @@ static int trap_fixup(struct trap_frame *f)
     return 1;
 }
 
-static void trap_report(const struct trap_frame *f)
+static void trap_report(const struct vmi_trap_frame *f)
 {
     unsigned v = (unsigned)f->vector;
 
@@ -84,7 +86,7 @@ void trap_set_user_handler(trap_user_fn *fn)
     user_handler = fn;
 }
 
-void trap_dispatch(struct trap_frame *f)
+void vmi_trap(struct vmi_trap_frame *f)
 {
     int user = trap_from_user(f) && user_handler;
 

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * info: what init and cpu_init promise (docs/vmi-api.md 3.1): info() is
- * valid and stable after init, cpu_count is in range, the boot CPU is CPU
- * 0, and cpu_init refuses an index out of range.  The runner checks that
+ * valid and stable after init, reports the vmi version the kernel was
+ * compiled against (vmi/version.h), cpu_count is in range, the boot CPU is
+ * CPU 0, and cpu_init refuses an index out of range.  The runner checks that
  * the backend named here is the one the image was linked with
  * (check=backend).
  */
@@ -40,6 +41,8 @@ void test_main(void)
     check_string("alarm", in->alarm);
     check_string("console", in->console);
     check_string("ipi", in->ipi);
+    CONF_CHECK(in->version == VMI_VERSION, "info()->version is 0x%x, the headers' VMI_VERSION 0x%x",
+               in->version, VMI_VERSION);
     CONF_CHECK(known_backend(in->backend), "info()->backend '%s' is not a known backend",
                in->backend ? in->backend : "(null)");
     CONF_CHECK(n >= 1 && n <= VMI_MAX_CPUS, "cpu_count() is %u, not 1..%u", n, VMI_MAX_CPUS);

@@ -1,14 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * bootinfo.c: decode the PVH start_info or the Multiboot2 information into
- * struct boot_info (arch layer, boot only).  Pure code over physical
- * addresses, which equal virtual ones here; the host unit tests feed it
- * synthetic blobs.
+ * struct vmi_boot_info (boot library, vmi/boot.h).  Pure code over
+ * physical addresses, which equal virtual ones here; the host unit tests
+ * feed it synthetic blobs.
  */
 #include <stddef.h>
 
-#include "boot.h"
-#include "bootinfo.h"
+#include "vmi/boot.h"
 
 /* Xen public/arch-x86/hvm/start_info.h: struct hvm_start_info (56 bytes)
  * and struct hvm_memmap_table_entry (24 bytes). */
@@ -61,7 +60,7 @@ static void *pa_ptr(uint64_t pa)
     return (void *)(uintptr_t)pa;
 }
 
-static void copy_cmdline(struct boot_info *bi, const char *src)
+static void copy_cmdline(struct vmi_boot_info *bi, const char *src)
 {
     size_t i = 0;
 
@@ -70,27 +69,27 @@ static void copy_cmdline(struct boot_info *bi, const char *src)
     bi->cmdline[i] = '\0';
 }
 
-static void add_mem(struct boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
+static void add_mem(struct vmi_boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
 {
-    if (bi->nr_mem < BOOT_MEM_MAX && len)
-        bi->mem[bi->nr_mem++] = (struct boot_mem){ base, len, type };
+    if (bi->nr_mem < VMI_BOOT_MEM_MAX && len)
+        bi->mem[bi->nr_mem++] = (struct vmi_boot_mem){ base, len, type };
 }
 
-static void add_keep(struct boot_info *bi, uint64_t base, uint64_t len)
+static void add_keep(struct vmi_boot_info *bi, uint64_t base, uint64_t len)
 {
-    if (bi->nr_keep < BOOT_KEEP_MAX && base && len)
-        bi->keep[bi->nr_keep++] = (struct boot_range){ base, len };
+    if (bi->nr_keep < VMI_BOOT_KEEP_MAX && base && len)
+        bi->keep[bi->nr_keep++] = (struct vmi_boot_range){ base, len };
 }
 
-static int parse_pvh(uint64_t info, struct boot_info *bi)
+static int parse_pvh(uint64_t info, struct vmi_boot_info *bi)
 {
     const struct pvh_start_info *si = pa_ptr(info);
     const struct pvh_memmap_entry *mm;
 
-    if (si->magic != BOOT_PVH_MAGIC)
+    if (si->magic != VMI_BOOT_PVH_MAGIC)
         return -1;
-    bi->vmi.start_info = info;
-    bi->vmi.rsdp = si->rsdp_paddr;
+    bi->boot.start_info = info;
+    bi->boot.rsdp = si->rsdp_paddr;
     copy_cmdline(bi, pa_ptr(si->cmdline_paddr));
     add_keep(bi, info, sizeof(*si));
     /* pvh.pandoc: version 1 adds the memmap; check entries is non-zero. */
@@ -104,7 +103,7 @@ static int parse_pvh(uint64_t info, struct boot_info *bi)
     return 0;
 }
 
-static void mb2_mmap(struct boot_info *bi, const struct mb2_tag *tag)
+static void mb2_mmap(struct vmi_boot_info *bi, const struct mb2_tag *tag)
 {
     const uint8_t *p = (const uint8_t *)tag + 16;
     const uint8_t *end = (const uint8_t *)tag + tag->size;
@@ -120,16 +119,16 @@ static void mb2_mmap(struct boot_info *bi, const struct mb2_tag *tag)
 }
 
 /* Multiboot2 tag 4: mem_lower KiB from 0, mem_upper KiB from 1 MiB. */
-static void mb2_basic_meminfo(struct boot_info *bi, const struct mb2_tag *tag)
+static void mb2_basic_meminfo(struct vmi_boot_info *bi, const struct mb2_tag *tag)
 {
     const uint32_t *w = (const uint32_t *)tag;
 
-    add_mem(bi, 0, (uint64_t)w[2] << 10, BOOT_MEM_RAM);
-    add_mem(bi, 1 << 20, (uint64_t)w[3] << 10, BOOT_MEM_RAM);
+    add_mem(bi, 0, (uint64_t)w[2] << 10, VMI_BOOT_MEM_RAM);
+    add_mem(bi, 1 << 20, (uint64_t)w[3] << 10, VMI_BOOT_MEM_RAM);
     bi->mem_source = "multiboot2 basic meminfo";
 }
 
-static void mb2_tag(struct boot_info *bi, const struct mb2_tag *tag,
+static void mb2_tag(struct vmi_boot_info *bi, const struct mb2_tag *tag,
                     const struct mb2_tag **basic)
 {
     switch (tag->type) {
@@ -144,16 +143,16 @@ static void mb2_tag(struct boot_info *bi, const struct mb2_tag *tag,
         break;
     case MB2_TAG_ACPI_OLD:
         /* The loader's copy of the RSDP; a v2 copy (tag 15) wins. */
-        if (!bi->vmi.rsdp)
-            bi->vmi.rsdp = (uintptr_t)(tag + 1);
+        if (!bi->boot.rsdp)
+            bi->boot.rsdp = (uintptr_t)(tag + 1);
         break;
     case MB2_TAG_ACPI_NEW:
-        bi->vmi.rsdp = (uintptr_t)(tag + 1);
+        bi->boot.rsdp = (uintptr_t)(tag + 1);
         break;
     }
 }
 
-static int parse_mb2(uint64_t info, struct boot_info *bi)
+static int parse_mb2(uint64_t info, struct vmi_boot_info *bi)
 {
     const uint8_t *base = pa_ptr(info);
     uint32_t total = *(const uint32_t *)pa_ptr(info);
@@ -176,18 +175,19 @@ static int parse_mb2(uint64_t info, struct boot_info *bi)
     return 0;
 }
 
-int boot_parse(unsigned proto, uint64_t info, struct boot_info *bi)
+int vmi_boot_parse(unsigned proto, uint64_t info, struct vmi_boot_info *bi)
 {
-    *bi = (struct boot_info){ .proto = proto, .mem_source = "none" };
-    bi->vmi.cmdline = bi->cmdline;
-    if (proto == BOOT_PROTO_PVH) {
+    *bi = (struct vmi_boot_info){ .proto = proto, .mem_source = "none" };
+    bi->boot.cmdline = bi->cmdline;
+    if (proto == VMI_BOOT_PVH) {
         bi->proto_name = "pvh";
-        return parse_pvh(info, bi);
-    }
-    if (proto == BOOT_PROTO_MB2) {
+        bi->status = parse_pvh(info, bi);
+    } else if (proto == VMI_BOOT_MB2) {
         bi->proto_name = "multiboot2";
-        return parse_mb2(info, bi);
+        bi->status = parse_mb2(info, bi);
+    } else {
+        bi->proto_name = "unknown";
+        bi->status = -1;
     }
-    bi->proto_name = "unknown";
-    return -1;
+    return bi->status;
 }

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * head.S: the guest kernel's first instructions (arch layer).  Holds the
- * Multiboot2 header and the PVH ELF note, the two 32-bit entry points, the
- * statically assembled early page tables, and the switch to long mode.
- * Everything here runs once, on the boot CPU, with paging off.
+ * head.S: a vmi kernel's first instructions (boot library, vmi/boot.h).
+ * Holds the Multiboot2 header and the PVH ELF note, the two 32-bit entry
+ * points, the statically assembled early page tables, and the switch to
+ * long mode.  Everything here runs once, on the boot CPU, with paging off,
+ * and ends in vmi_boot_start (start.c).
  */
-#include "boot.h"
+#include "vmi/boot.h"
 
 /* Intel SDM Vol. 3A 2.5 (CR0, CR4) and Vol. 4 Table 2-2 (IA32_EFER). */
 #define CR0_PE (1 << 0)
@@ -28,22 +29,22 @@
     .section .mb2_header, "a"
     .balign 8
 mb2_header:
-    .long BOOT_MB2_HEADER_MAGIC
-    .long BOOT_MB2_ARCH_I386
+    .long VMI_BOOT_MB2_HEADER_MAGIC
+    .long VMI_BOOT_MB2_ARCH_I386
     .long mb2_header_end - mb2_header
-    .long -(BOOT_MB2_HEADER_MAGIC + BOOT_MB2_ARCH_I386 + (mb2_header_end - mb2_header))
+    .long -(VMI_BOOT_MB2_HEADER_MAGIC + VMI_BOOT_MB2_ARCH_I386 + (mb2_header_end - mb2_header))
     /* Information request (type 1), optional (flags bit 0): command line
      * (1), basic memory (4), memory map (6), ACPI old/new RSDP (14, 15). */
     .balign 8
     .short 1, 1
     .long 8 + 5 * 4
     .long 1, 4, 6, 14, 15
-    /* Entry address (type 3): the loader jumps to mb2_start in 32-bit
+    /* Entry address (type 3): the loader jumps to vmi_mb2_start in 32-bit
      * protected mode. */
     .balign 8
     .short 3, 0
     .long 12
-    .long mb2_start
+    .long vmi_mb2_start
     /* End tag (type 0, size 8). */
     .balign 8
     .short 0, 0
@@ -52,7 +53,8 @@ mb2_header_end:
 
 /* ---- PVH note (Xen docs/misc/pvh.pandoc, public/elfnote.h): name "Xen",
  * type 18 XEN_ELFNOTE_PHYS32_ENTRY.  The descriptor is 8 bytes because
- * QEMU 7.2 reads it as a size_t (ABI.md 2.1). */
+ * QEMU 7.2 reads it as a size_t (its hw/i386/x86.c,
+ * read_pvh_start_addr). */
     .section .note.Xen, "a", @note
     .balign 4
     .long 4
@@ -60,24 +62,24 @@ mb2_header_end:
     .long 18
     .asciz "Xen"
     .balign 4
-    .quad pvh_start
+    .quad vmi_pvh_start
 
 /* ---- 32-bit entry points (boot-only code). */
     .section .boot.text, "ax"
     .code32
 
 /* PVH: ebx = physical address of struct hvm_start_info (pvh.pandoc). */
-    .globl pvh_start
-pvh_start:
-    movl $BOOT_PROTO_PVH, %edi
+    .globl vmi_pvh_start
+vmi_pvh_start:
+    movl $VMI_BOOT_PVH, %edi
     jmp start32
 
 /* Multiboot2: eax = magic, ebx = physical address of the MB2 info. */
-    .globl mb2_start
-mb2_start:
-    cmpl $BOOT_MB2_EAX_MAGIC, %eax
+    .globl vmi_mb2_start
+vmi_mb2_start:
+    cmpl $VMI_BOOT_MB2_EAX_MAGIC, %eax
     jne boot_fail
-    movl $BOOT_PROTO_MB2, %edi
+    movl $VMI_BOOT_MB2, %edi
 
 /* Common path: edi = protocol, ebx = info, kept in ebp because CPUID
  * overwrites ebx. */
@@ -85,11 +87,11 @@ start32:
     cld
     movl %ebx, %ebp
     lgdt boot_gdt_ptr
-    movl $BOOT_DS, %eax
+    movl $VMI_BOOT_DS, %eax
     movl %eax, %ds
     movl %eax, %es
     movl %eax, %ss
-    movl $boot_stack + BOOT_STACK_SIZE, %esp
+    movl $vmi_boot_stack + VMI_BOOT_STACK_SIZE, %esp
 
     /* Long mode must exist; NX is used only if the CPU has it. */
     movl $0x80000000, %eax
@@ -118,7 +120,7 @@ start32:
     movl %cr0, %eax
     orl $(CR0_PG | CR0_PE), %eax
     movl %eax, %cr0
-    ljmp $BOOT_CS, $start64
+    ljmp $VMI_BOOT_CS, $start64
 
 /* No long mode, or a bad loader magic: nothing can be printed yet without
  * the backend, so stop; a triple fault ends QEMU -no-reboot visibly. */
@@ -132,19 +134,21 @@ start64:
     movl %eax, %gs
     /* The upper halves of the registers are undefined after the mode
      * switch (Intel SDM Vol. 1 3.4.1.1): reload rsp, zero-extend args. */
-    movq $boot_stack + BOOT_STACK_SIZE, %rsp
-    /* kmain(protocol, info pa); rbp = 0 ends frame-pointer backtraces. */
+    movq $vmi_boot_stack + VMI_BOOT_STACK_SIZE, %rsp
+    /* vmi_boot_start(protocol, info pa); rbp = 0 ends frame-pointer
+     * backtraces. */
     movl %edi, %edi
     movl %ebp, %esi
     xorl %ebp, %ebp
-    call kmain
+    call vmi_boot_start
     ud2
 
-/* ---- Boot data: GDT and page tables, used until kmain switches away. */
+/* ---- Boot data: GDT and page tables, used until the kernel switches
+ * away (the GDT selectors are VMI_BOOT_CS and VMI_BOOT_DS). */
     .section .boot.data, "aw"
     .balign 16
 /* Intel SDM Vol. 3A 3.4.5: a 64-bit code segment (L=1) and a data segment,
- * at the selectors the kernel GDT also uses (boot.h). */
+ * at VMI_BOOT_CS and VMI_BOOT_DS (vmi/boot.h). */
 boot_gdt:
     .quad 0
     .quad 0x00af9a000000ffff
@@ -181,6 +185,6 @@ early_pd:
 
     .section .bss
     .balign 16
-    .globl boot_stack
-boot_stack:
-    .skip BOOT_STACK_SIZE
+    .globl vmi_boot_stack
+vmi_boot_stack:
+    .skip VMI_BOOT_STACK_SIZE
