@@ -303,7 +303,9 @@ def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log, boot=None, share=None):
             "-device", "virtio-serial-pci",
             "-chardev", "stdio,id=out,signal=off",
             "-device", "virtconsole,chardev=out",
-            "-chardev", "file,id=err,path=/dev/stderr",
+            # append=on: QEMU opens the path anew, and without O_APPEND a
+            # stderr redirected to a file (2>&1 > log) would be truncated.
+            "-chardev", "file,id=err,path=/dev/stderr,append=on",
             "-device", "virtconsole,chardev=err"] + share_argv(share)
 
 
@@ -362,9 +364,11 @@ def run_vm(qemu, rundir, log, timeout, keep=False):
         print(f"lab: {why}; killed (console: {log})", file=sys.stderr)
         return LAB_KILLED
     if status is None:
-        tail = open(log, errors="replace").read().strip().splitlines()[-3:]
+        lines = open(log, errors="replace").read().strip().splitlines()
+        panic = [ln for ln in lines if "Kernel panic" in ln]
         print(f"lab: the VM ended without a status (QEMU {proc.returncode}); "
-              f"console: {log}: " + " | ".join(tail), file=sys.stderr)
+              f"console: {log}: " + " | ".join(panic[:1] or lines[-3:]),
+              file=sys.stderr)
         return LAB_SETUP_FAILED
     if not keep:
         shutil.rmtree(rundir, ignore_errors=True)

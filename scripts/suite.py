@@ -65,8 +65,9 @@ def skip_reason(stdout):
 
 
 def lab_round(names):
-    """Run (names) in one lab boot.  Returns (results, finished names,
-    why the lab ended early or None)."""
+    """Run (names) in one lab boot.  Returns (results, finished tests and
+    the result meson's progress line gave each, why the lab ended early or
+    None)."""
     share = tempfile.mkdtemp(prefix="vmi-suite.", dir="/tmp")
     script = ('meson test -C "$1" --no-rebuild --print-errorlogs '
               f'--num-processes 2 --timeout-multiplier {LAB_TIMEOUT_MULTIPLIER} '
@@ -76,7 +77,7 @@ def lab_round(names):
             "--share", share, "--timeout", str(LAB_RUN_SECONDS), "--",
             "bash", "-c", script, "lab", BUILD, share] + \
         [n.split(" / ", 1)[-1] for n in names]
-    finished = set()
+    finished = {}
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE, text=True,
                             errors="replace")
     for line in proc.stdout:
@@ -84,7 +85,7 @@ def lab_round(names):
         sys.stdout.flush()
         m = PROGRESS.match(ANSI.sub("", line))
         if m:
-            finished.add(m.group(1))
+            finished[m.group(1)] = m.group(2)
     status = proc.wait()
     results = read_log(os.path.join(share, "lab.json"))
     shutil.rmtree(share, ignore_errors=True)
@@ -107,10 +108,14 @@ def run_in_lab(names):
                 where[name] = "lab" if attempt == 1 else "lab (second boot)"
         if why is None:
             return results, where
+        # The lab can fail after a test has finished (its Linux panicked
+        # under TCG once in a while: docs/lab.md).  A finished test keeps
+        # the result meson printed for it; only the rest run again.
         print(f"suite: {why}", file=sys.stderr)
         todo = [n for n in todo if n not in got and n not in finished]
-        for n in finished - set(got):
-            results[n] = ("FAIL", f"finished in a lab that then failed: {why}")
+        for n in set(finished) - set(got):
+            results[n] = (finished[n], f"{finished[n]} in meson's progress "
+                          f"line; the lab then failed ({why}), its log lost")
             where[n] = "lab"
         if not todo:
             return results, where
