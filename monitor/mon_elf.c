@@ -26,45 +26,104 @@ static bool in_bounds(uint64_t off, uint64_t len, uint64_t total)
 	return off <= total && len <= total - off;
 }
 
+/* The ELF32 header widened (gABI: same fields, 32-bit addresses). */
+static void widen_ehdr(const Elf32_Ehdr *e, Elf64_Ehdr *eh)
+{
+	memcpy(eh->e_ident, e->e_ident, EI_NIDENT);
+	eh->e_type = e->e_type;
+	eh->e_machine = e->e_machine;
+	eh->e_version = e->e_version;
+	eh->e_entry = e->e_entry;
+	eh->e_phoff = e->e_phoff;
+	eh->e_shoff = e->e_shoff;
+	eh->e_flags = e->e_flags;
+	eh->e_ehsize = e->e_ehsize;
+	eh->e_phentsize = e->e_phentsize;
+	eh->e_phnum = e->e_phnum;
+	eh->e_shentsize = e->e_shentsize;
+	eh->e_shnum = e->e_shnum;
+	eh->e_shstrndx = e->e_shstrndx;
+}
+
 static int check_ehdr(const uint8_t *buf, size_t len, Elf64_Ehdr *eh,
 		      char *err, size_t errlen)
 {
+	size_t need;
+	bool is32;
+
 	if (len < SELFMAG)
 		FAIL("file too short to be ELF (%zu bytes)", len);
 	if (memcmp(buf, ELFMAG, SELFMAG) != 0)
 		FAIL("not an ELF file (bad magic)");
-	if (len < sizeof(*eh))
-		FAIL("truncated ELF header (%zu bytes, need %zu)", len,
-		     sizeof(*eh));
-	memcpy(eh, buf, sizeof(*eh));
-	if (eh->e_ident[EI_CLASS] != ELFCLASS64)
-		FAIL("not a 64-bit ELF (EI_CLASS=%u)", eh->e_ident[EI_CLASS]);
+	if (len <= EI_CLASS)
+		FAIL("truncated ELF header (%zu bytes)", len);
+	if (buf[EI_CLASS] != ELFCLASS32 && buf[EI_CLASS] != ELFCLASS64)
+		FAIL("unknown ELF class (EI_CLASS=%u, want 1 or 2)",
+		     buf[EI_CLASS]);
+	is32 = buf[EI_CLASS] == ELFCLASS32;
+	need = is32 ? sizeof(Elf32_Ehdr) : sizeof(Elf64_Ehdr);
+	if (len < need)
+		FAIL("truncated ELF header (%zu bytes, need %zu)", len, need);
+	if (is32) {
+		Elf32_Ehdr e;
+		memcpy(&e, buf, sizeof(e));
+		widen_ehdr(&e, eh);
+	} else {
+		memcpy(eh, buf, sizeof(*eh));
+	}
 	if (eh->e_ident[EI_DATA] != ELFDATA2LSB)
 		FAIL("not a little-endian ELF (EI_DATA=%u)",
 		     eh->e_ident[EI_DATA]);
 	if (eh->e_ident[EI_VERSION] != EV_CURRENT || eh->e_version != EV_CURRENT)
 		FAIL("bad ELF version (EI_VERSION=%u, e_version=%u)",
 		     eh->e_ident[EI_VERSION], eh->e_version);
-	if (eh->e_machine != EM_X86_64)
-		FAIL("not an x86-64 ELF (e_machine=%u)", eh->e_machine);
+	if (is32 && eh->e_machine != EM_X86_64 && eh->e_machine != EM_386)
+		FAIL("not an x86-64 or i386 ELF32 (e_machine=%u)",
+		     eh->e_machine);
+	if (!is32 && eh->e_machine != EM_X86_64)
+		FAIL("not an x86-64 ELF64 (e_machine=%u)", eh->e_machine);
 	if (eh->e_type != ET_EXEC)
 		FAIL("not an executable ELF (e_type=%u, want ET_EXEC)",
 		     eh->e_type);
 	return 0;
 }
 
+/* Size of one program header in this image's class. */
+static size_t phent_size(const Elf64_Ehdr *eh)
+{
+	return eh->e_ident[EI_CLASS] == ELFCLASS32 ? sizeof(Elf32_Phdr)
+						   : sizeof(Elf64_Phdr);
+}
+
+/* Program header i, widened for ELF32; bounds checked by check_phdrs. */
+static void read_phdr(const uint8_t *buf, const Elf64_Ehdr *eh, unsigned i,
+		      Elf64_Phdr *ph)
+{
+	if (eh->e_ident[EI_CLASS] == ELFCLASS32) {
+		Elf32_Phdr p;
+		memcpy(&p, buf + eh->e_phoff + (uint64_t)i * sizeof(p),
+		       sizeof(p));
+		*ph = (Elf64_Phdr){ .p_type = p.p_type, .p_flags = p.p_flags,
+			.p_offset = p.p_offset, .p_vaddr = p.p_vaddr,
+			.p_paddr = p.p_paddr, .p_filesz = p.p_filesz,
+			.p_memsz = p.p_memsz, .p_align = p.p_align };
+		return;
+	}
+	memcpy(ph, buf + eh->e_phoff + (uint64_t)i * sizeof(*ph), sizeof(*ph));
+}
+
 static int check_phdrs(const Elf64_Ehdr *eh, size_t len, char *err,
 		       size_t errlen)
 {
-	if (eh->e_phentsize != sizeof(Elf64_Phdr))
+	if (eh->e_phentsize != phent_size(eh))
 		FAIL("bad program header size e_phentsize=%u (want %zu)",
-		     eh->e_phentsize, sizeof(Elf64_Phdr));
+		     eh->e_phentsize, phent_size(eh));
 	if (eh->e_phnum == 0)
 		FAIL("no program headers");
 	if (eh->e_phnum > MON_ELF_MAX_PHNUM)
 		FAIL("too many program headers (e_phnum=%u, max %u)",
 		     eh->e_phnum, MON_ELF_MAX_PHNUM);
-	if (!in_bounds(eh->e_phoff, (uint64_t)eh->e_phnum * sizeof(Elf64_Phdr),
+	if (!in_bounds(eh->e_phoff, (uint64_t)eh->e_phnum * phent_size(eh),
 		       len))
 		FAIL("program header table (e_phoff=0x%" PRIx64 ", %u "
 		     "entries) lies outside the file (%zu bytes)",
@@ -184,7 +243,7 @@ static int check_segments(const uint8_t *buf, size_t len, uint64_t mem,
 
 	for (unsigned i = 0; i < eh->e_phnum; i++) {
 		Elf64_Phdr ph;
-		memcpy(&ph, buf + eh->e_phoff + i * sizeof(ph), sizeof(ph));
+		read_phdr(buf, eh, i, &ph);
 		if (ph.p_type == PT_LOAD) {
 			if (check_load(&ph, i, len, mem, err, errlen) < 0 ||
 			    add_load(img, &ph, i, err, errlen) < 0)

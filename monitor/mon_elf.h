@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/mon_elf.h: validation of a PVH ELF64 x86-64 image, done in
+ * monitor/mon_elf.h: validation of a PVH image (ELF64 x86-64, or ELF32 x86-64 or i386), done in
  * full before the monitor touches KVM or guest memory.
  */
 #ifndef MON_ELF_H

@@ -7,9 +7,13 @@ good.elf, so the tests show the base really boots).  vmi-run must refuse
 each with exit 65 and a message containing the listed substring.
 
   gen_bad_images.py --list     print "name|expected substring" lines
-  gen_bad_images.py OUTDIR     write every image (and good.elf, good4.elf)
-Python 3 standard library only.  Layouts: System V gABI (ELF64 header,
-program header, note), Xen docs/misc/pvh.pandoc (PVH note).
+  gen_bad_images.py OUTDIR     write every image (and the good ones:
+                               good.elf, good4.elf, good32.elf,
+                               good32-i386.elf)
+Python 3 standard library only.  Layouts: System V gABI (ELF64 and ELF32
+header, program header, note), Xen docs/misc/pvh.pandoc (PVH note).
+The ELF32 images (names starting elf32-) are the layout PVH kernels built
+for Xen commonly have: EM_X86_64 (or EM_386) code in an ELF32 container.
 """
 import os
 import struct
@@ -17,6 +21,9 @@ import sys
 
 EHDR = '<16sHHIQQQIHHHHHH'      # Elf64_Ehdr, 64 bytes
 PHDR = '<IIQQQQQQ'              # Elf64_Phdr, 56 bytes
+EHDR32 = '<16sHHIIIIIHHHHHH'    # Elf32_Ehdr, 52 bytes
+PHDR32 = '<IIIIIIII'            # Elf32_Phdr, 32 bytes
+EM_386, EM_X86_64 = 3, 62
 PT_NULL, PT_LOAD, PT_NOTE = 0, 1, 4
 PF_X, PF_W, PF_R = 1, 2, 4
 LOAD_PA = 0x100000
@@ -39,10 +46,18 @@ def load(paddr=LOAD_PA, off=CODE_OFF, filesz=len(CODE), memsz=0x2000,
     return [PT_LOAD, flags, off, paddr, paddr, filesz, memsz, 0x1000]
 
 
-def image(phdrs=None, notes=None, ident=None, e_type=2, machine=62,
-          version=1, phentsize=56, phnum=None, phoff=64, entry=LOAD_PA,
-          note_ph=None):
-    """Build an image; every argument defaults to the valid value."""
+def phdr32(p):
+    """An Elf64_Phdr field list (load()'s order) as an Elf32_Phdr."""
+    ptype, flags, off, vaddr, paddr, filesz, memsz, align = p
+    return struct.pack(PHDR32, ptype, off, vaddr, paddr, filesz, memsz,
+                       flags, align)
+
+
+def image(phdrs=None, notes=None, ident=None, e_type=2, machine=EM_X86_64,
+          version=1, phentsize=None, phnum=None, phoff=None, entry=LOAD_PA,
+          note_ph=None, cls=2):
+    """Build an image; every argument defaults to the valid value.  cls 1
+    makes the ELF32 container (fields truncated to 32 bits by struct)."""
     notes = note() if notes is None else notes
     if phdrs is None:
         phdrs = [load()]
@@ -50,15 +65,26 @@ def image(phdrs=None, notes=None, ident=None, e_type=2, machine=62,
         note_ph = [PT_NOTE, PF_R, NOTE_OFF, 0, 0, len(notes), len(notes), 4]
     if note_ph:
         phdrs = phdrs + [note_ph]
-    ident = ident or b'\x7fELF\x02\x01\x01' + b'\0' * 9
-    eh = struct.pack(EHDR, ident, e_type, machine, version, entry, phoff, 0,
-                     0, 64, phentsize, len(phdrs) if phnum is None else phnum,
-                     0, 0, 0)
+    ident = ident or b'\x7fELF' + bytes([cls]) + b'\x01\x01' + b'\0' * 9
+    nph = len(phdrs) if phnum is None else phnum
+    if cls == 1:
+        ehsize = 52
+        phentsize = 32 if phentsize is None else phentsize
+        phoff = ehsize if phoff is None else phoff
+        eh = struct.pack(EHDR32, ident, e_type, machine, version, entry,
+                         phoff, 0, 0, ehsize, phentsize, nph, 0, 0, 0)
+        ph = b''.join(phdr32(p) for p in phdrs)
+    else:
+        ehsize = 64
+        phentsize = 56 if phentsize is None else phentsize
+        phoff = ehsize if phoff is None else phoff
+        eh = struct.pack(EHDR, ident, e_type, machine, version, entry, phoff,
+                         0, 0, ehsize, phentsize, nph, 0, 0, 0)
+        ph = b''.join(struct.pack(PHDR, *p) for p in phdrs)
     body = bytearray(CODE_OFF + len(CODE))
-    body[0:64] = eh
-    ph = b''.join(struct.pack(PHDR, *p) for p in phdrs)
-    body[64:64 + len(ph)] = ph
-    if 64 + len(ph) > NOTE_OFF:
+    body[0:ehsize] = eh
+    body[ehsize:ehsize + len(ph)] = ph
+    if ehsize + len(ph) > NOTE_OFF:
         raise ValueError('too many program headers for the layout')
     body[NOTE_OFF:NOTE_OFF + len(notes)] = notes
     body[CODE_OFF:CODE_OFF + len(CODE)] = CODE
@@ -72,6 +98,11 @@ def ident(cls=2, data=1, ver=1):
 GOOD = image()
 # The same with a 4-byte (.long) PVH desc, as Xen's documentation has it.
 GOOD4 = image(notes=note(desc=struct.pack('<I', LOAD_PA)))
+# ELF32 containers: EM_X86_64 (the common layout) and EM_386.
+GOOD32 = image(cls=1, notes=note(desc=struct.pack('<I', LOAD_PA)))
+GOOD32_386 = image(cls=1, machine=EM_386)
+GOODS = {'good.elf': GOOD, 'good4.elf': GOOD4, 'good32.elf': GOOD32,
+         'good32-i386.elf': GOOD32_386}
 N = 1 << 64
 
 
@@ -82,10 +113,14 @@ def cases():
     yield 'short', b'\x7fEL', 'file too short to be ELF (3 bytes)'
     yield 'not-elf', b'#!/bin/sh\necho hello\n' * 8, 'not an ELF file'
     yield 'trunc-ehdr', GOOD[:40], 'truncated ELF header'
-    yield 'class32', image(ident=ident(cls=1)), 'not a 64-bit ELF'
+    yield 'class-none', image(ident=ident(cls=0)), \
+        'unknown ELF class (EI_CLASS=0'
+    yield 'class-three', image(ident=ident(cls=3)), 'EI_CLASS=3'
     yield 'big-endian', image(ident=ident(data=2)), 'not a little-endian'
     yield 'bad-version', image(ident=ident(ver=0)), 'bad ELF version'
-    yield 'machine-arm', image(machine=183), 'not an x86-64 ELF'
+    yield 'machine-arm', image(machine=183), 'not an x86-64 ELF64'
+    yield 'machine-386-elf64', image(machine=EM_386), \
+        'not an x86-64 ELF64 (e_machine=3)'
     yield 'type-dyn', image(e_type=3), 'not an executable ELF'
     yield 'phentsize', image(phentsize=32), 'bad program header size'
     yield 'phnum-zero', image(phnum=0), 'no program headers'
@@ -135,6 +170,50 @@ def cases():
         '<Q', LOAD_PA + 0x1800))), 'entry 0x101800 is not inside'
     yield 'entry-nonexec', image([load(flags=PF_R | PF_W)]), \
         'entry 0x100000 is not inside an executable'
+    # The ELF32 container: its own header and program header sizes, and
+    # the same checks after widening.
+    e32 = lambda **kw: image(cls=1, **kw)
+    yield 'elf32-trunc-ehdr', GOOD32[:40], \
+        'truncated ELF header (40 bytes, need 52)'
+    yield 'elf32-machine-arm', e32(machine=183), \
+        'not an x86-64 or i386 ELF32 (e_machine=183)'
+    yield 'elf32-big-endian', e32(ident=ident(cls=1, data=2)), \
+        'not a little-endian'
+    yield 'elf32-type-dyn', e32(e_type=3), 'not an executable ELF'
+    yield 'elf32-phentsize-64', e32(phentsize=56), \
+        'e_phentsize=56 (want 32)'
+    yield 'elf32-phnum-zero', e32(phnum=0), 'no program headers'
+    yield 'elf32-phoff-outside', e32(phoff=len(GOOD32) - 10), \
+        'program header table (e_phoff=0x'
+    yield 'elf32-phoff-high', e32(phoff=0xfffffff8), 'e_phoff=0xfffffff8'
+    yield 'elf32-trunc-phdrs', GOOD32[:70], \
+        'lies outside the file (70 bytes)'
+    yield 'elf32-filesz-gt-memsz', e32(phdrs=[load(filesz=0x3000,
+                                                   memsz=0x2000)]), \
+        'p_filesz 0x3000 > p_memsz 0x2000'
+    yield 'elf32-seg-outside-file', e32(phdrs=[load(off=0xfffffff0,
+                                                    filesz=0x100)]), \
+        'offset 0xfffffff0'
+    yield 'elf32-seg-beyond-ram', e32(phdrs=[load(paddr=0x20000000)],
+                                      entry=0x20000000), 'beyond guest RAM'
+    yield 'elf32-seg-top', e32(phdrs=[load(paddr=0xfffff000)]), \
+        '[0xfffff000, 0x100001000) lies beyond guest RAM'
+    yield 'elf32-overlap-bootinfo', e32(phdrs=[load(paddr=0x2000)],
+                                        entry=0x2000), \
+        '(start_info, memmap, cmdline)'
+    yield 'elf32-seg-overlap', e32(phdrs=[load(), load(paddr=LOAD_PA +
+                                                       0x1000)]), \
+        'overlaps an earlier PT_LOAD'
+    yield 'elf32-no-note-seg', e32(note_ph=[]), 'no PT_NOTE segment'
+    yield 'elf32-note-wrong-type', e32(notes=note(ntype=17)), \
+        'among 1 notes'
+    yield 'elf32-note-outside-file', e32(note_ph=[PT_NOTE, PF_R, 0xfffffffc,
+                                                  0, 0, 24, 24, 4]), \
+        'PT_NOTE segment 1 lies outside'
+    yield 'elf32-entry-outside-text', e32(notes=note(desc=struct.pack(
+        '<I', LOAD_PA + 0x1800))), 'entry 0x101800 is not inside'
+    yield 'elf32-entry-nonexec', e32(phdrs=[load(flags=PF_R | PF_W)]), \
+        'entry 0x100000 is not inside an executable'
 
 
 def main():
@@ -146,10 +225,9 @@ def main():
         print(__doc__, file=sys.stderr)
         return 2
     out = sys.argv[1]
-    with open(os.path.join(out, 'good.elf'), 'wb') as f:
-        f.write(GOOD)
-    with open(os.path.join(out, 'good4.elf'), 'wb') as f:
-        f.write(GOOD4)
+    for name, data in GOODS.items():
+        with open(os.path.join(out, name), 'wb') as f:
+            f.write(data)
     for name, data, _ in cases():
         with open(os.path.join(out, name + '.elf'), 'wb') as f:
             f.write(data)
