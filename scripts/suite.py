@@ -8,10 +8,12 @@ could not run here, and close with one summary line.
 1. `meson test` on this host.
 2. Every test that skipped here (exit 77: no usable /dev/kvm, or a host
    that lacks what the test needs) runs again inside the lab
-   (scripts/lab.py: a Linux VM with a real KVM, on any host), in one lab
-   boot.  If the lab stalls, the tests it had not finished are retried
-   once in a fresh lab; a test that still has no result fails, with the
-   reason.  VMI_NO_LAB=1 turns this step off (the skips stay skips).
+   (scripts/lab.py: a Linux VM with a real KVM, on any host), LAB_CHUNK
+   tests per lab boot.  If a lab fails, the tests it had not finished are
+   retried once in a fresh lab; a test that still has no result fails,
+   with the reason.  VMI_NO_LAB=1 turns this step off (the skips stay
+   skips, and say so); a lab that cannot be prepared leaves them skips
+   with that reason.
 3. One line per skip with its reason, where each group ran, and
    `summary: N passed, N failed, N skipped` last.  A test's result is
    where it last ran: a test that skipped here and passed in the lab
@@ -32,6 +34,8 @@ LOGS = os.path.join(BUILD, "meson-logs")
 LAB_TIMEOUT_MULTIPLIER = 3
 # The lab's own watchdog ends a stalled VM; this bounds a whole lab run.
 LAB_RUN_SECONDS = 40 * 60
+# Tests per lab boot (run_in_lab).
+LAB_CHUNK = 24
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PROGRESS = re.compile(r"^\s*\d+/\d+\s+(\S+\s+/\s+\S+)\s+([A-Z]+)\b")
 
@@ -96,8 +100,21 @@ def lab_round(names):
 
 
 def run_in_lab(names):
-    """Results of (names) run in the lab, retrying once the tests that a
-    stalled lab left unfinished."""
+    """Results of (names) run in the lab, LAB_CHUNK tests per lab boot.
+    The lab's Linux or QEMU itself fails once in a while under TCG
+    (docs/lab.md, Caveats); a boot costs seconds, so short boots lose
+    little when one does, and their unfinished tests get a fresh one."""
+    results, where = {}, {}
+    for i in range(0, len(names), LAB_CHUNK):
+        got, got_where = run_chunk(names[i:i + LAB_CHUNK])
+        results.update(got)
+        where.update(got_where)
+    return results, where
+
+
+def run_chunk(names):
+    """Results of (names) run in one lab boot, retrying once the tests
+    that a failed lab left unfinished."""
     results, where = {}, {}
     todo = list(names)
     for attempt in (1, 2):
