@@ -69,7 +69,10 @@
 #define HCALL_MSR 0x40000000u           /* CPUID base+2 ebx under vmi-run */
 #define VEC_GP 13                       /* SDM Vol. 3A 6.15 */
 #define BAD_REASON 99                   /* > SHUTDOWN_MAX (sched.h) */
-#define RING_TRIES 100000u              /* yields for a ring that stays full */
+/* Yields for a ring that stays full.  xenconsoled drains it only when
+ * dom0 runs; under QEMU's TCG with a loaded host, 10^5 yields (about a
+ * second) were too few once and a TAP line was overwritten. */
+#define RING_TRIES 10000000u
 
 int hostile_probe(void (*fn)(void), int user);
 void hostile_main(uint64_t start_info);
