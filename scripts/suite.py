@@ -35,7 +35,7 @@ LAB_TIMEOUT_MULTIPLIER = 3
 # The lab's own watchdog ends a stalled VM; this bounds a whole lab run.
 LAB_RUN_SECONDS = 40 * 60
 # Tests per lab boot (run_in_lab).
-LAB_CHUNK = 24
+LAB_CHUNK = 12
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PROGRESS = re.compile(r"^\s*\d+/\d+\s+(\S+\s+/\s+\S+)\s+([A-Z]+)\b")
 
