@@ -413,20 +413,23 @@ def run(image, env, cpus=1, cmdline="", timeout=120):
     argv = build(image, cpus, cmdline, timeout)
     start = time.monotonic()
     try:
+        # stderr apart, then after stdout: the lab's QEMU carries the two
+        # on two consoles, and one pipe for both spliced Xen's log into
+        # the middle of a guest's line.
         proc = subprocess.run(argv, stdin=subprocess.DEVNULL,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               # a batched environment boots a hypervisor
                               timeout=timeout + 10 +
                               (XENLAB_BOOT + 60 if env in BATCHED else 0))
     except subprocess.TimeoutExpired as exc:
-        raw = exc.stdout or b""
+        raw = (exc.stdout or b"") + (exc.stderr or b"")
         return Result(None, raw.decode(errors="replace"),
                       time.monotonic() - start, "timed out", raw=raw, argv=argv)
     except OSError as exc:
         return Result(None, "", 0.0, f"cannot run {argv[0]}: {exc.strerror}",
                       argv=argv)
     seconds = time.monotonic() - start
-    raw = proc.stdout
+    raw = proc.stdout + proc.stderr
     out = raw.decode(errors="replace")
     if proc.returncode < 0:
         return Result(None, out, seconds, f"killed by signal {-proc.returncode}",
