@@ -227,7 +227,9 @@ static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
  * and RDI, RSI, RDX, R10, R8; from 32-bit or compatibility-mode code
  * (the same page works there: its stub is `mov; out; ret`) EAX and EBX,
  * ECX, EDX, ESI, EDI, each truncated to 32 bits, and the result in EAX
- * (the upper half cleared, as a 32-bit write would).  From real mode
+ * (the upper half cleared, as a 32-bit write would); memory_op and
+ * grant_table_op then read their structures in Xen's compat layouts
+ * (pers_xen_mem.c).  From real mode
  * there is no CPL check; from virtual-8086 mode or CPL > 0: -EPERM. */
 static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 {
@@ -259,6 +261,7 @@ static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 	} else {
 		pthread_mutex_lock(&px->lock);
 		px->rip = x->rip;
+		px->compat = mode != 8;
 		ret = px_dispatch(mon, vcpu, nr, a);
 		pthread_mutex_unlock(&px->lock);
 	}

@@ -131,6 +131,7 @@ struct pers_xen {
 	uint64_t unimpl[PX_UNIMPL_MAX]; /* (nr << 32 | sub-op + 1) seen */
 	unsigned nunimpl;
 	uint64_t rip;           /* the current caller's, for the -v log */
+	bool compat;            /* the current caller is 32-bit code */
 	uint32_t tsc_mul;       /* pvclock scale of the guest TSC */
 	int8_t tsc_shift;
 	struct px_vcpu vcpu[MON_MAX_CPUS];

@@ -50,6 +50,40 @@ struct px_e820 {
 } __attribute__((packed));
 _Static_assert(sizeof(struct px_e820) == 20, "Xen e820entry");
 
+/* The compat layouts a 32-bit caller uses (Xen translates them, its
+ * xen/include/compat from the same public headers under the i386 ABI:
+ * 4-byte xen_ulong_t, xen_pfn_t and guest handles, 4-byte aligned
+ * uint64_t).  Only the structures memory_op and grant_table_op read;
+ * the others vmi-run implements are the same in both layouts. */
+struct px_compat_add_to_physmap {
+	uint16_t domid, size;
+	uint32_t space, idx, gpfn;
+};
+struct px_compat_reservation {
+	uint32_t extent_start, nr_extents, extent_order, mem_flags;
+	uint16_t domid, pad;
+};
+struct px_compat_memory_map {
+	uint32_t nr_entries, buffer;
+};
+struct px_compat_setup_table {
+	uint16_t dom, pad;
+	uint32_t nr_frames;
+	int16_t status;
+	uint16_t pad2;
+	uint32_t frame_list;
+};
+_Static_assert(sizeof(struct px_compat_add_to_physmap) == 16, "compat");
+_Static_assert(sizeof(struct px_compat_reservation) == 20, "compat");
+_Static_assert(sizeof(struct px_compat_setup_table) == 16, "compat");
+_Static_assert(offsetof(struct gnttab_setup_table, status) ==
+	       offsetof(struct px_compat_setup_table, status), "status");
+
+static bool compat(struct mon *mon)
+{
+	return px_of(mon)->compat;
+}
+
 static uint64_t ram_pages(const struct mon *mon)
 {
 	return mon->ram_size / PAGE;
@@ -215,11 +249,18 @@ static long memory_map(struct mon *mon, uint64_t arg)
 	struct px_e820 e[MON_MEMMAP_MAX];
 	unsigned n = mon_memmap_build(mon->ram_size, mon->extra != NULL, map,
 				      MON_MEMMAP_MAX);
+	struct px_compat_memory_map cm;
 	struct xen_memory_map m;
-	long r = px_copy_in(mon, &m, arg, sizeof(m));
+	long r;
 
-	if (r < 0)
+	if (compat(mon)) {
+		if ((r = px_copy_in(mon, &cm, arg, sizeof(cm))) < 0)
+			return r;
+		m.nr_entries = cm.nr_entries;
+		set_xen_guest_handle(m.buffer, (void *)(uintptr_t)cm.buffer);
+	} else if ((r = px_copy_in(mon, &m, arg, sizeof(m))) < 0) {
 		return r;
+	}
 	if (m.nr_entries > n)
 		m.nr_entries = n;
 	for (unsigned i = 0; i < m.nr_entries; i++)
@@ -228,6 +269,10 @@ static long memory_map(struct mon *mon, uint64_t arg)
 	if (m.nr_entries &&
 	    px_copy_out(mon, GH(m.buffer), e, m.nr_entries * sizeof(e[0])) < 0)
 		return -XEN_EFAULT;
+	if (compat(mon)) {
+		cm.nr_entries = m.nr_entries;
+		return px_copy_out(mon, arg, &cm, sizeof(cm));
+	}
 	return px_copy_out(mon, arg, &m, sizeof(m));
 }
 
@@ -269,16 +314,28 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 {
 	struct pers_xen *px = px_of(mon);
 	struct xen_memory_reservation r;
-	uint64_t i, n;
+	struct px_compat_reservation cr;
+	uint64_t i, n, list, pfn_size = compat(mon) ? 4 : 8;
 
-	if (px_copy_in(mon, &r, arg, sizeof(r)) < 0 ||
-	    r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) ||
+	if (compat(mon)) {
+		if (px_copy_in(mon, &cr, arg, sizeof(cr)) < 0)
+			return (long)start;
+		r = (struct xen_memory_reservation){ .nr_extents = cr.nr_extents,
+			.extent_order = cr.extent_order,
+			.mem_flags = cr.mem_flags, .domid = cr.domid };
+		list = cr.extent_start;
+	} else {
+		if (px_copy_in(mon, &r, arg, sizeof(r)) < 0)
+			return (long)start;
+		list = GH(r.extent_start);
+	}
+	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) ||
 	    start >= r.nr_extents || r.domid != DOMID_SELF ||
 	    r.extent_order > PX_DOMU_MAX_ORDER)
 		return (long)start;
 	n = 1ull << r.extent_order;
 	for (i = start; i < r.nr_extents; i++) {
-		xen_pfn_t gfn;
+		xen_pfn_t gfn = 0;
 		if (op == XENMEM_increase_reservation) {
 			/* For a translated domain nothing is written back. */
 			if (px->tot_pages + n > px->max_pages)
@@ -286,8 +343,8 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 			px->tot_pages += n;
 			continue;
 		}
-		if (px_copy_in(mon, &gfn, GH(r.extent_start) + i * sizeof(gfn),
-			       sizeof(gfn)) < 0)
+		/* A 32-bit caller's list holds 4-byte compat_pfn_t. */
+		if (px_copy_in(mon, &gfn, list + i * pfn_size, pfn_size) < 0)
 			break;
 		if (op == XENMEM_populate_physmap && (gfn & (n - 1)))
 			break;
@@ -350,13 +407,23 @@ static long map_grant_frame(struct mon *mon, uint64_t idx, uint64_t gpfn)
 
 static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 {
+	struct px_compat_add_to_physmap ca;
 	struct xen_add_to_physmap a;
 	long r;
 
 	if (start != (__typeof__(a.size))start)
 		return -XEN_EDOM;
-	if ((r = px_copy_in(mon, &a, arg, sizeof(a))) < 0)
+	if (compat(mon)) {
+		if ((r = px_copy_in(mon, &ca, arg, sizeof(ca))) < 0)
+			return r;
+		/* Xen widens a compat ~0 gpfn to INVALID_GFN. */
+		a = (struct xen_add_to_physmap){ .domid = ca.domid,
+			.size = ca.size, .space = ca.space, .idx = ca.idx,
+			.gpfn = ca.gpfn == UINT32_MAX ? PX_INVALID_GFN
+						      : ca.gpfn };
+	} else if ((r = px_copy_in(mon, &a, arg, sizeof(a))) < 0) {
 		return r;
+	}
 	/* Xen: foreign mappings only through add_to_physmap_batch; then
 	 * the domain; dev_mmio only for the hardware domain
 	 * (xatp_permission_check). */
@@ -441,12 +508,23 @@ long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
 static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 {
 	struct pers_xen *px = px_of(mon);
+	struct px_compat_setup_table cop;
 	struct gnttab_setup_table op;
+	uint64_t list, pfn_size = compat(mon) ? 4 : 8;
 
 	if (count != 1)
 		return -XEN_EINVAL;
-	if (px_copy_in(mon, &op, arg, sizeof(op)) < 0)
-		return -XEN_EFAULT;
+	if (compat(mon)) {
+		if (px_copy_in(mon, &cop, arg, sizeof(cop)) < 0)
+			return -XEN_EFAULT;
+		op = (struct gnttab_setup_table){ .dom = cop.dom,
+			.nr_frames = cop.nr_frames };
+		list = cop.frame_list;
+	} else {
+		if (px_copy_in(mon, &op, arg, sizeof(op)) < 0)
+			return -XEN_EFAULT;
+		list = GH(op.frame_list);
+	}
 	if (op.dom != DOMID_SELF)
 		op.status = GNTST_bad_domain;
 	else if (op.nr_frames > PX_GNT_MAX_FRAMES)
@@ -460,8 +538,14 @@ static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 		for (uint32_t i = 0; i < op.nr_frames; i++) {
 			xen_pfn_t g = px->gnt_gpa[i] ? px->gnt_gpa[i] / PAGE
 						     : PX_INVALID_GFN;
-			if (px_copy_out(mon, GH(op.frame_list) + i * sizeof(g),
-					&g, sizeof(g)) < 0)
+			/* A compat_pfn_t that cannot hold the gfn: Xen's
+			 * compat translation says the address is too big. */
+			if (pfn_size == 4 && g > UINT32_MAX) {
+				op.status = GNTST_address_too_big;
+				break;
+			}
+			if (px_copy_out(mon, list + i * pfn_size, &g,
+					pfn_size) < 0)
 				op.status = GNTST_bad_virt_addr;
 		}
 	}

@@ -201,7 +201,7 @@ void domu_fault(uint64_t cr2, uint64_t w0, uint64_t w1)
 
 /* ---- the rows --------------------------------------------------------- */
 
-static uint8_t victim[2][4096] __attribute__((aligned(4096)));
+static uint8_t victim[3][4096] __attribute__((aligned(4096)));
 static uint8_t over_ram[4096] __attribute__((aligned(4096)));
 static long cur_before;
 static xen_pfn_t frames[4];
@@ -658,6 +658,60 @@ static long r_call32_unbound(void)
     close_port(a.port);
     return a.port > 0 ? 0 : 1;
 }
+/* The compat layouts a 32-bit caller passes: the public headers'
+ * structures under the i386 ABI (4-byte xen_ulong_t, xen_pfn_t and
+ * guest handles, 4-byte aligned uint64_t), as Xen's compat code reads
+ * them. */
+struct c32_add_to_physmap { uint16_t domid, size; uint32_t space, idx, gpfn; };
+struct c32_reservation { uint32_t extent_start, nr_extents, extent_order, mem_flags; uint16_t domid, pad; };
+struct c32_memory_map { uint32_t nr_entries, buffer; };
+struct c32_setup_table { uint16_t dom, pad; uint32_t nr_frames; int16_t status; uint16_t pad2; uint32_t frame_list; };
+static long r_call32_shared_info(void)
+{
+    struct c32_add_to_physmap a = { .domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
+                                    .idx = 0, .gpfn = HOLE_SHARED + 2 };
+    long r = domu_call32(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, P(&a), 0, 0, 0);
+    volatile struct shared_info *s = (void *)(uintptr_t)((HOLE_SHARED + 2) * PAGE);
+    if (r < 0)
+        return r;
+    return s->evtchn_mask[63] == 0x1234 ? 0 : 1;
+}
+static long r_call32_memory_map(void)
+{
+    struct c32_memory_map m = { .nr_entries = 32, .buffer = (uint32_t)P(e820) };
+    mset(e820, 0, sizeof(e820));
+    long r = domu_call32(__HYPERVISOR_memory_op, XENMEM_memory_map, P(&m), 0, 0, 0);
+    if (r < 0)
+        return r;
+    if (m.nr_entries != domu_memmap_n)
+        return 1000 + m.nr_entries;
+    for (unsigned i = 0; i < m.nr_entries; i++)
+        if (e820[i].addr != domu_memmap[i].addr || e820[i].size != domu_memmap[i].size)
+            return 100 + i;
+    return 0;
+}
+static uint32_t gfn32[2];
+static long decrease32(void)
+{
+    struct c32_reservation r = { .extent_start = (uint32_t)P(gfn32), .nr_extents = 1,
+                                 .domid = DOMID_SELF };
+    gfn32[0] = (uint32_t)(P(victim[2]) / PAGE);
+    gfn32[1] = 0xffffffffu;     /* read as part of a 64-bit pfn: no RAM */
+    return domu_call32(__HYPERVISOR_memory_op, XENMEM_decrease_reservation, P(&r), 0, 0, 0);
+}
+static long r_call32_decrease(void) { return decrease32(); }
+static long r_call32_decrease_again(void) { return decrease32(); }
+static long r_call32_setup_table(void)
+{
+    uint32_t f[2] = { 0, 0 };
+    struct c32_setup_table t = { .dom = DOMID_SELF, .nr_frames = 1, .frame_list = (uint32_t)P(f) };
+    long r = domu_call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, P(&t), 1, 0, 0);
+    if (r < 0)
+        return r;
+    if (t.status)
+        return 1000 + t.status;
+    return f[0] == HOLE_GNT && f[1] == 0 ? 0 : 1;
+}
 static long r_call32_unknown(void) { return domu_call32(127, 0, 0, 0, 0, 0); }
 
 /* ---- console_io and unimplemented calls -------------------------------- */
@@ -759,6 +813,11 @@ static const struct row rows[] = {
     { "call32-hvm-get-param", r_call32_get_param, 0 },
     { "call32-evtchn-alloc-unbound", r_call32_unbound, 0 },
     { "call32-unknown", r_call32_unknown, E(ENOSYS) },
+    { "call32-compat-add-to-physmap-shared-info", r_call32_shared_info, 0 },
+    { "call32-compat-memory-map", r_call32_memory_map, 0 },
+    { "call32-compat-decrease-reservation", r_call32_decrease, 1 },
+    { "call32-compat-decrease-reservation-again", r_call32_decrease_again, 0 },
+    { "call32-compat-gnttab-setup-table", r_call32_setup_table, 0 },
     { "console-io-write", r_console_io, 0 },
     { "hypercall-unknown-twice", r_hcall_unknown_twice, E(ENOSYS) },
     { "memory-op-unknown", r_memop_unknown, E(ENOSYS) },
