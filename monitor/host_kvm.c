@@ -89,6 +89,24 @@ static void disable_quirks(struct mon *mon)
 	mon_logf(mon, "could not disable KVM_X86_QUIRK_FIX_HYPERCALL_INSN");
 }
 
+/* Slot i of the VM is monitor region i-1 (mon.h); a region at
+ * MON_REGION_NONE is removed (memory_size 0).  Called at setup and, for
+ * pool pages, from a vCPU thread under the personality's lock. */
+static int map_region(struct mon *mon, unsigned i)
+{
+	const struct mon_region *r = &mon->region[i];
+	uint64_t gpa = atomic_load(&r->gpa);
+	struct kvm_userspace_memory_region m = {
+		.slot = 1 + i, .guest_phys_addr = gpa == MON_REGION_NONE ? 0 : gpa,
+		.memory_size = gpa == MON_REGION_NONE ? 0 : r->size,
+		.userspace_addr = (uintptr_t)r->host,
+	};
+
+	if (ioctl(mon->vm_fd, KVM_SET_USER_MEMORY_REGION, &m) < 0)
+		return -errno;
+	return 0;
+}
+
 int host_kvm_create_vm(struct mon *mon, char *err, size_t errlen)
 {
 	struct kvm_userspace_memory_region ram = {
@@ -103,6 +121,12 @@ int host_kvm_create_vm(struct mon *mon, char *err, size_t errlen)
 	if (ioctl(mon->vm_fd, KVM_SET_USER_MEMORY_REGION, &ram) < 0)
 		return ERR(errno, "KVM_SET_USER_MEMORY_REGION: %s",
 			   strerror(errno));
+	if (mon->extra) {
+		if ((r = map_region(mon, 0)) < 0)
+			return ERR(-r, "KVM_SET_USER_MEMORY_REGION (special "
+				   "area): %s", strerror(-r));
+		mon->map_region = map_region;
+	}
 	/* In-kernel LAPIC, PIC/IOAPIC/PIT left to us (docs/vmi-run.md). */
 	r = enable_cap(mon->vm_fd, KVM_CAP_SPLIT_IRQCHIP, SPLIT_IRQCHIP_PINS);
 	if (r < 0)
@@ -373,6 +397,24 @@ int host_kvm_vcpu_cpl(struct mon_vcpu *v)
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return -errno;
 	return s.cs.dpl;
+}
+
+/* Xen's hvm_guest_x86_mode(): 0 real mode, 1 virtual-8086, 8 64-bit
+ * (EFER.LMA and CS.L), 4 or 2 by CS.D; the CPL in *cpl. */
+int host_kvm_vcpu_mode(struct mon_vcpu *v, int *cpl)
+{
+	struct kvm_sregs s;
+
+	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
+		return -errno;
+	*cpl = s.cs.dpl;
+	if (!(s.cr0 & 1))
+		return 0;
+	if (v->regs->rflags & (1u << 17))
+		return 1;
+	if ((s.efer & EFER_LMA) && s.cs.l)
+		return 8;
+	return s.cs.db ? 4 : 2;
 }
 
 int host_kvm_vcpu_load(struct mon *mon, unsigned id)

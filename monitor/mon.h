@@ -43,6 +43,24 @@
 #define MON_ACPI_PA       0xE0000ull   /* RSDP scan area (ACPI 6.4 5.2.5.1) */
 #define MON_BIOS_END      0x100000ull
 
+/*
+ * Monitor pages outside guest RAM (personalities that ask for them:
+ * struct mon_pers.special).  The special area is 8 pages ending at
+ * 0xFF000000, where Xen's domain builder puts an HVM/PVH domain's special
+ * pages (libxenguest's X86_HVM_END_SPECIAL_REGION 0xff000 and
+ * X86_HVM_NR_SPECIAL_PAGES 8) and QEMU's Xen emulation its
+ * XEN_SPECIAL_AREA_ADDR 0xFEFF8000; the memory map reports it reserved.
+ * The pool is pages a personality maps at run time at a gfn outside RAM
+ * (Xen XENMEM_add_to_physmap into a hole); each is its own KVM slot.
+ * Every monitor access to them goes through mon_gpa_ptr, as to RAM.
+ */
+#define MON_SPECIAL_PA    0xFEFF8000ull
+#define MON_SPECIAL_PAGES 8u
+#define MON_SPECIAL_END   (MON_SPECIAL_PA + MON_SPECIAL_PAGES * 0x1000ull)
+#define MON_POOL_PAGES    16u
+#define MON_MAX_REGIONS   (1u + MON_POOL_PAGES)
+#define MON_EXTRA_SIZE    ((MON_SPECIAL_PAGES + MON_POOL_PAGES) * 0x1000ull)
+
 /* Port map (see docs/vmi-run.md).  PM1a blocks are the FADT's; 0xcf9 is
  * the PIIX/ICH reset control register named by the FADT RESET_REG. */
 #define MON_PORT_PM1A_EVT 0x600u
@@ -180,6 +198,17 @@ struct mon_clock {
 	struct mon_timer timer[MON_MAX_CPUS];
 };
 
+/* A range of monitor pages mapped into the guest outside RAM.  Entries
+ * are published by a release store of mon.nregion and never move in
+ * memory; gpa is MON_REGION_NONE while unmapped (a stale reader then
+ * misses it; the host pages stay valid until exit). */
+#define MON_REGION_NONE UINT64_MAX
+struct mon_region {
+	_Atomic uint64_t gpa;
+	uint64_t size;
+	uint8_t *host;
+};
+
 struct mon {
 	struct mon_config cfg;
 	const struct mon_pers *pers;
@@ -192,6 +221,12 @@ struct mon {
 	struct mon_vcpu vcpu[MON_MAX_CPUS];
 	struct mon_dev dev;
 	struct mon_clock clock;
+	uint8_t *extra;         /* MON_EXTRA_SIZE: special area, then pool */
+	struct mon_region region[MON_MAX_REGIONS];      /* [0] special area */
+	atomic_uint nregion;
+	/* Make region i's current gpa a KVM slot (or remove it when
+	 * MON_REGION_NONE); NULL in unit tests.  Returns 0 or -errno. */
+	int (*map_region)(struct mon *mon, unsigned i);
 	void *pers_state;       /* the personality's own, from its init */
 	int out_fd;             /* guest console output (stdout) */
 	pthread_t main_thread;
@@ -217,8 +252,14 @@ struct mon_range { uint64_t start, end; const char *what; };
 extern const struct mon_range mon_reserved[];
 extern const unsigned mon_nreserved;
 struct hvm_memmap_table_entry;
-unsigned mon_memmap_build(uint64_t mem, struct hvm_memmap_table_entry *out,
-			  unsigned max);
+unsigned mon_memmap_build(uint64_t mem, bool special,
+			  struct hvm_memmap_table_entry *out, unsigned max);
+/* Give the guest the special area at MON_SPECIAL_PA, backed by extra
+ * (MON_EXTRA_SIZE bytes, zeroed), as region 0. */
+void mon_special_init(struct mon *mon, uint8_t *extra);
+/* Map pool page (page, < MON_POOL_PAGES) at (gpa), or unmap it with
+ * MON_REGION_NONE; returns a pointer to the page or NULL. */
+void *mon_pool_map(struct mon *mon, unsigned page, uint64_t gpa);
 int mon_boot_info_write(struct mon *mon, const char *cmdline, uint64_t rsdp);
 
 /* mon_acpi.c */

@@ -18,16 +18,67 @@ _Static_assert(MON_MEMMAP_PA + MON_MEMMAP_MAX * 24 <= MON_CMDLINE_PA,
 _Static_assert(MON_CMDLINE_PA + MON_CMDLINE_MAX + 1 <= MON_BOOT_END,
 	       "command line fits in the boot area");
 
+/* [gpa, gpa+len) inside [base, base+size), without computing a sum. */
+static bool inside(uint64_t gpa, uint64_t len, uint64_t base, uint64_t size)
+{
+	return gpa >= base && gpa - base < size && len <= size - (gpa - base);
+}
+
 /*
  * The only way to reach guest memory: a pointer to len (>= 1) bytes at
- * gpa, or NULL if any of them lies outside guest RAM.  Written so that
- * gpa + len is never computed (no overflow).
+ * gpa, or NULL unless all of them lie in guest RAM or in one monitor
+ * region (the special area, a pool page).  Written so that gpa + len is
+ * never computed (no overflow).
  */
 void *mon_gpa_ptr(const struct mon *mon, uint64_t gpa, uint64_t len)
 {
-	if (len == 0 || gpa >= mon->ram_size || len > mon->ram_size - gpa)
+	unsigned n;
+
+	if (len == 0)
 		return NULL;
-	return mon->ram + gpa;
+	if (inside(gpa, len, 0, mon->ram_size))
+		return mon->ram + gpa;
+	n = atomic_load_explicit(&mon->nregion, memory_order_acquire);
+	for (unsigned i = 0; i < n && i < MON_MAX_REGIONS; i++) {
+		const struct mon_region *r = &mon->region[i];
+		uint64_t base = atomic_load_explicit(&r->gpa,
+						     memory_order_relaxed);
+		if (base != MON_REGION_NONE && inside(gpa, len, base, r->size))
+			return r->host + (gpa - base);
+	}
+	return NULL;
+}
+
+void mon_special_init(struct mon *mon, uint8_t *extra)
+{
+	mon->extra = extra;
+	for (unsigned i = 0; i < MON_MAX_REGIONS; i++) {
+		mon->region[i].host = extra + (i == 0 ? 0 :
+			(MON_SPECIAL_PAGES + i - 1) * 0x1000ull);
+		mon->region[i].size = i == 0 ? MON_SPECIAL_END - MON_SPECIAL_PA
+					     : 0x1000;
+		atomic_store(&mon->region[i].gpa, MON_REGION_NONE);
+	}
+	atomic_store(&mon->region[0].gpa, MON_SPECIAL_PA);
+	atomic_store_explicit(&mon->nregion, MON_MAX_REGIONS,
+			      memory_order_release);
+}
+
+void *mon_pool_map(struct mon *mon, unsigned page, uint64_t gpa)
+{
+	struct mon_region *r;
+
+	if (!mon->extra || page >= MON_POOL_PAGES)
+		return NULL;
+	r = &mon->region[1 + page];
+	if (gpa == MON_REGION_NONE && atomic_load(&r->gpa) == gpa)
+		return NULL;            /* not mapped: nothing to remove */
+	atomic_store(&r->gpa, gpa);
+	if (mon->map_region && mon->map_region(mon, 1 + page) < 0) {
+		atomic_store(&r->gpa, MON_REGION_NONE);
+		return NULL;
+	}
+	return gpa == MON_REGION_NONE ? NULL : r->host;
 }
 
 /* What the monitor owns in guest RAM; images may not load over it. */
@@ -49,9 +100,10 @@ static unsigned memmap_add(struct hvm_memmap_table_entry *out, unsigned n,
 	return n + 1;
 }
 
-/* RAM around the reserved ranges; mem >= MON_MEM_MIN > 1 MiB. */
-unsigned mon_memmap_build(uint64_t mem, struct hvm_memmap_table_entry *out,
-			  unsigned max)
+/* RAM around the reserved ranges; mem >= MON_MEM_MIN > 1 MiB; the
+ * special area (reserved) when the personality has one. */
+unsigned mon_memmap_build(uint64_t mem, bool special,
+			  struct hvm_memmap_table_entry *out, unsigned max)
 {
 	unsigned n = 0;
 
@@ -62,6 +114,9 @@ unsigned mon_memmap_build(uint64_t mem, struct hvm_memmap_table_entry *out,
 	n = memmap_add(out, n, max, MON_BIOS_PA, MON_BIOS_END,
 		       XEN_HVM_MEMMAP_TYPE_RESERVED);
 	n = memmap_add(out, n, max, MON_BIOS_END, mem, XEN_HVM_MEMMAP_TYPE_RAM);
+	if (special)
+		n = memmap_add(out, n, max, MON_SPECIAL_PA, MON_SPECIAL_END,
+			       XEN_HVM_MEMMAP_TYPE_RESERVED);
 	return n;
 }
 
@@ -69,7 +124,8 @@ unsigned mon_memmap_build(uint64_t mem, struct hvm_memmap_table_entry *out,
 int mon_boot_info_write(struct mon *mon, const char *cmdline, uint64_t rsdp)
 {
 	struct hvm_memmap_table_entry map[MON_MEMMAP_MAX];
-	unsigned n = mon_memmap_build(mon->ram_size, map, MON_MEMMAP_MAX);
+	unsigned n = mon_memmap_build(mon->ram_size, mon->extra != NULL, map,
+				      MON_MEMMAP_MAX);
 	size_t clen = strlen(cmdline);
 	struct hvm_start_info si = {
 		.magic = XEN_HVM_START_MAGIC_VALUE,

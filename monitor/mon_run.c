@@ -257,6 +257,16 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 		goto err_kvm;
 	}
 	mon->ram_size = mon->cfg.mem;
+	if (mon->pers->special) {
+		void *x = mmap(NULL, MON_EXTRA_SIZE, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (x == MAP_FAILED) {
+			snprintf(err, sizeof(err), "cannot map the special "
+				 "area: %s", strerror(errno));
+			goto err_ram;
+		}
+		mon_special_init(mon, x);
+	}
 	if (fill_ram(mon, img, file, err, sizeof(err)) < 0 ||
 	    create_machine(mon, img, err, sizeof(err)) < 0)
 		goto err_ram;
@@ -276,6 +286,8 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 err_ram:
 	mon_clock_stop(mon);
 	munmap(mon->ram, mon->cfg.mem);
+	if (mon->extra)
+		munmap(mon->extra, MON_EXTRA_SIZE);
 err_kvm:
 	host_kvm_close(mon);
 	if (err[0])

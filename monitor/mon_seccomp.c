@@ -35,12 +35,15 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	      "on its own thread"),
 	IOCTL(KVM_SET_MP_STATE, "make a vCPU started by VCPUOP_up runnable "
 	      "(xen)"),
+	IOCTL(KVM_SET_USER_MEMORY_REGION, "map or move a monitor page "
+	      "outside guest RAM (xen: shared_info or a grant frame at a gfn "
+	      "in a hole, XENMEM_add_to_physmap), from a vCPU thread"),
 	IOCTL(KVM_SIGNAL_MSI, "inject timer, IPI and event vectors (xen, "
 	      "hyperv) from the vCPU threads and the timer thread"),
 	FD("write", 1, "1 (stdout)", "guest console output: UART and Xen PV "
 	   "console ring"),
-	FD("write", 2, "2 (stderr)", "the one-line exit message and the -v "
-	   "log"),
+	FD("write", 2, "2 (stderr)", "the one-line exit message, the -v "
+	   "log and the xen personality's hypervisor log (console_io)"),
 	ANY("futex", "mutexes, condition variables (device lock, timer "
 	    "thread, SCHEDOP_block/poll) and pthread_join"),
 	ANY("clock_gettime", "watchdog, PIT, timers; the vDSO answers unless "

@@ -18,6 +18,7 @@
 struct mon_pers {
 	const char *name;
 	bool available;         /* false: recognised but not implemented */
+	bool special;           /* give the guest the special area (mon.h) */
 	/* Turn KVM's supported table into what the guest sees; called once
 	 * before the common TSC/APIC-ID edits.  Returns 0 or -errno with a
 	 * reason in err. */

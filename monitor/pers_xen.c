@@ -6,7 +6,9 @@
  * at 0x40000000 (public/arch-x86/cpuid.h), the hypercall-page MSR, whose
  * write fills the page with stubs that trap by port I/O, the dispatch of
  * a trapped hypercall (Xen's x86-64 register ABI: RAX = number; RDI, RSI,
- * RDX, R10, R8 = arguments; result in RAX), and the PV console ring
+ * RDX, R10, R8 = arguments; result in RAX; from 32-bit code EAX and EBX,
+ * ECX, EDX, ESI, EDI), the -v log of what is not implemented, and the PV
+ * console ring
  * (public/io/console.h).  The hypercalls themselves are in
  * pers_xen_{evtchn,hcall,vcpu}.c.
  */
@@ -32,8 +34,9 @@
 #define PX_LEAVES 5u
 #define PX_HCALL_MSR 0x40000000u
 
-_Static_assert(PX_CONSOLE_PA >= MON_BIOS_PA && PX_CONSOLE_PA < MON_ACPI_PA,
-	       "the console page lies in the reserved VGA/ROM hole");
+_Static_assert(PX_CONSOLE_PA >= MON_SPECIAL_PA &&
+	       PX_CONSOLE_PA < MON_SPECIAL_END, "the console page lies in "
+	       "the special area");
 _Static_assert(sizeof(struct xencons_interface) <= 4096, "console page");
 
 long px_copy_in(struct mon *mon, void *dst, uint64_t gpa, uint64_t len)
@@ -119,53 +122,150 @@ static bool xen_msr(struct mon *mon, unsigned vcpu, bool write,
 	return true;
 }
 
-/* One hypercall: a pure function of the registers, checked guest memory
- * and the personality state.  Unknown numbers: -ENOSYS, as in Xen. */
-static long px_dispatch(struct mon *mon, unsigned vcpu, const struct mon_regs *r)
+void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
+		      const char *what)
 {
-	switch (r->rax) {
+	struct pers_xen *px = px_of(mon);
+	uint64_t key = (uint64_t)nr << 32 | (uint32_t)(sub + 1);
+
+	if (!mon->cfg.verbose)
+		return;
+	for (unsigned i = 0; i < px->nunimpl; i++)
+		if (px->unimpl[i] == key)
+			return;
+	if (px->nunimpl < PX_UNIMPL_MAX)
+		px->unimpl[px->nunimpl++] = key;
+	if (sub < 0)
+		mon_logf(mon, "xen: hypercall %u (%s) not implemented: -ENOSYS, "
+			 "at rip=0x%" PRIx64, nr, what, px->rip);
+	else
+		mon_logf(mon, "xen: hypercall %u sub-op %" PRId64 " (%s) not "
+			 "implemented, at rip=0x%" PRIx64, nr, sub, what,
+			 px->rip);
+}
+
+/* Hypercall names for the -v log (public/xen.h). */
+static const char *px_hcall_name(uint64_t nr)
+{
+	static const char *const names[] = {
+		[__HYPERVISOR_set_trap_table] = "set_trap_table",
+		[__HYPERVISOR_mmu_update] = "mmu_update",
+		[__HYPERVISOR_set_gdt] = "set_gdt",
+		[__HYPERVISOR_stack_switch] = "stack_switch",
+		[__HYPERVISOR_set_callbacks] = "set_callbacks",
+		[__HYPERVISOR_fpu_taskswitch] = "fpu_taskswitch",
+		[__HYPERVISOR_sched_op_compat] = "sched_op_compat",
+		[__HYPERVISOR_platform_op] = "platform_op",
+		[__HYPERVISOR_set_debugreg] = "set_debugreg",
+		[__HYPERVISOR_get_debugreg] = "get_debugreg",
+		[__HYPERVISOR_update_descriptor] = "update_descriptor",
+		[__HYPERVISOR_multicall] = "multicall",
+		[__HYPERVISOR_update_va_mapping] = "update_va_mapping",
+		[__HYPERVISOR_event_channel_op_compat] =
+			"event_channel_op_compat",
+		[__HYPERVISOR_physdev_op_compat] = "physdev_op_compat",
+		[__HYPERVISOR_grant_table_op] = "grant_table_op",
+		[__HYPERVISOR_vm_assist] = "vm_assist",
+		[__HYPERVISOR_update_va_mapping_otherdomain] =
+			"update_va_mapping_otherdomain",
+		[__HYPERVISOR_iret] = "iret",
+		[__HYPERVISOR_set_segment_base] = "set_segment_base",
+		[__HYPERVISOR_mmuext_op] = "mmuext_op",
+		[__HYPERVISOR_xsm_op] = "xsm_op",
+		[__HYPERVISOR_nmi_op] = "nmi_op",
+		[__HYPERVISOR_callback_op] = "callback_op",
+		[__HYPERVISOR_xenoprof_op] = "xenoprof_op",
+		[__HYPERVISOR_physdev_op] = "physdev_op",
+		[__HYPERVISOR_sysctl] = "sysctl",
+		[__HYPERVISOR_domctl] = "domctl",
+		[__HYPERVISOR_kexec_op] = "kexec_op",
+		[__HYPERVISOR_tmem_op] = "tmem_op",
+		[__HYPERVISOR_argo_op] = "argo_op",
+		[__HYPERVISOR_xenpmu_op] = "xenpmu_op",
+		[__HYPERVISOR_dm_op] = "dm_op",
+		[__HYPERVISOR_hypfs_op] = "hypfs_op",
+	};
+
+	if (nr < sizeof(names) / sizeof(names[0]) && names[nr])
+		return names[nr];
+	return "unknown";
+}
+
+/* One hypercall: a pure function of the arguments, checked guest memory
+ * and the personality state.  Unknown numbers: -ENOSYS, as in Xen. */
+static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
+			const uint64_t a[5])
+{
+	switch (nr) {
 	case __HYPERVISOR_set_timer_op:
-		return px_set_timer_op(mon, vcpu, r->rdi);
+		return px_set_timer_op(mon, vcpu, a[0]);
 	case __HYPERVISOR_xen_version:
-		return px_xen_version(mon, r->rdi, r->rsi);
+		return px_xen_version(mon, a[0], a[1]);
 	case __HYPERVISOR_console_io:
-		return px_console_io(mon, r->rdi, r->rsi, r->rdx);
+		return px_console_io(mon, a[0], a[1], a[2]);
 	case __HYPERVISOR_memory_op:
-		return px_memory_op(mon, r->rdi, r->rsi);
+		return px_memory_op(mon, a[0], a[1]);
+	case __HYPERVISOR_grant_table_op:
+		return px_grant_table_op(mon, a[0], a[1], a[2]);
 	case __HYPERVISOR_vcpu_op:
-		return px_vcpu_op(mon, vcpu, r->rdi, r->rsi, r->rdx);
+		return px_vcpu_op(mon, vcpu, a[0], a[1], a[2]);
 	case __HYPERVISOR_sched_op:
-		return px_sched_op(mon, vcpu, r->rdi, r->rsi);
+		return px_sched_op(mon, vcpu, a[0], a[1]);
 	case __HYPERVISOR_event_channel_op:
-		return px_event_channel_op(mon, vcpu, r->rdi, r->rsi);
+		return px_event_channel_op(mon, vcpu, a[0], a[1]);
 	case __HYPERVISOR_hvm_op:
-		return px_hvm_op(mon, r->rdi, r->rsi);
+		return px_hvm_op(mon, a[0], a[1]);
 	default:
+		px_unimplemented(mon, (unsigned)nr, -1, px_hcall_name(nr));
 		return -XEN_ENOSYS;
 	}
 }
 
 /* The hypercall port: `out %al, $VMI_PORT_XEN_HYPERCALL` from a stub.
- * Other accesses to the port are nobody's (fail closed in mon_dev.c). */
+ * Other accesses to the port are nobody's (fail closed in mon_dev.c).
+ * Registers as Xen's hvm_hypercall() decodes them: from 64-bit code RAX
+ * and RDI, RSI, RDX, R10, R8; from 32-bit or compatibility-mode code
+ * (the same page works there: its stub is `mov; out; ret`) EAX and EBX,
+ * ECX, EDX, ESI, EDI, each truncated to 32 bits, and the result in EAX
+ * (the upper half cleared, as a 32-bit write would); memory_op and
+ * grant_table_op then read their structures in Xen's compat layouts
+ * (pers_xen_mem.c).  From real mode
+ * there is no CPL check; from virtual-8086 mode or CPL > 0: -EPERM. */
 static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 {
 	struct pers_xen *px = px_of(mon);
+	const struct mon_regs *r = x->regs;
+	uint64_t nr, a[5];
+	int cpl = 0, mode;
 	long ret;
 
 	if (x->io.port != VMI_PORT_XEN_HYPERCALL || !x->io.out ||
 	    x->io.size != 1 || x->io.count != 1)
 		return false;
+	mode = px->env->mode(mon, vcpu, &cpl);
+	if (mode == 8) {
+		nr = r->rax;
+		a[0] = r->rdi, a[1] = r->rsi, a[2] = r->rdx;
+		a[3] = r->r10, a[4] = r->r8;
+	} else {
+		nr = (uint32_t)r->rax;
+		a[0] = (uint32_t)r->rbx, a[1] = (uint32_t)r->rcx;
+		a[2] = (uint32_t)r->rdx, a[3] = (uint32_t)r->rsi;
+		a[4] = (uint32_t)r->rdi;
+	}
 	/* Xen hvm_hypercall(): a call from CPL > 0 is -EPERM.  With IOPL 0
 	 * such a call #GPs at the stub's OUT and never gets here; with
 	 * IOPL 3 it does. */
-	if (px->env->cpl(mon, vcpu) != 0) {
+	if (mode < 0 || mode == 1 || (mode != 0 && cpl != 0)) {
 		ret = -XEN_EPERM;
 	} else {
 		pthread_mutex_lock(&px->lock);
-		ret = px_dispatch(mon, vcpu, x->regs);
+		px->rip = x->rip;
+		px->compat = mode != 8;
+		ret = px_dispatch(mon, vcpu, nr, a);
 		pthread_mutex_unlock(&px->lock);
 	}
-	x->regs->rax = (uint64_t)ret;
+	x->regs->rax = mode == 8 ? (uint64_t)ret : (uint32_t)ret;
 	*x->regs_dirty = true;
 	return true;
 }
@@ -178,6 +278,19 @@ void px_console_out(struct mon *mon, const char *buf, size_t len)
 	mon_uart_flush(mon);
 	while (len) {
 		ssize_t n = write(mon->out_fd, buf, len);
+		if (n <= 0)
+			break;
+		buf += n;
+		len -= (size_t)n;
+	}
+	pthread_mutex_unlock(&mon->dev.lock);
+}
+
+void px_log_out(struct mon *mon, const char *buf, size_t len)
+{
+	pthread_mutex_lock(&mon->dev.lock);
+	while (len) {
+		ssize_t n = write(STDERR_FILENO, buf, len);
 		if (n <= 0)
 			break;
 		buf += n;
@@ -235,12 +348,14 @@ static int xen_init(struct mon *mon)
 	px_evtchn_init(px);
 	px->vcpu[0].initialised = px->vcpu[0].up = true;
 	mon->pers_state = px;
+	px_mem_init(mon);
 	return 0;
 }
 
 const struct mon_pers pers_xen = {
 	.name = "xen",
 	.available = true,
+	.special = true,
 	.cpuid = xen_cpuid,
 	.init = xen_init,
 	.msr = xen_msr,

@@ -31,7 +31,11 @@
 struct pers_xen_env {
 	int (*msi)(struct mon *mon, unsigned apic_id, uint8_t vector);
 	int (*vcpu_load)(struct mon *mon, unsigned id);
-	int (*cpl)(struct mon *mon, unsigned vcpu);     /* 0-3 or -errno */
+	/* The calling vCPU's mode as Xen's hvm_guest_x86_mode() gives it
+	 * (0 real, 1 virtual-8086, 2 16-bit, 4 32-bit protected or
+	 * compatibility, 8 64-bit) and its CPL in *cpl; -errno if the vCPU
+	 * state cannot be read. */
+	int (*mode)(struct mon *mon, unsigned vcpu, int *cpl);
 	uint64_t (*guest_tsc)(const struct mon *mon);
 	uint64_t (*guest_ns)(const struct mon *mon);
 	void (*pvclock_scale)(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
@@ -46,16 +50,35 @@ extern const struct pers_xen_env pers_xen_kvm_env __attribute__((weak));
 #define PX_VERSION_MAJOR 4u
 #define PX_VERSION_MINOR 17u
 
-/* Event channels offered (Xen's 2-level limit is NR_EVENT_CHANNELS,
- * 4096; a domain's max_evtchns may be lower, as here).  Port 0 is never
- * valid, as in Xen (evtchn_init reserves it). */
-#define PX_PORTS 1024u
+/* Event channels offered: Xen's 2-level limit, EVTCHN_2L_NR_CHANNELS
+ * (4096 on x86-64; public/event_channel.h).  A toolstack may set a lower
+ * per-domain limit (xl's max_event_channels); vmi-run has none.  Port 0
+ * is never valid, as in Xen (evtchn_init reserves it). */
+#define PX_PORTS ((unsigned)EVTCHN_2L_NR_CHANNELS)
 
-/* The PV console page (HVM_PARAM_CONSOLE_PFN): the last page of the
- * legacy VGA/ROM hole, which mon_mem.c already reserves in the memory
- * map and which no image may load over; the ACPI tables start right
- * after it (docs/vmi-run.md). */
-#define PX_CONSOLE_PA (MON_ACPI_PA - 0x1000ull)
+/* The domain id DOMID_SELF stands for, where Xen writes one back
+ * (EVTCHNOP_alloc_unbound remote_dom DOMID_SELF): the first id Xen gives
+ * a domU (common/domctl.c hands them out from 1). */
+#define PX_DOMID 1u
+
+/* Grant table v1 (public/grant_table.h): frames offered, xl's default
+ * max_grant_frames (xl.conf(5): 64), of which INITIAL_NR_GRANT_FRAMES
+ * (1, Xen's common/grant_table.c) exist from the start. */
+#define PX_GNT_MAX_FRAMES 64u
+#define PX_GNT_INITIAL_FRAMES 1u
+/* Unimplemented hypercalls and sub-ops named under -v (once each). */
+#define PX_UNIMPL_MAX 64u
+
+/* The special pages, in the special area below 0xFF000000 (mon.h), at
+ * the indices Xen's domain builder gives them (libxenguest's
+ * SPECIALPAGE_XENSTORE 4 and SPECIALPAGE_CONSOLE 7; QEMU's Xen emulation
+ * uses the same).  The console page is HVM_PARAM_CONSOLE_PFN; the
+ * xenstore page is kept free for HVM_PARAM_STORE_PFN (vmi-run has no
+ * xenstore and answers 0 for it: docs/vmi-run.md). */
+#define PX_SPECIAL_PA(i) (MON_SPECIAL_PA + (uint64_t)(i) * 0x1000u)
+#define PX_SPECIALPAGE_XENSTORE 4u
+#define PX_SPECIALPAGE_CONSOLE 7u
+#define PX_CONSOLE_PA PX_SPECIAL_PA(PX_SPECIALPAGE_CONSOLE)
 
 /* Hypercall-page stubs: 128 of 32 bytes, stub i = `mov $i,%eax; out
  * %al,$VMI_PORT_XEN_HYPERCALL; ret` (Xen's page layout, with an OUT in
@@ -91,6 +114,24 @@ struct pers_xen {
 	uint32_t console_port;
 	uint64_t store_evtchn, console_evtchn_set;
 	uint64_t wall_ns;       /* host wall clock at guest ns 0 */
+	/* memory_op bookkeeping (Xen's p2m and d->tot_pages/max_pages):
+	 * one bit per RAM gfn that decrease_reservation removed. */
+	uint8_t removed[MON_MEM_MAX >> 15];
+	uint64_t tot_pages, max_pages;
+	uint64_t max_gpfn;              /* highest pool gfn ever mapped */
+	/* Where monitor state lives in the guest's physical space: the
+	 * GPA, and the pool page (mon.h) backing it or -1 for a RAM page. */
+	int shared_pool;
+	uint64_t gnt_gpa[PX_GNT_MAX_FRAMES];    /* 0 = not mapped */
+	int gnt_pool[PX_GNT_MAX_FRAMES];
+	unsigned gnt_frames;            /* nr_grant_frames() */
+	uint32_t pool_used;             /* bit i: pool page i in use */
+	/* console_io: at the start of a line of the log (stderr). */
+	bool log_bol;
+	uint64_t unimpl[PX_UNIMPL_MAX]; /* (nr << 32 | sub-op + 1) seen */
+	unsigned nunimpl;
+	uint64_t rip;           /* the current caller's, for the -v log */
+	bool compat;            /* the current caller is 32-bit code */
 	uint32_t tsc_mul;       /* pvclock scale of the guest TSC */
 	int8_t tsc_shift;
 	struct px_vcpu vcpu[MON_MAX_CPUS];
@@ -122,11 +163,23 @@ void px_kick_upcall(struct mon *mon, unsigned vcpu);
  * hvm_assert_evtchn_irq, after a new vector or vcpu_info). */
 void px_assert_upcall(struct mon *mon, unsigned vcpu);
 
+/* pers_xen.c: under -v, name an unimplemented hypercall (sub = -1) or
+ * sub-op once, with the caller's RIP. */
+void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
+		      const char *what);
+
 /* pers_xen_hcall.c */
 long px_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg);
 long px_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
 		   uint64_t buf);
 long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg);
+long px_grant_table_op(struct mon *mon, uint64_t cmd, uint64_t arg,
+		       uint64_t count);
+/* Move a monitor page (shared_info, a grant frame) whose contents are at
+ * (*gpa, 0 = none yet; *pool its pool page or -1) to (gfn): RAM or a
+ * pool page in a hole.  Returns 0 or -XEN_EINVAL/-XEN_ENOMEM. */
+long px_place_page(struct mon *mon, uint64_t *gpa, int *pool, uint64_t gfn);
+void px_mem_init(struct mon *mon);
 long px_hvm_op(struct mon *mon, uint64_t op, uint64_t arg);
 
 /* pers_xen_vcpu.c */
@@ -142,6 +195,8 @@ uint64_t px_now(const struct mon *mon);
 
 /* pers_xen.c: print a guest console buffer in order with the UART. */
 void px_console_out(struct mon *mon, const char *buf, size_t len);
+/* Write to vmi-run's log of the hypervisor (stderr): console_io. */
+void px_log_out(struct mon *mon, const char *buf, size_t len);
 /* Drain the PV console ring (EVTCHNOP_send to the console port). */
 void px_console_drain(struct mon *mon);
 

@@ -10,15 +10,15 @@
 #include "host_kvm.h"
 #include "pers_xen.h"
 
-static int env_cpl(struct mon *mon, unsigned vcpu)
+static int env_mode(struct mon *mon, unsigned vcpu, int *cpl)
 {
-	return host_kvm_vcpu_cpl(&mon->vcpu[vcpu]);
+	return host_kvm_vcpu_mode(&mon->vcpu[vcpu], cpl);
 }
 
 const struct pers_xen_env pers_xen_kvm_env = {
 	.msi = host_kvm_signal_msi,
 	.vcpu_load = host_kvm_vcpu_load,
-	.cpl = env_cpl,
+	.mode = env_mode,
 	.guest_tsc = mon_guest_tsc,
 	.guest_ns = mon_guest_ns,
 	.pvclock_scale = mon_pvclock_scale,

@@ -194,9 +194,11 @@ static long alloc_unbound(struct mon *mon, uint64_t arg)
 		return r;
 	if (!px_self(a.dom))
 		return -XEN_ESRCH;
-	/* Xen records the remote domid without looking it up
-	 * (evtchn_alloc_unbound); binding would check it. */
-	r = px_bind(mon, (struct px_port){ PX_UNBOUND, 0, 0, a.remote_dom },
+	/* Xen records the remote domid without looking it up, DOMID_SELF
+	 * as the caller's own id (evtchn_alloc_unbound); binding would
+	 * check it.  Remote 0 is the usual back end's, dom0's. */
+	r = px_bind(mon, (struct px_port){ PX_UNBOUND, 0, 0,
+			a.remote_dom == DOMID_SELF ? PX_DOMID : a.remote_dom },
 		    arg, &a, sizeof(a), &a.port);
 	return r < 0 ? r : 0;
 }
@@ -253,6 +255,49 @@ static long px_close(struct mon *mon, uint32_t port)
 		px->vcpu[p->vcpu].virq_port[p->virq] = 0;
 	*p = (struct px_port){ PX_FREE, 0, 0, 0 };
 	return 0;
+}
+
+/* FIFO event channels are not offered: init_control is answered as
+ * Xen's evtchn_fifo_init_control() checks its arguments (-ENOENT for a
+ * vCPU past the count, -EINVAL for an offset past the page or not 8-byte
+ * aligned, -EINVAL for a control gfn that is not RAM), and a valid call
+ * is -ENOSYS, where Xen would switch to FIFO: a guest then stays with
+ * 2-level, as on a Xen without FIFO.  expand_array before a successful
+ * init_control is Xen's -EOPNOTSUPP; set_priority is 2-level's -ENOSYS
+ * for a valid port (evtchn_port_set_priority). */
+static long fifo_init_control(struct mon *mon, uint64_t arg)
+{
+	struct evtchn_init_control ic;
+	long r = px_copy_in(mon, &ic, arg, sizeof(ic));
+
+	if (r < 0)
+		return r;
+	if (ic.vcpu >= mon->nvcpu)
+		return -XEN_ENOENT;
+	if (ic.offset > 4096 - sizeof(struct evtchn_fifo_control_block) ||
+	    (ic.offset & 7))
+		return -XEN_EINVAL;
+	if (ic.control_gfn > (UINT64_MAX >> 12) ||
+	    !mon_gpa_ptr(mon, ic.control_gfn << 12, 4096))
+		return -XEN_EINVAL;
+	px_unimplemented(mon, __HYPERVISOR_event_channel_op,
+			 EVTCHNOP_init_control, "FIFO event channels");
+	return -XEN_ENOSYS;
+}
+
+static long fifo_cmd(struct mon *mon, uint64_t cmd, uint64_t arg)
+{
+	union { struct evtchn_expand_array e; struct evtchn_set_priority p; } u;
+	size_t len = cmd == EVTCHNOP_expand_array ? sizeof(u.e) : sizeof(u.p);
+	long r = px_copy_in(mon, &u, arg, len);
+
+	if (r < 0)
+		return r;
+	if (cmd == EVTCHNOP_expand_array)
+		return -XEN_EOPNOTSUPP;
+	if (!px_valid_port(u.p.port))
+		return -XEN_EINVAL;
+	return -XEN_ENOSYS;
 }
 
 static long px_status(struct mon *mon, uint64_t arg)
@@ -317,7 +362,14 @@ long px_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
 		return px_port_cmd(mon, cmd, arg);
 	case EVTCHNOP_status:
 		return px_status(mon, arg);
+	case EVTCHNOP_init_control:
+		return fifo_init_control(mon, arg);
+	case EVTCHNOP_expand_array:
+	case EVTCHNOP_set_priority:
+		return fifo_cmd(mon, cmd, arg);
 	default:
+		px_unimplemented(mon, __HYPERVISOR_event_channel_op,
+				 (int64_t)cmd, "event_channel_op");
 		return -XEN_ENOSYS;
 	}
 }

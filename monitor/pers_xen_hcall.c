@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * monitor/pers_xen_hcall.c: the domain-wide hypercalls of the `xen`
- * personality: xen_version, console_io, memory_op (XENMEM_add_to_physmap
- * of shared_info) and hvm_op (parameters, upcall vector).  Arguments and
+ * personality: xen_version, console_io and hvm_op (parameters, upcall
+ * vector); memory_op and grant_table_op are in pers_xen_mem.c.  Arguments and
  * error codes follow the Xen public headers; which parameters a guest may
  * set or get on itself follows Xen's hvm_allow_set_param/get_param
  * (shared/ABI.md 2.3).  Called with px->lock held.
@@ -14,7 +14,6 @@
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
-#include <xen/memory.h>
 #include <xen/version.h>
 
 /* What vmi-run offers (Xen features.h): HVM guests see these on Xen
@@ -30,17 +29,60 @@
  * exceptions: -EINVAL). */
 #define PX_MIN_VECTOR 0x10
 
+/* Copy a string out as Xen does (common/kernel.c do_xen_version:
+ * memset, then safe_strcpy): the whole array, NUL-terminated and
+ * zero-padded, so nothing follows the NUL but zeros. */
+static long px_string_out(struct mon *mon, uint64_t arg, const char *str,
+			  size_t size)
+{
+	char buf[1024];
+	size_t n = strlen(str);
+
+	memset(buf, 0, size);
+	memcpy(buf, str, n < size ? n : size - 1);
+	return px_copy_out(mon, arg, buf, size);
+}
+
+/* What vmi-run reports (public/version.h).  extraversion: Xen's own is
+ * ".N" after major.minor (Debian's ".3" and a suffix); compile_info
+ * names vmi-run, the "compiler" and date fields say so. */
+#define PX_EXTRAVERSION ".0-vmi"
+#define PX_CHANGESET "vmi-run"
+#define PX_DENIED "<denied>"    /* Xen's common/version.c xen_deny() */
+/* Xen's arch_get_xen_caps() lists what a domain may be, each followed by
+ * a space; vmi-run runs HVM/PVH guests only (no "xen-3.0-*" PV). */
+#define PX_CAPABILITIES "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 "
+
 long px_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg)
 {
-	static const xen_extraversion_t extra = ".0-vmi";
 	struct xen_feature_info fi;
+	xen_platform_parameters_t pp;
+	xen_compile_info_t ci;
 	long r;
 
 	switch (cmd) {
 	case XENVER_version:
 		return (long)(PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
 	case XENVER_extraversion:
-		return px_copy_out(mon, arg, extra, sizeof(extra));
+		return px_string_out(mon, arg, PX_EXTRAVERSION,
+				     sizeof(xen_extraversion_t));
+	case XENVER_compile_info:
+		memset(&ci, 0, sizeof(ci));
+		strcpy(ci.compiler, "vmi-run");
+		strcpy(ci.compile_by, "vmi-run");
+		strcpy(ci.compile_domain, "vmi-run");
+		strcpy(ci.compile_date, __DATE__);
+		return px_copy_out(mon, arg, &ci, sizeof(ci));
+	case XENVER_capabilities:
+		return px_string_out(mon, arg, PX_CAPABILITIES,
+				     sizeof(xen_capabilities_info_t));
+	case XENVER_changeset:
+		return px_string_out(mon, arg, PX_CHANGESET,
+				     sizeof(xen_changeset_info_t));
+	case XENVER_platform_parameters:
+		/* HYPERVISOR_VIRT_START of x86-64 (arch-x86/xen-x86_64.h). */
+		pp.virt_start = HYPERVISOR_VIRT_START;
+		return px_copy_out(mon, arg, &pp, sizeof(pp));
 	case XENVER_get_features:
 		if ((r = px_copy_in(mon, &fi, arg, sizeof(fi))) < 0)
 			return r;
@@ -48,21 +90,45 @@ long px_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg)
 			return -XEN_EINVAL;
 		fi.submap = PX_FEATURES;
 		return px_copy_out(mon, arg, &fi, sizeof(fi));
+	case XENVER_pagesize:
+		/* Xen: a non-NULL argument is -EINVAL. */
+		return arg ? -XEN_EINVAL : 4096;
+	case XENVER_guest_handle: {
+		xen_domain_handle_t h = { 0 };   /* xl gives a UUID */
+		return px_copy_out(mon, arg, h, sizeof(h));
+	}
+	case XENVER_commandline:
+		/* A domU may not read it (xsm_xen_version: XSM_PRIV): Xen
+		 * copies its xen_deny() string, NUL included, and answers 0. */
+		return px_copy_out(mon, arg, PX_DENIED, sizeof(PX_DENIED));
+	case XENVER_build_id:
+		return -XEN_EPERM;      /* denied, as the above */
 	default:
+		px_unimplemented(mon, __HYPERVISOR_xen_version, (int64_t)cmd,
+				 "xen_version");
 		return -XEN_ENOSYS;
 	}
 }
 
-/* CONSOLEIO_write prints (count) bytes at (buf); CONSOLEIO_read has no
- * input to give.  A buffer outside RAM, or one whose end wraps, is
- * -EFAULT (Xen copies through guest handles). */
+/* CONSOLEIO_write: the text goes to vmi-run's log of the hypervisor,
+ * stderr, each line prefixed "(d1) " as Xen's own log prefixes a
+ * domain's console_io (common/console.c guest_console_write), and never
+ * to the domain's console, which the PV ring feeds (stdout).
+ * CONSOLEIO_read has no input to give.  A buffer outside RAM, or one
+ * whose end wraps, is -EFAULT (Xen copies through guest handles). */
 long px_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
 		   uint64_t buf)
 {
+	struct pers_xen *px = px_of(mon);
+	char out[1024];
 	const char *p;
+	size_t n = 0;
 
-	if (cmd != CONSOLEIO_write && cmd != CONSOLEIO_read)
+	if (cmd != CONSOLEIO_write && cmd != CONSOLEIO_read) {
+		px_unimplemented(mon, __HYPERVISOR_console_io, (int64_t)cmd,
+				 "console_io");
 		return -XEN_ENOSYS;
+	}
 	if ((uint32_t)count == 0)
 		return 0;
 	/* Xen takes count as an unsigned int. */
@@ -71,61 +137,20 @@ long px_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
 		return -XEN_EFAULT;
 	if (cmd == CONSOLEIO_read)
 		return 0;
-	px_console_out(mon, p, (uint32_t)count);
-	return 0;
-}
-
-/* Map shared_info at (gpfn): vmi-run uses the guest's own page as the
- * shared page, cleared and filled as Xen's page would be (times, wall
- * clock), then points each vCPU without its own vcpu_info at its slot. */
-static long px_map_shared_info(struct mon *mon, uint64_t gpfn)
-{
-	struct pers_xen *px = px_of(mon);
-	struct shared_info *s;
-
-	if (gpfn > (UINT64_MAX >> 12) ||
-	    !(s = mon_gpa_ptr(mon, gpfn << 12, 4096)))
-		return -XEN_EINVAL;
-	memset(s, 0, 4096);
-	px->shared_info = gpfn << 12;
-	s->wc_sec = (uint32_t)(px->wall_ns / 1000000000u);
-	s->wc_nsec = (uint32_t)(px->wall_ns % 1000000000u);
-	s->wc_sec_hi = (uint32_t)(px->wall_ns / 1000000000u >> 32);
-	__atomic_store_n(&s->wc_version, 2, __ATOMIC_RELEASE);
-	for (unsigned v = 0; v < mon->nvcpu && v < XEN_LEGACY_MAX_VCPUS; v++) {
-		if (px->vcpu[v].info_registered)
-			continue;
-		px->vcpu[v].info = px->shared_info +
-				   v * sizeof(struct vcpu_info);
-		px_write_time(mon, v);
+	for (uint32_t i = 0; i < (uint32_t)count; i++) {
+		if (px->log_bol) {
+			memcpy(out + n, "(d1) ", 5);
+			n += 5;
+			px->log_bol = false;
+		}
+		out[n++] = p[i];
+		px->log_bol = p[i] == '\n';
+		if (n > sizeof(out) - 8 || i + 1 == (uint32_t)count) {
+			px_log_out(mon, out, n);
+			n = 0;
+		}
 	}
 	return 0;
-}
-
-/* Xen takes the command from the low 6 bits and a continuation's start
- * extent from the rest (MEMOP_CMD_MASK, MEMOP_EXTENT_SHIFT in Xen's
- * internal xen/include/xen/hypercall.h, not in the public headers); for
- * add_to_physmap an extent that does not fit xatp.size is -EDOM
- * (common/memory.c do_memory_op). */
-#define MEMOP_EXTENT_SHIFT 6
-#define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
-long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
-{
-	struct xen_add_to_physmap a;
-	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
-	long r;
-
-	if ((cmd & MEMOP_CMD_MASK) != XENMEM_add_to_physmap)
-		return -XEN_ENOSYS;
-	if (start != (__typeof__(a.size))start)
-		return -XEN_EDOM;
-	if ((r = px_copy_in(mon, &a, arg, sizeof(a))) < 0)
-		return r;
-	if (a.domid != DOMID_SELF)
-		return -XEN_ESRCH;
-	if (a.space != XENMAPSPACE_shared_info || a.idx != 0)
-		return -XEN_EINVAL;
-	return px_map_shared_info(mon, a.gpfn);
 }
 
 /* HVM_PARAM_CALLBACK_IRQ.  Only the vector type delivers anything here.
@@ -236,6 +261,8 @@ long px_hvm_op(struct mon *mon, uint64_t op, uint64_t arg)
 		return px_upcall_vector(mon, arg);
 	default:
 		/* HVMOP_flush_tlbs among them: not offered (docs/vmi-run.md). */
+		px_unimplemented(mon, __HYPERVISOR_hvm_op, (int64_t)op,
+				 "hvm_op");
 		return -XEN_ENOSYS;
 	}
 }

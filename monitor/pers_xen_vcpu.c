@@ -233,6 +233,8 @@ long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
 		px_of(mon)->env->timer_cancel(mon, vcpu);
 		return 0;
 	default:
+		px_unimplemented(mon, __HYPERVISOR_vcpu_op, (int64_t)cmd,
+				 "vcpu_op");
 		return -XEN_ENOSYS;
 	}
 }
@@ -340,6 +342,8 @@ long px_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t arg)
 	case SCHEDOP_shutdown:
 		return px_shutdown(mon, vcpu, arg);
 	default:
+		px_unimplemented(mon, __HYPERVISOR_sched_op, (int64_t)cmd,
+				 "sched_op");
 		return -XEN_ENOSYS;
 	}
 }

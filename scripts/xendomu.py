@@ -227,12 +227,15 @@ def run_one(job, serial):
     log = os.path.join(CONSOLE_DIR, f"guest-{name}.log")
     cfg = tempfile.NamedTemporaryFile("w", suffix=".cfg", delete=False)
     # xl.cfg(5): a PVH guest booted straight from an ELF with a PVH entry
-    # note; every shutdown kept for us to read ("preserve").
+    # note; every shutdown kept for us to read ("preserve");
+    # max_event_channels up to the 2-level limit (ports 1-4095, as
+    # vmi-run offers; xl's default is 1023).
     cfg.write(f'name = "{name}"\ntype = "pvh"\nkernel = "{image}"\n'
               f'cmdline = {json.dumps(cmdline)}\nmemory = {mem}\n'
               f'vcpus = {cpus}\non_poweroff = "preserve"\n'
               'on_reboot = "preserve"\non_crash = "preserve"\n'
-              'on_watchdog = "preserve"\non_soft_reset = "preserve"\n')
+              'on_watchdog = "preserve"\non_soft_reset = "preserve"\n'
+              'max_event_channels = 4095\n')
     cfg.close()
     take_xen_log()                      # Xen's log from here on is this run's
     before = domains()

@@ -59,7 +59,7 @@ static void test_gpa_ptr_bad_ranges_are_null(void **state)
 static void test_memmap_covers_ram_in_order_with_reserved_holes(void **state)
 {
 	struct hvm_memmap_table_entry e[MON_MEMMAP_MAX];
-	unsigned n = mon_memmap_build(RAM, e, MON_MEMMAP_MAX);
+	unsigned n = mon_memmap_build(RAM, false, e, MON_MEMMAP_MAX);
 	uint64_t at = 0;
 
 	(void)state;
@@ -79,12 +79,54 @@ static void test_memmap_covers_ram_in_order_with_reserved_holes(void **state)
 	assert_int_equal(e[3].addr, 0x100000);
 }
 
+/* The special area: its 8 pages are reachable, bounded on both sides,
+ * never together with RAM; pool pages appear and vanish. */
+static void test_special_area_and_pool_are_bounded(void **state)
+{
+	struct mon *m = *state;
+	uint8_t *x = calloc(1, MON_EXTRA_SIZE);
+	uint8_t *p;
+
+	assert_null(mon_gpa_ptr(m, MON_SPECIAL_PA, 1));
+	assert_null(mon_pool_map(m, 0, 0x40000000));    /* no extra yet */
+	mon_special_init(m, x);
+	assert_ptr_equal(mon_gpa_ptr(m, MON_SPECIAL_PA, 0x8000), x);
+	assert_ptr_equal(mon_gpa_ptr(m, MON_SPECIAL_END - 1, 1), x + 0x7fff);
+	assert_null(mon_gpa_ptr(m, MON_SPECIAL_PA - 1, 2));
+	assert_null(mon_gpa_ptr(m, MON_SPECIAL_END - 1, 2));
+	assert_null(mon_gpa_ptr(m, MON_SPECIAL_END, 1));
+	assert_null(mon_gpa_ptr(m, MON_SPECIAL_PA, UINT64_MAX));
+	assert_null(mon_gpa_ptr(m, RAM - 1, MON_SPECIAL_END));
+	assert_null(mon_gpa_ptr(m, 0x40000000, 1));
+	p = mon_pool_map(m, 0, 0x40000000);
+	assert_ptr_equal(p, x + MON_SPECIAL_PAGES * 0x1000);
+	assert_ptr_equal(mon_gpa_ptr(m, 0x40000fff, 1), p + 0xfff);
+	assert_null(mon_gpa_ptr(m, 0x40000fff, 2));
+	assert_null(mon_pool_map(m, MON_POOL_PAGES, 0x50000000));
+	assert_null(mon_pool_map(m, 0, MON_REGION_NONE));
+	assert_null(mon_gpa_ptr(m, 0x40000000, 1));
+	free(x);
+}
+
+static void test_memmap_reports_special_area_reserved(void **state)
+{
+	struct hvm_memmap_table_entry e[MON_MEMMAP_MAX];
+	unsigned n = mon_memmap_build(RAM, true, e, MON_MEMMAP_MAX);
+
+	(void)state;
+	assert_int_equal(n, 5);
+	assert_int_equal(e[4].addr, MON_SPECIAL_PA);
+	assert_int_equal(e[4].size, MON_SPECIAL_PAGES * 0x1000);
+	assert_int_equal(e[4].type, XEN_HVM_MEMMAP_TYPE_RESERVED);
+	assert_int_equal(MON_SPECIAL_END, 0xFF000000ull);
+}
+
 static void test_memmap_respects_max(void **state)
 {
 	struct hvm_memmap_table_entry e[2];
 
 	(void)state;
-	assert_int_equal(mon_memmap_build(RAM, e, 2), 2);
+	assert_int_equal(mon_memmap_build(RAM, false, e, 2), 2);
 }
 
 static void test_boot_info_is_pvh_v1_with_cmdline(void **state)
@@ -124,6 +166,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_gpa_ptr_bad_ranges_are_null, setup, teardown),
 		cmocka_unit_test(test_memmap_covers_ram_in_order_with_reserved_holes),
 		cmocka_unit_test(test_memmap_respects_max),
+		cmocka_unit_test_setup_teardown(test_special_area_and_pool_are_bounded, setup, teardown),
+		cmocka_unit_test(test_memmap_reports_special_area_reserved),
 		cmocka_unit_test_setup_teardown(test_boot_info_is_pvh_v1_with_cmdline, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_info_refuses_long_cmdline, setup, teardown),
 	};

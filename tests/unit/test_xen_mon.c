@@ -26,6 +26,7 @@
 #include <xen/memory.h>
 #include <xen/sched.h>
 #include <xen/vcpu.h>
+#include <xen/version.h>
 
 #define RAM (4u << 20)
 #define SHARED_PA 0x200000u
@@ -43,8 +44,13 @@ static int env_msi(struct mon *mon, unsigned apic, uint8_t vec)
 	return 0;
 }
 static int env_load(struct mon *mon, unsigned id) { (void)mon, (void)id; return 0; }
-static int fake_cpl;
-static int env_cpl(struct mon *mon, unsigned v) { (void)mon, (void)v; return fake_cpl; }
+static int fake_cpl, fake_mode = 8;
+static int env_mode(struct mon *mon, unsigned v, int *cpl)
+{
+	(void)mon, (void)v;
+	*cpl = fake_cpl;
+	return fake_mode;
+}
 static uint64_t env_tsc(const struct mon *mon) { (void)mon; return fake_tsc += 1000; }
 static uint64_t env_ns(const struct mon *mon) { (void)mon; return fake_tsc; }
 static void env_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
@@ -60,7 +66,7 @@ static void env_arm(struct mon *mon, unsigned v, uint64_t d, mon_timer_fn fn)
 static void env_cancel(struct mon *mon, unsigned v) { (void)mon, (void)v; }
 
 const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = env_msi, .vcpu_load = env_load, .cpl = env_cpl, .guest_tsc = env_tsc,
+	.msi = env_msi, .vcpu_load = env_load, .mode = env_mode, .guest_tsc = env_tsc,
 	.guest_ns = env_ns, .pvclock_scale = env_scale, .timer_arm = env_arm,
 	.timer_cancel = env_cancel,
 };
@@ -71,6 +77,7 @@ static int setup(void **state)
 
 	m->ram = calloc(1, RAM);
 	m->ram_size = RAM;
+	mon_special_init(m, calloc(1, MON_EXTRA_SIZE));
 	m->nvcpu = 2;
 	m->tsc_khz = 1000000;
 	m->pers = &pers_xen;
@@ -82,6 +89,7 @@ static int setup(void **state)
 	assert_int_equal(pers_xen.init(m), 0);
 	nmsi = 0;
 	fake_cpl = 0;
+	fake_mode = 8;
 	*state = m;
 	return 0;
 }
@@ -94,6 +102,7 @@ static int teardown(void **state)
 	close(pipefd[1]);
 	free(m->pers_state);
 	free(m->ram);
+	free(m->extra);
 	free(m);
 	return 0;
 }
@@ -116,7 +125,10 @@ static long hcall(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a1,
 
 static void *gpa(struct mon *m, uint64_t pa)
 {
-	return m->ram + pa;
+	void *p = mon_gpa_ptr(m, pa, 1);
+
+	assert_non_null(p);
+	return p;
 }
 
 static void map_shared(struct mon *m)
@@ -222,6 +234,35 @@ static void test_xen_mon_console_send_drains_ring(void **state)
 	assert_int_equal(c->out_cons, 5 + 100000);
 }
 
+/* From 32-bit code the number is EAX and the arguments EBX, ECX, EDX,
+ * ESI, EDI, truncated (Xen hvm_hypercall); RDI/RSI are not looked at;
+ * the result is a 32-bit EAX. */
+static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
+{
+	struct mon *m = *state;
+	struct mon_regs r = { .rax = 0xffffffff00000000ull | __HYPERVISOR_xen_version,
+			      .rbx = 0xdead000000000000ull | XENVER_pagesize,
+			      .rcx = 0xdead000000000000ull,
+			      .rdi = 77, .rsi = 1 };
+	bool dirty = false;
+	uint8_t data = 0;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
+		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
+			.count = 1, .data = &data } };
+
+	fake_mode = 4;
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_int_equal(r.rax, 4096);
+	r.rax = __HYPERVISOR_xen_version;
+	r.rbx = XENVER_pagesize;
+	r.rcx = 0x1000;                 /* non-NULL: -EINVAL, as 32 bits */
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_int_equal(r.rax, (uint32_t)-XEN_EINVAL);
+	fake_mode = 1;                  /* virtual-8086: -EPERM */
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_int_equal(r.rax, (uint32_t)-XEN_EPERM);
+}
+
 static void test_xen_mon_user_mode_call_is_eperm(void **state)
 {
 	struct mon *m = *state;
@@ -295,6 +336,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
