@@ -188,6 +188,10 @@ def boot(images, env_name):
     for b in BACKENDS:
         if env_name not in vmienv.RUNS_ON.get(b, ()):
             continue
+        why = vmienv.unobservable(b, env_name)
+        if why:
+            print(f"n/a  hello-{b}.elf on {env_name}: {why}")
+            continue
         for way, imgs in images.items():
             res = vmienv.run(imgs[b], env_name, cpus=1, timeout=60)
             ok = res.code == HELLO_CODE and \
