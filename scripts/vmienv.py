@@ -224,7 +224,7 @@ ENVIRONMENTS = {
 BATCHED = {"xen"}
 
 # The environments in which a kernel linked for each backend must run; in
-# every other one it must refuse with VMI_EXIT_WRONG_HV (shared/DESIGN.md).
+# every other one it must refuse with VMI_EXIT_WRONG_HV (docs/conformance.md).
 # QEMU with hv-* flags offers KVM's own leaves too (at 0x40000100), so a
 # kvm image runs there: an environment may offer two interfaces.
 # (RUNS_ON["native"] holds "xen" too, but see UNOBSERVABLE.)
