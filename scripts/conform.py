@@ -33,7 +33,8 @@ ROOT = vmienv.ROOT
 MANIFEST = os.path.join(ROOT, "tests", "conformance", "manifest")
 LATE_RE = re.compile(r"\blate\b")
 LATE_RETRIES = 2
-HUNG_RE = re.compile(r": hung$")
+# A lost wake-up: the whole guest hung, or one of its CPUs never finished.
+HUNG_RE = re.compile(r": hung$|\bcpu \d+ did not finish\b")
 NESTED_RETRIES = 1
 RESULT_RE = re.compile(r"^conformance: (\S+) (SUCCESS|SKIP|ERROR|FAILURE)(?:: (.*))?$")
 REFUSAL_RE = re.compile(r"^vmi: kernel linked for ")
@@ -217,14 +218,15 @@ class Runner:
         # may also lose one wake-up outright (no STI shadow after VMRUN;
         # about 1-3 % of 2-vCPU runs, docs/lab.md): there a hung cell is
         # booted once more, under the same rules.
-        retries = LATE_RETRIES if LATE_RE.search(reason) else \
-            NESTED_RETRIES if vmienv.nested_svm(env) and HUNG_RE.search(reason) \
-            else 0
-        for _ in range(retries if kind == "fail" else 0):
+        lost = vmienv.nested_svm(env) and HUNG_RE.search(reason)
+        retries = LATE_RETRIES if kind == "fail" and LATE_RE.search(reason) \
+            else NESTED_RETRIES if kind in ("fail", "error") and lost else 0
+        for _ in range(retries):
             first = reason
             res = self.boot(image, env, test, extra)
             kind, reason = judge(test, backend, env, res, self.args.timeout)
-            if kind != "fail" or not (LATE_RE.search(reason) or HUNG_RE.search(reason)):
+            if kind not in ("fail", "error") or \
+                    not (LATE_RE.search(reason) or HUNG_RE.search(reason)):
                 note = "passed on rerun" if kind == "pass" else "on rerun"
                 reason = f"{reason} ({note}; first run: {first})".lstrip()
                 break
