@@ -12,7 +12,7 @@
  * timers, inter-partition-communication, partition-properties,
  * hypercalls/<call>); every number was cross-checked against Linux
  * include/hyperv/hvgdk_mini.h (and the older asm-generic/hyperv-tlfs.h),
- * which transcribe the TLFS as C, and /work/shared/ABI.md section 3.
+ * which transcribe the TLFS as C.
  */
 #ifndef VMI_HYPERV_TLFS_H
 #define VMI_HYPERV_TLFS_H
