@@ -383,27 +383,39 @@ def read_status(rundir):
         return None
 
 
-def main():
-    ap = argparse.ArgumentParser(
-        prog="scripts/lab", description="Run a command in the lab VM, which "
-        "has a real /dev/kvm on any host.")
+def vm_parser(prog, description, mem, mem_help, prepare_help):
+    """The options every lab VM takes (scripts/lab, scripts/xenlab); the
+    caller adds its own, then calls vm_main."""
+    ap = argparse.ArgumentParser(prog=prog, description=description)
     ap.add_argument("--cpus", type=int, default=2)
-    ap.add_argument("--mem", type=int, default=3072, help="MiB")
+    ap.add_argument("--mem", type=int, default=mem, help=mem_help)
     ap.add_argument("--timeout", type=int, default=0,
                     help="kill the lab after this many seconds (0: never)")
+    ap.add_argument("--prepare", action="store_true", help=prepare_help)
+    ap.add_argument("argv", nargs="*")
+    return ap
+
+
+def vm_main(ap, prepare_fn, run_fn):
+    """Parse (ap); --prepare only prepares, else run_fn(args) runs CMD."""
+    args = ap.parse_args()
+    if args.prepare:
+        prepare_fn()
+        return 0
+    if not args.argv:
+        ap.error(f"no command ({ap.prog} -- CMD ...)")
+    return run_fn(args)
+
+
+def main():
+    ap = vm_parser("scripts/lab", "Run a command in the lab VM, which has a "
+                   "real /dev/kvm on any host.", 3072, "MiB",
+                   "only fetch and build the lab's kernel and initramfs")
     ap.add_argument("--share", metavar="DIR",
                     help="make the host's DIR writable in the lab, at the "
                     "same path (everything else is read-only)")
-    ap.add_argument("--prepare", action="store_true",
-                    help="only fetch and build the lab's kernel and initramfs")
-    ap.add_argument("argv", nargs="*")
-    args = ap.parse_args()
-    if args.prepare:
-        prepare()
-        return 0
-    if not args.argv:
-        ap.error("no command (scripts/lab -- CMD ...)")
-    return run(args.argv, args.cpus, args.mem, args.timeout, args.share)
+    return vm_main(ap, prepare, lambda a: run(a.argv, a.cpus, a.mem,
+                                              a.timeout, a.share))
 
 
 if __name__ == "__main__":

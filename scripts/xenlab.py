@@ -24,7 +24,6 @@ maintainer scripts run, nothing is installed on the host); the tree is laid
 over dom0's view of the host's root.  The kernel, busybox and the
 initramfs's init are scripts/lab's."""
 
-import argparse
 import gzip
 import os
 import shutil
@@ -153,25 +152,13 @@ def run(argv, cpus, mem, timeout, xen_log=None):
 
 
 def main():
-    ap = argparse.ArgumentParser(
-        prog="scripts/xenlab", description="Run a command in dom0 of real "
-        "Xen under QEMU TCG (scripts/xendomu.py runs guests there).")
-    ap.add_argument("--cpus", type=int, default=2)
-    ap.add_argument("--mem", type=int, default=2048,
-                    help="MiB (dom0 has 1024; the rest is for guests)")
-    ap.add_argument("--timeout", type=int, default=0,
-                    help="kill the lab after this many seconds (0: never)")
+    ap = lab.vm_parser("scripts/xenlab", "Run a command in dom0 of real Xen "
+                       "under QEMU TCG (scripts/xendomu.py runs guests there).",
+                       2048, "MiB (dom0 has 1024; the rest is for guests)",
+                       "only fetch and build Xen, dom0 and the tools' tree")
     ap.add_argument("--xen-log", help="copy Xen's serial log here")
-    ap.add_argument("--prepare", action="store_true",
-                    help="only fetch and build Xen, dom0 and the tools' tree")
-    ap.add_argument("argv", nargs="*")
-    args = ap.parse_args()
-    if args.prepare:
-        prepare()
-        return 0
-    if not args.argv:
-        ap.error("no command (scripts/xenlab -- CMD ...)")
-    return run(args.argv, args.cpus, args.mem, args.timeout, args.xen_log)
+    return lab.vm_main(ap, prepare, lambda a: run(a.argv, a.cpus, a.mem,
+                                                  a.timeout, a.xen_log))
 
 
 if __name__ == "__main__":
