@@ -38,6 +38,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
+import docsection  # noqa: E402
 import vmienv  # noqa: E402
 
 SKIP = 77
@@ -145,22 +146,8 @@ def docs_section():
 
 
 def check_docs(path):
-    text = open(path, encoding="utf-8").read()
-    want = docs_section()
-    start = text.find(want.splitlines()[0] + "\n")
-    if start < 0:
-        print(f"{path}: no section \"{want.splitlines()[0][3:]}\"; "
-              "regenerate it with run_differential.py --docs")
-        return 1
-    end = text.find("\n## ", start + 1)
-    got = text[start:end + 1 if end >= 0 else len(text)]
-    if got.rstrip("\n") != want.rstrip("\n"):
-        print(f"{path}: the section differs from run_differential.py "
-              "--docs; regenerate it")
-        return 1
-    print(f"{path}: section matches ({len(DIFFERENCES)} + "
-          f"{len(DOMU_DIFFERENCES)} differences)")
-    return 0
+    return docsection.check(path, docs_section(), f"{len(DIFFERENCES)} + {len(DOMU_DIFFERENCES)} differences",
+                            "run_differential.py --docs")
 
 
 def judge(output, differences=DIFFERENCES):
