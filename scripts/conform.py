@@ -257,7 +257,8 @@ class Runner:
             vmienv.prefetch(env, [(j[3], j[2].cpus, " ".join(
                 x for x in (j[2].cmdline, j[4]) if x))
                 for j in jobs if j[1] == env], self.args.timeout)
-        with concurrent.futures.ThreadPoolExecutor(self.args.jobs) as pool:
+        with concurrent.futures.ThreadPoolExecutor(
+                vmienv.jobs(self.args.jobs)) as pool:
             return list(pool.map(self.cell, jobs))
 
 

@@ -223,13 +223,25 @@ ENV_DROP = {"TERM", "SHLVL", "_", "OLDPWD", "PWD", "SSH_AUTH_SOCK",
             "SSH_CONNECTION", "SSH_CLIENT", "SSH_TTY", "DISPLAY"}
 
 KEEPER = """\
-# The keeper holds two KVM VMs open for the lab's whole life, so KVM never
-# flips the kernel's static keys (docs/lab.md: they are patched while both
-# vCPUs run, which stalled the lab under multi-threaded TCG).
+# The keeper holds KVM VMs and vCPUs open for the lab's whole life, so KVM
+# never flips the kernel's static keys while tests run (docs/lab.md: the
+# kernel rewrites its own text when they flip, and under multi-threaded TCG
+# that stalled or corrupted the lab).  Each object below holds one key
+# above zero: a VM (preempt notifiers), a vCPU whose local APIC is
+# software-disabled (as at reset) and one whose APIC is hardware-disabled
+# (IA32_APIC_BASE 0), and a vCPU of a VM without an in-kernel irqchip.
 exec python3 -c '
-import fcntl, os, sys, time
-fd = os.open("/dev/kvm", os.O_RDWR)
-vms = [fcntl.ioctl(fd, 0xAE01, 0) for _ in range(2)]    # KVM_CREATE_VM
+import fcntl, os, struct, sys, time
+CREATE_VM, CREATE_VCPU, CREATE_IRQCHIP = 0xAE01, 0xAE41, 0xAE60
+SET_MSRS, MSR_APIC_BASE = 0x4008AE89, 0x1b
+kvm = os.open("/dev/kvm", os.O_RDWR)
+apic_vm, plain_vm = (fcntl.ioctl(kvm, CREATE_VM, 0) for _ in range(2))
+fcntl.ioctl(apic_vm, CREATE_IRQCHIP, 0)
+sw_off, hw_off = (fcntl.ioctl(apic_vm, CREATE_VCPU, i) for i in range(2))
+msrs = bytearray(struct.pack("IIIIQ", 1, 0, MSR_APIC_BASE, 0, 0))
+if fcntl.ioctl(hw_off, SET_MSRS, msrs, True) != 1:
+    sys.exit("lab: the keeper could not disable an APIC")
+no_apic = fcntl.ioctl(plain_vm, CREATE_VCPU, 0)
 open(sys.argv[1], "w").close()
 while True:
     time.sleep(3600)
@@ -242,6 +254,11 @@ while [ ! -e {ready} ]; do
     i=$((i + 1)); [ $i -gt 300 ] && {{ echo "lab: the keeper did not start" >&2; exit 125; }}
     sleep 0.1
 done
+# The lab boots on one CPU (maxcpus=1) and brings the others up only now,
+# after the keeper has flipped KVM's static keys for good.
+for f in /sys/devices/system/cpu/cpu[0-9]*/online; do
+    echo 1 > "$f"
+done 2>/dev/null
 {env}
 export VMI_LAB=1
 cd {cwd} || exit 125
@@ -289,7 +306,8 @@ def qemu_argv(vmlinuz, initrd, rundir, cpus, mem, log, boot=None, share=None):
     of Linux booted directly (the Xen lab boots Xen instead)."""
     if boot is None:
         boot = ["-kernel", vmlinuz, "-initrd", initrd,
-                "-append", "console=ttyS0 " + kernel_args(rundir, share=share)]
+                "-append", "console=ttyS0 maxcpus=1 " +
+                kernel_args(rundir, share=share)]
     return ["qemu-system-x86_64", "-accel", "tcg,thread=multi",
             # QEMU 7.2's TCG checks SMAP wrongly on IRET to CPL3 (QEMU
             # issue #249); the lab's guests do not need SMAP.

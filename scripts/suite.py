@@ -27,6 +27,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import vmienv  # noqa: E402
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 LOGS = os.path.join(BUILD, "meson-logs")
@@ -74,7 +77,8 @@ def lab_round(names):
     None)."""
     share = tempfile.mkdtemp(prefix="vmi-suite.", dir="/tmp")
     script = ('meson test -C "$1" --no-rebuild --print-errorlogs '
-              f'--num-processes 2 --timeout-multiplier {LAB_TIMEOUT_MULTIPLIER} '
+              f'--num-processes {vmienv.LAB_JOBS} '
+              f'--timeout-multiplier {LAB_TIMEOUT_MULTIPLIER} '
               '--logbase lab "${@:3}"; s=$?; '
               'cp "$1/meson-logs/lab.json" "$2/" || s=125; exit $s')
     argv = [sys.executable, os.path.join(ROOT, "scripts", "lab.py"),
