@@ -24,7 +24,8 @@ import sys
 import time
 
 QEMU = 'qemu-system-x86_64'
-# The KVM PV features whose hypercalls livelock on this host (ABI.md 0).
+# The KVM PV features whose hypercalls livelock on kvm-pvm (docs/hosts.md
+# [host:kvm-pvm]).
 QEMU_CPU = 'host,-kvm-pv-ipi,-kvm-pv-sched-yield,-kvm-pv-unhalt'
 
 

@@ -3,8 +3,8 @@
 """bench/lto_inline.py: does link-time backend selection give direct,
 inlined calls?  Builds a probe kernel object that calls a few vmi wrappers
 against a backend's real sources with full LTO, links it, and reads the
-probes' machine code.  shared/DESIGN.md's goal: with the native backend,
-vmi_irq_disable() is a bare `cli`.
+probes' machine code.  The design's goal (docs/PERFORMANCE.md): with the
+native backend, vmi_irq_disable() is a bare `cli`.
 
 Exit status: 0 if every probe is exactly the expected instructions, 1 if
 not, 77 if the LTO toolchain (clang-14 and ld.lld) is missing.  With

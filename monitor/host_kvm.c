@@ -77,7 +77,7 @@ int host_kvm_open(struct mon *mon, char *err, size_t errlen)
 }
 
 /* Turn KVM's hypercall patching off: VMCALL/VMMCALL then #UD as on bare
- * metal instead of livelocking on this host (ABI.md section 0). */
+ * metal instead of livelocking on kvm-pvm (docs/hosts.md [host:kvm-pvm]). */
 static void disable_quirks(struct mon *mon)
 {
 	int q = ioctl(mon->vm_fd, KVM_CHECK_EXTENSION, KVM_CAP_DISABLE_QUIRKS2);

@@ -19,7 +19,8 @@
  * counter and TSC page, SynIC, synthetic timers, the hypercall MSRs, VP
  * index, reset, the frequency MSRs; post messages and signal events.
  * Not APIC_ACCESS (EOI/ICR/TPR): they cannot be made reliable against
- * KVM's in-kernel LAPIC here (contract-decisions.md D7, ABI.md 5).
+ * KVM's in-kernel LAPIC here (docs/contract-decisions.md D7;
+ * docs/hosts.md [host:kvm-pvm:lapic]).
  */
 #define HV_EAX_PRIVS (HV_PRIV_TIME_REF_COUNT | HV_PRIV_SYNIC | \
 		      HV_PRIV_SYNTIMER | HV_PRIV_HYPERCALL | HV_PRIV_VP_INDEX | \

@@ -64,7 +64,7 @@ struct pers_hv {
 #define PERS_HV_VERSION_MINOR 0u
 /* HV_X64_MSR_APIC_FREQUENCY: KVM's in-kernel LAPIC timer ticks once per
  * APIC bus cycle, 1 ns by default (api.rst KVM_CAP_X86_APIC_BUS_CYCLES_NS;
- * ABI.md 0.1 measured 1 here). */
+ * kvm-pvm reads 1: docs/hosts.md [host:kvm-pvm:cpuid]). */
 #define PERS_HV_APIC_HZ 1000000000ull
 
 static inline struct pers_hv *pers_hv_of(const struct mon *mon)

@@ -23,7 +23,9 @@
  * (kvm-pvm) host, it livelocks or, with the FIX_HYPERCALL_INSN quirk off
  * (host_kvm.c), raises #UD.  So KICK_CPU, SEND_IPI and SCHED_YIELD are
  * not advertised even though KVM_GET_SUPPORTED_CPUID lists them
- * (ABI.md section 0 and 1.2).  MAP_GPA_RANGE would need userspace too.
+ * (docs/hosts.md [host:kvm-pvm]; the bits: Linux
+ * Documentation/virt/kvm/x86/cpuid.rst).  MAP_GPA_RANGE would need
+ * userspace too.
  */
 #define KVM_HCALL_FEATURES ((1u << KVM_FEATURE_PV_UNHALT) | \
 			    (1u << KVM_FEATURE_PV_SEND_IPI) | \

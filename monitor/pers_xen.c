@@ -2,15 +2,14 @@
 /*
  * monitor/pers_xen.c: the `xen` personality: a Xen HVM/PVH guest ABI
  * emulated in the monitor, because this host's KVM has no Xen support
- * (KVM_CAP_XEN_HVM = 0, shared/ABI.md section 5).  Here: the CPUID leaves
- * at 0x40000000 (public/arch-x86/cpuid.h), the hypercall-page MSR, whose
- * write fills the page with stubs that trap by port I/O, the dispatch of
- * a trapped hypercall (Xen's x86-64 register ABI: RAX = number; RDI, RSI,
- * RDX, R10, R8 = arguments; result in RAX; from 32-bit code EAX and EBX,
- * ECX, EDX, ESI, EDI), the -v log of what is not implemented, and the PV
- * console ring
- * (public/io/console.h).  The hypercalls themselves are in
- * pers_xen_{evtchn,hcall,vcpu}.c.
+ * (KVM_CAP_XEN_HVM = 0, docs/hosts.md [host:kvm-pvm:cpuid]).  Here: the
+ * CPUID leaves at 0x40000000 (public/arch-x86/cpuid.h), the hypercall-page
+ * MSR, whose write fills the page with stubs that trap by port I/O, the
+ * dispatch of a trapped hypercall (Xen's x86-64 register ABI: RAX =
+ * number; RDI, RSI, RDX, R10, R8 = arguments; result in RAX; from 32-bit
+ * code EAX and EBX, ECX, EDX, ESI, EDI), the -v log of what is not
+ * implemented, and the PV console ring (public/io/console.h).  The
+ * hypercalls themselves are in pers_xen_{evtchn,hcall,vcpu}.c.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -82,7 +82,8 @@ extern const struct pers_xen_env pers_xen_kvm_env __attribute__((weak));
 
 /* Hypercall-page stubs: 128 of 32 bytes, stub i = `mov $i,%eax; out
  * %al,$VMI_PORT_XEN_HYPERCALL; ret` (Xen's page layout, with an OUT in
- * place of VMCALL: shared/ABI.md 2.2). */
+ * place of VMCALL: public/arch-x86/xen-x86_64.h; Xen
+ * arch/x86/hvm/svm/svm.c svm_init_hypercall_page). */
 #define PX_STUB_SIZE 32u
 #define PX_STUBS (4096u / PX_STUB_SIZE)
 
@@ -153,7 +154,7 @@ void px_evtchn_init(struct pers_xen *px);
 long px_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
 			 uint64_t arg);
 /* Mark (port) pending and, unless masked, raise the upcall on the vCPU
- * it notifies (shared/ABI.md 2.6, Xen event_2l.c). */
+ * it notifies (Xen common/event_2l.c evtchn_2l_set_pending). */
 void px_set_pending(struct mon *mon, uint32_t port);
 /* Is (port) pending in shared_info? */
 bool px_port_pending(struct mon *mon, uint32_t port);

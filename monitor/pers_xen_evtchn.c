@@ -4,9 +4,9 @@
  * personality: the port table, EVTCHNOP_* (public/event_channel.h), and
  * the 2-level delivery into the guest's shared_info and vcpu_info with an
  * upcall by the per-vCPU vector (Xen common/event_2l.c and
- * common/event_channel.c semantics; shared/ABI.md 2.6).  The bitmaps live
- * in guest RAM and the guest changes them concurrently, so every update
- * is an atomic read-modify-write.  Called with px->lock held.
+ * common/event_channel.c semantics; layout in public/xen.h).  The bitmaps
+ * live in guest RAM and the guest changes them concurrently, so every
+ * update is an atomic read-modify-write.  Called with px->lock held.
  */
 #include <string.h>
 

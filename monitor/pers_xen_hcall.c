@@ -5,7 +5,7 @@
  * vector); memory_op and grant_table_op are in pers_xen_mem.c.  Arguments and
  * error codes follow the Xen public headers; which parameters a guest may
  * set or get on itself follows Xen's hvm_allow_set_param/get_param
- * (shared/ABI.md 2.3).  Called with px->lock held.
+ * (xen/arch/x86/hvm/hvm.c).  Called with px->lock held.
  */
 #include <string.h>
 

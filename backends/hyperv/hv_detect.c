@@ -58,7 +58,8 @@ void hv_choose(void)
     struct hv_use *u = &hv.use;
     u->ref_tsc = hv.priv_eax & HV_PRIV_REFERENCE_TSC;
     u->ref_count = hv.priv_eax & HV_PRIV_TIME_REF_COUNT;
-    /* KVM needs an active SynIC for the timer MSRs [ABI 3.6]. */
+    /* KVM needs an active SynIC for the timer MSRs (Linux
+     * arch/x86/kvm/hyperv.c stimer_set_config). */
     u->stimer = (hv.priv_eax & HV_PRIV_SYNIC) &&
                 (hv.priv_eax & HV_PRIV_SYNTIMER) &&
                 (hv.feat_edx & HV_FEAT_STIMER_DIRECT);

@@ -67,7 +67,8 @@ void hv_time_init(void)
 
 /* [T: timers "Synthetic Timer Configuration Register"]: direct mode
  * raises PC_VEC_ALARM on the LAPIC; auto-enable makes every COUNT write
- * arm the one-shot timer.  SynIC first: KVM requires it [ABI 3.6].
+ * arm the one-shot timer.  SynIC first: KVM requires it (Linux
+ * arch/x86/kvm/hyperv.c stimer_set_config).
  * Without stimer0 pc_cpu_enable set up the LAPIC timer. */
 void hv_time_cpu_init(unsigned cpu)
 {
@@ -103,7 +104,8 @@ uint64_t hv_stimer_count(uint64_t deadline_ns)
 }
 
 /* Direct mode is a LAPIC interrupt: pc_event_dispatch's EOI serves it
- * [ABI 3.6], then pc_alarm_fire re-arms an early one here. */
+ * (Linux arch/x86/kvm/hyperv.c stimer_notify_direct), then pc_alarm_fire
+ * re-arms an early one here. */
 void hv_stimer_arm(unsigned cpu, uint64_t deadline_ns)
 {
     (void)cpu;

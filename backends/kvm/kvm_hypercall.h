@@ -20,9 +20,9 @@
  * apart, records RAX/RBX/RCX/RDX/RSI and sets RAX
  * (tests/unit/test_kvm_trap.h).
  *
- * This host (kvm-pvm): VMCALL never reaches KVM (it livelocks), so the
- * backend issues hypercalls only for features CPUID advertises; the
- * monitor hides them (ABI.md section 0).
+ * On kvm-pvm VMCALL never reaches KVM (it livelocks), so the backend
+ * issues hypercalls only for features CPUID advertises; the monitor hides
+ * them (docs/hosts.md [host:kvm-pvm]).
  */
 #ifndef VMI_KVM_HYPERCALL_H
 #define VMI_KVM_HYPERCALL_H

@@ -3,7 +3,7 @@
  * xen_console.c: the PV console: the xencons_interface ring at the page
  * HVM_PARAM_CONSOLE_PFN names, with one EVTCHNOP_send to
  * HVM_PARAM_CONSOLE_EVTCHN per write (public/io/console.h,
- * public/hvm/params.h; shared/ABI.md 2.7), or console_io(CONSOLEIO_write)
+ * public/hvm/params.h), or console_io(CONSOLEIO_write)
  * before the ring is known or where there is none.
  */
 #include <insn.h>

@@ -107,7 +107,8 @@ void xen_event_dispatch(unsigned vector)
     if (vector == XEN_VEC_UPCALL) {
         xen_upcall_scan(cpu);
         /* The per-vCPU vector arrives through the LAPIC; the callback
-         * vector does not and takes no EOI (shared/ABI.md 2.6). */
+         * vector does not and takes no EOI (Xen arch/x86/hvm/irq.c;
+         * docs/contract-decisions.md D5). */
         if (xen.vcpu_vector)
             lapic_eoi(&pc.lapic);
         return;

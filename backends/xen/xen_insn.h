@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * xen_insn.h: the one instruction sequence of the xen backend, a call
- * into the hypercall page.  Xen's x86-64 ABI (shared/ABI.md 2.2; XTF
- * hypercall-x86_64.h): `call hypercall_page + 32 * nr`, arguments in RDI,
- * RSI, RDX, R10, R8, result in RAX; Xen may clobber the argument
- * registers, so they are in/out operands here.  Under vmi-run the stub is
+ * into the hypercall page.  Xen's x86-64 ABI
+ * (public/arch-x86/xen-x86_64.h; XTF hypercall-x86_64.h):
+ * `call hypercall_page + 32 * nr`, arguments in RDI, RSI, RDX, R10, R8,
+ * result in RAX; Xen may clobber the argument registers, so they are
+ * in/out operands here.  Under vmi-run the stub is
  * `mov $nr,%eax; out %al,$0xe0; ret`, on Xen it is VMCALL/VMMCALL: the
  * backend cannot tell, which is the point of the page.
  *

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ops_io.c: console benchmarks (bench layer): console_write of 64 bytes
- * and of 1 KiB.  The headline comparison of shared/DESIGN.md: a 16550
+ * and of 1 KiB.  The headline comparison of docs/PERFORMANCE.md: a 16550
  * UART costs port exits per byte (native, kvm, hyperv backends), the Xen
  * PV console one ring copy and one EVTCHNOP_send per write.  The text is
  * lines of '~' that the host runner ignores.

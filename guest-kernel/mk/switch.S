@@ -33,7 +33,8 @@ proc_trampoline:
     jmp vmi_trap_return
 
 /* page_zero(void *page): one `rep stosq` rather than a loop, because the
- * kvm-pvm host interprets every CPL0 instruction (shared/DESIGN.md). */
+ * kvm-pvm host interprets every CPL0 instruction (docs/hosts.md
+ * [host:kvm-pvm]). */
     .globl page_zero
 page_zero:
     xorl %eax, %eax

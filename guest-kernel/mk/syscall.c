@@ -5,14 +5,14 @@
  * (uabi.h), an exception kills the process with one line, and a backend
  * event only gives the scheduler its chance to preempt.
  *
- * kvm-pvm (this project's KVM, shared/DESIGN.md) cannot deliver `int n`:
- * it raises #UD at the instruction instead.  So a #UD whose instruction
- * is `int $0x80` completes it here (rip += 2) and is a system call too;
- * everywhere else the DPL3 gate delivers vector 0x80 directly.  SYSCALL
- * was tried first and is worse: under kvm-pvm it jumps to LSTAR still at
- * CPL3 (docs/kernel.md).  Every user
- * pointer is checked against the caller's own page table (uvm.c) before
- * the kernel touches it through the identity map.
+ * kvm-pvm (a software KVM, docs/hosts.md [host:kvm-pvm]) cannot deliver
+ * `int n`: it raises #UD at the instruction instead.  So a #UD whose
+ * instruction is `int $0x80` completes it here (rip += 2) and is a system
+ * call too; everywhere else the DPL3 gate delivers vector 0x80 directly.
+ * SYSCALL was tried first and is worse: under kvm-pvm it jumps to LSTAR
+ * still at CPL3 (docs/kernel.md).  Every user pointer is checked against
+ * the caller's own page table (uvm.c) before the kernel touches it
+ * through the identity map.
  */
 #include "desc.h"
 #include "ipc.h"

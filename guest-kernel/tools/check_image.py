@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 """check_image.py: refuse a vmi kernel image that a loader could not boot.
 
-Checks (ABI.md section 4):
+Checks, so that both QEMU 7.2's -kernel (QEMU hw/i386/x86.c,
+hw/i386/multiboot.c) and GRUB's multiboot2 command boot the image:
   * ELF64, little-endian, x86-64, with program headers;
   * exactly one PVH note (name "Xen", type 18 XEN_ELFNOTE_PHYS32_ENTRY,
     Xen public/elfnote.h) reachable through a PT_NOTE header, with an

@@ -56,11 +56,11 @@
 
 /* The ports the hypercall pages written by vmi-run trap through.  On the
  * hosts we build on VMCALL/VMMCALL never reach a user-space monitor
- * (shared/DESIGN.md), so the xen and hyperv personalities fill the page
- * the guest names with stubs that do `out %al, $port` instead, keeping
- * each hypervisor's register ABI.  8-bit ports so a stub can use the
- * immediate form.  A guest never uses these numbers itself: it calls the
- * page, as on the real hypervisor. */
+ * (docs/hosts.md [host:kvm-pvm]), so the xen and hyperv personalities
+ * fill the page the guest names with stubs that do `out %al, $port`
+ * instead, keeping each hypervisor's register ABI.  8-bit ports so a stub
+ * can use the immediate form.  A guest never uses these numbers itself: it
+ * calls the page, as on the real hypervisor. */
 #define VMI_PORT_XEN_HYPERCALL 0xe0
 #define VMI_PORT_HV_HYPERCALL  0xe1
 

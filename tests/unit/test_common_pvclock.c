@@ -14,7 +14,8 @@
 
 #include "pvclock.h"
 
-/* Measured on this host (ABI.md 0): mul = 3512645042, shift = -1. */
+/* Measured on kvm-pvm (docs/hosts.md [host:kvm-pvm:kvmclock]):
+ * mul = 3512645042, shift = -1. */
 #define HOST_MUL 3512645042u
 
 static void test_pvclock_scale_shift_zero_half_rate(void **state)
@@ -56,7 +57,7 @@ static void test_pvclock_tsc_khz_host_values_match_get_tsc_khz(void **state)
 {
     (void)state;
     /* (10^6 << 32) / 3512645042 = 1222716, << 1 = 2445432 kHz, what
-     * KVM_GET_TSC_KHZ said on this host (ABI.md 0). */
+     * KVM_GET_TSC_KHZ said there (docs/hosts.md [host:kvm-pvm:kvmclock]). */
     assert_int_equal(pvclock_tsc_khz(HOST_MUL, -1), 2445432);
 }
 

@@ -17,8 +17,9 @@
 
 #define X2APIC_EOI 0x80b
 #define X2APIC_ID 0x802
-/* ABI.md 0: what KVM_GET_SUPPORTED_CPUID gives here, and what the kvm
- * personality of vmi-run leaves (PV_UNHALT, PV_SEND_IPI, SCHED_YIELD off). */
+/* What KVM_GET_SUPPORTED_CPUID gives on kvm-pvm (docs/hosts.md
+ * [host:kvm-pvm:cpuid]), and what the kvm personality of vmi-run leaves
+ * (PV_UNHALT, PV_SEND_IPI, SCHED_YIELD off; docs/vmi-run.md). */
 #define HOST_FEATURES 0x01007efbu
 #define MON_FEATURES (HOST_FEATURES & ~((1u << 7) | (1u << 11) | (1u << 13)))
 
@@ -48,7 +49,9 @@ static void test_kvm_detect_behind_xen_leaves_reads_features_there(void **state)
 {
     (void)state;
     mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
-    /* "XenVMMXenVMM" at 0x40000000, KVM at 0x40000100 (ABI.md 1.1). */
+    /* "XenVMMXenVMM" at 0x40000000, KVM at 0x40000100: guests scan in
+     * steps of 0x100 (Xen public/arch-x86/cpuid.h; Linux
+     * hypervisor_cpuid_base(), arch/x86/include/asm/processor.h). */
     mock_set_cpuid(0x40000000, 0, 0x40000002, 0x566e6558, 0x65584d4d,
                    0x4d4d566e);
     sig_kvm(0x40000100);
@@ -113,7 +116,8 @@ static void test_kvm_choose_realtime_hint_no_preemption_features(void **state)
 }
 
 /* The machine of vmi-run --hv kvm: x2APIC, TSC deadline, KVM leaves, and
- * a kvmclock as the host fills it (ABI.md 0: mul, shift, TSC_STABLE). */
+ * a kvmclock as kvm-pvm fills it (mul, shift, TSC_STABLE: docs/hosts.md
+ * [host:kvm-pvm:kvmclock]). */
 static void machine_kvm(uint32_t features)
 {
     mock_set_cpuid(1, 0, 0, 0, (1u << 31) | (1u << 24) | (1u << 21), 0);

@@ -13,7 +13,8 @@
 
 static char err[128];
 
-/* A table shaped like this host's KVM_GET_SUPPORTED_CPUID (ABI.md 0). */
+/* A table shaped like kvm-pvm's KVM_GET_SUPPORTED_CPUID (docs/hosts.md
+ * [host:kvm-pvm:cpuid]). */
 static struct mon_cpuid *host_table(void)
 {
 	static const struct mon_cpuid_entry e[] = {
