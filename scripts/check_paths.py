@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: MIT
 """scripts/check_paths.py: the repository speaks for itself.  No source
 file or document may cite a file outside it: neither the team's private
-design, style and ABI notes (by name, or by the directory they live in)
-nor an absolute path of one machine (its work, root or home directory).
+design, style and ABI notes (by name, by the directory they live in, or
+by the citation key the ABI notes went by: a bracket opening with "ABI"
+and then a section sign or a digit) nor an absolute path of one machine
+(its work, root or home directory).
 Host facts belong in docs/hosts.md, public ABI facts cite their public
 source.
 
@@ -25,6 +27,9 @@ import sys
 PATTERNS = [
     ("private notes", re.compile(r"\b(?:DESIGN|STYLE|ABI)\.md\b")),
     ("the private notes' directory", re.compile(r"\bshared(?=/)")),
+    # The ABI notes' citation key: "[ABI", a space, then a section sign
+    # (U+00A7) or a section number.  The escape keeps it out of this line.
+    ("the private notes' citation key", re.compile(r"\[ABI (?:\u00a7|\d)")),
     ("a machine's path", re.compile(r"(?<![\w.~/-])/(?:work|root|home)(?=/)")),
 ]
 
