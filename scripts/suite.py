@@ -9,7 +9,7 @@ could not run here, and close with one summary line.
 2. Every test that skipped here (exit 77: no usable /dev/kvm, or a host
    that lacks what the test needs) runs again inside the lab
    (scripts/lab.py: a Linux VM with a real KVM, on any host), LAB_CHUNK
-   tests per lab boot.  If a lab fails, the tests it had not finished are
+   tests per lab boot, one at a time (vmienv.LAB_JOBS).  If a lab fails, the tests it had not finished are
    retried once in a fresh lab; a test that still has no result fails,
    with the reason.  VMI_NO_LAB=1 turns this step off (the skips stay
    skips, and say so); a lab that cannot be prepared leaves them skips
