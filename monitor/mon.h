@@ -270,6 +270,12 @@ uint8_t mon_acpi_sum(const uint8_t *p, size_t len);
 void mon_stopf(struct mon *mon, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool mon_is_stopped(const struct mon *mon);
+/* Guest-supplied text for a status line: at most (len) bytes of (in), up
+ * to its first NUL, into (out) (cap > 0 bytes, always NUL-terminated),
+ * each byte outside printable ASCII 0x20-0x7e replaced by '?', so that
+ * the line stays one line and carries no terminal escapes.  Returns the
+ * length written. */
+size_t mon_oneline(char *out, size_t cap, const char *in, size_t len);
 void mon_logf(const struct mon *mon, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void mon_unknown(struct mon *mon, const struct mon_exit *x,

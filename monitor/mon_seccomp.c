@@ -24,6 +24,7 @@
 #define ANY(s, why)        { s, MON_SB_ANY, 0, NULL, why }
 #define FD(s, fd, n, why)  { s, MON_SB_FD, fd, n, why }
 #define IOCTL(req, why)    { "ioctl", MON_SB_IOCTL, req, #req, why }
+#define SELF(s, why)       { s, MON_SB_SELF, 0, "own pid", why }
 
 const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	IOCTL(KVM_RUN, "run the guest: every vCPU thread's loop (mon_vcpu.c)"),
@@ -62,8 +63,9 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	ANY("getpid", "pthread_kill() passes the process id to tgkill"),
 	ANY("gettid", "pthread_kill() of the own thread (the watchdog's stop "
 	    "kicks the main thread itself)"),
-	ANY("tgkill", "pthread_kill(): kick a vCPU thread out of KVM_RUN, "
-	    "SIGUSR2 to the main thread when the VM stops"),
+	SELF("tgkill", "pthread_kill(): kick a vCPU thread out of KVM_RUN, "
+	     "SIGUSR2 to the main thread when the VM stops; no other "
+	     "process"),
 	ANY("madvise", "glibc releases an ending thread's stack "
 	    "(MADV_DONTNEED)"),
 	ANY("munmap", "teardown: guest RAM, kvm_run pages, the image buffer"),
@@ -151,6 +153,12 @@ static int add_rule(scmp_filter_ctx f, const struct mon_sandbox_rule *r)
 	case MON_SB_IOCTL:
 		return seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 1,
 					SCMP_A1(SCMP_CMP_EQ, r->value));
+	case MON_SB_SELF:
+		/* Every thread shares the process id (TSYNC puts the
+		 * filter on threads that exist already). */
+		return seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 1,
+					SCMP_A0(SCMP_CMP_EQ,
+						(scmp_datum_t)getpid()));
 	default:
 		return seccomp_rule_add(f, SCMP_ACT_ALLOW, nr, 0);
 	}

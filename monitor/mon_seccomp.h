@@ -16,13 +16,16 @@ enum mon_sandbox_arg {
 	MON_SB_ANY,             /* every call of the system call */
 	MON_SB_FD,              /* argument 0 (a file descriptor) == value */
 	MON_SB_IOCTL,           /* argument 1 (an ioctl request) == value */
+	MON_SB_SELF,            /* argument 0 == vmi-run's own process id,
+				 * getpid() when the filter is installed */
 };
 
 /* One allowed system call (or one allowed argument of it). */
 struct mon_sandbox_rule {
 	const char *sys;        /* system call name, as libseccomp spells it */
 	enum mon_sandbox_arg arg;
-	unsigned long value;    /* the fd or ioctl request; 0 for MON_SB_ANY */
+	unsigned long value;    /* the fd or ioctl request; 0 for MON_SB_ANY
+				 * and MON_SB_SELF */
 	const char *value_name; /* e.g. "KVM_RUN", "1 (stdout)"; NULL for any */
 	const char *why;        /* the one-line reason (docs/vmi-run.md) */
 };

@@ -31,6 +31,21 @@ bool mon_is_stopped(const struct mon *mon)
 	return atomic_load(&mon->stopped);
 }
 
+size_t mon_oneline(char *out, size_t cap, const char *in, size_t len)
+{
+	size_t n = 0;
+
+	/* Each byte read once: another vCPU may be writing the buffer. */
+	for (; n < len && n + 1 < cap; n++) {
+		unsigned char c = (unsigned char)in[n];
+		if (!c)
+			break;
+		out[n] = c >= 0x20 && c <= 0x7e ? (char)c : '?';
+	}
+	out[n] = '\0';
+	return n;
+}
+
 void mon_logf(const struct mon *mon, const char *fmt, ...)
 {
 	char line[256];

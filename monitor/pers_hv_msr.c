@@ -214,6 +214,7 @@ static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 	const uint64_t *p = hv->crash;
 	uint64_t len = p[4] < 256 ? p[4] : 256;
 	const char *text = NULL;
+	char line[257];
 	int code;
 
 	if (v & ~(HV_CRASH_CTL_NOTIFY | HV_CRASH_CTL_NOTIFY_MSG))
@@ -222,11 +223,14 @@ static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 		return true;
 	if ((v & HV_CRASH_CTL_NOTIFY_MSG) && len)
 		text = mon_gpa_ptr(mon, p[3], len);
+	/* The guest's bytes, made one line ('?' for the others). */
+	if (text)
+		mon_oneline(line, sizeof(line), text, len);
 	code = p[0] <= VMI_HV_CRASH_CODE_MAX ? (int)p[0] : VMI_EXIT_CRASH;
 	mon_stopf(mon, code, "guest crash report (HV_X64_MSR_CRASH_CTL) on "
 		  "vcpu %u: P0=0x%" PRIx64 " P1=0x%" PRIx64 " P2=0x%" PRIx64
-		  "%s%.*s; exit %d", vcpu, p[0], p[1], p[2], text ? ": " : "",
-		  text ? (int)len : 0, text ? text : "", code);
+		  "%s%s; exit %d", vcpu, p[0], p[1], p[2], text ? ": " : "",
+		  text ? line : "", code);
 	return true;
 }
 

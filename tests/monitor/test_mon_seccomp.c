@@ -4,7 +4,8 @@
  * (monitor/mon_seccomp.c): its rule table, its behaviour in a forked
  * child that installs it (an allowed call passes, anything else ends the
  * child with status 71 and one line, never by a signal, also through
- * the i386 ABI where this host has it), and the "Sandbox" table of
+ * the i386 ABI where this host has it; tgkill only within the own
+ * process), and the "Sandbox" table of
  * docs/vmi-run.md, which must list exactly its rules.
  * Needs no /dev/kvm: the KVM ioctls go to fd -1 and fail with EBADF.
  */
@@ -78,6 +79,10 @@ static void allowed_calls(void)
 		syscall(SYS_exit_group, 1);
 	sched_yield();
 	getpid();
+	/* Signal 0 to the own thread: what pthread_kill() does, minus the
+	 * signal.  tgkill's tgid must be the own pid. */
+	if (syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0) != 0)
+		syscall(SYS_exit_group, 1);
 }
 
 static void open_file(void)
@@ -98,6 +103,13 @@ static void write_fd3(void)
 static void spawn(void)
 {
 	syscall(SYS_fork);
+}
+
+/* Signal 0 to another process (init, thread 1): only probes, but a
+ * monitor that can signal other processes could also kill them. */
+static void tgkill_other(void)
+{
+	syscall(SYS_tgkill, 1, 1, 0);
 }
 
 /* getpid through the i386 ABI (int 0x80, number 20): allowed natively,
@@ -170,6 +182,15 @@ static void test_sandbox_fork_blocked(void **state)
 	(void)state;
 	snprintf(what, sizeof(what), "system call %d ", SYS_fork);
 	expect_blocked(spawn, what);
+}
+
+static void test_sandbox_tgkill_other_process_blocked(void **state)
+{
+	char what[64];
+
+	(void)state;
+	snprintf(what, sizeof(what), "system call %d ", SYS_tgkill);
+	expect_blocked(tgkill_other, what);
 }
 
 /* Does int 0x80 work on this host at all?  Kernels built without
@@ -285,6 +306,7 @@ int main(int argc, char *argv[])
 		cmocka_unit_test(test_sandbox_setup_ioctl_blocked_names_request),
 		cmocka_unit_test(test_sandbox_write_other_fd_blocked),
 		cmocka_unit_test(test_sandbox_fork_blocked),
+		cmocka_unit_test(test_sandbox_tgkill_other_process_blocked),
 		cmocka_unit_test(test_sandbox_foreign_abi_blocked),
 		cmocka_unit_test(test_sandbox_doc_lists_exactly_the_rules),
 	};

@@ -219,6 +219,25 @@ static void test_hv_crash_ctl_big_p0_is_crash_with_message(void **state)
 	assert_non_null(strstr(f->mon.msg, ": boom; exit 5"));
 }
 
+/* The guest's message is printed on the one status line: a newline, CR
+ * or escape in it must not start another line (mon_oneline). */
+static void test_hv_crash_message_stays_one_line(void **state)
+{
+	struct fixture *f = *state;
+	static const char m[] = "oops\nvmi-run: fake\r\x1b[31m\x80";
+
+	memcpy(f->mon.ram + 0x3000, m, sizeof(m) - 1);
+	wr(&f->mon, 0, HV_X64_MSR_CRASH_P0, 0x1000);
+	wr(&f->mon, 0, HV_X64_MSR_CRASH_P0 + 3, 0x3000);
+	wr(&f->mon, 0, HV_X64_MSR_CRASH_P0 + 4, sizeof(m) - 1);
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_CRASH_CTL, HV_CRASH_CTL_NOTIFY |
+		       HV_CRASH_CTL_NOTIFY_MSG));
+	assert_non_null(strstr(f->mon.msg,
+			       ": oops?vmi-run: fake??[31m?; exit 5"));
+	for (const char *c = f->mon.msg; *c; c++)
+		assert_true(*c >= 0x20 && *c <= 0x7e);
+}
+
 static void test_hv_reset_msr_exits_6(void **state)
 {
 	struct fixture *f = *state;
@@ -349,6 +368,7 @@ int main(void)
 		T(test_hv_msr_read_only_and_unknown_gp),
 		T(test_hv_crash_ctl_exits_with_p0),
 		T(test_hv_crash_ctl_big_p0_is_crash_with_message),
+		T(test_hv_crash_message_stays_one_line),
 		T(test_hv_reset_msr_exits_6),
 		T(test_hv_hcall_status_order),
 		T(test_hv_hcall_flush_list_all_reps_done_targets_flushed),
