@@ -108,11 +108,11 @@ static void *timer_thread(void *arg)
 			fire_expired(mon);
 			continue;
 		}
-		if (next == UINT64_MAX) {
+		uint64_t at = mon_timer_host_at(host_ns(), now, next);
+		if (at == UINT64_MAX) {
 			pthread_cond_wait(&mon->clock.cond, &mon->clock.lock);
 			continue;
 		}
-		uint64_t at = host_ns() + (next - now);
 		struct timespec ts = { (time_t)(at / 1000000000u),
 				       (long)(at % 1000000000u) };
 		pthread_cond_timedwait(&mon->clock.cond, &mon->clock.lock, &ts);

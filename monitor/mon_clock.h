@@ -40,8 +40,36 @@ void mon_pvclock_scale(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
 int mon_clock_start(struct mon *mon, char *err, size_t errlen);
 /* Stop and join the timer thread (idempotent). */
 void mon_clock_stop(struct mon *mon);
+/* Deadline arithmetic on guest-chosen values saturates: a sum or product
+ * past 2^64 - 1 is UINT64_MAX, which the timer thread reads as "never"
+ * (a deadline centuries away), never a wrap to a small, past deadline. */
+static inline uint64_t mon_add_sat(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_add_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+static inline uint64_t mon_mul_sat(uint64_t a, uint64_t b)
+{
+	uint64_t r;
+
+	return __builtin_mul_overflow(a, b, &r) ? UINT64_MAX : r;
+}
+
+/* The timer thread's wait: host CLOCK_MONOTONIC ns (host_now) plus the
+ * guest ns still to go (next - guest_now, next > guest_now), or
+ * UINT64_MAX for "wait without a timeout". */
+static inline uint64_t mon_timer_host_at(uint64_t host_now, uint64_t guest_now,
+					 uint64_t next)
+{
+	return next == UINT64_MAX ? UINT64_MAX :
+	       mon_add_sat(host_now, next - guest_now);
+}
+
 /* Arm (vcpu)'s timer for guest ns (deadline); (fn) runs at or after it,
- * once.  A deadline in the past fires at once.  Replaces an armed timer. */
+ * once.  A deadline in the past fires at once; UINT64_MAX never fires.
+ * Replaces an armed timer. */
 void mon_timer_arm(struct mon *mon, unsigned vcpu, uint64_t deadline,
 		   mon_timer_fn fn);
 void mon_timer_cancel(struct mon *mon, unsigned vcpu);

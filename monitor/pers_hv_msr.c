@@ -120,15 +120,19 @@ static void stimer_update(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
 		hv->env->timer_cancel(mon, vcpu);
 		return;
 	}
-	/* One-shot: COUNT is the absolute expiry; periodic: the period. */
+	/* One-shot: COUNT is the absolute expiry; periodic: the period, at
+	 * least PERS_HV_STIMER_MIN_PERIOD.  Saturating, so a COUNT near
+	 * 2^64 is "never", not a wrap to a deadline already passed. */
 	due = vp->stimer_count;
 	if (vp->stimer_config & HV_STIMER_PERIODIC)
-		due += ref_now(mon, hv);
+		due = mon_add_sat(ref_now(mon, hv),
+				  due < PERS_HV_STIMER_MIN_PERIOD ?
+				  PERS_HV_STIMER_MIN_PERIOD : due);
 	vp->stimer_expiry = due;
 	/* 100 ns units to guest ns, +100 so that rounding never fires it
 	 * before the guest's own reading of the reference time. */
-	hv->env->timer_arm(mon, vcpu, due > UINT64_MAX / 100 - 1 ? UINT64_MAX :
-			   due * 100 + 100, stimer_fire);
+	hv->env->timer_arm(mon, vcpu, mon_add_sat(mon_mul_sat(due, 100), 100),
+			   stimer_fire);
 }
 
 /* [T: timers "Synthetic Timer Configuration Register"].  Needs an

@@ -92,14 +92,17 @@ static void px_timer_fire(struct mon *mon, unsigned vcpu)
 
 /* Arm (vcpu)'s timer for Xen system time (deadline).  The monitor's
  * timer counts exact ns; the guest's pvclock rounds its scale down, so a
- * microsecond of slack keeps the event from arriving early. */
+ * microsecond of slack keeps the event from arriving early.  Xen keeps
+ * the deadline as s_time_t (common/timer.c set_timer), so one with bit
+ * 63 set is negative, in the past, and fires at once; any other is
+ * added with saturation (mon_add_sat), so it never wraps. */
 static void px_timer_arm(struct mon *mon, unsigned vcpu, uint64_t deadline)
 {
 	const struct pers_xen_env *env = px_of(mon)->env;
 	uint64_t now = px_now(mon), at = env->guest_ns(mon);
 
-	if (deadline > now)
-		at += deadline - now + 1000;
+	if ((int64_t)deadline > 0 && deadline > now)
+		at = mon_add_sat(at, deadline - now + 1000);
 	env->timer_arm(mon, vcpu, at, px_timer_fire);
 }
 

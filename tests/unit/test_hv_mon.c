@@ -34,10 +34,15 @@ static uint64_t env_tsc(const struct mon *mon)
 	return fake_tsc;
 }
 
+static uint64_t armed_at;
+static unsigned narmed;
+
 static void env_arm(struct mon *mon, unsigned vcpu, uint64_t d,
 		    mon_timer_fn fn)
 {
-	(void)mon, (void)vcpu, (void)d, (void)fn;
+	(void)mon, (void)vcpu, (void)fn;
+	armed_at = d;
+	narmed++;
 }
 
 static void env_cancel(struct mon *mon, unsigned vcpu)
@@ -356,6 +361,58 @@ static void test_hv_hcall_fuzz_random_inputs_only_documented_statuses(void **sta
 	}
 }
 
+/* Stimer 0 of vCPU 0 in direct mode (vector 0x40), (periodic) or not,
+ * COUNT (count); returns the guest ns the monitor's timer was armed for. */
+static uint64_t stimer(struct mon *m, bool periodic, uint64_t count)
+{
+	uint64_t cfg = HV_STIMER_ENABLE | HV_STIMER_DIRECT |
+		       (0x40ull << HV_STIMER_VECTOR_SHIFT) |
+		       (periodic ? HV_STIMER_PERIODIC : 0);
+	unsigned before;
+
+	assert_true(wr(m, 0, HV_X64_MSR_SCONTROL, HV_SYNIC_SCONTROL_ENABLE));
+	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_CONFIG, 0));
+	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_COUNT, count));
+	before = narmed;
+	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_CONFIG, cfg));
+	assert_int_equal(narmed, before + 1);
+	return armed_at;
+}
+
+/* COUNT near 2^64 is a deadline centuries away in either mode: the
+ * armed guest ns saturate at UINT64_MAX ("never"), never wrap to a
+ * deadline already passed (which re-armed and fired without end). */
+static void test_hv_stimer_count_near_2_64_saturates(void **state)
+{
+	struct fixture *f = *state;
+
+	fake_tsc = 1000 + 2000ull * 1000;    /* 1 ms: 10,000 units */
+	assert_int_equal(rd(&f->mon, 0, HV_X64_MSR_TIME_REF_COUNT), 10000);
+	assert_true(stimer(&f->mon, true, UINT64_MAX) == UINT64_MAX);
+	assert_true(stimer(&f->mon, true, UINT64_MAX - 5) == UINT64_MAX);
+	assert_true(stimer(&f->mon, true, UINT64_MAX - 10000) == UINT64_MAX);
+	assert_true(stimer(&f->mon, false, UINT64_MAX) == UINT64_MAX);
+	assert_true(stimer(&f->mon, false, UINT64_MAX / 100) == UINT64_MAX);
+	/* Ordinary values as before: reference units to ns, + 100. */
+	assert_true(stimer(&f->mon, false, 20000) == 2000100);
+	assert_true(stimer(&f->mon, true, 50000) == (10000 + 50000) * 100 + 100);
+}
+
+/* A periodic stimer's period is at least PERS_HV_STIMER_MIN_PERIOD
+ * (100 us): COUNT 1 would otherwise fire every 100 ns. */
+static void test_hv_stimer_periodic_has_a_minimum_period(void **state)
+{
+	struct fixture *f = *state;
+	const uint64_t now = 10000, min = PERS_HV_STIMER_MIN_PERIOD;
+
+	assert_true(min >= 1000);
+	fake_tsc = 1000 + 2000ull * 1000;
+	for (uint64_t c = 1; c <= min; c = c * 3 + 1)
+		assert_true(stimer(&f->mon, true, c) == (now + min) * 100 + 100);
+	/* One-shot COUNT is absolute: no minimum, a past one fires now. */
+	assert_true(stimer(&f->mon, false, 1) == 200);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -376,6 +433,8 @@ int main(void)
 		T(test_hv_hcall_signal_event_sets_flag_once),
 		T(test_hv_hcall_post_message_slot_and_busy),
 		T(test_hv_hcall_fuzz_random_inputs_only_documented_statuses),
+		T(test_hv_stimer_count_near_2_64_saturates),
+		T(test_hv_stimer_periodic_has_a_minimum_period),
 	};
 	return cmocka_run_group_tests_name("hv_mon", tests, NULL, NULL);
 }

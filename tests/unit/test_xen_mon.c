@@ -59,9 +59,13 @@ static void env_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
 	*mul = 1u << 31;
 	*shift = 1;
 }
+static uint64_t armed_at;
+static unsigned narmed;
 static void env_arm(struct mon *mon, unsigned v, uint64_t d, mon_timer_fn fn)
 {
-	(void)mon, (void)v, (void)d, (void)fn;
+	(void)mon, (void)v, (void)fn;
+	armed_at = d;
+	narmed++;
 }
 static void env_cancel(struct mon *mon, unsigned v) { (void)mon, (void)v; }
 
@@ -328,6 +332,58 @@ static void test_xen_mon_fuzz_never_faults_the_monitor(void **state)
 	assert_true(ok > 1000 && efault > 1000 && einval > 1000);
 }
 
+/* VCPUOP_set_singleshot_timer for (abs) on vCPU 0; returns the guest ns
+ * the monitor's timer was armed for. */
+static uint64_t singleshot(struct mon *m, uint64_t abs)
+{
+	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = abs };
+	unsigned before = narmed;
+
+	memcpy(gpa(m, ARG_PA), &t, sizeof(t));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_set_singleshot_timer, 0, ARG_PA), 0);
+	assert_int_equal(narmed, before + 1);
+	return armed_at;
+}
+
+/* Xen keeps the deadline as s_time_t: bit 63 set is negative, in the
+ * past, and fires at once (not ~2^63 ns away, not a wrap); a positive
+ * one centuries away stays centuries away (no wrap to "now"). */
+static void test_xen_mon_singleshot_deadline_near_2_64_never_wraps(void **state)
+{
+	struct mon *m = *state;
+
+	fake_tsc = 1000000;
+	assert_true(singleshot(m, (1ull << 63) + (1ull << 62)) <= fake_tsc);
+	assert_true(singleshot(m, UINT64_MAX) <= fake_tsc);
+	assert_true(singleshot(m, UINT64_MAX - 500) <= fake_tsc);
+	assert_true(singleshot(m, 1ull << 63) <= fake_tsc);
+	assert_true(singleshot(m, INT64_MAX) > (1ull << 62));
+	assert_true(singleshot(m, INT64_MAX) < UINT64_MAX - (1ull << 62));
+	/* Past and near deadlines as before: at once, or just after. */
+	assert_true(singleshot(m, 1) <= fake_tsc);
+	uint64_t at = singleshot(m, fake_tsc + 5000000);
+	assert_true(at > fake_tsc + 4000000 && at < fake_tsc + 6000000);
+}
+
+/* The timer thread's host wait saturates: a guest deadline near 2^64
+ * waits without a timeout instead of wrapping to a past host time and
+ * spinning; an ordinary one is host now + what is left. */
+static void test_xen_mon_timer_thread_wait_saturates(void **state)
+{
+	(void)state;
+	assert_int_equal(mon_timer_host_at(5000, 100, 300), 5200);
+	assert_true(mon_timer_host_at(1ull << 40, 1000, UINT64_MAX) ==
+		    UINT64_MAX);
+	assert_true(mon_timer_host_at(1ull << 40, 1000, UINT64_MAX - 1) ==
+		    UINT64_MAX);
+	assert_true(mon_timer_host_at(1ull << 40, 0, UINT64_MAX - (1ull << 39))
+		    == UINT64_MAX);
+	assert_true(mon_add_sat(UINT64_MAX - 1, 2) == UINT64_MAX);
+	assert_true(mon_mul_sat(UINT64_MAX / 100 + 1, 100) == UINT64_MAX);
+	assert_true(mon_mul_sat(UINT64_MAX / 100, 100) == UINT64_MAX / 100 * 100);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -338,6 +394,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
 }
