@@ -41,6 +41,8 @@ LAB_TIMEOUT_MULTIPLIER = 3
 LAB_RUN_SECONDS = 40 * 60
 # Tests per lab boot (run_in_lab).
 LAB_CHUNK = 12
+# meson's results that count as passed.
+PASSED = ("OK", "EXPECTEDFAIL")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 PROGRESS = re.compile(r"^\s*\d+/\d+\s+(\S+\s+/\s+\S+)\s+([A-Z]+)\b")
 
@@ -189,9 +191,6 @@ def main(args):
                   host_status)
 
 
-PASSED = ("OK", "EXPECTEDFAIL")
-
-
 def rerun_failed(results, where):
     """Run once more, in a fresh lab, every test that failed in the lab.
     QEMU's emulated SVM still corrupts a nested guest or the lab's own
@@ -219,8 +218,8 @@ def report(results, where, host_reasons, torn, lab_note, host_status):
     counts = {"pass": 0, "fail": len(torn), "skip": 0}
     places = {}
     for name, (res, out) in sorted(results.items()):
-        kind = {"OK": "pass", "EXPECTEDFAIL": "pass", "SKIP": "skip"}.get(
-            res, "fail")
+        kind = "pass" if res in PASSED else "skip" if res == "SKIP" \
+            else "fail"
         counts[kind] += 1
         places[where[name]] = places.get(where[name], 0) + 1
         if kind == "skip":
