@@ -9,30 +9,11 @@
 
 #include "vmi/boot.h"
 
-/* Xen public/arch-x86/hvm/start_info.h: struct hvm_start_info (56 bytes)
- * and struct hvm_memmap_table_entry (24 bytes). */
-struct pvh_start_info {
-    uint32_t magic;
-    uint32_t version;
-    uint32_t flags;
-    uint32_t nr_modules;
-    uint64_t modlist_paddr;
-    uint64_t cmdline_paddr;
-    uint64_t rsdp_paddr;
-    uint64_t memmap_paddr;
-    uint32_t memmap_entries;
-    uint32_t reserved;
-};
+/* The PVH start_info and memmap: Xen's public header, the one source. */
+#include <xen/arch-x86/hvm/start_info.h>
 
-struct pvh_memmap_entry {
-    uint64_t addr;
-    uint64_t size;
-    uint32_t type;
-    uint32_t reserved;
-};
-
-_Static_assert(sizeof(struct pvh_start_info) == 56, "hvm_start_info");
-_Static_assert(sizeof(struct pvh_memmap_entry) == 24, "hvm_memmap_table_entry");
+_Static_assert(VMI_BOOT_PVH_MAGIC == XEN_HVM_START_MAGIC_VALUE, "PVH magic");
+_Static_assert(VMI_BOOT_MEM_RAM == XEN_HVM_MEMMAP_TYPE_RAM, "memmap RAM");
 
 /* Multiboot2 spec 3.6: tag types and the layout of those we read. */
 #define MB2_TAG_END 0
@@ -83,8 +64,8 @@ static void add_keep(struct vmi_boot_info *bi, uint64_t base, uint64_t len)
 
 static int parse_pvh(uint64_t info, struct vmi_boot_info *bi)
 {
-    const struct pvh_start_info *si = pa_ptr(info);
-    const struct pvh_memmap_entry *mm;
+    const struct hvm_start_info *si = pa_ptr(info);
+    const struct hvm_memmap_table_entry *mm;
 
     if (si->magic != VMI_BOOT_PVH_MAGIC)
         return -1;

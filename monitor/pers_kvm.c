@@ -7,16 +7,11 @@
 #include <errno.h>
 #include <stdio.h>
 
-#include "pers.h"
+/* KVM_CPUID_*, KVM_FEATURE_* and KVM_HINTS_* bit numbers: the kernel's
+ * uapi (Documentation/virt/kvm/x86/cpuid.rst). */
+#include <asm/kvm_para.h>
 
-/* Documentation/virt/kvm/x86/cpuid.rst; asm/kvm_para.h. */
-#define KVM_CPUID_SIGNATURE   0x40000000u
-#define KVM_CPUID_FEATURES    0x40000001u
-#define KVM_FEATURE_PV_UNHALT      7
-#define KVM_FEATURE_PV_SEND_IPI    11
-#define KVM_FEATURE_PV_SCHED_YIELD 13
-#define KVM_FEATURE_HC_MAP_GPA_RANGE 16
-#define KVM_HINTS_REALTIME         0
+#include "pers.h"
 
 /*
  * The hypercall-based features: VMCALL never reaches KVM on this

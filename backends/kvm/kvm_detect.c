@@ -26,22 +26,28 @@ void kvm_detect(void)
     kvm_hc_choose();
 }
 
+/* asm/kvm_para.h numbers the CPUID feature and hint bits. */
+static bool bit(uint32_t word, unsigned n)
+{
+    return word >> n & 1;
+}
+
 void kvm_choose(unsigned ncpus)
 {
     uint32_t f = kvm.features;
-    bool rt = kvm.hints & KVM_HINTS_REALTIME;
+    bool rt = bit(kvm.hints, KVM_HINTS_REALTIME);
     bool smp = ncpus > 1;
     struct kvm_use *u = &kvm.use;
-    u->stable_bit = f & KVM_FEATURE_CLOCKSOURCE_STABLE_BIT;
-    u->steal = f & KVM_FEATURE_STEAL_TIME;
-    u->pv_eoi = f & KVM_FEATURE_PV_EOI;
+    u->stable_bit = bit(f, KVM_FEATURE_CLOCKSOURCE_STABLE_BIT);
+    u->steal = bit(f, KVM_FEATURE_STEAL_TIME);
+    u->pv_eoi = bit(f, KVM_FEATURE_PV_EOI);
     /* Linux pv_tlb_flush_supported(); it also excludes guests with
      * MWAIT, which idle without the host seeing them preempted: this
      * backend never uses MWAIT. */
-    u->pv_tlb_flush = (f & KVM_FEATURE_PV_TLB_FLUSH) && u->steal && !rt && smp;
+    u->pv_tlb_flush = bit(f, KVM_FEATURE_PV_TLB_FLUSH) && u->steal && !rt && smp;
     /* Linux pv_ipi_supported(), kvm_spinlock_init(), and
      * kvm_smp_send_call_func_ipi()'s PV_SCHED_YIELD condition. */
-    u->pv_ipi = (f & KVM_FEATURE_PV_SEND_IPI) && smp;
-    u->pv_spinlock = (f & KVM_FEATURE_PV_UNHALT) && !rt && smp;
-    u->sched_yield = (f & KVM_FEATURE_PV_SCHED_YIELD) && !rt && smp;
+    u->pv_ipi = bit(f, KVM_FEATURE_PV_SEND_IPI) && smp;
+    u->pv_spinlock = bit(f, KVM_FEATURE_PV_UNHALT) && !rt && smp;
+    u->sched_yield = bit(f, KVM_FEATURE_PV_SCHED_YIELD) && !rt && smp;
 }

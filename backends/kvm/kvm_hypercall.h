@@ -31,6 +31,7 @@
 #include <stdint.h>
 
 #include "vmi/types.h"
+#include "kvm_abi.h"
 
 /* The guest's instructions; the host tests assemble them to check the
  * bytes and replace KVM_V{M,MM}CALL_INSN to run the asm. */
@@ -48,19 +49,8 @@ extern bool kvm_hc_vmmcall;
  * first hypercall. */
 void kvm_hc_choose(void);
 
-/* Hypercall numbers (uapi linux/kvm_para.h; hypercalls.rst). */
-#define KVM_HC_KICK_CPU 5       /* a0 = flags (0), a1 = APIC ID to wake */
-#define KVM_HC_SEND_IPI 10      /* a0/a1 = bitmap, a2 = min APIC ID, a3 = ICR */
-#define KVM_HC_SCHED_YIELD 11   /* a0 = APIC ID to yield to */
-
-/* Return codes: the negated values (uapi linux/kvm_para.h; KVM_EFAULT,
- * KVM_EINVAL, KVM_E2BIG, KVM_EPERM are the Linux errno values). */
-#define KVM_ENOSYS 1000
-#define KVM_EFAULT 14
-#define KVM_EINVAL 22
-#define KVM_E2BIG 7
-#define KVM_EPERM 1
-#define KVM_EOPNOTSUPP 95
+/* Hypercall numbers and return codes: KVM_HC_* and KVM_E* of
+ * <linux/kvm_para.h> (kvm_abi.h). */
 
 /* SEND_IPI covers APIC IDs min .. min + 127: a0 bit n is min + n, a1 bit
  * n is min + 64 + n (hypercalls.rst; Linux KVM_IPI_CLUSTER_SIZE). */

@@ -34,7 +34,7 @@ static uint64_t kvm_clock_hz(void)
 void kvm_time_init(void)
 {
     /* On CPU 0 a refused MSR just means no kvmclock: the TSC serves. */
-    if ((kvm.features & KVM_FEATURE_CLOCKSOURCE2) &&
+    if ((kvm.features & (1u << KVM_FEATURE_CLOCKSOURCE2)) &&
         !wrmsr_safe(MSR_KVM_SYSTEM_TIME_NEW,
                     kvm_pa(&kvm.cpu[0].clock) | KVM_MSR_ENABLED)) {
         pc.tsc_hz = kvm_clock_hz();

@@ -15,17 +15,8 @@
 
 static struct vmi_boot_info bi;
 
-/* Xen public/arch-x86/hvm/start_info.h layouts, as the loader writes them. */
-struct start_info {
-    uint32_t magic, version, flags, nr_modules;
-    uint64_t modlist_paddr, cmdline_paddr, rsdp_paddr, memmap_paddr;
-    uint32_t memmap_entries, reserved;
-};
-
-struct memmap_entry {
-    uint64_t addr, size;
-    uint32_t type, reserved;
-};
+/* The layouts as the loader writes them: Xen's public header. */
+#include <xen/arch-x86/hvm/start_info.h>
 
 static uint64_t pa(const void *p)
 {
@@ -35,10 +26,10 @@ static uint64_t pa(const void *p)
 static void test_bootinfo_pvh_v1_gives_cmdline_rsdp_memmap(void **state)
 {
     static const char cmdline[] = "exit=3 panic";
-    static const struct memmap_entry mm[] = {
+    static const struct hvm_memmap_table_entry mm[] = {
         { 0, 0x9fc00, 1, 0 }, { 0xf0000, 0x10000, 2, 0 }, { 0x100000, 0xff00000, 1, 0 },
     };
-    struct start_info si = {
+    struct hvm_start_info si = {
         .magic = VMI_BOOT_PVH_MAGIC, .version = 1, .cmdline_paddr = pa(cmdline),
         .rsdp_paddr = 0xf5a40, .memmap_paddr = pa(mm), .memmap_entries = 3,
     };
@@ -57,7 +48,7 @@ static void test_bootinfo_pvh_v1_gives_cmdline_rsdp_memmap(void **state)
 
 static void test_bootinfo_pvh_v0_has_no_memmap(void **state)
 {
-    struct start_info si = { .magic = VMI_BOOT_PVH_MAGIC, .version = 0, .memmap_entries = 3 };
+    struct hvm_start_info si = { .magic = VMI_BOOT_PVH_MAGIC, .version = 0, .memmap_entries = 3 };
 
     (void)state;
     assert_int_equal(vmi_boot_parse(VMI_BOOT_PVH, pa(&si), &bi), 0);
@@ -68,7 +59,7 @@ static void test_bootinfo_pvh_v0_has_no_memmap(void **state)
 
 static void test_bootinfo_pvh_bad_magic_fails_with_empty_cmdline(void **state)
 {
-    struct start_info si = { .magic = 0x12345678 };
+    struct hvm_start_info si = { .magic = 0x12345678 };
 
     (void)state;
     assert_int_equal(vmi_boot_parse(VMI_BOOT_PVH, pa(&si), &bi), -1);
@@ -79,7 +70,7 @@ static void test_bootinfo_pvh_bad_magic_fails_with_empty_cmdline(void **state)
 static void test_bootinfo_pvh_long_cmdline_is_truncated(void **state)
 {
     char cmdline[VMI_BOOT_CMDLINE_MAX * 2];
-    struct start_info si = { .magic = VMI_BOOT_PVH_MAGIC, .cmdline_paddr = pa(cmdline) };
+    struct hvm_start_info si = { .magic = VMI_BOOT_PVH_MAGIC, .cmdline_paddr = pa(cmdline) };
 
     (void)state;
     memset(cmdline, 'a', sizeof(cmdline) - 1);

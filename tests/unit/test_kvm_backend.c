@@ -21,7 +21,9 @@
  * [host:kvm-pvm:cpuid]), and what the kvm personality of vmi-run leaves
  * (PV_UNHALT, PV_SEND_IPI, SCHED_YIELD off; docs/vmi-run.md). */
 #define HOST_FEATURES 0x01007efbu
-#define MON_FEATURES (HOST_FEATURES & ~((1u << 7) | (1u << 11) | (1u << 13)))
+#define MON_FEATURES (HOST_FEATURES & ~((1u << KVM_FEATURE_PV_UNHALT) | \
+                                       (1u << KVM_FEATURE_PV_SEND_IPI) | \
+                                       (1u << KVM_FEATURE_PV_SCHED_YIELD)))
 
 static unsigned events[VMI_EVENT_COUNT];
 
@@ -55,11 +57,11 @@ static void test_kvm_detect_behind_xen_leaves_reads_features_there(void **state)
     mock_set_cpuid(0x40000000, 0, 0x40000002, 0x566e6558, 0x65584d4d,
                    0x4d4d566e);
     sig_kvm(0x40000100);
-    mock_set_cpuid(0x40000101, 0, MON_FEATURES, 0, 0, KVM_HINTS_REALTIME);
+    mock_set_cpuid(0x40000101, 0, MON_FEATURES, 0, 0, 1u << KVM_HINTS_REALTIME);
     kvm_detect();
     assert_int_equal(kvm.base, 0x40000100);
     assert_int_equal(kvm.features, MON_FEATURES);
-    assert_int_equal(kvm.hints, KVM_HINTS_REALTIME);
+    assert_int_equal(kvm.hints, 1u << KVM_HINTS_REALTIME);
 }
 
 static void test_kvm_pc_hooks_follow_choice(void **state)
@@ -108,7 +110,7 @@ static void test_kvm_choose_realtime_hint_no_preemption_features(void **state)
 {
     (void)state;
     kvm.features = HOST_FEATURES;
-    kvm.hints = KVM_HINTS_REALTIME;
+    kvm.hints = 1u << KVM_HINTS_REALTIME;
     kvm_choose(2);
     assert_false(kvm.use.pv_tlb_flush || kvm.use.pv_spinlock ||
                  kvm.use.sched_yield);

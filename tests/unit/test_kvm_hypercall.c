@@ -3,8 +3,7 @@
  * test_kvm_hypercall.c: the KVM hypercall ABI of the kvm backend
  * (backends/kvm/kvm_hypercall.[ch], kvm_smp.c): registers and instruction
  * per Documentation/virt/kvm/x86/hypercalls.rst, the instruction chosen
- * by CPU vendor, numbers and return codes
- * against the system's <linux/kvm_para.h>, kvm_status(), and the calls
+ * by CPU vendor, kvm_status(), and the calls
  * PV IPI, PV spin-lock kick and sched yield make, through the UD2 trap
  * (test_kvm_trap.h).
  */
@@ -20,49 +19,6 @@
 #include "kvm.h"
 #include "kvm_hypercall.h"
 #include "mock.h"
-
-/* Our constants, captured before the system header redefines the names. */
-static const long ours[] = {
-    KVM_ENOSYS, KVM_EFAULT, KVM_EINVAL, KVM_E2BIG, KVM_EPERM, KVM_EOPNOTSUPP,
-    KVM_HC_KICK_CPU, KVM_HC_SEND_IPI, KVM_HC_SCHED_YIELD,
-};
-static const uint64_t ours_abi[] = {
-    KVM_FEATURE_CLOCKSOURCE2, KVM_FEATURE_STEAL_TIME, KVM_FEATURE_PV_EOI,
-    KVM_FEATURE_PV_UNHALT, KVM_FEATURE_PV_TLB_FLUSH, KVM_FEATURE_PV_SEND_IPI,
-    KVM_FEATURE_PV_SCHED_YIELD, KVM_FEATURE_CLOCKSOURCE_STABLE_BIT,
-    KVM_HINTS_REALTIME, MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW,
-    MSR_KVM_STEAL_TIME, MSR_KVM_PV_EOI_EN, KVM_MSR_ENABLED,
-    KVM_VCPU_PREEMPTED, KVM_VCPU_FLUSH_TLB,
-};
-#undef KVM_ENOSYS
-#undef KVM_EFAULT
-#undef KVM_EINVAL
-#undef KVM_E2BIG
-#undef KVM_EPERM
-#undef KVM_EOPNOTSUPP
-#undef KVM_HC_KICK_CPU
-#undef KVM_HC_SEND_IPI
-#undef KVM_HC_SCHED_YIELD
-#undef KVM_FEATURE_CLOCKSOURCE2
-#undef KVM_FEATURE_STEAL_TIME
-#undef KVM_FEATURE_PV_EOI
-#undef KVM_FEATURE_PV_UNHALT
-#undef KVM_FEATURE_PV_TLB_FLUSH
-#undef KVM_FEATURE_PV_SEND_IPI
-#undef KVM_FEATURE_PV_SCHED_YIELD
-#undef KVM_FEATURE_CLOCKSOURCE_STABLE_BIT
-#undef KVM_HINTS_REALTIME
-#undef MSR_KVM_WALL_CLOCK_NEW
-#undef MSR_KVM_SYSTEM_TIME_NEW
-#undef MSR_KVM_STEAL_TIME
-#undef MSR_KVM_PV_EOI_EN
-#undef KVM_MSR_ENABLED
-#undef KVM_VCPU_PREEMPTED
-#undef KVM_VCPU_FLUSH_TLB
-#define kvm_steal_time uapi_kvm_steal_time
-#include <errno.h>
-#include <linux/kvm_para.h>
-#undef kvm_steal_time
 
 /* The kernel's upcall; the backend library references it. */
 void vmi_event(vmi_event_t ev)
@@ -87,40 +43,6 @@ static int setup(void **state)
     memset(&pc, 0, sizeof(pc));
     kvm_hc_vmmcall = false;
     return 0;
-}
-
-static void test_kvm_constants_match_uapi_kvm_para_h(void **state)
-{
-    (void)state;
-    const long uapi[] = {
-        KVM_ENOSYS, KVM_EFAULT, KVM_EINVAL, KVM_E2BIG, KVM_EPERM,
-        KVM_EOPNOTSUPP, KVM_HC_KICK_CPU, KVM_HC_SEND_IPI, KVM_HC_SCHED_YIELD,
-    };
-    for (size_t i = 0; i < sizeof(ours) / sizeof(ours[0]); i++)
-        assert_int_equal(ours[i], uapi[i]);
-}
-
-static void test_kvm_abi_matches_uapi_asm_kvm_para_h(void **state)
-{
-    (void)state;
-    const uint64_t uapi[] = {
-        1u << KVM_FEATURE_CLOCKSOURCE2, 1u << KVM_FEATURE_STEAL_TIME,
-        1u << KVM_FEATURE_PV_EOI, 1u << KVM_FEATURE_PV_UNHALT,
-        1u << KVM_FEATURE_PV_TLB_FLUSH, 1u << KVM_FEATURE_PV_SEND_IPI,
-        1u << KVM_FEATURE_PV_SCHED_YIELD,
-        1u << KVM_FEATURE_CLOCKSOURCE_STABLE_BIT, 1u << KVM_HINTS_REALTIME,
-        MSR_KVM_WALL_CLOCK_NEW, MSR_KVM_SYSTEM_TIME_NEW, MSR_KVM_STEAL_TIME,
-        MSR_KVM_PV_EOI_EN, KVM_MSR_ENABLED, KVM_VCPU_PREEMPTED,
-        KVM_VCPU_FLUSH_TLB,
-    };
-    for (size_t i = 0; i < sizeof(ours_abi) / sizeof(ours_abi[0]); i++)
-        assert_int_equal(ours_abi[i], uapi[i]);
-    assert_int_equal(sizeof(struct kvm_steal_time),
-                     sizeof(struct uapi_kvm_steal_time));
-    assert_int_equal(offsetof(struct kvm_steal_time, version),
-                     offsetof(struct uapi_kvm_steal_time, version));
-    assert_int_equal(offsetof(struct kvm_steal_time, preempted),
-                     offsetof(struct uapi_kvm_steal_time, preempted));
 }
 
 static void test_kvm_guest_insns_are_vmcall_and_vmmcall(void **state)
@@ -337,8 +259,6 @@ static void test_kvm_spin_kick_not_advertised_no_hypercall(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup(test_kvm_constants_match_uapi_kvm_para_h, setup),
-        cmocka_unit_test_setup(test_kvm_abi_matches_uapi_asm_kvm_para_h, setup),
         cmocka_unit_test_setup(test_kvm_guest_insns_are_vmcall_and_vmmcall, setup),
         cmocka_unit_test_setup(test_kvm_vendor_at_detect_picks_hypercall_insn, setup),
         cmocka_unit_test_setup(test_kvm_hypercall4_registers_follow_hypercalls_rst, setup),
