@@ -388,15 +388,38 @@ static int apply_load(struct mon_vcpu *v)
 }
 
 /* The current privilege level of (v), from its own thread outside
- * KVM_RUN: CS.DPL, which is the CPL for the 64-bit code segments a
- * guest runs on (SDM Vol. 3A 5.5).  0-3, or -errno. */
-int host_kvm_vcpu_cpl(struct mon_vcpu *v)
+ * KVM_RUN: SS.DPL, which always equals the CPL (SDM Vol. 3A 5.5; KVM's
+ * own get_cpl reads it), where CS.DPL does not under a conforming code
+ * segment; CR0.PE in *pe.  0-3, or -errno. */
+int host_kvm_vcpu_cpl(struct mon_vcpu *v, bool *pe)
 {
 	struct kvm_sregs s;
 
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return -errno;
-	return s.cs.dpl;
+	*pe = s.cr0 & 1;
+	return s.ss.dpl;
+}
+
+#define UD_VECTOR 6     /* #UD, no error code (SDM Vol. 3A Table 6-1) */
+
+/* On v's own thread after an exit: #UD as it next enters the guest
+ * (api.rst KVM_SET_VCPU_EVENTS: without KVM_CAP_EXCEPTION_PAYLOAD,
+ * exception.injected is the exception to deliver).  The rest of the
+ * state is written back as read; the NMI, SIPI and SMM fields are left
+ * alone (flags 0), so an NMI raised meanwhile is not lost. */
+int host_kvm_vcpu_inject_ud(struct mon_vcpu *v)
+{
+	struct kvm_vcpu_events e;
+
+	if (ioctl(v->fd, KVM_GET_VCPU_EVENTS, &e) < 0)
+		return -errno;
+	e.flags = 0;
+	e.exception.injected = 1;
+	e.exception.nr = UD_VECTOR;
+	e.exception.has_error_code = 0;
+	e.exception.error_code = 0;
+	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, &e) < 0 ? -errno : 0;
 }
 
 /* Xen's hvm_guest_x86_mode(): 0 real mode, 1 virtual-8086, 8 64-bit

@@ -36,9 +36,13 @@ int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector);
  * thread, which this kicks out of KVM_RUN (an AP waiting for INIT/SIPI
  * blocks there).  Fill .load first.  Returns 0 or -EINVAL. */
 int host_kvm_vcpu_load(struct mon *mon, unsigned id);
-/* The CPL of (v) (CS.DPL), read on its own thread after an exit: 0-3 or
- * -errno.  One KVM_GET_SREGS (xen: hypercalls from CPL > 0 fail). */
-int host_kvm_vcpu_cpl(struct mon_vcpu *v);
+/* The CPL of (v) (SS.DPL) and CR0.PE in *pe, read on its own thread
+ * after an exit: 0-3 or -errno.  One KVM_GET_SREGS (hyperv: hypercalls
+ * from CPL > 0 or real mode are #UD). */
+int host_kvm_vcpu_cpl(struct mon_vcpu *v, bool *pe);
+/* Make (v) take #UD as it next enters the guest, from its own thread
+ * after an exit (hyperv).  0 or -errno. */
+int host_kvm_vcpu_inject_ud(struct mon_vcpu *v);
 /* The vCPU's mode as Xen's hvm_guest_x86_mode() (0, 1, 2, 4, 8) and its
  * CPL in *cpl; -errno. */
 int host_kvm_vcpu_mode(struct mon_vcpu *v, int *cpl);

@@ -28,10 +28,15 @@
 
 const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	IOCTL(KVM_RUN, "run the guest: every vCPU thread's loop (mon_vcpu.c)"),
-	IOCTL(KVM_GET_SREGS, "read CR0/CR4/CS of the own vCPU: hyperv remote "
-	      "TLB flush, xen hypercall CPL check and VCPUOP_up"),
+	IOCTL(KVM_GET_SREGS, "read CR0/CR4/CS/SS of the own vCPU: hyperv "
+	      "remote TLB flush and hypercall CPL check, xen hypercall CPL "
+	      "check and VCPUOP_up"),
 	IOCTL(KVM_SET_SREGS, "toggle CR4.PGE to flush the own vCPU's TLB "
 	      "(hyperv); 64-bit state of a vCPU started by VCPUOP_up (xen)"),
+	IOCTL(KVM_GET_VCPU_EVENTS, "read the own vCPU's event state before "
+	      "injecting #UD (hyperv: a hypercall from CPL > 0)"),
+	IOCTL(KVM_SET_VCPU_EVENTS, "inject #UD into the own vCPU (hyperv: a "
+	      "hypercall from CPL > 0)"),
 	IOCTL(KVM_SET_REGS, "registers of a vCPU started by VCPUOP_up (xen), "
 	      "on its own thread"),
 	IOCTL(KVM_SET_MP_STATE, "make a vCPU started by VCPUOP_up runnable "

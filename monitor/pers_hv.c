@@ -110,11 +110,40 @@ static int hv_init(struct mon *mon)
 }
 
 /*
+ * [MSDN ff543172] "Valid Hypercall Environments": only protected mode
+ * at CPL 0 may call; from CPL > 0 or real mode the call raises #UD and
+ * does nothing.  With IOPL 0 a CPL3 `out` faults #GP before it gets
+ * here; a kernel that grants IOPL 3 (or the port in its TSS I/O bitmap)
+ * lets it through, and this refuses it.  CPL is SS.DPL (env.cpl).
+ * Returns false if the call may not proceed.
+ */
+static bool caller_privileged(struct mon *mon, struct pers_hv *hv,
+			      unsigned vcpu)
+{
+	bool pe = false;
+	int cpl = hv->env->cpl(mon, vcpu, &pe), r;
+
+	if (cpl < 0) {          /* a host error, not the guest's doing */
+		mon_stopf(mon, MON_EXIT_HOST, "hyperv: KVM_GET_SREGS on vcpu %u "
+			  "failed: %s; exit %d", vcpu, strerror(-cpl),
+			  MON_EXIT_HOST);
+		return false;
+	}
+	if (cpl == 0 && pe)
+		return true;
+	r = hv->env->inject_ud(mon, vcpu);
+	if (r < 0)
+		mon_stopf(mon, MON_EXIT_HOST, "hyperv: cannot raise #UD on vcpu "
+			  "%u: %s; exit %d", vcpu, strerror(-r), MON_EXIT_HOST);
+	return false;
+}
+
+/*
  * The hypercall page's stub `out %al, $VMI_PORT_HV_HYPERCALL; ret`: the
  * registers are the TLFS x64 ones, read and written through KVM's sync
  * regs.  Only while the page is enabled: otherwise the port is unknown,
- * as on a machine without it.  A CPL3 caller never gets here: IOPL is 0,
- * so its `out` raises #GP in the guest (docs/vmi-run.md).
+ * as on a machine without it.  A caller below CPL 0 gets #UD, RAX
+ * unchanged (caller_privileged).
  */
 static bool hv_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 {
@@ -129,6 +158,8 @@ static bool hv_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 	pthread_mutex_unlock(&hv->lock);
 	if (!enabled || !x->io.out || x->io.size != 1 || x->io.count != 1)
 		return false;
+	if (!caller_privileged(mon, hv, vcpu))
+		return true;
 	r->rax = pers_hv_hypercall(mon, vcpu, r->rcx, r->rdx, r->r8);
 	*x->regs_dirty = true;
 	return true;

@@ -31,6 +31,14 @@ struct pers_hv_env {
 	 * own thread; returns when all have.  0 or -errno. */
 	int (*flush_tlb)(struct mon *mon, unsigned self, uint64_t mask);
 	void (*yield)(void);
+	/* The caller's privilege, on (vcpu)'s own thread after an exit: its
+	 * CPL (SS.DPL, which equals the CPL even under a conforming CS),
+	 * with CR0.PE in *pe; or -errno.  [MSDN ff543172] "Valid Hypercall
+	 * Environments": only protected mode at CPL 0 may call. */
+	int (*cpl)(struct mon *mon, unsigned vcpu, bool *pe);
+	/* Make (vcpu), on its own thread after an exit, take #UD as it next
+	 * enters the guest.  0 or -errno. */
+	int (*inject_ud)(struct mon *mon, unsigned vcpu);
 };
 
 /* KVM's environment (pers_hv_env.c); weak so that the pure unit tests
@@ -90,7 +98,15 @@ uint64_t pers_hv_ref_time(const struct pers_hv *hv, uint64_t tsc);
 /* The reference TSC page scale for a TSC of (tsc_khz): 10^7 * 2^64 / Hz. */
 uint64_t pers_hv_tsc_scale(uint32_t tsc_khz);
 
-/* pers_hv_hcall.c: one hypercall from (vcpu) with the TLFS x64 registers;
+/* pers_hv_hcall.c: the one way the personality reads guest memory:
+ * (len) bytes at (gpa) copied into (dst), false unless all are guest
+ * memory.  Everything is checked and used from the copy, so a value
+ * another vCPU rewrites meanwhile is never read twice (no double fetch).
+ * The SynIC pages' slot type, message flags and event flags are the
+ * exception: each is one atomic access, naturally aligned. */
+bool pers_hv_fetch(const struct mon *mon, uint64_t gpa, void *dst,
+		   uint64_t len);
+/* One hypercall from (vcpu) with the TLFS x64 registers;
  * returns the result value for RAX. */
 uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,
 			   uint64_t in, uint64_t out);

@@ -2,8 +2,9 @@
 /*
  * monitor/pers_hv_env.c: what the `hyperv` personality needs of the host,
  * on KVM: the guest TSC and the timer thread (mon_clock.c), interrupt
- * injection by KVM_SIGNAL_MSI (APIC ID == vCPU index in vmi-run) and the
- * remote TLB flush (host_kvm.c).  Kept apart so that the rest of the
+ * injection by KVM_SIGNAL_MSI (APIC ID == vCPU index in vmi-run), the
+ * remote TLB flush, and the caller's CPL and #UD for the hypercall port
+ * (host_kvm.c).  Kept apart so that the rest of the
  * personality links into the pure unit tests.
  */
 #include <sched.h>
@@ -28,6 +29,16 @@ static void env_setup(struct mon *mon)
 		mon_logf(mon, "hyperv: KVM_X86_SET_MSR_FILTER failed (%d)", r);
 }
 
+static int env_cpl(struct mon *mon, unsigned vcpu, bool *pe)
+{
+	return host_kvm_vcpu_cpl(&mon->vcpu[vcpu], pe);
+}
+
+static int env_inject_ud(struct mon *mon, unsigned vcpu)
+{
+	return host_kvm_vcpu_inject_ud(&mon->vcpu[vcpu]);
+}
+
 static void env_yield(void)
 {
 	/* HvCallNotifyLongSpinWait: let the lock holder's vCPU thread run,
@@ -43,4 +54,6 @@ const struct pers_hv_env pers_hv_kvm_env = {
 	.msi = env_msi,
 	.flush_tlb = host_kvm_flush_tlbs,
 	.yield = env_yield,
+	.cpl = env_cpl,
+	.inject_ud = env_inject_ud,
 };

@@ -2,10 +2,13 @@
 /*
  * monitor/pers_hv_hcall.c: Hyper-V hypercall dispatch for the `hyperv`
  * personality, a pure function of the caller's registers, guest memory
- * (through mon_gpa_ptr only) and the personality state, and the SynIC
- * delivery of messages and events.  Validation comes first, in a fixed
- * order, and each failure is the status the TLFS lists ([MSDN ff538494]
- * "Common Hypercall Status Codes"; [T: hypercall-interface]):
+ * and the personality state, and the SynIC delivery of messages and
+ * events.  Guest memory is read once: the input block is copied into the
+ * monitor (pers_hv_fetch) before anything looks at it, so another vCPU
+ * rewriting it meanwhile cannot make a checked value differ from the one
+ * used.  Validation comes first, in a fixed order, and each failure is
+ * the status the TLFS lists ([MSDN ff538494] "Common Hypercall Status
+ * Codes"; [T: hypercall-interface]):
  *   1. reserved bits of the input value       INVALID_HYPERCALL_INPUT
  *   2. unknown or unadvertised call code      INVALID_HYPERCALL_CODE
  *   3. rep count/start wrong for the call, a variable header the call
@@ -19,6 +22,15 @@
 
 #include "pers_hv.h"
 
+/* The fixed input header of a slow call, as copied from the guest. */
+union hcall_input {
+	struct hv_tlb_flush flush;
+	struct hv_send_ipi ipi;
+	struct hv_input_post_message post;
+	struct hv_input_signal_event event;
+	uint64_t spin_count;
+};
+
 struct hcall {
 	struct mon *mon;
 	struct pers_hv *hv;
@@ -26,7 +38,7 @@ struct hcall {
 	uint64_t control, in, out;
 	bool fast;
 	unsigned reps, start;           /* rep count and start index */
-	const void *input;              /* the checked input block */
+	union hcall_input input;        /* slow form: the monitor's copy */
 	unsigned reps_done;
 };
 
@@ -54,7 +66,7 @@ static uint64_t vp_mask(const struct hcall *c, uint64_t mask)
  * allowed over-flush) and completes every rep at once. */
 static unsigned hc_flush(struct hcall *c)
 {
-	const struct hv_tlb_flush *f = c->input;
+	const struct hv_tlb_flush *f = &c->input.flush;
 	uint64_t mask = f->processor_mask;
 
 	if (f->flags & ~HV_FLUSH_FLAGS_VALID)
@@ -88,7 +100,7 @@ static unsigned hc_send_ipi(struct hcall *c)
 		ipi = (struct hv_send_ipi){ (uint32_t)c->in,
 			(uint32_t)(c->in >> 32), c->out };
 	else
-		memcpy(&ipi, c->input, sizeof(ipi));
+		ipi = c->input.ipi;
 	/* The TLFS's HvCallSendSyntheticClusterIpi page bounds the vector
 	 * (0x10-0xff) without naming a status; KVM (arch/x86/kvm/hyperv.c,
 	 * kvm_hv_send_ipi) answers INVALID_HYPERCALL_INPUT, and so do we.
@@ -166,7 +178,7 @@ unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
 /* HvCallPostMessage [T: hypercalls/hvcallpostmessage]. */
 static unsigned hc_post_message(struct hcall *c)
 {
-	const struct hv_input_post_message *in = c->input;
+	const struct hv_input_post_message *in = &c->input.post;
 	struct hv_message msg = { 0 };
 	unsigned vp, sint;
 
@@ -200,7 +212,7 @@ static unsigned hc_signal_event(struct hcall *c)
 		ev = (struct hv_input_signal_event){ (uint32_t)c->in,
 			(uint16_t)(c->in >> HV_SIGNAL_FLAG_SHIFT), 0 };
 	else
-		memcpy(&ev, c->input, sizeof(ev));
+		ev = c->input.event;
 	if (!connection(c, ev.connection_id, &vp, &sint))
 		return HV_STATUS_INVALID_CONNECTION_ID;
 	if (ev.flag_number >= HV_EVENT_FLAGS_COUNT || ev.reserved)
@@ -231,7 +243,8 @@ static const struct hcall_def calls[] = {
 	  sizeof(struct hv_tlb_flush), hc_flush },
 	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, true, false, true,
 	  sizeof(struct hv_tlb_flush), hc_flush },
-	{ HVCALL_NOTIFY_LONG_SPIN_WAIT, false, true, true, 8, hc_spin_wait },
+	{ HVCALL_NOTIFY_LONG_SPIN_WAIT, false, true, true, sizeof(uint64_t),
+	  hc_spin_wait },
 	{ HVCALL_SEND_IPI, false, true, true, sizeof(struct hv_send_ipi),
 	  hc_send_ipi },
 	{ HVCALL_POST_MESSAGE, false, false, true,
@@ -260,8 +273,22 @@ static bool shape_ok(const struct hcall *c, const struct hcall_def *d)
 	return c->reps != 0 && c->start < c->reps;
 }
 
-/* Step 4: the slow input block (header plus rep list) in one page of RAM. */
-static unsigned map_input(struct hcall *c, const struct hcall_def *d)
+bool pers_hv_fetch(const struct mon *mon, uint64_t gpa, void *dst,
+		   uint64_t len)
+{
+	const void *src = mon_gpa_ptr(mon, gpa, len);
+
+	if (!src)
+		return false;
+	memcpy(dst, src, len);
+	return true;
+}
+
+/* Step 4: the slow input block (header plus rep list) in one page of
+ * RAM; its header fetched once into c->input.  The rep list (the flush
+ * list's GVAs) is checked to be there but never read: every rep is the
+ * same full flush (hc_flush). */
+static unsigned fetch_input(struct hcall *c, const struct hcall_def *d)
 {
 	uint64_t size = d->in_size + (d->rep ? 8ull * c->reps : 0);
 
@@ -269,7 +296,8 @@ static unsigned map_input(struct hcall *c, const struct hcall_def *d)
 		return HV_STATUS_SUCCESS;
 	if ((c->in & (HV_HC_ALIGN - 1)) ||
 	    (c->in & (HV_PAGE_SIZE - 1)) + size > HV_PAGE_SIZE ||
-	    !(c->input = mon_gpa_ptr(c->mon, c->in, size)))
+	    !mon_gpa_ptr(c->mon, c->in, size) ||
+	    !pers_hv_fetch(c->mon, c->in, &c->input, d->in_size))
 		return HV_STATUS_INVALID_ALIGNMENT;
 	return HV_STATUS_SUCCESS;
 }
@@ -292,7 +320,7 @@ uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,
 		st = HV_STATUS_INVALID_HYPERCALL_CODE;
 	else if (!shape_ok(&c, d))
 		st = HV_STATUS_INVALID_HYPERCALL_INPUT;
-	else if ((st = map_input(&c, d)) == HV_STATUS_SUCCESS)
+	else if ((st = fetch_input(&c, d)) == HV_STATUS_SUCCESS)
 		st = d->fn(&c);
 	return st | (uint64_t)c.reps_done << HV_RESULT_REPS_SHIFT;
 }

@@ -206,31 +206,42 @@ static void stimer_fire(struct mon *mon, unsigned vcpu)
 					  HV_STIMER_VECTOR_SHIFT));
 }
 
+/* The status a crash report with (p0) ends vmi-run with: P0 if it is a
+ * guest exit code (vmi/hyperv_tlfs.h VMI_HV_CRASH_CODE_MAX), else
+ * VMI_EXIT_CRASH.  Never one of the monitor's own 64-71 or 124. */
+static int crash_status(uint64_t p0)
+{
+	if (p0 <= VMI_HV_CRASH_CODE_MAX || p0 == VMI_EXIT_SKIP ||
+	    p0 == VMI_EXIT_ERROR)
+		return (int)p0;
+	return VMI_EXIT_CRASH;
+}
+
 /*
  * [T: partition-properties "Partition Crash Enlightenment"] and the
  * project's convention (contract-decisions.md D2): a CRASH_CTL write with
- * CRASH_NOTIFY ends the guest with status P0 when P0 <= 255, else
- * VMI_EXIT_CRASH; with CRASH_NOTIFY_MSG, P3/P4 name the message.
+ * CRASH_NOTIFY ends the guest with status crash_status(P0); with
+ * CRASH_NOTIFY_MSG, P3/P4 name the message.
  */
 static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 			    unsigned vcpu, uint64_t v)
 {
 	const uint64_t *p = hv->crash;
 	uint64_t len = p[4] < 256 ? p[4] : 256;
-	const char *text = NULL;
-	char line[257];
+	bool text = false;
+	char raw[256], line[257];
 	int code;
 
 	if (v & ~(HV_CRASH_CTL_NOTIFY | HV_CRASH_CTL_NOTIFY_MSG))
 		return false;
 	if (!(v & HV_CRASH_CTL_NOTIFY))
 		return true;
-	if ((v & HV_CRASH_CTL_NOTIFY_MSG) && len)
-		text = mon_gpa_ptr(mon, p[3], len);
-	/* The guest's bytes, made one line ('?' for the others). */
-	if (text)
-		mon_oneline(line, sizeof(line), text, len);
-	code = p[0] <= VMI_HV_CRASH_CODE_MAX ? (int)p[0] : VMI_EXIT_CRASH;
+	/* The guest's bytes, fetched once, made one line ('?' for the
+	 * others). */
+	if ((v & HV_CRASH_CTL_NOTIFY_MSG) && len &&
+	    (text = pers_hv_fetch(mon, p[3], raw, len)))
+		mon_oneline(line, sizeof(line), raw, len);
+	code = crash_status(p[0]);
 	mon_stopf(mon, code, "guest crash report (HV_X64_MSR_CRASH_CTL) on "
 		  "vcpu %u: P0=0x%" PRIx64 " P1=0x%" PRIx64 " P2=0x%" PRIx64
 		  "%s%s; exit %d", vcpu, p[0], p[1], p[2], text ? ": " : "",

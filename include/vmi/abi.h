@@ -49,7 +49,8 @@
  *           crash and watchdog -> VMI_EXIT_CRASH.  A code other than 0
  *           goes out through the debug-exit port first.
  *   hyperv: HV_X64_MSR_CRASH_CTL with CRASH_NOTIFY ends the VM with
- *           CRASH_P0 as the code (VMI_EXIT_CRASH if P0 > 255);
+ *           CRASH_P0 as the code (VMI_EXIT_CRASH if P0 is not a guest
+ *           code: 0-63, VMI_EXIT_SKIP, VMI_EXIT_ERROR);
  *           HV_X64_MSR_RESET -> VMI_EXIT_REBOOT.  Code 0 uses the port.
  *   pc, kvm: the port; ACPI S5 without a code -> 0; reset -> VMI_EXIT_REBOOT.
  */

@@ -4,15 +4,23 @@
  * the CPUID leaves it advertises, the hypercall dispatch (a pure function
  * of registers, guest memory and state) with a fake environment and a
  * RAM buffer, the synthetic MSRs, the reference TSC scale, the crash and
- * reset exits, and a fuzz loop of random hypercalls under ASan/UBSan.
+ * reset exits, the hypercall port's privilege check, a racing writer
+ * between any two of the monitor's reads of guest memory, and a fuzz
+ * loop of random hypercalls under ASan/UBSan.  Built at -O0
+ * (tests/hyperv/meson.build): a double fetch that an optimiser would
+ * happen to merge still shows there.
  */
+#include <errno.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 
 #include "pers.h"
 #include "pers_hv.h"
@@ -77,8 +85,30 @@ static void env_setup(struct mon *mon)
 	(void)mon;
 }
 
+/* The caller's CPL and CR0.PE as env.cpl reports them, and the #UDs
+ * raised. */
+static int fake_cpl;
+static bool fake_pe;
+static unsigned nud;
+
+static int env_cpl(struct mon *mon, unsigned vcpu, bool *pe)
+{
+	(void)mon, (void)vcpu;
+	*pe = fake_pe;
+	return fake_cpl;
+}
+
+static int env_inject_ud(struct mon *mon, unsigned vcpu)
+{
+	(void)mon, (void)vcpu;
+	nud++;
+	return 0;
+}
+
 static const struct pers_hv_env fake_env = {
-	env_setup, env_tsc, env_arm, env_cancel, env_msi, env_flush, env_yield,
+	.setup = env_setup, .guest_tsc = env_tsc, .timer_arm = env_arm,
+	.timer_cancel = env_cancel, .msi = env_msi, .flush_tlb = env_flush,
+	.yield = env_yield, .cpl = env_cpl, .inject_ud = env_inject_ud,
 };
 
 struct fixture {
@@ -90,13 +120,18 @@ static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
 
-	f->mon.ram = calloc(1, RAM);
+	/* Page-aligned, as vmi-run's (mmap), for the racing writer. */
+	f->mon.ram = mmap(NULL, RAM, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	assert_true(f->mon.ram != MAP_FAILED);
 	f->mon.ram_size = RAM;
 	f->mon.nvcpu = 2;
 	f->mon.tsc_khz = 2000000;
 	f->mon.clock.tsc0 = 1000;
 	assert_int_equal(pers_hv_state_init(&f->mon, &f->hv, &fake_env), 0);
-	nmsi = nflush = nyield = 0;
+	nmsi = nflush = nyield = nud = 0;
+	fake_cpl = 0;
+	fake_pe = true;
 	fake_tsc = 1000;
 	*state = f;
 	return 0;
@@ -106,7 +141,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 
-	free(f->mon.ram);
+	munmap(f->mon.ram, RAM);
 	free(f);
 	return 0;
 }
@@ -413,6 +448,317 @@ static void test_hv_stimer_periodic_has_a_minimum_period(void **state)
 	assert_true(stimer(&f->mon, false, 1) == 200);
 }
 
+/* ---- A racing vCPU, made deterministic ------------------------------
+ * Another vCPU may rewrite guest memory between any two reads the
+ * monitor makes of it.  race_call() makes the guest page at (gpa)
+ * inaccessible: each monitor instruction that touches it faults
+ * (SIGSEGV), runs once with the page open and the trap flag set, and
+ * traps (SIGTRAP) right after; after the (k)-th such instruction the
+ * "other vCPU" writes its bytes and the page stays open.  Running the
+ * call for k = 0 (before the first), 1, 2, ... puts that write between
+ * every pair of consecutive accesses in turn. */
+#define X86_TF 0x100ul
+static struct {
+	uint8_t *page;
+	unsigned k, n;          /* write after access k; accesses so far */
+	size_t off, len;
+	uint8_t val[8];
+} race;
+
+static void race_segv(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+	uint8_t *a = si->si_addr;
+
+	if (!race.page || a < race.page || a >= race.page + 4096) {
+		signal(sig, SIG_DFL);   /* a real fault: crash on return */
+		return;
+	}
+	mprotect(race.page, 4096, PROT_READ | PROT_WRITE);
+	uc->uc_mcontext.gregs[REG_EFL] |= X86_TF;
+}
+
+static void race_trap(int sig, siginfo_t *si, void *ucv)
+{
+	ucontext_t *uc = ucv;
+
+	(void)sig, (void)si;
+	uc->uc_mcontext.gregs[REG_EFL] &= ~X86_TF;
+	if (++race.n == race.k)
+		memcpy(race.page + race.off, race.val, race.len);
+	else if (race.n < race.k)
+		mprotect(race.page, 4096, PROT_NONE);
+}
+
+/* Hypercall (control) with its input at (gpa), with the write of (len)
+ * bytes (val) at (gpa + off) racing in after access (k); the number of
+ * accesses the call made in *n. */
+static uint64_t race_call(struct mon *m, uint64_t control, uint64_t gpa,
+			  unsigned k, size_t off, const void *val, size_t len,
+			  unsigned *n)
+{
+	struct sigaction sa = { .sa_flags = SA_SIGINFO }, old_segv, old_trap;
+	uint64_t r;
+
+	race.page = m->ram + (gpa & ~4095ull);
+	race.k = k;
+	race.n = 0;
+	race.off = (gpa & 4095) + off;
+	race.len = len;
+	memcpy(race.val, val, len);
+	if (k == 0)             /* the write lands before any access */
+		memcpy(race.page + race.off, val, len);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = race_segv;
+	assert_int_equal(sigaction(SIGSEGV, &sa, &old_segv), 0);
+	sa.sa_sigaction = race_trap;
+	assert_int_equal(sigaction(SIGTRAP, &sa, &old_trap), 0);
+	if (k > 0)
+		mprotect(race.page, 4096, PROT_NONE);
+	r = hc(m, control, gpa, 0);
+	mprotect(race.page, 4096, PROT_READ | PROT_WRITE);
+	race.page = NULL;
+	sigaction(SIGSEGV, &old_segv, NULL);
+	sigaction(SIGTRAP, &old_trap, NULL);
+	*n = race.n;
+	return r;
+}
+
+/* HvCallPostMessage checks payload_size <= 240 and then copies that
+ * many bytes into a 256-byte message on the monitor's stack.  Read once
+ * for the check and again for the copy, a payload_size rewritten to
+ * 4096 in between overflowed that stack buffer (ASan: stack-buffer-
+ * overflow WRITE of size 4096).  With the input fetched once, whatever
+ * the moment of the write, the call sees 8 or 4096 throughout. */
+static void test_hv_hcall_post_message_input_is_read_once(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_input_post_message in = { VMI_HV_CONNECTION(0, 1), 0, 7, 8,
+					    { 0x1122334455667788ull } };
+	struct hv_message *slot = (void *)(f->mon.ram + SIMP_GPA +
+					   HV_MESSAGE_SIZE);
+	const uint32_t evil = 4096;
+	unsigned n = 0, total, saw_ok = 0, saw_evil = 0;
+
+	wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1);
+	wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1);
+	/* No write at all: how many accesses the call makes. */
+	memcpy(f->mon.ram + IN_GPA, &in, sizeof(in));
+	assert_int_equal(race_call(&f->mon, HVCALL_POST_MESSAGE, IN_GPA,
+				   ~0u, 0, &evil, 4, &total), 0);
+	assert_true(total >= 1);
+	for (unsigned k = 0; k <= total; k++) {
+		memset(slot, 0, sizeof(*slot));
+		memcpy(f->mon.ram + IN_GPA, &in, sizeof(in));
+		uint64_t r = race_call(&f->mon, HVCALL_POST_MESSAGE, IN_GPA, k,
+				       offsetof(struct hv_input_post_message,
+						payload_size), &evil, 4, &n);
+		assert_true(r == HV_STATUS_SUCCESS ||
+			    r == HV_STATUS_INVALID_PARAMETER);
+		saw_evil += r == HV_STATUS_INVALID_PARAMETER;
+		if (r == HV_STATUS_SUCCESS) {
+			saw_ok++;
+			assert_int_equal(slot->payload_size, 8);
+			assert_int_equal(slot->payload[0], in.payload[0]);
+		}
+	}
+	/* The harness works: a write before the read is seen, one after
+	 * it is not. */
+	assert_true(saw_ok && saw_evil);
+}
+
+/* The same racing write against every slow call with an input block:
+ * at no moment may it make the monitor fault or answer a status that
+ * the call cannot give for either value. */
+static void test_hv_hcall_slow_inputs_race_only_documented(void **state)
+{
+	struct fixture *f = *state;
+	static const struct { uint16_t code; size_t off; uint64_t val; }
+	cases[] = {
+		{ HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, 8, ~0ull },
+		{ HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, 16, ~0ull },
+		{ HVCALL_SEND_IPI, 0, 0xffff0005 },
+		{ HVCALL_SEND_IPI, 8, ~0ull },
+		{ HVCALL_SIGNAL_EVENT, 0, 0xffffffffffffull },
+		{ HVCALL_POST_MESSAGE, 0, 0x100000000ull | 0x100010 },
+		{ HVCALL_POST_MESSAGE, 8, 0xffffffff80000001ull },
+	};
+	uint8_t good[256] = { 0 };
+	unsigned n, total;
+
+	wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1);
+	wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1);
+	wr(&f->mon, 0, HV_X64_MSR_SIEFP, SIEFP_GPA | 1);
+	/* A valid block for each: IPI vector 0x40 to VP 0, event/message
+	 * to VP 0 SINT 1, type 7, 8 bytes. */
+	*(uint32_t *)good = VMI_HV_CONNECTION(0, 1);
+	*(uint32_t *)(good + 8) = 7;
+	*(uint32_t *)(good + 12) = 8;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		uint8_t blk[256];
+
+		memcpy(blk, good, sizeof(blk));
+		if (cases[i].code == HVCALL_SEND_IPI)
+			*(uint64_t *)blk = 0x40, *(uint64_t *)(blk + 8) = 1;
+		if (cases[i].code == HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE)
+			memset(blk, 0, 24);
+		memcpy(f->mon.ram + IN_GPA, blk, sizeof(blk));
+		race_call(&f->mon, cases[i].code, IN_GPA, ~0u, 0,
+			  &cases[i].val, 8, &total);
+		for (unsigned k = 0; k <= total; k++) {
+			memset(f->mon.ram + SIMP_GPA, 0, 4096);
+			memcpy(f->mon.ram + IN_GPA, blk, sizeof(blk));
+			uint64_t r = race_call(&f->mon, cases[i].code, IN_GPA,
+					       k, cases[i].off, &cases[i].val,
+					       8, &n) & 0xffff;
+			assert_true(r == HV_STATUS_SUCCESS ||
+				    r == HV_STATUS_INVALID_HYPERCALL_INPUT ||
+				    r == HV_STATUS_INVALID_PARAMETER ||
+				    r == HV_STATUS_INVALID_CONNECTION_ID ||
+				    r == HV_STATUS_INVALID_SYNIC_STATE);
+		}
+	}
+}
+
+/* The hypercall port as a vCPU reaches it: `out %al, $0xe1`, one byte. */
+static bool port_call(struct mon *m, struct mon_regs *regs, bool *dirty)
+{
+	uint8_t al = (uint8_t)regs->rax;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = regs,
+			      .regs_dirty = dirty };
+
+	x.io.port = VMI_PORT_HV_HYPERCALL;
+	x.io.out = true;
+	x.io.size = 1;
+	x.io.count = 1;
+	x.io.data = &al;
+	*dirty = false;
+	return pers_hv.pio(m, 0, &x);
+}
+
+/* [MSDN ff543172]: a hypercall from CPL > 0 or from real mode raises #UD
+ * and does nothing.  A kernel that grants IOPL 3 lets a CPL3 `out` reach
+ * the port; the monitor must refuse it there (CPL = SS.DPL, env.cpl). */
+static void test_hv_port_below_cpl0_is_ud_and_does_nothing(void **state)
+{
+	struct fixture *f = *state;
+	/* A fast IPI, vector 0x40, to VP 0. */
+	struct mon_regs regs = { .rax = 0x1234, .rcx = HVCALL_SEND_IPI |
+				 HV_HC_FAST, .rdx = 0x40, .r8 = 1 };
+	bool dirty;
+
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_GUEST_OS_ID, 1ull << 63));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_HYPERCALL, PAGE_GPA | 1));
+	for (int cpl = 1; cpl <= 3; cpl++) {
+		fake_cpl = cpl;
+		assert_true(port_call(&f->mon, &regs, &dirty));
+		assert_int_equal(nud, (unsigned)cpl);
+	}
+	fake_cpl = 0;           /* real mode: CPL 0, but not protected */
+	fake_pe = false;
+	assert_true(port_call(&f->mon, &regs, &dirty));
+	assert_int_equal(nud, 4);
+	assert_int_equal(nmsi, 0);
+	assert_false(dirty);
+	assert_int_equal(regs.rax, 0x1234);
+	fake_pe = true;         /* CPL 0, protected mode: the call runs */
+	assert_true(port_call(&f->mon, &regs, &dirty));
+	assert_int_equal(nud, 4);
+	assert_int_equal(nmsi, 1);
+	assert_true(dirty);
+	assert_int_equal(regs.rax, HV_STATUS_SUCCESS);
+	assert_false(mon_is_stopped(&f->mon));
+}
+
+/* A CPL that cannot be read is a host error (status 71), and the call
+ * is not made. */
+static void test_hv_port_cpl_unreadable_is_host_error(void **state)
+{
+	struct fixture *f = *state;
+	struct mon_regs regs = { .rax = 7, .rcx = HVCALL_SEND_IPI |
+				 HV_HC_FAST, .rdx = 0x40, .r8 = 1 };
+	bool dirty;
+
+	wr(&f->mon, 0, HV_X64_MSR_GUEST_OS_ID, 1ull << 63);
+	wr(&f->mon, 0, HV_X64_MSR_HYPERCALL, PAGE_GPA | 1);
+	fake_cpl = -EIO;
+	assert_true(port_call(&f->mon, &regs, &dirty));
+	assert_int_equal(nmsi, 0);
+	assert_int_equal(nud, 0);
+	assert_int_equal(regs.rax, 7);
+	assert_int_equal(f->mon.status, MON_EXIT_HOST);
+}
+
+/* A crash report's P0 is the exit status only when it is a guest exit
+ * code (0-63, 77, 99): P0 = 71 used to end vmi-run with 71, "host
+ * error", and 124 posed as the watchdog.  Anything else is 5. */
+static void test_hv_crash_p0_never_a_monitor_status(void **state)
+{
+	static const struct { uint64_t p0; int status; } cases[] = {
+		{ 0, 0 }, { 63, 63 }, { 77, 77 }, { 99, 99 }, { 64, 5 },
+		{ 70, 5 }, { 71, 5 }, { 124, 5 }, { 255, 5 }, { 256, 5 },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		void *st;
+
+		setup(&st);
+		struct fixture *f = st;
+		assert_true(wr(&f->mon, 0, HV_X64_MSR_CRASH_P0, cases[i].p0));
+		assert_true(wr(&f->mon, 0, HV_X64_MSR_CRASH_CTL,
+			       HV_CRASH_CTL_NOTIFY));
+		assert_int_equal(f->mon.status, cases[i].status);
+		teardown(&st);
+	}
+}
+
+/* A crash message named at the top of the GPA space (P3 + P4 would wrap)
+ * or beyond RAM is left out; the report still stops the VM. */
+static void test_hv_crash_message_outside_ram_left_out(void **state)
+{
+	static const uint64_t p3[] = { ~0ull - 10, ~0ull, RAM - 4, RAM };
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(p3) / sizeof(p3[0]); i++) {
+		void *st;
+
+		setup(&st);
+		struct fixture *f = st;
+		wr(&f->mon, 0, HV_X64_MSR_CRASH_P0, 4);
+		wr(&f->mon, 0, HV_X64_MSR_CRASH_P0 + 3, p3[i]);
+		wr(&f->mon, 0, HV_X64_MSR_CRASH_P0 + 4, 256);
+		assert_true(wr(&f->mon, 0, HV_X64_MSR_CRASH_CTL,
+			       HV_CRASH_CTL_NOTIFY | HV_CRASH_CTL_NOTIFY_MSG));
+		assert_int_equal(f->mon.status, 4);
+		assert_non_null(strstr(f->mon.msg, "P2=0x0; exit 4"));
+		teardown(&st);
+	}
+}
+
+/* Work per hypercall exit is bounded whatever the guest's counts: the
+ * longest flush list a page holds (509 reps) is one flush, all reps
+ * done; an IPI to every VP of a 64-VP guest is 64 interrupts. */
+static void test_hv_hcall_work_per_exit_bounded(void **state)
+{
+	struct fixture *f = *state;
+	const unsigned max_reps = (4096 - sizeof(struct hv_tlb_flush)) / 8;
+	struct hv_tlb_flush in = { 0, HV_FLUSH_ALL_PROCESSORS, 0 };
+
+	memcpy(f->mon.ram + IN_GPA, &in, sizeof(in));
+	assert_int_equal(hc(&f->mon, HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST |
+			    (uint64_t)max_reps << 32, IN_GPA, 0),
+			 (uint64_t)max_reps << 32);
+	assert_int_equal(nflush, 1);
+	assert_int_equal(hc(&f->mon, HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST |
+			    (uint64_t)(max_reps + 1) << 32, IN_GPA, 0),
+			 HV_STATUS_INVALID_ALIGNMENT);
+	f->hv.nvp = 64;
+	assert_int_equal(hc(&f->mon, HVCALL_SEND_IPI | HV_HC_FAST, 0x40, ~0ull),
+			 0);
+	assert_int_equal(nmsi, 64);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -435,6 +781,13 @@ int main(void)
 		T(test_hv_hcall_fuzz_random_inputs_only_documented_statuses),
 		T(test_hv_stimer_count_near_2_64_saturates),
 		T(test_hv_stimer_periodic_has_a_minimum_period),
+		T(test_hv_hcall_post_message_input_is_read_once),
+		T(test_hv_hcall_slow_inputs_race_only_documented),
+		T(test_hv_port_below_cpl0_is_ud_and_does_nothing),
+		T(test_hv_port_cpl_unreadable_is_host_error),
+		cmocka_unit_test(test_hv_crash_p0_never_a_monitor_status),
+		cmocka_unit_test(test_hv_crash_message_outside_ram_left_out),
+		T(test_hv_hcall_work_per_exit_bounded),
 	};
 	return cmocka_run_group_tests_name("hv_mon", tests, NULL, NULL);
 }

@@ -187,25 +187,38 @@ hcall:
 	DISARM
 	ret
 
-/* uint32_t probe_user_hcall(const void *page, uint64_t control): call
- * the page from CPL3 (IOPL 0); returns the vector it raised. */
+/* uint32_t probe_user_hcall(const void *page, uint64_t control,
+ * uint64_t in, uint64_t rflags): call (page) from CPL3 with RCX =
+ * control, RDX = in, R8 = 0 and RFLAGS = rflags (IF 0; IOPL 0 or 3);
+ * returns the vector it raised. */
 	.globl probe_user_hcall
 probe_user_hcall:
 	ARM
-	mov %rsi, %rcx
 	push $0x1b                      /* user data, RPL 3 */
 	lea user_stack_top(%rip), %rax
 	push %rax
-	push $0x2                       /* RFLAGS: IF=0, IOPL=0 */
+	push %rcx                       /* RFLAGS */
 	push $0x23                      /* user code, RPL 3 */
 	lea user_tramp(%rip), %rax
 	push %rax
+	mov %rsi, %rcx
+	xor %r8d, %r8d
 	iretq
 user_tramp:
 	call *%rdi
 	ud2                             /* returned: not expected */
 	DISARM
 	mov fault_vec(%rip), %eax
+	ret
+
+/* User-mode snippets for probe_user_hcall: a synthetic MSR accessed
+ * from CPL3 (RCX = the MSR) must #GP in hardware before any exit. */
+	.globl user_rdmsr, user_wrmsr
+user_rdmsr:
+	rdmsr
+	ret
+user_wrmsr:
+	wrmsr
 	ret
 
 /* void load_idt_tr(const void *idtr, uint16_t tr) */

@@ -22,12 +22,17 @@
 #define VEC_SINT 0x41
 #define VEC_STIMER 0x42
 #define VEC_MSG 0x43
+#define UD 6u                   /* #UD */
+#define RFLAGS_IOPL0 0x2ull     /* reserved bit 1; IF 0 */
+#define RFLAGS_IOPL3 0x3002ull  /* IOPL 3: CPL3 port I/O allowed (SDM 19.5) */
 
 /* entry.S */
 uint32_t probe_rdmsr(uint32_t msr, uint64_t *val);
 uint32_t probe_wrmsr(uint32_t msr, uint64_t val);
 uint64_t hcall(const volatile void *page, uint64_t control, uint64_t in, uint64_t out);
-uint32_t probe_user_hcall(const volatile void *page, uint64_t control);
+uint32_t probe_user_hcall(const volatile void *page, uint64_t control,
+                          uint64_t in, uint64_t rflags);
+extern const uint8_t user_rdmsr[], user_wrmsr[];
 void load_idt_tr(const void *idtr, uint16_t tr);
 extern const uint64_t stub_table[256];
 extern uint64_t gdt_tss[2];
@@ -265,9 +270,46 @@ static int stimer_message(void)
 static int user_call_gp_at_page(void)
 {
     uint32_t v = probe_user_hcall(hcall_page, HVCALL_NOTIFY_LONG_SPIN_WAIT |
-                                  HV_HC_FAST);
+                                  HV_HC_FAST, 0, RFLAGS_IOPL0);
     check_got = v;
     return v == GP && fault_rip == pa(hcall_page);
+}
+
+/* [MSDN ff543172] "Valid Hypercall Environments": a hypercall from
+ * CPL > 0 raises #UD and does nothing.  With IOPL 3 the stub's `out`
+ * reaches the monitor, which must refuse it there.  The call would set
+ * event flag 10 of SINT 2 (byte 1, bit 2, of its area); the #UD may be
+ * at the call instruction (KVM's VMCALL) or after it (vmi-run's `out`,
+ * docs/vmi-run.md), within the stub either way.  got: the vector, or
+ * 0x100 | the flags byte if the call had an effect. */
+static int user_iopl3_call_ud_no_effect(void)
+{
+    volatile uint8_t *flags = &siefp[2 * 256 + 1];
+    uint32_t v = probe_user_hcall(hcall_page, HVCALL_SIGNAL_EVENT |
+                                  HV_HC_FAST, 10ull << 32 | CONN(0, 2),
+                                  RFLAGS_IOPL3);
+    check_got = *flags & 0x04 ? 0x100u | *flags : v;
+    return check_got == UD && fault_rip - pa(hcall_page) < VMI_HV_STUB_LEN;
+}
+
+/* Synthetic MSRs from CPL3: RDMSR/WRMSR are privileged, so the CPU
+ * raises #GP before any exit (SDM Vol. 2B RDMSR, WRMSR); the monitor
+ * never sees the access.  got: the vector. */
+static int user_msr_gp(const uint8_t *snippet, uint32_t msr)
+{
+    uint32_t v = probe_user_hcall(snippet, msr, 0, RFLAGS_IOPL0);
+    check_got = v;
+    return v == GP && fault_rip == pa(snippet);
+}
+
+static int user_rdmsr_gp(void)
+{
+    return user_msr_gp(user_rdmsr, HV_X64_MSR_GUEST_OS_ID);
+}
+
+static int user_wrmsr_gp(void)
+{
+    return user_msr_gp(user_wrmsr, HV_X64_MSR_EOM);
 }
 
 /* Guest OS id 0 disables the hypercall page: the enable bit of
@@ -415,6 +457,9 @@ static const struct row rows[] = {
 
     /* Callers the TLFS refuses. */
     { "user-mode hypercall faults #GP on the stub", CHECK, .check = user_call_gp_at_page },
+    { "user-mode hypercall with IOPL 3 #UD, no effect", CHECK, .check = user_iopl3_call_ud_no_effect },
+    { "user-mode rdmsr of a synthetic MSR #GP", CHECK, .check = user_rdmsr_gp },
+    { "user-mode wrmsr of a synthetic MSR #GP", CHECK, .check = user_wrmsr_gp },
     { "os id 0 clears the hypercall page's enable bit", CHECK, .check = os_id_0_clears_hypercall_enable },
     { "os id 0 disables the hypercall port", CHECK, .check = hv_port_unknown_after_disable },
 };
