@@ -74,11 +74,15 @@ struct pers_hv {
  * APIC bus cycle, 1 ns by default (api.rst KVM_CAP_X86_APIC_BUS_CYCLES_NS;
  * kvm-pvm reads 1: docs/hosts.md [host:kvm-pvm:cpuid]). */
 #define PERS_HV_APIC_HZ 1000000000ull
-/* The shortest period of a periodic stimer, in 100 ns units: 100 us, so
- * at most 10,000 expiries a second.  The TLFS sets none and KVM's
+/* The shortest period of a periodic stimer, in 100 ns units: 1 ms, so
+ * at most 1,000 expiries a second.  The TLFS sets none and KVM's
  * hyperv.c only refuses 0; without one, COUNT 1 meant millions of MSIs
- * a second from the timer thread. */
-#define PERS_HV_STIMER_MIN_PERIOD 1000ull
+ * a second from the timer thread, and at 100 us an idle guest still cost
+ * the lab's host 0.34 CPU-s a second (docs/PERFORMANCE.md, bench/
+ * idle_cost.py).  Xen draws the line at the same place: "Periods smaller
+ * than one millisecond may not be supported" (public/vcpu.h,
+ * VCPUOP_set_periodic_timer). */
+#define PERS_HV_STIMER_MIN_PERIOD 10000ull
 
 static inline struct pers_hv *pers_hv_of(const struct mon *mon)
 {

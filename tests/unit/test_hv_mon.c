@@ -434,7 +434,7 @@ static void test_hv_stimer_count_near_2_64_saturates(void **state)
 }
 
 /* A periodic stimer's period is at least PERS_HV_STIMER_MIN_PERIOD
- * (100 us): COUNT 1 would otherwise fire every 100 ns. */
+ * (1 ms): COUNT 1 would otherwise fire every 100 ns. */
 static void test_hv_stimer_periodic_has_a_minimum_period(void **state)
 {
 	struct fixture *f = *state;
