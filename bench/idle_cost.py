@@ -4,13 +4,15 @@
 
 Each guest (tests/monitor/guests/timer.S) programs one timer and then
 idles in HLT until vmi-run's --timeout ends it (status 124).  The figure
-is vmi-run's CPU time (user + system, all threads, from wait4's rusage)
-per second of wall time, taken as the slope between a short and a long
-run, so that start-up and teardown cancel out:
+is vmi-run's CPU time (user + system, all threads, /proc/PID/stat) per
+second of wall time, read twice while the guest idles: after --settle
+seconds, and --window seconds later, so start-up and teardown are not
+in it:
 
-    cost = (cpu(long) - cpu(short)) / (wall(long) - wall(short))
+    cost = (cpu(t1) - cpu(t0)) / (t1 - t0)
 
-Each pair is repeated --runs times; median, min and max are printed as a
+With -v each run also prints every thread's share (/proc/PID/task/*/stat,
+in thread-id order: main, the vCPUs, the timer).  Each is repeated --runs times; median, min and max are printed as a
 Markdown table for docs/PERFORMANCE.md.  Variants (timer.S):
 
   none            no timer: the baseline
@@ -21,7 +23,7 @@ Markdown table for docs/PERFORMANCE.md.  Variants (timer.S):
   hv-flood-taken  the same, the guest taking every tick (count, EOI):
                   work the guest asked for, shown for comparison
 
-  bench/idle_cost.py --dir build/monitor [--runs N] [--short S] [--long S]
+  bench/idle_cost.py --dir build/monitor [--runs N] [--settle S] [--window S]
 
 Exit 0, 77 if /dev/kvm is unusable, 1 if a run did not end with 124.
 Python 3 standard library only.
@@ -38,20 +40,40 @@ VARIANTS = [('none', 'pc'), ('hv-far', 'hyperv'), ('xen-wrap', 'xen'),
             ('hv-flood', 'hyperv'), ('hv-flood-taken', 'hyperv')]
 
 
-def run(vmi_run, hv, image, seconds):
-    """(wall s, CPU s) of one run of `seconds`."""
-    t0 = time.monotonic()
-    p = subprocess.Popen([vmi_run, '--hv', hv, '--timeout', str(seconds),
-                          image], stdout=subprocess.DEVNULL,
-                         stderr=subprocess.PIPE)
-    _, status, ru = os.wait4(p.pid, 0)
-    wall = time.monotonic() - t0
-    p.returncode = os.waitstatus_to_exitcode(status)
-    err = p.stderr.read().decode(errors='replace').strip()
-    p.stderr.close()
+def cpu_s(path):
+    """CPU seconds used so far by the process or thread at (path)."""
+    with open(f'{path}/stat') as f:
+        fields = f.read().rsplit(')', 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+
+
+def sample(pid):
+    """(time, CPU s of the process, {tid: CPU s})."""
+    tasks = {int(t): cpu_s(f'/proc/{pid}/task/{t}')
+             for t in os.listdir(f'/proc/{pid}/task')}
+    return time.monotonic(), cpu_s(f'/proc/{pid}'), tasks
+
+
+def run(vmi_run, hv, image, settle, window, verbose):
+    """CPU-s per second of one run, measured over (window) seconds."""
+    p = subprocess.Popen([vmi_run, '--hv', hv, '--timeout',
+                          str(int(settle + window) + 2), image],
+                         stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        time.sleep(settle)
+        t0, c0, k0 = sample(p.pid)
+        time.sleep(window)
+        t1, c1, k1 = sample(p.pid)
+    except OSError:
+        pass                    # it ended early: reported below
+    err = p.communicate()[1].decode(errors='replace').strip()
     if p.returncode != TIMEOUT:
         raise RuntimeError(f'{image}: status {p.returncode}: {err}')
-    return wall, ru.ru_utime + ru.ru_stime
+    if verbose:
+        print(f'  {os.path.basename(image)}: threads ' + ' '.join(
+            f'{(k1[t] - k0.get(t, 0)) / (t1 - t0):.3f}' for t in sorted(k1)),
+            file=sys.stderr)
+    return (c1 - c0) / (t1 - t0)
 
 
 def main():
@@ -59,8 +81,9 @@ def main():
     ap.add_argument('--dir', default='build/monitor',
                     help='where vmi-run and mon-guest-timer-*.elf are')
     ap.add_argument('--runs', type=int, default=3)
-    ap.add_argument('--short', type=int, default=2)
-    ap.add_argument('--long', type=int, default=6)
+    ap.add_argument('--settle', type=float, default=1.0)
+    ap.add_argument('--window', type=float, default=4.0)
+    ap.add_argument('-v', '--verbose', action='store_true')
     a = ap.parse_args()
     try:
         os.close(os.open('/dev/kvm', os.O_RDWR))
@@ -75,12 +98,11 @@ def main():
         costs = []
         for _ in range(a.runs):
             try:
-                w0, c0 = run(vmi_run, hv, image, a.short)
-                w1, c1 = run(vmi_run, hv, image, a.long)
+                costs.append(run(vmi_run, hv, image, a.settle, a.window,
+                                 a.verbose))
             except RuntimeError as e:
                 print(f'FAIL {e}', file=sys.stderr)
                 return 1
-            costs.append((c1 - c0) / (w1 - w0))
         print(f'| {name} | {hv} | {a.runs} | {statistics.median(costs):.3f}'
               f' | {min(costs):.3f} | {max(costs):.3f} |', flush=True)
     print(f'\ncommand: {" ".join(sys.argv)}'
