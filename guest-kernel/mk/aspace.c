@@ -21,12 +21,26 @@ struct lazy_cpu {
 };
 static struct lazy_cpu lazy[VMI_MAX_CPUS];
 
+/* Every page-table write and release of the microkernel, counted. */
+static void pte_set(vmi_pte_t *slot, vmi_pte_t val, unsigned level)
+{
+    vstat_inc(VMI_OPNO_pt_set);
+    vmi_pt_set(slot, val, level);
+}
+
+static void pt_release(vmi_paddr_t pa, unsigned level)
+{
+    vstat_inc(VMI_OPNO_pt_release);
+    vmi_pt_release(pa, level);
+}
+
 static vmi_pte_t *table_new(unsigned level)
 {
     uint64_t pa = pmem_alloc(1);
 
     page_zero((void *)(uintptr_t)pa);
-    KV(pt_alloc, pa, level);
+    vstat_inc(VMI_OPNO_pt_alloc);
+    vmi_pt_alloc(pa, level);
     return (vmi_pte_t *)(uintptr_t)pa;
 }
 
@@ -43,15 +57,15 @@ void as_create(struct aspace *as, uint64_t kernel_pml4)
     as->pt = table_new(1);
     as->pml4 = (uintptr_t)pml4;
     /* The kernel half: the runtime's PDPT, shared, never U. */
-    KV(pt_set, &pml4[0], kpml4[0], 4);
-    KV(pt_set, &pml4[UABI_BASE >> 39], (uintptr_t)as->pdpt | tflags, 4);
-    KV(pt_set, &as->pdpt[0], (uintptr_t)as->pd | tflags, 3);
-    KV(pt_set, &as->pd[0], (uintptr_t)as->pt | tflags, 2);
+    pte_set(&pml4[0], kpml4[0], 4);
+    pte_set(&pml4[UABI_BASE >> 39], (uintptr_t)as->pdpt | tflags, 4);
+    pte_set(&as->pdpt[0], (uintptr_t)as->pd | tflags, 3);
+    pte_set(&as->pd[0], (uintptr_t)as->pt | tflags, 2);
 }
 
 void as_map(struct aspace *as, uint64_t va, uint64_t pa, uint64_t flags)
 {
-    KV(pt_set, &as->pt[uvm_index(va)], pa | flags | PTE_P | PTE_U, 1);
+    pte_set(&as->pt[uvm_index(va)], pa | flags | PTE_P | PTE_U, 1);
     as->pages++;
 }
 
@@ -72,12 +86,15 @@ static void as_flush(struct aspace *as, uint64_t va, unsigned n)
     vmi_cpumask_t mask = __atomic_load_n(&as->cpus, __ATOMIC_SEQ_CST);
 
     if (!(mask & ~me)) {
-        for (unsigned i = 0; mask && i < n; i++)
-            KV(tlb_flush_page, va + i * PAGE);
+        for (unsigned i = 0; mask && i < n; i++) {
+            vstat_inc(VMI_OPNO_tlb_flush_page);
+            vmi_tlb_flush_page(va + i * PAGE);
+        }
         return;
     }
     vmi_irq_enable();
-    KV(tlb_flush_multi, mask, va, n);
+    vstat_inc(VMI_OPNO_tlb_flush_multi);
+    vmi_tlb_flush_multi(mask, va, n);
     vmi_irq_disable();
 }
 
@@ -86,20 +103,22 @@ void as_unmap(struct aspace *as, uint64_t va, unsigned npages)
     vmi_pte_t old[UABI_MMAP_PAGES];
     unsigned n = 0;
 
-    KV(mmu_lazy_begin);
+    vstat_inc(VMI_OPNO_mmu_lazy_begin);
+    vmi_mmu_lazy_begin();
     for (unsigned i = 0; i < npages && n < UABI_MMAP_PAGES; i++) {
         vmi_pte_t *slot = &as->pt[uvm_index(va + i * PAGE)];
 
         old[n] = *slot;
         if (!(old[n] & PTE_P))
             continue;
-        KV(pt_set, slot, 0, 1);
+        pte_set(slot, 0, 1);
         as->pages--;
         n++;
     }
     as_flush(as, va, npages);
     vmi_irq_enable();
-    KV(mmu_lazy_end);
+    vstat_inc(VMI_OPNO_mmu_lazy_end);
+    vmi_mmu_lazy_end();
     vmi_irq_disable();
     /* Only after every CPU flushed may a page be reused. */
     for (unsigned i = 0; i < n; i++)
@@ -117,7 +136,8 @@ void as_activate(struct aspace *as)
     /* Join the new mask before loading it, leave the old one after: a
      * flusher that reads a mask never misses a CPU that may hold it. */
     __atomic_fetch_or(&as->cpus, bit, __ATOMIC_SEQ_CST);
-    KV(write_cr3, as->pml4);
+    vstat_inc(VMI_OPNO_write_cr3);
+    vmi_write_cr3(as->pml4);
     if (old)
         __atomic_fetch_and(&old->cpus, ~bit, __ATOMIC_SEQ_CST);
     lazy[me].loaded = as;
@@ -130,7 +150,8 @@ static void as_leave(uint64_t kernel_pml4)
 
     if (!old)
         return;
-    KV(write_cr3, kernel_pml4);
+    vstat_inc(VMI_OPNO_write_cr3);
+    vmi_write_cr3(kernel_pml4);
     __atomic_fetch_and(&old->cpus, ~(1ull << me), __ATOMIC_SEQ_CST);
     lazy[me].loaded = NULL;
 }
@@ -152,7 +173,8 @@ static void as_evict(struct aspace *as)
     __atomic_store_n(&as->dying, 1, __ATOMIC_SEQ_CST);
     if (!(__atomic_load_n(&as->cpus, __ATOMIC_SEQ_CST) & others))
         return;
-    KV(ipi_send, as->cpus & others);
+    vstat_inc(VMI_OPNO_ipi_send);
+    vmi_ipi_send(as->cpus & others);
     vmi_irq_enable();
     while (__atomic_load_n(&as->cpus, __ATOMIC_SEQ_CST) & others)
         __builtin_ia32_pause();
@@ -163,16 +185,18 @@ void as_destroy(struct aspace *as, uint64_t kernel_pml4)
 {
     as_evict(as);
     as_leave(kernel_pml4);
-    KV(mmu_lazy_begin);
+    vstat_inc(VMI_OPNO_mmu_lazy_begin);
+    vmi_mmu_lazy_begin();
     for (unsigned i = 0; i < UVM_PAGES; i++) {
         if (as->pt[i] & PTE_P)
             page_put(as->pt[i]);
     }
-    KV(pt_release, (uintptr_t)as->pt, 1);
-    KV(pt_release, (uintptr_t)as->pd, 2);
-    KV(pt_release, (uintptr_t)as->pdpt, 3);
-    KV(pt_release, as->pml4, 4);
-    KV(mmu_lazy_end);
+    pt_release((uintptr_t)as->pt, 1);
+    pt_release((uintptr_t)as->pd, 2);
+    pt_release((uintptr_t)as->pdpt, 3);
+    pt_release(as->pml4, 4);
+    vstat_inc(VMI_OPNO_mmu_lazy_end);
+    vmi_mmu_lazy_end();
     /* A table page is plain memory again only once the deferred
      * releases are applied. */
     pmem_free((uintptr_t)as->pt);

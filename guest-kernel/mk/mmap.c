@@ -10,7 +10,8 @@ long mm_map(struct aspace *as, unsigned npages, uint64_t pa, uint64_t flags)
 
     if (slot < 0)
         return UERR_NOMEM;
-    KV(mmu_lazy_begin);
+    vstat_inc(VMI_OPNO_mmu_lazy_begin);
+    vmi_mmu_lazy_begin();
     for (unsigned i = 0; i < npages; i++) {
         uint64_t page = pa;
 
@@ -20,7 +21,8 @@ long mm_map(struct aspace *as, unsigned npages, uint64_t pa, uint64_t flags)
         }
         as_map(as, uvm_mmap_va((unsigned)slot + i), page, PTE_W | flags);
     }
-    KV(mmu_lazy_end);
+    vstat_inc(VMI_OPNO_mmu_lazy_end);
+    vmi_mmu_lazy_end();
     uvm_mmap_mark(as->mmap_used, (unsigned)slot, npages, 1);
     return (long)uvm_mmap_va((unsigned)slot);
 }

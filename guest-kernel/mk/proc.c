@@ -149,10 +149,12 @@ int proc_spawn(const char *name, unsigned cpu)
            sizeof(*p) - offsetof(struct proc, wait));
     memcpy(p->name, name, strnlen(name, sizeof(p->name) - 1));
     p->cpu = cpu;
-    KV(mmu_lazy_begin);
+    vstat_inc(VMI_OPNO_mmu_lazy_begin);
+    vmi_mmu_lazy_begin();
     as_create(&p->as, kernel_cr3);
     load_image(&p->as, pg, h);
-    KV(mmu_lazy_end);
+    vstat_inc(VMI_OPNO_mmu_lazy_end);
+    vmi_mmu_lazy_end();
     kstack_init(p, (unsigned)slot, h->entry);
     sched_make_runnable(p);
     return pid;

@@ -39,8 +39,10 @@ static void arm(struct cpu_sched *c)
 
     if (c->sleepers && c->sleepers->wake_ns < d)
         d = c->sleepers->wake_ns;
-    if (d != UINT64_MAX)
-        KV(alarm_set, d);
+    if (d != UINT64_MAX) {
+        vstat_inc(VMI_OPNO_alarm_set);
+        vmi_alarm_set(d);
+    }
 }
 
 static struct proc *pick(struct cpu_sched *c)
@@ -64,7 +66,8 @@ static void enter(struct cpu_sched *c, struct proc *next)
     next->state = P_RUNNING;
     next->switches++;
     as_activate(&next->as);
-    KV(load_kernel_stack, &this_cpu()->tss, (uintptr_t)next->tf + sizeof(*next->tf));
+    vstat_inc(VMI_OPNO_load_kernel_stack);
+    vmi_load_kernel_stack(&this_cpu()->tss, (uintptr_t)next->tf + sizeof(*next->tf));
     if (!(next->cpus_ran & bit)) {
         next->cpus_ran |= bit;
         c->nprocs++;
@@ -133,8 +136,10 @@ static void wake(struct proc *p, int first)
     else
         runq_push(&t->rq, &p->rq);
     spin_unlock(&t->lock);
-    if (p->cpu != this_cpu()->id)
-        KV(ipi_send, 1ull << p->cpu);
+    if (p->cpu != this_cpu()->id) {
+        vstat_inc(VMI_OPNO_ipi_send);
+        vmi_ipi_send(1ull << p->cpu);
+    }
 }
 
 void sched_make_runnable(struct proc *p)
@@ -259,8 +264,10 @@ unsigned sched_pick_cpu(void)
 void sched_all_done(void)
 {
     __atomic_store_n(&all_done, 1, __ATOMIC_SEQ_CST);
-    if (this_cpu()->id != 0)
-        KV(ipi_send, 1);
+    if (this_cpu()->id != 0) {
+        vstat_inc(VMI_OPNO_ipi_send);
+        vmi_ipi_send(1);
+    }
 }
 
 void sched_start_cpu(void)
@@ -281,7 +288,8 @@ void sched_start_cpu(void)
             continue;
         }
         t0 = vmi_time_ns();
-        KV(safe_halt);
+        vstat_inc(VMI_OPNO_safe_halt);
+        vmi_safe_halt();
         c->idle_ns += vmi_time_ns() - t0;
     }
     vmi_irq_enable();

@@ -2,7 +2,10 @@
 /*
  * vstat.h: vmi calls of the microkernel, counted per CPU at the call site
  * (kernel layer), so that the demo can say what each backend was asked to
- * do: KV(pt_set, slot, val, 1) is vmi_pt_set(slot, val, 1) plus a count.
+ * do.  Each counted call is written out, so `grep vmi_<op>` finds it:
+ *
+ *     vstat_inc(VMI_OPNO_pt_set);
+ *     vmi_pt_set(slot, val, 1);
  */
 #ifndef MK_VSTAT_H
 #define MK_VSTAT_H
@@ -18,8 +21,6 @@ static inline void vstat_inc(enum vmi_opno op)
 {
     vstat[this_cpu()->id][op]++;
 }
-
-#define KV(op, ...) (vstat_inc(VMI_OPNO_##op), vmi_##op(__VA_ARGS__))
 
 /* The sum over every CPU of op (op), and its name. */
 uint64_t vstat_total(enum vmi_opno op);

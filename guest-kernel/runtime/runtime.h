@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * runtime.h: the kernel runtime (kernel layer), shared by every kernel
- * built on it: the demo kernel (kernel/main.c) and the conformance test
+ * built on it: the demo kernel (demo/main.c) and the conformance test
  * kernels (tests/conformance).  It starts from the boot library
  * (vmi/boot.h: long mode, boot information, vmi_init) with vmi_main, and
  * owns traps, descriptors, per-CPU data, physical memory, the kernel page

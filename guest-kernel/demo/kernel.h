@@ -27,4 +27,14 @@ unsigned smp_boot(uint64_t cr3);
 /* Whether (cpu) reported in. */
 int smp_reported(unsigned cpu);
 
+/* selftest.c: the command line's test switches, and running them. */
+struct selftest {
+    int exit_given;
+    unsigned exit_code;
+    int panic;
+    char fault[4];
+};
+void selftest_parse(const char *cmdline, struct selftest *o);
+void selftest_run(const struct selftest *o);
+
 #endif
