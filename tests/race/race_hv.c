@@ -6,6 +6,7 @@
  * RAM that the guest keeps rewriting (race.c); the answers allowed are the
  * TLFS statuses each call documents (the list in pers_hv_hcall.c).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,10 +57,26 @@ static int env_flush(struct mon *mon, unsigned self, uint64_t mask)
 static void env_setup(struct mon *mon) { (void)mon; }
 static void env_yield(void) { }
 
+/* The guest calls from CPL 0 in protected mode; a #UD would be a bug. */
+static int env_cpl(struct mon *mon, unsigned vcpu, bool *pe)
+{
+	(void)mon, (void)vcpu;
+	*pe = true;
+	return 0;
+}
+
+static int env_inject_ud(struct mon *mon, unsigned vcpu)
+{
+	(void)mon;
+	fprintf(stderr, "race: #UD injected on vcpu %u from CPL 0\n", vcpu);
+	abort();
+}
+
 static const struct pers_hv_env env = {
 	.setup = env_setup, .guest_tsc = race_tsc,
 	.timer_arm = race_timer_arm, .timer_cancel = race_timer_cancel,
 	.msi = env_msi, .flush_tlb = env_flush, .yield = env_yield,
+	.cpl = env_cpl, .inject_ud = env_inject_ud,
 };
 
 /* ---- calls as the guest makes them ---------------------------------- */
