@@ -399,22 +399,16 @@ int host_kvm_vcpu_cpl(struct mon_vcpu *v)
 	return s.cs.dpl;
 }
 
-/* Xen's hvm_guest_x86_mode(): 0 real mode, 1 virtual-8086, 8 64-bit
- * (EFER.LMA and CS.L), 4 or 2 by CS.D; the CPL in *cpl. */
-int host_kvm_vcpu_mode(struct mon_vcpu *v, int *cpl)
+int host_kvm_vcpu_sregs(struct mon_vcpu *v, struct mon_sregs *out)
 {
 	struct kvm_sregs s;
 
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return -errno;
-	*cpl = s.cs.dpl;
-	if (!(s.cr0 & 1))
-		return 0;
-	if (v->regs->rflags & (1u << 17))
-		return 1;
-	if ((s.efer & EFER_LMA) && s.cs.l)
-		return 8;
-	return s.cs.db ? 4 : 2;
+	*out = (struct mon_sregs){ .cr0 = s.cr0, .cr3 = s.cr3, .cr4 = s.cr4,
+		.efer = s.efer, .cs_base = s.cs.base, .cs_l = s.cs.l,
+		.cs_db = s.cs.db, .cs_dpl = s.cs.dpl, .ss_dpl = s.ss.dpl };
+	return 0;
 }
 
 int host_kvm_vcpu_load(struct mon *mon, unsigned id)

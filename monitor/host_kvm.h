@@ -39,9 +39,9 @@ int host_kvm_vcpu_load(struct mon *mon, unsigned id);
 /* The CPL of (v) (CS.DPL), read on its own thread after an exit: 0-3 or
  * -errno.  One KVM_GET_SREGS (xen: hypercalls from CPL > 0 fail). */
 int host_kvm_vcpu_cpl(struct mon_vcpu *v);
-/* The vCPU's mode as Xen's hvm_guest_x86_mode() (0, 1, 2, 4, 8) and its
- * CPL in *cpl; -errno. */
-int host_kvm_vcpu_mode(struct mon_vcpu *v, int *cpl);
+/* The segment and control registers of (v) (KVM_GET_SREGS), read on its
+ * own thread after an exit: 0 or -errno. */
+int host_kvm_vcpu_sregs(struct mon_vcpu *v, struct mon_sregs *s);
 /* Flush the guest TLB of every vCPU in (mask) (bit n = vCPU n), from the
  * thread of vCPU (self), which is outside KVM_RUN: self directly, the
  * others on their own threads before they next run the guest (kicked out

@@ -126,6 +126,7 @@ void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 {
 	struct pers_xen *px = px_of(mon);
 	uint64_t key = (uint64_t)nr << 32 | (uint32_t)(sub + 1);
+	uint64_t rip = px_current() ? px_current()->rip : 0;
 
 	if (!mon->cfg.verbose)
 		return;
@@ -136,11 +137,10 @@ void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 		px->unimpl[px->nunimpl++] = key;
 	if (sub < 0)
 		mon_logf(mon, "xen: hypercall %u (%s) not implemented: -ENOSYS, "
-			 "at rip=0x%" PRIx64, nr, what, px->rip);
+			 "at rip=0x%" PRIx64, nr, what, rip);
 	else
 		mon_logf(mon, "xen: hypercall %u sub-op %" PRId64 " (%s) not "
-			 "implemented, at rip=0x%" PRIx64, nr, sub, what,
-			 px->rip);
+			 "implemented, at rip=0x%" PRIx64, nr, sub, what, rip);
 }
 
 /* Hypercall names for the -v log (public/xen.h). */
@@ -220,51 +220,86 @@ static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
 	}
 }
 
+/* Xen's hvm_guest_x86_mode() (arch/x86/hvm/vmx/vmx.c
+ * vmx_guest_x86_mode): 0 real mode (CR0.PE clear), 1 virtual-8086
+ * (RFLAGS.VM), 8 64-bit (EFER.LMA and CS.L), else 4 or 2 by CS.D. */
+static int px_mode(const struct mon_sregs *s, uint64_t rflags)
+{
+	if (!(s->cr0 & 1))
+		return 0;
+	if (rflags & (1u << 17))
+		return 1;
+	if ((s->efer & (1u << 10)) && s->cs_l)
+		return 8;
+	return s->cs_db ? 4 : 2;
+}
+
+static _Thread_local struct px_call *px_cur;
+
+struct px_call *px_current(void)
+{
+	return px_cur;
+}
+
+/* The caller's state and arguments as Xen's hvm_hypercall() decodes
+ * them: from 64-bit code RAX and RDI, RSI, RDX, R10, R8; from 32-bit or
+ * compatibility-mode code (the same page works there: its stub is
+ * `mov; out; ret`) EAX and EBX, ECX, EDX, ESI, EDI, each truncated to
+ * 32 bits.  -errno if the vCPU state cannot be read. */
+static int px_decode(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
+		     struct px_call *c)
+{
+	const struct mon_regs *r = x->regs;
+	int e;
+
+	*c = (struct px_call){ .vcpu = vcpu, .rip = x->rip,
+			       .rflags = r->rflags };
+	if ((e = px_of(mon)->env->sregs(mon, vcpu, &c->s)) < 0)
+		return e;
+	c->mode = px_mode(&c->s, r->rflags);
+	c->cpl = c->s.cs_dpl;
+	if (c->mode == 8) {
+		c->nr = r->rax;
+		c->a[0] = r->rdi, c->a[1] = r->rsi, c->a[2] = r->rdx;
+		c->a[3] = r->r10, c->a[4] = r->r8;
+	} else {
+		c->nr = (uint32_t)r->rax;
+		c->a[0] = (uint32_t)r->rbx, c->a[1] = (uint32_t)r->rcx;
+		c->a[2] = (uint32_t)r->rdx, c->a[3] = (uint32_t)r->rsi;
+		c->a[4] = (uint32_t)r->rdi;
+	}
+	return 0;
+}
+
 /* The hypercall port: `out %al, $VMI_PORT_XEN_HYPERCALL` from a stub.
  * Other accesses to the port are nobody's (fail closed in mon_dev.c).
- * Registers as Xen's hvm_hypercall() decodes them: from 64-bit code RAX
- * and RDI, RSI, RDX, R10, R8; from 32-bit or compatibility-mode code
- * (the same page works there: its stub is `mov; out; ret`) EAX and EBX,
- * ECX, EDX, ESI, EDI, each truncated to 32 bits, and the result in EAX
- * (the upper half cleared, as a 32-bit write would); memory_op and
- * grant_table_op then read their structures in Xen's compat layouts
- * (pers_xen_mem.c).  From real mode
- * there is no CPL check; from virtual-8086 mode or CPL > 0: -EPERM. */
+ * The result goes to RAX, from 32-bit code to EAX (the upper half
+ * cleared, as a 32-bit write would); memory_op and grant_table_op read
+ * a 32-bit caller's structures in Xen's compat layouts
+ * (pers_xen_mem.c).  From real mode there is no CPL check; from
+ * virtual-8086 mode or CPL > 0: -EPERM (Xen hvm_hypercall()).  With
+ * IOPL 0 a call from CPL > 0 #GPs at the stub's OUT and never gets
+ * here; with IOPL 3 it does. */
 static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 {
 	struct pers_xen *px = px_of(mon);
-	const struct mon_regs *r = x->regs;
-	uint64_t nr, a[5];
-	int cpl = 0, mode;
+	struct px_call c;
 	long ret;
 
 	if (x->io.port != VMI_PORT_XEN_HYPERCALL || !x->io.out ||
 	    x->io.size != 1 || x->io.count != 1)
 		return false;
-	mode = px->env->mode(mon, vcpu, &cpl);
-	if (mode == 8) {
-		nr = r->rax;
-		a[0] = r->rdi, a[1] = r->rsi, a[2] = r->rdx;
-		a[3] = r->r10, a[4] = r->r8;
-	} else {
-		nr = (uint32_t)r->rax;
-		a[0] = (uint32_t)r->rbx, a[1] = (uint32_t)r->rcx;
-		a[2] = (uint32_t)r->rdx, a[3] = (uint32_t)r->rsi;
-		a[4] = (uint32_t)r->rdi;
-	}
-	/* Xen hvm_hypercall(): a call from CPL > 0 is -EPERM.  With IOPL 0
-	 * such a call #GPs at the stub's OUT and never gets here; with
-	 * IOPL 3 it does. */
-	if (mode < 0 || mode == 1 || (mode != 0 && cpl != 0)) {
+	if (px_decode(mon, vcpu, x, &c) < 0 || c.mode == 1 ||
+	    (c.mode != 0 && c.cpl != 0)) {
 		ret = -XEN_EPERM;
 	} else {
 		pthread_mutex_lock(&px->lock);
-		px->rip = x->rip;
-		px->compat = mode != 8;
-		ret = px_dispatch(mon, vcpu, nr, a);
+		px_cur = &c;
+		ret = px_dispatch(mon, vcpu, c.nr, c.a);
+		px_cur = NULL;
 		pthread_mutex_unlock(&px->lock);
 	}
-	x->regs->rax = mode == 8 ? (uint64_t)ret : (uint32_t)ret;
+	x->regs->rax = c.mode == 8 ? (uint64_t)ret : (uint32_t)ret;
 	*x->regs_dirty = true;
 	return true;
 }

@@ -31,11 +31,10 @@
 struct pers_xen_env {
 	int (*msi)(struct mon *mon, unsigned apic_id, uint8_t vector);
 	int (*vcpu_load)(struct mon *mon, unsigned id);
-	/* The calling vCPU's mode as Xen's hvm_guest_x86_mode() gives it
-	 * (0 real, 1 virtual-8086, 2 16-bit, 4 32-bit protected or
-	 * compatibility, 8 64-bit) and its CPL in *cpl; -errno if the vCPU
-	 * state cannot be read. */
-	int (*mode)(struct mon *mon, unsigned vcpu, int *cpl);
+	/* The calling vCPU's segment and control registers, from which the
+	 * personality derives its mode, CPL and paging (px_call); -errno if
+	 * they cannot be read. */
+	int (*sregs)(struct mon *mon, unsigned vcpu, struct mon_sregs *s);
 	uint64_t (*guest_tsc)(const struct mon *mon);
 	uint64_t (*guest_ns)(const struct mon *mon);
 	void (*pvclock_scale)(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
@@ -131,8 +130,6 @@ struct pers_xen {
 	bool log_bol;
 	uint64_t unimpl[PX_UNIMPL_MAX]; /* (nr << 32 | sub-op + 1) seen */
 	unsigned nunimpl;
-	uint64_t rip;           /* the current caller's, for the -v log */
-	bool compat;            /* the current caller is 32-bit code */
 	uint32_t tsc_mul;       /* pvclock scale of the guest TSC */
 	int8_t tsc_shift;
 	struct px_vcpu vcpu[MON_MAX_CPUS];
@@ -142,6 +139,31 @@ struct pers_xen {
 static inline struct pers_xen *px_of(struct mon *mon)
 {
 	return mon->pers_state;
+}
+
+/* The hypercall being handled on this thread, Xen's `current` (each
+ * vCPU's hypercalls run on its own thread, and SCHEDOP_block/poll drop
+ * px->lock while they wait, so this cannot live in struct pers_xen):
+ * who called, from which mode, with which registers. */
+struct px_call {
+	unsigned vcpu;
+	int mode;               /* hvm_guest_x86_mode(): 0 real, 1 vm86,
+				 * 2 16-bit, 4 32-bit, 8 64-bit */
+	int cpl;
+	struct mon_sregs s;
+	uint64_t rip, rflags;
+	uint64_t nr, a[5];
+};
+
+/* The current hypercall, or NULL outside one. */
+struct px_call *px_current(void);
+
+/* A 32-bit caller (Xen's compat layouts apply). */
+static inline bool px_compat(void)
+{
+	const struct px_call *c = px_current();
+
+	return c && c->mode != 8;
 }
 
 /* A guest structure of (len) bytes at (gpa): copy in or out; -EFAULT

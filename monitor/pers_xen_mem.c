@@ -79,11 +79,6 @@ _Static_assert(sizeof(struct px_compat_setup_table) == 16, "compat");
 _Static_assert(offsetof(struct gnttab_setup_table, status) ==
 	       offsetof(struct px_compat_setup_table, status), "status");
 
-static bool compat(struct mon *mon)
-{
-	return px_of(mon)->compat;
-}
-
 static uint64_t ram_pages(const struct mon *mon)
 {
 	return mon->ram_size / PAGE;
@@ -253,7 +248,7 @@ static long memory_map(struct mon *mon, uint64_t arg)
 	struct xen_memory_map m;
 	long r;
 
-	if (compat(mon)) {
+	if (px_compat()) {
 		if ((r = px_copy_in(mon, &cm, arg, sizeof(cm))) < 0)
 			return r;
 		m.nr_entries = cm.nr_entries;
@@ -269,7 +264,7 @@ static long memory_map(struct mon *mon, uint64_t arg)
 	if (m.nr_entries &&
 	    px_copy_out(mon, GH(m.buffer), e, m.nr_entries * sizeof(e[0])) < 0)
 		return -XEN_EFAULT;
-	if (compat(mon)) {
+	if (px_compat()) {
 		cm.nr_entries = m.nr_entries;
 		return px_copy_out(mon, arg, &cm, sizeof(cm));
 	}
@@ -315,9 +310,9 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 	struct pers_xen *px = px_of(mon);
 	struct xen_memory_reservation r;
 	struct px_compat_reservation cr;
-	uint64_t i, n, list, pfn_size = compat(mon) ? 4 : 8;
+	uint64_t i, n, list, pfn_size = px_compat() ? 4 : 8;
 
-	if (compat(mon)) {
+	if (px_compat()) {
 		if (px_copy_in(mon, &cr, arg, sizeof(cr)) < 0)
 			return (long)start;
 		r = (struct xen_memory_reservation){ .nr_extents = cr.nr_extents,
@@ -413,7 +408,7 @@ static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 
 	if (start != (__typeof__(a.size))start)
 		return -XEN_EDOM;
-	if (compat(mon)) {
+	if (px_compat()) {
 		if ((r = px_copy_in(mon, &ca, arg, sizeof(ca))) < 0)
 			return r;
 		/* Xen widens a compat ~0 gpfn to INVALID_GFN. */
@@ -510,11 +505,11 @@ static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 	struct pers_xen *px = px_of(mon);
 	struct px_compat_setup_table cop;
 	struct gnttab_setup_table op;
-	uint64_t list, pfn_size = compat(mon) ? 4 : 8;
+	uint64_t list, pfn_size = px_compat() ? 4 : 8;
 
 	if (count != 1)
 		return -XEN_EINVAL;
-	if (compat(mon)) {
+	if (px_compat()) {
 		if (px_copy_in(mon, &cop, arg, sizeof(cop)) < 0)
 			return -XEN_EFAULT;
 		op = (struct gnttab_setup_table){ .dom = cop.dom,

@@ -44,12 +44,23 @@ static int env_msi(struct mon *mon, unsigned apic, uint8_t vec)
 	return 0;
 }
 static int env_load(struct mon *mon, unsigned id) { (void)mon, (void)id; return 0; }
-static int fake_cpl, fake_mode = 8;
-static int env_mode(struct mon *mon, unsigned v, int *cpl)
+/* The caller's segment and control registers (KVM_GET_SREGS on a real
+ * host): 64-bit kernel code unless a test says otherwise. */
+#define CR0_PE 1ull
+#define CR0_PG (1ull << 31)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+static struct mon_sregs fake_sregs;
+static int env_sregs(struct mon *mon, unsigned v, struct mon_sregs *s)
 {
 	(void)mon, (void)v;
-	*cpl = fake_cpl;
-	return fake_mode;
+	*s = fake_sregs;
+	return 0;
+}
+static void fake_long_mode(void)
+{
+	fake_sregs = (struct mon_sregs){ .cr0 = CR0_PE | CR0_PG, .cr4 = 0x20,
+		.efer = EFER_LME | EFER_LMA, .cs_l = 1 };
 }
 static uint64_t env_tsc(const struct mon *mon) { (void)mon; return fake_tsc += 1000; }
 static uint64_t env_ns(const struct mon *mon) { (void)mon; return fake_tsc; }
@@ -70,7 +81,7 @@ static void env_arm(struct mon *mon, unsigned v, uint64_t d, mon_timer_fn fn)
 static void env_cancel(struct mon *mon, unsigned v) { (void)mon, (void)v; }
 
 const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = env_msi, .vcpu_load = env_load, .mode = env_mode, .guest_tsc = env_tsc,
+	.msi = env_msi, .vcpu_load = env_load, .sregs = env_sregs, .guest_tsc = env_tsc,
 	.guest_ns = env_ns, .pvclock_scale = env_scale, .timer_arm = env_arm,
 	.timer_cancel = env_cancel,
 };
@@ -92,8 +103,7 @@ static int setup(void **state)
 	m->out_fd = pipefd[1];
 	assert_int_equal(pers_xen.init(m), 0);
 	nmsi = 0;
-	fake_cpl = 0;
-	fake_mode = 8;
+	fake_long_mode();
 	*state = m;
 	return 0;
 }
@@ -254,7 +264,8 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
 			.count = 1, .data = &data } };
 
-	fake_mode = 4;
+	fake_sregs.cs_l = 0;            /* compatibility mode */
+	fake_sregs.cs_db = 1;
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, 4096);
 	r.rax = __HYPERVISOR_xen_version;
@@ -262,7 +273,8 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 	r.rcx = 0x1000;                 /* non-NULL: -EINVAL, as 32 bits */
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, (uint32_t)-XEN_EINVAL);
-	fake_mode = 1;                  /* virtual-8086: -EPERM */
+	fake_sregs.efer = 0;            /* legacy protected mode ... */
+	r.rflags = 2 | 1u << 17;        /* ... virtual-8086: -EPERM */
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, (uint32_t)-XEN_EPERM);
 }
@@ -271,10 +283,10 @@ static void test_xen_mon_user_mode_call_is_eperm(void **state)
 {
 	struct mon *m = *state;
 
-	fake_cpl = 3;
+	fake_sregs.cs_dpl = fake_sregs.ss_dpl = 3;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 -XEN_EPERM);
-	fake_cpl = 0;
+	fake_sregs.cs_dpl = fake_sregs.ss_dpl = 0;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
 }
