@@ -257,7 +257,11 @@ static int px_decode(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 	if ((e = px_of(mon)->env->sregs(mon, vcpu, &c->s)) < 0)
 		return e;
 	c->mode = px_mode(&c->s, r->rflags);
-	c->cpl = c->s.cs_dpl;
+	/* Xen's hvm_get_cpl(): SS.DPL, which always equals the CPL (SDM
+	 * Vol. 3A 5.5; VMX keeps it in the SS access rights, SVM in the
+	 * VMCB).  CS.DPL does not: a conforming code segment of DPL 0 runs
+	 * at CPL 3. */
+	c->cpl = c->s.ss_dpl;
 	if (c->mode == 8) {
 		c->nr = r->rax;
 		c->a[0] = r->rdi, c->a[1] = r->rsi, c->a[2] = r->rdx;

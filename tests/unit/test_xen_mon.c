@@ -291,6 +291,23 @@ static void test_xen_mon_user_mode_call_is_eperm(void **state)
 			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
 }
 
+/* The CPL is SS.DPL, as Xen's hvm_get_cpl() reads it (VMX: SS access
+ * rights; SDM Vol. 3A 5.5), not CS.DPL: user code in a conforming code
+ * segment of DPL 0 has CS.DPL 0 at CPL 3.  Such a call is -EPERM. */
+static void test_xen_mon_conforming_cs_user_call_is_eperm(void **state)
+{
+	struct mon *m = *state;
+
+	fake_sregs.cs_dpl = 0;
+	fake_sregs.ss_dpl = 3;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
+			 -XEN_EPERM);
+	fake_sregs.ss_dpl = 0;          /* kernel code in any segment */
+	fake_sregs.cs_dpl = 3;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
+			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -404,6 +421,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_conforming_cs_user_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),

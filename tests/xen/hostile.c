@@ -463,6 +463,16 @@ static long c_user_iopl3(void)
         return 0;
     return v == VEC_UD ? hostile_fault_rax : 1000 + v;
 }
+/* The same call from CPL3 in a conforming code segment of DPL 0: CS.DPL
+ * is 0 there, the CPL (SS.DPL, Xen's hvm_get_cpl) is 3, so the answer
+ * must still be -EPERM, or the #GP of IOPL 0 as above. */
+static long c_user_conforming(void)
+{
+    long v = hostile_probe(hostile_user_page_call, 3);
+    if (v == VEC_GP || (v == VEC_UD && hostile_fault_rax == E(EPERM)))
+        return 0;
+    return v == VEC_UD ? hostile_fault_rax : 1000 + v;
+}
 static long c_msr_low_bits(void)
 {
     msr_value = P(xen_hypercall_page) | 1;
@@ -603,6 +613,7 @@ static const struct hcase cases[] = {
     { "user-mode-hypercall-page-gp", c_user_page_call, VEC_GP },
     { "user-mode-raw-out-gp", c_user_raw_out, VEC_GP },
     { "user-mode-iopl3-hypercall-eperm-or-gp", c_user_iopl3, 0 },
+    { "user-mode-conforming-cs-hypercall-eperm-or-gp", c_user_conforming, 0 },
 };
 
 /* "ok N - name" or "not ok N - name # got G, want W" (TAP 13). */
