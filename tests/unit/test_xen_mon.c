@@ -14,8 +14,12 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "pers.h"
@@ -308,6 +312,156 @@ static void test_xen_mon_conforming_cs_user_call_is_eperm(void **state)
 			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
 }
 
+/* Point stderr (console_io's hypervisor log) at a fresh temporary
+ * file; returns the saved stderr for log_end(). */
+static int log_begin(FILE **f)
+{
+	int saved = dup(STDERR_FILENO);
+
+	*f = tmpfile();
+	assert_non_null(*f);
+	fflush(stderr);
+	assert_true(dup2(fileno(*f), STDERR_FILENO) >= 0);
+	return saved;
+}
+
+/* Restore stderr; the log's contents, NUL-terminated (free them). */
+static char *log_end(FILE *f, int saved, size_t *len)
+{
+	long n;
+	char *buf;
+
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = lseek(fileno(f), 0, SEEK_END);
+	assert_true(n >= 0);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(pread(fileno(f), buf, (size_t)n, 0), n);
+	buf[n] = 0;
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Guest bytes that change under the monitor on every read, as another
+ * vCPU of a hostile guest could change them between two reads: their
+ * host page is inaccessible, and each access faults (SIGSEGV), toggles
+ * the byte it touches between 'x' and a newline, and is single-stepped
+ * with the page open (RFLAGS.TF, then SIGTRAP closes it again).  A
+ * monitor that reads each byte once sees consistent text; one that
+ * reads a byte twice sees two different values, deterministically. */
+static char *watch_lo, *watch_hi;
+static void *watch_page;
+static size_t watch_len;
+
+static void watch_segv(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	char *a = si->si_addr;
+
+	(void)sig;
+	mprotect(watch_page, watch_len, PROT_READ | PROT_WRITE);
+	if (a >= watch_lo && a < watch_hi)
+		*a = *a == 'x' ? '\n' : 'x';
+	uc->uc_mcontext.gregs[REG_EFL] |= 0x100;        /* TF */
+}
+
+static void watch_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+
+	(void)sig, (void)si;
+	mprotect(watch_page, watch_len, PROT_NONE);
+	uc->uc_mcontext.gregs[REG_EFL] &= ~0x100;
+}
+
+static void watch(char *p, size_t len, bool on)
+{
+	static struct sigaction old_segv, old_trap;
+	struct sigaction sa = { .sa_flags = SA_SIGINFO };
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	if (!on) {
+		mprotect(watch_page, watch_len, PROT_READ | PROT_WRITE);
+		sigaction(SIGSEGV, &old_segv, NULL);
+		sigaction(SIGTRAP, &old_trap, NULL);
+		return;
+	}
+	watch_lo = p, watch_hi = p + len;
+	watch_page = (void *)((uintptr_t)p & ~(pg - 1));
+	watch_len = ((uintptr_t)watch_hi - (uintptr_t)watch_page + pg - 1) &
+		    ~(pg - 1);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = watch_segv;
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sa.sa_sigaction = watch_trap;
+	sigaction(SIGTRAP, &sa, &old_trap);
+	assert_int_equal(mprotect(watch_page, watch_len, PROT_NONE), 0);
+}
+
+/* console_io copies the guest's text once and decides on the "(d1) "
+ * prefixes from that copy.  Reading a byte once to print it and again
+ * to see whether it ends a line (a double fetch) lets a guest that
+ * changes it meanwhile print a prefix in mid-line or a newline without
+ * one.  With text that changes on every read (watch()), every "(d1) "
+ * in the log must start a line and every line must start with one. */
+static void test_xen_mon_console_io_reads_guest_text_once(void **state)
+{
+	struct mon *m = *state;
+	char *text = gpa(m, ARG_PA), *log;
+	size_t len;
+	FILE *file;
+	int saved;
+
+	memset(text, 'x', 300);
+	saved = log_begin(&file);
+	watch(text, 300, true);
+	long r = hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_write, 300,
+		       ARG_PA);
+	watch(text, 300, false);
+	log = log_end(file, saved, &len);
+	assert_int_equal(r, 0);
+	assert_true(len >= 300);
+	for (size_t i = 0, bol = 1; i < len; i++) {
+		if (bol) {
+			assert_memory_equal(log + i, "(d1) ", 5);
+			i += 4;
+			bol = 0;
+		} else {
+			assert_true(log[i] != '(');
+			bol = log[i] == '\n';
+		}
+	}
+	free(log);
+}
+
+/* Xen's do_console_io: CONSOLEIO_read has no input to give, so it is 0
+ * without touching the buffer, whatever it is; a count over INT_MAX is
+ * -E2BIG.  CONSOLEIO_write copies chunk by chunk: a buffer that runs
+ * off RAM is -EFAULT after the chunks before the bad one are written. */
+static void test_xen_mon_console_io_read_and_partial_write(void **state)
+{
+	struct mon *m = *state;
+	char *log;
+	size_t len;
+	FILE *file;
+	int saved;
+
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_read,
+			       16, RAM + 0x10000000ull), 0);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_read,
+			       0x80000000u, ARG_PA), -XEN_E2BIG);
+	memset(gpa(m, RAM - 1500), 'y', 1500);
+	saved = log_begin(&file);
+	long r = hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_write, 2000,
+		       RAM - 1500);
+	log = log_end(file, saved, &len);
+	assert_int_equal(r, -XEN_EFAULT);
+	assert_int_equal(len, 5 + 1024);        /* "(d1) " and one chunk */
+	free(log);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -420,6 +574,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_reads_guest_text_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_read_and_partial_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_conforming_cs_user_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),

@@ -171,7 +171,10 @@ static long c_hcall_unknown(void) { return hc(127, 0, 0, 0); }
 static long c_hcall_pv_only(void) { return hc(__HYPERVISOR_mmu_update, 0, 0, 0); }
 static long c_console_far(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 16, FAR); }
 static long c_console_straddle(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 64, straddle(64)); }
-static long c_console_huge(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 0xffffffffu, 0x100000); }
+/* A count of 4 GiB - 1 from 64 bytes before the end of RAM: Xen copies
+ * the text chunk by chunk, and the first chunk already runs off RAM
+ * (from lower down, the whole of RAM would go to the log first). */
+static long c_console_huge(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 0xffffffffu, ram_end - 64); }
 static long c_console_wrap(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 16, WRAP); }
 static long c_console_bad_cmd(void) { return hc(__HYPERVISOR_console_io, 77, 1, 0x100000); }
 static long c_memory_bad_cmd(void) { return hc(__HYPERVISOR_memory_op, MEMOP_BAD, 0, 0); }
