@@ -170,6 +170,16 @@ int host_kvm_create_vcpu(struct mon *mon, unsigned id, char *err,
 	return 0;
 }
 
+static void cpuid_from_kvm(struct mon_cpuid *t, const struct kvm_cpuid2 *c)
+{
+	t->n = c->nent;
+	for (unsigned i = 0; i < c->nent; i++)
+		t->e[i] = (struct mon_cpuid_entry){ c->entries[i].function,
+			c->entries[i].index, c->entries[i].flags,
+			c->entries[i].eax, c->entries[i].ebx,
+			c->entries[i].ecx, c->entries[i].edx };
+}
+
 int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
 			     char *err, size_t errlen)
 {
@@ -185,18 +195,30 @@ int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
 		free(c);
 		return ERR(e, "KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
 	}
-	t->n = c->nent;
-	for (unsigned i = 0; i < c->nent; i++)
-		t->e[i] = (struct mon_cpuid_entry){ c->entries[i].function,
-			c->entries[i].index, c->entries[i].flags,
-			c->entries[i].eax, c->entries[i].ebx,
-			c->entries[i].ecx, c->entries[i].edx };
+	cpuid_from_kvm(t, c);
 	free(c);
 	khz = ioctl(mon->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
 	if (khz <= 0)
 		return ERR(errno, "KVM_GET_TSC_KHZ: %s", strerror(errno));
 	mon->tsc_khz = (uint32_t)khz;
 	return 0;
+}
+
+int host_kvm_vcpu_cpuid(struct mon_vcpu *v, struct mon_cpuid *t)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + MON_CPUID_MAX *
+				      sizeof(c->entries[0]));
+	int e = 0;
+
+	if (!c)
+		return -ENOMEM;
+	c->nent = MON_CPUID_MAX;
+	if (ioctl(v->fd, KVM_GET_CPUID2, c) < 0)
+		e = -errno;
+	else
+		cpuid_from_kvm(t, c);
+	free(c);
+	return e;
 }
 
 int host_kvm_set_cpuid(struct mon_vcpu *v, const struct mon_cpuid *t,

@@ -22,6 +22,9 @@ int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
 			     char *err, size_t errlen);
 int host_kvm_set_cpuid(struct mon_vcpu *v, const struct mon_cpuid *t,
 		       char *err, size_t errlen);
+/* The CPUID table (v) gives its guest (KVM_GET_CPUID2), before the
+ * sandbox: 0 or -errno. */
+int host_kvm_vcpu_cpuid(struct mon_vcpu *v, struct mon_cpuid *t);
 /* PVH entry state (Xen docs/misc/pvh.pandoc) on the boot vCPU. */
 int host_kvm_boot_bsp(struct mon_vcpu *v, uint32_t entry, uint32_t ebx,
 		      char *err, size_t errlen);

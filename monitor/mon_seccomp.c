@@ -29,7 +29,7 @@
 const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	IOCTL(KVM_RUN, "run the guest: every vCPU thread's loop (mon_vcpu.c)"),
 	IOCTL(KVM_GET_SREGS, "read CR0/CR4/CS of the own vCPU: hyperv remote "
-	      "TLB flush, xen hypercall CPL check and VCPUOP_up"),
+	      "TLB flush, xen hypercall mode, CPL and page walk, VCPUOP_up"),
 	IOCTL(KVM_SET_SREGS, "toggle CR4.PGE to flush the own vCPU's TLB "
 	      "(hyperv); 64-bit state of a vCPU started by VCPUOP_up (xen)"),
 	IOCTL(KVM_SET_REGS, "registers of a vCPU started by VCPUOP_up (xen), "

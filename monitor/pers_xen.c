@@ -38,26 +38,6 @@ _Static_assert(PX_CONSOLE_PA >= MON_SPECIAL_PA &&
 	       "the special area");
 _Static_assert(sizeof(struct xencons_interface) <= 4096, "console page");
 
-long px_copy_in(struct mon *mon, void *dst, uint64_t gpa, uint64_t len)
-{
-	const void *p = mon_gpa_ptr(mon, gpa, len);
-
-	if (!p)
-		return -XEN_EFAULT;
-	memcpy(dst, p, len);
-	return 0;
-}
-
-long px_copy_out(struct mon *mon, uint64_t gpa, const void *src, uint64_t len)
-{
-	void *p = mon_gpa_ptr(mon, gpa, len);
-
-	if (!p)
-		return -XEN_EFAULT;
-	memcpy(p, src, len);
-	return 0;
-}
-
 static int xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
 	const uint32_t base = XEN_CPUID_FIRST_LEAF;
@@ -360,6 +340,37 @@ void px_console_drain(struct mon *mon)
 	px_console_out(mon, tmp, n);
 }
 
+/* A CPUID register of the guest's table, 0 where the leaf is absent. */
+static uint32_t cpuid_reg(struct mon_cpuid *t, uint32_t fn, uint32_t index,
+			  unsigned reg)
+{
+	const struct mon_cpuid_entry *e = mon_cpuid_find(t, fn, index);
+	const uint32_t r[4] = { e ? e->eax : 0, e ? e->ebx : 0,
+				e ? e->ecx : 0, e ? e->edx : 0 };
+
+	return r[reg];
+}
+
+/* What Xen's checks take from the domain's CPUID policy, from the
+ * guest's table: the physical-address width (0x80000008 EAX[7:0], 36
+ * without the leaf: SDM Vol. 3A 4.1.4; kept within 32-52) and 1 GiB
+ * pages (0x80000001 EDX[26]). */
+static int px_features(struct mon *mon, struct pers_xen *px)
+{
+	struct mon_cpuid *t = calloc(1, sizeof(*t));
+	uint32_t w;
+	int r = -ENOMEM;
+
+	if (t && (r = px->env->cpuid(mon, t)) == 0) {
+		w = cpuid_reg(t, 0x80000008u, 0, 0) & 0xff;
+		px->maxphyaddr = (uint8_t)(w == 0 ? 36 : w < 32 ? 32 :
+					   w > 52 ? 52 : w);
+		px->page1gb = cpuid_reg(t, 0x80000001u, 0, 3) >> 26 & 1;
+	}
+	free(t);
+	return r;
+}
+
 static int xen_init(struct mon *mon)
 {
 	struct pers_xen *px = calloc(1, sizeof(*px));
@@ -374,6 +385,10 @@ static int xen_init(struct mon *mon)
 	if (!px)
 		return -ENOMEM;
 	px->env = &pers_xen_kvm_env;
+	if (px_features(mon, px) < 0) {
+		free(px);
+		return -EIO;
+	}
 	pthread_mutex_init(&px->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

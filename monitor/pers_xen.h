@@ -25,6 +25,7 @@
 
 #include "mon.h"
 #include "mon_clock.h"
+#include "mon_cpuid.h"
 
 /* The host side (pers_xen_env.c, KVM): a table, so that the personality
  * links without KVM into the unit tests, where it is absent (weak). */
@@ -35,6 +36,9 @@ struct pers_xen_env {
 	 * personality derives its mode, CPL and paging (px_call); -errno if
 	 * they cannot be read. */
 	int (*sregs)(struct mon *mon, unsigned vcpu, struct mon_sregs *s);
+	/* The guest's CPUID table (what Xen's checks take from the domain's
+	 * CPUID policy), read once at init; 0 or -errno. */
+	int (*cpuid)(struct mon *mon, struct mon_cpuid *t);
 	uint64_t (*guest_tsc)(const struct mon *mon);
 	uint64_t (*guest_ns)(const struct mon *mon);
 	void (*pvclock_scale)(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
@@ -132,6 +136,11 @@ struct pers_xen {
 	unsigned nunimpl;
 	uint32_t tsc_mul;       /* pvclock scale of the guest TSC */
 	int8_t tsc_shift;
+	/* From the guest's CPUID, as Xen takes them from the domain's
+	 * policy: the guest-physical address width (0x80000008 EAX[7:0])
+	 * and 1 GiB pages (0x80000001 EDX[26]), for the page walk. */
+	uint8_t maxphyaddr;
+	bool page1gb;
 	struct px_vcpu vcpu[MON_MAX_CPUS];
 	struct px_port port[PX_PORTS];
 };
@@ -166,10 +175,14 @@ static inline bool px_compat(void)
 	return c && c->mode != 8;
 }
 
-/* A guest structure of (len) bytes at (gpa): copy in or out; -EFAULT
- * (Xen's error) if any byte lies outside RAM. */
-long px_copy_in(struct mon *mon, void *dst, uint64_t gpa, uint64_t len);
-long px_copy_out(struct mon *mon, uint64_t gpa, const void *src, uint64_t len);
+/* pers_xen_copy.c: a guest structure of (len) bytes at the current
+ * caller's linear address (va), copied in or out page by page as Xen's
+ * copy_from_guest/copy_to_guest do for an HVM guest: translated through
+ * the caller's page tables, each page in guest RAM; else -EFAULT (an
+ * out copy may have written the pages before the one that failed, as in
+ * Xen).  Outside a hypercall: -EFAULT. */
+long px_copy_in(struct mon *mon, void *dst, uint64_t va, uint64_t len);
+long px_copy_out(struct mon *mon, uint64_t va, const void *src, uint64_t len);
 
 /* pers_xen_evtchn.c, all with px->lock held. */
 void px_evtchn_init(struct pers_xen *px);

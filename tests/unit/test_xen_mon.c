@@ -25,6 +25,7 @@
 #include "pers.h"
 #include "pers_xen.h"
 
+#include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
@@ -61,10 +62,32 @@ static int env_sregs(struct mon *mon, unsigned v, struct mon_sregs *s)
 	*s = fake_sregs;
 	return 0;
 }
+/* The fake guest's page tables live in special pages 0-3 (the
+ * personality uses 4 and 7), out of reach of the fuzz's memory_op. */
+#define PT_PA MON_SPECIAL_PA
 static void fake_long_mode(void)
 {
 	fake_sregs = (struct mon_sregs){ .cr0 = CR0_PE | CR0_PG, .cr4 = 0x20,
-		.efer = EFER_LME | EFER_LMA, .cs_l = 1 };
+		.efer = EFER_LME | EFER_LMA, .cs_l = 1, .cr3 = PT_PA };
+}
+
+/* The guest CPUID the personality reads at init: a baseline x86-64 as
+ * on kvm-pvm (docs/hosts.md [host:kvm-pvm:cpuid]: no PCID, XSAVE,
+ * SMEP/SMAP or 1 GiB pages), 39 physical-address bits. */
+static int env_cpuid(struct mon *mon, struct mon_cpuid *t)
+{
+	static const struct mon_cpuid_entry e[] = {
+		{ 0, 0, 0, 0xd, 0, 0, 0 },
+		{ 1, 0, 0, 0, 0, 0x81202000u, 0x178bfbffu },
+		{ 7, 0, 1, 0, 0, 0, 0 },
+		{ 0x80000001u, 0, 0, 0, 0, 1, 0x20100800u | 1u << 25 },
+		{ 0x80000008u, 0, 0, 0x3027, 0, 0, 0 },
+	};
+
+	(void)mon;
+	t->n = sizeof(e) / sizeof(e[0]);
+	memcpy(t->e, e, sizeof(e));
+	return 0;
 }
 static uint64_t env_tsc(const struct mon *mon) { (void)mon; return fake_tsc += 1000; }
 static uint64_t env_ns(const struct mon *mon) { (void)mon; return fake_tsc; }
@@ -85,10 +108,29 @@ static void env_arm(struct mon *mon, unsigned v, uint64_t d, mon_timer_fn fn)
 static void env_cancel(struct mon *mon, unsigned v) { (void)mon, (void)v; }
 
 const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = env_msi, .vcpu_load = env_load, .sregs = env_sregs, .guest_tsc = env_tsc,
+	.msi = env_msi, .vcpu_load = env_load, .sregs = env_sregs, .cpuid = env_cpuid, .guest_tsc = env_tsc,
 	.guest_ns = env_ns, .pvclock_scale = env_scale, .timer_arm = env_arm,
 	.timer_cancel = env_cancel,
 };
+
+static void *gpa(struct mon *m, uint64_t pa);
+
+/* Page-table page (i) of the fake guest (PT_PA + i pages). */
+static uint64_t *pt(struct mon *m, unsigned i)
+{
+	return gpa(m, PT_PA + i * 0x1000ull);
+}
+
+/* As the hostile guest's: the first GiB identity-mapped with 2 MiB
+ * pages, present and writable (PML4 page 0, PDPT 1, PD 2). */
+static void map_identity(struct mon *m)
+{
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	pt(m, 0)[0] = (PT_PA + 0x1000) | 3;
+	pt(m, 1)[0] = (PT_PA + 0x2000) | 3;
+	for (uint64_t i = 0; i < 512; i++)
+		pt(m, 2)[i] = i << 21 | 0x83;
+}
 
 static int setup(void **state)
 {
@@ -108,6 +150,7 @@ static int setup(void **state)
 	assert_int_equal(pers_xen.init(m), 0);
 	nmsi = 0;
 	fake_long_mode();
+	map_identity(m);
 	*state = m;
 	return 0;
 }
@@ -129,7 +172,10 @@ static int teardown(void **state)
 static long hcall(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a1,
 		  uint64_t a2, uint64_t a3)
 {
-	struct mon_regs r = { .rax = nr, .rdi = a1, .rsi = a2, .rdx = a3 };
+	/* Both ABIs: 64-bit code reads RDI, RSI, RDX; 32-bit code EBX,
+	 * ECX, EDX. */
+	struct mon_regs r = { .rax = nr, .rdi = a1, .rsi = a2, .rdx = a3,
+			      .rbx = a1, .rcx = a2, .rflags = 2 };
 	bool dirty = false;
 	uint8_t data = 0;
 	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
@@ -138,6 +184,9 @@ static long hcall(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a1,
 
 	assert_true(pers_xen.pio(m, vcpu, &x));
 	assert_true(dirty);
+	/* A 32-bit caller's result is EAX. */
+	if (!(fake_sregs.efer & EFER_LMA && fake_sregs.cs_l))
+		return (int32_t)r.rax;
 	return (long)r.rax;
 }
 
@@ -462,6 +511,207 @@ static void test_xen_mon_console_io_read_and_partial_write(void **state)
 	free(log);
 }
 
+/* XENVER_get_features at linear (va): it copies the structure in and
+ * out, so it needs the page readable and writable.  0 or -EFAULT. */
+static long features_at(struct mon *m, uint64_t va)
+{
+	return hcall(m, 0, __HYPERVISOR_xen_version, XENVER_get_features, va,
+		     0);
+}
+
+static uint64_t gpa64(struct mon *m, uint64_t pa)
+{
+	uint64_t v;
+
+	memcpy(&v, gpa(m, pa), 8);
+	return v;
+}
+
+/* Hypercall pointers are linear addresses of the caller, translated
+ * through its page tables as Xen's copy_from_guest does for an HVM
+ * guest (hvm_copy_from_guest_linear): an alias above RAM reaches the
+ * RAM it maps, a RAM address the tables do not map is -EFAULT, the
+ * walk sets the accessed bits and, for a write, the leaf's dirty bit;
+ * like Xen's walk, the bits above 47 are not looked at. */
+static void test_xen_mon_pointers_are_linear(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t alias = 1ull << 30;      /* PDPT slot 1 */
+	struct xen_feature_info fi = { .submap_idx = 0 };
+
+	/* Linear 1 GiB + 0x100000 -> physical ARG_PA, by a 2 MiB page at
+	 * 0x200000 in a second page directory (page 3). */
+	pt(m, 1)[1] = (PT_PA + 0x3000) | 3;
+	pt(m, 3)[0] = 0x200000 | 0x83;
+	memcpy(gpa(m, ARG_PA), &fi, sizeof(fi));
+	assert_int_equal(features_at(m, alias + 0x100000), 0);
+	memcpy(&fi, gpa(m, ARG_PA), sizeof(fi));
+	assert_true(fi.submap & 1u << XENFEAT_hvm_callback_vector);
+	assert_true(gpa64(m, PT_PA) & 0x20);                    /* A */
+	assert_true(gpa64(m, PT_PA + 0x1008) & 0x20);
+	assert_true(gpa64(m, PT_PA + 0x3000) & 0x60);           /* A, D */
+	/* Non-canonical: bit 48 is ignored, as Xen's walk ignores it. */
+	assert_int_equal(features_at(m, 1ull << 48 | ARG_PA), 0);
+	/* The alias's own physical address is no RAM. */
+	assert_int_equal(features_at(m, 0x300000 + 4096 * 1024ull * 1024),
+			 -XEN_EFAULT);
+	/* RAM the tables do not map. */
+	pt(m, 2)[1] = 0;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	assert_int_equal(features_at(m, alias + 0x100000), 0);
+}
+
+/* Xen's access checks for a hypercall's copy, a supervisor data access:
+ * a write to a page read-only at any level fails with CR0.WP and not
+ * without; with CR4.SMAP a user page fails unless RFLAGS.AC.  A read
+ * of a read-only page is fine. */
+static void test_xen_mon_copy_checks_write_and_smap(void **state)
+{
+	struct mon *m = *state;
+	uint32_t port = 1;
+
+	memset(gpa(m, ARG_PA), 0, 16);
+	pt(m, 1)[0] &= ~2ull;                   /* the PDPTE read-only */
+	fake_sregs.cr0 |= 1u << 16;             /* WP */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	memcpy(gpa(m, ARG_PA), &port, 4);       /* send reads only */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_send, ARG_PA, 0), 0);
+	memset(gpa(m, ARG_PA), 0, 16);
+	fake_sregs.cr0 &= ~(1ull << 16);
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	pt(m, 1)[0] |= 2;
+	pt(m, 0)[0] |= 4;                       /* a user page */
+	pt(m, 1)[0] |= 4;
+	pt(m, 2)[1] |= 4;
+	fake_sregs.cr4 |= 1u << 21;             /* SMAP */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	struct mon_regs r = { .rax = __HYPERVISOR_xen_version,
+		.rdi = XENVER_get_features, .rsi = ARG_PA,
+		.rflags = 2 | 1u << 18 };       /* AC */
+	bool dirty = false;
+	uint8_t data = 0;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
+		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
+			.count = 1, .data = &data } };
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_int_equal((long)r.rax, 0);
+}
+
+/* Reserved bits, as Xen's walk checks them: an address bit at or above
+ * the guest's 39-bit MAXPHYADDR, NX without EFER.NXE, PS in a PML4E or
+ * (the guest has no 1 GiB pages) a PDPTE, a 2 MiB page's bits 20:13. */
+static void test_xen_mon_walk_reserved_bits(void **state)
+{
+	struct mon *m = *state;
+	uint64_t pde = pt(m, 2)[1];
+
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	pt(m, 2)[1] = pde | 1ull << 45;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 2)[1] = pde | 1ull << 63;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	fake_sregs.efer |= 1u << 11;            /* NXE */
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	pt(m, 2)[1] = pde | 1u << 13;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 2)[1] = pde;
+	pt(m, 0)[0] |= 0x80;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 0)[0] &= ~0x80ull;
+	pt(m, 1)[0] = 0x83;                     /* a 1 GiB page at 0 */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	px_of(m)->page1gb = true;
+	assert_int_equal(features_at(m, ARG_PA), 0);
+}
+
+/* Tables that lie outside RAM are never touched: the walk fails. */
+static void test_xen_mon_walk_tables_outside_ram(void **state)
+{
+	struct mon *m = *state;
+
+	fake_sregs.cr3 = RAM;                   /* just past RAM */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	fake_sregs.cr3 = PT_PA;
+	pt(m, 1)[0] = 0xfff00000000ull | 3;     /* a PD past RAM */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 1)[0] = (RAM - 0x1000) | 3;       /* the last RAM page as PD */
+	memset(gpa(m, RAM - 0x1000), 0, 0x1000);
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	memcpy(gpa(m, RAM - 0x1000 + 8), &(uint64_t){ 0x200000 | 0x83 }, 8);
+	assert_int_equal(features_at(m, ARG_PA), 0);
+}
+
+/* A structure that straddles a mapped and an unmapped page: -EFAULT.
+ * Xen copies page by page: a copy in fails whole, a copy out has
+ * written the pages before the one that failed. */
+static void test_xen_mon_copy_straddling_unmapped_page(void **state)
+{
+	struct mon *m = *state;
+	char *before = gpa(m, 0x200000 - 64);
+
+	pt(m, 2)[1] = 0;                        /* [2 MiB, 4 MiB) unmapped */
+	assert_int_equal(features_at(m, 0x200000 - 4), -XEN_EFAULT);
+	assert_int_equal(features_at(m, 0x200000 - 8), 0);
+	memset(before, 0, 64);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_compile_info, 0x200000 - 64, 0),
+			 -XEN_EFAULT);
+	assert_string_equal(before, "vmi-run");  /* .compiler, page 1 */
+}
+
+/* The other paging modes, from 32-bit code (compatibility mode or
+ * legacy protected mode): paging off (identity), 32-bit paging with
+ * 4 KiB pages and, with CR4.PSE, 4 MiB pages, PAE paging; and 5-level
+ * paging from 64-bit code.  Each maps linear 0x40100000 to ARG_PA. */
+static void test_xen_mon_paging_modes(void **state)
+{
+	struct mon *m = *state;
+	uint32_t *pd32 = (uint32_t *)pt(m, 0), *pt32 = (uint32_t *)pt(m, 1);
+	const uint64_t va = 0x40100000;
+
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	fake_sregs = (struct mon_sregs){ .cr0 = CR0_PE, .cs_db = 1 };
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	assert_int_equal(features_at(m, va), -XEN_EFAULT);
+	/* 32-bit paging, 4 KiB pages: PD page 0, PT page 1. */
+	fake_sregs.cr0 |= CR0_PG;
+	fake_sregs.cr3 = PT_PA;
+	pd32[va >> 22] = (uint32_t)(PT_PA + 0x1000) | 3;
+	pt32[(va >> 12) & 1023] = ARG_PA | 3;
+	assert_int_equal(features_at(m, va), 0);
+	assert_true(pd32[va >> 22] & 0x20 && pt32[(va >> 12) & 1023] & 0x40);
+	assert_int_equal(features_at(m, va + 0x1000), -XEN_EFAULT);
+	/* 4 MiB pages need CR4.PSE; without, PS is ignored. */
+	pd32[va >> 22] = 0x83;                  /* 4 MiB page at 0 */
+	memset(gpa(m, 0), 0, 0x1000);           /* page 0 as a PT: empty */
+	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), -XEN_EFAULT);
+	fake_sregs.cr4 = 0x10;
+	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), 0);
+	pd32[va >> 22] |= 1u << 21;             /* reserved */
+	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), -XEN_EFAULT);
+	/* PAE paging: PDPT in page 2 (32-byte aligned), PD page 3. */
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	fake_sregs.cr4 = 0x20;
+	fake_sregs.cr3 = PT_PA + 0x2000;
+	pt(m, 2)[1] = (PT_PA + 0x3000) | 1;
+	pt(m, 3)[0] = 0x200000 | 0x83;
+	assert_int_equal(features_at(m, va), 0);
+	assert_int_equal(pt(m, 2)[1], (PT_PA + 0x3000) | 1);    /* no A */
+	pt(m, 2)[1] |= 2;                       /* reserved in a PDPTE */
+	assert_int_equal(features_at(m, va), -XEN_EFAULT);
+	/* 5-level paging: PML5 page 0 -> PML4 1 -> PDPT 2 -> PD 3. */
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	fake_long_mode();
+	fake_sregs.cr4 |= 1u << 12;             /* LA57 */
+	pt(m, 0)[0] = (PT_PA + 0x1000) | 3;
+	pt(m, 1)[0] = (PT_PA + 0x2000) | 3;
+	pt(m, 2)[1] = (PT_PA + 0x3000) | 3;
+	pt(m, 3)[0] = 0x200000 | 0x83;
+	assert_int_equal(features_at(m, va), 0);
+	assert_int_equal(features_at(m, 1ull << 48 | va), -XEN_EFAULT);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -579,6 +829,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_conforming_cs_user_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_walk_tables_outside_ram, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_copy_straddling_unmapped_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_paging_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),

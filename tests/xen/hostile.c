@@ -19,11 +19,12 @@
  *
  * Guest pointers: Xen reads hypercall arguments of an HVM/PVH guest at
  * guest LINEAR addresses, through the guest's page tables
- * (copy_from_guest -> hvm_copy_from_guest_linear); vmi-run reads them as
- * guest-physical addresses.  This guest identity-maps the first 4 GiB
- * and nothing else, so every pointer here means the same to both: below
+ * (copy_from_guest -> hvm_copy_from_guest_linear), and so does vmi-run.
+ * This guest identity-maps the first 4 GiB and nothing else, so below
  * 4 GiB linear = physical; FAR is canonical and mapped by no page table
- * and lies past any RAM.
+ * and lies past any RAM.  The linear-* cases change the tables for one
+ * call: an alias of low RAM at 4 GiB, a hole in the identity map over
+ * RAM, a read-only alias under CR0.WP.
  *
  * It uses the xen backend library for the hypercall page and the call
  * sequence (xen_insn.h), not its ops: the point is to send what a
@@ -434,6 +435,86 @@ static long c_set_timer_far_future(void) { return hc(__HYPERVISOR_set_timer_op, 
 static long c_set_timer_negative(void) { return hc(__HYPERVISOR_set_timer_op, ~0ull, 0, 0); }
 static long c_set_timer_stop(void) { return hc(__HYPERVISOR_set_timer_op, 0, 0, 0); }
 
+/* ---- linear addresses: the guest's page tables decide --------------- */
+
+#define PTE_P 1ull
+#define PTE_RW 2ull
+#define PTE_PS 0x80ull
+#define PTE_ADDR 0x000ffffffffff000ull
+#define CR0_WP (1ull << 16)
+#define ALIAS (4ull << 30)              /* PDPT slot 4: unused */
+#define MB2 (2ull << 20)
+
+static uint64_t alias_pd[512] __attribute__((aligned(4096)));
+
+/* This guest's page tables, reached through the identity map. */
+static uint64_t *pdpt_of(void)
+{
+    uint64_t *pml4 = (uint64_t *)(uintptr_t)(rcr3() & PTE_ADDR);
+    return (uint64_t *)(uintptr_t)(pml4[0] & PTE_ADDR);
+}
+
+/* Map [ALIAS, ALIAS + 4 MiB) to physical [0, 4 MiB), where this guest's
+ * image, data and stacks lie; (rw) or read-only. */
+static void alias_map(int rw)
+{
+    alias_pd[0] = 0 | PTE_P | PTE_PS | (rw ? PTE_RW : 0);
+    alias_pd[1] = MB2 | PTE_P | PTE_PS | (rw ? PTE_RW : 0);
+    pdpt_of()[4] = P(alias_pd) | PTE_P | PTE_RW;
+}
+
+/* XENVER_get_features at (va): a copy in and a copy out.  A result of
+ * 0 must also have filled in submap 0 (Xen offers at least the HVM
+ * callback vector there). */
+static struct xen_feature_info lin_fi;
+static long features_at(uint64_t va)
+{
+    lin_fi = (struct xen_feature_info){ .submap_idx = 0 };
+    long r = hc(__HYPERVISOR_xen_version, XENVER_get_features, va, 0);
+    if (r == 0 && !(lin_fi.submap & 1u << XENFEAT_hvm_callback_vector))
+        return 1000;
+    return r;
+}
+static long c_linear_alias(void)
+{
+    if (P(&lin_fi) + sizeof(lin_fi) > 2 * MB2)
+        return 2000;                    /* the image grew: fix ALIAS */
+    alias_map(1);
+    return features_at(ALIAS + P(&lin_fi));
+}
+/* With CR0.WP a write to a read-only page fails at CPL0 too (Xen's
+ * walk: guest_wp_enabled); without, it does not. */
+static long linear_read_only(int wp)
+{
+    uint64_t cr0 = rcr0();
+    long r;
+    alias_map(0);
+    wcr0(wp ? cr0 | CR0_WP : cr0 & ~CR0_WP);
+    r = features_at(ALIAS + P(&lin_fi));
+    wcr0(cr0);
+    return r;
+}
+static long c_linear_read_only_wp(void) { return linear_read_only(1); }
+static long c_linear_read_only_no_wp(void) { return linear_read_only(0); }
+/* RAM that the tables do not map: the last 2 MiB below the end of RAM
+ * (no case uses it meanwhile) taken out of the identity map for one
+ * call, as a guest would unmap memory it still has. */
+static long c_linear_hole(void)
+{
+    uint64_t base = (ram_end - 1) & ~(MB2 - 1);
+    uint64_t *pd = (uint64_t *)(uintptr_t)(pdpt_of()[base >> 30] & PTE_ADDR);
+    uint64_t *e = &pd[(base >> 21) & 511], saved = *e;
+    long r;
+    if (base < 8 * MB2)
+        return 2000;                    /* too little RAM for the case */
+    *e = 0;
+    invlpg(base);
+    r = hc(__HYPERVISOR_xen_version, XENVER_get_features, base, 0);
+    *e = saved;
+    invlpg(base);
+    return r;
+}
+
 /* ---- faults: user mode and the hypercall MSR ------------------------ */
 
 /* CPL3 snippets (hostile_entry.S): a call through the page, and the
@@ -613,6 +694,10 @@ static const struct hcase cases[] = {
     { "set-timer-op-far-future", c_set_timer_far_future, 0 },
     { "set-timer-op-negative", c_set_timer_negative, 0 },
     { "set-timer-op-stop", c_set_timer_stop, 0 },
+    { "linear-alias-above-4g-ok", c_linear_alias, 0 },
+    { "linear-read-only-cr0-wp-efault", c_linear_read_only_wp, E(EFAULT) },
+    { "linear-read-only-no-wp-ok", c_linear_read_only_no_wp, 0 },
+    { "linear-unmapped-ram-efault", c_linear_hole, E(EFAULT) },
     { "user-mode-hypercall-page-gp", c_user_page_call, VEC_GP },
     { "user-mode-raw-out-gp", c_user_raw_out, VEC_GP },
     { "user-mode-iopl3-hypercall-eperm-or-gp", c_user_iopl3, 0 },
