@@ -255,6 +255,73 @@ static int px_decode(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 	return 0;
 }
 
+/* Is there a stub `mov $nr,%eax; out %al,$VMI_PORT_XEN_HYPERCALL` at
+ * the caller's linear (va)? */
+static bool px_stub_at(struct mon *mon, uint64_t va, uint32_t nr)
+{
+	uint8_t b[7];
+
+	return px_copy_in(mon, b, va, sizeof(b)) == 0 && b[0] == 0xb8 &&
+	       memcmp(b + 1, &nr, 4) == 0 && b[5] == 0xe6 &&
+	       b[6] == VMI_PORT_XEN_HYPERCALL;
+}
+
+/* A continuation re-executes the call.  Xen leaves RIP on the VMCALL;
+ * vmi-run cannot leave it on the OUT: KVM's fast port-I/O path exits
+ * with RIP on the OUT and skips it on the next entry unless RIP was
+ * changed (Linux arch/x86/kvm/x86.c complete_fast_pio_out), while its
+ * emulator exits with RIP already past it.  So the call restarts at the
+ * stub's `mov $nr,%eax`, which it recognizes by its bytes, 5 before RIP
+ * (on the OUT) or 7 (past it).  A caller that did not come through such
+ * a stub (code of its own, against include/vmi/abi.h) cannot be
+ * continued.  64-bit and 32-bit code only: the stub is not 16-bit code. */
+bool px_can_continue(struct mon *mon)
+{
+	struct px_call *c = px_current();
+	uint64_t rip;
+
+	if (!c || (c->mode != 8 && c->mode != 4))
+		return false;
+	if (c->stub == 0) {
+		rip = c->mode == 8 ? c->rip
+				   : (uint32_t)(c->s.cs_base + (uint32_t)c->rip);
+		c->stub = -1;
+		if (px_stub_at(mon, rip - 5, (uint32_t)c->nr))
+			c->stub = 1, c->restart_rip = c->rip - 5;
+		else if (px_stub_at(mon, rip - 7, (uint32_t)c->nr))
+			c->stub = 1, c->restart_rip = c->rip - 7;
+	}
+	return c->stub > 0;
+}
+
+void px_continue(struct mon *mon, unsigned i, uint64_t v)
+{
+	struct px_call *c = px_current();
+
+	if (c && i < 5 && px_can_continue(mon)) {
+		c->a[i] = c->mode == 8 ? v : (uint32_t)v;
+		c->restart = true;
+	}
+}
+
+/* Write a continued call's arguments back and point RIP at its stub.
+ * RAX still holds the number (the stub's mov sets it again).  From
+ * 32-bit code only the low halves change, as Xen writes EBX... there. */
+static void px_restart(const struct px_call *c, struct mon_regs *r)
+{
+	uint64_t *reg64[5] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8 };
+	uint64_t *reg32[5] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
+
+	for (unsigned i = 0; i < 5; i++) {
+		if (c->mode == 8)
+			*reg64[i] = c->a[i];
+		else
+			*reg32[i] = (*reg32[i] & ~0xffffffffull) |
+				    (uint32_t)c->a[i];
+	}
+	r->rip = c->restart_rip;
+}
+
 /* The hypercall port: `out %al, $VMI_PORT_XEN_HYPERCALL` from a stub.
  * Other accesses to the port are nobody's (fail closed in mon_dev.c).
  * The result goes to RAX, from 32-bit code to EAX (the upper half
@@ -283,7 +350,10 @@ static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 		px_cur = NULL;
 		pthread_mutex_unlock(&px->lock);
 	}
-	x->regs->rax = c.mode == 8 ? (uint64_t)ret : (uint32_t)ret;
+	if (c.restart)
+		px_restart(&c, x->regs);
+	else
+		x->regs->rax = c.mode == 8 ? (uint64_t)ret : (uint32_t)ret;
 	*x->regs_dirty = true;
 	return true;
 }

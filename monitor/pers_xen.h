@@ -162,10 +162,25 @@ struct px_call {
 	struct mon_sregs s;
 	uint64_t rip, rflags;
 	uint64_t nr, a[5];
+	/* A continuation: re-execute the call with a[] after this exit,
+	 * from the stub's first instruction at (restart_rip). */
+	bool restart;
+	int8_t stub;            /* 0 not looked yet, 1 a stub, -1 none */
+	uint64_t restart_rip;
 };
 
 /* The current hypercall, or NULL outside one. */
 struct px_call *px_current(void);
+
+/* Hypercall continuations (Xen's hypercall_create_continuation): a
+ * hypercall whose work depends on a guest count does a bounded part
+ * per exit and is then re-executed with arguments that say where to
+ * go on.  Possible only for a call from a stub of the hypercall page
+ * (pers_xen.c says why); px_can_continue() says whether the current
+ * one is, px_continue() sets argument (i) to (v) and asks for the
+ * re-execution. */
+bool px_can_continue(struct mon *mon);
+void px_continue(struct mon *mon, unsigned i, uint64_t v);
 
 /* A 32-bit caller (Xen's compat layouts apply). */
 static inline bool px_compat(void)

@@ -25,8 +25,11 @@
 		     (1u << XENFEAT_hvm_callback_vector) | \
 		     (1u << XENFEAT_hvm_safe_pvclock))
 
-/* console_io copies a guest's text in chunks of this size. */
+/* console_io copies a guest's text in chunks of this size, and writes
+ * at most PX_CONSOLE_PER_EXIT bytes per exit (a multiple of it) before
+ * it continues the call. */
 #define PX_CONSOLE_CHUNK 1024u
+#define PX_CONSOLE_PER_EXIT (16u * PX_CONSOLE_CHUNK)
 
 /* Lowest vector an upcall may use (Xen hvm.c: vectors below 0x10 are
  * exceptions: -EINVAL). */
@@ -139,8 +142,14 @@ static void px_log_text(struct pers_xen *px, struct mon *mon, const char *in,
  * to the domain's console, which the PV ring feeds (stdout).  Like Xen,
  * the text is copied in chunks (Xen's are 127 bytes), each once; a
  * chunk that cannot be read ends the call with -EFAULT after the ones
- * before it.  CONSOLEIO_read: no input, so 0 without touching the
- * buffer; a count over INT_MAX is -E2BIG (Xen do_console_io). */
+ * before it.  Like Xen, which checks for preemption between chunks and
+ * continues the call (hypercall_create_continuation with the count left
+ * and the buffer advanced), at most PX_CONSOLE_PER_EXIT bytes are
+ * written per exit, with the personality's lock held, and the call is
+ * then continued; a caller that cannot be continued (not through the
+ * hypercall page) gets -E2BIG for a longer text, and nothing written.
+ * CONSOLEIO_read: no input, so 0 without touching the buffer; a count
+ * over INT_MAX is -E2BIG (Xen do_console_io). */
 long px_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
 		   uint64_t buf)
 {
@@ -156,7 +165,14 @@ long px_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
 	}
 	if (cmd == CONSOLEIO_read)
 		return len > INT32_MAX ? -XEN_E2BIG : 0;
+	if (len > PX_CONSOLE_PER_EXIT && !px_can_continue(mon))
+		return -XEN_E2BIG;
 	for (uint32_t done = 0; done < len; done += n) {
+		if (done == PX_CONSOLE_PER_EXIT) {
+			px_continue(mon, 1, len - done);
+			px_continue(mon, 2, buf + done);
+			return 0;
+		}
 		n = len - done < sizeof(in) ? len - done : sizeof(in);
 		if (px_copy_in(mon, in, buf + done, n) < 0)
 			return -XEN_EFAULT;

@@ -33,6 +33,9 @@
 /* The largest extent order a domU may use (Xen's CONFIG_DOMU_MAX_ORDER,
  * 9 on x86: common/Kconfig). */
 #define PX_DOMU_MAX_ORDER 9u
+/* The pages one exit of a reservation op may handle (a populated page
+ * is zeroed: 1 MiB); then the call is continued. */
+#define PX_MEMOP_PAGES 256u
 /* Xen's INVALID_GFN and INVALID_M2P_ENTRY (internal headers): ~0. */
 #define PX_INVALID_GFN UINT64_MAX
 /* The largest gfn vmi-run maps (52-bit guest physical addresses, the
@@ -303,7 +306,12 @@ static bool populate_gfn(struct mon *mon, uint64_t gfn)
 
 /* increase/decrease_reservation and populate_physmap: the number of
  * extents done, counting from the start extent; every refusal is that
- * count too, as in Xen's do_memory_op. */
+ * count too, as in Xen's do_memory_op.  Like Xen, which checks for
+ * preemption between extents and continues the call with the next
+ * extent in the command (MEMOP_EXTENT_SHIFT), an exit does extents of
+ * at most PX_MEMOP_PAGES pages in all (at least one extent) and then
+ * continues the call; a caller that cannot be continued gets the count
+ * done so far, a partial count as Xen's answer means one. */
 static long reservation(struct mon *mon, unsigned op, uint64_t start,
 			uint64_t arg)
 {
@@ -331,6 +339,11 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 	n = 1ull << r.extent_order;
 	for (i = start; i < r.nr_extents; i++) {
 		xen_pfn_t gfn = 0;
+		if (i > start && (i - start) * n >= PX_MEMOP_PAGES) {
+			if (px_can_continue(mon))
+				px_continue(mon, 0, op | i << MEMOP_EXTENT_SHIFT);
+			break;
+		}
 		if (op == XENMEM_increase_reservation) {
 			/* For a translated domain nothing is written back. */
 			if (px->tot_pages + n > px->max_pages)

@@ -712,6 +712,148 @@ static void test_xen_mon_paging_modes(void **state)
 	assert_int_equal(features_at(m, 1ull << 48 | va), -XEN_EFAULT);
 }
 
+/* The hypercall page at HCALL_PA; stub (nr) starts at HCALL_PA + 32 nr
+ * and its OUT at + 5. */
+#define HCALL_PA 0x100000u
+static void hcall_page(struct mon *m)
+{
+	uint64_t v = HCALL_PA;
+
+	assert_true(pers_xen.msr(m, 0, true, 0x40000000, &v));
+}
+
+/* One exit of hypercall (nr) from RIP (rip) with registers (r): RAX,
+ * the argument registers and RIP as the monitor leaves them. */
+static void hcall_regs(struct mon *m, struct mon_regs *r)
+{
+	bool dirty = false;
+	uint8_t data = 0;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = r, .regs_dirty = &dirty,
+		.rip = r->rip, .io = { .port = VMI_PORT_XEN_HYPERCALL,
+		.out = true, .size = 1, .count = 1, .data = &data } };
+
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_true(dirty);
+}
+
+/* console_io writes at most 16 KiB per exit, then continues the call as
+ * Xen does (the count left, the buffer advanced) by pointing RIP back at
+ * the stub's mov, whether the exit left RIP on the OUT or past it.  A
+ * caller outside the hypercall page cannot be continued: -E2BIG for a
+ * longer text, nothing written. */
+static void test_xen_mon_console_io_bounded_per_exit(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t stub = HCALL_PA + 32 * __HYPERVISOR_console_io;
+	const uint32_t total = 40000;
+	struct mon_regs r;
+	size_t len, text = 0;
+	unsigned exits = 0;
+	FILE *file;
+	char *log;
+	int saved;
+
+	hcall_page(m);
+	memset(gpa(m, 0x200000), 'z', total);
+	saved = log_begin(&file);
+	r = (struct mon_regs){ .rax = __HYPERVISOR_console_io,
+		.rdi = CONSOLEIO_write, .rsi = total, .rdx = 0x200000,
+		.rip = stub + 5, .rflags = 2 };
+	for (;;) {
+		hcall_regs(m, &r);
+		exits++;
+		if (r.rip != stub)
+			break;
+		/* Continued: the guest runs the stub again; this time the
+		 * exit leaves RIP past the OUT. */
+		assert_int_equal(r.rax, __HYPERVISOR_console_io);
+		assert_int_equal(r.rsi, total - 16384 * exits);
+		assert_int_equal(r.rdx, 0x200000 + 16384 * exits);
+		r.rip = stub + 7;
+	}
+	log = log_end(file, saved, &len);
+	assert_int_equal(r.rax, 0);
+	assert_int_equal(exits, 3);
+	for (size_t i = 0; i < len; i++)
+		text += log[i] == 'z';
+	assert_int_equal(text, total);
+	free(log);
+	/* Not from a stub: a long text is -E2BIG, a short one is written. */
+	r = (struct mon_regs){ .rax = __HYPERVISOR_console_io,
+		.rdi = CONSOLEIO_write, .rsi = 16385, .rdx = 0x200000,
+		.rip = 0x180000, .rflags = 2 };
+	hcall_regs(m, &r);
+	assert_int_equal((long)r.rax, -XEN_E2BIG);
+	saved = log_begin(&file);
+	r = (struct mon_regs){ .rax = __HYPERVISOR_console_io,
+		.rdi = CONSOLEIO_write, .rsi = 16384, .rdx = 0x200000,
+		.rip = 0x180000, .rflags = 2 };
+	hcall_regs(m, &r);
+	log = log_end(file, saved, &len);
+	assert_int_equal(r.rax, 0);
+	assert_true(len >= 16384);
+	free(log);
+}
+
+/* A reservation op handles at most 256 pages per exit, then continues
+ * with the next extent in the command (Xen's MEMOP_EXTENT_SHIFT); the
+ * final answer counts every extent.  From 32-bit code the argument
+ * registers' upper halves stay.  Outside the hypercall page: the count
+ * done in the first exit. */
+static void test_xen_mon_memory_op_bounded_per_exit(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t stub = HCALL_PA + 32 * __HYPERVISOR_memory_op;
+	struct xen_memory_reservation res = { .nr_extents = 600,
+		.domid = DOMID_SELF };
+	uint64_t *gfns = gpa(m, ARG_PA + 0x1000);
+	uint64_t before = px_of(m)->tot_pages;
+	struct mon_regs r;
+	unsigned exits = 0;
+
+	hcall_page(m);
+	for (unsigned i = 0; i < 700; i++)
+		gfns[i] = 0x100 + i;            /* 1 MiB up: RAM */
+	set_xen_guest_handle(res.extent_start,
+			     (xen_pfn_t *)(uintptr_t)(ARG_PA + 0x1000));
+	memcpy(gpa(m, ARG_PA), &res, sizeof(res));
+	r = (struct mon_regs){ .rax = __HYPERVISOR_memory_op,
+		.rdi = XENMEM_decrease_reservation, .rsi = ARG_PA,
+		.rip = stub + 5, .rflags = 2 };
+	for (hcall_regs(m, &r); r.rip == stub; hcall_regs(m, &r)) {
+		exits++;
+		assert_int_equal(r.rdi, XENMEM_decrease_reservation |
+				 (uint64_t)(256 * exits) << 6);
+		r.rip = stub + 5;
+	}
+	assert_int_equal(exits, 2);
+	assert_int_equal(r.rax, 600);
+	assert_int_equal(px_of(m)->tot_pages, before - 600);
+	/* Not from a stub: the first exit's part. */
+	res.nr_extents = 700;
+	memcpy(gpa(m, ARG_PA), &res, sizeof(res));
+	r = (struct mon_regs){ .rax = __HYPERVISOR_memory_op,
+		.rdi = XENMEM_increase_reservation, .rsi = ARG_PA,
+		.rip = 0x180000, .rflags = 2 };
+	hcall_regs(m, &r);
+	assert_int_equal(r.rax, 256);
+	/* 32-bit code: EBX carries the command, RBX's upper half stays. */
+	fake_sregs.cs_l = 0;
+	fake_sregs.cs_db = 1;
+	struct px_compat_reservation { uint32_t extent_start, nr_extents,
+		extent_order, mem_flags; uint16_t domid, pad; } cr = {
+		.extent_start = ARG_PA + 0x1000, .nr_extents = 300,
+		.domid = DOMID_SELF };
+	memcpy(gpa(m, ARG_PA), &cr, sizeof(cr));
+	r = (struct mon_regs){ .rax = __HYPERVISOR_memory_op,
+		.rbx = 0xdead000000000000ull | XENMEM_increase_reservation,
+		.rcx = ARG_PA, .rip = stub + 5, .rflags = 2 };
+	hcall_regs(m, &r);
+	assert_int_equal(r.rip, stub);
+	assert_int_equal(r.rbx, 0xdead000000000000ull |
+			 XENMEM_increase_reservation | 256u << 6);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -829,6 +971,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_conforming_cs_user_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_bounded_per_exit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),

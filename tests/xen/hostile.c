@@ -515,6 +515,43 @@ static long c_linear_hole(void)
     return r;
 }
 
+/* ---- bounded work per exit: continued hypercalls -------------------- */
+
+/* A text of 40000 bytes, more than vmi-run writes in one exit (16 KiB):
+ * it continues the call through the stub, as Xen continues a preempted
+ * one, and the whole text reaches the hypervisor log. */
+static char long_text[40000];
+static long c_console_continued(void)
+{
+    static const char line[] = "console_io: one of many lines of a long text\n";
+    for (size_t i = 0; i < sizeof(long_text); i++)
+        long_text[i] = line[i % (sizeof(line) - 1)];
+    return hc(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof(long_text), P(long_text));
+}
+/* 300 single-page extents in the last 2 MiB below the end of RAM (which
+ * no case uses meanwhile), given back and populated again: more than
+ * one exit's share (256 pages) each time, so both calls are continued
+ * (vmi-run), or may be preempted (Xen); each answers all 300. */
+static xen_pfn_t cont_gfns[300];
+static long reservation(unsigned op)
+{
+    struct xen_memory_reservation r = { .nr_extents = 300, .domid = DOMID_SELF };
+    set_xen_guest_handle(r.extent_start, cont_gfns);
+    return hc(__HYPERVISOR_memory_op, op, P(&r), 0);
+}
+static long c_memory_continued(void)
+{
+    uint64_t first = ((ram_end - 1) & ~(MB2 - 1)) >> 12;
+    long d, p;
+    if (first < 4 * MB2 >> 12)
+        return 3000;                    /* too little RAM for the case */
+    for (unsigned i = 0; i < 300; i++)
+        cont_gfns[i] = first + i;
+    d = reservation(XENMEM_decrease_reservation);
+    p = reservation(XENMEM_populate_physmap);
+    return d == 300 && p == 300 ? 0 : d != 300 ? 1000 + d : 2000 + p;
+}
+
 /* ---- faults: user mode and the hypercall MSR ------------------------ */
 
 /* CPL3 snippets (hostile_entry.S): a call through the page, and the
@@ -698,6 +735,8 @@ static const struct hcase cases[] = {
     { "linear-read-only-cr0-wp-efault", c_linear_read_only_wp, E(EFAULT) },
     { "linear-read-only-no-wp-ok", c_linear_read_only_no_wp, 0 },
     { "linear-unmapped-ram-efault", c_linear_hole, E(EFAULT) },
+    { "console-io-long-write-continued", c_console_continued, 0 },
+    { "memory-op-reservations-continued", c_memory_continued, 0 },
     { "user-mode-hypercall-page-gp", c_user_page_call, VEC_GP },
     { "user-mode-raw-out-gp", c_user_raw_out, VEC_GP },
     { "user-mode-iopl3-hypercall-eperm-or-gp", c_user_iopl3, 0 },

@@ -68,6 +68,7 @@ DIFFERENCES = {
     "console-io-length-huge": (EPERM, POLICY, CONSOLE),
     "console-io-buffer-wraps": (EPERM, POLICY, CONSOLE),
     "console-io-bad-cmd": (EPERM, POLICY, CONSOLE),
+    "console-io-long-write-continued": (EPERM, POLICY, CONSOLE),
     "hvm-op-callback-vector-low": (
         0, DESIGN, "Xen takes any vector for HVM_PARAM_CALLBACK_IRQ "
         "(xen/arch/x86/hvm/irq.c hvm_set_callback_via); vmi-run delivers "
