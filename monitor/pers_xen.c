@@ -421,10 +421,59 @@ static uint32_t cpuid_reg(struct mon_cpuid *t, uint32_t fn, uint32_t index,
 	return r[reg];
 }
 
+/* CPUID bit (bit) of register (reg: 0 EAX .. 3 EDX) of leaf (fn, index)
+ * set: (yes), else 0. */
+static uint64_t if_cpuid(struct mon_cpuid *t, uint32_t fn, unsigned reg,
+			 unsigned bit, uint64_t yes)
+{
+	return cpuid_reg(t, fn, 0, reg) >> bit & 1 ? yes : 0;
+}
+
+/* Xen's hvm_cr4_guest_valid_bits() (xen/arch/x86/hvm/hvm.c) over the
+ * guest's CPUID (bit numbers: SDM Vol. 3A 2.5 for CR4, Vol. 2A CPUID).
+ * VMXE needs nested virtualization, which vmi-run does not offer; LA57
+ * is not among Xen 4.17's. */
+static uint64_t cr4_valid(struct mon_cpuid *t)
+{
+	return if_cpuid(t, 1, 3, 1, 3ull << 0) |        /* VME: VME, PVI */
+	       if_cpuid(t, 1, 3, 4, 1ull << 2) |        /* TSC: TSD */
+	       if_cpuid(t, 1, 3, 2, 1ull << 3) |        /* DE */
+	       if_cpuid(t, 1, 3, 3, 1ull << 4) |        /* PSE */
+	       if_cpuid(t, 1, 3, 6, 1ull << 5) |        /* PAE */
+	       if_cpuid(t, 1, 3, 7, 1ull << 6) |        /* MCE ... */
+	       if_cpuid(t, 1, 3, 14, 1ull << 6) |       /* ... or MCA */
+	       if_cpuid(t, 1, 3, 13, 1ull << 7) |       /* PGE */
+	       1ull << 8 |                              /* PCE */
+	       if_cpuid(t, 1, 3, 24, 1ull << 9) |       /* FXSR: OSFXSR */
+	       if_cpuid(t, 1, 3, 25, 1ull << 10) |      /* SSE: OSXMMEXCPT */
+	       if_cpuid(t, 7, 2, 2, 1ull << 11) |       /* UMIP */
+	       if_cpuid(t, 7, 1, 0, 1ull << 16) |       /* FSGSBASE */
+	       if_cpuid(t, 1, 2, 17, 1ull << 17) |      /* PCID: PCIDE */
+	       if_cpuid(t, 1, 2, 26, 1ull << 18) |      /* XSAVE: OSXSAVE */
+	       if_cpuid(t, 7, 1, 7, 1ull << 20) |       /* SMEP */
+	       if_cpuid(t, 7, 1, 20, 1ull << 21) |      /* SMAP */
+	       if_cpuid(t, 7, 2, 3, 1ull << 22) |       /* PKU: PKE */
+	       if_cpuid(t, 7, 2, 7, 1ull << 23) |       /* CET_SS ... */
+	       if_cpuid(t, 7, 3, 20, 1ull << 23);       /* ... or CET_IBT */
+}
+
+/* Xen's hvm_efer_valid(): the bits it knows (EFER_KNOWN_MASK), each
+ * only with its CPUID feature (0x80000001 EDX); SVME needs nested
+ * virtualization. */
+static uint64_t efer_valid(struct mon_cpuid *t)
+{
+	const uint32_t x = 0x80000001u;
+
+	return if_cpuid(t, x, 3, 11, 1ull << 0) |               /* SCE */
+	       if_cpuid(t, x, 3, 29, 1ull << 8 | 1ull << 10) |  /* LME, LMA */
+	       if_cpuid(t, x, 3, 20, 1ull << 11) |              /* NXE */
+	       if_cpuid(t, x, 3, 25, 1ull << 14);               /* FFXSE */
+}
+
 /* What Xen's checks take from the domain's CPUID policy, from the
  * guest's table: the physical-address width (0x80000008 EAX[7:0], 36
- * without the leaf: SDM Vol. 3A 4.1.4; kept within 32-52) and 1 GiB
- * pages (0x80000001 EDX[26]). */
+ * without the leaf: SDM Vol. 3A 4.1.4; kept within 32-52), 1 GiB pages
+ * (0x80000001 EDX[26]), the CR4 and EFER bits a vCPU may start with. */
 static int px_features(struct mon *mon, struct pers_xen *px)
 {
 	struct mon_cpuid *t = calloc(1, sizeof(*t));
@@ -436,6 +485,8 @@ static int px_features(struct mon *mon, struct pers_xen *px)
 		px->maxphyaddr = (uint8_t)(w == 0 ? 36 : w < 32 ? 32 :
 					   w > 52 ? 52 : w);
 		px->page1gb = cpuid_reg(t, 0x80000001u, 0, 3) >> 26 & 1;
+		px->cr4_valid = cr4_valid(t);
+		px->efer_valid = efer_valid(t);
 	}
 	free(t);
 	return r;

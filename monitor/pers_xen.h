@@ -141,6 +141,10 @@ struct pers_xen {
 	 * and 1 GiB pages (0x80000001 EDX[26]), for the page walk. */
 	uint8_t maxphyaddr;
 	bool page1gb;
+	/* The CR4 and EFER bits a VCPUOP_initialise context may set (Xen's
+	 * hvm_cr4_guest_valid_bits and hvm_efer_valid, by the same CPUID
+	 * bits). */
+	uint64_t cr4_valid, efer_valid;
 	struct px_vcpu vcpu[MON_MAX_CPUS];
 	struct px_port port[PX_PORTS];
 };

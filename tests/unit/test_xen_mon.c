@@ -27,6 +27,7 @@
 
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
+#include <xen/hvm/hvm_vcpu.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
@@ -854,6 +855,65 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 			 XENMEM_increase_reservation | 256u << 6);
 }
 
+/* VCPUOP_initialise of vCPU 1 with a 64-bit context (flat, as the xen
+ * backend starts its APs) changed by (edit). */
+static long init_vcpu1(struct mon *m, void (*edit)(struct vcpu_hvm_context *))
+{
+	struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
+
+	c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){ .rip = 0x100000,
+		.cr0 = 0x80000011, .cr3 = 0x1000, .cr4 = 0x20,
+		.efer = 0x500, .rflags = 2 };
+	if (edit)
+		edit(&c);
+	memcpy(gpa(m, ARG_PA), &c, sizeof(c));
+	return hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, ARG_PA);
+}
+#define R64(c) ((c)->cpu_regs.x86_64)
+static void ed_pad(struct vcpu_hvm_context *c) { c->pad = 1; }
+static void ed_cr4_high(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1ull << 32; }
+static void ed_cr4_osxsave(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1u << 18; }
+static void ed_cr4_la57(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1u << 12; }
+static void ed_cr4_vmxe(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1u << 13; }
+static void ed_cr4_ok(struct vcpu_hvm_context *c) { R64(c).cr4 |= 0x6f0; }
+static void ed_efer_bit9(struct vcpu_hvm_context *c) { R64(c).efer |= 1u << 9; }
+static void ed_efer_svme(struct vcpu_hvm_context *c) { R64(c).efer |= 1u << 12; }
+static void ed_efer_high(struct vcpu_hvm_context *c) { R64(c).efer |= 1ull << 63; }
+static void ed_cr0_high(struct vcpu_hvm_context *c) { R64(c).cr0 |= 1ull << 32; }
+static void ed_cr0_nw(struct vcpu_hvm_context *c) { R64(c).cr0 |= 1u << 29; }
+static void ed_cr0_no_pe(struct vcpu_hvm_context *c) { R64(c).cr0 &= ~1ull; }
+static void ed_cr3_wide(struct vcpu_hvm_context *c) { R64(c).cr3 = 1ull << 39; }
+static void ed_ok(struct vcpu_hvm_context *c)
+{
+	R64(c).cr3 = 1ull << 38;                /* within 39 bits */
+	R64(c).cr4 |= 0x6f0;
+	R64(c).cr0 |= 3u << 29;                 /* NW with CD */
+	R64(c).efer |= 1u << 11 | 1u << 0;      /* NXE, SCE */
+}
+
+/* VCPUOP_initialise refuses what Xen refuses (arch_set_info_hvm_guest:
+ * pad, CR4 bits hvm_cr4_guest_valid_bits does not allow by the guest's
+ * CPUID, EFER bits hvm_efer_valid refuses) and what KVM_SET_SREGS would
+ * refuse when VCPUOP_up loads it (CR0 above bit 31, NW without CD, PG
+ * without PE; CR3 past the guest's 39-bit MAXPHYADDR), all -EINVAL, so
+ * that no context a guest gives can end the VM as a host error. */
+static void test_xen_mon_initialise_checks_control_registers(void **state)
+{
+	struct mon *m = *state;
+	void (*bad[])(struct vcpu_hvm_context *) = { ed_pad, ed_cr4_high,
+		ed_cr4_osxsave, ed_cr4_la57, ed_cr4_vmxe, ed_efer_bit9,
+		ed_efer_svme, ed_efer_high, ed_cr0_high, ed_cr0_nw,
+		ed_cr0_no_pe, ed_cr3_wide };
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(init_vcpu1(m, bad[i]), -XEN_EINVAL);
+		assert_false(px_of(m)->vcpu[1].initialised);
+	}
+	assert_int_equal(init_vcpu1(m, ed_ok), 0);
+	assert_int_equal(m->vcpu[1].load.cr3, 1ull << 38);
+	assert_int_equal(init_vcpu1(m, ed_cr4_ok), -XEN_EEXIST);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -973,6 +1033,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),

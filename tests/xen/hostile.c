@@ -359,8 +359,28 @@ static long c_vcpu_init_32b(void)
 static long c_vcpu_init_mode(void) { return init_ctx(1, 77, 0x80000011, 0x1000, 0x100000); }
 static long c_vcpu_init_no_paging(void) { return init_ctx(1, VCPU_HVM_MODE_64B, 0x11, 0x1000, 0x100000); }
 /* Xen with HAP does not look at CR3; the vCPU would fault when it ran.
- * vCPU 2, which no later case needs uninitialised. */
-static long c_vcpu_init_cr3_far(void) { return init_ctx(2, VCPU_HVM_MODE_64B, 0x80000011, FAR, 0x100000); }
+ * Past any RAM but within the physical-address width of every host the
+ * suite runs on (FAR_GFN): vmi-run refuses a CR3 past the guest's
+ * MAXPHYADDR, which KVM would not load.  vCPU 2, which no later case
+ * needs uninitialised. */
+static long c_vcpu_init_cr3_far(void) { return init_ctx(2, VCPU_HVM_MODE_64B, 0x80000011, FAR_GFN << 12, 0x100000); }
+/* Xen's arch_set_info_hvm_guest: pad must be zero; CR4 within
+ * hvm_cr4_guest_valid_bits (bit 32 never is), EFER within
+ * hvm_efer_valid's known bits (bit 9 is reserved): -EINVAL.  vmi-run
+ * took these and VCPUOP_up then failed to load them into KVM, ending
+ * the VM as a host error (71); now both answer -EINVAL, and the vCPU
+ * stays down (VCPUOP_up: -EINVAL). */
+static long init_bad(uint32_t pad, uint64_t cr4, uint64_t efer)
+{
+    struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B, .pad = pad };
+    c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){ .cr0 = 0x80000011, .cr3 = 0x1000,
+        .cr4 = cr4, .efer = efer, .rip = 0x100000 };
+    long r = VCPU(VCPUOP_initialise, 1, P(&c));
+    return r != E(EINVAL) ? r : VCPU(VCPUOP_up, 1, 0);
+}
+static long c_vcpu_init_pad(void) { return init_bad(1, 0x20, 0x500); }
+static long c_vcpu_init_cr4_reserved(void) { return init_bad(0, 0x20 | 1ull << 32, 0x500); }
+static long c_vcpu_init_efer_reserved(void) { return init_bad(0, 0x20, 0x500 | 1u << 9); }
 static long c_vcpu_init_rip(void) { return init_ctx(1, VCPU_HVM_MODE_64B, 0x80000011, 0x1000, 0x0000800000000000ull); }
 static long timer(uint32_t vcpu, uint64_t deadline, uint32_t flags)
 {
@@ -698,6 +718,9 @@ static const struct hcase cases[] = {
     { "vcpu-op-initialise-running-bsp", c_vcpu_init_bsp, E(EEXIST) },
     { "vcpu-op-initialise-far", c_vcpu_init_far, E(EFAULT) },
     { "vcpu-op-initialise-straddle", c_vcpu_init_straddle, E(EFAULT) },
+    { "vcpu-op-initialise-pad-nonzero-then-up", c_vcpu_init_pad, E(EINVAL) },
+    { "vcpu-op-initialise-cr4-reserved-then-up", c_vcpu_init_cr4_reserved, E(EINVAL) },
+    { "vcpu-op-initialise-efer-reserved-then-up", c_vcpu_init_efer_reserved, E(EINVAL) },
     { "vcpu-op-initialise-bad-mode", c_vcpu_init_mode, E(EINVAL) },
     { "vcpu-op-initialise-no-paging", c_vcpu_init_no_paging, E(EINVAL) },
     { "vcpu-op-initialise-rip-noncanonical", c_vcpu_init_rip, E(EINVAL) },
