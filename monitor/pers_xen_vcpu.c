@@ -193,10 +193,14 @@ static long px_up(struct mon *mon, unsigned id)
 }
 
 /* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): an
- * offset that crosses the page or is not 8-byte aligned is -ENXIO, then
- * a second registration or a frame outside RAM -EINVAL; rsvd is not
- * looked at.  The current contents move with it. */
-static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
+ * offset that crosses the page or is not aligned to vcpu_info's
+ * alignment (8: the monitor updates it with atomics) is -ENXIO, then a
+ * second registration, another vCPU that is not down (Xen: "on yourself
+ * or on other offline VCPUS"; moving it would race with that vCPU's own
+ * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
+ * current contents move with it. */
+static long px_register_info(struct mon *mon, unsigned self, unsigned id,
+			     uint64_t arg)
 {
 	struct pers_xen *px = px_of(mon);
 	struct vcpu_register_vcpu_info ri;
@@ -209,7 +213,8 @@ static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
 	if (ri.offset > 4096 - sizeof(struct vcpu_info) ||
 	    ri.offset % _Alignof(struct vcpu_info))
 		return -XEN_ENXIO;
-	if (px->vcpu[id].info_registered || ri.mfn > (UINT64_MAX >> 12))
+	if (px->vcpu[id].info_registered || (id != self && px->vcpu[id].up) ||
+	    ri.mfn > (UINT64_MAX >> 12))
 		return -XEN_EINVAL;
 	gpa = (ri.mfn << 12) + ri.offset;
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
@@ -251,7 +256,7 @@ long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
 	case VCPUOP_is_up:
 		return px_of(mon)->vcpu[id].up;
 	case VCPUOP_register_vcpu_info:
-		return px_register_info(mon, (unsigned)id, arg);
+		return px_register_info(mon, vcpu, (unsigned)id, arg);
 	case VCPUOP_stop_periodic_timer:
 		return 0;       /* no periodic timer is ever running */
 	case VCPUOP_set_singleshot_timer:

@@ -914,6 +914,47 @@ static void test_xen_mon_initialise_checks_control_registers(void **state)
 	assert_int_equal(init_vcpu1(m, ed_cr4_ok), -XEN_EEXIST);
 }
 
+/* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): the
+ * offset must leave the whole vcpu_info in the page and be aligned to
+ * its alignment (8 here), else -ENXIO: the monitor updates it with
+ * atomics (SDM Vol. 3A 9.1.1: a locked access that splits a cache line
+ * is a split lock; UBSan calls a misaligned one undefined).  Only the
+ * caller's own vCPU or one that is down: another running vCPU's is
+ * -EINVAL, as in Xen, since moving it under that vCPU would race with
+ * its own updates. */
+static void test_xen_mon_register_vcpu_info_rules(void **state)
+{
+	struct mon *m = *state;
+	struct vcpu_register_vcpu_info ri = { .mfn = SHARED_PA >> 12 };
+
+	for (uint32_t off = 1; off < 8; off++) {
+		ri.offset = off;
+		memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+		assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+				       VCPUOP_register_vcpu_info, 1, ARG_PA),
+				 -XEN_ENXIO);
+	}
+	ri.offset = 4096 - 32;
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA),
+			 -XEN_ENXIO);
+	ri.offset = 64;
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	px_of(m)->vcpu[1].up = true;            /* running */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA),
+			 -XEN_EINVAL);
+	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA), 0);
+	assert_int_equal(px_of(m)->vcpu[1].info, SHARED_PA + 64);
+	ri.offset = 128;                        /* vCPU 0 runs too */
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 0, ARG_PA),
+			 -XEN_EINVAL);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -1034,6 +1075,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),
