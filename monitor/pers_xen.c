@@ -7,9 +7,11 @@
  * MSR, whose write fills the page with stubs that trap by port I/O, the
  * dispatch of a trapped hypercall (Xen's x86-64 register ABI: RAX =
  * number; RDI, RSI, RDX, R10, R8 = arguments; result in RAX; from 32-bit
- * code EAX and EBX, ECX, EDX, ESI, EDI), the -v log of what is not
- * implemented, and the PV console ring (public/io/console.h).  The
- * hypercalls themselves are in pers_xen_{evtchn,hcall,vcpu}.c.
+ * code EAX and EBX, ECX, EDX, ESI, EDI) with the caller's mode and CPL
+ * and its continuations, the guest CPUID features Xen's checks use, the
+ * -v log of what is not implemented, and the PV console ring
+ * (public/io/console.h).  The hypercalls themselves are in
+ * pers_xen_{evtchn,hcall,mem,vcpu}.c, guest pointers in pers_xen_copy.c.
  */
 #include <errno.h>
 #include <inttypes.h>

@@ -2,10 +2,13 @@
 /*
  * monitor/pers_xen.h: the `xen` personality's state and the interfaces
  * between its files: pers_xen.c (CPUID, hypercall-page MSR, the hypercall
- * port, console ring), pers_xen_evtchn.c (event channels and upcalls),
- * pers_xen_hcall.c (xen_version, console_io, memory_op, hvm_op) and
- * pers_xen_vcpu.c (vcpu_op, sched_op, set_timer_op, pvclock).  Every
- * number comes from the Xen public headers of libxen-dev (/usr/include/xen).
+ * port and its continuations, console ring), pers_xen_copy.c (guest
+ * pointers: linear addresses through the caller's page tables),
+ * pers_xen_evtchn.c (event channels and upcalls), pers_xen_hcall.c
+ * (xen_version, console_io, hvm_op), pers_xen_mem.c (memory_op, grant
+ * table) and pers_xen_vcpu.c (vcpu_op, sched_op, set_timer_op,
+ * pvclock).  Every number comes from the Xen public headers of
+ * libxen-dev (/usr/include/xen).
  */
 #ifndef PERS_XEN_H
 #define PERS_XEN_H
