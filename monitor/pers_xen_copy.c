@@ -52,12 +52,14 @@
 
 #define MAX_LEVELS 5
 
-/* A walk in progress: the entries used, each as read (once). */
+/* A walk in progress: the entries used, each as read (once), from
+ * (first) on with access rights and an accessed bit (PAE's PDPTE, entry
+ * 0 there, has neither: SDM Vol. 3A 4.4.1). */
 struct walk {
 	void *at[MAX_LEVELS];
 	uint64_t e[MAX_LEVELS];
 	bool wide[MAX_LEVELS];  /* 8-byte entry, else 4 */
-	unsigned n;
+	unsigned n, first;
 };
 
 /* Read the entry at (gpa): once, and through mon_gpa_ptr only. */
@@ -184,6 +186,7 @@ static bool walk_pae(struct mon *mon, const struct px_call *c,
 	pdpte = w->e[0];
 	if (pdpte & (0x1e6ull | reserved(px, c, 3, false) | PTE_NX))
 		return false;
+	w->first = 1;
 	return walk_wide(mon, c, w, pdpte & PTE_ADDR, 2, va, gpa);
 }
 
@@ -195,7 +198,7 @@ static bool allowed(const struct px_call *c, const struct walk *w,
 {
 	uint64_t rights = PTE_RW | PTE_US;
 
-	for (unsigned i = 0; i < w->n; i++)
+	for (unsigned i = w->first; i < w->n; i++)
 		rights &= w->e[i];
 	if (write && !(rights & PTE_RW) && (c->s.cr0 & CR0_WP))
 		return false;
@@ -209,7 +212,7 @@ static bool allowed(const struct px_call *c, const struct walk *w,
 static bool translate(struct mon *mon, const struct px_call *c, uint64_t va,
 		      bool write, uint64_t *gpa)
 {
-	struct walk w = { .n = 0 };
+	struct walk w = { .n = 0, .first = 0 };
 	bool ok;
 
 	if (!(c->s.cr0 & CR0_PG)) {
@@ -225,9 +228,7 @@ static bool translate(struct mon *mon, const struct px_call *c, uint64_t va,
 			       c->s.cr4 & CR4_LA57 ? 5 : 4, va, gpa);
 	if (!ok || !allowed(c, &w, write))
 		return false;
-	/* PAE's PDPTE (entry 0 there) has no accessed bit. */
-	for (unsigned i = (c->s.cr4 & CR4_PAE) &&
-			  !(c->s.efer & EFER_LMA); i < w.n; i++)
+	for (unsigned i = w.first; i < w.n; i++)
 		set_bits(&w, i, PTE_A | (write && i == w.n - 1 ? PTE_D : 0));
 	return true;
 }

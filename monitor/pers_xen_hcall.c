@@ -116,9 +116,10 @@ long px_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg)
 	}
 }
 
-/* Write (len) bytes of guest text, already copied into the monitor, to
- * the hypervisor log, each line prefixed "(d1) "; every decision is
- * taken on that copy, never on guest memory. */
+/* Write (len <= PX_CONSOLE_CHUNK) bytes of guest text, already copied
+ * into the monitor, to the hypervisor log, each line prefixed "(d1) "
+ * (at most 6 bytes out per byte in); every decision is taken on that
+ * copy, never on guest memory. */
 static void px_log_text(struct pers_xen *px, struct mon *mon, const char *in,
 			size_t len)
 {

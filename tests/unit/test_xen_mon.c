@@ -699,6 +699,11 @@ static void test_xen_mon_paging_modes(void **state)
 	pt(m, 3)[0] = 0x200000 | 0x83;
 	assert_int_equal(features_at(m, va), 0);
 	assert_int_equal(pt(m, 2)[1], (PT_PA + 0x3000) | 1);    /* no A */
+	fake_sregs.cr0 |= 1u << 16;             /* WP: the PDPTE has no RW */
+	assert_int_equal(features_at(m, va), 0);
+	pt(m, 3)[0] &= ~2ull;                   /* the PDE read-only */
+	assert_int_equal(features_at(m, va), -XEN_EFAULT);
+	pt(m, 3)[0] |= 2;
 	pt(m, 2)[1] |= 2;                       /* reserved in a PDPTE */
 	assert_int_equal(features_at(m, va), -XEN_EFAULT);
 	/* 5-level paging: PML5 page 0 -> PML4 1 -> PDPT 2 -> PD 3. */
