@@ -114,8 +114,8 @@ static uint64_t reserved(const struct pers_xen *px, const struct px_call *c,
 }
 
 /* Walk PAE-format tables (PAE and 4/5-level) from the table at (table),
- * whose entries map 2^(shift) bytes each, down to the leaf.  On success
- * *gpa is the physical address of (va). */
+ * of paging level (level) (1 = PT), down to the leaf.  On success *gpa
+ * is the physical address of (va). */
 static bool walk_wide(struct mon *mon, const struct px_call *c,
 		      struct walk *w, uint64_t table, unsigned level,
 		      uint64_t va, uint64_t *gpa)
