@@ -170,6 +170,16 @@ int host_kvm_create_vcpu(struct mon *mon, unsigned id, char *err,
 	return 0;
 }
 
+static void cpuid_from_kvm(struct mon_cpuid *t, const struct kvm_cpuid2 *c)
+{
+	t->n = c->nent;
+	for (unsigned i = 0; i < c->nent; i++)
+		t->e[i] = (struct mon_cpuid_entry){ c->entries[i].function,
+			c->entries[i].index, c->entries[i].flags,
+			c->entries[i].eax, c->entries[i].ebx,
+			c->entries[i].ecx, c->entries[i].edx };
+}
+
 int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
 			     char *err, size_t errlen)
 {
@@ -185,18 +195,30 @@ int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
 		free(c);
 		return ERR(e, "KVM_GET_SUPPORTED_CPUID: %s", strerror(e));
 	}
-	t->n = c->nent;
-	for (unsigned i = 0; i < c->nent; i++)
-		t->e[i] = (struct mon_cpuid_entry){ c->entries[i].function,
-			c->entries[i].index, c->entries[i].flags,
-			c->entries[i].eax, c->entries[i].ebx,
-			c->entries[i].ecx, c->entries[i].edx };
+	cpuid_from_kvm(t, c);
 	free(c);
 	khz = ioctl(mon->vcpu[0].fd, KVM_GET_TSC_KHZ, 0);
 	if (khz <= 0)
 		return ERR(errno, "KVM_GET_TSC_KHZ: %s", strerror(errno));
 	mon->tsc_khz = (uint32_t)khz;
 	return 0;
+}
+
+int host_kvm_vcpu_cpuid(struct mon_vcpu *v, struct mon_cpuid *t)
+{
+	struct kvm_cpuid2 *c = calloc(1, sizeof(*c) + MON_CPUID_MAX *
+				      sizeof(c->entries[0]));
+	int e = 0;
+
+	if (!c)
+		return -ENOMEM;
+	c->nent = MON_CPUID_MAX;
+	if (ioctl(v->fd, KVM_GET_CPUID2, c) < 0)
+		e = -errno;
+	else
+		cpuid_from_kvm(t, c);
+	free(c);
+	return e;
 }
 
 int host_kvm_set_cpuid(struct mon_vcpu *v, const struct mon_cpuid *t,
@@ -387,20 +409,6 @@ static int apply_load(struct mon_vcpu *v)
 	return 0;
 }
 
-/* The current privilege level of (v), from its own thread outside
- * KVM_RUN: SS.DPL, which always equals the CPL (SDM Vol. 3A 5.5; KVM's
- * own get_cpl reads it), where CS.DPL does not under a conforming code
- * segment; CR0.PE in *pe.  0-3, or -errno. */
-int host_kvm_vcpu_cpl(struct mon_vcpu *v, bool *pe)
-{
-	struct kvm_sregs s;
-
-	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
-		return -errno;
-	*pe = s.cr0 & 1;
-	return s.ss.dpl;
-}
-
 #define UD_VECTOR 6     /* #UD, no error code (SDM Vol. 3A Table 6-1) */
 
 /* On v's own thread after an exit: #UD as it next enters the guest
@@ -422,22 +430,19 @@ int host_kvm_vcpu_inject_ud(struct mon_vcpu *v)
 	return ioctl(v->fd, KVM_SET_VCPU_EVENTS, &e) < 0 ? -errno : 0;
 }
 
-/* Xen's hvm_guest_x86_mode(): 0 real mode, 1 virtual-8086, 8 64-bit
- * (EFER.LMA and CS.L), 4 or 2 by CS.D; the CPL in *cpl. */
-int host_kvm_vcpu_mode(struct mon_vcpu *v, int *cpl)
+/* From v's own thread outside KVM_RUN.  The CPL is SS.DPL, which always
+ * equals it (SDM Vol. 3A 5.5; KVM's own get_cpl reads it), where CS.DPL
+ * does not under a conforming code segment. */
+int host_kvm_vcpu_sregs(struct mon_vcpu *v, struct mon_sregs *out)
 {
 	struct kvm_sregs s;
 
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return -errno;
-	*cpl = s.cs.dpl;
-	if (!(s.cr0 & 1))
-		return 0;
-	if (v->regs->rflags & (1u << 17))
-		return 1;
-	if ((s.efer & EFER_LMA) && s.cs.l)
-		return 8;
-	return s.cs.db ? 4 : 2;
+	*out = (struct mon_sregs){ .cr0 = s.cr0, .cr3 = s.cr3, .cr4 = s.cr4,
+		.efer = s.efer, .cs_base = s.cs.base, .cs_l = s.cs.l,
+		.cs_db = s.cs.db, .cs_dpl = s.cs.dpl, .ss_dpl = s.ss.dpl };
+	return 0;
 }
 
 int host_kvm_vcpu_load(struct mon *mon, unsigned id)

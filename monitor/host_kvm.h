@@ -22,6 +22,9 @@ int host_kvm_supported_cpuid(struct mon *mon, struct mon_cpuid *t,
 			     char *err, size_t errlen);
 int host_kvm_set_cpuid(struct mon_vcpu *v, const struct mon_cpuid *t,
 		       char *err, size_t errlen);
+/* The CPUID table (v) gives its guest (KVM_GET_CPUID2), before the
+ * sandbox: 0 or -errno. */
+int host_kvm_vcpu_cpuid(struct mon_vcpu *v, struct mon_cpuid *t);
 /* PVH entry state (Xen docs/misc/pvh.pandoc) on the boot vCPU. */
 int host_kvm_boot_bsp(struct mon_vcpu *v, uint32_t entry, uint32_t ebx,
 		      char *err, size_t errlen);
@@ -36,16 +39,12 @@ int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector);
  * thread, which this kicks out of KVM_RUN (an AP waiting for INIT/SIPI
  * blocks there).  Fill .load first.  Returns 0 or -EINVAL. */
 int host_kvm_vcpu_load(struct mon *mon, unsigned id);
-/* The CPL of (v) (SS.DPL) and CR0.PE in *pe, read on its own thread
- * after an exit: 0-3 or -errno.  One KVM_GET_SREGS (hyperv: hypercalls
- * from CPL > 0 or real mode are #UD). */
-int host_kvm_vcpu_cpl(struct mon_vcpu *v, bool *pe);
+/* The segment and control registers of (v) (KVM_GET_SREGS), read on its
+ * own thread after an exit: 0 or -errno.  Its CPL is ss_dpl. */
+int host_kvm_vcpu_sregs(struct mon_vcpu *v, struct mon_sregs *s);
 /* Make (v) take #UD as it next enters the guest, from its own thread
  * after an exit (hyperv).  0 or -errno. */
 int host_kvm_vcpu_inject_ud(struct mon_vcpu *v);
-/* The vCPU's mode as Xen's hvm_guest_x86_mode() (0, 1, 2, 4, 8) and its
- * CPL in *cpl; -errno. */
-int host_kvm_vcpu_mode(struct mon_vcpu *v, int *cpl);
 /* Flush the guest TLB of every vCPU in (mask) (bit n = vCPU n), from the
  * thread of vCPU (self), which is outside KVM_RUN: self directly, the
  * others on their own threads before they next run the guest (kicked out

@@ -102,6 +102,15 @@ struct mon_regs {
 	uint64_t rip, rflags;
 };
 
+/* What a personality reads of a vCPU's KVM_GET_SREGS: the control
+ * registers and the hidden parts of CS and SS that decide its mode and
+ * privilege (SDM Vol. 3A 3.4.5, 5.5). */
+struct mon_sregs {
+	uint64_t cr0, cr3, cr4, efer;
+	uint64_t cs_base;
+	uint8_t cs_l, cs_db, cs_dpl, ss_dpl;
+};
+
 enum mon_exit_kind {
 	MON_X_INTR,             /* KVM_RUN interrupted by a kick */
 	MON_X_IO,

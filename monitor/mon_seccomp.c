@@ -28,9 +28,9 @@
 
 const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	IOCTL(KVM_RUN, "run the guest: every vCPU thread's loop (mon_vcpu.c)"),
-	IOCTL(KVM_GET_SREGS, "read CR0/CR4/CS/SS of the own vCPU: hyperv "
-	      "remote TLB flush and hypercall CPL check, xen hypercall CPL "
-	      "check and VCPUOP_up"),
+	IOCTL(KVM_GET_SREGS, "read the own vCPU's segment and control "
+	      "registers: hyperv remote TLB flush and hypercall CPL check, xen "
+	      "hypercall mode, CPL and page walk, VCPUOP_up"),
 	IOCTL(KVM_SET_SREGS, "toggle CR4.PGE to flush the own vCPU's TLB "
 	      "(hyperv); 64-bit state of a vCPU started by VCPUOP_up (xen)"),
 	IOCTL(KVM_GET_VCPU_EVENTS, "read the own vCPU's event state before "

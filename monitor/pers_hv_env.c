@@ -31,7 +31,13 @@ static void env_setup(struct mon *mon)
 
 static int env_cpl(struct mon *mon, unsigned vcpu, bool *pe)
 {
-	return host_kvm_vcpu_cpl(&mon->vcpu[vcpu], pe);
+	struct mon_sregs s;
+	int e = host_kvm_vcpu_sregs(&mon->vcpu[vcpu], &s);
+
+	if (e < 0)
+		return e;
+	*pe = s.cr0 & 1;
+	return s.ss_dpl;
 }
 
 static int env_inject_ud(struct mon *mon, unsigned vcpu)

@@ -7,9 +7,11 @@
  * MSR, whose write fills the page with stubs that trap by port I/O, the
  * dispatch of a trapped hypercall (Xen's x86-64 register ABI: RAX =
  * number; RDI, RSI, RDX, R10, R8 = arguments; result in RAX; from 32-bit
- * code EAX and EBX, ECX, EDX, ESI, EDI), the -v log of what is not
- * implemented, and the PV console ring (public/io/console.h).  The
- * hypercalls themselves are in pers_xen_{evtchn,hcall,vcpu}.c.
+ * code EAX and EBX, ECX, EDX, ESI, EDI) with the caller's mode and CPL
+ * and its continuations, the guest CPUID features Xen's checks use, the
+ * -v log of what is not implemented, and the PV console ring
+ * (public/io/console.h).  The hypercalls themselves are in
+ * pers_xen_{evtchn,hcall,mem,vcpu}.c, guest pointers in pers_xen_copy.c.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -37,26 +39,6 @@ _Static_assert(PX_CONSOLE_PA >= MON_SPECIAL_PA &&
 	       PX_CONSOLE_PA < MON_SPECIAL_END, "the console page lies in "
 	       "the special area");
 _Static_assert(sizeof(struct xencons_interface) <= 4096, "console page");
-
-long px_copy_in(struct mon *mon, void *dst, uint64_t gpa, uint64_t len)
-{
-	const void *p = mon_gpa_ptr(mon, gpa, len);
-
-	if (!p)
-		return -XEN_EFAULT;
-	memcpy(dst, p, len);
-	return 0;
-}
-
-long px_copy_out(struct mon *mon, uint64_t gpa, const void *src, uint64_t len)
-{
-	void *p = mon_gpa_ptr(mon, gpa, len);
-
-	if (!p)
-		return -XEN_EFAULT;
-	memcpy(p, src, len);
-	return 0;
-}
 
 static int xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
@@ -126,6 +108,7 @@ void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 {
 	struct pers_xen *px = px_of(mon);
 	uint64_t key = (uint64_t)nr << 32 | (uint32_t)(sub + 1);
+	uint64_t rip = px_current() ? px_current()->rip : 0;
 
 	if (!mon->cfg.verbose)
 		return;
@@ -136,11 +119,10 @@ void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 		px->unimpl[px->nunimpl++] = key;
 	if (sub < 0)
 		mon_logf(mon, "xen: hypercall %u (%s) not implemented: -ENOSYS, "
-			 "at rip=0x%" PRIx64, nr, what, px->rip);
+			 "at rip=0x%" PRIx64, nr, what, rip);
 	else
 		mon_logf(mon, "xen: hypercall %u sub-op %" PRId64 " (%s) not "
-			 "implemented, at rip=0x%" PRIx64, nr, sub, what,
-			 px->rip);
+			 "implemented, at rip=0x%" PRIx64, nr, sub, what, rip);
 }
 
 /* Hypercall names for the -v log (public/xen.h). */
@@ -220,51 +202,160 @@ static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
 	}
 }
 
+/* Xen's hvm_guest_x86_mode() (arch/x86/hvm/vmx/vmx.c
+ * vmx_guest_x86_mode): 0 real mode (CR0.PE clear), 1 virtual-8086
+ * (RFLAGS.VM), 8 64-bit (EFER.LMA and CS.L), else 4 or 2 by CS.D. */
+static int px_mode(const struct mon_sregs *s, uint64_t rflags)
+{
+	if (!(s->cr0 & 1))
+		return 0;
+	if (rflags & (1u << 17))
+		return 1;
+	if ((s->efer & (1u << 10)) && s->cs_l)
+		return 8;
+	return s->cs_db ? 4 : 2;
+}
+
+static _Thread_local struct px_call *px_cur;
+
+struct px_call *px_current(void)
+{
+	return px_cur;
+}
+
+/* The caller's state and arguments as Xen's hvm_hypercall() decodes
+ * them: from 64-bit code RAX and RDI, RSI, RDX, R10, R8; from 32-bit or
+ * compatibility-mode code (the same page works there: its stub is
+ * `mov; out; ret`) EAX and EBX, ECX, EDX, ESI, EDI, each truncated to
+ * 32 bits.  -errno if the vCPU state cannot be read. */
+static int px_decode(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
+		     struct px_call *c)
+{
+	const struct mon_regs *r = x->regs;
+	int e;
+
+	*c = (struct px_call){ .vcpu = vcpu, .rip = x->rip,
+			       .rflags = r->rflags };
+	if ((e = px_of(mon)->env->sregs(mon, vcpu, &c->s)) < 0)
+		return e;
+	c->mode = px_mode(&c->s, r->rflags);
+	/* Xen's hvm_get_cpl(): SS.DPL, which always equals the CPL (SDM
+	 * Vol. 3A 5.5; VMX keeps it in the SS access rights, SVM in the
+	 * VMCB).  CS.DPL does not: a conforming code segment of DPL 0 runs
+	 * at CPL 3. */
+	c->cpl = c->s.ss_dpl;
+	if (c->mode == 8) {
+		c->nr = r->rax;
+		c->a[0] = r->rdi, c->a[1] = r->rsi, c->a[2] = r->rdx;
+		c->a[3] = r->r10, c->a[4] = r->r8;
+	} else {
+		c->nr = (uint32_t)r->rax;
+		c->a[0] = (uint32_t)r->rbx, c->a[1] = (uint32_t)r->rcx;
+		c->a[2] = (uint32_t)r->rdx, c->a[3] = (uint32_t)r->rsi;
+		c->a[4] = (uint32_t)r->rdi;
+	}
+	return 0;
+}
+
+/* Is there a stub `mov $nr,%eax; out %al,$VMI_PORT_XEN_HYPERCALL` at
+ * the caller's linear (va)? */
+static bool px_stub_at(struct mon *mon, uint64_t va, uint32_t nr)
+{
+	uint8_t b[7];
+
+	return px_copy_in(mon, b, va, sizeof(b)) == 0 && b[0] == 0xb8 &&
+	       memcmp(b + 1, &nr, 4) == 0 && b[5] == 0xe6 &&
+	       b[6] == VMI_PORT_XEN_HYPERCALL;
+}
+
+/* A continuation re-executes the call.  Xen leaves RIP on the VMCALL;
+ * vmi-run cannot leave it on the OUT: KVM's fast port-I/O path exits
+ * with RIP on the OUT and skips it on the next entry unless RIP was
+ * changed (Linux arch/x86/kvm/x86.c complete_fast_pio_out), while its
+ * emulator exits with RIP already past it.  So the call restarts at the
+ * stub's `mov $nr,%eax`, which it recognizes by its bytes, 5 before RIP
+ * (on the OUT) or 7 (past it).  A caller that did not come through such
+ * a stub (code of its own, against include/vmi/abi.h) cannot be
+ * continued.  64-bit and 32-bit code only: the stub is not 16-bit code. */
+bool px_can_continue(struct mon *mon)
+{
+	struct px_call *c = px_current();
+	uint64_t rip;
+
+	if (!c || (c->mode != 8 && c->mode != 4))
+		return false;
+	if (c->stub == 0) {
+		rip = c->mode == 8 ? c->rip
+				   : (uint32_t)(c->s.cs_base + (uint32_t)c->rip);
+		c->stub = -1;
+		if (px_stub_at(mon, rip - 5, (uint32_t)c->nr))
+			c->stub = 1, c->restart_rip = c->rip - 5;
+		else if (px_stub_at(mon, rip - 7, (uint32_t)c->nr))
+			c->stub = 1, c->restart_rip = c->rip - 7;
+	}
+	return c->stub > 0;
+}
+
+void px_continue(struct mon *mon, unsigned i, uint64_t v)
+{
+	struct px_call *c = px_current();
+
+	if (c && i < 5 && px_can_continue(mon)) {
+		c->a[i] = c->mode == 8 ? v : (uint32_t)v;
+		c->restart = true;
+	}
+}
+
+/* Write a continued call's arguments back and point RIP at its stub.
+ * RAX still holds the number (the stub's mov sets it again).  From
+ * 32-bit code only the low halves change, as Xen writes EBX... there. */
+static void px_restart(const struct px_call *c, struct mon_regs *r)
+{
+	uint64_t *reg64[5] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8 };
+	uint64_t *reg32[5] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
+
+	for (unsigned i = 0; i < 5; i++) {
+		if (c->mode == 8)
+			*reg64[i] = c->a[i];
+		else
+			*reg32[i] = (*reg32[i] & ~0xffffffffull) |
+				    (uint32_t)c->a[i];
+	}
+	r->rip = c->restart_rip;
+}
+
 /* The hypercall port: `out %al, $VMI_PORT_XEN_HYPERCALL` from a stub.
  * Other accesses to the port are nobody's (fail closed in mon_dev.c).
- * Registers as Xen's hvm_hypercall() decodes them: from 64-bit code RAX
- * and RDI, RSI, RDX, R10, R8; from 32-bit or compatibility-mode code
- * (the same page works there: its stub is `mov; out; ret`) EAX and EBX,
- * ECX, EDX, ESI, EDI, each truncated to 32 bits, and the result in EAX
- * (the upper half cleared, as a 32-bit write would); memory_op and
- * grant_table_op then read their structures in Xen's compat layouts
- * (pers_xen_mem.c).  From real mode
- * there is no CPL check; from virtual-8086 mode or CPL > 0: -EPERM. */
+ * The result goes to RAX, from 32-bit code to EAX (the upper half
+ * cleared, as a 32-bit write would); memory_op and grant_table_op read
+ * a 32-bit caller's structures in Xen's compat layouts
+ * (pers_xen_mem.c).  From real mode there is no CPL check; from
+ * virtual-8086 mode or CPL > 0: -EPERM (Xen hvm_hypercall()).  With
+ * IOPL 0 a call from CPL > 0 #GPs at the stub's OUT and never gets
+ * here; with IOPL 3 it does. */
 static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 {
 	struct pers_xen *px = px_of(mon);
-	const struct mon_regs *r = x->regs;
-	uint64_t nr, a[5];
-	int cpl = 0, mode;
+	struct px_call c;
 	long ret;
 
 	if (x->io.port != VMI_PORT_XEN_HYPERCALL || !x->io.out ||
 	    x->io.size != 1 || x->io.count != 1)
 		return false;
-	mode = px->env->mode(mon, vcpu, &cpl);
-	if (mode == 8) {
-		nr = r->rax;
-		a[0] = r->rdi, a[1] = r->rsi, a[2] = r->rdx;
-		a[3] = r->r10, a[4] = r->r8;
-	} else {
-		nr = (uint32_t)r->rax;
-		a[0] = (uint32_t)r->rbx, a[1] = (uint32_t)r->rcx;
-		a[2] = (uint32_t)r->rdx, a[3] = (uint32_t)r->rsi;
-		a[4] = (uint32_t)r->rdi;
-	}
-	/* Xen hvm_hypercall(): a call from CPL > 0 is -EPERM.  With IOPL 0
-	 * such a call #GPs at the stub's OUT and never gets here; with
-	 * IOPL 3 it does. */
-	if (mode < 0 || mode == 1 || (mode != 0 && cpl != 0)) {
+	if (px_decode(mon, vcpu, x, &c) < 0 || c.mode == 1 ||
+	    (c.mode != 0 && c.cpl != 0)) {
 		ret = -XEN_EPERM;
 	} else {
 		pthread_mutex_lock(&px->lock);
-		px->rip = x->rip;
-		px->compat = mode != 8;
-		ret = px_dispatch(mon, vcpu, nr, a);
+		px_cur = &c;
+		ret = px_dispatch(mon, vcpu, c.nr, c.a);
+		px_cur = NULL;
 		pthread_mutex_unlock(&px->lock);
 	}
-	x->regs->rax = mode == 8 ? (uint64_t)ret : (uint32_t)ret;
+	if (c.restart)
+		px_restart(&c, x->regs);
+	else
+		x->regs->rax = c.mode == 8 ? (uint64_t)ret : (uint32_t)ret;
 	*x->regs_dirty = true;
 	return true;
 }
@@ -321,6 +412,88 @@ void px_console_drain(struct mon *mon)
 	px_console_out(mon, tmp, n);
 }
 
+/* A CPUID register of the guest's table, 0 where the leaf is absent. */
+static uint32_t cpuid_reg(struct mon_cpuid *t, uint32_t fn, uint32_t index,
+			  unsigned reg)
+{
+	const struct mon_cpuid_entry *e = mon_cpuid_find(t, fn, index);
+	const uint32_t r[4] = { e ? e->eax : 0, e ? e->ebx : 0,
+				e ? e->ecx : 0, e ? e->edx : 0 };
+
+	return r[reg];
+}
+
+/* CPUID bit (bit) of register (reg: 0 EAX .. 3 EDX) of leaf (fn, index)
+ * set: (yes), else 0. */
+static uint64_t if_cpuid(struct mon_cpuid *t, uint32_t fn, unsigned reg,
+			 unsigned bit, uint64_t yes)
+{
+	return cpuid_reg(t, fn, 0, reg) >> bit & 1 ? yes : 0;
+}
+
+/* Xen's hvm_cr4_guest_valid_bits() (xen/arch/x86/hvm/hvm.c) over the
+ * guest's CPUID (bit numbers: SDM Vol. 3A 2.5 for CR4, Vol. 2A CPUID).
+ * VMXE needs nested virtualization, which vmi-run does not offer; LA57
+ * is not among Xen 4.17's. */
+static uint64_t cr4_valid(struct mon_cpuid *t)
+{
+	return if_cpuid(t, 1, 3, 1, 3ull << 0) |        /* VME: VME, PVI */
+	       if_cpuid(t, 1, 3, 4, 1ull << 2) |        /* TSC: TSD */
+	       if_cpuid(t, 1, 3, 2, 1ull << 3) |        /* DE */
+	       if_cpuid(t, 1, 3, 3, 1ull << 4) |        /* PSE */
+	       if_cpuid(t, 1, 3, 6, 1ull << 5) |        /* PAE */
+	       if_cpuid(t, 1, 3, 7, 1ull << 6) |        /* MCE ... */
+	       if_cpuid(t, 1, 3, 14, 1ull << 6) |       /* ... or MCA */
+	       if_cpuid(t, 1, 3, 13, 1ull << 7) |       /* PGE */
+	       1ull << 8 |                              /* PCE */
+	       if_cpuid(t, 1, 3, 24, 1ull << 9) |       /* FXSR: OSFXSR */
+	       if_cpuid(t, 1, 3, 25, 1ull << 10) |      /* SSE: OSXMMEXCPT */
+	       if_cpuid(t, 7, 2, 2, 1ull << 11) |       /* UMIP */
+	       if_cpuid(t, 7, 1, 0, 1ull << 16) |       /* FSGSBASE */
+	       if_cpuid(t, 1, 2, 17, 1ull << 17) |      /* PCID: PCIDE */
+	       if_cpuid(t, 1, 2, 26, 1ull << 18) |      /* XSAVE: OSXSAVE */
+	       if_cpuid(t, 7, 1, 7, 1ull << 20) |       /* SMEP */
+	       if_cpuid(t, 7, 1, 20, 1ull << 21) |      /* SMAP */
+	       if_cpuid(t, 7, 2, 3, 1ull << 22) |       /* PKU: PKE */
+	       if_cpuid(t, 7, 2, 7, 1ull << 23) |       /* CET_SS ... */
+	       if_cpuid(t, 7, 3, 20, 1ull << 23);       /* ... or CET_IBT */
+}
+
+/* Xen's hvm_efer_valid(): the bits it knows (EFER_KNOWN_MASK), each
+ * only with its CPUID feature (0x80000001 EDX); SVME needs nested
+ * virtualization. */
+static uint64_t efer_valid(struct mon_cpuid *t)
+{
+	const uint32_t x = 0x80000001u;
+
+	return if_cpuid(t, x, 3, 11, 1ull << 0) |               /* SCE */
+	       if_cpuid(t, x, 3, 29, 1ull << 8 | 1ull << 10) |  /* LME, LMA */
+	       if_cpuid(t, x, 3, 20, 1ull << 11) |              /* NXE */
+	       if_cpuid(t, x, 3, 25, 1ull << 14);               /* FFXSE */
+}
+
+/* What Xen's checks take from the domain's CPUID policy, from the
+ * guest's table: the physical-address width (0x80000008 EAX[7:0], 36
+ * without the leaf: SDM Vol. 3A 4.1.4; kept within 32-52), 1 GiB pages
+ * (0x80000001 EDX[26]), the CR4 and EFER bits a vCPU may start with. */
+static int px_features(struct mon *mon, struct pers_xen *px)
+{
+	struct mon_cpuid *t = calloc(1, sizeof(*t));
+	uint32_t w;
+	int r = -ENOMEM;
+
+	if (t && (r = px->env->cpuid(mon, t)) == 0) {
+		w = cpuid_reg(t, 0x80000008u, 0, 0) & 0xff;
+		px->maxphyaddr = (uint8_t)(w == 0 ? 36 : w < 32 ? 32 :
+					   w > 52 ? 52 : w);
+		px->page1gb = cpuid_reg(t, 0x80000001u, 0, 3) >> 26 & 1;
+		px->cr4_valid = cr4_valid(t);
+		px->efer_valid = efer_valid(t);
+	}
+	free(t);
+	return r;
+}
+
 static int xen_init(struct mon *mon)
 {
 	struct pers_xen *px = calloc(1, sizeof(*px));
@@ -335,6 +508,10 @@ static int xen_init(struct mon *mon)
 	if (!px)
 		return -ENOMEM;
 	px->env = &pers_xen_kvm_env;
+	if (px_features(mon, px) < 0) {
+		free(px);
+		return -EIO;
+	}
 	pthread_mutex_init(&px->lock, NULL);
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);

@@ -2,10 +2,13 @@
 /*
  * monitor/pers_xen.h: the `xen` personality's state and the interfaces
  * between its files: pers_xen.c (CPUID, hypercall-page MSR, the hypercall
- * port, console ring), pers_xen_evtchn.c (event channels and upcalls),
- * pers_xen_hcall.c (xen_version, console_io, memory_op, hvm_op) and
- * pers_xen_vcpu.c (vcpu_op, sched_op, set_timer_op, pvclock).  Every
- * number comes from the Xen public headers of libxen-dev (/usr/include/xen).
+ * port and its continuations, console ring), pers_xen_copy.c (guest
+ * pointers: linear addresses through the caller's page tables),
+ * pers_xen_evtchn.c (event channels and upcalls), pers_xen_hcall.c
+ * (xen_version, console_io, hvm_op), pers_xen_mem.c (memory_op, grant
+ * table) and pers_xen_vcpu.c (vcpu_op, sched_op, set_timer_op,
+ * pvclock).  Every number comes from the Xen public headers of
+ * libxen-dev (/usr/include/xen).
  */
 #ifndef PERS_XEN_H
 #define PERS_XEN_H
@@ -25,17 +28,20 @@
 
 #include "mon.h"
 #include "mon_clock.h"
+#include "mon_cpuid.h"
 
 /* The host side (pers_xen_env.c, KVM): a table, so that the personality
  * links without KVM into the unit tests, where it is absent (weak). */
 struct pers_xen_env {
 	int (*msi)(struct mon *mon, unsigned apic_id, uint8_t vector);
 	int (*vcpu_load)(struct mon *mon, unsigned id);
-	/* The calling vCPU's mode as Xen's hvm_guest_x86_mode() gives it
-	 * (0 real, 1 virtual-8086, 2 16-bit, 4 32-bit protected or
-	 * compatibility, 8 64-bit) and its CPL in *cpl; -errno if the vCPU
-	 * state cannot be read. */
-	int (*mode)(struct mon *mon, unsigned vcpu, int *cpl);
+	/* The calling vCPU's segment and control registers, from which the
+	 * personality derives its mode, CPL and paging (px_call); -errno if
+	 * they cannot be read. */
+	int (*sregs)(struct mon *mon, unsigned vcpu, struct mon_sregs *s);
+	/* The guest's CPUID table (what Xen's checks take from the domain's
+	 * CPUID policy), read once at init; 0 or -errno. */
+	int (*cpuid)(struct mon *mon, struct mon_cpuid *t);
 	uint64_t (*guest_tsc)(const struct mon *mon);
 	uint64_t (*guest_ns)(const struct mon *mon);
 	void (*pvclock_scale)(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
@@ -131,10 +137,17 @@ struct pers_xen {
 	bool log_bol;
 	uint64_t unimpl[PX_UNIMPL_MAX]; /* (nr << 32 | sub-op + 1) seen */
 	unsigned nunimpl;
-	uint64_t rip;           /* the current caller's, for the -v log */
-	bool compat;            /* the current caller is 32-bit code */
 	uint32_t tsc_mul;       /* pvclock scale of the guest TSC */
 	int8_t tsc_shift;
+	/* From the guest's CPUID, as Xen takes them from the domain's
+	 * policy: the guest-physical address width (0x80000008 EAX[7:0])
+	 * and 1 GiB pages (0x80000001 EDX[26]), for the page walk. */
+	uint8_t maxphyaddr;
+	bool page1gb;
+	/* The CR4 and EFER bits a VCPUOP_initialise context may set (Xen's
+	 * hvm_cr4_guest_valid_bits and hvm_efer_valid, by the same CPUID
+	 * bits). */
+	uint64_t cr4_valid, efer_valid;
 	struct px_vcpu vcpu[MON_MAX_CPUS];
 	struct px_port port[PX_PORTS];
 };
@@ -144,10 +157,54 @@ static inline struct pers_xen *px_of(struct mon *mon)
 	return mon->pers_state;
 }
 
-/* A guest structure of (len) bytes at (gpa): copy in or out; -EFAULT
- * (Xen's error) if any byte lies outside RAM. */
-long px_copy_in(struct mon *mon, void *dst, uint64_t gpa, uint64_t len);
-long px_copy_out(struct mon *mon, uint64_t gpa, const void *src, uint64_t len);
+/* The hypercall being handled on this thread, Xen's `current` (each
+ * vCPU's hypercalls run on its own thread, and SCHEDOP_block/poll drop
+ * px->lock while they wait, so this cannot live in struct pers_xen):
+ * who called, from which mode, with which registers. */
+struct px_call {
+	unsigned vcpu;
+	int mode;               /* hvm_guest_x86_mode(): 0 real, 1 vm86,
+				 * 2 16-bit, 4 32-bit, 8 64-bit */
+	int cpl;
+	struct mon_sregs s;
+	uint64_t rip, rflags;
+	uint64_t nr, a[5];
+	/* A continuation: re-execute the call with a[] after this exit,
+	 * from the stub's first instruction at (restart_rip). */
+	bool restart;
+	int8_t stub;            /* 0 not looked yet, 1 a stub, -1 none */
+	uint64_t restart_rip;
+};
+
+/* The current hypercall, or NULL outside one. */
+struct px_call *px_current(void);
+
+/* Hypercall continuations (Xen's hypercall_create_continuation): a
+ * hypercall whose work depends on a guest count does a bounded part
+ * per exit and is then re-executed with arguments that say where to
+ * go on.  Possible only for a call from a stub of the hypercall page
+ * (pers_xen.c says why); px_can_continue() says whether the current
+ * one is, px_continue() sets argument (i) to (v) and asks for the
+ * re-execution. */
+bool px_can_continue(struct mon *mon);
+void px_continue(struct mon *mon, unsigned i, uint64_t v);
+
+/* A 32-bit caller (Xen's compat layouts apply). */
+static inline bool px_compat(void)
+{
+	const struct px_call *c = px_current();
+
+	return c && c->mode != 8;
+}
+
+/* pers_xen_copy.c: a guest structure of (len) bytes at the current
+ * caller's linear address (va), copied in or out page by page as Xen's
+ * copy_from_guest/copy_to_guest do for an HVM guest: translated through
+ * the caller's page tables, each page in guest RAM; else -EFAULT (an
+ * out copy may have written the pages before the one that failed, as in
+ * Xen).  Outside a hypercall: -EFAULT. */
+long px_copy_in(struct mon *mon, void *dst, uint64_t va, uint64_t len);
+long px_copy_out(struct mon *mon, uint64_t va, const void *src, uint64_t len);
 
 /* pers_xen_evtchn.c, all with px->lock held. */
 void px_evtchn_init(struct pers_xen *px);

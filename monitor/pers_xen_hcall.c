@@ -25,6 +25,12 @@
 		     (1u << XENFEAT_hvm_callback_vector) | \
 		     (1u << XENFEAT_hvm_safe_pvclock))
 
+/* console_io copies a guest's text in chunks of this size, and writes
+ * at most PX_CONSOLE_PER_EXIT bytes per exit (a multiple of it) before
+ * it continues the call. */
+#define PX_CONSOLE_CHUNK 1024u
+#define PX_CONSOLE_PER_EXIT (16u * PX_CONSOLE_CHUNK)
+
 /* Lowest vector an upcall may use (Xen hvm.c: vectors below 0x10 are
  * exceptions: -EINVAL). */
 #define PX_MIN_VECTOR 0x10
@@ -110,45 +116,68 @@ long px_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg)
 	}
 }
 
+/* Write (len <= PX_CONSOLE_CHUNK) bytes of guest text, already copied
+ * into the monitor, to the hypervisor log, each line prefixed "(d1) "
+ * (at most 6 bytes out per byte in); every decision is taken on that
+ * copy, never on guest memory. */
+static void px_log_text(struct pers_xen *px, struct mon *mon, const char *in,
+			size_t len)
+{
+	char out[PX_CONSOLE_CHUNK * 6];
+	size_t n = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		if (px->log_bol) {
+			memcpy(out + n, "(d1) ", 5);
+			n += 5;
+		}
+		out[n++] = in[i];
+		px->log_bol = in[i] == '\n';
+	}
+	px_log_out(mon, out, n);
+}
+
 /* CONSOLEIO_write: the text goes to vmi-run's log of the hypervisor,
  * stderr, each line prefixed "(d1) " as Xen's own log prefixes a
  * domain's console_io (common/console.c guest_console_write), and never
- * to the domain's console, which the PV ring feeds (stdout).
- * CONSOLEIO_read has no input to give.  A buffer outside RAM, or one
- * whose end wraps, is -EFAULT (Xen copies through guest handles). */
+ * to the domain's console, which the PV ring feeds (stdout).  Like Xen,
+ * the text is copied in chunks (Xen's are 127 bytes), each once; a
+ * chunk that cannot be read ends the call with -EFAULT after the ones
+ * before it.  Like Xen, which checks for preemption between chunks and
+ * continues the call (hypercall_create_continuation with the count left
+ * and the buffer advanced), at most PX_CONSOLE_PER_EXIT bytes are
+ * written per exit, with the personality's lock held, and the call is
+ * then continued; a caller that cannot be continued (not through the
+ * hypercall page) gets -E2BIG for a longer text, and nothing written.
+ * CONSOLEIO_read: no input, so 0 without touching the buffer; a count
+ * over INT_MAX is -E2BIG (Xen do_console_io). */
 long px_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
 		   uint64_t buf)
 {
 	struct pers_xen *px = px_of(mon);
-	char out[1024];
-	const char *p;
-	size_t n = 0;
+	char in[PX_CONSOLE_CHUNK];
+	/* Xen takes count as an unsigned int. */
+	uint32_t len = (uint32_t)count, n;
 
 	if (cmd != CONSOLEIO_write && cmd != CONSOLEIO_read) {
 		px_unimplemented(mon, __HYPERVISOR_console_io, (int64_t)cmd,
 				 "console_io");
 		return -XEN_ENOSYS;
 	}
-	if ((uint32_t)count == 0)
-		return 0;
-	/* Xen takes count as an unsigned int. */
-	p = mon_gpa_ptr(mon, buf, (uint32_t)count);
-	if (!p)
-		return -XEN_EFAULT;
 	if (cmd == CONSOLEIO_read)
-		return 0;
-	for (uint32_t i = 0; i < (uint32_t)count; i++) {
-		if (px->log_bol) {
-			memcpy(out + n, "(d1) ", 5);
-			n += 5;
-			px->log_bol = false;
+		return len > INT32_MAX ? -XEN_E2BIG : 0;
+	if (len > PX_CONSOLE_PER_EXIT && !px_can_continue(mon))
+		return -XEN_E2BIG;
+	for (uint32_t done = 0; done < len; done += n) {
+		if (done == PX_CONSOLE_PER_EXIT) {
+			px_continue(mon, 1, len - done);
+			px_continue(mon, 2, buf + done);
+			return 0;
 		}
-		out[n++] = p[i];
-		px->log_bol = p[i] == '\n';
-		if (n > sizeof(out) - 8 || i + 1 == (uint32_t)count) {
-			px_log_out(mon, out, n);
-			n = 0;
-		}
+		n = len - done < sizeof(in) ? len - done : sizeof(in);
+		if (px_copy_in(mon, in, buf + done, n) < 0)
+			return -XEN_EFAULT;
+		px_log_text(px, mon, in, n);
 	}
 	return 0;
 }

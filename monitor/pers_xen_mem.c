@@ -33,6 +33,9 @@
 /* The largest extent order a domU may use (Xen's CONFIG_DOMU_MAX_ORDER,
  * 9 on x86: common/Kconfig). */
 #define PX_DOMU_MAX_ORDER 9u
+/* The pages one exit of a reservation op may handle (a populated page
+ * is zeroed: 1 MiB); then the call is continued. */
+#define PX_MEMOP_PAGES 256u
 /* Xen's INVALID_GFN and INVALID_M2P_ENTRY (internal headers): ~0. */
 #define PX_INVALID_GFN UINT64_MAX
 /* The largest gfn vmi-run maps (52-bit guest physical addresses, the
@@ -78,11 +81,6 @@ _Static_assert(sizeof(struct px_compat_reservation) == 20, "compat");
 _Static_assert(sizeof(struct px_compat_setup_table) == 16, "compat");
 _Static_assert(offsetof(struct gnttab_setup_table, status) ==
 	       offsetof(struct px_compat_setup_table, status), "status");
-
-static bool compat(struct mon *mon)
-{
-	return px_of(mon)->compat;
-}
 
 static uint64_t ram_pages(const struct mon *mon)
 {
@@ -253,7 +251,7 @@ static long memory_map(struct mon *mon, uint64_t arg)
 	struct xen_memory_map m;
 	long r;
 
-	if (compat(mon)) {
+	if (px_compat()) {
 		if ((r = px_copy_in(mon, &cm, arg, sizeof(cm))) < 0)
 			return r;
 		m.nr_entries = cm.nr_entries;
@@ -269,7 +267,7 @@ static long memory_map(struct mon *mon, uint64_t arg)
 	if (m.nr_entries &&
 	    px_copy_out(mon, GH(m.buffer), e, m.nr_entries * sizeof(e[0])) < 0)
 		return -XEN_EFAULT;
-	if (compat(mon)) {
+	if (px_compat()) {
 		cm.nr_entries = m.nr_entries;
 		return px_copy_out(mon, arg, &cm, sizeof(cm));
 	}
@@ -308,16 +306,21 @@ static bool populate_gfn(struct mon *mon, uint64_t gfn)
 
 /* increase/decrease_reservation and populate_physmap: the number of
  * extents done, counting from the start extent; every refusal is that
- * count too, as in Xen's do_memory_op. */
+ * count too, as in Xen's do_memory_op.  Like Xen, which checks for
+ * preemption between extents and continues the call with the next
+ * extent in the command (MEMOP_EXTENT_SHIFT), an exit does extents of
+ * at most PX_MEMOP_PAGES pages in all (at least one extent) and then
+ * continues the call; a caller that cannot be continued gets the count
+ * done so far, a partial count as Xen's answer means one. */
 static long reservation(struct mon *mon, unsigned op, uint64_t start,
 			uint64_t arg)
 {
 	struct pers_xen *px = px_of(mon);
 	struct xen_memory_reservation r;
 	struct px_compat_reservation cr;
-	uint64_t i, n, list, pfn_size = compat(mon) ? 4 : 8;
+	uint64_t i, n, list, pfn_size = px_compat() ? 4 : 8;
 
-	if (compat(mon)) {
+	if (px_compat()) {
 		if (px_copy_in(mon, &cr, arg, sizeof(cr)) < 0)
 			return (long)start;
 		r = (struct xen_memory_reservation){ .nr_extents = cr.nr_extents,
@@ -336,6 +339,11 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 	n = 1ull << r.extent_order;
 	for (i = start; i < r.nr_extents; i++) {
 		xen_pfn_t gfn = 0;
+		if (i > start && (i - start) * n >= PX_MEMOP_PAGES) {
+			if (px_can_continue(mon))
+				px_continue(mon, 0, op | i << MEMOP_EXTENT_SHIFT);
+			break;
+		}
 		if (op == XENMEM_increase_reservation) {
 			/* For a translated domain nothing is written back. */
 			if (px->tot_pages + n > px->max_pages)
@@ -413,7 +421,7 @@ static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 
 	if (start != (__typeof__(a.size))start)
 		return -XEN_EDOM;
-	if (compat(mon)) {
+	if (px_compat()) {
 		if ((r = px_copy_in(mon, &ca, arg, sizeof(ca))) < 0)
 			return r;
 		/* Xen widens a compat ~0 gpfn to INVALID_GFN. */
@@ -510,11 +518,11 @@ static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 	struct pers_xen *px = px_of(mon);
 	struct px_compat_setup_table cop;
 	struct gnttab_setup_table op;
-	uint64_t list, pfn_size = compat(mon) ? 4 : 8;
+	uint64_t list, pfn_size = px_compat() ? 4 : 8;
 
 	if (count != 1)
 		return -XEN_EINVAL;
-	if (compat(mon)) {
+	if (px_compat()) {
 		if (px_copy_in(mon, &cop, arg, sizeof(cop)) < 0)
 			return -XEN_EFAULT;
 		op = (struct gnttab_setup_table){ .dom = cop.dom,

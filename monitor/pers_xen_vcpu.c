@@ -24,11 +24,15 @@
  * instead (Xen common/sched/core.c do_set_timer_op). */
 #define PX_TIMER_FAR (1ull << 50)
 #define PX_TIMER_SLOP 100000000ull
-/* Control-register bits a 64-bit start needs (SDM Vol. 3A 2.5, 2.2.1). */
+/* Control-register bits a 64-bit start needs or may not have (SDM
+ * Vol. 3A 2.5, 2.2.1). */
 #define CR0_PE (1ull << 0)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
 #define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
 
 uint64_t px_now(const struct mon *mon)
 {
@@ -121,11 +125,37 @@ long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
 	return 0;
 }
 
-/* VCPUOP_initialise with a vcpu_hvm_context (public/hvm/hvm_vcpu.h):
- * only VCPU_HVM_MODE_64B is implemented; the state must really be long
- * mode with paging and a canonical RIP (Xen arch/x86/hvm/domain.c
- * arch_set_info_hvm_guest: -EINVAL).  CR3 is not checked, as Xen with
- * HAP does not: a bad one faults the vCPU when it runs. */
+/* A context VCPUOP_initialise takes (public/hvm/hvm_vcpu.h): only
+ * VCPU_HVM_MODE_64B is implemented.  Xen's checks (arch/x86/hvm/domain.c
+ * arch_set_info_hvm_guest): pad zero, a canonical RIP, CR0.PG, CR4.PAE,
+ * EFER.LME; then CR4 within hvm_cr4_guest_valid_bits() and EFER (with
+ * LMA, which Xen sets) as hvm_efer_valid() wants, both by the guest's
+ * CPUID (pers_xen.c).  Then the state KVM_SET_SREGS refuses when
+ * VCPUOP_up loads it (Linux kvm_is_valid_cr0, kvm_is_valid_sregs): CR0
+ * bits above 31, PG without PE, NW without CD (a MOV to CR0 would #GP:
+ * SDM Vol. 3A 2.5), a CR3 with bits at or above the guest's MAXPHYADDR.
+ * Xen does not check those here and its VM entry fails later, crashing
+ * the domain; vmi-run refuses them with -EINVAL, so that nothing a
+ * guest passes can make the load fail as a host error.  CR3 is
+ * otherwise unchecked, as Xen with HAP: a bad one faults the vCPU when
+ * it runs. */
+static bool px_context_ok(const struct pers_xen *px,
+			  const struct vcpu_hvm_context *c)
+{
+	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
+	uint64_t efer = r->efer | EFER_LMA;
+
+	if (c->pad || c->mode != VCPU_HVM_MODE_64B ||
+	    (uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip ||
+	    !(r->cr0 & CR0_PG) || !(r->cr4 & CR4_PAE) ||
+	    !(r->efer & EFER_LME) || (r->cr4 & ~px->cr4_valid) ||
+	    (efer & ~px->efer_valid))
+		return false;
+	return !(r->cr0 >> 32) && (r->cr0 & CR0_PE) &&
+	       (!(r->cr0 & CR0_NW) || (r->cr0 & CR0_CD)) &&
+	       !(r->cr3 >> px->maxphyaddr);
+}
+
 static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
 {
 	struct pers_xen *px = px_of(mon);
@@ -137,10 +167,7 @@ static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
 		return e;
 	if (px->vcpu[id].initialised)
 		return -XEN_EEXIST;
-	if (c.mode != VCPU_HVM_MODE_64B ||
-	    (r->cr0 & (CR0_PE | CR0_PG)) != (CR0_PE | CR0_PG) ||
-	    !(r->cr4 & CR4_PAE) || !(r->efer & EFER_LME) ||
-	    (uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip)
+	if (!px_context_ok(px, &c))
 		return -XEN_EINVAL;
 	mon->vcpu[id].load = (struct mon_vcpu_load){
 		.regs = { .rax = r->rax, .rbx = r->rbx, .rcx = r->rcx,
@@ -166,10 +193,14 @@ static long px_up(struct mon *mon, unsigned id)
 }
 
 /* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): an
- * offset that crosses the page or is not 8-byte aligned is -ENXIO, then
- * a second registration or a frame outside RAM -EINVAL; rsvd is not
- * looked at.  The current contents move with it. */
-static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
+ * offset that crosses the page or is not aligned to vcpu_info's
+ * alignment (8: the monitor updates it with atomics) is -ENXIO, then a
+ * second registration, another vCPU that is not down (Xen: "on yourself
+ * or on other offline VCPUS"; moving it would race with that vCPU's own
+ * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
+ * current contents move with it. */
+static long px_register_info(struct mon *mon, unsigned self, unsigned id,
+			     uint64_t arg)
 {
 	struct pers_xen *px = px_of(mon);
 	struct vcpu_register_vcpu_info ri;
@@ -182,7 +213,8 @@ static long px_register_info(struct mon *mon, unsigned id, uint64_t arg)
 	if (ri.offset > 4096 - sizeof(struct vcpu_info) ||
 	    ri.offset % _Alignof(struct vcpu_info))
 		return -XEN_ENXIO;
-	if (px->vcpu[id].info_registered || ri.mfn > (UINT64_MAX >> 12))
+	if (px->vcpu[id].info_registered || (id != self && px->vcpu[id].up) ||
+	    ri.mfn > (UINT64_MAX >> 12))
 		return -XEN_EINVAL;
 	gpa = (ri.mfn << 12) + ri.offset;
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
@@ -224,7 +256,7 @@ long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
 	case VCPUOP_is_up:
 		return px_of(mon)->vcpu[id].up;
 	case VCPUOP_register_vcpu_info:
-		return px_register_info(mon, (unsigned)id, arg);
+		return px_register_info(mon, vcpu, (unsigned)id, arg);
 	case VCPUOP_stop_periodic_timer:
 		return 0;       /* no periodic timer is ever running */
 	case VCPUOP_set_singleshot_timer:

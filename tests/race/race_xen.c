@@ -61,11 +61,58 @@ static int env_load(struct mon *mon, unsigned id)
 	return 0;
 }
 
-static int env_mode(struct mon *mon, unsigned vcpu, int *cpl)
+/* The caller's registers: mode 8 is long mode on the identity map of
+ * map_identity(), mode 4 protected mode with paging off; CPL 0. */
+#define CR0_PE 1ull
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define PT_PA MON_SPECIAL_PA    /* special pages 0-2; xen uses 4 and 7 */
+
+static int env_sregs(struct mon *mon, unsigned vcpu, struct mon_sregs *s)
 {
 	(void)mon;
-	*cpl = 0;
-	return race_now->mode[vcpu];
+	if (race_now->mode[vcpu] == 8)
+		*s = (struct mon_sregs){ .cr0 = CR0_PE | CR0_PG, .cr4 = CR4_PAE,
+			.efer = EFER_LME | EFER_LMA, .cs_l = 1, .cr3 = PT_PA };
+	else
+		*s = (struct mon_sregs){ .cr0 = CR0_PE, .cs_db = 1 };
+	return 0;
+}
+
+/* A baseline x86-64 guest CPUID (no 1 GiB pages), 39 physical-address
+ * bits: what the personality reads at init for its page walks. */
+static int env_cpuid(struct mon *mon, struct mon_cpuid *t)
+{
+	static const struct mon_cpuid_entry e[] = {
+		{ 0, 0, 0, 0xd, 0, 0, 0 },
+		{ 1, 0, 0, 0, 0, 0x81202000u, 0x178bfbffu },
+		{ 7, 0, 1, 0, 0, 0, 0 },
+		{ 0x80000001u, 0, 0, 0, 0, 1, 0x20100800u },
+		{ 0x80000008u, 0, 0, 0x3027, 0, 0, 0 },
+	};
+
+	(void)mon;
+	t->n = sizeof(e) / sizeof(e[0]);
+	memcpy(t->e, e, sizeof(e));
+	return 0;
+}
+
+/* The first GiB identity-mapped with 2 MiB pages (PML4, PDPT, PD in
+ * special pages 0-2), outside the RAM the scenarios rewrite. */
+static int map_identity(struct mon *m)
+{
+	uint64_t *t = mon_gpa_ptr(m, PT_PA, 3 * 0x1000);
+
+	if (!t)
+		return -1;
+	memset(t, 0, 3 * 0x1000);
+	t[0] = (PT_PA + 0x1000) | 3;
+	t[512] = (PT_PA + 0x2000) | 3;
+	for (uint64_t i = 0; i < 512; i++)
+		t[1024 + i] = i << 21 | 0x83;
+	return 0;
 }
 
 static void env_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
@@ -76,7 +123,8 @@ static void env_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
 }
 
 const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = env_msi, .vcpu_load = env_load, .mode = env_mode,
+	.msi = env_msi, .vcpu_load = env_load, .sregs = env_sregs,
+	.cpuid = env_cpuid,
 	.guest_tsc = race_tsc, .guest_ns = race_tsc,
 	.pvclock_scale = env_scale, .timer_arm = race_timer_arm,
 	.timer_cancel = race_timer_cancel,
@@ -159,7 +207,7 @@ static int xen_setup(struct race_rig *r)
 	struct pers_xen *px;
 
 	r->mon->pers = &pers_xen;
-	if (!a || pers_xen.init(r->mon) < 0)
+	if (!a || map_identity(r->mon) < 0 || pers_xen.init(r->mon) < 0)
 		return -1;
 	r->pers = px = r->mon->pers_state;
 	r->mode[0] = r->mode[1] = 8;

@@ -14,14 +14,20 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "pers.h"
 #include "pers_xen.h"
 
+#include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
+#include <xen/hvm/hvm_vcpu.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
@@ -44,12 +50,45 @@ static int env_msi(struct mon *mon, unsigned apic, uint8_t vec)
 	return 0;
 }
 static int env_load(struct mon *mon, unsigned id) { (void)mon, (void)id; return 0; }
-static int fake_cpl, fake_mode = 8;
-static int env_mode(struct mon *mon, unsigned v, int *cpl)
+/* The caller's segment and control registers (KVM_GET_SREGS on a real
+ * host): 64-bit kernel code unless a test says otherwise. */
+#define CR0_PE 1ull
+#define CR0_PG (1ull << 31)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+static struct mon_sregs fake_sregs;
+static int env_sregs(struct mon *mon, unsigned v, struct mon_sregs *s)
 {
 	(void)mon, (void)v;
-	*cpl = fake_cpl;
-	return fake_mode;
+	*s = fake_sregs;
+	return 0;
+}
+/* The fake guest's page tables live in special pages 0-3 (the
+ * personality uses 4 and 7), out of reach of the fuzz's memory_op. */
+#define PT_PA MON_SPECIAL_PA
+static void fake_long_mode(void)
+{
+	fake_sregs = (struct mon_sregs){ .cr0 = CR0_PE | CR0_PG, .cr4 = 0x20,
+		.efer = EFER_LME | EFER_LMA, .cs_l = 1, .cr3 = PT_PA };
+}
+
+/* The guest CPUID the personality reads at init: a baseline x86-64 as
+ * on kvm-pvm (docs/hosts.md [host:kvm-pvm:cpuid]: no PCID, XSAVE,
+ * SMEP/SMAP or 1 GiB pages), 39 physical-address bits. */
+static int env_cpuid(struct mon *mon, struct mon_cpuid *t)
+{
+	static const struct mon_cpuid_entry e[] = {
+		{ 0, 0, 0, 0xd, 0, 0, 0 },
+		{ 1, 0, 0, 0, 0, 0x81202000u, 0x178bfbffu },
+		{ 7, 0, 1, 0, 0, 0, 0 },
+		{ 0x80000001u, 0, 0, 0, 0, 1, 0x20100800u | 1u << 25 },
+		{ 0x80000008u, 0, 0, 0x3027, 0, 0, 0 },
+	};
+
+	(void)mon;
+	t->n = sizeof(e) / sizeof(e[0]);
+	memcpy(t->e, e, sizeof(e));
+	return 0;
 }
 static uint64_t env_tsc(const struct mon *mon) { (void)mon; return fake_tsc += 1000; }
 static uint64_t env_ns(const struct mon *mon) { (void)mon; return fake_tsc; }
@@ -70,10 +109,29 @@ static void env_arm(struct mon *mon, unsigned v, uint64_t d, mon_timer_fn fn)
 static void env_cancel(struct mon *mon, unsigned v) { (void)mon, (void)v; }
 
 const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = env_msi, .vcpu_load = env_load, .mode = env_mode, .guest_tsc = env_tsc,
+	.msi = env_msi, .vcpu_load = env_load, .sregs = env_sregs, .cpuid = env_cpuid, .guest_tsc = env_tsc,
 	.guest_ns = env_ns, .pvclock_scale = env_scale, .timer_arm = env_arm,
 	.timer_cancel = env_cancel,
 };
+
+static void *gpa(struct mon *m, uint64_t pa);
+
+/* Page-table page (i) of the fake guest (PT_PA + i pages). */
+static uint64_t *pt(struct mon *m, unsigned i)
+{
+	return gpa(m, PT_PA + i * 0x1000ull);
+}
+
+/* As the hostile guest's: the first GiB identity-mapped with 2 MiB
+ * pages, present and writable (PML4 page 0, PDPT 1, PD 2). */
+static void map_identity(struct mon *m)
+{
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	pt(m, 0)[0] = (PT_PA + 0x1000) | 3;
+	pt(m, 1)[0] = (PT_PA + 0x2000) | 3;
+	for (uint64_t i = 0; i < 512; i++)
+		pt(m, 2)[i] = i << 21 | 0x83;
+}
 
 static int setup(void **state)
 {
@@ -92,8 +150,8 @@ static int setup(void **state)
 	m->out_fd = pipefd[1];
 	assert_int_equal(pers_xen.init(m), 0);
 	nmsi = 0;
-	fake_cpl = 0;
-	fake_mode = 8;
+	fake_long_mode();
+	map_identity(m);
 	*state = m;
 	return 0;
 }
@@ -115,7 +173,10 @@ static int teardown(void **state)
 static long hcall(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a1,
 		  uint64_t a2, uint64_t a3)
 {
-	struct mon_regs r = { .rax = nr, .rdi = a1, .rsi = a2, .rdx = a3 };
+	/* Both ABIs: 64-bit code reads RDI, RSI, RDX; 32-bit code EBX,
+	 * ECX, EDX. */
+	struct mon_regs r = { .rax = nr, .rdi = a1, .rsi = a2, .rdx = a3,
+			      .rbx = a1, .rcx = a2, .rflags = 2 };
 	bool dirty = false;
 	uint8_t data = 0;
 	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
@@ -124,6 +185,9 @@ static long hcall(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a1,
 
 	assert_true(pers_xen.pio(m, vcpu, &x));
 	assert_true(dirty);
+	/* A 32-bit caller's result is EAX. */
+	if (!(fake_sregs.efer & EFER_LMA && fake_sregs.cs_l))
+		return (int32_t)r.rax;
 	return (long)r.rax;
 }
 
@@ -254,7 +318,8 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
 			.count = 1, .data = &data } };
 
-	fake_mode = 4;
+	fake_sregs.cs_l = 0;            /* compatibility mode */
+	fake_sregs.cs_db = 1;
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, 4096);
 	r.rax = __HYPERVISOR_xen_version;
@@ -262,7 +327,8 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 	r.rcx = 0x1000;                 /* non-NULL: -EINVAL, as 32 bits */
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, (uint32_t)-XEN_EINVAL);
-	fake_mode = 1;                  /* virtual-8086: -EPERM */
+	fake_sregs.efer = 0;            /* legacy protected mode ... */
+	r.rflags = 2 | 1u << 17;        /* ... virtual-8086: -EPERM */
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, (uint32_t)-XEN_EPERM);
 }
@@ -271,12 +337,627 @@ static void test_xen_mon_user_mode_call_is_eperm(void **state)
 {
 	struct mon *m = *state;
 
-	fake_cpl = 3;
+	fake_sregs.cs_dpl = fake_sregs.ss_dpl = 3;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 -XEN_EPERM);
-	fake_cpl = 0;
+	fake_sregs.cs_dpl = fake_sregs.ss_dpl = 0;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+}
+
+/* The CPL is SS.DPL, as Xen's hvm_get_cpl() reads it (VMX: SS access
+ * rights; SDM Vol. 3A 5.5), not CS.DPL: user code in a conforming code
+ * segment of DPL 0 has CS.DPL 0 at CPL 3.  Such a call is -EPERM. */
+static void test_xen_mon_conforming_cs_user_call_is_eperm(void **state)
+{
+	struct mon *m = *state;
+
+	fake_sregs.cs_dpl = 0;
+	fake_sregs.ss_dpl = 3;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
+			 -XEN_EPERM);
+	fake_sregs.ss_dpl = 0;          /* kernel code in any segment */
+	fake_sregs.cs_dpl = 3;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
+			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+}
+
+/* Point stderr (console_io's hypervisor log) at a fresh temporary
+ * file; returns the saved stderr for log_end(). */
+static int log_begin(FILE **f)
+{
+	int saved = dup(STDERR_FILENO);
+
+	*f = tmpfile();
+	assert_non_null(*f);
+	fflush(stderr);
+	assert_true(dup2(fileno(*f), STDERR_FILENO) >= 0);
+	return saved;
+}
+
+/* Restore stderr; the log's contents, NUL-terminated (free them). */
+static char *log_end(FILE *f, int saved, size_t *len)
+{
+	long n;
+	char *buf;
+
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	n = lseek(fileno(f), 0, SEEK_END);
+	assert_true(n >= 0);
+	buf = malloc((size_t)n + 1);
+	assert_non_null(buf);
+	assert_int_equal(pread(fileno(f), buf, (size_t)n, 0), n);
+	buf[n] = 0;
+	fclose(f);
+	*len = (size_t)n;
+	return buf;
+}
+
+/* Guest bytes that change under the monitor on every read, as another
+ * vCPU of a hostile guest could change them between two reads: their
+ * host page is inaccessible, and each access faults (SIGSEGV), toggles
+ * the byte it touches between 'x' and a newline, and is single-stepped
+ * with the page open (RFLAGS.TF, then SIGTRAP closes it again).  A
+ * monitor that reads each byte once sees consistent text; one that
+ * reads a byte twice sees two different values, deterministically. */
+static char *watch_lo, *watch_hi;
+static void *watch_page;
+static size_t watch_len;
+
+static void watch_segv(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+	char *a = si->si_addr;
+
+	(void)sig;
+	mprotect(watch_page, watch_len, PROT_READ | PROT_WRITE);
+	if (a >= watch_lo && a < watch_hi)
+		*a = *a == 'x' ? '\n' : 'x';
+	uc->uc_mcontext.gregs[REG_EFL] |= 0x100;        /* TF */
+}
+
+static void watch_trap(int sig, siginfo_t *si, void *ctx)
+{
+	ucontext_t *uc = ctx;
+
+	(void)sig, (void)si;
+	mprotect(watch_page, watch_len, PROT_NONE);
+	uc->uc_mcontext.gregs[REG_EFL] &= ~0x100;
+}
+
+static void watch(char *p, size_t len, bool on)
+{
+	static struct sigaction old_segv, old_trap;
+	struct sigaction sa = { .sa_flags = SA_SIGINFO };
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+
+	if (!on) {
+		mprotect(watch_page, watch_len, PROT_READ | PROT_WRITE);
+		sigaction(SIGSEGV, &old_segv, NULL);
+		sigaction(SIGTRAP, &old_trap, NULL);
+		return;
+	}
+	watch_lo = p, watch_hi = p + len;
+	watch_page = (void *)((uintptr_t)p & ~(pg - 1));
+	watch_len = ((uintptr_t)watch_hi - (uintptr_t)watch_page + pg - 1) &
+		    ~(pg - 1);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_sigaction = watch_segv;
+	sigaction(SIGSEGV, &sa, &old_segv);
+	sa.sa_sigaction = watch_trap;
+	sigaction(SIGTRAP, &sa, &old_trap);
+	assert_int_equal(mprotect(watch_page, watch_len, PROT_NONE), 0);
+}
+
+/* console_io copies the guest's text once and decides on the "(d1) "
+ * prefixes from that copy.  Reading a byte once to print it and again
+ * to see whether it ends a line (a double fetch) lets a guest that
+ * changes it meanwhile print a prefix in mid-line or a newline without
+ * one.  With text that changes on every read (watch()), every "(d1) "
+ * in the log must start a line and every line must start with one. */
+static void test_xen_mon_console_io_reads_guest_text_once(void **state)
+{
+	struct mon *m = *state;
+	char *text = gpa(m, ARG_PA), *log;
+	size_t len;
+	FILE *file;
+	int saved;
+
+	memset(text, 'x', 300);
+	saved = log_begin(&file);
+	watch(text, 300, true);
+	long r = hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_write, 300,
+		       ARG_PA);
+	watch(text, 300, false);
+	log = log_end(file, saved, &len);
+	assert_int_equal(r, 0);
+	assert_true(len >= 300);
+	for (size_t i = 0, bol = 1; i < len; i++) {
+		if (bol) {
+			assert_memory_equal(log + i, "(d1) ", 5);
+			i += 4;
+			bol = 0;
+		} else {
+			assert_true(log[i] != '(');
+			bol = log[i] == '\n';
+		}
+	}
+	free(log);
+}
+
+/* Xen's do_console_io: CONSOLEIO_read has no input to give, so it is 0
+ * without touching the buffer, whatever it is; a count over INT_MAX is
+ * -E2BIG.  CONSOLEIO_write copies chunk by chunk: a buffer that runs
+ * off RAM is -EFAULT after the chunks before the bad one are written. */
+static void test_xen_mon_console_io_read_and_partial_write(void **state)
+{
+	struct mon *m = *state;
+	char *log;
+	size_t len;
+	FILE *file;
+	int saved;
+
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_read,
+			       16, RAM + 0x10000000ull), 0);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_read,
+			       0x80000000u, ARG_PA), -XEN_E2BIG);
+	memset(gpa(m, RAM - 1500), 'y', 1500);
+	saved = log_begin(&file);
+	long r = hcall(m, 0, __HYPERVISOR_console_io, CONSOLEIO_write, 2000,
+		       RAM - 1500);
+	log = log_end(file, saved, &len);
+	assert_int_equal(r, -XEN_EFAULT);
+	assert_int_equal(len, 5 + 1024);        /* "(d1) " and one chunk */
+	free(log);
+}
+
+/* XENVER_get_features at linear (va): it copies the structure in and
+ * out, so it needs the page readable and writable.  0 or -EFAULT. */
+static long features_at(struct mon *m, uint64_t va)
+{
+	return hcall(m, 0, __HYPERVISOR_xen_version, XENVER_get_features, va,
+		     0);
+}
+
+static uint64_t gpa64(struct mon *m, uint64_t pa)
+{
+	uint64_t v;
+
+	memcpy(&v, gpa(m, pa), 8);
+	return v;
+}
+
+/* Hypercall pointers are linear addresses of the caller, translated
+ * through its page tables as Xen's copy_from_guest does for an HVM
+ * guest (hvm_copy_from_guest_linear): an alias above RAM reaches the
+ * RAM it maps, a RAM address the tables do not map is -EFAULT, the
+ * walk sets the accessed bits and, for a write, the leaf's dirty bit;
+ * like Xen's walk, the bits above 47 are not looked at. */
+static void test_xen_mon_pointers_are_linear(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t alias = 1ull << 30;      /* PDPT slot 1 */
+	struct xen_feature_info fi = { .submap_idx = 0 };
+
+	/* Linear 1 GiB + 0x100000 -> physical ARG_PA, by a 2 MiB page at
+	 * 0x200000 in a second page directory (page 3). */
+	pt(m, 1)[1] = (PT_PA + 0x3000) | 3;
+	pt(m, 3)[0] = 0x200000 | 0x83;
+	memcpy(gpa(m, ARG_PA), &fi, sizeof(fi));
+	assert_int_equal(features_at(m, alias + 0x100000), 0);
+	memcpy(&fi, gpa(m, ARG_PA), sizeof(fi));
+	assert_true(fi.submap & 1u << XENFEAT_hvm_callback_vector);
+	assert_true(gpa64(m, PT_PA) & 0x20);                    /* A */
+	assert_true(gpa64(m, PT_PA + 0x1008) & 0x20);
+	assert_true(gpa64(m, PT_PA + 0x3000) & 0x60);           /* A, D */
+	/* Non-canonical: bit 48 is ignored, as Xen's walk ignores it. */
+	assert_int_equal(features_at(m, 1ull << 48 | ARG_PA), 0);
+	/* The alias's own physical address is no RAM. */
+	assert_int_equal(features_at(m, 0x300000 + 4096 * 1024ull * 1024),
+			 -XEN_EFAULT);
+	/* RAM the tables do not map. */
+	pt(m, 2)[1] = 0;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	assert_int_equal(features_at(m, alias + 0x100000), 0);
+}
+
+/* Xen's access checks for a hypercall's copy, a supervisor data access:
+ * a write to a page read-only at any level fails with CR0.WP and not
+ * without; with CR4.SMAP a user page fails unless RFLAGS.AC.  A read
+ * of a read-only page is fine. */
+static void test_xen_mon_copy_checks_write_and_smap(void **state)
+{
+	struct mon *m = *state;
+	uint32_t port = 1;
+
+	memset(gpa(m, ARG_PA), 0, 16);
+	pt(m, 1)[0] &= ~2ull;                   /* the PDPTE read-only */
+	fake_sregs.cr0 |= 1u << 16;             /* WP */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	memcpy(gpa(m, ARG_PA), &port, 4);       /* send reads only */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_send, ARG_PA, 0), 0);
+	memset(gpa(m, ARG_PA), 0, 16);
+	fake_sregs.cr0 &= ~(1ull << 16);
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	pt(m, 1)[0] |= 2;
+	pt(m, 0)[0] |= 4;                       /* a user page */
+	pt(m, 1)[0] |= 4;
+	pt(m, 2)[1] |= 4;
+	fake_sregs.cr4 |= 1u << 21;             /* SMAP */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	struct mon_regs r = { .rax = __HYPERVISOR_xen_version,
+		.rdi = XENVER_get_features, .rsi = ARG_PA,
+		.rflags = 2 | 1u << 18 };       /* AC */
+	bool dirty = false;
+	uint8_t data = 0;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
+		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
+			.count = 1, .data = &data } };
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_int_equal((long)r.rax, 0);
+}
+
+/* Reserved bits, as Xen's walk checks them: an address bit at or above
+ * the guest's 39-bit MAXPHYADDR, NX without EFER.NXE, PS in a PML4E or
+ * (the guest has no 1 GiB pages) a PDPTE, a 2 MiB page's bits 20:13. */
+static void test_xen_mon_walk_reserved_bits(void **state)
+{
+	struct mon *m = *state;
+	uint64_t pde = pt(m, 2)[1];
+
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	pt(m, 2)[1] = pde | 1ull << 45;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 2)[1] = pde | 1ull << 63;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	fake_sregs.efer |= 1u << 11;            /* NXE */
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	pt(m, 2)[1] = pde | 1u << 13;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 2)[1] = pde;
+	pt(m, 0)[0] |= 0x80;
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 0)[0] &= ~0x80ull;
+	pt(m, 1)[0] = 0x83;                     /* a 1 GiB page at 0 */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	px_of(m)->page1gb = true;
+	assert_int_equal(features_at(m, ARG_PA), 0);
+}
+
+/* Tables that lie outside RAM are never touched: the walk fails. */
+static void test_xen_mon_walk_tables_outside_ram(void **state)
+{
+	struct mon *m = *state;
+
+	fake_sregs.cr3 = RAM;                   /* just past RAM */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	fake_sregs.cr3 = PT_PA;
+	pt(m, 1)[0] = 0xfff00000000ull | 3;     /* a PD past RAM */
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	pt(m, 1)[0] = (RAM - 0x1000) | 3;       /* the last RAM page as PD */
+	memset(gpa(m, RAM - 0x1000), 0, 0x1000);
+	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
+	memcpy(gpa(m, RAM - 0x1000 + 8), &(uint64_t){ 0x200000 | 0x83 }, 8);
+	assert_int_equal(features_at(m, ARG_PA), 0);
+}
+
+/* A structure that straddles a mapped and an unmapped page: -EFAULT.
+ * Xen copies page by page: a copy in fails whole, a copy out has
+ * written the pages before the one that failed. */
+static void test_xen_mon_copy_straddling_unmapped_page(void **state)
+{
+	struct mon *m = *state;
+	char *before = gpa(m, 0x200000 - 64);
+
+	pt(m, 2)[1] = 0;                        /* [2 MiB, 4 MiB) unmapped */
+	assert_int_equal(features_at(m, 0x200000 - 4), -XEN_EFAULT);
+	assert_int_equal(features_at(m, 0x200000 - 8), 0);
+	memset(before, 0, 64);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_compile_info, 0x200000 - 64, 0),
+			 -XEN_EFAULT);
+	assert_string_equal(before, "vmi-run");  /* .compiler, page 1 */
+}
+
+/* The other paging modes, from 32-bit code (compatibility mode or
+ * legacy protected mode): paging off (identity), 32-bit paging with
+ * 4 KiB pages and, with CR4.PSE, 4 MiB pages, PAE paging; and 5-level
+ * paging from 64-bit code.  Each maps linear 0x40100000 to ARG_PA. */
+static void test_xen_mon_paging_modes(void **state)
+{
+	struct mon *m = *state;
+	uint32_t *pd32 = (uint32_t *)pt(m, 0), *pt32 = (uint32_t *)pt(m, 1);
+	const uint64_t va = 0x40100000;
+
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	fake_sregs = (struct mon_sregs){ .cr0 = CR0_PE, .cs_db = 1 };
+	assert_int_equal(features_at(m, ARG_PA), 0);
+	assert_int_equal(features_at(m, va), -XEN_EFAULT);
+	/* 32-bit paging, 4 KiB pages: PD page 0, PT page 1. */
+	fake_sregs.cr0 |= CR0_PG;
+	fake_sregs.cr3 = PT_PA;
+	pd32[va >> 22] = (uint32_t)(PT_PA + 0x1000) | 3;
+	pt32[(va >> 12) & 1023] = ARG_PA | 3;
+	assert_int_equal(features_at(m, va), 0);
+	assert_true(pd32[va >> 22] & 0x20 && pt32[(va >> 12) & 1023] & 0x40);
+	assert_int_equal(features_at(m, va + 0x1000), -XEN_EFAULT);
+	/* 4 MiB pages need CR4.PSE; without, PS is ignored. */
+	pd32[va >> 22] = 0x83;                  /* 4 MiB page at 0 */
+	memset(gpa(m, 0), 0, 0x1000);           /* page 0 as a PT: empty */
+	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), -XEN_EFAULT);
+	fake_sregs.cr4 = 0x10;
+	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), 0);
+	pd32[va >> 22] |= 1u << 21;             /* reserved */
+	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), -XEN_EFAULT);
+	/* PAE paging: PDPT in page 2 (32-byte aligned), PD page 3. */
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	fake_sregs.cr4 = 0x20;
+	fake_sregs.cr3 = PT_PA + 0x2000;
+	pt(m, 2)[1] = (PT_PA + 0x3000) | 1;
+	pt(m, 3)[0] = 0x200000 | 0x83;
+	assert_int_equal(features_at(m, va), 0);
+	assert_int_equal(pt(m, 2)[1], (PT_PA + 0x3000) | 1);    /* no A */
+	fake_sregs.cr0 |= 1u << 16;             /* WP: the PDPTE has no RW */
+	assert_int_equal(features_at(m, va), 0);
+	pt(m, 3)[0] &= ~2ull;                   /* the PDE read-only */
+	assert_int_equal(features_at(m, va), -XEN_EFAULT);
+	pt(m, 3)[0] |= 2;
+	pt(m, 2)[1] |= 2;                       /* reserved in a PDPTE */
+	assert_int_equal(features_at(m, va), -XEN_EFAULT);
+	/* 5-level paging: PML5 page 0 -> PML4 1 -> PDPT 2 -> PD 3. */
+	memset(pt(m, 0), 0, 4 * 0x1000);
+	fake_long_mode();
+	fake_sregs.cr4 |= 1u << 12;             /* LA57 */
+	pt(m, 0)[0] = (PT_PA + 0x1000) | 3;
+	pt(m, 1)[0] = (PT_PA + 0x2000) | 3;
+	pt(m, 2)[1] = (PT_PA + 0x3000) | 3;
+	pt(m, 3)[0] = 0x200000 | 0x83;
+	assert_int_equal(features_at(m, va), 0);
+	assert_int_equal(features_at(m, 1ull << 48 | va), -XEN_EFAULT);
+}
+
+/* The hypercall page at HCALL_PA; stub (nr) starts at HCALL_PA + 32 nr
+ * and its OUT at + 5. */
+#define HCALL_PA 0x100000u
+static void hcall_page(struct mon *m)
+{
+	uint64_t v = HCALL_PA;
+
+	assert_true(pers_xen.msr(m, 0, true, 0x40000000, &v));
+}
+
+/* One exit of hypercall (nr) from RIP (rip) with registers (r): RAX,
+ * the argument registers and RIP as the monitor leaves them. */
+static void hcall_regs(struct mon *m, struct mon_regs *r)
+{
+	bool dirty = false;
+	uint8_t data = 0;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = r, .regs_dirty = &dirty,
+		.rip = r->rip, .io = { .port = VMI_PORT_XEN_HYPERCALL,
+		.out = true, .size = 1, .count = 1, .data = &data } };
+
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_true(dirty);
+}
+
+/* console_io writes at most 16 KiB per exit, then continues the call as
+ * Xen does (the count left, the buffer advanced) by pointing RIP back at
+ * the stub's mov, whether the exit left RIP on the OUT or past it.  A
+ * caller outside the hypercall page cannot be continued: -E2BIG for a
+ * longer text, nothing written. */
+static void test_xen_mon_console_io_bounded_per_exit(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t stub = HCALL_PA + 32 * __HYPERVISOR_console_io;
+	const uint32_t total = 40000;
+	struct mon_regs r;
+	size_t len, text = 0;
+	unsigned exits = 0;
+	FILE *file;
+	char *log;
+	int saved;
+
+	hcall_page(m);
+	memset(gpa(m, 0x200000), 'z', total);
+	saved = log_begin(&file);
+	r = (struct mon_regs){ .rax = __HYPERVISOR_console_io,
+		.rdi = CONSOLEIO_write, .rsi = total, .rdx = 0x200000,
+		.rip = stub + 5, .rflags = 2 };
+	for (;;) {
+		hcall_regs(m, &r);
+		exits++;
+		if (r.rip != stub)
+			break;
+		/* Continued: the guest runs the stub again; this time the
+		 * exit leaves RIP past the OUT. */
+		assert_int_equal(r.rax, __HYPERVISOR_console_io);
+		assert_int_equal(r.rsi, total - 16384 * exits);
+		assert_int_equal(r.rdx, 0x200000 + 16384 * exits);
+		r.rip = stub + 7;
+	}
+	log = log_end(file, saved, &len);
+	assert_int_equal(r.rax, 0);
+	assert_int_equal(exits, 3);
+	for (size_t i = 0; i < len; i++)
+		text += log[i] == 'z';
+	assert_int_equal(text, total);
+	free(log);
+	/* Not from a stub: a long text is -E2BIG, a short one is written. */
+	r = (struct mon_regs){ .rax = __HYPERVISOR_console_io,
+		.rdi = CONSOLEIO_write, .rsi = 16385, .rdx = 0x200000,
+		.rip = 0x180000, .rflags = 2 };
+	hcall_regs(m, &r);
+	assert_int_equal((long)r.rax, -XEN_E2BIG);
+	saved = log_begin(&file);
+	r = (struct mon_regs){ .rax = __HYPERVISOR_console_io,
+		.rdi = CONSOLEIO_write, .rsi = 16384, .rdx = 0x200000,
+		.rip = 0x180000, .rflags = 2 };
+	hcall_regs(m, &r);
+	log = log_end(file, saved, &len);
+	assert_int_equal(r.rax, 0);
+	assert_true(len >= 16384);
+	free(log);
+}
+
+/* A reservation op handles at most 256 pages per exit, then continues
+ * with the next extent in the command (Xen's MEMOP_EXTENT_SHIFT); the
+ * final answer counts every extent.  From 32-bit code the argument
+ * registers' upper halves stay.  Outside the hypercall page: the count
+ * done in the first exit. */
+static void test_xen_mon_memory_op_bounded_per_exit(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t stub = HCALL_PA + 32 * __HYPERVISOR_memory_op;
+	struct xen_memory_reservation res = { .nr_extents = 600,
+		.domid = DOMID_SELF };
+	uint64_t *gfns = gpa(m, ARG_PA + 0x1000);
+	uint64_t before = px_of(m)->tot_pages;
+	struct mon_regs r;
+	unsigned exits = 0;
+
+	hcall_page(m);
+	for (unsigned i = 0; i < 700; i++)
+		gfns[i] = 0x100 + i;            /* 1 MiB up: RAM */
+	set_xen_guest_handle(res.extent_start,
+			     (xen_pfn_t *)(uintptr_t)(ARG_PA + 0x1000));
+	memcpy(gpa(m, ARG_PA), &res, sizeof(res));
+	r = (struct mon_regs){ .rax = __HYPERVISOR_memory_op,
+		.rdi = XENMEM_decrease_reservation, .rsi = ARG_PA,
+		.rip = stub + 5, .rflags = 2 };
+	for (hcall_regs(m, &r); r.rip == stub; hcall_regs(m, &r)) {
+		exits++;
+		assert_int_equal(r.rdi, XENMEM_decrease_reservation |
+				 (uint64_t)(256 * exits) << 6);
+		r.rip = stub + 5;
+	}
+	assert_int_equal(exits, 2);
+	assert_int_equal(r.rax, 600);
+	assert_int_equal(px_of(m)->tot_pages, before - 600);
+	/* Not from a stub: the first exit's part. */
+	res.nr_extents = 700;
+	memcpy(gpa(m, ARG_PA), &res, sizeof(res));
+	r = (struct mon_regs){ .rax = __HYPERVISOR_memory_op,
+		.rdi = XENMEM_increase_reservation, .rsi = ARG_PA,
+		.rip = 0x180000, .rflags = 2 };
+	hcall_regs(m, &r);
+	assert_int_equal(r.rax, 256);
+	/* 32-bit code: EBX carries the command, RBX's upper half stays. */
+	fake_sregs.cs_l = 0;
+	fake_sregs.cs_db = 1;
+	struct px_compat_reservation { uint32_t extent_start, nr_extents,
+		extent_order, mem_flags; uint16_t domid, pad; } cr = {
+		.extent_start = ARG_PA + 0x1000, .nr_extents = 300,
+		.domid = DOMID_SELF };
+	memcpy(gpa(m, ARG_PA), &cr, sizeof(cr));
+	r = (struct mon_regs){ .rax = __HYPERVISOR_memory_op,
+		.rbx = 0xdead000000000000ull | XENMEM_increase_reservation,
+		.rcx = ARG_PA, .rip = stub + 5, .rflags = 2 };
+	hcall_regs(m, &r);
+	assert_int_equal(r.rip, stub);
+	assert_int_equal(r.rbx, 0xdead000000000000ull |
+			 XENMEM_increase_reservation | 256u << 6);
+}
+
+/* VCPUOP_initialise of vCPU 1 with a 64-bit context (flat, as the xen
+ * backend starts its APs) changed by (edit). */
+static long init_vcpu1(struct mon *m, void (*edit)(struct vcpu_hvm_context *))
+{
+	struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B };
+
+	c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){ .rip = 0x100000,
+		.cr0 = 0x80000011, .cr3 = 0x1000, .cr4 = 0x20,
+		.efer = 0x500, .rflags = 2 };
+	if (edit)
+		edit(&c);
+	memcpy(gpa(m, ARG_PA), &c, sizeof(c));
+	return hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise, 1, ARG_PA);
+}
+#define R64(c) ((c)->cpu_regs.x86_64)
+static void ed_pad(struct vcpu_hvm_context *c) { c->pad = 1; }
+static void ed_cr4_high(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1ull << 32; }
+static void ed_cr4_osxsave(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1u << 18; }
+static void ed_cr4_la57(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1u << 12; }
+static void ed_cr4_vmxe(struct vcpu_hvm_context *c) { R64(c).cr4 |= 1u << 13; }
+static void ed_cr4_ok(struct vcpu_hvm_context *c) { R64(c).cr4 |= 0x6f0; }
+static void ed_efer_bit9(struct vcpu_hvm_context *c) { R64(c).efer |= 1u << 9; }
+static void ed_efer_svme(struct vcpu_hvm_context *c) { R64(c).efer |= 1u << 12; }
+static void ed_efer_high(struct vcpu_hvm_context *c) { R64(c).efer |= 1ull << 63; }
+static void ed_cr0_high(struct vcpu_hvm_context *c) { R64(c).cr0 |= 1ull << 32; }
+static void ed_cr0_nw(struct vcpu_hvm_context *c) { R64(c).cr0 |= 1u << 29; }
+static void ed_cr0_no_pe(struct vcpu_hvm_context *c) { R64(c).cr0 &= ~1ull; }
+static void ed_cr3_wide(struct vcpu_hvm_context *c) { R64(c).cr3 = 1ull << 39; }
+static void ed_ok(struct vcpu_hvm_context *c)
+{
+	R64(c).cr3 = 1ull << 38;                /* within 39 bits */
+	R64(c).cr4 |= 0x6f0;
+	R64(c).cr0 |= 3u << 29;                 /* NW with CD */
+	R64(c).efer |= 1u << 11 | 1u << 0;      /* NXE, SCE */
+}
+
+/* VCPUOP_initialise refuses what Xen refuses (arch_set_info_hvm_guest:
+ * pad, CR4 bits hvm_cr4_guest_valid_bits does not allow by the guest's
+ * CPUID, EFER bits hvm_efer_valid refuses) and what KVM_SET_SREGS would
+ * refuse when VCPUOP_up loads it (CR0 above bit 31, NW without CD, PG
+ * without PE; CR3 past the guest's 39-bit MAXPHYADDR), all -EINVAL, so
+ * that no context a guest gives can end the VM as a host error. */
+static void test_xen_mon_initialise_checks_control_registers(void **state)
+{
+	struct mon *m = *state;
+	void (*bad[])(struct vcpu_hvm_context *) = { ed_pad, ed_cr4_high,
+		ed_cr4_osxsave, ed_cr4_la57, ed_cr4_vmxe, ed_efer_bit9,
+		ed_efer_svme, ed_efer_high, ed_cr0_high, ed_cr0_nw,
+		ed_cr0_no_pe, ed_cr3_wide };
+
+	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(init_vcpu1(m, bad[i]), -XEN_EINVAL);
+		assert_false(px_of(m)->vcpu[1].initialised);
+	}
+	assert_int_equal(init_vcpu1(m, ed_ok), 0);
+	assert_int_equal(m->vcpu[1].load.cr3, 1ull << 38);
+	assert_int_equal(init_vcpu1(m, ed_cr4_ok), -XEN_EEXIST);
+}
+
+/* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): the
+ * offset must leave the whole vcpu_info in the page and be aligned to
+ * its alignment (8 here), else -ENXIO: the monitor updates it with
+ * atomics (SDM Vol. 3A 9.1.1: a locked access that splits a cache line
+ * is a split lock; UBSan calls a misaligned one undefined).  Only the
+ * caller's own vCPU or one that is down: another running vCPU's is
+ * -EINVAL, as in Xen, since moving it under that vCPU would race with
+ * its own updates. */
+static void test_xen_mon_register_vcpu_info_rules(void **state)
+{
+	struct mon *m = *state;
+	struct vcpu_register_vcpu_info ri = { .mfn = SHARED_PA >> 12 };
+
+	for (uint32_t off = 1; off < 8; off++) {
+		ri.offset = off;
+		memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+		assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+				       VCPUOP_register_vcpu_info, 1, ARG_PA),
+				 -XEN_ENXIO);
+	}
+	ri.offset = 4096 - 32;
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA),
+			 -XEN_ENXIO);
+	ri.offset = 64;
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	px_of(m)->vcpu[1].up = true;            /* running */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA),
+			 -XEN_EINVAL);
+	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA), 0);
+	assert_int_equal(px_of(m)->vcpu[1].info, SHARED_PA + 64);
+	ri.offset = 128;                        /* vCPU 0 runs too */
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 0, ARG_PA),
+			 -XEN_EINVAL);
 }
 
 static uint64_t rnd(uint64_t *x)
@@ -391,8 +1072,21 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_reads_guest_text_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_read_and_partial_write, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_conforming_cs_user_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_bounded_per_exit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_walk_tables_outside_ram, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_copy_straddling_unmapped_page, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_paging_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),

@@ -17,8 +17,8 @@
  * tests/xen/run_domu.py runs it under vmi-run.  It ends with
  * SCHEDOP_shutdown(poweroff): status 0 on both.
  *
- * Guest pointers are below 4 GiB and above 1 MiB, identity-mapped, so
- * linear (Xen) and physical (vmi-run) addresses agree.
+ * Guest pointers are linear addresses, on Xen as under vmi-run; they
+ * lie below 4 GiB and above 1 MiB, where this guest identity-maps.
  */
 /* The interface of the installed public headers (libxen-dev 4.17), as
  * monitor/pers_xen.h: guest handles are structures. */

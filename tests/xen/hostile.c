@@ -19,11 +19,12 @@
  *
  * Guest pointers: Xen reads hypercall arguments of an HVM/PVH guest at
  * guest LINEAR addresses, through the guest's page tables
- * (copy_from_guest -> hvm_copy_from_guest_linear); vmi-run reads them as
- * guest-physical addresses.  This guest identity-maps the first 4 GiB
- * and nothing else, so every pointer here means the same to both: below
+ * (copy_from_guest -> hvm_copy_from_guest_linear), and so does vmi-run.
+ * This guest identity-maps the first 4 GiB and nothing else, so below
  * 4 GiB linear = physical; FAR is canonical and mapped by no page table
- * and lies past any RAM.
+ * and lies past any RAM.  The linear-* cases change the tables for one
+ * call: an alias of low RAM at 4 GiB, a hole in the identity map over
+ * RAM, a read-only alias under CR0.WP.
  *
  * It uses the xen backend library for the hypercall page and the call
  * sequence (xen_insn.h), not its ops: the point is to send what a
@@ -171,7 +172,10 @@ static long c_hcall_unknown(void) { return hc(127, 0, 0, 0); }
 static long c_hcall_pv_only(void) { return hc(__HYPERVISOR_mmu_update, 0, 0, 0); }
 static long c_console_far(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 16, FAR); }
 static long c_console_straddle(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 64, straddle(64)); }
-static long c_console_huge(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 0xffffffffu, 0x100000); }
+/* A count of 4 GiB - 1 from 64 bytes before the end of RAM: Xen copies
+ * the text chunk by chunk, and the first chunk already runs off RAM
+ * (from lower down, the whole of RAM would go to the log first). */
+static long c_console_huge(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 0xffffffffu, ram_end - 64); }
 static long c_console_wrap(void) { return hc(__HYPERVISOR_console_io, CONSOLEIO_write, 16, WRAP); }
 static long c_console_bad_cmd(void) { return hc(__HYPERVISOR_console_io, 77, 1, 0x100000); }
 static long c_memory_bad_cmd(void) { return hc(__HYPERVISOR_memory_op, MEMOP_BAD, 0, 0); }
@@ -355,8 +359,28 @@ static long c_vcpu_init_32b(void)
 static long c_vcpu_init_mode(void) { return init_ctx(1, 77, 0x80000011, 0x1000, 0x100000); }
 static long c_vcpu_init_no_paging(void) { return init_ctx(1, VCPU_HVM_MODE_64B, 0x11, 0x1000, 0x100000); }
 /* Xen with HAP does not look at CR3; the vCPU would fault when it ran.
- * vCPU 2, which no later case needs uninitialised. */
-static long c_vcpu_init_cr3_far(void) { return init_ctx(2, VCPU_HVM_MODE_64B, 0x80000011, FAR, 0x100000); }
+ * Past any RAM but within the physical-address width of every host the
+ * suite runs on (FAR_GFN): vmi-run refuses a CR3 past the guest's
+ * MAXPHYADDR, which KVM would not load.  vCPU 2, which no later case
+ * needs uninitialised. */
+static long c_vcpu_init_cr3_far(void) { return init_ctx(2, VCPU_HVM_MODE_64B, 0x80000011, FAR_GFN << 12, 0x100000); }
+/* Xen's arch_set_info_hvm_guest: pad must be zero; CR4 within
+ * hvm_cr4_guest_valid_bits (bit 32 never is), EFER within
+ * hvm_efer_valid's known bits (bit 9 is reserved): -EINVAL.  vmi-run
+ * took these and VCPUOP_up then failed to load them into KVM, ending
+ * the VM as a host error (71); now both answer -EINVAL, and the vCPU
+ * stays down (VCPUOP_up: -EINVAL). */
+static long init_bad(uint32_t pad, uint64_t cr4, uint64_t efer)
+{
+    struct vcpu_hvm_context c = { .mode = VCPU_HVM_MODE_64B, .pad = pad };
+    c.cpu_regs.x86_64 = (struct vcpu_hvm_x86_64){ .cr0 = 0x80000011, .cr3 = 0x1000,
+        .cr4 = cr4, .efer = efer, .rip = 0x100000 };
+    long r = VCPU(VCPUOP_initialise, 1, P(&c));
+    return r != E(EINVAL) ? r : VCPU(VCPUOP_up, 1, 0);
+}
+static long c_vcpu_init_pad(void) { return init_bad(1, 0x20, 0x500); }
+static long c_vcpu_init_cr4_reserved(void) { return init_bad(0, 0x20 | 1ull << 32, 0x500); }
+static long c_vcpu_init_efer_reserved(void) { return init_bad(0, 0x20, 0x500 | 1u << 9); }
 static long c_vcpu_init_rip(void) { return init_ctx(1, VCPU_HVM_MODE_64B, 0x80000011, 0x1000, 0x0000800000000000ull); }
 static long timer(uint32_t vcpu, uint64_t deadline, uint32_t flags)
 {
@@ -431,6 +455,123 @@ static long c_set_timer_far_future(void) { return hc(__HYPERVISOR_set_timer_op, 
 static long c_set_timer_negative(void) { return hc(__HYPERVISOR_set_timer_op, ~0ull, 0, 0); }
 static long c_set_timer_stop(void) { return hc(__HYPERVISOR_set_timer_op, 0, 0, 0); }
 
+/* ---- linear addresses: the guest's page tables decide --------------- */
+
+#define PTE_P 1ull
+#define PTE_RW 2ull
+#define PTE_PS 0x80ull
+#define PTE_ADDR 0x000ffffffffff000ull
+#define CR0_WP (1ull << 16)
+#define ALIAS (4ull << 30)              /* PDPT slot 4: unused */
+#define MB2 (2ull << 20)
+
+static uint64_t alias_pd[512] __attribute__((aligned(4096)));
+
+/* This guest's page tables, reached through the identity map. */
+static uint64_t *pdpt_of(void)
+{
+    uint64_t *pml4 = (uint64_t *)(uintptr_t)(rcr3() & PTE_ADDR);
+    return (uint64_t *)(uintptr_t)(pml4[0] & PTE_ADDR);
+}
+
+/* Map [ALIAS, ALIAS + 4 MiB) to physical [0, 4 MiB), where this guest's
+ * image, data and stacks lie; (rw) or read-only. */
+static void alias_map(int rw)
+{
+    alias_pd[0] = 0 | PTE_P | PTE_PS | (rw ? PTE_RW : 0);
+    alias_pd[1] = MB2 | PTE_P | PTE_PS | (rw ? PTE_RW : 0);
+    pdpt_of()[4] = P(alias_pd) | PTE_P | PTE_RW;
+}
+
+/* XENVER_get_features at (va): a copy in and a copy out.  A result of
+ * 0 must also have filled in submap 0 (Xen offers at least the HVM
+ * callback vector there). */
+static struct xen_feature_info lin_fi;
+static long features_at(uint64_t va)
+{
+    lin_fi = (struct xen_feature_info){ .submap_idx = 0 };
+    long r = hc(__HYPERVISOR_xen_version, XENVER_get_features, va, 0);
+    if (r == 0 && !(lin_fi.submap & 1u << XENFEAT_hvm_callback_vector))
+        return 1000;
+    return r;
+}
+static long c_linear_alias(void)
+{
+    if (P(&lin_fi) + sizeof(lin_fi) > 2 * MB2)
+        return 2000;                    /* the image grew: fix ALIAS */
+    alias_map(1);
+    return features_at(ALIAS + P(&lin_fi));
+}
+/* With CR0.WP a write to a read-only page fails at CPL0 too (Xen's
+ * walk: guest_wp_enabled); without, it does not. */
+static long linear_read_only(int wp)
+{
+    uint64_t cr0 = rcr0();
+    long r;
+    alias_map(0);
+    wcr0(wp ? cr0 | CR0_WP : cr0 & ~CR0_WP);
+    r = features_at(ALIAS + P(&lin_fi));
+    wcr0(cr0);
+    return r;
+}
+static long c_linear_read_only_wp(void) { return linear_read_only(1); }
+static long c_linear_read_only_no_wp(void) { return linear_read_only(0); }
+/* RAM that the tables do not map: the last 2 MiB below the end of RAM
+ * (no case uses it meanwhile) taken out of the identity map for one
+ * call, as a guest would unmap memory it still has. */
+static long c_linear_hole(void)
+{
+    uint64_t base = (ram_end - 1) & ~(MB2 - 1);
+    uint64_t *pd = (uint64_t *)(uintptr_t)(pdpt_of()[base >> 30] & PTE_ADDR);
+    uint64_t *e = &pd[(base >> 21) & 511], saved = *e;
+    long r;
+    if (base < 8 * MB2)
+        return 2000;                    /* too little RAM for the case */
+    *e = 0;
+    invlpg(base);
+    r = hc(__HYPERVISOR_xen_version, XENVER_get_features, base, 0);
+    *e = saved;
+    invlpg(base);
+    return r;
+}
+
+/* ---- bounded work per exit: continued hypercalls -------------------- */
+
+/* A text of 40000 bytes, more than vmi-run writes in one exit (16 KiB):
+ * it continues the call through the stub, as Xen continues a preempted
+ * one, and the whole text reaches the hypervisor log. */
+static char long_text[40000];
+static long c_console_continued(void)
+{
+    static const char line[] = "console_io: one of many lines of a long text\n";
+    for (size_t i = 0; i < sizeof(long_text); i++)
+        long_text[i] = line[i % (sizeof(line) - 1)];
+    return hc(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof(long_text), P(long_text));
+}
+/* 300 single-page extents in the last 2 MiB below the end of RAM (which
+ * no case uses meanwhile), given back and populated again: more than
+ * one exit's share (256 pages) each time, so both calls are continued
+ * (vmi-run), or may be preempted (Xen); each answers all 300. */
+static xen_pfn_t cont_gfns[300];
+static long reservation(unsigned op)
+{
+    struct xen_memory_reservation r = { .nr_extents = 300, .domid = DOMID_SELF };
+    set_xen_guest_handle(r.extent_start, cont_gfns);
+    return hc(__HYPERVISOR_memory_op, op, P(&r), 0);
+}
+static long c_memory_continued(void)
+{
+    uint64_t first = ((ram_end - 1) & ~(MB2 - 1)) >> 12;
+    long d, p;
+    if (first < 4 * MB2 >> 12)
+        return 3000;                    /* too little RAM for the case */
+    for (unsigned i = 0; i < 300; i++)
+        cont_gfns[i] = first + i;
+    d = reservation(XENMEM_decrease_reservation);
+    p = reservation(XENMEM_populate_physmap);
+    return d == 300 && p == 300 ? 0 : d != 300 ? 1000 + d : 2000 + p;
+}
+
 /* ---- faults: user mode and the hypercall MSR ------------------------ */
 
 /* CPL3 snippets (hostile_entry.S): a call through the page, and the
@@ -459,6 +600,16 @@ static long c_user_raw_out(void) { return hostile_probe(hostile_user_raw_out, 1)
 static long c_user_iopl3(void)
 {
     long v = hostile_probe(hostile_user_page_call, 2);
+    if (v == VEC_GP || (v == VEC_UD && hostile_fault_rax == E(EPERM)))
+        return 0;
+    return v == VEC_UD ? hostile_fault_rax : 1000 + v;
+}
+/* The same call from CPL3 in a conforming code segment of DPL 0: CS.DPL
+ * is 0 there, the CPL (SS.DPL, Xen's hvm_get_cpl) is 3, so the answer
+ * must still be -EPERM, or the #GP of IOPL 0 as above. */
+static long c_user_conforming(void)
+{
+    long v = hostile_probe(hostile_user_page_call, 3);
     if (v == VEC_GP || (v == VEC_UD && hostile_fault_rax == E(EPERM)))
         return 0;
     return v == VEC_UD ? hostile_fault_rax : 1000 + v;
@@ -567,6 +718,9 @@ static const struct hcase cases[] = {
     { "vcpu-op-initialise-running-bsp", c_vcpu_init_bsp, E(EEXIST) },
     { "vcpu-op-initialise-far", c_vcpu_init_far, E(EFAULT) },
     { "vcpu-op-initialise-straddle", c_vcpu_init_straddle, E(EFAULT) },
+    { "vcpu-op-initialise-pad-nonzero-then-up", c_vcpu_init_pad, E(EINVAL) },
+    { "vcpu-op-initialise-cr4-reserved-then-up", c_vcpu_init_cr4_reserved, E(EINVAL) },
+    { "vcpu-op-initialise-efer-reserved-then-up", c_vcpu_init_efer_reserved, E(EINVAL) },
     { "vcpu-op-initialise-bad-mode", c_vcpu_init_mode, E(EINVAL) },
     { "vcpu-op-initialise-no-paging", c_vcpu_init_no_paging, E(EINVAL) },
     { "vcpu-op-initialise-rip-noncanonical", c_vcpu_init_rip, E(EINVAL) },
@@ -600,9 +754,16 @@ static const struct hcase cases[] = {
     { "set-timer-op-far-future", c_set_timer_far_future, 0 },
     { "set-timer-op-negative", c_set_timer_negative, 0 },
     { "set-timer-op-stop", c_set_timer_stop, 0 },
+    { "linear-alias-above-4g-ok", c_linear_alias, 0 },
+    { "linear-read-only-cr0-wp-efault", c_linear_read_only_wp, E(EFAULT) },
+    { "linear-read-only-no-wp-ok", c_linear_read_only_no_wp, 0 },
+    { "linear-unmapped-ram-efault", c_linear_hole, E(EFAULT) },
+    { "console-io-long-write-continued", c_console_continued, 0 },
+    { "memory-op-reservations-continued", c_memory_continued, 0 },
     { "user-mode-hypercall-page-gp", c_user_page_call, VEC_GP },
     { "user-mode-raw-out-gp", c_user_raw_out, VEC_GP },
     { "user-mode-iopl3-hypercall-eperm-or-gp", c_user_iopl3, 0 },
+    { "user-mode-conforming-cs-hypercall-eperm-or-gp", c_user_conforming, 0 },
 };
 
 /* "ok N - name" or "not ok N - name # got G, want W" (TAP 13). */

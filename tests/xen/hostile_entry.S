@@ -22,6 +22,7 @@
 #define UCODE 0x1b              /* 0x18 | RPL 3 */
 #define UDATA 0x23              /* 0x20 | RPL 3 */
 #define TSSSEL 0x28
+#define CCODE 0x3b              /* 0x38 | RPL 3: conforming, DPL 0 */
 
 	.pushsection .note.pvh, "a"
 	.p2align 2
@@ -149,7 +150,10 @@ exc_common:
 
 /* int hostile_probe(void (*fn)(void), int user): user 0 = a call at
  * CPL0; 1 = CPL3 with IOPL 0; 2 = CPL3 with IOPL 3, so that port I/O is
- * allowed there (SDM Vol. 1 18.5.1). */
+ * allowed there (SDM Vol. 1 18.5.1); 3 = the same in a conforming code
+ * segment of DPL 0, where CS.DPL is 0 but the CPL is 3 (SDM Vol. 3A
+ * 5.8.1.2: the CPL does not change on entering a conforming segment;
+ * IRET takes it from the RPL of CS, 3, and SS.DPL is 3). */
 	.globl hostile_probe
 hostile_probe:
 	push %rbx
@@ -171,10 +175,14 @@ hostile_probe:
 	push %rax
 	mov $0x2, %eax
 	cmp $2, %esi
-	jne 6f
+	jb 6f
 	or $0x3000, %eax                /* IOPL 3 */
 6:	push %rax
-	pushq $UCODE
+	mov $UCODE, %eax
+	cmp $3, %esi
+	jne 7f
+	mov $CCODE, %eax
+7:	push %rax
 	push %rdi
 	iretq
 4:	pop %r15
@@ -216,6 +224,7 @@ gdt:
 	.quad 0x00cff2000000ffff        /* 0x20 user data, DPL3 */
 gdt_tss:
 	.quad 0, 0                      /* 0x28 TSS, filled in */
+	.quad 0x00af9e000000ffff        /* 0x38 code, 64-bit, conforming, DPL0 */
 gdt_end:
 	.balign 2
 	.word 0

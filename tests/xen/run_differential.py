@@ -68,6 +68,7 @@ DIFFERENCES = {
     "console-io-length-huge": (EPERM, POLICY, CONSOLE),
     "console-io-buffer-wraps": (EPERM, POLICY, CONSOLE),
     "console-io-bad-cmd": (EPERM, POLICY, CONSOLE),
+    "console-io-long-write-continued": (EPERM, POLICY, CONSOLE),
     "hvm-op-callback-vector-low": (
         0, DESIGN, "Xen takes any vector for HVM_PARAM_CALLBACK_IRQ "
         "(xen/arch/x86/hvm/irq.c hvm_set_callback_via); vmi-run delivers "
@@ -117,13 +118,11 @@ def docs_section():
            "`SCHEDOP_shutdown` with an unknown reason, stops it (Xen "
            "shuts the domain down with that reason; vmi-run exits 70).",
            "",
-           "Guest pointers: Xen reads a PVH guest's hypercall arguments at "
-           "guest linear addresses, through the guest's page tables; "
-           "vmi-run reads them as guest-physical addresses. The table "
-           "uses only pointers that mean the same to both (below 4 GiB, "
-           "which the guest identity-maps, or canonical and mapped by no "
-           "page table), so that difference is not a row; a guest whose "
-           "linear and physical addresses differ sees it.",
+           "Guest pointers: both Xen and vmi-run read a PVH guest's "
+           "hypercall arguments at guest linear addresses, through the "
+           "guest's page tables; the `linear-*` rows change the guest's "
+           "tables (an alias of RAM above 4 GiB, a hole over RAM, a "
+           "read-only alias with and without CR0.WP) and agree.",
            "",
            "| row | Xen answers | kind | why vmi-run differs |",
            "|---|---|---|---|"]
