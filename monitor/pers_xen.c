@@ -179,7 +179,12 @@ static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
 {
 	switch (nr) {
 	case __HYPERVISOR_set_timer_op:
-		return px_set_timer_op(mon, vcpu, a[0]);
+		/* A 32-bit caller passes the deadline in two halves, the
+		 * high one signed (Xen common/sched/compat.c
+		 * compat_set_timer_op). */
+		return px_set_timer_op(mon, vcpu, px_compat() ?
+				       (uint64_t)(int64_t)(int32_t)a[1] << 32 |
+				       (uint32_t)a[0] : a[0]);
 	case __HYPERVISOR_xen_version:
 		return px_xen_version(mon, a[0], a[1]);
 	case __HYPERVISOR_console_io:
