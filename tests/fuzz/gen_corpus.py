@@ -327,11 +327,130 @@ def kvm_exit_seeds():
     }
 
 
+# ---- The ELF loader: tests/monitor/gen_bad_images.py's images ----
+def elf_seeds():
+    seeds = {name.replace('.elf', ''): data
+             for name, data in gen_bad_images.GOODS.items()}
+    keep = ('seg-overlap', 'too-many-loads', 'note-huge-namesz',
+            'elf32-seg-top', 'note-desc-size')
+    for name, data, _ in gen_bad_images.cases():
+        if name in keep:
+            seeds[name] = data
+    return seeds
+
+
+# ---- The command line (fuzz_args.c: arguments, each ended by NUL) ----
+def argv(*args):
+    return b''.join(a.encode('latin-1') + b'\0' for a in args)
+
+
+def args_seeds():
+    return {
+        'all': argv('--hv', 'xen', '--cpus', '2', '--mem=1G', '--timeout',
+                    '0', '--cmdline', 'console=ttyS0 quiet', '-v',
+                    '--no-sandbox', '--', '-odd.elf'),
+        'short': argv('--hv=hyperv', '--mem', '2M', 'k.elf'),
+        'help': argv('-h'),
+        'bad-mem': argv('--mem', '4095K', 'k.elf'),
+        'two-images': argv('a.elf', 'b.elf'),
+        # Found by this target: a quoted argument with bytes that are
+        # not printable made a two-line error (fixed in mon_args.c).
+        'unprintable': b'-\xff\xff-',
+    }
+
+
+# ---- The Xen console ring (fuzz_xen_console.c) ----
+def cons_ring(cons, prod, off=0, data=b''):
+    return u8(0) + u32(cons) + u32(prod) + u16(off) + block(data)
+
+
+CONS_NOTIFY = u8(1) + u8(1)     # to HVM_PARAM_CONSOLE_EVTCHN's port
+
+
+def cons_produce(data):
+    return u8(2) + block(data)
+
+
+def cons_uart(data):
+    return u8(3) + block(data)
+
+
+def xen_console_seeds():
+    return {
+        'lines': u8(0) + b''.join([
+            cons_produce(b'hello from the ring\n'), CONS_NOTIFY,
+            cons_uart(b'uart line\n'), cons_produce(b'again\n'),
+            CONS_NOTIFY]),
+        'interleave': u8(1) + b''.join([
+            cons_uart(b'partial '), cons_produce(b'ring\n'), CONS_NOTIFY,
+            cons_uart(b'rest\n')]),
+        'wrap': u8(0) + b''.join([
+            cons_ring(0xfffffff0, 0xfffffff0),
+            cons_produce(bytes(range(0x41, 0x41 + 40))), CONS_NOTIFY]),
+        'liar': u8(0) + b''.join([
+            cons_ring(5, 5 + 100000, 0, b'lost?'), CONS_NOTIFY,
+            cons_ring(10, 2, 0, b'backwards'), CONS_NOTIFY,
+            u8(1) + u8(0) + u32(1), u8(1) + u8(0) + u32(9999)]),
+        'consoleio': u8(0) + b''.join([
+            u8(4) + u32(6) + ARG() + u8(0) + block(b'hello\n'),
+            u8(4) + u32(6) + ARG() + u8(1) + block(b''),
+            u8(4) + u32(16) + addr(2, 8) + u8(0) + block(b''),
+            u8(4) + u32(0) + RAW(1 << 63) + u8(0) + block(b'')]),
+    }
+
+
+# ---- Timers (fuzz_timer.c) ----
+def t_when(kind, v=0):
+    """when(): 0 now + u32 ns, 1 now - u32 ns, 2 raw u64, 3 zero."""
+    return u8(kind) + (u32(v) if kind < 2 else u64(v) if kind == 2 else b'')
+
+
+def t_op(op, vcpu, *fields):
+    return u8(op) + u8(vcpu) + b''.join(fields)
+
+
+def timer_seeds():
+    ms = 1000000
+    return {
+        'xen-timers': u8(2) + b''.join([
+            t_op(2, 0), t_op(2, 1),
+            t_op(0, 0, u8(0), t_when(0, ms)), t_op(1, 0, u32(2 * ms)),
+            t_op(0, 1, u8(1), t_when(0, 3 * ms)),
+            t_op(0, 1, u8(2), t_when(3)), t_op(1, 0, u32(5 * ms)),
+            t_op(0, 0, u8(1), t_when(2, 1 << 63)),
+            t_op(0, 0, u8(0), t_when(2, (1 << 64) - 1)),
+            t_op(0, 0, u8(0), t_when(2, 1 << 60)),
+            t_op(0, 0, u8(0), t_when(3)),
+            t_op(0, 0, u8(1), t_when(1, ms)), t_op(1, 0, u32(1)),
+            t_op(0, 0, u8(3), t_when(3))]),
+        'hv-periodic': u8(1) + b''.join([
+            t_op(2, 0),
+            t_op(3, 0, u8(0x40), u8(0), u8(1 | 2 | 0x10)),
+            t_op(0, 0, u8(1), t_when(0, 50000)),
+            t_op(1, 0, u32(5 * ms)),
+            t_op(0, 0, u8(1), t_when(0, 300000)),
+            t_op(1, 0, u32(2 * ms)),
+            t_op(0, 0, u8(1), t_when(3))]),
+        'hv-oneshot': u8(1 | 2) + b''.join([
+            t_op(2, 0), t_op(2, 1),
+            t_op(3, 1, u8(0), u8(2), u8(1 | 8)),
+            t_op(0, 1, u8(1), t_when(0, 2 * ms)),
+            t_op(1, 0, u32(3 * ms)),
+            t_op(0, 1, u8(1), t_when(2, (1 << 64) - 1)),
+            t_op(0, 1, u8(1), t_when(1, ms)),
+            t_op(1, 1, u32(ms))]),
+    }
+
+
 TARGETS = {
     'xen_hcall': xen_hcall_seeds,
     'hv': hv_seeds,
     'xen_evtchn': xen_evtchn_seeds,
     'kvm_exit': kvm_exit_seeds,
+    'elf': elf_seeds,
+    'args': args_seeds,
+    'xen_console': xen_console_seeds,
+    'timer': timer_seeds,
 }
 
 
@@ -372,6 +491,14 @@ def dicts():
                      dict_entry('reset', u16(0xcf9)),
                      dict_entry('xen_msr', u32(0x40000000)),
                      dict_entry('hv_scontrol', u32(0x40000080))],
+        'args': [dict_entry('opt%d' % i, o.encode()) for i, o in enumerate(
+            ['--hv', '--cpus', '--mem', '--timeout', '--cmdline', '--',
+             '--no-sandbox', '--verbose', '--help', '-v', '-h', 'xen',
+             'hyperv', 'kvm', 'pc', '=', '\0'])],
+        'elf': [dict_entry('magic', b'\x7fELF'),
+                dict_entry('xen', b'Xen\0'),
+                dict_entry('phys32_entry', u32(18)),
+                dict_entry('load_pa', u32(0x100000))],
     }
 
 
