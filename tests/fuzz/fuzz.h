@@ -31,7 +31,8 @@
 #define FZ_CHECK(cond, ...) do { if (!(cond)) \
 	fz_fail(__FILE__, __LINE__, #cond, __VA_ARGS__); } while (0)
 void fz_fail(const char *file, int line, const char *cond,
-	     const char *fmt, ...) __attribute__((noreturn, format(printf, 4, 5)));
+	     const char *fmt, ...)
+	__attribute__((noreturn, format(printf, 4, 5)));
 
 /* ---- Reading the input ---- */
 struct fz {

@@ -23,8 +23,8 @@ static void check_err(const char *err, size_t cap)
 
 	FZ_CHECK(n > 0 && n < cap, "refusal without a message");
 	for (size_t i = 0; i < n; i++)
-		FZ_CHECK(err[i] >= 0x20 && err[i] <= 0x7e, "message byte 0x%02x "
-			 "at %zu: the error is not one printable line",
+		FZ_CHECK(err[i] >= 0x20 && err[i] <= 0x7e, "message byte "
+			 "0x%02x at %zu: the error is not one printable line",
 			 (unsigned char)err[i], i);
 }
 

@@ -25,8 +25,8 @@ static void check_err(const char *err, size_t cap)
 
 	FZ_CHECK(n > 0 && n < cap, "refusal without a message");
 	for (size_t i = 0; i < n; i++)
-		FZ_CHECK(err[i] >= 0x20 && err[i] <= 0x7e, "message byte 0x%02x:"
-			 " %s", (unsigned char)err[i], err);
+		FZ_CHECK(err[i] >= 0x20 && err[i] <= 0x7e, "message byte "
+			 "0x%02x: %s", (unsigned char)err[i], err);
 }
 
 static void check_image(const struct mon_image *img, size_t len,
@@ -90,7 +90,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		int r;
 		memset(err, 'x', sizeof(err));
 		r = mon_elf_check(data, size, mems[k], &img, err, sizeof(err));
-		FZ_CHECK(r == 0 || r == -EINVAL, "mon_elf_check returned %d", r);
+		FZ_CHECK(r == 0 || r == -EINVAL, "mon_elf_check: %d", r);
 		if (r < 0) {
 			check_err(err, sizeof(err));
 			continue;

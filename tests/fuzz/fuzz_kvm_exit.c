@@ -99,7 +99,8 @@ static void one_exit(struct fz *f, struct mon *m)
 	size_t size = run_sizes[b & 3];
 	struct kvm_run *run = page(b & 3);
 	struct mon_regs *r = (struct mon_regs *)&run->s.regs.regs;
-	struct mon_exit x = { .regs = r, .regs_dirty = &m->vcpu[vcpu].regs_dirty };
+	struct mon_exit x = { .regs = r,
+			      .regs_dirty = &m->vcpu[vcpu].regs_dirty };
 	uint8_t len, buf[256];
 
 	run->exit_reason = sel < NREASONS ? reasons[sel] : fz_u32(f);
@@ -127,7 +128,8 @@ static void one_exit(struct fz *f, struct mon *m)
 			 run->msr.error);
 	if (x.kind == MON_X_MMIO && !x.mmio.write)
 		for (unsigned i = 0; i < x.mmio.len; i++)
-			FZ_CHECK(x.mmio.data[i] == 0xff, "MMIO read byte %u", i);
+			FZ_CHECK(x.mmio.data[i] == 0xff, "MMIO read byte %u",
+				 i);
 	fz_check_stop_line(m);
 }
 
@@ -146,7 +148,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		atomic_store(&m->stopped, true);
 	}
 	if (p == &pers_hv && (b & 16)) {
-		uint64_t id = VMI_HV_GUEST_OS_ID(1), pg = 0x3f000 | HV_MSR_ENABLE;
+		uint64_t id = VMI_HV_GUEST_OS_ID(1);
+		uint64_t pg = 0x3f000 | HV_MSR_ENABLE;
 		FZ_CHECK(fz_msr(m, 0, true, HV_X64_MSR_GUEST_OS_ID, &id) &&
 			 fz_msr(m, 0, true, HV_X64_MSR_HYPERCALL, &pg),
 			 "hypercall page");

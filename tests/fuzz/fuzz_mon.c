@@ -38,8 +38,8 @@ void fz_fail(const char *file, int line, const char *cond, const char *fmt,
 	int n;
 	va_list ap;
 
-	n = snprintf(msg, sizeof(msg), "SUMMARY: invariant failed %s:%d: %s: ", file,
-		     line, cond);
+	n = snprintf(msg, sizeof(msg), "SUMMARY: invariant failed %s:%d: %s: ",
+		     file, line, cond);
 	va_start(ap, fmt);
 	if (n > 0 && (size_t)n < sizeof(msg))
 		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
@@ -106,7 +106,7 @@ uint64_t fz_addr(struct fz *f)
 	case 0: return v;
 	case 1: return FZ_ARG_PA + (v & 0xfff);
 	case 2: return FZ_RAM - (v & 0xfff);
-	case 3: return MON_SPECIAL_PA + (v % (MON_SPECIAL_END - MON_SPECIAL_PA));
+	case 3: return MON_SPECIAL_PA + v % (MON_SPECIAL_END - MON_SPECIAL_PA);
 	case 4: return (v % (FZ_RAM >> 12)) << 12;
 	case 5: return v & 0xffff;
 	case 6: return UINT64_MAX - (v & 0xfff);

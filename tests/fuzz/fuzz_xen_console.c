@@ -117,7 +117,8 @@ static void produce(struct fz *f, struct mon *m)
 
 	fz_bytes(f, buf, n);
 	for (size_t i = 0; i < n; i++)
-		c->out[MASK_XENCONS_IDX(c->out_prod + i, c->out)] = (char)buf[i];
+		c->out[MASK_XENCONS_IDX(c->out_prod + i, c->out)] =
+			(char)buf[i];
 	c->out_prod += (XENCONS_RING_IDX)n;
 }
 

@@ -109,7 +109,8 @@ static bool pending(struct mon *m, uint32_t port)
 {
 	const struct shared_info *s = mon_gpa_ptr(m, SHARED_PA, 4096);
 
-	return port < PX_PORTS && (s->evtchn_pending[port / 64] >> (port % 64) & 1);
+	return port < PX_PORTS &&
+	       (s->evtchn_pending[port / 64] >> (port % 64) & 1);
 }
 
 static void op_port(struct fz *f, struct mon *m, unsigned vcpu)
@@ -190,8 +191,8 @@ static void setup(struct mon *m, uint8_t b)
 	if (!(b & 16) && (b & 32)) {
 		struct xen_hvm_param p = { .domid = DOMID_SELF,
 			.index = HVM_PARAM_CALLBACK_IRQ,
-			.value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 |
-				 0xf2 };
+			.value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR <<
+				 56 | 0xf2 };
 		memcpy(mon_gpa_ptr(m, FZ_ARG_PA, sizeof(p)), &p, sizeof(p));
 		FZ_CHECK(call(m, 0, __HYPERVISOR_hvm_op, HVMOP_set_param,
 			      FZ_ARG_PA) == 0, "callback vector");

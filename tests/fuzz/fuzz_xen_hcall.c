@@ -90,7 +90,8 @@ static void op_port(struct fz *f, struct mon *m)
 	uint8_t data[64] = { 0 };
 	struct mon_regs r = { .rax = 0x1234 };
 	bool dirty = false;
-	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
+	struct mon_exit x = { .kind = MON_X_IO, .regs = &r,
+		.regs_dirty = &dirty,
 		.io = { .port = fl & 0x80 ? VMI_PORT_XEN_HYPERCALL + 1 :
 				VMI_PORT_XEN_HYPERCALL,
 			.out = fl & 1, .size = sizes[size & 3],

@@ -3,7 +3,7 @@
 """tests/fuzz/run_fuzz.py: run one libFuzzer target for a bounded time.
 
   run_fuzz.py [--seconds N] [--dict FILE] [--artifacts DIR] [--work DIR]
-              [--keep-going] [--verbose] FUZZER CORPUS
+              [--keep-going] [--verbose] [LIBFUZZER-OPTION...] FUZZER CORPUS
   run_fuzz.py --skip REASON
 
 The target starts from the seed corpus CORPUS, which it only reads: new
@@ -14,7 +14,8 @@ with status 1; --keep-going (libFuzzer's fork mode) counts crashes and
 goes on until the time is up.  The last line gives the figures:
   fuzz_T: E execs in S s (R exec/s), corpus C files, crashes: K
 Exit status: 0 clean, 1 crash or failure to run, 77 --skip (the reason is
-printed).  Python 3 standard library only.
+printed).  Options this script does not know (-max_len=N, ...) go to
+libFuzzer.  Python 3 standard library only.
 """
 import argparse
 import os
@@ -26,7 +27,7 @@ import tempfile
 import time
 
 
-def libfuzzer_args(a, art):
+def libfuzzer_args(a, art, extra):
     args = ['-max_total_time=%d' % a.seconds, '-print_final_stats=1',
             '-error_exitcode=1', '-timeout_exitcode=1', '-timeout=10',
             '-rss_limit_mb=2048', '-artifact_prefix=' + art + os.sep]
@@ -39,11 +40,11 @@ def libfuzzer_args(a, art):
     if a.keep_going:
         args += ['-fork=1', '-ignore_crashes=1', '-ignore_timeouts=1',
                  '-ignore_ooms=1']
-    return args
+    return args + extra
 
 
-def run(a, work, art):
-    cmd = [a.fuzzer] + libfuzzer_args(a, art) + [work, a.corpus]
+def run(a, work, art, extra):
+    cmd = [a.fuzzer] + libfuzzer_args(a, art, extra) + [work, a.corpus]
     execs = rate = 0
     lines = []
     start = time.monotonic()
@@ -75,7 +76,7 @@ def main():
     ap.add_argument('--verbose', action='store_true')
     ap.add_argument('fuzzer', nargs='?')
     ap.add_argument('corpus', nargs='?')
-    a = ap.parse_args()
+    a, extra = ap.parse_known_args()
     if a.skip:
         print('SKIP: ' + a.skip)
         return 77
@@ -92,7 +93,7 @@ def main():
     work = a.work or tempfile.mkdtemp(prefix=name + '-work-')
     os.makedirs(work, exist_ok=True)
     try:
-        rc, execs, rate, secs, lines = run(a, work, art)
+        rc, execs, rate, secs, lines = run(a, work, art, extra)
         corpus = len(os.listdir(work)) + len(os.listdir(a.corpus))
     finally:
         if not a.work:
