@@ -281,63 +281,6 @@ int host_kvm_boot_bsp(struct mon_vcpu *v, uint32_t entry, uint32_t ebx,
 	return 0;
 }
 
-/* Decode an exit; the sizes KVM reports are checked before use. */
-static void decode(struct mon_vcpu *v, struct mon_exit *x)
-{
-	struct kvm_run *run = v->run;
-	uint64_t io_len = (uint64_t)run->io.size * run->io.count;
-
-	switch (run->exit_reason) {
-	case KVM_EXIT_IO:
-		if (run->io.size == 0 || run->io.size > 4 ||
-		    run->io.data_offset > v->mon->run_size ||
-		    io_len > v->mon->run_size - run->io.data_offset)
-			break;
-		x->kind = MON_X_IO;
-		x->io.port = run->io.port;
-		x->io.out = run->io.direction == KVM_EXIT_IO_OUT;
-		x->io.size = run->io.size;
-		x->io.count = run->io.count;
-		x->io.data = (uint8_t *)run + run->io.data_offset;
-		return;
-	case KVM_EXIT_MMIO:
-		if (run->mmio.len == 0 || run->mmio.len > 8)
-			break;
-		x->kind = MON_X_MMIO;
-		x->mmio.gpa = run->mmio.phys_addr;
-		x->mmio.write = run->mmio.is_write;
-		x->mmio.len = (uint8_t)run->mmio.len;
-		x->mmio.data = run->mmio.data;
-		return;
-	case KVM_EXIT_X86_RDMSR:
-	case KVM_EXIT_X86_WRMSR:
-		x->kind = run->exit_reason == KVM_EXIT_X86_RDMSR ?
-			  MON_X_RDMSR : MON_X_WRMSR;
-		x->msr.index = run->msr.index;
-		x->msr.data = (uint64_t *)&run->msr.data;
-		x->msr.error = &run->msr.error;
-		return;
-	case KVM_EXIT_SHUTDOWN:
-		x->kind = MON_X_SHUTDOWN;
-		return;
-	case KVM_EXIT_INTERNAL_ERROR:
-		x->kind = MON_X_INTERNAL;
-		x->info.code = run->internal.suberror;
-		return;
-	case KVM_EXIT_FAIL_ENTRY:
-		x->kind = MON_X_FAIL_ENTRY;
-		x->info.code = run->fail_entry.hardware_entry_failure_reason;
-		return;
-	case KVM_EXIT_SYSTEM_EVENT:
-		x->kind = MON_X_SYSTEM_EVENT;
-		x->info.code = run->system_event.type;
-		return;
-	default:
-		break;
-	}
-	x->kind = MON_X_OTHER;
-}
-
 int host_kvm_guest_tsc(struct mon_vcpu *v, uint64_t *tsc)
 {
 	struct { struct kvm_msrs h; struct kvm_msr_entry e; } m = {
@@ -579,7 +522,7 @@ int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x)
 	}
 	x->reason = run->exit_reason;
 	x->rip = v->regs->rip;
-	decode(v, x);
+	host_kvm_decode(run, v->mon->run_size, x);
 	return 0;
 }
 

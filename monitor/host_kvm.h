@@ -57,6 +57,10 @@ int host_kvm_flush_tlbs(struct mon *mon, unsigned self, uint64_t mask);
 int host_kvm_msr_filter_deny(struct mon *mon, uint32_t base, uint32_t n);
 /* One KVM_RUN, decoded into x.  -errno only for a failed ioctl. */
 int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x);
+/* host_kvm_decode.c: the exit in (run), a kvm_run page of (run_size)
+ * bytes, into x->kind and its union (x->reason, rip, regs are the
+ * caller's).  Pure: no ioctl. */
+void host_kvm_decode(struct kvm_run *run, size_t run_size, struct mon_exit *x);
 /* Make every vCPU leave KVM_RUN for good (the VM is stopping). */
 void host_kvm_kick_all(struct mon *mon);
 void host_kvm_close(struct mon *mon);

@@ -296,9 +296,12 @@ void mon_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
 void mon_mmio(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
 void mon_msr(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
 void mon_uart_flush(struct mon *mon);
+void mon_exit_dispatch(struct mon *mon, const struct mon_vcpu *v,
+		       const struct mon_exit *x);
 
 /* mon_vcpu.c */
 void *mon_vcpu_loop(void *arg);
+/* mon_stop.c: stop the VM with the one line of an exit that ends it. */
 void mon_fault_exit(struct mon *mon, const struct mon_vcpu *v,
 		    const struct mon_exit *x);
 

@@ -114,15 +114,27 @@ int mon_parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* An argument quoted in an error, made one printable line (mon_oneline):
+ * a newline or a terminal escape in it must not split or forge the one
+ * line vmi-run prints for every failure. */
+#define SHOWN_MAX 128
+static const char *shown(char *buf, const char *arg)
+{
+	mon_oneline(buf, SHOWN_MAX, arg, strlen(arg));
+	return buf;
+}
+
 static int set_option(struct mon_config *cfg, const char *opt,
 		      const char *val, char *err, size_t errlen)
 {
+	char q[SHOWN_MAX];
 	uint64_t v;
 
 	if (strcmp(opt, "--hv") == 0) {
 		if (!mon_pers_find(val)) {
 			snprintf(err, errlen, "unknown personality '%s' "
-				 "(want pc, kvm, xen or hyperv)", val);
+				 "(want pc, kvm, xen or hyperv)",
+				 shown(q, val));
 			return -EINVAL;
 		}
 		cfg->hv = val;
@@ -130,7 +142,7 @@ static int set_option(struct mon_config *cfg, const char *opt,
 		if (parse_u64(val, UINT32_MAX, &v) < 0 || v < 1 ||
 		    v > MON_MAX_CPUS) {
 			snprintf(err, errlen, "bad --cpus '%s' (want 1-%u)",
-				 val, MON_MAX_CPUS);
+				 shown(q, val), MON_MAX_CPUS);
 			return -EINVAL;
 		}
 		cfg->cpus = (unsigned)v;
@@ -138,14 +150,16 @@ static int set_option(struct mon_config *cfg, const char *opt,
 		if (mon_parse_size(val, &v) < 0 || v < MON_MEM_MIN ||
 		    v > MON_MEM_MAX || (v & 0xfff) != 0) {
 			snprintf(err, errlen, "bad --mem '%s' (want a multiple "
-				 "of 4K from 2M to 3G, e.g. 256M)", val);
+				 "of 4K from 2M to 3G, e.g. 256M)",
+				 shown(q, val));
 			return -EINVAL;
 		}
 		cfg->mem = v;
 	} else if (strcmp(opt, "--timeout") == 0) {
 		if (parse_u64(val, MON_TIMEOUT_MAX, &v) < 0) {
 			snprintf(err, errlen, "bad --timeout '%s' (want "
-				 "seconds, 0-%u)", val, MON_TIMEOUT_MAX);
+				 "seconds, 0-%u)", shown(q, val),
+				 MON_TIMEOUT_MAX);
 			return -EINVAL;
 		}
 		cfg->timeout = (unsigned)v;
@@ -157,7 +171,7 @@ static int set_option(struct mon_config *cfg, const char *opt,
 		}
 		cfg->cmdline = val;
 	} else {
-		snprintf(err, errlen, "unknown option '%s'", opt);
+		snprintf(err, errlen, "unknown option '%s'", shown(q, opt));
 		return -EINVAL;
 	}
 	return 0;
@@ -179,7 +193,7 @@ static int parse_one(int argc, const char *const argv[], int *i,
 		     struct mon_config *cfg, char *err, size_t errlen)
 {
 	const char *a = argv[*i];
-	char opt[16];
+	char opt[16], q[SHOWN_MAX];
 	const char *eq = strchr(a, '=');
 
 	if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
@@ -201,7 +215,7 @@ static int parse_one(int argc, const char *const argv[], int *i,
 			return set_option(cfg, opt, eq + 1, err, errlen);
 	}
 	if (!takes_value(a)) {
-		snprintf(err, errlen, "unknown option '%s'", a);
+		snprintf(err, errlen, "unknown option '%s'", shown(q, a));
 		return -EINVAL;
 	}
 	if (*i + 1 >= argc) {
@@ -216,6 +230,7 @@ int mon_args_parse(int argc, const char *const argv[], struct mon_config *cfg,
 		   char *err, size_t errlen)
 {
 	bool opts_done = false;
+	char q[SHOWN_MAX];
 
 	*cfg = (struct mon_config){ .hv = "pc", .cpus = 1,
 		.mem = MON_MEM_DEFAULT, .timeout = MON_TIMEOUT_DEFAULT,
@@ -228,7 +243,8 @@ int mon_args_parse(int argc, const char *const argv[], struct mon_config *cfg,
 			if (parse_one(argc, argv, &i, cfg, err, errlen) < 0)
 				return -EINVAL;
 		} else if (cfg->image) {
-			snprintf(err, errlen, "more than one IMAGE ('%s')", a);
+			snprintf(err, errlen, "more than one IMAGE ('%s')",
+				 shown(q, a));
 			return -EINVAL;
 		} else {
 			cfg->image = a;

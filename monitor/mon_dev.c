@@ -260,3 +260,26 @@ void mon_msr(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 	*x->msr.error = 1;
 	mon_unknown(mon, x, "MSR", x->msr.index, write);
 }
+
+/* One decoded exit of vCPU (v): to its device, personality or fault. */
+void mon_exit_dispatch(struct mon *mon, const struct mon_vcpu *v,
+		       const struct mon_exit *x)
+{
+	switch (x->kind) {
+	case MON_X_INTR:
+		break;
+	case MON_X_IO:
+		mon_pio(mon, v->id, x);
+		break;
+	case MON_X_MMIO:
+		mon_mmio(mon, v->id, x);
+		break;
+	case MON_X_RDMSR:
+	case MON_X_WRMSR:
+		mon_msr(mon, v->id, x);
+		break;
+	default:
+		mon_fault_exit(mon, v, x);
+		break;
+	}
+}

@@ -3,7 +3,8 @@
  * monitor/mon_stop.c: ending the guest.  The first reason to stop wins and
  * its one-line message is printed by main at exit; every later vCPU that
  * notices only leaves its loop.  Also the -v log and the fail-closed
- * counter for accesses to unknown ports, MMIO and MSRs.
+ * counter for accesses to unknown ports, MMIO and MSRs, and the one line
+ * for each KVM exit that ends the guest.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -79,4 +80,56 @@ void mon_unknown(struct mon *mon, const struct mon_exit *x, const char *what,
 			  "accesses to unknown ports/MMIO/MSRs; last: %s "
 			  "0x%" PRIx64 " %s at rip=0x%" PRIx64, n, what, where,
 			  write ? "write" : "read", x->rip);
+}
+
+/* KVM_SYSTEM_EVENT_* (<linux/kvm.h>, api.rst "system_event"). */
+#define SYSTEM_EVENT_SHUTDOWN 1
+#define SYSTEM_EVENT_RESET    2
+
+static void system_event(struct mon *mon, const struct mon_vcpu *v,
+			 const struct mon_exit *x)
+{
+	if (x->info.code == SYSTEM_EVENT_SHUTDOWN)
+		mon_stopf(mon, MON_EXIT_POWEROFF, "%s", "");
+	else if (x->info.code == SYSTEM_EVENT_RESET)
+		mon_stopf(mon, MON_EXIT_RESET, "guest reset the machine "
+			  "(KVM_EXIT_SYSTEM_EVENT) on vcpu %u at rip=0x%" PRIx64
+			  "; exit %d", v->id, x->rip, MON_EXIT_RESET);
+	else
+		mon_stopf(mon, MON_EXIT_CRASH, "guest crashed (KVM_EXIT_SYSTEM_"
+			  "EVENT type %" PRIu64 ") on vcpu %u at rip=0x%" PRIx64,
+			  x->info.code, v->id, x->rip);
+}
+
+/* Every exit that ends the guest, each with its one line. */
+void mon_fault_exit(struct mon *mon, const struct mon_vcpu *v,
+		    const struct mon_exit *x)
+{
+	switch (x->kind) {
+	case MON_X_SHUTDOWN:
+		mon_stopf(mon, MON_EXIT_CRASH, "guest triple fault (KVM_EXIT_"
+			  "SHUTDOWN) on vcpu %u at rip=0x%" PRIx64, v->id,
+			  x->rip);
+		break;
+	case MON_X_INTERNAL:
+		mon_stopf(mon, MON_EXIT_CRASH, "KVM internal error (KVM_EXIT_"
+			  "INTERNAL_ERROR suberror %" PRIu64 "%s) on vcpu %u "
+			  "at rip=0x%" PRIx64, x->info.code, x->info.code == 1 ?
+			  ": emulation failed, e.g. a triple fault" : "",
+			  v->id, x->rip);
+		break;
+	case MON_X_FAIL_ENTRY:
+		mon_stopf(mon, MON_EXIT_CRASH, "guest entry failed (KVM_EXIT_"
+			  "FAIL_ENTRY reason 0x%" PRIx64 ") on vcpu %u at rip=0x%"
+			  PRIx64, x->info.code, v->id, x->rip);
+		break;
+	case MON_X_SYSTEM_EVENT:
+		system_event(mon, v, x);
+		break;
+	default:
+		mon_stopf(mon, MON_EXIT_CRASH, "unhandled KVM exit reason %u "
+			  "on vcpu %u at rip=0x%" PRIx64, x->reason, v->id,
+			  x->rip);
+		break;
+	}
 }

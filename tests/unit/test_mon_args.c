@@ -90,6 +90,31 @@ static void test_args_structure_errors_are_refused(void **state)
 	assert_non_null(strstr(err, "missing IMAGE"));
 }
 
+/* The argument echoed in a message: one printable line ('?' for each
+ * other byte), so a newline or a terminal escape cannot split or forge
+ * vmi-run's one-line error (found by tests/fuzz/fuzz_args.c). */
+static void test_args_errors_are_one_printable_line(void **state)
+{
+	static const char *const cases[][4] = {
+		{ "--bo\ngus", "k.elf", NULL, "unknown option '--bo?gus'" },
+		{ "--hv", "x\x1b[2J", "k.elf", "personality 'x?[2J'" },
+		{ "--cpus", "1\n", "k.elf", "bad --cpus '1?'" },
+		{ "--mem", "\xff", "k.elf", "bad --mem '?'" },
+		{ "--timeout=\t", "k.elf", NULL, "bad --timeout '?'" },
+		{ "a.elf", "b\r.elf", NULL, "more than one IMAGE ('b?.elf')" },
+	};
+	struct mon_config c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(PARSE(&c, cases[i][0], cases[i][1],
+				       cases[i][2]), -EINVAL);
+		for (const char *p = err; *p; p++)
+			assert_true(*p >= 0x20 && *p <= 0x7e);
+		assert_non_null(strstr(err, cases[i][3]));
+	}
+}
+
 static void test_args_help_needs_no_image(void **state)
 {
 	struct mon_config c;
@@ -123,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_args_all_options_are_applied),
 		cmocka_unit_test(test_args_bad_values_are_refused_with_reason),
 		cmocka_unit_test(test_args_structure_errors_are_refused),
+		cmocka_unit_test(test_args_errors_are_one_printable_line),
 		cmocka_unit_test(test_args_help_needs_no_image),
 		cmocka_unit_test(test_parse_size_suffixes_and_overflow),
 	};

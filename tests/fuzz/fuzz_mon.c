@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * tests/fuzz/fuzz_mon.c: the shared part of the monitor's fuzz targets
+ * (fuzz.h): input reader, a fresh VM per input, and the host side the
+ * personalities call, faked as tests/unit/test_xen_mon.c and
+ * test_hv_mon.c fake it (this file defines pers_xen_kvm_env and
+ * pers_hv_kvm_env, which the monitor references weakly), with the
+ * checks a real host would need to hold: interrupts only with vectors
+ * the LAPIC accepts, only to vCPUs that exist, timers that never spin.
+ */
+#include <fcntl.h>
+#include <sanitizer/common_interface_defs.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "pers.h"
+#include "pers_hv.h"
+#include "pers_xen.h"
+
+/* The most timer expiries one fz_advance may run: a periodic stimer at
+ * its 100 us minimum over the longest step a target takes (10 ms) on
+ * every vCPU is far below it; a timer that keeps re-arming just ahead of
+ * the clock is not. */
+#define FZ_MAX_FIRES 100000u
+
+struct fz_host fz_host;
+
+/* The sanitizers' summary line goes where libFuzzer sends its reports
+ * (it survives -close_fd_mask=2, which silences the monitor's stderr). */
+void fz_fail(const char *file, int line, const char *cond, const char *fmt,
+	     ...)
+{
+	char msg[512];
+	int n;
+	va_list ap;
+
+	n = snprintf(msg, sizeof(msg), "SUMMARY: invariant failed %s:%d: %s: ",
+		     file, line, cond);
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof(msg))
+		vsnprintf(msg + n, sizeof(msg) - (size_t)n, fmt, ap);
+	va_end(ap);
+	__sanitizer_report_error_summary(msg);
+	abort();
+}
+
+/* ---- Input ---- */
+
+bool fz_more(const struct fz *f)
+{
+	return f->n > 0;
+}
+
+void fz_bytes(struct fz *f, void *dst, size_t n)
+{
+	size_t k = n < f->n ? n : f->n;
+
+	memcpy(dst, f->p, k);
+	memset((uint8_t *)dst + k, 0, n - k);
+	f->p += k;
+	f->n -= k;
+}
+
+uint8_t fz_u8(struct fz *f)
+{
+	uint8_t v;
+
+	fz_bytes(f, &v, sizeof(v));
+	return v;
+}
+
+uint16_t fz_u16(struct fz *f)
+{
+	uint16_t v;
+
+	fz_bytes(f, &v, sizeof(v));
+	return v;
+}
+
+uint32_t fz_u32(struct fz *f)
+{
+	uint32_t v;
+
+	fz_bytes(f, &v, sizeof(v));
+	return v;
+}
+
+uint64_t fz_u64(struct fz *f)
+{
+	uint64_t v;
+
+	fz_bytes(f, &v, sizeof(v));
+	return v;
+}
+
+uint64_t fz_addr(struct fz *f)
+{
+	uint8_t kind = fz_u8(f);
+	uint64_t v = fz_u64(f);
+
+	switch (kind % 8) {
+	case 0: return v;
+	case 1: return FZ_ARG_PA + (v & 0xfff);
+	case 2: return FZ_RAM - (v & 0xfff);
+	case 3: return MON_SPECIAL_PA + v % (MON_SPECIAL_END - MON_SPECIAL_PA);
+	case 4: return (v % (FZ_RAM >> 12)) << 12;
+	case 5: return v & 0xffff;
+	case 6: return UINT64_MAX - (v & 0xfff);
+	default: return (v & 0xfffff) << 12;    /* a page in the low 4 GiB */
+	}
+}
+
+size_t fz_block(struct fz *f, struct mon *m, uint64_t gpa)
+{
+	uint8_t buf[256];
+	size_t len = fz_u8(f);
+	void *p;
+
+	fz_bytes(f, buf, len);
+	if (len && (p = mon_gpa_ptr(m, gpa, len)))
+		memcpy(p, buf, len);
+	return len;
+}
+
+/* ---- The VM ---- */
+
+static struct mon *vm;
+static uint8_t *ram, *extra;
+static int null_fd = -1, cons[2] = { -1, -1 };
+
+static void vm_alloc(void)
+{
+	vm = calloc(1, sizeof(*vm));
+	/* malloc, not mmap: ASan puts a redzone after each, so an access
+	 * just past RAM is reported even where mon_gpa_ptr was skipped. */
+	ram = malloc(FZ_RAM);
+	extra = malloc(MON_EXTRA_SIZE);
+	null_fd = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	FZ_CHECK(vm && ram && extra && null_fd >= 0 &&
+		 pipe2(cons, O_NONBLOCK | O_CLOEXEC) == 0, "setup failed");
+	fcntl(cons[1], F_SETPIPE_SZ, 1 << 20);
+}
+
+size_t fz_console_read(char *buf, size_t cap)
+{
+	size_t n = 0;
+
+	while (n < cap) {
+		ssize_t r = read(cons[0], buf + n, cap - n);
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	return n;
+}
+
+struct mon *fz_vm(const struct mon_pers *pers, unsigned nvcpu, bool capture)
+{
+	char junk[4096];
+
+	if (!vm)
+		vm_alloc();
+	else
+		free(vm->pers_state);   /* xen and hyperv: calloc'ed by init */
+	while (fz_console_read(junk, sizeof(junk)) == sizeof(junk))
+		;
+	memset(vm, 0, sizeof(*vm));
+	memset(ram, 0, FZ_RAM);
+	memset(extra, 0, MON_EXTRA_SIZE);
+	memset(&fz_host, 0, sizeof(fz_host));
+	fz_host.tsc = FZ_TSC0;
+	fz_host.mode = 8;
+	vm->cfg = (struct mon_config){ .hv = pers->name, .cpus = nvcpu,
+		.mem = FZ_RAM, .cmdline = "" };
+	vm->pers = pers;
+	vm->ram = ram;
+	vm->ram_size = FZ_RAM;
+	vm->kvm_fd = vm->vm_fd = -1;
+	vm->nvcpu = nvcpu;
+	vm->tsc_khz = FZ_TSC_KHZ;
+	vm->clock.tsc0 = FZ_TSC0;
+	for (unsigned i = 0; i < MON_MAX_CPUS; i++)
+		vm->vcpu[i] = (struct mon_vcpu){ .mon = vm, .id = i, .fd = -1 };
+	if (pers->special)
+		mon_special_init(vm, extra);
+	mon_dev_init(&vm->dev);
+	vm->out_fd = capture ? cons[1] : null_fd;
+	if (pers->init)
+		FZ_CHECK(pers->init(vm) == 0, "%s init failed", pers->name);
+	return vm;
+}
+
+void fz_check_stop_line(const struct mon *m)
+{
+	if (!mon_is_stopped(m))
+		return;
+	for (const char *c = m->msg; *c; c++)
+		FZ_CHECK(*c >= 0x20 && *c <= 0x7e, "stop message byte 0x%02x: "
+			 "%s", (unsigned char)*c, m->msg);
+}
+
+/* ---- Time and timers ---- */
+
+uint64_t fz_now_ns(void)
+{
+	return fz_host.tsc - FZ_TSC0;   /* 1 GHz: a tick is a ns */
+}
+
+static uint64_t host_tsc(const struct mon *m)
+{
+	(void)m;
+	return fz_host.tsc;
+}
+
+static uint64_t host_ns(const struct mon *m)
+{
+	(void)m;
+	return fz_now_ns();
+}
+
+static void timer_arm(struct mon *m, unsigned vcpu, uint64_t deadline,
+		      mon_timer_fn fn)
+{
+	FZ_CHECK(vcpu < m->nvcpu && fn, "timer_arm(vcpu %u)", vcpu);
+	if (fz_host.firing && deadline <= fz_host.fire_now)
+		fz_host.rearm_past = true;
+	fz_host.timer[vcpu] = (struct fz_timer){ deadline, fn };
+	fz_host.arms++;
+}
+
+static void timer_cancel(struct mon *m, unsigned vcpu)
+{
+	FZ_CHECK(vcpu < m->nvcpu, "timer_cancel(vcpu %u)", vcpu);
+	fz_host.timer[vcpu].fn = NULL;
+}
+
+/* The earliest armed timer at or before (until), or -1. */
+static int next_expiry(const struct mon *m, uint64_t until)
+{
+	int best = -1;
+
+	for (unsigned i = 0; i < m->nvcpu; i++) {
+		const struct fz_timer *t = &fz_host.timer[i];
+		if (t->fn && t->deadline <= until &&
+		    (best < 0 || t->deadline < fz_host.timer[best].deadline))
+			best = (int)i;
+	}
+	return best;
+}
+
+void fz_advance(struct mon *m, uint64_t ns)
+{
+	uint64_t until = mon_add_sat(fz_now_ns(), ns);
+	unsigned fires = 0;
+	int i;
+
+	while ((i = next_expiry(m, until)) >= 0) {
+		struct fz_timer *t = &fz_host.timer[i];
+		mon_timer_fn fn = t->fn;
+		if (t->deadline > fz_now_ns())
+			fz_host.tsc = FZ_TSC0 + t->deadline;
+		t->fn = NULL;
+		fz_host.firing = true;
+		fz_host.fire_now = fz_now_ns();
+		fn(m, (unsigned)i);
+		fz_host.firing = false;
+		FZ_CHECK(!fz_host.rearm_past, "vcpu %d's timer callback "
+			 "re-armed it at or before now (%llu ns): the timer "
+			 "thread would spin", i,
+			 (unsigned long long)fz_host.fire_now);
+		FZ_CHECK(++fires < FZ_MAX_FIRES, "%u timer expiries in %llu "
+			 "ns", fires, (unsigned long long)ns);
+	}
+	if (until > fz_now_ns())
+		fz_host.tsc = FZ_TSC0 + until;
+}
+
+/* ---- Interrupts, vCPU starts, TLB flushes ---- */
+
+/* A fixed interrupt the LAPIC accepts: vectors 0-15 are illegal (SDM
+ * Vol. 3A, APIC "Error Handling"), and the personalities refuse them. */
+static void check_msi(const struct mon *m, unsigned vcpu, uint8_t vector)
+{
+	FZ_CHECK(vcpu < m->nvcpu, "interrupt to vcpu %u of %u", vcpu,
+		 m->nvcpu);
+	FZ_CHECK(vector >= 16, "interrupt with illegal vector %u", vector);
+	fz_host.msis++;
+	fz_host.last_vector = vector;
+}
+
+static int xen_msi(struct mon *m, unsigned apic_id, uint8_t vector)
+{
+	check_msi(m, apic_id, vector);
+	return 0;
+}
+
+static int xen_vcpu_load(struct mon *m, unsigned id)
+{
+	FZ_CHECK(id < m->nvcpu, "vcpu_load(%u)", id);
+	fz_host.loads++;
+	return 0;
+}
+
+static int xen_mode(struct mon *m, unsigned vcpu, int *cpl)
+{
+	FZ_CHECK(vcpu < m->nvcpu, "mode(vcpu %u)", vcpu);
+	*cpl = fz_host.cpl;
+	return fz_host.mode;
+}
+
+static void xen_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
+{
+	(void)khz;
+	*mul = 1u << 31;        /* (tsc << 1) * 2^31 >> 32: 1 ns per tick */
+	*shift = 1;
+}
+
+const struct pers_xen_env pers_xen_kvm_env = {
+	.msi = xen_msi, .vcpu_load = xen_vcpu_load, .mode = xen_mode,
+	.guest_tsc = host_tsc, .guest_ns = host_ns,
+	.pvclock_scale = xen_scale, .timer_arm = timer_arm,
+	.timer_cancel = timer_cancel,
+};
+
+static void hv_setup(struct mon *m)
+{
+	(void)m;
+}
+
+static int hv_msi(struct mon *m, unsigned vcpu, uint8_t vector)
+{
+	check_msi(m, vcpu, vector);
+	return 0;
+}
+
+static int hv_flush(struct mon *m, unsigned self, uint64_t mask)
+{
+	FZ_CHECK(self < m->nvcpu, "flush from vcpu %u", self);
+	FZ_CHECK(m->nvcpu >= 64 || !(mask >> m->nvcpu), "flush of absent "
+		 "vCPUs: mask 0x%llx", (unsigned long long)mask);
+	fz_host.flushes++;
+	return 0;
+}
+
+static void hv_yield(void)
+{
+}
+
+const struct pers_hv_env pers_hv_kvm_env = {
+	.setup = hv_setup, .guest_tsc = host_tsc, .timer_arm = timer_arm,
+	.timer_cancel = timer_cancel, .msi = hv_msi, .flush_tlb = hv_flush,
+	.yield = hv_yield,
+};
