@@ -73,8 +73,8 @@ struct fz_timer {
 };
 struct fz_host {
 	uint64_t tsc;           /* the guest TSC now */
-	int mode, cpl;          /* xen env->mode: what it returns */
-	unsigned msis, loads, flushes, arms;
+	int mode, cpl;          /* the caller's mode (Xen's numbers) and CPL */
+	unsigned msis, loads, flushes, arms, uds;
 	uint8_t last_vector;
 	struct fz_timer timer[MON_MAX_CPUS];
 	bool firing;            /* inside a timer callback */
@@ -82,6 +82,9 @@ struct fz_host {
 	bool rearm_past;        /* a callback re-armed at or before it */
 };
 extern struct fz_host fz_host;
+
+/* The 64-bit caller's page tables (fuzz_mon.c map_identity). */
+#define FZ_PT_PA MON_SPECIAL_PA
 /* Guest ns now, as the monitor's clock reads it. */
 uint64_t fz_now_ns(void);
 /* Advance guest time by (ns) and run every timer that expires on the

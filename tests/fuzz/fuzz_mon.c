@@ -8,6 +8,7 @@
  * checks a real host would need to hold: interrupts only with vectors
  * the LAPIC accepts, only to vCPUs that exist, timers that never spin.
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <sanitizer/common_interface_defs.h>
 #include <stdarg.h>
@@ -158,6 +159,20 @@ size_t fz_console_read(char *buf, size_t cap)
 	return n;
 }
 
+/* The 64-bit caller's page tables: the first GiB identity-mapped with
+ * 2 MiB pages (PML4, PDPT, PD in special pages 0-2 at FZ_PT_PA; the
+ * xen personality uses 4 and 7), out of reach of the guest RAM a target
+ * writes. */
+static void map_identity(uint8_t *special)
+{
+	uint64_t *t = (uint64_t *)(special + (FZ_PT_PA - MON_SPECIAL_PA));
+
+	t[0] = (FZ_PT_PA + 0x1000) | 3;
+	t[512] = (FZ_PT_PA + 0x2000) | 3;
+	for (uint64_t i = 0; i < 512; i++)
+		t[1024 + i] = i << 21 | 0x83;
+}
+
 struct mon *fz_vm(const struct mon_pers *pers, unsigned nvcpu, bool capture)
 {
 	char junk[4096];
@@ -171,6 +186,7 @@ struct mon *fz_vm(const struct mon_pers *pers, unsigned nvcpu, bool capture)
 	memset(vm, 0, sizeof(*vm));
 	memset(ram, 0, FZ_RAM);
 	memset(extra, 0, MON_EXTRA_SIZE);
+	map_identity(extra);
 	memset(&fz_host, 0, sizeof(fz_host));
 	fz_host.tsc = FZ_TSC0;
 	fz_host.mode = 8;
@@ -305,11 +321,45 @@ static int xen_vcpu_load(struct mon *m, unsigned id)
 	return 0;
 }
 
-static int xen_mode(struct mon *m, unsigned vcpu, int *cpl)
+/* The caller's registers for fz_host.mode (Xen's hvm_guest_x86_mode
+ * numbers; -1: unreadable) at CPL fz_host.cpl.  64-bit code runs on
+ * the identity map fz_vm() writes; the other modes have paging off.
+ * Virtual-8086 mode is RFLAGS.VM, which fz_xen_hcall sets. */
+static int xen_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 {
-	FZ_CHECK(vcpu < m->nvcpu, "mode(vcpu %u)", vcpu);
-	*cpl = fz_host.cpl;
-	return fz_host.mode;
+	FZ_CHECK(vcpu < m->nvcpu, "sregs(vcpu %u)", vcpu);
+	if (fz_host.mode < 0)
+		return -EIO;
+	*s = (struct mon_sregs){ .cr0 = fz_host.mode ? 1 : 0,
+		.cs_db = fz_host.mode == 4 || fz_host.mode == 8,
+		.cs_dpl = (uint8_t)fz_host.cpl, .ss_dpl = (uint8_t)fz_host.cpl };
+	if (fz_host.mode == 8) {
+		s->cr0 |= 1ull << 31;                   /* PG */
+		s->cr4 = 1ull << 5;                     /* PAE */
+		s->efer = 1ull << 8 | 1ull << 10;       /* LME, LMA */
+		s->cs_l = 1;
+		s->cs_db = 0;
+		s->cr3 = FZ_PT_PA;
+	}
+	return 0;
+}
+
+/* A baseline x86-64 guest CPUID (no 1 GiB pages), 39 physical-address
+ * bits, for the personality's page walks. */
+static int xen_cpuid(struct mon *m, struct mon_cpuid *t)
+{
+	static const struct mon_cpuid_entry e[] = {
+		{ 0, 0, 0, 0xd, 0, 0, 0 },
+		{ 1, 0, 0, 0, 0, 0x81202000u, 0x178bfbffu },
+		{ 7, 0, 1, 0, 0, 0, 0 },
+		{ 0x80000001u, 0, 0, 0, 0, 1, 0x20100800u },
+		{ 0x80000008u, 0, 0, 0x3027, 0, 0, 0 },
+	};
+
+	(void)m;
+	t->n = sizeof(e) / sizeof(e[0]);
+	memcpy(t->e, e, sizeof(e));
+	return 0;
 }
 
 static void xen_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
@@ -320,7 +370,8 @@ static void xen_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
 }
 
 const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = xen_msi, .vcpu_load = xen_vcpu_load, .mode = xen_mode,
+	.msi = xen_msi, .vcpu_load = xen_vcpu_load, .sregs = xen_sregs,
+	.cpuid = xen_cpuid,
 	.guest_tsc = host_tsc, .guest_ns = host_ns,
 	.pvclock_scale = xen_scale, .timer_arm = timer_arm,
 	.timer_cancel = timer_cancel,
@@ -350,8 +401,23 @@ static void hv_yield(void)
 {
 }
 
+/* The caller's CPL and CR0.PE: fz_host.cpl, protected mode. */
+static int hv_cpl(struct mon *m, unsigned vcpu, bool *pe)
+{
+	FZ_CHECK(vcpu < m->nvcpu, "cpl(vcpu %u)", vcpu);
+	*pe = true;
+	return fz_host.cpl;
+}
+
+static int hv_inject_ud(struct mon *m, unsigned vcpu)
+{
+	FZ_CHECK(vcpu < m->nvcpu, "inject_ud(vcpu %u)", vcpu);
+	fz_host.uds++;
+	return 0;
+}
+
 const struct pers_hv_env pers_hv_kvm_env = {
 	.setup = hv_setup, .guest_tsc = host_tsc, .timer_arm = timer_arm,
 	.timer_cancel = timer_cancel, .msi = hv_msi, .flush_tlb = hv_flush,
-	.yield = hv_yield,
+	.yield = hv_yield, .cpl = hv_cpl, .inject_ud = hv_inject_ud,
 };

@@ -50,7 +50,9 @@ static void no_wait(struct mon *m, uint64_t nr, uint64_t cmd)
 long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 		  const uint64_t a[5])
 {
-	struct mon_regs r = { .rax = nr, .rflags = 2 };
+	/* Virtual-8086 mode is RFLAGS.VM (fuzz_mon.c xen_sregs). */
+	struct mon_regs r = { .rax = nr,
+			      .rflags = fz_host.mode == 1 ? 2 | 1u << 17 : 2 };
 	bool dirty = false, wide = fz_host.mode == 8;
 	uint8_t data = (uint8_t)nr;
 	struct mon_exit x = { .kind = MON_X_IO, .rip = 0x1000, .regs = &r,

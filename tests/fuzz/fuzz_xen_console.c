@@ -143,8 +143,21 @@ static void uart(struct fz *f, struct mon *m)
 	compare();
 }
 
+/* Guest pointers are linear: the 64-bit caller's identity map covers the
+ * first GiB (fuzz_mon.c map_identity), so a buffer is readable if it lies
+ * there and in guest memory, all of it.  A 4-level walk indexes only
+ * bits 47:12, as Xen's guest_walk_tables does: bits 63:48 play no part. */
+static bool readable(struct mon *m, uint64_t va, uint32_t len)
+{
+	va &= (1ull << 48) - 1;
+	return !len || (va < (1ull << 30) && (1ull << 30) - va >= len &&
+			mon_gpa_ptr(m, va, len));
+}
+
 /* CONSOLEIO_write goes to the hypervisor's log (stderr), never to the
- * guest's console; the buffer must be guest memory, all of it. */
+ * guest's console; the buffer must be readable, all of it.
+ * CONSOLEIO_read is 0 without touching the buffer (a domU has no
+ * console input to read, as in Xen). */
 static void consoleio(struct fz *f, struct mon *m)
 {
 	uint32_t count = fz_u32(f) % 4096;
@@ -155,9 +168,9 @@ static void consoleio(struct fz *f, struct mon *m)
 	fz_block(f, m, FZ_ARG_PA);
 	r = call(m, __HYPERVISOR_console_io, rd ? CONSOLEIO_read :
 		 CONSOLEIO_write, count, buf);
-	FZ_CHECK(r == (!count || mon_gpa_ptr(m, buf, count) ? 0 :
-		       -XEN_EFAULT), "console_io(%u, 0x%llx): %ld", count,
-		 (unsigned long long)buf, r);
+	FZ_CHECK(r == (rd || readable(m, buf, count) ? 0 : -XEN_EFAULT),
+		 "console_io(%s, %u, 0x%llx): %ld", rd ? "read" : "write",
+		 count, (unsigned long long)buf, r);
 	compare();
 }
 

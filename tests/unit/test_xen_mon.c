@@ -333,6 +333,28 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 	assert_int_equal(r.rax, (uint32_t)-XEN_EPERM);
 }
 
+/* set_timer_op from 32-bit code: the deadline in EBX (low half) and ECX
+ * (high half, signed), as Xen's compat_set_timer_op; a deadline 5 s
+ * ahead does not fit in 32 bits of ns. */
+static void test_xen_mon_32bit_set_timer_op_takes_two_halves(void **state)
+{
+	struct mon *m = *state;
+	uint64_t d = fake_tsc + 5000000000ull;
+	struct mon_regs r = { .rax = __HYPERVISOR_set_timer_op,
+			      .rbx = (uint32_t)d, .rcx = d >> 32 };
+	bool dirty = false;
+	uint8_t data = 0;
+	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
+		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
+			.count = 1, .data = &data } };
+
+	fake_sregs.cs_l = 0;            /* compatibility mode */
+	fake_sregs.cs_db = 1;
+	assert_true(pers_xen.pio(m, 0, &x));
+	assert_int_equal(r.rax, 0);
+	assert_true(armed_at > d - 1000000 && armed_at < d + 1000000);
+}
+
 static void test_xen_mon_user_mode_call_is_eperm(void **state)
 {
 	struct mon *m = *state;
@@ -1074,6 +1096,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_reads_guest_text_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_read_and_partial_write, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_set_timer_op_takes_two_halves, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_conforming_cs_user_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
