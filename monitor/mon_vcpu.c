@@ -79,7 +79,9 @@ void *mon_vcpu_loop(void *arg)
 			break;
 		}
 		switch (x.kind) {
-		case MON_X_INTR:
+		case MON_X_INTR:        /* a kick, or a signal from outside */
+			atomic_fetch_add_explicit(&mon->intr, 1,
+						  memory_order_relaxed);
 			break;
 		case MON_X_IO:
 			mon_pio(mon, v->id, &x);

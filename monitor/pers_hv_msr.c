@@ -209,8 +209,9 @@ static void stimer_fire(struct mon *mon, unsigned vcpu)
 /*
  * [T: partition-properties "Partition Crash Enlightenment"] and the
  * project's convention (contract-decisions.md D2): a CRASH_CTL write with
- * CRASH_NOTIFY ends the guest with status P0 when P0 <= 255, else
- * VMI_EXIT_CRASH; with CRASH_NOTIFY_MSG, P3/P4 name the message.
+ * CRASH_NOTIFY ends the guest with status P0 when P0 is a guest code
+ * (mon_guest_status), else VMI_EXIT_CRASH; with CRASH_NOTIFY_MSG, P3/P4
+ * name the message.
  */
 static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 			    unsigned vcpu, uint64_t v)
@@ -230,7 +231,7 @@ static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 	/* The guest's bytes, made one line ('?' for the others). */
 	if (text)
 		mon_oneline(line, sizeof(line), text, len);
-	code = p[0] <= VMI_HV_CRASH_CODE_MAX ? (int)p[0] : VMI_EXIT_CRASH;
+	code = mon_guest_status(p[0], VMI_EXIT_CRASH);
 	mon_stopf(mon, code, "guest crash report (HV_X64_MSR_CRASH_CTL) on "
 		  "vcpu %u: P0=0x%" PRIx64 " P1=0x%" PRIx64 " P2=0x%" PRIx64
 		  "%s%s; exit %d", vcpu, p[0], p[1], p[2], text ? ": " : "",

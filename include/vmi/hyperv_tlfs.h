@@ -321,7 +321,7 @@ _Static_assert(__builtin_offsetof(struct hv_ref_tsc_page, tsc_scale) == 8 &&
 
 /* HV_X64_MSR_CRASH_P0 carries the exit code when CRASH_CTL is written
  * with CRASH_NOTIFY (contract-decisions.md D2): vmi-run exits with P0 if
- * P0 <= 255, else with VMI_EXIT_CRASH. */
-#define VMI_HV_CRASH_CODE_MAX 255u
+ * it is a guest code (0-63, 77, 99: vmi/abi.h), else with VMI_EXIT_CRASH
+ * (docs/vmi-run.md "Exit status"). */
 
 #endif
