@@ -159,6 +159,7 @@ struct mon_vcpu {
 	bool regs_dirty;
 	pthread_t thread;
 	bool started;
+	atomic_bool done;       /* its loop has ended (mon_run.c) */
 	struct mon_vcpu_load load;      /* valid while load_pending */
 	atomic_bool load_pending;
 	/* Remote TLB flush (hyperv personality, host_kvm_flush_tlbs): requests
@@ -170,6 +171,14 @@ struct mon_uart {
 	uint8_t lcr, mcr, ier, scr, dll, dlm;
 	size_t len;
 	char buf[512];
+};
+
+/* Guest console output to mon.out_fd (stdout), mon_out_write(): what
+ * could not be written, and why; reported on vmi-run's one line. */
+struct mon_out {
+	uint64_t dropped;       /* bytes */
+	int err;                /* errno that ended output for good, or 0 */
+	bool late;              /* not writable within MON_OUT_GRACE_NS */
 };
 
 struct mon_pic {
@@ -238,13 +247,17 @@ struct mon {
 	int (*map_region)(struct mon *mon, unsigned i);
 	void *pers_state;       /* the personality's own, from its init */
 	int out_fd;             /* guest console output (stdout) */
+	struct mon_out out;     /* under dev.lock */
 	pthread_t main_thread;
 	void (*kick)(struct mon *mon);  /* NULL in unit tests */
 	/* vCPU threads wait here until the sandbox is in place (mon_run.c). */
 	struct { pthread_mutex_t lock; pthread_cond_t cond;
 		 unsigned parked; bool open; } gate;
+	uint64_t start_ns;      /* mon_now_ns() at vmi-run's start */
 	atomic_bool stopped;
+	_Atomic uint64_t stop_ns;       /* mon_now_ns() of the stop */
 	atomic_ulong unknown;
+	atomic_ulong intr;      /* KVM_RUN returns with EINTR (-v) */
 	int status;
 	char msg[320];
 };
@@ -275,18 +288,41 @@ int mon_boot_info_write(struct mon *mon, const char *cmdline, uint64_t rsdp);
 long mon_acpi_build(uint8_t *area, size_t len, uint64_t base, unsigned ncpus);
 uint8_t mon_acpi_sum(const uint8_t *p, size_t len);
 
-/* mon_stop.c: the first stop wins; the message is printed once at exit. */
+/* mon_stop.c: the first stop wins; the message is printed once at exit.
+ * stop_ns is set before stopped, so whoever sees the stop sees its time. */
 void mon_stopf(struct mon *mon, int status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 bool mon_is_stopped(const struct mon *mon);
+uint64_t mon_now_ns(void);      /* CLOCK_MONOTONIC */
+/*
+ * Exit codes a guest gives (port 0xf4, a Hyper-V crash report): its own
+ * are 0-63, VMI_EXIT_SKIP and VMI_EXIT_ERROR (include/vmi/abi.h); every
+ * other status is vmi-run's, and a guest must not be able to give one
+ * (a guest-written 69 would read as "no KVM", a skip).  Returns (v) when
+ * it is a guest code, else (other), the caller's status for "the guest
+ * gave no valid code".  The one rule: docs/vmi-run.md "Exit status".
+ */
+bool mon_guest_code_ok(uint64_t v);
+int mon_guest_status(uint64_t v, int other);
 /* Guest-supplied text for a status line: at most (len) bytes of (in), up
  * to its first NUL, into (out) (cap > 0 bytes, always NUL-terminated),
  * each byte outside printable ASCII 0x20-0x7e replaced by '?', so that
  * the line stays one line and carries no terminal escapes.  Returns the
  * length written. */
 size_t mon_oneline(char *out, size_t cap, const char *in, size_t len);
+/* -v: one line on stderr, held back like guest output (mon_out_write). */
 void mon_logf(const struct mon *mon, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* vmi-run's own one line ("vmi-run: ...") on stderr, given up if stderr
+ * takes nothing for MON_OUT_GRACE_NS: a full stderr cannot hang it. */
+void mon_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Wait until (fd) takes a write without blocking (POLLOUT; for a pipe:
+ * a free page, so up to PIPE_BUF bytes go through) or has an error that
+ * write() will name.  (until): a CLOCK_MONOTONIC deadline in ns, or 0
+ * for "while the VM runs (at most until the watchdog's deadline), and
+ * MON_OUT_GRACE_NS after its stop".  Looks again every MON_OUT_POLL_MS.
+ * False if the deadline passed first. */
+bool mon_fd_ready(const struct mon *mon, int fd, uint64_t until);
 void mon_unknown(struct mon *mon, const struct mon_exit *x,
 		 const char *what, uint64_t where, bool write);
 
@@ -298,6 +334,26 @@ void mon_msr(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
 void mon_uart_flush(struct mon *mon);
 void mon_exit_dispatch(struct mon *mon, const struct mon_vcpu *v,
 		       const struct mon_exit *x);
+
+/* mon_uart.c: guest console output, called with dev.lock held (or after
+ * the vCPU threads ended).  While the VM runs, a stdout that cannot take
+ * more holds the writer back (a slow reader loses nothing); once the VM
+ * has stopped, output that cannot be written within MON_OUT_GRACE_NS of
+ * the stop is dropped, as is all output after a write error (EPIPE,
+ * ENOSPC, EBADF...), so that vmi-run always ends.  Never blocks for
+ * longer than MON_OUT_POLL_MS without looking at mon_is_stopped(). */
+#define MON_OUT_GRACE_NS   250000000ull
+#define MON_OUT_GRACE_TEXT "0.25 s"
+#define MON_OUT_POLL_MS    20
+/* After the stop, the watchdog waits this long for the vCPU threads to
+ * end (mon_run.c), then leaves without a thread that has not: writers
+ * give up at MON_OUT_GRACE_NS, so only a thread stuck in a system call
+ * is left behind, and vmi-run still ends within 1 s of the stop. */
+#define MON_JOIN_GRACE_NS  500000000ull
+void mon_out_write(struct mon *mon, const char *buf, size_t len);
+/* The note for vmi-run's one line ("N bytes of guest output dropped
+ * (...)"), or "" if nothing was dropped.  Returns its length. */
+size_t mon_out_note(const struct mon *mon, char *buf, size_t cap);
 
 /* mon_vcpu.c */
 void *mon_vcpu_loop(void *arg);

@@ -22,10 +22,14 @@ void mon_dev_init(struct mon_dev *dev)
 	dev->pic[1].mask = 0xff;
 }
 
-/* isa-debug-exit (QEMU hw/misc/debugexit.c; include/vmi/abi.h). */
+/* isa-debug-exit (QEMU hw/misc/debugexit.c; include/vmi/abi.h): the
+ * value as written (any size), if it is a guest code; anything else is a
+ * guest fault that names it (mon_guest_status, docs/vmi-run.md). */
 static bool debug_exit(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 		       uint16_t port, unsigned size, bool out, uint32_t *val)
 {
+	int status = mon_guest_status(*val, -1);
+
 	(void)port;
 	(void)size;
 	if (!out) {
@@ -33,8 +37,15 @@ static bool debug_exit(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 		return true;
 	}
 	mon_logf(mon, "guest exit code %u (port 0xf4) on vcpu %u at rip=0x%"
-		 PRIx64, *val & 0xff, vcpu, x->rip);
-	mon_stopf(mon, (int)(*val & 0xff), "%s", "");
+		 PRIx64, *val, vcpu, x->rip);
+	if (status >= 0)
+		mon_stopf(mon, status, "%s", "");
+	else
+		mon_stopf(mon, MON_EXIT_CRASH, "guest wrote %u (0x%x) to the "
+			  "debug-exit port 0xf4 on vcpu %u at rip=0x%" PRIx64
+			  ": not a guest exit code (0-%u, %u, %u); exit %d",
+			  *val, *val, vcpu, x->rip, MON_EXIT_GUEST_MAX,
+			  VMI_EXIT_SKIP, VMI_EXIT_ERROR, MON_EXIT_CRASH);
 	return true;
 }
 
@@ -266,7 +277,8 @@ void mon_exit_dispatch(struct mon *mon, const struct mon_vcpu *v,
 		       const struct mon_exit *x)
 {
 	switch (x->kind) {
-	case MON_X_INTR:
+	case MON_X_INTR:        /* a kick, or a signal from outside */
+		atomic_fetch_add_explicit(&mon->intr, 1, memory_order_relaxed);
 		break;
 	case MON_X_IO:
 		mon_pio(mon, v->id, x);

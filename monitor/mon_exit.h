@@ -3,11 +3,15 @@
  * monitor/mon_exit.h: vmi-run's process exit statuses, the one list that
  * vmi-run --help, docs/vmi-run.md and the tests all follow.
  *
- * A guest that writes v to the debug-exit port (VMI_DEBUG_EXIT_PORT, see
- * include/vmi/abi.h) makes vmi-run exit with v & 0xff: guest codes are
- * 0-63 plus VMI_EXIT_SKIP (77) and VMI_EXIT_ERROR (99).  The monitor's own
- * statuses below sit outside that range; 64-71 follow BSD <sysexits.h>
- * and 124 follows timeout(1).
+ * Guest codes are 0-63 plus VMI_EXIT_SKIP (77) and VMI_EXIT_ERROR (99)
+ * (include/vmi/abi.h).  A guest that writes one to the debug-exit port
+ * (VMI_DEBUG_EXIT_PORT) makes vmi-run exit with it; any other value it
+ * writes there ends the VM as a guest fault, MON_EXIT_CRASH, with a line
+ * naming the value, and a Hyper-V crash report whose P0 is not a guest
+ * code gives VMI_EXIT_CRASH (mon_guest_status() in mon_stop.c is the one
+ * rule).  So the monitor's own statuses below, which sit outside that
+ * range, never come from the guest; 64-71 follow BSD <sysexits.h> and 124
+ * follows timeout(1).
  */
 #ifndef MON_EXIT_H
 #define MON_EXIT_H
@@ -22,6 +26,8 @@
  * register).  vmi-run does not reboot; it ends with the same status the
  * guest's vmi_reboot() uses where no reset exists. */
 #define MON_EXIT_RESET      VMI_EXIT_REBOOT
+
+#define MON_EXIT_GUEST_MAX  63   /* guest codes: 0-63, 77, 99 */
 
 #define MON_EXIT_USAGE      64   /* EX_USAGE: bad command line */
 #define MON_EXIT_DATAERR    65   /* EX_DATAERR: image is not a valid PVH ELF */

@@ -67,8 +67,31 @@ err_fd:
 
 static int usage_error(const char *msg)
 {
-	fprintf(stderr, "vmi-run: %s (see vmi-run --help)\n", msg);
+	mon_say("%s (see vmi-run --help)", msg);
 	return MON_EXIT_USAGE;
+}
+
+/*
+ * A descriptor 0-2 that the caller left closed is opened on /dev/null,
+ * so that no file vmi-run opens (the image, /dev/kvm) becomes its stdout
+ * or stderr.  Guest output to a closed stdout is then dropped and counted
+ * as a write error (EBADF) would be; returns that errno, or 0.
+ */
+static int std_fds(void)
+{
+	int err = 0;
+
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* The lowest free descriptor: fd.  If even this fails, a
+		 * write to it fails with EBADF, which is the same. */
+		if (open("/dev/null", fd ? O_WRONLY : O_RDONLY) < 0)
+			continue;
+		if (fd == STDOUT_FILENO)
+			err = EBADF;
+	}
+	return err;
 }
 
 int main(int argc, char *argv[])
@@ -80,6 +103,9 @@ int main(int argc, char *argv[])
 	size_t len;
 	int status;
 
+	mon.start_ns = mon_now_ns();
+	mon_signals_init();
+	mon.out.err = std_fds();
 	if (mon_args_parse(argc, (const char *const *)argv, &mon.cfg, err,
 			   sizeof(err)) < 0)
 		return usage_error(err);
@@ -91,18 +117,17 @@ int main(int argc, char *argv[])
 	if (!mon.pers->available) {
 		char list[64];
 		mon_pers_list(list, sizeof(list));
-		fprintf(stderr, "vmi-run: personality '%s' is not implemented "
-			"yet (available: %s)\n", mon.pers->name, list);
+		mon_say("personality '%s' is not implemented yet (available: "
+			"%s)", mon.pers->name, list);
 		return MON_EXIT_USAGE;
 	}
 	status = read_image(mon.cfg.image, &file, &len, err, sizeof(err));
 	if (status) {
-		fprintf(stderr, "vmi-run: %s\n", err);
+		mon_say("%s", err);
 		return status;
 	}
 	if (mon_elf_check(file, len, mon.cfg.mem, &img, err, sizeof(err)) < 0) {
-		fprintf(stderr, "vmi-run: bad image '%s': %s\n", mon.cfg.image,
-			err);
+		mon_say("bad image '%s': %s", mon.cfg.image, err);
 		free(file);
 		return MON_EXIT_DATAERR;
 	}

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "host_kvm.h"
 #include "mon_clock.h"
@@ -25,25 +26,54 @@ static void on_kick(int sig)
 	(void)sig;      /* only interrupts KVM_RUN (no SA_RESTART) */
 }
 
-/* SIGUSR1 kicks vCPUs out of KVM_RUN; every other signal we care about
- * is blocked in all threads and collected by the main thread. */
-static void setup_signals(sigset_t *wait_set)
+/* Signals that ask vmi-run to stop (status 124): blocked in every thread
+ * and taken by the watchdog (wait_for_stop), with SIGUSR2, the "VM
+ * stopped" wake-up from mon_stopf. */
+static const int stop_signals[] = {
+	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGVTALRM, SIGPROF,
+	SIGXCPU, SIGPWR,
+};
+/* Signals that would end vmi-run by default and mean nothing to it.  A
+ * closed or full stdout must not end it either: the write fails with
+ * EPIPE or EFBIG instead (mon_out_write). */
+static const int ignored_signals[] = { SIGPIPE, SIGXFSZ, SIGIO, SIGSTKFLT };
+static sigset_t wait_set;
+
+static bool is_stop_signal(int sig)
+{
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(int); i++)
+		if (sig == stop_signals[i])
+			return true;
+	return false;
+}
+
+/*
+ * First thing in main, so that no signal can end vmi-run before the
+ * watchdog takes it (one that comes during setup stops the VM as soon as
+ * it runs).  SIGUSR1 kicks vCPUs out of KVM_RUN: blocked here, unblocked
+ * only in the vCPU threads, so that one sent from outside, however many,
+ * only makes KVM_RUN return EINTR.  The kick's no-op handler also serves
+ * SIGUSR2, should a thread ever have it unblocked.
+ */
+void mon_signals_init(void)
 {
 	struct sigaction sa = { .sa_handler = on_kick };
+	sigset_t block;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);       /* a closed stdout must not kill us */
-	sigemptyset(wait_set);
-	sigaddset(wait_set, SIGINT);
-	sigaddset(wait_set, SIGTERM);
-	sigaddset(wait_set, SIGHUP);
-	sigaddset(wait_set, SIGUSR2);   /* "the VM stopped", from mon_stopf */
-	pthread_sigmask(SIG_BLOCK, wait_set, NULL);
-	sigaddset(wait_set, SIGUSR1);
-	pthread_sigmask(SIG_BLOCK, wait_set, NULL);
-	sigdelset(wait_set, SIGUSR1);
+	for (size_t i = 0; i < sizeof(ignored_signals) / sizeof(int); i++)
+		signal(ignored_signals[i], SIG_IGN);
+	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		signal(sig, SIG_IGN);
+	sigemptyset(&wait_set);
+	for (size_t i = 0; i < sizeof(stop_signals) / sizeof(int); i++)
+		sigaddset(&wait_set, stop_signals[i]);
+	sigaddset(&wait_set, SIGUSR2);
+	block = wait_set;
+	sigaddset(&block, SIGUSR1);
+	pthread_sigmask(SIG_BLOCK, &block, NULL);
 }
 
 static void log_cpuid(const struct mon *mon, const struct mon_cpuid *t)
@@ -117,32 +147,28 @@ static int create_machine(struct mon *mon, const struct mon_image *img,
 	return r;
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 /* The watchdog: wait for a stop, a signal, or the deadline. */
-static void wait_for_stop(struct mon *mon, const sigset_t *set)
+static void wait_for_stop(struct mon *mon)
 {
-	double deadline = now_s() + mon->cfg.timeout;
+	uint64_t deadline = mon->start_ns + mon->cfg.timeout * 1000000000ull;
 
 	while (!mon_is_stopped(mon)) {
-		double left = deadline - now_s();
-		struct timespec ts = { (time_t)left,
-			(long)((left - (double)(time_t)left) * 1e9) };
+		uint64_t now = mon_now_ns();
+		struct timespec ts;
 		int sig;
-		if (mon->cfg.timeout && left <= 0) {
+
+		if (!mon->cfg.timeout) {
+			sig = sigwaitinfo(&wait_set, NULL);
+		} else if (now >= deadline) {
 			mon_stopf(mon, MON_EXIT_TIMEOUT, "guest timed out after "
 				  "%u s (--timeout)", mon->cfg.timeout);
 			break;
+		} else {
+			ts.tv_sec = (time_t)((deadline - now) / 1000000000u);
+			ts.tv_nsec = (long)((deadline - now) % 1000000000u);
+			sig = sigtimedwait(&wait_set, NULL, &ts);
 		}
-		sig = mon->cfg.timeout ? sigtimedwait(set, NULL, &ts) :
-					 sigwaitinfo(set, NULL);
-		if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP)
+		if (is_stop_signal(sig))
 			mon_stopf(mon, MON_EXIT_TIMEOUT, "stopped by signal %s",
 				  strsignal(sig));
 	}
@@ -153,7 +179,8 @@ static void wait_for_stop(struct mon *mon, const sigset_t *set)
  * rseq, ASan's sigaltstack) stay in setup. */
 static void *vcpu_thread(void *arg)
 {
-	struct mon *mon = ((struct mon_vcpu *)arg)->mon;
+	struct mon_vcpu *v = arg;
+	struct mon *mon = v->mon;
 
 	pthread_mutex_lock(&mon->gate.lock);
 	mon->gate.parked++;
@@ -161,7 +188,9 @@ static void *vcpu_thread(void *arg)
 	while (!mon->gate.open)
 		pthread_cond_wait(&mon->gate.cond, &mon->gate.lock);
 	pthread_mutex_unlock(&mon->gate.lock);
-	return mon_vcpu_loop(arg);
+	mon_vcpu_loop(v);
+	atomic_store(&v->done, true);   /* only the exit is left: join */
+	return NULL;
 }
 
 /* Install the filter once every started vCPU thread is parked (with or
@@ -201,11 +230,44 @@ static void open_gate(struct mon *mon, unsigned started)
 	pthread_mutex_unlock(&mon->gate.lock);
 }
 
-/* Run all vCPU threads until the VM stops; returns nothing: the outcome
- * is in mon->status and mon->msg. */
-static void run_vcpus(struct mon *mon, const sigset_t *set)
+/* Join the vCPU threads once every loop has ended.  One that has not
+ * ended MON_JOIN_GRACE_NS after the stop is stuck in a host call (a
+ * write that does not return) and is left behind: the watchdog does not
+ * depend on it.  The kick is repeated meanwhile, for a thread that
+ * blocked just after the first.  No thread is joined before all loops
+ * have ended, so that none is signalled after its join.  Returns the id
+ * of a vCPU left behind, or -1. */
+static int join_vcpus(struct mon *mon)
+{
+	const struct timespec nap = { 0, MON_OUT_POLL_MS * 1000000L };
+	uint64_t end = atomic_load(&mon->stop_ns) + MON_JOIN_GRACE_NS;
+
+	for (;;) {
+		int stuck = -1;
+
+		for (unsigned i = 0; i < mon->nvcpu && stuck < 0; i++)
+			if (mon->vcpu[i].started &&
+			    !atomic_load(&mon->vcpu[i].done))
+				stuck = (int)i;
+		if (stuck < 0)
+			break;
+		if (mon_now_ns() >= end)
+			return stuck;
+		mon->kick(mon);
+		nanosleep(&nap, NULL);
+	}
+	for (unsigned i = 0; i < mon->nvcpu; i++)
+		if (mon->vcpu[i].started)
+			pthread_join(mon->vcpu[i].thread, NULL);
+	return -1;
+}
+
+/* Run all vCPU threads until the VM stops; the outcome is in mon->status
+ * and mon->msg.  Returns the id of a vCPU thread left behind, or -1. */
+static int run_vcpus(struct mon *mon)
 {
 	unsigned started = 0;
+	int stuck;
 
 	pthread_mutex_init(&mon->gate.lock, NULL);
 	pthread_cond_init(&mon->gate.cond, NULL);
@@ -221,25 +283,50 @@ static void run_vcpus(struct mon *mon, const sigset_t *set)
 		started++;
 	}
 	open_gate(mon, started);
-	wait_for_stop(mon, set);
-	for (unsigned i = 0; i < mon->nvcpu; i++)
-		if (mon->vcpu[i].started)
-			pthread_join(mon->vcpu[i].thread, NULL);
+	wait_for_stop(mon);
+	stuck = join_vcpus(mon);
 	if (mon->status == MON_EXIT_TIMEOUT) {
 		size_t n = strlen(mon->msg);
 		snprintf(mon->msg + n, sizeof(mon->msg) - n, "; vcpu 0 at "
 			 "rip=0x%" PRIx64, mon->vcpu[0].regs->rip);
 	}
+	return stuck;
+}
+
+/* vmi-run's one line: the setup error or the stop's message, and what
+ * became of guest output that could not be written, if any. */
+static void report(const struct mon *mon, const char *err)
+{
+	const char *what = err[0] ? err : mon->msg;
+	char note[128];
+
+	mon_out_note(mon, note, sizeof(note));
+	if (what[0] && note[0])
+		mon_say("%s; %s", what, note);
+	else if (what[0] || note[0])
+		mon_say("%s", what[0] ? what : note);
+}
+
+/* A vCPU thread did not end (join_vcpus): leave now, with the status,
+ * and without teardown, which that thread may still be using. */
+static void leave_stuck(struct mon *mon, int vcpu)
+{
+	char err[sizeof(mon->msg) + 128];
+
+	snprintf(err, sizeof(err), "%s%svcpu %d was still in a host call "
+		 "%u ms after the stop; left behind", mon->msg,
+		 mon->msg[0] ? "; " : "", vcpu,
+		 (unsigned)(MON_JOIN_GRACE_NS / 1000000u));
+	mon_say("%s", err);
+	_exit(mon->status);
 }
 
 int mon_run(struct mon *mon, const struct mon_image *img,
 	    const uint8_t *file)
 {
 	char err[256];
-	sigset_t set;
-	int status = MON_EXIT_HOST;
+	int status = MON_EXIT_HOST, stuck;
 
-	setup_signals(&set);
 	mon->main_thread = pthread_self();
 	mon->kvm_fd = mon->vm_fd = -1;
 	for (unsigned i = 0; i < MON_MAX_CPUS; i++)
@@ -275,12 +362,15 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 		 mon->nvcpu, mon->ram_size >> 20, mon->pers->name, img->entry,
 		 mon->tsc_khz);
 	mon->kick = host_kvm_kick_all;
-	run_vcpus(mon, &set);
+	stuck = run_vcpus(mon);
+	if (stuck >= 0)
+		leave_stuck(mon, stuck);
 	mon_clock_stop(mon);
 	mon_uart_flush(mon);
 	mon_logf(mon, "%" PRIu64 " port exits, %" PRIu64 " ignored legacy "
-		 "writes, %lu unknown accesses", mon->dev.pio_exits,
-		 mon->dev.legacy_writes, atomic_load(&mon->unknown));
+		 "writes, %lu unknown accesses, KVM_RUN interrupted %lu times",
+		 mon->dev.pio_exits, mon->dev.legacy_writes,
+		 atomic_load(&mon->unknown), atomic_load(&mon->intr));
 	status = mon->status;
 	err[0] = '\0';
 err_ram:
@@ -290,9 +380,6 @@ err_ram:
 		munmap(mon->extra, MON_EXTRA_SIZE);
 err_kvm:
 	host_kvm_close(mon);
-	if (err[0])
-		fprintf(stderr, "vmi-run: %s\n", err);
-	else if (mon->msg[0])
-		fprintf(stderr, "vmi-run: %s\n", mon->msg);
+	report(mon, err);
 	return status;
 }

@@ -6,6 +6,8 @@
 #include "mon.h"
 #include "mon_elf.h"
 
+/* Signal dispositions and mask; first thing in main (mon_run.c). */
+void mon_signals_init(void);
 int mon_run(struct mon *mon, const struct mon_image *img,
 	    const uint8_t *file);
 

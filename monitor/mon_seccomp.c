@@ -50,8 +50,11 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	   "console ring"),
 	FD("write", 2, "2 (stderr)", "the one-line exit message, the -v "
 	   "log and the xen personality's hypervisor log (console_io)"),
+	ANY("poll", "wait, 20 ms at a time, until stdout or stderr takes a "
+	    "write, so that a full pipe holds the guest back but never keeps "
+	    "vmi-run from ending (mon_fd_ready)"),
 	ANY("futex", "mutexes, condition variables (device lock, timer "
-	    "thread, SCHEDOP_block/poll) and pthread_join"),
+	    "thread, SCHEDOP_block/poll) and joining threads"),
 	ANY("clock_gettime", "watchdog, PIT, timers; the vDSO answers unless "
 	    "the host clocksource cannot be read in user space"),
 	ANY("time", "the RTC (mon_rtc.c); the vDSO answers unless the host "

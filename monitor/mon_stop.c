@@ -6,17 +6,32 @@
  * counter for accesses to unknown ports, MMIO and MSRs, and the one line
  * for each KVM exit that ends the guest.
  */
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "mon.h"
 
+uint64_t mon_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 void mon_stopf(struct mon *mon, int status, const char *fmt, ...)
 {
+	uint64_t never = 0;
 	bool expected = false;
 	va_list ap;
 
+	/* The time first: whoever sees stopped also sees when. */
+	atomic_compare_exchange_strong(&mon->stop_ns, &never, mon_now_ns());
 	if (!atomic_compare_exchange_strong(&mon->stopped, &expected, true))
 		return;
 	mon->status = status;
@@ -30,6 +45,16 @@ void mon_stopf(struct mon *mon, int status, const char *fmt, ...)
 bool mon_is_stopped(const struct mon *mon)
 {
 	return atomic_load(&mon->stopped);
+}
+
+bool mon_guest_code_ok(uint64_t v)
+{
+	return v <= MON_EXIT_GUEST_MAX || v == VMI_EXIT_SKIP || v == VMI_EXIT_ERROR;
+}
+
+int mon_guest_status(uint64_t v, int other)
+{
+	return mon_guest_code_ok(v) ? (int)v : other;
 }
 
 size_t mon_oneline(char *out, size_t cap, const char *in, size_t len)
@@ -47,17 +72,72 @@ size_t mon_oneline(char *out, size_t cap, const char *in, size_t len)
 	return n;
 }
 
+/* Until when a writer may wait: the grace after the stop (none for a
+ * stop without a time: only unit tests); before the stop, as long as the
+ * watchdog allows (for -v lines during setup, before it runs). */
+static uint64_t grace_end(const struct mon *mon)
+{
+	uint64_t stop;
+
+	if (!mon_is_stopped(mon))
+		return mon->cfg.timeout ? mon->start_ns + MON_OUT_GRACE_NS +
+			mon->cfg.timeout * 1000000000ull : UINT64_MAX;
+	stop = atomic_load(&mon->stop_ns);
+	return stop ? stop + MON_OUT_GRACE_NS : 0;
+}
+
+bool mon_fd_ready(const struct mon *mon, int fd, uint64_t until)
+{
+	for (;;) {
+		struct pollfd p = { .fd = fd, .events = POLLOUT };
+		uint64_t end = until ? until : grace_end(mon), now = mon_now_ns();
+		uint64_t left = now < end ? (end - now + 999999) / 1000000 : 0;
+		int ms = left < MON_OUT_POLL_MS ? (int)left : MON_OUT_POLL_MS;
+		int r = poll(&p, 1, ms);
+
+		if (r > 0 || (r < 0 && errno != EINTR))
+			return true;
+		if (r == 0 && ms == 0)
+			return false;
+	}
+}
+
+/* One line on stderr in one write (whole, on a pipe: at most PIPE_BUF
+ * bytes), or nothing if stderr does not take it by (until); 0: the
+ * policy of mon_fd_ready. */
+static void err_line(const struct mon *mon, uint64_t until, const char *fmt,
+		     va_list ap)
+{
+	char line[512];
+	int n = snprintf(line, sizeof(line), "vmi-run: ");
+
+	n += vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
+	if (n > (int)sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	while (mon_fd_ready(mon, STDERR_FILENO, until) &&
+	       write(STDERR_FILENO, line, (size_t)n) < 0 && errno == EINTR)
+		;
+}
+
+void mon_say(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	err_line(NULL, mon_now_ns() + MON_OUT_GRACE_NS, fmt, ap);
+	va_end(ap);
+}
+
 void mon_logf(const struct mon *mon, const char *fmt, ...)
 {
-	char line[256];
 	va_list ap;
 
 	if (!mon->cfg.verbose)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	err_line(mon, 0, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "vmi-run: %s\n", line);
 }
 
 /*

@@ -206,22 +206,12 @@ static void stimer_fire(struct mon *mon, unsigned vcpu)
 					  HV_STIMER_VECTOR_SHIFT));
 }
 
-/* The status a crash report with (p0) ends vmi-run with: P0 if it is a
- * guest exit code (vmi/hyperv_tlfs.h VMI_HV_CRASH_CODE_MAX), else
- * VMI_EXIT_CRASH.  Never one of the monitor's own 64-71 or 124. */
-static int crash_status(uint64_t p0)
-{
-	if (p0 <= VMI_HV_CRASH_CODE_MAX || p0 == VMI_EXIT_SKIP ||
-	    p0 == VMI_EXIT_ERROR)
-		return (int)p0;
-	return VMI_EXIT_CRASH;
-}
-
 /*
  * [T: partition-properties "Partition Crash Enlightenment"] and the
  * project's convention (contract-decisions.md D2): a CRASH_CTL write with
- * CRASH_NOTIFY ends the guest with status crash_status(P0); with
- * CRASH_NOTIFY_MSG, P3/P4 name the message.
+ * CRASH_NOTIFY ends the guest with status P0 when P0 is a guest code
+ * (mon_guest_status), else VMI_EXIT_CRASH; with CRASH_NOTIFY_MSG, P3/P4
+ * name the message.
  */
 static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 			    unsigned vcpu, uint64_t v)
@@ -241,7 +231,7 @@ static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 	if ((v & HV_CRASH_CTL_NOTIFY_MSG) && len &&
 	    (text = pers_hv_fetch(mon, p[3], raw, len)))
 		mon_oneline(line, sizeof(line), raw, len);
-	code = crash_status(p[0]);
+	code = mon_guest_status(p[0], VMI_EXIT_CRASH);
 	mon_stopf(mon, code, "guest crash report (HV_X64_MSR_CRASH_CTL) on "
 		  "vcpu %u: P0=0x%" PRIx64 " P1=0x%" PRIx64 " P2=0x%" PRIx64
 		  "%s%s; exit %d", vcpu, p[0], p[1], p[2], text ? ": " : "",

@@ -20,10 +20,38 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 VMI_RUN = os.path.join(BUILD, "monitor", "vmi-run")
 
-# Guest exit codes (include/vmi/abi.h) and vmi-run's own (docs/vmi-run.md).
+# Guest exit codes (include/vmi/abi.h) and vmi-run's own (docs/vmi-run.md
+# "Exit status").  A guest can end vmi-run only with one of its own codes,
+# GUEST_CODES; any other value it gives is a guest fault (70) or, in a
+# Hyper-V crash report, a crash (5).  So every other status is vmi-run's,
+# and comes with one line on stderr: the runners judge by these.
 EXIT_OK, EXIT_FAIL, EXIT_WRONG_HV = 0, 1, 3
 EXIT_SKIP, EXIT_ERROR = 77, 99
-VMI_RUN_NO_KVM, VMI_RUN_TIMEOUT = 69, 124
+GUEST_CODES = frozenset(range(64)) | {EXIT_SKIP, EXIT_ERROR}
+VMI_RUN_NO_KVM, VMI_RUN_GUEST_FAULT, VMI_RUN_TIMEOUT = 69, 70, 124
+VMI_RUN_STATUSES = {
+    64: "bad usage", 65: "bad image", 66: "image cannot be read",
+    69: "KVM unavailable", 70: "guest fault", 71: "host error",
+    124: "timeout or stop signal",
+}
+
+
+def vmi_run_line(stderr):
+    """vmi-run's own last line on stderr ("vmi-run: ..."), or ''."""
+    if isinstance(stderr, bytes):
+        stderr = stderr.decode(errors="replace")
+    lines = [l for l in stderr.splitlines() if l.startswith("vmi-run: ")]
+    return lines[-1] if lines else ""
+
+
+def vmi_run_no_kvm(status, stderr):
+    """Why vmi-run could not use KVM, or None: status 69 together with its
+    line naming KVM.  Only this makes a test a skip; a 69 without the
+    line did not come from vmi-run's KVM checks."""
+    line = vmi_run_line(stderr)
+    if status == VMI_RUN_NO_KVM and "kvm" in line.lower():
+        return line
+    return None
 
 QEMU = "qemu-system-x86_64"
 QEMU_COMMON = [QEMU, "-m", "256", "-display", "none", "-serial", "stdio",
@@ -165,7 +193,11 @@ def _qemu_iso(firmware):
 
 
 def _vmi_run_code(status):
-    return status
+    # A guest code, or 70: the guest failed (a crash vmi-run saw, or a
+    # code that is not a guest code); vmi-run's other statuses are none.
+    if status in GUEST_CODES or status == VMI_RUN_GUEST_FAULT:
+        return status
+    return None
 
 
 # Real Xen (scripts/xenlab.py, docs/lab.md "Real Xen"): one QEMU TCG boot
@@ -455,6 +487,12 @@ def run(image, env, cpus=1, cmdline="", timeout=120):
         code, note = None, failed
     if to_code is _vmi_run_code and proc.returncode == VMI_RUN_TIMEOUT:
         code, note = None, "vmi-run watchdog: timeout"
+    elif to_code is _vmi_run_code and code is None:
+        what = VMI_RUN_STATUSES.get(proc.returncode, "not a documented "
+                                    "status")
+        line = vmi_run_line(proc.stderr)
+        note = f"vmi-run status {proc.returncode} ({what})" + \
+            (f": {line}" if line else "")
     if to_code is _xen_code and proc.returncode in (XENLAB_KILLED,
                                                    XENLAB_SETUP_FAILED):
         code, note = None, ("xenlab: timeout" if proc.returncode ==

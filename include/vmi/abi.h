@@ -11,7 +11,8 @@
 
 /* The isa-debug-exit device (QEMU's, and vmi-run's in every personality):
  * a guest write of value v to this port stops the machine.  vmi-run exits
- * with status v; QEMU exits with (v << 1) | 1. */
+ * with status v if v is a guest code (below), else 70, a guest fault; QEMU
+ * exits with (v << 1) | 1. */
 #define VMI_DEBUG_EXIT_PORT 0xf4
 
 /* The "port E9 hack" debug console: each byte written is printed on the
@@ -44,7 +45,8 @@
  * conventions layered on their own shutdown and crash reports:
  *
  *   every personality, and QEMU: a write of the code to
- *       VMI_DEBUG_EXIT_PORT ends the VM; vmi-run exits with it.
+ *       VMI_DEBUG_EXIT_PORT ends the VM; vmi-run exits with it (with 70
+ *       for a value that is not a guest code: docs/vmi-run.md).
  *   xen:    SCHEDOP_shutdown reason poweroff -> 0, reboot -> VMI_EXIT_REBOOT,
  *           crash and watchdog -> VMI_EXIT_CRASH.  A code other than 0
  *           goes out through the debug-exit port first.

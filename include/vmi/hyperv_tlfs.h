@@ -321,9 +321,7 @@ _Static_assert(__builtin_offsetof(struct hv_ref_tsc_page, tsc_scale) == 8 &&
 
 /* HV_X64_MSR_CRASH_P0 carries the exit code when CRASH_CTL is written
  * with CRASH_NOTIFY (contract-decisions.md D2): vmi-run exits with P0 if
- * it is a guest exit code (vmi/abi.h: 0-63, VMI_EXIT_SKIP,
- * VMI_EXIT_ERROR), else with VMI_EXIT_CRASH, so that a crash report can
- * never pose as one of vmi-run's own statuses (71: host error). */
-#define VMI_HV_CRASH_CODE_MAX 63u
+ * it is a guest code (0-63, 77, 99: vmi/abi.h), else with VMI_EXIT_CRASH
+ * (docs/vmi-run.md "Exit status"). */
 
 #endif

@@ -5,7 +5,8 @@
   run_tap.py -- COMMAND...
 
 Passes the guest's TAP through; exits with COMMAND's status.  If /dev/kvm
-is unusable (or vmi-run exits 69) it prints a TAP plan that skips
+is unusable (or vmi-run says KVM is unavailable: status 69 with its line,
+scripts/vmienv.py vmi_run_no_kvm) it prints a TAP plan that skips
 everything instead.  A run that ends without a plan, or with a status
 other than 0, adds a failing line, so a crash of the monitor (ASan,
 UBSan) or the guest can never pass.  Python 3 standard library only.
@@ -14,7 +15,9 @@ import os
 import subprocess
 import sys
 
-UNAVAIL = 69
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import vmienv  # noqa: E402  (vmi-run's statuses, shared by the runners)
 
 
 def main():
@@ -28,7 +31,7 @@ def main():
         return 0
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, errors='replace')
-    if p.returncode == UNAVAIL:
+    if vmienv.vmi_run_no_kvm(p.returncode, p.stderr):
         print('1..0 # SKIP vmi-run: KVM unavailable')
         return 0
     out = p.stdout

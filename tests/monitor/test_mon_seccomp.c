@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -79,6 +80,10 @@ static void allowed_calls(void)
 		syscall(SYS_exit_group, 1);
 	sched_yield();
 	getpid();
+	/* What mon_fd_ready() does before each write of guest output. */
+	if (poll(&(struct pollfd){ .fd = STDERR_FILENO, .events = POLLOUT },
+		 1, 0) < 0)
+		syscall(SYS_exit_group, 1);
 	/* Signal 0 to the own thread: what pthread_kill() does, minus the
 	 * signal.  tgkill's tgid must be the own pid. */
 	if (syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0) != 0)

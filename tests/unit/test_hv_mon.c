@@ -259,6 +259,26 @@ static void test_hv_crash_ctl_big_p0_is_crash_with_message(void **state)
 	assert_non_null(strstr(f->mon.msg, ": boom; exit 5"));
 }
 
+/* A P0 that is not a guest code (0-63, 77, 99) is a crash (5), never
+ * one of vmi-run's own statuses (mon_guest_status, docs/vmi-run.md). */
+static void test_hv_crash_p0_cannot_give_monitor_statuses(void **state)
+{
+	static const uint64_t p0[] = { 64, 69, 70, 71, 124, 255 };
+	struct fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(p0) / sizeof(p0[0]); i++) {
+		atomic_store(&f->mon.stopped, false);
+		wr(&f->mon, 0, HV_X64_MSR_CRASH_P0, p0[i]);
+		assert_true(wr(&f->mon, 0, HV_X64_MSR_CRASH_CTL,
+			       HV_CRASH_CTL_NOTIFY));
+		assert_int_equal(f->mon.status, VMI_EXIT_CRASH);
+	}
+	atomic_store(&f->mon.stopped, false);
+	wr(&f->mon, 0, HV_X64_MSR_CRASH_P0, VMI_EXIT_SKIP);
+	wr(&f->mon, 0, HV_X64_MSR_CRASH_CTL, HV_CRASH_CTL_NOTIFY);
+	assert_int_equal(f->mon.status, VMI_EXIT_SKIP);
+}
+
 /* The guest's message is printed on the one status line: a newline, CR
  * or escape in it must not start another line (mon_oneline). */
 static void test_hv_crash_message_stays_one_line(void **state)
@@ -771,6 +791,7 @@ int main(void)
 		T(test_hv_msr_read_only_and_unknown_gp),
 		T(test_hv_crash_ctl_exits_with_p0),
 		T(test_hv_crash_ctl_big_p0_is_crash_with_message),
+		T(test_hv_crash_p0_cannot_give_monitor_statuses),
 		T(test_hv_crash_message_stays_one_line),
 		T(test_hv_reset_msr_exits_6),
 		T(test_hv_hcall_status_order),

@@ -98,6 +98,39 @@ static void test_debug_exit_stops_with_guest_code(void **state)
 	assert_int_equal(m->status, 42);
 }
 
+/* A value that is not a guest code (0-63, 77, 99) is a guest fault that
+ * names it, whatever the access size: a guest-written 69 must not read as
+ * "no KVM", nor 0x12a as 42 (docs/vmi-run.md "Exit status"). */
+static void test_debug_exit_refuses_monitor_statuses(void **state)
+{
+	static const struct { uint8_t size; uint32_t v; const char *text; } t[] = {
+		{ 1, 69, "guest wrote 69 (0x45) to the debug-exit port" },
+		{ 1, 71, "guest wrote 71 (0x47)" },
+		{ 1, 124, "guest wrote 124 (0x7c)" },
+		{ 1, 255, "guest wrote 255 (0xff)" },
+		{ 2, 0x12a, "guest wrote 298 (0x12a)" },
+		{ 4, 0x10000 + 77, "guest wrote 65613 (0x1004d)" },
+	};
+	struct mon *m = *state;
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		atomic_store(&m->stopped, false);
+		io(m, 0xf4, true, t[i].size, t[i].v);
+		assert_true(mon_is_stopped(m));
+		assert_int_equal(m->status, MON_EXIT_CRASH);
+		assert_non_null(strstr(m->msg, t[i].text));
+		assert_non_null(strstr(m->msg, "not a guest exit code"));
+		assert_null(strchr(m->msg, '\n'));
+	}
+	atomic_store(&m->stopped, false);
+	io(m, 0xf4, true, 1, 77);
+	assert_int_equal(m->status, 77);
+	atomic_store(&m->stopped, false);
+	io(m, 0xf4, true, 4, 99);
+	assert_int_equal(m->status, 99);
+	assert_string_equal(m->msg, "");
+}
+
 static void test_acpi_s5_is_poweroff_other_sleep_is_crash(void **state)
 {
 	struct mon *m = *state;
@@ -216,6 +249,7 @@ int main(void)
 		T(test_uart_line_goes_to_stdout_and_lsr_is_idle),
 		T(test_string_io_handles_every_element),
 		T(test_debug_exit_stops_with_guest_code),
+		T(test_debug_exit_refuses_monitor_statuses),
 		T(test_acpi_s5_is_poweroff_other_sleep_is_crash),
 		T(test_cf9_reset_is_byte_only),
 		T(test_pic_mask_reads_back_after_init_words),

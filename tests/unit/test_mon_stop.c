@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tests/unit/test_mon_stop.c: mon_oneline(), which makes guest-supplied
- * text (a Hyper-V crash message) safe for vmi-run's one-line status
+ * text (a Hyper-V crash message) safe for vmi-run's one-line status, and
+ * mon_guest_status(), the one rule for the exit codes a guest may give
  * (monitor/mon_stop.c, docs/vmi-run.md "Exit status"). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -64,9 +65,28 @@ static void test_oneline_truncates_to_cap(void **state)
 	assert_string_equal(out, "");
 }
 
+/* Guest codes are 0-63, 77 and 99, and nothing else: no value a guest
+ * writes can become one of vmi-run's own statuses (64-71, 124). */
+static void test_guest_codes_are_0_63_77_99(void **state)
+{
+	static const uint64_t never[] = { 64, 65, 66, 69, 70, 71, 124, 255,
+		256, 256 + 42, 0x10000 + 69, UINT64_MAX, UINT32_MAX + 1ull };
+
+	(void)state;
+	for (uint64_t v = 0; v < 1024; v++) {
+		bool ok = v <= 63 || v == 77 || v == 99;
+		assert_int_equal(mon_guest_code_ok(v), ok);
+		assert_int_equal(mon_guest_status(v, -7), ok ? (int)v : -7);
+	}
+	for (size_t i = 0; i < sizeof(never) / sizeof(never[0]); i++)
+		assert_int_equal(mon_guest_status(never[i], MON_EXIT_CRASH),
+				 MON_EXIT_CRASH);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_guest_codes_are_0_63_77_99),
 		cmocka_unit_test(test_oneline_keeps_printable_ascii),
 		cmocka_unit_test(test_oneline_replaces_every_other_byte),
 		cmocka_unit_test(test_oneline_stops_at_len_and_nul),

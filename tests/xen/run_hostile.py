@@ -9,14 +9,18 @@ them, adds two cases of its own (the monitor exited 70: the guest's last
 call, SCHEDOP_shutdown with an unknown reason, stopped it as Xen stops a
 domain (tests/xen/hostile.c); stderr holds no AddressSanitizer or UBSan
 report) and the plan.  Without /dev/kvm, or if vmi-run says KVM is
-unavailable (69), the whole run is a TAP skip.  Python standard library.
+unavailable (69 with its line, scripts/vmienv.py vmi_run_no_kvm), the
+whole run is a TAP skip.  Python standard library.
 """
 import os
 import re
 import subprocess
 import sys
 
-UNAVAIL = 69
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+import vmienv  # noqa: E402  (vmi-run's statuses, shared by the runners)
+
 STOPPED = 70                    # docs/vmi-run.md: unsupported shutdown reason
 SANITIZER = re.compile(r'AddressSanitizer|LeakSanitizer|runtime error:|'
                        r'UndefinedBehaviorSanitizer')
@@ -30,7 +34,7 @@ def main():
         print('1..0 # SKIP /dev/kvm is not usable')
         return 0
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
-    if p.returncode == UNAVAIL:
+    if vmienv.vmi_run_no_kvm(p.returncode, p.stderr):
         print('1..0 # SKIP vmi-run: KVM unavailable')
         return 0
     cases = [l for l in p.stdout.splitlines()
