@@ -6,7 +6,7 @@
  * dispatch, SynIC delivery) and pers_hv_env.c (the KVM side: the only
  * part that needs /dev/kvm).  The first three are pure: the unit tests
  * drive them with a fake environment and a RAM buffer.
- * Wire definitions: include/vmi/hyperv_tlfs.h.
+ * Wire definitions: include/hyperv/tlfs.h.
  */
 #ifndef PERS_HV_H
 #define PERS_HV_H
@@ -16,7 +16,7 @@
 
 #include "mon.h"
 #include "mon_clock.h"
-#include "vmi/hyperv_tlfs.h"
+#include "hyperv/tlfs.h"
 
 /* What the personality asks of the host; pers_hv_env.c gives KVM's. */
 struct pers_hv_env {

@@ -116,7 +116,7 @@ static unsigned hc_send_ipi(struct hcall *c)
 	return HV_STATUS_SUCCESS;
 }
 
-/* A loopback connection id (vmi/hyperv_tlfs.h VMI_HV_CONNECTION): the
+/* A loopback connection id (hyperv/tlfs.h VMI_HV_CONNECTION): the
  * target VP and SINT, or false. */
 static bool connection(const struct hcall *c, uint32_t id, unsigned *vp,
 		       unsigned *sint)

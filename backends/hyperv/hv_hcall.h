@@ -8,7 +8,7 @@
  * RCX = input value, RDX = input GPA (fast: argument 1), R8 = output GPA
  * (fast: argument 2); the result value comes back in RAX.  The page holds
  * whatever the hypervisor wrote: VMCALL/VMMCALL on Hyper-V, an `out` to
- * a port the monitor owns under vmi-run (vmi/hyperv_tlfs.h).
+ * a port the monitor owns under vmi-run (hyperv/tlfs.h).
  *
  * Host unit tests build with HV_HOSTED: the call goes to the function
  * pointer hv_hcall_hook instead, which the test sets.
@@ -19,7 +19,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "vmi/hyperv_tlfs.h"
+#include "hyperv/tlfs.h"
 #include "vmi/types.h"
 
 /* The input value (RCX) for call (code); (reps) and (start) for rep

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* hyperv.h: private state of the hyperv backend; never included outside
  * backends/hyperv/ (and its unit tests).  Wire definitions:
- * include/vmi/hyperv_tlfs.h. */
+ * include/hyperv/tlfs.h. */
 #ifndef VMI_HYPERV_H
 #define VMI_HYPERV_H
 
@@ -12,7 +12,7 @@
 #include "pc.h"
 #include "tsc.h"
 #include "vmi.h"
-#include "vmi/hyperv_tlfs.h"
+#include "hyperv/tlfs.h"
 
 /* The backend's vectors are the PC's (common/pc.h PC_VEC_*): stimer0's
  * direct-mode vector and the cluster-IPI vector are ordinary LAPIC

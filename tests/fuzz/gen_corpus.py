@@ -11,7 +11,7 @@ Each seed is a short, meaningful session in the input format the target's
 C file documents at its top (fuzz_<target>.c): the calls a guest makes on
 the way to the interesting states, so that mutation starts deep.  Layouts
 of the Xen structures: the Xen public headers (/usr/include/xen); of the
-Hyper-V ones: include/vmi/hyperv_tlfs.h; of kvm_run: <linux/kvm.h>; ELF:
+Hyper-V ones: include/hyperv/tlfs.h; of kvm_run: <linux/kvm.h>; ELF:
 tests/monitor/gen_bad_images.py, whose images are reused.  Python 3
 standard library only.
 """
@@ -159,7 +159,7 @@ def xen_hcall_seeds():
     }
 
 
-# ---- Hyper-V (include/vmi/hyperv_tlfs.h) ----
+# ---- Hyper-V (include/hyperv/tlfs.h) ----
 HV_MSR = ['GUEST_OS_ID', 'HYPERCALL', 'VP_INDEX', 'RESET', 'TIME_REF_COUNT',
           'REFERENCE_TSC', 'TSC_FREQUENCY', 'APIC_FREQUENCY', 'EOI', 'ICR',
           'TPR', 'SCONTROL', 'SVERSION', 'SIEFP', 'SIMP', 'EOM', 'SINT0',

@@ -42,7 +42,7 @@ RSVD = ("the TLFS marks the bits reserved and names no fault (its "
         "(arch/x86/kvm/hyperv.c) ignores or stores them; vmi-run "
         "raises #GP so that a guest setting them is caught")
 LOOP = ("vmi-run's loopback connection ids (VMI_HV_CONNECTION, "
-        "include/vmi/hyperv_tlfs.h) have no counterpart in QEMU, which "
+        "include/hyperv/tlfs.h) have no counterpart in QEMU, which "
         "has no connection with that id")
 
 # row name -> (what KVM answers: the "got" value, kind, reason)

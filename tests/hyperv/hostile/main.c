@@ -4,7 +4,7 @@
  * synthetic MSR and every hypercall vmi-run's hyperv personality
  * implements with bad (and a few good) inputs, one table row per case,
  * and checks the fault or HV_STATUS against the TLFS ([T: ...] keys as in
- * include/vmi/hyperv_tlfs.h; "Common Hypercall Status Codes", MSDN
+ * include/hyperv/tlfs.h; "Common Hypercall Status Codes", MSDN
  * ff538494).  Rows run in order: some set up state for later ones.
  * Output is TAP on the UART; the exit code (debug-exit port) is 0 when
  * every row passed, 1 otherwise.
@@ -12,7 +12,7 @@
 #include <stdint.h>
 
 #include "vmi/abi.h"
-#include "vmi/hyperv_tlfs.h"
+#include "hyperv/tlfs.h"
 
 #define NOFAULT 0xffffffffu
 #define GP 13u                  /* #GP (SDM Vol. 3A Table 6-1) */

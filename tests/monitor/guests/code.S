@@ -4,7 +4,7 @@
  * "Exit status").  "port=N": N is written to the debug-exit port as one
  * 32-bit OUT.  "crash=N" (under --hv hyperv): a Hyper-V crash report,
  * HV_X64_MSR_CRASH_P0 = N, then HV_X64_MSR_CRASH_CTL = CRASH_NOTIFY
- * (include/vmi/hyperv_tlfs.h).  Still running after either: exit 1. */
+ * (include/hyperv/tlfs.h).  Still running after either: exit 1. */
 #include "guest.h"
 
 #define MSR_CRASH_P0  0x40000100
