@@ -16,33 +16,34 @@
 #include "mon_run.h"
 #include "pers.h"
 
-/* Read the whole image; returns 0, MON_EXIT_NOINPUT or MON_EXIT_DATAERR. */
-static int read_image(const char *path, uint8_t **buf, size_t *len,
-		      char *err, size_t errlen)
+/* Read the whole image; returns 0, MON_EXIT_NOINPUT or MON_EXIT_DATAERR.
+ * Errors name it as (shown), the path made one printable line. */
+static int read_image(const char *path, const char *shown, uint8_t **buf,
+		      size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	size_t done = 0;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 
 	if (fd < 0) {
-		snprintf(err, errlen, "cannot open image '%s': %s", path,
+		snprintf(err, errlen, "cannot open image '%s': %s", shown,
 			 strerror(errno));
 		return MON_EXIT_NOINPUT;
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "cannot read image '%s': not a regular "
-			 "file", path);
+			 "file", shown);
 		goto err_fd;
 	}
 	if ((uint64_t)st.st_size > MON_IMAGE_MAX) {
-		snprintf(err, errlen, "bad image '%s': larger than 1 GiB", path);
+		snprintf(err, errlen, "bad image '%s': larger than 1 GiB", shown);
 		close(fd);
 		return MON_EXIT_DATAERR;
 	}
 	*len = (size_t)st.st_size;
 	*buf = malloc(*len ? *len : 1);
 	if (!*buf) {
-		snprintf(err, errlen, "out of memory reading '%s'", path);
+		snprintf(err, errlen, "out of memory reading '%s'", shown);
 		close(fd);
 		return MON_EXIT_HOST;
 	}
@@ -52,7 +53,7 @@ static int read_image(const char *path, uint8_t **buf, size_t *len,
 			continue;
 		if (n <= 0) {
 			snprintf(err, errlen, "cannot read image '%s': %s",
-				 path, n < 0 ? strerror(errno) : "short read");
+				 shown, n < 0 ? strerror(errno) : "short read");
 			free(*buf);
 			goto err_fd;
 		}
@@ -98,7 +99,7 @@ int main(int argc, char *argv[])
 {
 	static struct mon mon;
 	struct mon_image img;
-	char err[256];
+	char err[256], image[128];
 	uint8_t *file;
 	size_t len;
 	int status;
@@ -121,13 +122,14 @@ int main(int argc, char *argv[])
 			"%s)", mon.pers->name, list);
 		return MON_EXIT_USAGE;
 	}
-	status = read_image(mon.cfg.image, &file, &len, err, sizeof(err));
+	mon_oneline(image, sizeof(image), mon.cfg.image, strlen(mon.cfg.image));
+	status = read_image(mon.cfg.image, image, &file, &len, err, sizeof(err));
 	if (status) {
 		mon_say("%s", err);
 		return status;
 	}
 	if (mon_elf_check(file, len, mon.cfg.mem, &img, err, sizeof(err)) < 0) {
-		mon_say("bad image '%s': %s", mon.cfg.image, err);
+		mon_say("bad image '%s': %s", image, err);
 		free(file);
 		return MON_EXIT_DATAERR;
 	}

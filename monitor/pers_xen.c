@@ -371,21 +371,20 @@ void px_console_out(struct mon *mon, const char *buf, size_t len)
 {
 	pthread_mutex_lock(&mon->dev.lock);
 	mon_uart_flush(mon);
-	while (len) {
-		ssize_t n = write(mon->out_fd, buf, len);
-		if (n <= 0)
-			break;
-		buf += n;
-		len -= (size_t)n;
-	}
+	mon_out_write(mon, buf, len);
 	pthread_mutex_unlock(&mon->dev.lock);
 }
 
+/* The hypervisor's log (CONSOLEIO_write) on stderr: bounded as vmi-run's
+ * own lines are (mon_fd_ready), so a full stderr cannot hang a vCPU. */
 void px_log_out(struct mon *mon, const char *buf, size_t len)
 {
 	pthread_mutex_lock(&mon->dev.lock);
-	while (len) {
+	while (len && mon_fd_ready(mon, STDERR_FILENO, 0)) {
 		ssize_t n = write(STDERR_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
 		if (n <= 0)
 			break;
 		buf += n;
