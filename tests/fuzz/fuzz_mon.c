@@ -23,7 +23,7 @@
 #include "pers_xen.h"
 
 /* The most timer expiries one fz_advance may run: a periodic stimer at
- * its 100 us minimum over the longest step a target takes (10 ms) on
+ * its minimum period over the longest step a target takes (10 ms) on
  * every vCPU is far below it; a timer that keeps re-arming just ahead of
  * the clock is not. */
 #define FZ_MAX_FIRES 100000u

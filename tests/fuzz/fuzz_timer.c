@@ -15,7 +15,8 @@
  *        the requested time;
  *   hv   with the SynIC on, an enabled timer with a non-zero COUNT is
  *        armed: one-shot for COUNT (100 ns units, saturating), periodic
- *        for at least 100 us from now; otherwise it is cancelled; an
+ *        for at least the minimum period (PERS_HV_STIMER_MIN_PERIOD)
+ *        from now; otherwise it is cancelled; an
  *        expiry in direct mode raises the configured vector.
  * Input (fuzz.h readers; zeros past the end):
  *
@@ -180,7 +181,7 @@ static void check_hv_timer(struct mon *m, unsigned vcpu, bool fresh)
 			 (unsigned long long)now);
 	} else if (cfg & HV_STIMER_PERIODIC) {
 		FZ_CHECK(tm->deadline >= mon_add_sat(now, MIN_PERIOD_NS),
-			 "period shorter than 100 us: %llu at %llu",
+			 "period shorter than the minimum: %llu at %llu",
 			 (unsigned long long)tm->deadline,
 			 (unsigned long long)now);
 	} else {
