@@ -2,7 +2,7 @@
 /*
  * hv_mmu.c: remote TLB flushes by HvCallFlushVirtualAddressList (rep) or
  * HvCallFlushVirtualAddressSpace when the hypervisor recommends it
- * (0x40000004.eax bit 2): the pc.flush_remote hook of common/pc_mmu.c,
+ * (0x40000004.eax bit 2): the x86pc.flush_remote hook of common/x86pc_mmu.c,
  * which does the rest (local flushes, IPIs to the CPUs a hypercall cannot
  * name or when not recommended, the lazy queue); lazy mode folds every
  * queued remote range into one rep call.
@@ -99,7 +99,7 @@ static void hv_batch_add(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
     struct hv_batch *b = ctx;
     if (cpus >> b->self & 1)
         x86_flush_range(va, npages);
-    cpus &= ~(1ull << b->self) & __atomic_load_n(&pc.online, __ATOMIC_ACQUIRE);
+    cpus &= ~(1ull << b->self) & __atomic_load_n(&x86pc.online, __ATOMIC_ACQUIRE);
     if (!cpus)
         return;
     b->remote |= cpus;
@@ -108,19 +108,19 @@ static void hv_batch_add(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
         b->all = true;
 }
 
-/* Op mmu_lazy_end: pc_mmu_lazy_end's, except that with the flush
+/* Op mmu_lazy_end: x86pc_mmu_lazy_end's, except that with the flush
  * hypercall the queued remote ranges go out as one call. */
 void hv_mmu_lazy_end(void)
 {
     if (!hv.use.flush) {
-        pc_mmu_lazy_end();
+        x86pc_mmu_lazy_end();
         return;
     }
-    unsigned self = pc_cpu_id();
+    unsigned self = x86pc_cpu_id();
     struct hv_batch b = { .self = self };
     vmi_cpumask_t rest = 0;
     vmi_irqflags_t f = x86_irq_save();
-    flushq_end(&pc.cpu[self].lazy, hv_batch_add, &b);
+    flushq_end(&x86pc.cpu[self].lazy, hv_batch_add, &b);
     uint64_t vps = b.remote ? hv_vp_mask(b.remote, &rest) : 0;
     if (vps) {
         hv_flush_header(hv_input[self], vps, b.all);
@@ -128,5 +128,5 @@ void hv_mmu_lazy_end(void)
     }
     x86_irq_restore(f);
     if (rest)
-        pc_flush_ipi(self, rest, 0, VMI_FLUSH_ALL);
+        x86pc_flush_ipi(self, rest, 0, VMI_FLUSH_ALL);
 }

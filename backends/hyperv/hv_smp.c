@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * hv_smp.c: the pc hooks (common/pc.h) the enlightenments plug into, IPIs
+ * hv_smp.c: the x86pc hooks (common/x86pc.h) the enlightenments plug into, IPIs
  * by HvCallSendSyntheticClusterIpi when recommended, and the
  * long-spin-wait notification.  CPUs (ACPI MADT), start-up (INIT-SIPI-
  * SIPI: the TLFS has no start-VP call for a guest like ours) and the
- * vectors are common/pc.c's.
+ * vectors are common/x86pc.c's.
  */
 #include <insn.h>
 
@@ -14,7 +14,7 @@ uint64_t hv_vp_mask(vmi_cpumask_t cpus, vmi_cpumask_t *rest)
 {
     uint64_t vps = 0;
     *rest = 0;
-    for (unsigned c = 0; c < pc.cpus.count; c++) {
+    for (unsigned c = 0; c < x86pc.cpus.count; c++) {
         if (!(cpus >> c & 1))
             continue;
         if (hv.vp_index[c] < 64)
@@ -25,7 +25,7 @@ uint64_t hv_vp_mask(vmi_cpumask_t cpus, vmi_cpumask_t *rest)
     return vps;
 }
 
-/* pc_send_fn with [T: hypercalls/hvcallsendsyntheticclusteripi], fast
+/* x86pc_send_fn with [T: hypercalls/hvcallsendsyntheticclusteripi], fast
  * form: RDX = vector (reserved upper half 0), R8 = VP mask; the CPUs it
  * cannot name by the LAPIC. */
 static void hv_send_cluster(vmi_cpumask_t cpus, uint8_t vector)
@@ -36,15 +36,15 @@ static void hv_send_cluster(vmi_cpumask_t cpus, uint8_t vector)
     if (hv_status(r) != VMI_OK)
         vmi_panic("hyperv: HvCallSendSyntheticClusterIpi failed");
     if (rest)
-        pc_send_lapic(rest, vector);
+        x86pc_send_lapic(rest, vector);
 }
 
 void hv_pc_hooks(void)
 {
-    pc.send = hv.use.ipi ? hv_send_cluster : NULL;
-    pc.flush_remote = hv.use.flush ? hv_flush_remote : NULL;
-    pc.alarm_arm = hv.use.stimer ? hv_stimer_arm : NULL;
-    pc.alarm_stop = hv.use.stimer ? hv_stimer_stop : NULL;
+    x86pc.send = hv.use.ipi ? hv_send_cluster : NULL;
+    x86pc.flush_remote = hv.use.flush ? hv_flush_remote : NULL;
+    x86pc.alarm_arm = hv.use.stimer ? hv_stimer_arm : NULL;
+    x86pc.alarm_stop = hv.use.stimer ? hv_stimer_stop : NULL;
 }
 
 /* One pause per call; every spin_retries calls on this CPU (CPUID
@@ -57,7 +57,7 @@ void hv_spin_wait(const volatile uint8_t *ptr, uint8_t val)
     cpu_relax();
     if (!hv.use.spin)
         return;
-    struct hv_cpu *c = &hv.cpu[pc_cpu_id()];
+    struct hv_cpu *c = &hv.cpu[x86pc_cpu_id()];
     if (++c->spins < hv.spin_retries)
         return;
     uint64_t r = hv_hcall_fast(HVCALL_NOTIFY_LONG_SPIN_WAIT, c->spins, 0);

@@ -4,7 +4,7 @@
  * and power.  A Hyper-V enlightened guest (TLFS): hypercall page,
  * reference TSC page, synthetic timer 0 in direct mode, flush and
  * cluster-IPI hypercalls, long-spin-wait notification, crash and reset
- * MSRs, plugged into the PC of backends/common (pc.h hooks) where they
+ * MSRs, plugged into the PC of backends/common (x86pc.h hooks) where they
  * replace a PC mechanism.  The rest is that PC, shared with the native
  * and kvm backends (Hyper-V guests are HVM: CPU state, LAPIC, ACPI, COM
  * ports and INIT-SIPI-SIPI are architectural).
@@ -24,7 +24,7 @@ static vmi_status_t hv_init(const struct vmi_boot *boot)
 {
     hv_detect();    /* refuses, with one line, if Hyper-V is not there */
     hv_choose();
-    pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot ? boot->rsdp : 0);
     hv_enable();
     hv_pc_hooks();
     hv_time_init();
@@ -36,13 +36,13 @@ static vmi_status_t hv_init(const struct vmi_boot *boot)
  * as online (a flush or IPI may target it from then on). */
 static vmi_status_t hv_cpu_init(unsigned cpu)
 {
-    vmi_status_t st = pc_cpu_enable(cpu);
+    vmi_status_t st = x86pc_cpu_enable(cpu);
     if (st != VMI_OK)
         return st;
     /* VP index = what the hypervisor calls this CPU in masks. */
     hv.vp_index[cpu] = (uint32_t)rdmsr(HV_X64_MSR_VP_INDEX);
     hv_time_cpu_init(cpu);
-    pc_cpu_online(cpu);
+    x86pc_cpu_online(cpu);
     return VMI_OK;
 }
 
@@ -101,22 +101,22 @@ const struct vmi_ops vmi_ops = {
     .info = hv_info,
     VMI_X86_ARCH_OPS,
     .halt = x86_halt,
-    .irq_eoi = pc_irq_eoi,
-    .event_dispatch = pc_event_dispatch,
+    .irq_eoi = x86pc_irq_eoi,
+    .event_dispatch = x86pc_event_dispatch,
     .time_ns = hv_time_ns,
     .wallclock_ns = hv_wallclock_ns,
     .cycles_hz = hv_cycles_hz,
     .stolen_ns = hv_stolen_ns,
-    .alarm_set = pc_alarm_set,
-    .alarm_cancel = pc_alarm_cancel,
-    .tlb_flush_page = pc_tlb_flush_page,
-    .tlb_flush_multi = pc_tlb_flush_multi,
-    .mmu_lazy_begin = pc_mmu_lazy_begin,
+    .alarm_set = x86pc_alarm_set,
+    .alarm_cancel = x86pc_alarm_cancel,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .tlb_flush_multi = x86pc_tlb_flush_multi,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
     .mmu_lazy_end = hv_mmu_lazy_end,
-    .cpu_count = pc_cpu_count,
-    .cpu_id = pc_cpu_id,
-    .cpu_start = pc_cpu_start,
-    .ipi_send = pc_ipi_send,
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .cpu_start = x86pc_cpu_start,
+    .ipi_send = x86pc_ipi_send,
     .spin_wait = hv_spin_wait,
     .spin_kick = hv_spin_kick,
     .console_write = uart_console_write,

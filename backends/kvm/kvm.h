@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* kvm.h: private state of the kvm backend; never included outside
  * backends/kvm/ (and its unit tests).  The PC state it shares with the
- * native backend (LAPIC, CPUs, alarm, TLB flushes) is common/pc.h's `pc`,
+ * native backend (LAPIC, CPUs, alarm, TLB flushes) is common/x86pc.h's `x86pc`,
  * into whose hooks the PV features plug. */
 #ifndef VMI_KVM_H
 #define VMI_KVM_H
@@ -9,7 +9,7 @@
 #include <stdbool.h>
 
 #include "kvm_abi.h"
-#include "pc.h"
+#include "x86pc.h"
 #include "pvclock.h"
 
 /*
@@ -85,7 +85,7 @@ uint64_t kvm_stolen_ns(void);
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st);
 
 /* kvm_smp.c */
-/* Plug the PV features kvm.use chose into pc's hooks: PV EOI, PV IPIs
+/* Plug the PV features kvm.use chose into x86pc's hooks: PV EOI, PV IPIs
  * (also the flush kicks), PV TLB flush. */
 void kvm_pc_hooks(void);
 /* One SEND_IPI batch: the CPUs of (cpus) whose APIC IDs fall within
@@ -98,7 +98,7 @@ void kvm_spin_wait(const volatile uint8_t *ptr, uint8_t val);
 void kvm_spin_kick(unsigned cpu);
 
 /* kvm_mmu.c */
-/* PV TLB flush (pc_flush_filter_fn): mark each preempted CPU of (cpus) to
+/* PV TLB flush (x86pc_flush_filter_fn): mark each preempted CPU of (cpus) to
  * flush when it next runs; returns the CPUs that still need an IPI. */
 vmi_cpumask_t kvm_flush_preempted(vmi_cpumask_t cpus);
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm_mmu.c: PV TLB flush, the filter common/pc_mmu.c applies to remote
+ * kvm_mmu.c: PV TLB flush, the filter common/x86pc_mmu.c applies to remote
  * flush targets: skip the vCPUs the host has preempted (the host flushes
  * them before they run again); the rest are interrupted as natively.
  */

@@ -1,17 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /* native.h: private state of the native backend; never included outside
  * backends/native/ (and its unit tests).  The PC state it shares with the
- * kvm backend (LAPIC, CPUs, alarm, TLB flushes) is common/pc.h's `pc`. */
+ * kvm backend (LAPIC, CPUs, alarm, TLB flushes) is common/x86pc.h's `x86pc`. */
 #ifndef VMI_NATIVE_H
 #define VMI_NATIVE_H
 
 #include <stdbool.h>
 
 #include "hvsig.h"
-#include "pc.h"
+#include "x86pc.h"
 
 struct native {
-    struct tsc_clock clock;         /* time_ns; rate in pc.tsc_hz */
+    struct tsc_clock clock;         /* time_ns; rate in x86pc.tsc_hz */
     uint64_t wall0_ns;
     bool tsc_hz_guessed;            /* no source gave the rate */
     struct vmi_info info;

@@ -3,7 +3,7 @@
  * xen_time.c: time from Xen's pvclock (vcpu_info.time, struct
  * vcpu_time_info in public/xen.h, byte-identical to KVM's pvclock: the
  * math is backends/common/pvclock.h), the wall clock from shared_info,
- * and the one-shot alarm: common/pc_alarm.c's bookkeeping on
+ * and the one-shot alarm: common/x86pc_alarm.c's bookkeeping on
  * VCPUOP_set_singleshot_timer, which fires VIRQ_TIMER on this vCPU's
  * timer port (public/vcpu.h).
  */
@@ -70,7 +70,7 @@ uint64_t xen_stolen_ns(void)
     return 0;
 }
 
-/* pc_alarm_arm_fn: the absolute deadline is Xen system time, which is
+/* x86pc_alarm_arm_fn: the absolute deadline is Xen system time, which is
  * this time base (xen_hcall.c: not VCPU_SSHOTTMR_future, so a past
  * deadline fires at once). */
 static void xen_singleshot_arm(unsigned cpu, uint64_t deadline_ns)
@@ -85,10 +85,10 @@ static void xen_singleshot_stop(unsigned cpu)
               "xen: VCPUOP_stop_singleshot_timer failed");
 }
 
-/* No pc_alarm_init: the LAPIC timer is never the alarm here. */
+/* No x86pc_alarm_init: the LAPIC timer is never the alarm here. */
 void xen_time_init(void)
 {
-    pc.now = xen_time_ns;
-    pc.alarm_arm = xen_singleshot_arm;
-    pc.alarm_stop = xen_singleshot_stop;
+    x86pc.now = xen_time_ns;
+    x86pc.alarm_arm = xen_singleshot_arm;
+    x86pc.alarm_stop = xen_singleshot_stop;
 }

@@ -37,7 +37,7 @@ static int setup(void **state)
     (void)state;
     mock_reset();
     memset(&kvm, 0, sizeof(kvm));
-    memset(&pc, 0, sizeof(pc));
+    memset(&x86pc, 0, sizeof(x86pc));
     memset(events, 0, sizeof(events));
     return 0;
 }
@@ -68,14 +68,14 @@ static void test_kvm_pc_hooks_follow_choice(void **state)
 {
     (void)state;
     kvm_pc_hooks();
-    assert_null(pc.eoi);
-    assert_null(pc.send);
-    assert_null(pc.flush_filter);
+    assert_null(x86pc.eoi);
+    assert_null(x86pc.send);
+    assert_null(x86pc.flush_filter);
     kvm.use.pv_eoi = kvm.use.pv_ipi = kvm.use.pv_tlb_flush = true;
     kvm_pc_hooks();
-    assert_non_null(pc.eoi);
-    assert_non_null(pc.send);
-    assert_ptr_equal(pc.flush_filter, kvm_flush_preempted);
+    assert_non_null(x86pc.eoi);
+    assert_non_null(x86pc.send);
+    assert_ptr_equal(x86pc.flush_filter, kvm_flush_preempted);
 }
 
 static void test_kvm_choose_monitor_features_msr_based_only(void **state)
@@ -150,8 +150,8 @@ static void test_kvm_init_registers_kvmclock_and_reports_it(void **state)
                      VMI_FEAT_PV_EOI | VMI_FEAT_X2APIC | VMI_FEAT_TSC_DEADLINE);
     assert_int_equal(vmi_ops.cycles_hz(), 2445432000ull);
     /* PV EOI plugged into the common dispatcher; the time base is ours. */
-    assert_non_null(pc.eoi);
-    assert_ptr_equal(pc.now, kvm_time_ns);
+    assert_non_null(x86pc.eoi);
+    assert_ptr_equal(x86pc.now, kvm_time_ns);
 }
 
 static void test_kvm_cpu_init_registers_steal_and_pv_eoi(void **state)
@@ -203,8 +203,8 @@ static void clock_1ghz(unsigned cpu, uint64_t ts, uint64_t sys, uint8_t flags)
         .tsc_to_system_mul = 1u << 31, .tsc_shift = 1, .flags = flags };
     kvm.use.kvmclock = true;
     static const uint32_t ids[] = { 0, 1 };
-    smp_cpus_order(&pc.cpus, ids, 2, 0);
-    pc.lapic.x2apic = true;
+    smp_cpus_order(&x86pc.cpus, ids, 2, 0);
+    x86pc.lapic.x2apic = true;
 }
 
 static void test_kvm_time_ns_stable_reads_cpu0_clock(void **state)
@@ -303,10 +303,10 @@ static void test_kvm_event_dispatch_ipi_eoi_then_event(void **state)
     (void)state;
     pv_eoi_machine();
     kvm.cpu[0].pv_eoi = 1;
-    vmi_ops.event_dispatch(PC_VEC_IPI);
+    vmi_ops.event_dispatch(X86PC_VEC_IPI);
     assert_int_equal(events[VMI_EVENT_IPI], 1);
     assert_int_equal(kvm.cpu[0].pv_eoi, 0);
-    vmi_ops.event_dispatch(PC_VEC_IPI);
+    vmi_ops.event_dispatch(X86PC_VEC_IPI);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, X2APIC_EOI), 1);
 }
 
@@ -327,7 +327,7 @@ static void test_kvm_tlb_flush_multi_preempted_target_no_ipi(void **state)
     clock_1ghz(0, 0, 0, 0);
     kvm.use.pv_tlb_flush = true;
     kvm_pc_hooks();
-    pc.online = 0x3;
+    x86pc.online = 0x3;
     kvm.cpu[1].steal.preempted = KVM_VCPU_PREEMPTED;
     vmi_ops.tlb_flush_multi(0x3, 0x400000, 1);
     assert_int_equal(mock.ninvlpg, 1);      /* our own, locally */
@@ -364,9 +364,9 @@ static void kvmclock_deadline_alarm(void)
 {
     clock_1ghz(0, 0, 0, PVCLOCK_TSC_STABLE_BIT);
     kvm.use.stable_bit = true;
-    pc.tsc_deadline = true;
-    pc.now = kvm_time_ns;
-    tsc_scale_from_ns(&pc.from_ns, 1000000000);
+    x86pc.tsc_deadline = true;
+    x86pc.now = kvm_time_ns;
+    tsc_scale_from_ns(&x86pc.from_ns, 1000000000);
 }
 
 static void test_kvm_alarm_deadline_tsc_not_early(void **state)
@@ -378,7 +378,7 @@ static void test_kvm_alarm_deadline_tsc_not_early(void **state)
     /* 5000 ns now; the TSC was read later (>= 5000): deadline >= 10000. */
     int64_t at = mock_last_write(mock.wrmsr_log, mock.nwrmsr, 0x6e0);
     assert_true(at >= 10000 && at <= 10010);
-    assert_true(pc.cpu[0].alarm_armed);
+    assert_true(x86pc.cpu[0].alarm_armed);
 }
 
 static void test_kvm_alarm_fire_early_rearms_due_raises(void **state)
@@ -388,13 +388,13 @@ static void test_kvm_alarm_fire_early_rearms_due_raises(void **state)
     mock.tsc = 0;
     vmi_ops.alarm_set(10000);
     mock.tsc = 5000;
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x6e0), 2);
     mock.tsc = 10000;
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
-    assert_false(pc.cpu[0].alarm_armed);
+    assert_false(x86pc.cpu[0].alarm_armed);
 }
 
 int main(void)

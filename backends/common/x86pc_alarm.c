@@ -1,94 +1,94 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * pc_alarm.c: the one-shot alarm (backends/common, see pc.h): per-CPU
+ * x86pc_alarm.c: the one-shot alarm (backends/common, see x86pc.h): per-CPU
  * armed flag and deadline, raised only once due (an early interrupt
  * re-arms), on the LAPIC timer in TSC-deadline mode where CPUID offers
  * it, else one-shot count mode, or on the backend's own timer
- * (pc.alarm_arm/alarm_stop: hyperv's stimer0, xen's singleshot timer).
- * The deadline is in the backend's time base (pc.now); both LAPIC modes
+ * (x86pc.alarm_arm/alarm_stop: hyperv's stimer0, xen's singleshot timer).
+ * The deadline is in the backend's time base (x86pc.now); both LAPIC modes
  * convert the wait from now, so the base need not be TSC-derived.
  */
 #include <insn.h>
 
-#include "pc.h"
+#include "x86pc.h"
 
-void pc_alarm_init(uint64_t (*now)(void))
+void x86pc_alarm_init(uint64_t (*now)(void))
 {
     struct vmi_cpuid r;
     cpuid(1, 0, &r);
-    pc.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
-    pc.now = now;
-    if (pc.alarm_arm)
+    x86pc.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
+    x86pc.now = now;
+    if (x86pc.alarm_arm)
         return;     /* the LAPIC timer is not used: nothing to measure */
-    tsc_scale_from_ns(&pc.from_ns, pc.tsc_hz);
-    if (pc.tsc_deadline)
+    tsc_scale_from_ns(&x86pc.from_ns, x86pc.tsc_hz);
+    if (x86pc.tsc_deadline)
         return;
     /* One-shot count mode needs the LAPIC timer rate; CPUID gives no
      * dependable figure, so measure it against the TSC (about 1 ms). */
-    uint64_t hz = lapic_timer_hz(&pc.lapic, pc.tsc_hz);
-    tsc_scale_from_ns(&pc.ns_to_lapic, hz ? hz : pc.tsc_hz);
+    uint64_t hz = lapic_timer_hz(&x86pc.lapic, x86pc.tsc_hz);
+    tsc_scale_from_ns(&x86pc.ns_to_lapic, hz ? hz : x86pc.tsc_hz);
 }
 
 /* Program the LAPIC timer on the calling CPU for (deadline), (now) being
  * a time_ns read just before. */
-static void pc_alarm_program(uint64_t deadline, uint64_t now)
+static void x86pc_alarm_program(uint64_t deadline, uint64_t now)
 {
     uint64_t wait = deadline > now ? deadline - now : 0;
-    if (pc.tsc_deadline) {
+    if (x86pc.tsc_deadline) {
         /* Read after `now`, so the TSC stands for a time >= now: the
          * alarm may be late by the read's length, never early.  A TSC
          * already passed fires at once (SDM 11.5.4.1); +1 rounds the
          * truncated conversion up; 0 would disarm. */
         uint64_t tsc = rdtsc_ordered();
-        uint64_t at = tsc + tsc_scale_apply(&pc.from_ns, wait) + 1;
+        uint64_t at = tsc + tsc_scale_apply(&x86pc.from_ns, wait) + 1;
         lapic_timer_deadline(at < tsc ? UINT64_MAX : at);
         return;
     }
-    uint64_t n = tsc_scale_apply(&pc.ns_to_lapic, wait);
+    uint64_t n = tsc_scale_apply(&x86pc.ns_to_lapic, wait);
     /* A zero count disarms, and a long wait is cut into 32-bit pieces:
-     * pc_alarm_fire re-arms until the deadline is reached. */
-    lapic_timer_count(&pc.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
+     * x86pc_alarm_fire re-arms until the deadline is reached. */
+    lapic_timer_count(&x86pc.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
                                                              : (uint32_t)n);
 }
 
-void pc_alarm_set(uint64_t deadline_ns)
+void x86pc_alarm_set(uint64_t deadline_ns)
 {
-    unsigned cpu = pc_cpu_id();
-    struct pc_cpu *c = &pc.cpu[cpu];
+    unsigned cpu = x86pc_cpu_id();
+    struct x86pc_cpu *c = &x86pc.cpu[cpu];
     c->alarm_ns = deadline_ns;
     c->alarm_armed = true;
     /* A timer of the backend's own takes the deadline itself: no time
      * read here. */
-    if (pc.alarm_arm)
-        pc.alarm_arm(cpu, deadline_ns);
+    if (x86pc.alarm_arm)
+        x86pc.alarm_arm(cpu, deadline_ns);
     else
-        pc_alarm_program(deadline_ns, pc.now());
+        x86pc_alarm_program(deadline_ns, x86pc.now());
 }
 
-void pc_alarm_cancel(void)
+void x86pc_alarm_cancel(void)
 {
-    unsigned cpu = pc_cpu_id();
-    pc.cpu[cpu].alarm_armed = false;
-    if (pc.alarm_stop)
-        pc.alarm_stop(cpu);
-    else if (pc.tsc_deadline)
+    unsigned cpu = x86pc_cpu_id();
+    x86pc.cpu[cpu].alarm_armed = false;
+    if (x86pc.alarm_stop)
+        x86pc.alarm_stop(cpu);
+    else if (x86pc.tsc_deadline)
         lapic_timer_deadline(0);
     else
-        lapic_timer_count(&pc.lapic, 0);
+        lapic_timer_count(&x86pc.lapic, 0);
 }
 
-void pc_alarm_fire(unsigned cpu)
+void x86pc_alarm_fire(unsigned cpu)
 {
-    struct pc_cpu *c = &pc.cpu[cpu];
+    struct x86pc_cpu *c = &x86pc.cpu[cpu];
     if (!c->alarm_armed)
         return;     /* cancelled after it fired: not delivered */
-    uint64_t now = pc.now();
+    uint64_t now = x86pc.now();
     if (now < c->alarm_ns) {
         /* Early (rounding, a time-base update): wait again. */
-        if (pc.alarm_arm)
-            pc.alarm_arm(cpu, c->alarm_ns);
+        if (x86pc.alarm_arm)
+            x86pc.alarm_arm(cpu, c->alarm_ns);
         else
-            pc_alarm_program(c->alarm_ns, now);
+            x86pc_alarm_program(c->alarm_ns, now);
         return;
     }
     c->alarm_armed = false;
