@@ -8,18 +8,11 @@
 #include "x86pc.h"
 #include "x86.h"
 
-static void x86pc_flush_kick(void *ctx, unsigned cpu)
-{
-    (void)ctx;
-    x86pc_send(1ull << cpu, X86PC_VEC_FLUSH);
-}
-
 /* Flush now: locally if (cpus) holds the caller, then the other online
  * targets.  CPUs not yet started hold no TLB entries to flush. */
-static void x86pc_flush_now(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                         uint64_t npages)
+static void x86pc_flush_now(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                            uint64_t npages)
 {
-    unsigned self = *(const unsigned *)ctx;
     if (cpus >> self & 1)
         x86_flush_range(va, npages);
     vmi_cpumask_t others = cpus & ~(1ull << self) &
@@ -35,7 +28,9 @@ static void x86pc_flush_now(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
 void x86pc_flush_ipi(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
                   uint64_t npages)
 {
-    shootdown_run(&x86pc.sd, self, cpus, va, npages, x86pc_flush_kick, NULL);
+    vmi_cpumask_t posted = shootdown_post(&x86pc.sd, self, cpus, va, npages);
+    x86pc_send(posted, X86PC_VEC_FLUSH);
+    shootdown_wait(&x86pc.sd, self, posted);
 }
 
 void x86pc_tlb_flush_page(vmi_vaddr_t va)
@@ -46,14 +41,14 @@ void x86pc_tlb_flush_page(vmi_vaddr_t va)
 }
 
 /* Call with interrupts enabled (tlb_flush_multi's contract): a target
- * needs its flush interrupt.  shootdown_run also serves requests aimed at
- * the caller while it waits, so two CPUs flushing each other cannot
+ * needs its flush interrupt.  shootdown_post/_wait also serve requests aimed
+ * at the caller while they wait, so two CPUs flushing each other cannot
  * deadlock even with interrupts off. */
 void x86pc_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
 {
     unsigned self = x86pc_cpu_id();
     if (!flushq_add(&x86pc.cpu[self].lazy, cpus, va, npages))
-        x86pc_flush_now(&self, cpus, va, npages);
+        x86pc_flush_now(self, cpus, va, npages);
 }
 
 void x86pc_mmu_lazy_begin(void)
@@ -64,5 +59,7 @@ void x86pc_mmu_lazy_begin(void)
 void x86pc_mmu_lazy_end(void)
 {
     unsigned self = x86pc_cpu_id();
-    flushq_end(&x86pc.cpu[self].lazy, x86pc_flush_now, &self);
+    const struct flushq_req *r = x86pc.cpu[self].lazy.req;
+    for (unsigned i = 0, n = flushq_end(&x86pc.cpu[self].lazy); i < n; i++)
+        x86pc_flush_now(self, r[i].cpus, r[i].va, r[i].npages);
 }

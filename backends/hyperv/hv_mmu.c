@@ -93,10 +93,9 @@ struct hv_batch {
     bool all;                   /* some request was a full flush */
 };
 
-static void hv_batch_add(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                         uint64_t npages)
+static void hv_batch_add(struct hv_batch *b, vmi_cpumask_t cpus,
+                         vmi_vaddr_t va, uint64_t npages)
 {
-    struct hv_batch *b = ctx;
     if (cpus >> b->self & 1)
         x86_flush_range(va, npages);
     cpus &= ~(1ull << b->self) & __atomic_load_n(&x86pc.online, __ATOMIC_ACQUIRE);
@@ -120,7 +119,9 @@ void hv_mmu_lazy_end(void)
     struct hv_batch b = { .self = self };
     vmi_cpumask_t rest = 0;
     vmi_irqflags_t f = x86_irq_save();
-    flushq_end(&x86pc.cpu[self].lazy, hv_batch_add, &b);
+    const struct flushq_req *r = x86pc.cpu[self].lazy.req;
+    for (unsigned i = 0, n = flushq_end(&x86pc.cpu[self].lazy); i < n; i++)
+        hv_batch_add(&b, r[i].cpus, r[i].va, r[i].npages);
     uint64_t vps = b.remote ? hv_vp_mask(b.remote, &rest) : 0;
     if (vps) {
         hv_flush_header(hv_input[self], vps, b.all);
