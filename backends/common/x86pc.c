@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* x86pc.c: platform init, CPUs, IPIs and event vectors of a LAPIC-driving
- * backend (backends/common, see x86pc.h). */
+/* x86pc.c: platform init, CPUs, IPIs and event vectors of the x86 PC
+ * (backends/common, see x86pc.h). */
 #include <insn.h>
 
 #include "acpi.h"
@@ -41,7 +41,7 @@ vmi_status_t x86pc_cpu_enable(unsigned cpu)
         return VMI_EINVAL;
     lapic_enable(&x86pc.lapic, VMI_VECTOR_SPURIOUS);
     /* A backend with its own timer leaves the LAPIC timer masked. */
-    if (!x86pc.alarm_arm)
+    if (x86pc.lapic_alarm)
         lapic_timer_setup(&x86pc.lapic, X86PC_VEC_ALARM, x86pc.tsc_deadline);
     return VMI_OK;
 }
@@ -119,6 +119,23 @@ void x86pc_irq_eoi(void)
         x86pc.eoi(x86pc_cpu_id());
     else
         lapic_eoi(&x86pc.lapic);
+}
+
+enum x86pc_event x86pc_event_decode(unsigned cpu, unsigned vector)
+{
+    switch (vector) {
+    case X86PC_VEC_ALARM:
+        return X86PC_EV_ALARM;
+    case X86PC_VEC_IPI:
+        return X86PC_EV_IPI;
+    case X86PC_VEC_FLUSH:
+        /* Flush before EOI: the sender waits for the acknowledgement. */
+        shootdown_handle(&x86pc.sd, cpu);
+        return X86PC_EV_NONE;
+    default:
+        /* A vector of ours that we never program: only the EOI. */
+        return X86PC_EV_NONE;
+    }
 }
 
 void x86pc_event_dispatch(unsigned vector)

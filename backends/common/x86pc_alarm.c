@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * x86pc_alarm.c: the one-shot alarm (backends/common, see x86pc.h): per-CPU
- * armed flag and deadline, raised only once due (an early interrupt
- * re-arms), on the LAPIC timer in TSC-deadline mode where CPUID offers
- * it, else one-shot count mode, or on the backend's own timer
- * (x86pc.alarm_arm/alarm_stop: hyperv's stimer0, xen's singleshot timer).
- * The deadline is in the backend's time base (x86pc.now); both LAPIC modes
- * convert the wait from now, so the base need not be TSC-derived.
+ * x86pc_alarm.c: the one-shot alarm (backends/common, see x86pc.h):
+ * per-CPU armed flag and deadline, raised only once due (an early
+ * interrupt re-arms), for any timer; and the LAPIC timer as that timer,
+ * in TSC-deadline mode where CPUID offers it, else one-shot count mode.
+ * The deadline is in the backend's time base (its time_ns); both LAPIC
+ * modes convert the wait from the time the backend read, so the base
+ * need not be TSC-derived.
  */
 #include <insn.h>
 
@@ -18,7 +18,8 @@ void x86pc_alarm_init(uint64_t (*now)(void))
     cpuid(1, 0, &r);
     x86pc.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
     x86pc.now = now;
-    if (x86pc.alarm_arm)
+    x86pc.lapic_alarm = !x86pc.alarm_arm;
+    if (!x86pc.lapic_alarm)
         return;     /* the LAPIC timer is not used: nothing to measure */
     tsc_scale_from_ns(&x86pc.from_ns, x86pc.tsc_hz);
     if (x86pc.tsc_deadline)
@@ -29,9 +30,38 @@ void x86pc_alarm_init(uint64_t (*now)(void))
     tsc_scale_from_ns(&x86pc.ns_to_lapic, hz ? hz : x86pc.tsc_hz);
 }
 
+unsigned x86pc_alarm_record(uint64_t deadline_ns)
+{
+    unsigned cpu = x86pc_cpu_id();
+    x86pc.cpu[cpu].alarm_ns = deadline_ns;
+    x86pc.cpu[cpu].alarm_armed = true;
+    return cpu;
+}
+
+unsigned x86pc_alarm_forget(void)
+{
+    unsigned cpu = x86pc_cpu_id();
+    x86pc.cpu[cpu].alarm_armed = false;
+    return cpu;
+}
+
+uint64_t x86pc_alarm_fired(unsigned cpu, uint64_t now_ns)
+{
+    struct x86pc_cpu *c = &x86pc.cpu[cpu];
+    if (!c->alarm_armed)
+        return 0;   /* cancelled after it fired: not delivered */
+    /* Early (rounding, a time-base update): wait again.  The deadline is
+     * then above now_ns, hence never 0. */
+    if (now_ns < c->alarm_ns)
+        return c->alarm_ns;
+    c->alarm_armed = false;
+    vmi_event(VMI_EVENT_ALARM);
+    return 0;
+}
+
 /* Program the LAPIC timer on the calling CPU for (deadline), (now) being
  * a time_ns read just before. */
-static void x86pc_alarm_program(uint64_t deadline, uint64_t now)
+static void x86pc_lapic_program(uint64_t deadline, uint64_t now)
 {
     uint64_t wait = deadline > now ? deadline - now : 0;
     if (x86pc.tsc_deadline) {
@@ -46,51 +76,60 @@ static void x86pc_alarm_program(uint64_t deadline, uint64_t now)
     }
     uint64_t n = tsc_scale_apply(&x86pc.ns_to_lapic, wait);
     /* A zero count disarms, and a long wait is cut into 32-bit pieces:
-     * x86pc_alarm_fire re-arms until the deadline is reached. */
+     * x86pc_lapic_alarm_fired re-arms until the deadline is reached. */
     lapic_timer_count(&x86pc.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
                                                              : (uint32_t)n);
 }
 
-void x86pc_alarm_set(uint64_t deadline_ns)
+void x86pc_lapic_alarm_set(uint64_t deadline_ns, uint64_t now_ns)
 {
-    unsigned cpu = x86pc_cpu_id();
-    struct x86pc_cpu *c = &x86pc.cpu[cpu];
-    c->alarm_ns = deadline_ns;
-    c->alarm_armed = true;
-    /* A timer of the backend's own takes the deadline itself: no time
-     * read here. */
-    if (x86pc.alarm_arm)
-        x86pc.alarm_arm(cpu, deadline_ns);
-    else
-        x86pc_alarm_program(deadline_ns, x86pc.now());
+    x86pc_alarm_record(deadline_ns);
+    x86pc_lapic_program(deadline_ns, now_ns);
 }
 
-void x86pc_alarm_cancel(void)
+void x86pc_lapic_alarm_cancel(void)
 {
-    unsigned cpu = x86pc_cpu_id();
-    x86pc.cpu[cpu].alarm_armed = false;
-    if (x86pc.alarm_stop)
-        x86pc.alarm_stop(cpu);
-    else if (x86pc.tsc_deadline)
+    x86pc_alarm_forget();
+    if (x86pc.tsc_deadline)
         lapic_timer_deadline(0);
     else
         lapic_timer_count(&x86pc.lapic, 0);
 }
 
-void x86pc_alarm_fire(unsigned cpu)
+void x86pc_lapic_alarm_fired(unsigned cpu, uint64_t now_ns)
 {
-    struct x86pc_cpu *c = &x86pc.cpu[cpu];
-    if (!c->alarm_armed)
-        return;     /* cancelled after it fired: not delivered */
-    uint64_t now = x86pc.now();
-    if (now < c->alarm_ns) {
-        /* Early (rounding, a time-base update): wait again. */
-        if (x86pc.alarm_arm)
-            x86pc.alarm_arm(cpu, c->alarm_ns);
-        else
-            x86pc_alarm_program(c->alarm_ns, now);
+    uint64_t at = x86pc_alarm_fired(cpu, now_ns);
+    if (at)
+        x86pc_lapic_program(at, now_ns);
+}
+
+/* Being replaced (issue 10): the alarm through the hooks. */
+void x86pc_alarm_set(uint64_t deadline_ns)
+{
+    if (!x86pc.alarm_arm) {
+        x86pc_lapic_alarm_set(deadline_ns, x86pc.now());
         return;
     }
-    c->alarm_armed = false;
-    vmi_event(VMI_EVENT_ALARM);
+    unsigned cpu = x86pc_alarm_record(deadline_ns);
+    x86pc.alarm_arm(cpu, deadline_ns);
+}
+
+void x86pc_alarm_cancel(void)
+{
+    if (!x86pc.alarm_stop) {
+        x86pc_lapic_alarm_cancel();
+        return;
+    }
+    x86pc.alarm_stop(x86pc_alarm_forget());
+}
+
+void x86pc_alarm_fire(unsigned cpu)
+{
+    if (!x86pc.alarm_arm) {
+        x86pc_lapic_alarm_fired(cpu, x86pc.now());
+        return;
+    }
+    uint64_t at = x86pc_alarm_fired(cpu, x86pc.now());
+    if (at)
+        x86pc.alarm_arm(cpu, at);
 }

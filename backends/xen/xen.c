@@ -151,7 +151,6 @@ static vmi_status_t xen_init(const struct vmi_boot *boot)
      * power is Xen's. */
     x86pc_init_lapic(boot ? boot->rsdp : 0);
     xen.up = 1;
-    xen_time_init();
     xen_identify();
     xen_announce();
     return VMI_OK;
@@ -248,8 +247,8 @@ const struct vmi_ops vmi_ops = {
     .wallclock_ns = xen_wallclock_ns,
     .cycles_hz = xen_cycles_hz,
     .stolen_ns = xen_stolen_ns,
-    .alarm_set = x86pc_alarm_set,
-    .alarm_cancel = x86pc_alarm_cancel,
+    .alarm_set = xen_alarm_set,
+    .alarm_cancel = xen_alarm_cancel,
     .tlb_flush_page = x86pc_tlb_flush_page,
     .tlb_flush_multi = x86pc_tlb_flush_multi,
     .mmu_lazy_begin = x86pc_mmu_lazy_begin,

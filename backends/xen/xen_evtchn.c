@@ -49,7 +49,7 @@ static unsigned xen_port_event(unsigned cpu, uint32_t port)
 {
     const struct xen_cpu *c = &xen.cpu[cpu];
     if (port == c->timer_port) {
-        x86pc_alarm_fire(cpu);
+        xen_alarm_fired(cpu);
         return 1;
     }
     if (port == c->ipi_port) {
@@ -113,9 +113,9 @@ void xen_event_dispatch(unsigned vector)
             lapic_eoi(&x86pc.lapic);
         return;
     }
-    /* Flush before EOI: the sender waits for the acknowledgement. */
-    if (vector == X86PC_VEC_FLUSH)
-        shootdown_handle(&x86pc.sd, cpu);
+    /* A PC vector through the LAPIC: only the remote-flush request
+     * (served before the EOI) is ever sent to a Xen CPU. */
+    x86pc_event_decode(cpu, vector);
     lapic_eoi(&x86pc.lapic);
 }
 

@@ -58,6 +58,7 @@ static int setup(void **state)
     smp_cpus_order(&x86pc.cpus, ids, 2, 0);
     x86pc.lapic.x2apic = true;
     x86pc.online = 0x3;
+    x86pc.lapic_alarm = true;
     x86pc.now = fake_now;
     tsc_scale_from_ns(&x86pc.from_ns, 1000000000);     /* 1 tick per ns */
     tsc_scale_from_ns(&x86pc.ns_to_lapic, 1000000000);
@@ -155,6 +156,7 @@ static void own_timer(void)
     arm_cpu = 99;
     x86pc.alarm_arm = fake_arm;
     x86pc.alarm_stop = fake_stop;
+    x86pc.lapic_alarm = false;
 }
 
 static void test_pc_alarm_own_timer_gets_deadline_lapic_untouched(void **state)

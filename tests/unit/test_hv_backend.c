@@ -364,6 +364,7 @@ static void test_hv_cpu_init_no_stimer_lapic_timer_fallback(void **state)
     (void)state;
     x86pc.lapic.x2apic = true;
     hv_pc_hooks();
+    x86pc.lapic_alarm = true;   /* as x86pc_alarm_init leaves it then */
     assert_int_equal(vmi_ops.cpu_init(0), VMI_OK);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
                                        X2APIC_LVT_TIMER), 1);

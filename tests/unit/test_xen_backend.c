@@ -73,7 +73,6 @@ static int setup(void **state)
     mock_reset();
     memset(&xen, 0, sizeof(xen));
     memset(&x86pc, 0, sizeof(x86pc));
-    xen_time_init();        /* the alarm hooks, as init sets them */
     memset(&xen_shared, 0, sizeof(xen_shared));
     memset(events, 0, sizeof(events));
     next_port = TIMER_PORT;
