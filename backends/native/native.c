@@ -4,7 +4,8 @@
  * become the privileged instructions themselves: right for bare metal and
  * for full virtualization (QEMU tcg, any KVM, vmi-run's pc personality).
  * It reports a hypervisor it sees but uses nothing of it.  Everything but
- * time is a mechanism of backends/common (x86, x86pc, uart, power).
+ * time is a mechanism of backends/common (x86, x86pc, uart, power); the
+ * alarm and the event vectors are the PC's on this backend's time base.
  */
 #include "native.h"
 #include "power.h"
@@ -37,6 +38,17 @@ static vmi_status_t native_init(const struct vmi_boot *boot)
     return VMI_OK;
 }
 
+void native_event_dispatch(unsigned vector)
+{
+    unsigned cpu = x86pc_cpu_id();
+    enum x86pc_event ev = x86pc_event_decode(cpu, vector);
+    lapic_eoi(&x86pc.lapic);
+    if (ev == X86PC_EV_ALARM)
+        x86pc_lapic_alarm_fired(cpu, native_time_ns());
+    else if (ev == X86PC_EV_IPI)
+        vmi_event(VMI_EVENT_IPI);
+}
+
 static const struct vmi_info *native_info(void)
 {
     return &native.info;
@@ -49,13 +61,13 @@ const struct vmi_ops vmi_ops = {
     VMI_X86_ARCH_OPS,
     .halt = x86_halt,
     .irq_eoi = x86pc_irq_eoi,
-    .event_dispatch = x86pc_event_dispatch,
+    .event_dispatch = native_event_dispatch,
     .time_ns = native_time_ns,
     .wallclock_ns = native_wallclock_ns,
     .cycles_hz = native_cycles_hz,
     .stolen_ns = native_stolen_ns,
-    .alarm_set = x86pc_alarm_set,
-    .alarm_cancel = x86pc_alarm_cancel,
+    .alarm_set = native_alarm_set,
+    .alarm_cancel = x86pc_lapic_alarm_cancel,
     .tlb_flush_page = x86pc_tlb_flush_page,
     .tlb_flush_multi = x86pc_tlb_flush_multi,
     .mmu_lazy_begin = x86pc_mmu_lazy_begin,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * native_time.c: time from the TSC and wall clock from the CMOS RTC.  The
- * alarm on the LAPIC timer is common/x86pc_alarm.c, with this time base.
+ * native_time.c: time from the TSC, wall clock from the CMOS RTC, and the
+ * alarm on the LAPIC timer (common/x86pc_alarm.c) with this time base.
  *
  * Assumption: the TSCs of all CPUs are synchronised and run at a constant
  * rate (invariant TSC; firmware and hypervisors start them together).
@@ -43,4 +43,9 @@ uint64_t native_cycles_hz(void)
 uint64_t native_stolen_ns(void)
 {
     return 0;   /* bare metal: nothing is stolen, or nothing says so */
+}
+
+void native_alarm_set(uint64_t deadline_ns)
+{
+    x86pc_lapic_alarm_set(deadline_ns, native_time_ns());
 }
