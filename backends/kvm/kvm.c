@@ -7,7 +7,8 @@
  * PV TLB flush, and, where advertised, PV IPIs and PV spin locks.
  * Everything else (LAPIC alarm and events, UART console, INIT-SIPI-SIPI,
  * TLB shootdown, power) is the PC's, shared with the native backend
- * through backends/common (x86pc.h, with PV hooks plugged in).
+ * through backends/common (x86pc.h); the ops that use a PV feature are
+ * kvm_*, and test kvm.use each time.
  */
 #include <insn.h>
 
@@ -50,7 +51,6 @@ static vmi_status_t kvm_init(const struct vmi_boot *boot)
     kvm_detect();   /* refuses, with one line, if KVM is not there */
     x86pc_init(boot ? boot->rsdp : 0);
     kvm_choose(x86pc.cpus.count);
-    kvm_pc_hooks();
     kvm_time_init();
     kvm_identify();
     return VMI_OK;
@@ -90,18 +90,18 @@ const struct vmi_ops vmi_ops = {
     .info = kvm_info,
     VMI_X86_ARCH_OPS,
     .halt = x86_halt,
-    .irq_eoi = x86pc_irq_eoi,
-    .event_dispatch = x86pc_event_dispatch,
+    .irq_eoi = kvm_irq_eoi,
+    .event_dispatch = kvm_event_dispatch,
     .time_ns = kvm_time_ns,
     .wallclock_ns = kvm_wallclock_ns,
     .cycles_hz = kvm_cycles_hz,
     .stolen_ns = kvm_stolen_ns,
-    .alarm_set = x86pc_alarm_set,
-    .alarm_cancel = x86pc_alarm_cancel,
+    .alarm_set = kvm_alarm_set,
+    .alarm_cancel = x86pc_lapic_alarm_cancel,
     .tlb_flush_page = x86pc_tlb_flush_page,
-    .tlb_flush_multi = x86pc_tlb_flush_multi,
+    .tlb_flush_multi = kvm_tlb_flush_multi,
     .mmu_lazy_begin = x86pc_mmu_lazy_begin,
-    .mmu_lazy_end = x86pc_mmu_lazy_end,
+    .mmu_lazy_end = kvm_mmu_lazy_end,
     .cpu_count = x86pc_cpu_count,
     .cpu_id = x86pc_cpu_id,
     .cpu_start = x86pc_cpu_start,

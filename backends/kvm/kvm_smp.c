@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm_smp.c: the PV hooks of common/x86pc.h for IPIs (KVM_HC_SEND_IPI when
- * advertised) and EOI (PV EOI), ipi_send's directed yield, and the PV
+ * kvm_smp.c: IPIs (KVM_HC_SEND_IPI when advertised, else the LAPIC's) with
+ * ipi_send's directed yield, EOI (PV EOI when advertised, else the
+ * LAPIC's), the event vectors of common/x86pc.c with that EOI, and the PV
  * spin-lock slow path (halt + KVM_HC_KICK_CPU when PV_UNHALT is
- * advertised).  CPUs, start-up and the vectors are common/x86pc.c's.
+ * advertised).  The CPU table and start-up are common/x86pc.c's.
  */
 #include <insn.h>
 
@@ -44,9 +45,12 @@ vmi_cpumask_t kvm_ipi_batch(const struct smp_cpus *c, vmi_cpumask_t cpus,
     return left;
 }
 
-/* x86pc_send_fn with KVM_HC_SEND_IPI. */
-static void kvm_send_pv(vmi_cpumask_t cpus, uint8_t vector)
+void kvm_send(vmi_cpumask_t cpus, uint8_t vector)
 {
+    if (!kvm.use.pv_ipi) {
+        x86pc_send_lapic(cpus, vector);
+        return;
+    }
     /* VMCALL exits to the host, which is serializing: stores before it
      * are visible to the target before its interrupt. */
     cpus = kvm_valid(cpus);
@@ -69,7 +73,7 @@ static bool kvm_preempted(unsigned cpu)
 
 void kvm_ipi_send(vmi_cpumask_t cpus)
 {
-    x86pc_send(cpus, X86PC_VEC_IPI);
+    kvm_send(cpus, X86PC_VEC_IPI);
     if (!kvm.use.sched_yield)
         return;
     /* A target that is not running cannot take the IPI: give it our
@@ -113,18 +117,32 @@ void kvm_spin_kick(unsigned cpu)
     kvm_hc_kick_cpu(x86pc.cpus.apic_id[cpu]);
 }
 
-/* x86pc_eoi_fn with PV EOI. */
-static void kvm_pv_eoi(unsigned cpu)
+/* The EOI on (cpu), the calling CPU.  With PV EOI the host sets the bit
+ * when it let this interrupt skip the EOI exit; clearing it is then the
+ * EOI (msr.rst, MSR_KVM_PV_EOI_EN). */
+static void kvm_eoi(unsigned cpu)
 {
-    /* The host sets the bit when it let this interrupt skip the EOI
-     * exit; clearing it is then the EOI (msr.rst, MSR_KVM_PV_EOI_EN). */
-    if (!test_and_clear_bit32(&kvm.cpu[cpu].pv_eoi, KVM_PV_EOI_BIT))
+    if (!kvm.use.pv_eoi ||
+        !test_and_clear_bit32(&kvm.cpu[cpu].pv_eoi, KVM_PV_EOI_BIT))
         lapic_eoi(&x86pc.lapic);
 }
 
-void kvm_pc_hooks(void)
+void kvm_irq_eoi(void)
 {
-    x86pc.eoi = kvm.use.pv_eoi ? kvm_pv_eoi : NULL;
-    x86pc.send = kvm.use.pv_ipi ? kvm_send_pv : NULL;
-    x86pc.flush_filter = kvm.use.pv_tlb_flush ? kvm_flush_preempted : NULL;
+    /* Without PV EOI the CPU index is not needed: skip its lookup. */
+    if (kvm.use.pv_eoi)
+        kvm_eoi(x86pc_cpu_id());
+    else
+        lapic_eoi(&x86pc.lapic);
+}
+
+void kvm_event_dispatch(unsigned vector)
+{
+    unsigned cpu = x86pc_cpu_id();
+    enum x86pc_event ev = x86pc_event_decode(cpu, vector);
+    kvm_eoi(cpu);
+    if (ev == X86PC_EV_ALARM)
+        x86pc_lapic_alarm_fired(cpu, kvm_time_ns());
+    else if (ev == X86PC_EV_IPI)
+        vmi_event(VMI_EVENT_IPI);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kvm_time.c: time from kvmclock (pvclock.h), wall clock from
- * MSR_KVM_WALL_CLOCK_NEW and stolen time from the steal-time area.  The
- * alarm on the LAPIC timer is common/x86pc_alarm.c, with this time base.
+ * MSR_KVM_WALL_CLOCK_NEW, stolen time from the steal-time area, and the
+ * alarm on the LAPIC timer (common/x86pc_alarm.c) with this time base:
+ * KVM has no PV timer.
  * Without kvmclock (not advertised, or never filled in by the host) time
  * falls back to the bare TSC, as in the native backend.
  */
@@ -115,4 +116,9 @@ uint64_t kvm_stolen_ns(void)
     if (!kvm.use.steal)
         return 0;
     return kvm_steal_read(&kvm.cpu[x86pc_cpu_id()].steal);
+}
+
+void kvm_alarm_set(uint64_t deadline_ns)
+{
+    x86pc_lapic_alarm_set(deadline_ns, kvm_time_ns());
 }

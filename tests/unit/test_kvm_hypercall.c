@@ -179,15 +179,14 @@ static void test_kvm_ipi_batch_far_apic_ids_split_clusters(void **state)
     assert_int_equal(left, 0x8);
 }
 
-static void test_kvm_pc_send_pv_ipi_one_hypercall(void **state)
+static void test_kvm_send_pv_ipi_one_hypercall(void **state)
 {
     (void)state;
     trap_reset(0);
     two_cpus(4, 5);
     kvm.use.pv_ipi = true;
-    kvm_pc_hooks();
     trap.ret = 2;
-    x86pc_send(0x3, X86PC_VEC_IPI);
+    kvm_send(0x3, X86PC_VEC_IPI);
     assert_int_equal(trap.n, 1);
     assert_int_equal(trap.call[0].nr, KVM_HC_SEND_IPI);
     assert_int_equal(trap.call[0].a0, 0x3);
@@ -197,26 +196,25 @@ static void test_kvm_pc_send_pv_ipi_one_hypercall(void **state)
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 0);
 }
 
-static void test_kvm_pc_send_pv_ipi_error_falls_back_to_icr(void **state)
+static void test_kvm_send_pv_ipi_error_falls_back_to_icr(void **state)
 {
     (void)state;
     trap_reset(0);
     two_cpus(4, 5);
     kvm.use.pv_ipi = true;
-    kvm_pc_hooks();
     trap.ret = -KVM_ENOSYS;
-    x86pc_send(0x2, X86PC_VEC_IPI);
+    kvm_send(0x2, X86PC_VEC_IPI);
     assert_int_equal(trap.n, 1);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr, 0x830),
                      (5ull << 32) | 0x4000 | X86PC_VEC_IPI);
 }
 
-static void test_kvm_pc_send_no_pv_ipi_uses_icr_only(void **state)
+static void test_kvm_send_no_pv_ipi_uses_icr_only(void **state)
 {
     (void)state;
     trap_reset(0);
     two_cpus(4, 5);
-    x86pc_send(0x3, X86PC_VEC_IPI);
+    kvm_send(0x3, X86PC_VEC_IPI);
     assert_int_equal(trap.n, 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 2);
 }
@@ -267,9 +265,9 @@ int main(void)
         cmocka_unit_test_setup(test_kvm_hc_enosys_reported_as_vmi_enosys, setup),
         cmocka_unit_test_setup(test_kvm_ipi_batch_bitmap_from_lowest_apic, setup),
         cmocka_unit_test_setup(test_kvm_ipi_batch_far_apic_ids_split_clusters, setup),
-        cmocka_unit_test_setup(test_kvm_pc_send_pv_ipi_one_hypercall, setup),
-        cmocka_unit_test_setup(test_kvm_pc_send_pv_ipi_error_falls_back_to_icr, setup),
-        cmocka_unit_test_setup(test_kvm_pc_send_no_pv_ipi_uses_icr_only, setup),
+        cmocka_unit_test_setup(test_kvm_send_pv_ipi_one_hypercall, setup),
+        cmocka_unit_test_setup(test_kvm_send_pv_ipi_error_falls_back_to_icr, setup),
+        cmocka_unit_test_setup(test_kvm_send_no_pv_ipi_uses_icr_only, setup),
         cmocka_unit_test_setup(test_kvm_ipi_send_preempted_target_gets_sched_yield, setup),
         cmocka_unit_test_setup(test_kvm_spin_kick_pv_spinlock_kicks_apic_id, setup),
         cmocka_unit_test_setup(test_kvm_spin_kick_not_advertised_no_hypercall, setup),
