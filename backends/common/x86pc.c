@@ -91,34 +91,14 @@ void x86pc_send_lapic(vmi_cpumask_t cpus, uint8_t vector)
                            LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | vector);
 }
 
-void x86pc_send(vmi_cpumask_t cpus, uint8_t vector)
-{
-    if (x86pc.send)
-        x86pc.send(cpus, vector);
-    else
-        x86pc_send_lapic(cpus, vector);
-}
-
 void x86pc_ipi_send(vmi_cpumask_t cpus)
 {
-    x86pc_send(cpus, X86PC_VEC_IPI);
-}
-
-static void x86pc_eoi_on(unsigned cpu)
-{
-    if (x86pc.eoi)
-        x86pc.eoi(cpu);
-    else
-        lapic_eoi(&x86pc.lapic);
+    x86pc_send_lapic(cpus, X86PC_VEC_IPI);
 }
 
 void x86pc_irq_eoi(void)
 {
-    /* Without a hook the CPU index is not needed: skip its lookup. */
-    if (x86pc.eoi)
-        x86pc.eoi(x86pc_cpu_id());
-    else
-        lapic_eoi(&x86pc.lapic);
+    lapic_eoi(&x86pc.lapic);
 }
 
 enum x86pc_event x86pc_event_decode(unsigned cpu, unsigned vector)
@@ -135,29 +115,5 @@ enum x86pc_event x86pc_event_decode(unsigned cpu, unsigned vector)
     default:
         /* A vector of ours that we never program: only the EOI. */
         return X86PC_EV_NONE;
-    }
-}
-
-void x86pc_event_dispatch(unsigned vector)
-{
-    unsigned cpu = x86pc_cpu_id();
-    switch (vector) {
-    case X86PC_VEC_ALARM:
-        x86pc_eoi_on(cpu);
-        x86pc_alarm_fire(cpu);
-        break;
-    case X86PC_VEC_IPI:
-        x86pc_eoi_on(cpu);
-        vmi_event(VMI_EVENT_IPI);
-        break;
-    case X86PC_VEC_FLUSH:
-        /* Flush before EOI: the sender waits for the acknowledgement. */
-        shootdown_handle(&x86pc.sd, cpu);
-        x86pc_eoi_on(cpu);
-        break;
-    default:
-        /* A vector of ours that we never program: acknowledge it. */
-        x86pc_eoi_on(cpu);
-        break;
     }
 }

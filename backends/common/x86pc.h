@@ -57,16 +57,6 @@ struct x86pc {
     struct tsc_scale ns_to_lapic;   /* ns -> timer ticks (one-shot mode) */
     struct shootdown sd;
     struct x86pc_cpu cpu[VMI_MAX_CPUS];
-    /* Being replaced (issue 10): the hooks below go once every backend
-     * has ops of its own. */
-    uint64_t (*now)(void);
-    void (*eoi)(unsigned cpu);
-    void (*send)(vmi_cpumask_t cpus, uint8_t vector);
-    vmi_cpumask_t (*flush_filter)(vmi_cpumask_t cpus);
-    vmi_cpumask_t (*flush_remote)(unsigned self, vmi_cpumask_t cpus,
-                                  vmi_vaddr_t va, uint64_t npages);
-    void (*alarm_arm)(unsigned cpu, uint64_t deadline_ns);
-    void (*alarm_stop)(unsigned cpu);
 };
 
 extern struct x86pc x86pc;
@@ -110,6 +100,11 @@ enum x86pc_event x86pc_event_decode(unsigned cpu, unsigned vector);
  * raised once and never early) serves any timer; a backend with a timer
  * of its own arms it with the deadline it records here, and re-arms it
  * for what x86pc_alarm_fired returns. */
+/* After x86pc.tsc_hz: the LAPIC timer's mode, TSC-deadline or one-shot
+ * (CPUID.1:ECX[24]; also for x86pc_describe).  With (lapic_timer) the
+ * LAPIC timer is the alarm: calibrate it (one-shot mode) and have
+ * x86pc_cpu_enable set it up on each CPU. */
+void x86pc_alarm_init(bool lapic_timer);
 /* Record (deadline_ns) as the calling CPU's armed alarm; returns the
  * CPU's index. */
 unsigned x86pc_alarm_record(uint64_t deadline_ns);
@@ -155,15 +150,5 @@ unsigned x86pc_lazy_end(unsigned self);
 void x86pc_flush_post(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
                       uint64_t npages);
 void x86pc_flush_wait(unsigned self, vmi_cpumask_t cpus);
-
-/* Being replaced (issue 10): the dispatcher through the hooks above. */
-void x86pc_send(vmi_cpumask_t cpus, uint8_t vector);
-void x86pc_event_dispatch(unsigned vector);
-void x86pc_alarm_init(uint64_t (*now)(void));
-void x86pc_alarm_set(uint64_t deadline_ns);
-void x86pc_alarm_cancel(void);
-void x86pc_alarm_fire(unsigned cpu);
-void x86pc_flush_ipi(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                     uint64_t npages);
 
 #endif

@@ -12,14 +12,13 @@
 
 #include "x86pc.h"
 
-void x86pc_alarm_init(uint64_t (*now)(void))
+void x86pc_alarm_init(bool lapic_timer)
 {
     struct vmi_cpuid r;
     cpuid(1, 0, &r);
     x86pc.tsc_deadline = r.ecx & CPUID1_ECX_TSC_DEADLINE;
-    x86pc.now = now;
-    x86pc.lapic_alarm = !x86pc.alarm_arm;
-    if (!x86pc.lapic_alarm)
+    x86pc.lapic_alarm = lapic_timer;
+    if (!lapic_timer)
         return;     /* the LAPIC timer is not used: nothing to measure */
     tsc_scale_from_ns(&x86pc.from_ns, x86pc.tsc_hz);
     if (x86pc.tsc_deadline)
@@ -101,35 +100,4 @@ void x86pc_lapic_alarm_fired(unsigned cpu, uint64_t now_ns)
     uint64_t at = x86pc_alarm_fired(cpu, now_ns);
     if (at)
         x86pc_lapic_program(at, now_ns);
-}
-
-/* Being replaced (issue 10): the alarm through the hooks. */
-void x86pc_alarm_set(uint64_t deadline_ns)
-{
-    if (!x86pc.alarm_arm) {
-        x86pc_lapic_alarm_set(deadline_ns, x86pc.now());
-        return;
-    }
-    unsigned cpu = x86pc_alarm_record(deadline_ns);
-    x86pc.alarm_arm(cpu, deadline_ns);
-}
-
-void x86pc_alarm_cancel(void)
-{
-    if (!x86pc.alarm_stop) {
-        x86pc_lapic_alarm_cancel();
-        return;
-    }
-    x86pc.alarm_stop(x86pc_alarm_forget());
-}
-
-void x86pc_alarm_fire(unsigned cpu)
-{
-    if (!x86pc.alarm_arm) {
-        x86pc_lapic_alarm_fired(cpu, x86pc.now());
-        return;
-    }
-    uint64_t at = x86pc_alarm_fired(cpu, x86pc.now());
-    if (at)
-        x86pc.alarm_arm(cpu, at);
 }

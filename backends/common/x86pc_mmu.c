@@ -40,25 +40,17 @@ void x86pc_flush_wait(unsigned self, vmi_cpumask_t cpus)
     shootdown_wait(&x86pc.sd, self, cpus);
 }
 
-/* Being replaced (issue 10): the flush through the hooks. */
-void x86pc_flush_ipi(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                     uint64_t npages)
-{
-    x86pc_flush_post(self, cpus, va, npages);
-    x86pc_send(cpus, X86PC_VEC_FLUSH);
-    x86pc_flush_wait(self, cpus);
-}
-
-static void x86pc_flush_now(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                            uint64_t npages)
+/* From CPU (self), now: its own TLB if (cpus) holds it, then the other
+ * online targets by the IPI shootdown on LAPIC IPIs. */
+static void x86pc_flush_now(unsigned self, vmi_cpumask_t cpus,
+                            vmi_vaddr_t va, uint64_t npages)
 {
     vmi_cpumask_t others = x86pc_flush_local(self, cpus, va, npages);
-    if (others && x86pc.flush_filter)
-        others = x86pc.flush_filter(others);
-    if (others && x86pc.flush_remote)
-        others = x86pc.flush_remote(self, others, va, npages);
-    if (others)
-        x86pc_flush_ipi(self, others, va, npages);
+    if (!others)
+        return;
+    x86pc_flush_post(self, others, va, npages);
+    x86pc_send_lapic(others, X86PC_VEC_FLUSH);
+    x86pc_flush_wait(self, others);
 }
 
 void x86pc_tlb_flush_page(vmi_vaddr_t va)

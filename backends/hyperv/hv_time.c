@@ -3,8 +3,8 @@
  * hv_time.c: time from Hyper-V's reference TSC page (fallback: the
  * TIME_REF_COUNT MSR, then the raw TSC), the wall clock from the CMOS RTC
  * (the TLFS has none), and the one-shot alarm on synthetic timer 0 in
- * direct mode, plugged into common/x86pc_alarm.c (fallback: its LAPIC timer,
- * as native).
+ * direct mode with the bookkeeping of common/x86pc_alarm.c (fallback: its
+ * LAPIC timer, as native).
  */
 #include <insn.h>
 
@@ -46,7 +46,7 @@ uint64_t hv_time_ns(void)
     return tsc_clock_ns(&hv.tsc);
 }
 
-/* After hv_pc_hooks: x86pc_alarm_init measures the LAPIC timer only when
+/* After hv_choose: x86pc_alarm_init measures the LAPIC timer only when
  * stimer0 is not the alarm. */
 void hv_time_init(void)
 {
@@ -62,7 +62,7 @@ void hv_time_init(void)
     uint64_t secs = rtc_read_unix();
     if (secs)
         hv.wall0_ns = secs * TSC_NS_PER_SEC - hv_time_ns();
-    x86pc_alarm_init(hv_time_ns);
+    x86pc_alarm_init(!hv.use.stimer);
 }
 
 /* [T: timers "Synthetic Timer Configuration Register"]: direct mode
@@ -103,18 +103,40 @@ uint64_t hv_stimer_count(uint64_t deadline_ns)
     return c ? c : 1;
 }
 
-/* Direct mode is a LAPIC interrupt: x86pc_event_dispatch's EOI serves it
- * (Linux arch/x86/kvm/hyperv.c stimer_notify_direct), then x86pc_alarm_fire
- * re-arms an early one here. */
-void hv_stimer_arm(unsigned cpu, uint64_t deadline_ns)
+/* Direct mode is a LAPIC interrupt: hv_event_dispatch's EOI serves it
+ * (Linux arch/x86/kvm/hyperv.c stimer_notify_direct). */
+void hv_stimer_arm(uint64_t deadline_ns)
 {
-    (void)cpu;
     wrmsr(HV_X64_MSR_STIMER0_COUNT, hv_stimer_count(deadline_ns));
 }
 
-/* COUNT 0 disables the timer [T: timers]. */
-void hv_stimer_stop(unsigned cpu)
+void hv_alarm_set(uint64_t deadline_ns)
 {
-    (void)cpu;
-    wrmsr(HV_X64_MSR_STIMER0_COUNT, 0);
+    if (!hv.use.stimer) {
+        x86pc_lapic_alarm_set(deadline_ns, hv_time_ns());
+        return;
+    }
+    x86pc_alarm_record(deadline_ns);
+    hv_stimer_arm(deadline_ns);
+}
+
+void hv_alarm_cancel(void)
+{
+    if (!hv.use.stimer) {
+        x86pc_lapic_alarm_cancel();
+        return;
+    }
+    x86pc_alarm_forget();
+    wrmsr(HV_X64_MSR_STIMER0_COUNT, 0);     /* 0 disables it [T: timers] */
+}
+
+void hv_alarm_fired(unsigned cpu)
+{
+    if (!hv.use.stimer) {
+        x86pc_lapic_alarm_fired(cpu, hv_time_ns());
+        return;
+    }
+    uint64_t at = x86pc_alarm_fired(cpu, hv_time_ns());
+    if (at)
+        hv_stimer_arm(at);
 }

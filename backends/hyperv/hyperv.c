@@ -4,10 +4,10 @@
  * and power.  A Hyper-V enlightened guest (TLFS): hypercall page,
  * reference TSC page, synthetic timer 0 in direct mode, flush and
  * cluster-IPI hypercalls, long-spin-wait notification, crash and reset
- * MSRs, plugged into the PC of backends/common (x86pc.h hooks) where they
- * replace a PC mechanism.  The rest is that PC, shared with the native
- * and kvm backends (Hyper-V guests are HVM: CPU state, LAPIC, ACPI, COM
- * ports and INIT-SIPI-SIPI are architectural).
+ * MSRs: the ops whose PC mechanism (backends/common/x86pc.h) one of them
+ * replaces are hv_*, and test hv.use each time.  The rest is that PC,
+ * shared with the native and kvm backends (Hyper-V guests are HVM: CPU
+ * state, LAPIC, ACPI, COM ports and INIT-SIPI-SIPI are architectural).
  */
 #include <insn.h>
 
@@ -26,7 +26,6 @@ static vmi_status_t hv_init(const struct vmi_boot *boot)
     hv_choose();
     x86pc_init(boot ? boot->rsdp : 0);
     hv_enable();
-    hv_pc_hooks();
     hv_time_init();
     hv_identify();
     return VMI_OK;
@@ -102,21 +101,21 @@ const struct vmi_ops vmi_ops = {
     VMI_X86_ARCH_OPS,
     .halt = x86_halt,
     .irq_eoi = x86pc_irq_eoi,
-    .event_dispatch = x86pc_event_dispatch,
+    .event_dispatch = hv_event_dispatch,
     .time_ns = hv_time_ns,
     .wallclock_ns = hv_wallclock_ns,
     .cycles_hz = hv_cycles_hz,
     .stolen_ns = hv_stolen_ns,
-    .alarm_set = x86pc_alarm_set,
-    .alarm_cancel = x86pc_alarm_cancel,
+    .alarm_set = hv_alarm_set,
+    .alarm_cancel = hv_alarm_cancel,
     .tlb_flush_page = x86pc_tlb_flush_page,
-    .tlb_flush_multi = x86pc_tlb_flush_multi,
+    .tlb_flush_multi = hv_tlb_flush_multi,
     .mmu_lazy_begin = x86pc_mmu_lazy_begin,
     .mmu_lazy_end = hv_mmu_lazy_end,
     .cpu_count = x86pc_cpu_count,
     .cpu_id = x86pc_cpu_id,
     .cpu_start = x86pc_cpu_start,
-    .ipi_send = x86pc_ipi_send,
+    .ipi_send = hv_ipi_send,
     .spin_wait = hv_spin_wait,
     .spin_kick = hv_spin_kick,
     .console_write = uart_console_write,

@@ -47,7 +47,7 @@ void kvm_time_init(void)
         x86pc.tsc_hz = tsc_hz_detect_or_guess(NULL);
         tsc_clock_start(&kvm.tsc, x86pc.tsc_hz);
     }
-    x86pc_alarm_init(kvm_time_ns);
+    x86pc_alarm_init(true);
 }
 
 void kvm_time_cpu_init(unsigned cpu)

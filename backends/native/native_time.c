@@ -22,7 +22,7 @@ void native_time_init(void)
     /* wallclock = wall0 + time_ns; a missing RTC leaves wall0 = 0. */
     if (secs)
         native.wall0_ns = secs * TSC_NS_PER_SEC - native_time_ns();
-    x86pc_alarm_init(native_time_ns);
+    x86pc_alarm_init(true);
 }
 
 uint64_t native_time_ns(void)
