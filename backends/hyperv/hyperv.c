@@ -31,23 +31,17 @@ static vmi_status_t hv_init(const struct vmi_boot *boot)
     return VMI_OK;
 }
 
-/* The VP index and the timer are per CPU: in place before the CPU counts
- * as online (a flush or IPI may target it from then on). */
+/* The VP index and the timer are per CPU: in place before x86pc_cpu_init
+ * makes the CPU online (a flush or IPI may target it from then on).
+ * Neither needs the LAPIC on: stimer0 raises nothing until alarm_set. */
 static vmi_status_t hv_cpu_init(unsigned cpu)
 {
-    vmi_status_t st = x86pc_cpu_enable(cpu);
-    if (st != VMI_OK)
-        return st;
+    if (cpu >= x86pc.cpus.count)
+        return VMI_EINVAL;
     /* VP index = what the hypervisor calls this CPU in masks. */
     hv.vp_index[cpu] = (uint32_t)rdmsr(HV_X64_MSR_VP_INDEX);
     hv_time_cpu_init(cpu);
-    x86pc_cpu_online(cpu);
-    return VMI_OK;
-}
-
-static const struct vmi_info *hv_info(void)
-{
-    return &hv.info;
+    return x86pc_cpu_init(cpu);
 }
 
 /* The crash report [T: partition-properties "Partition Crash
@@ -94,13 +88,17 @@ static VMI_NORETURN void hv_crash(const char *msg)
     power_crash_with(msg, hv_crash_msrs);
 }
 
+static const struct vmi_info *hv_info(void)
+{
+    return &hv.info;
+}
+
 const struct vmi_ops vmi_ops = {
+    VMI_X86_ARCH_OPS,
+    /* hyperv's own */
     .init = hv_init,
     .cpu_init = hv_cpu_init,
     .info = hv_info,
-    VMI_X86_ARCH_OPS,
-    .halt = x86_halt,
-    .irq_eoi = x86pc_irq_eoi,
     .event_dispatch = hv_event_dispatch,
     .time_ns = hv_time_ns,
     .wallclock_ns = hv_wallclock_ns,
@@ -108,19 +106,23 @@ const struct vmi_ops vmi_ops = {
     .stolen_ns = hv_stolen_ns,
     .alarm_set = hv_alarm_set,
     .alarm_cancel = hv_alarm_cancel,
-    .tlb_flush_page = x86pc_tlb_flush_page,
     .tlb_flush_multi = hv_tlb_flush_multi,
-    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
     .mmu_lazy_end = hv_mmu_lazy_end,
-    .cpu_count = x86pc_cpu_count,
-    .cpu_id = x86pc_cpu_id,
-    .cpu_start = x86pc_cpu_start,
     .ipi_send = hv_ipi_send,
     .spin_wait = hv_spin_wait,
     .spin_kick = hv_spin_kick,
-    .console_write = uart_console_write,
-    .console_read = uart_console_read,
     .shutdown = hv_shutdown,
     .reboot = hv_reboot,
     .crash = hv_crash,
+    /* the PC's (common/x86pc.h) */
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .cpu_start = x86pc_cpu_start,
+    .irq_eoi = x86pc_irq_eoi,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
+    /* instructions (common/x86.h), UART */
+    .halt = x86_halt,
+    .console_write = uart_console_write,
+    .console_read = uart_console_read,
 };

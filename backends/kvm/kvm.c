@@ -85,11 +85,11 @@ static const struct vmi_info *kvm_info(void)
 }
 
 const struct vmi_ops vmi_ops = {
+    VMI_X86_ARCH_OPS,
+    /* kvm's own */
     .init = kvm_init,
     .cpu_init = kvm_cpu_init,
     .info = kvm_info,
-    VMI_X86_ARCH_OPS,
-    .halt = x86_halt,
     .irq_eoi = kvm_irq_eoi,
     .event_dispatch = kvm_event_dispatch,
     .time_ns = kvm_time_ns,
@@ -97,17 +97,20 @@ const struct vmi_ops vmi_ops = {
     .cycles_hz = kvm_cycles_hz,
     .stolen_ns = kvm_stolen_ns,
     .alarm_set = kvm_alarm_set,
-    .alarm_cancel = x86pc_lapic_alarm_cancel,
-    .tlb_flush_page = x86pc_tlb_flush_page,
     .tlb_flush_multi = kvm_tlb_flush_multi,
-    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
     .mmu_lazy_end = kvm_mmu_lazy_end,
-    .cpu_count = x86pc_cpu_count,
-    .cpu_id = x86pc_cpu_id,
-    .cpu_start = x86pc_cpu_start,
     .ipi_send = kvm_ipi_send,
     .spin_wait = kvm_spin_wait,
     .spin_kick = kvm_spin_kick,
+    /* the PC's (common/x86pc.h) */
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .cpu_start = x86pc_cpu_start,
+    .alarm_cancel = x86pc_lapic_alarm_cancel,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
+    /* instructions (common/x86.h), UART, power */
+    .halt = x86_halt,
     .console_write = uart_console_write,
     .console_read = uart_console_read,
     .shutdown = power_off,

@@ -174,11 +174,6 @@ static vmi_status_t xen_cpu_init(unsigned cpu)
     return VMI_OK;
 }
 
-static const struct vmi_info *xen_info(void)
-{
-    return &xen.info;
-}
-
 /* Park for good: SCHEDOP_poll on the kick port, never a masked HLT,
  * which Xen reports as a clean power-off when it is the last vCPU (D1). */
 static VMI_NORETURN void xen_park(void)
@@ -235,13 +230,18 @@ static VMI_NORETURN void xen_crash(const char *msg)
     xen_stop(SHUTDOWN_crash);
 }
 
+static const struct vmi_info *xen_info(void)
+{
+    return &xen.info;
+}
+
 const struct vmi_ops vmi_ops = {
+    VMI_X86_ARCH_OPS,
+    /* xen's own */
     .init = xen_init,
     .cpu_init = xen_cpu_init,
     .info = xen_info,
-    VMI_X86_ARCH_OPS,
     .halt = xen_halt,
-    .irq_eoi = x86pc_irq_eoi,
     .event_dispatch = xen_event_dispatch,
     .time_ns = xen_time_ns,
     .wallclock_ns = xen_wallclock_ns,
@@ -249,12 +249,6 @@ const struct vmi_ops vmi_ops = {
     .stolen_ns = xen_stolen_ns,
     .alarm_set = xen_alarm_set,
     .alarm_cancel = xen_alarm_cancel,
-    .tlb_flush_page = x86pc_tlb_flush_page,
-    .tlb_flush_multi = x86pc_tlb_flush_multi,
-    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
-    .mmu_lazy_end = x86pc_mmu_lazy_end,
-    .cpu_count = x86pc_cpu_count,
-    .cpu_id = x86pc_cpu_id,
     .cpu_start = xen_cpu_start,
     .ipi_send = xen_ipi_send,
     .spin_wait = xen_spin_wait,
@@ -264,4 +258,12 @@ const struct vmi_ops vmi_ops = {
     .shutdown = xen_shutdown,
     .reboot = xen_reboot,
     .crash = xen_crash,
+    /* the PC's (common/x86pc.h) */
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .irq_eoi = x86pc_irq_eoi,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .tlb_flush_multi = x86pc_tlb_flush_multi,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
+    .mmu_lazy_end = x86pc_mmu_lazy_end,
 };
