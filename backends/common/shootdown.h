@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shootdown.h: remote TLB flush by IPI, for backends without a
- * hypervisor flush (native, and kvm without PV TLB flush).  Each CPU has a
+ * shootdown.h: remote TLB flush by IPI, for the CPUs no hypervisor flush
+ * reaches (native and xen; kvm's not preempted; hyperv's without the
+ * flush hypercall or past its VP mask).  Each CPU has a
  * mailbox; a sender locks the mailboxes of all its targets in CPU order
  * (so two senders cannot deadlock on each other), writes the request,
  * sends its targets its flush vector, and waits until every target has
@@ -11,9 +12,10 @@
  * handler with interrupts off.  A sender that is itself the target of
  * another sender would deadlock if it waited with interrupts off and only
  * interrupts could serve it, so shootdown_post and shootdown_wait also
- * serve its own mailbox while they wait.  Callers should still call with interrupts enabled (the
- * contract of tlb_flush_multi); a target CPU that spins with interrupts
- * off outside shootdown_run delays its senders until it enables them.
+ * serve its own mailbox while they wait.  Callers should still call with
+ * interrupts enabled (the contract of tlb_flush_multi); a target CPU that
+ * spins with interrupts off outside them delays its senders until it
+ * enables them.
  */
 #ifndef VMI_COMMON_SHOOTDOWN_H
 #define VMI_COMMON_SHOOTDOWN_H

@@ -76,8 +76,8 @@ static void x86pc_lapic_program(uint64_t deadline, uint64_t now)
     uint64_t n = tsc_scale_apply(&x86pc.ns_to_lapic, wait);
     /* A zero count disarms, and a long wait is cut into 32-bit pieces:
      * x86pc_lapic_alarm_fired re-arms until the deadline is reached. */
-    lapic_timer_count(&x86pc.lapic, n < 1 ? 1 : n > UINT32_MAX ? UINT32_MAX
-                                                             : (uint32_t)n);
+    lapic_timer_count(&x86pc.lapic, n < 1 ? 1 :
+                      n > UINT32_MAX ? UINT32_MAX : (uint32_t)n);
 }
 
 void x86pc_lapic_alarm_set(uint64_t deadline_ns, uint64_t now_ns)
