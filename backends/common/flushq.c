@@ -24,14 +24,13 @@ bool flushq_add(struct flushq *q, vmi_cpumask_t cpus, vmi_vaddr_t va,
     return true;
 }
 
-void flushq_end(struct flushq *q, flushq_fn *fn, void *ctx)
+unsigned flushq_end(struct flushq *q)
 {
     q->active = false;
-    if (q->overflow) {
-        if (q->cpus)
-            fn(ctx, q->cpus, 0, VMI_FLUSH_ALL);
-        return;
-    }
-    for (unsigned i = 0; i < q->n; i++)
-        fn(ctx, q->req[i].cpus, q->req[i].va, q->req[i].npages);
+    if (!q->overflow)
+        return q->n;
+    if (!q->cpus)
+        return 0;
+    q->req[0] = (struct flushq_req){ q->cpus, 0, VMI_FLUSH_ALL };
+    return 1;
 }

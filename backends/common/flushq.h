@@ -37,13 +37,10 @@ void flushq_begin(struct flushq *q);
 bool flushq_add(struct flushq *q, vmi_cpumask_t cpus, vmi_vaddr_t va,
                 uint64_t npages);
 
-/* What flushq_end calls for each request, in order. */
-typedef void flushq_fn(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                       uint64_t npages);
-
-/* Leave deferred mode: call (fn)(ctx, ...) for each queued request in
- * order, or once as (union of cpus, 0, VMI_FLUSH_ALL) after an overflow.
- * The queue is inactive before the first call, so fn may flush directly. */
-void flushq_end(struct flushq *q, flushq_fn *fn, void *ctx);
+/* Leave deferred mode; returns how many requests (q)->req[] holds, to be
+ * performed in order: each one queued, or after an overflow one,
+ * (union of cpus, 0, VMI_FLUSH_ALL).  The queue is inactive on return, so
+ * performing them may flush directly. */
+unsigned flushq_end(struct flushq *q);
 
 #endif

@@ -24,9 +24,11 @@ void shootdown_handle(struct shootdown *s, unsigned self)
     __atomic_store_n(&b->pending, 0, __ATOMIC_RELEASE);
 }
 
-static void shootdown_post(struct shootdown *s, unsigned self, vmi_cpumask_t m,
-                           vmi_vaddr_t va, uint64_t npages)
+vmi_cpumask_t shootdown_post(struct shootdown *s, unsigned self,
+                             vmi_cpumask_t targets, vmi_vaddr_t va,
+                             uint64_t npages)
 {
+    vmi_cpumask_t m = targets & ~(1ull << self);
     for (unsigned c = 0; c < VMI_MAX_CPUS; c++) {
         if (!(m >> c & 1))
             continue;
@@ -36,20 +38,13 @@ static void shootdown_post(struct shootdown *s, unsigned self, vmi_cpumask_t m,
         b->npages = npages;
         __atomic_store_n(&b->pending, 1, __ATOMIC_RELEASE);
     }
+    return m;
 }
 
-void shootdown_run(struct shootdown *s, unsigned self, vmi_cpumask_t targets,
-                   vmi_vaddr_t va, uint64_t npages, shootdown_kick_fn *kick,
-                   void *ctx)
+void shootdown_wait(struct shootdown *s, unsigned self, vmi_cpumask_t posted)
 {
-    vmi_cpumask_t m = targets & ~(1ull << self);
-    /* Lock and post in ascending CPU order, then kick everyone. */
-    shootdown_post(s, self, m, va, npages);
-    for (unsigned c = 0; c < VMI_MAX_CPUS; c++)
-        if (m >> c & 1)
-            kick(ctx, c);
     for (unsigned c = 0; c < VMI_MAX_CPUS; c++) {
-        if (!(m >> c & 1))
+        if (!(posted >> c & 1))
             continue;
         struct shootdown_box *b = &s->box[c];
         while (__atomic_load_n(&b->pending, __ATOMIC_ACQUIRE)) {

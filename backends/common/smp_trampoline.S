@@ -10,6 +10,7 @@
  */
 #include "vmi/abi.h"
 #include "smp_tramp.h"
+#include "x86_asm.h"
 
 /* The run-time (physical) address of a label once the page is copied. */
 #define TPA(x) (VMI_TRAMPOLINE_PA + ((x) - smp_trampoline_start))
@@ -54,13 +55,7 @@ tramp_pm32:
 
     .code64
 tramp_lm64:
-    movl $TRAMP_DS, %eax
-    movl %eax, %ds
-    movl %eax, %es
-    movl %eax, %ss
-    xorl %eax, %eax
-    movl %eax, %fs
-    movl %eax, %gs
+    x86_load_data_segs TRAMP_DS
     movq PARAM(TRAMP_P_STACK), %rsp
     movq PARAM(TRAMP_P_ENTRY), %rax
     movq PARAM(TRAMP_P_ARG), %rsi

@@ -124,7 +124,7 @@ static void hv_say_enlightenments(void)
     uart_write(uart_early(), line, n);
 }
 
-/* After hv_time_init: the PC's strings and features (pc_describe), then
+/* After hv_time_init: the PC's strings and features (x86pc_describe), then
  * the enlightenments that replace a PC mechanism. */
 void hv_identify(void)
 {
@@ -143,7 +143,7 @@ void hv_identify(void)
         .clock = u->ref_tsc ? "hv reference tsc" :
                  u->ref_count ? "hv time_ref_count" : "tsc",
     };
-    pc_describe(&hv.info);
+    x86pc_describe(&hv.info);
     if (u->stimer)
         hv.info.alarm = "stimer0 direct";
     if (u->ipi)

@@ -2,10 +2,10 @@
 /*
  * hv_mmu.c: remote TLB flushes by HvCallFlushVirtualAddressList (rep) or
  * HvCallFlushVirtualAddressSpace when the hypervisor recommends it
- * (0x40000004.eax bit 2): the pc.flush_remote hook of common/pc_mmu.c,
- * which does the rest (local flushes, IPIs to the CPUs a hypercall cannot
- * name or when not recommended, the lazy queue); lazy mode folds every
- * queued remote range into one rep call.
+ * (0x40000004.eax bit 2), with the rest of common/x86pc_mmu.c (the lazy
+ * queue, local flushes, the IPI shootdown for the CPUs a hypercall cannot
+ * name, or all when not recommended, kicked by hv_send); lazy mode folds
+ * every queued remote range into one rep call.
  * [T: hypercalls/hvcallflushvirtualaddressspace, ...list]
  */
 #include <insn.h>
@@ -85,6 +85,34 @@ vmi_cpumask_t hv_flush_remote(unsigned self, vmi_cpumask_t cpus,
     return rest;
 }
 
+/* The IPI shootdown from CPU (self) to the remote CPUs (cpus). */
+static void hv_flush_ipi(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                         uint64_t npages)
+{
+    x86pc_flush_post(self, cpus, va, npages);
+    hv_send(cpus, X86PC_VEC_FLUSH);
+    x86pc_flush_wait(self, cpus);
+}
+
+/* From CPU (self), now: its own TLB if (cpus) holds it, then the other
+ * online targets, by the hypercall when recommended, the rest by IPI. */
+static void hv_flush_now(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                         uint64_t npages)
+{
+    vmi_cpumask_t others = x86pc_flush_local(self, cpus, va, npages);
+    if (others && hv.use.flush)
+        others = hv_flush_remote(self, others, va, npages);
+    if (others)
+        hv_flush_ipi(self, others, va, npages);
+}
+
+void hv_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
+{
+    unsigned self = x86pc_cpu_id();
+    if (!x86pc_flush_defer(self, cpus, va, npages))
+        hv_flush_now(self, cpus, va, npages);
+}
+
 /* Lazy-mode batching: local parts at once, remote ranges collected in
  * this CPU's input page for one rep call at the end. */
 struct hv_batch {
@@ -93,34 +121,28 @@ struct hv_batch {
     bool all;                   /* some request was a full flush */
 };
 
-static void hv_batch_add(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                         uint64_t npages)
+static void hv_batch_add(struct hv_batch *b, const struct flushq_req *r)
 {
-    struct hv_batch *b = ctx;
-    if (cpus >> b->self & 1)
-        x86_flush_range(va, npages);
-    cpus &= ~(1ull << b->self) & __atomic_load_n(&pc.online, __ATOMIC_ACQUIRE);
+    vmi_cpumask_t cpus = x86pc_flush_local(b->self, r->cpus, r->va,
+                                           r->npages);
     if (!cpus)
         return;
     b->remote |= cpus;
-    if (npages == VMI_FLUSH_ALL ||
-        !hv_flush_append(hv_input[b->self], &b->n, va, npages))
+    if (r->npages == VMI_FLUSH_ALL ||
+        !hv_flush_append(hv_input[b->self], &b->n, r->va, r->npages))
         b->all = true;
 }
 
-/* Op mmu_lazy_end: pc_mmu_lazy_end's, except that with the flush
- * hypercall the queued remote ranges go out as one call. */
-void hv_mmu_lazy_end(void)
+/* The (n) queued requests (r) from CPU (self): local parts at once, the
+ * remote ones as one flush hypercall, its leftovers by one IPI round. */
+static void hv_flush_batch(unsigned self, const struct flushq_req *r,
+                           unsigned n)
 {
-    if (!hv.use.flush) {
-        pc_mmu_lazy_end();
-        return;
-    }
-    unsigned self = pc_cpu_id();
     struct hv_batch b = { .self = self };
     vmi_cpumask_t rest = 0;
     vmi_irqflags_t f = x86_irq_save();
-    flushq_end(&pc.cpu[self].lazy, hv_batch_add, &b);
+    for (unsigned i = 0; i < n; i++)
+        hv_batch_add(&b, &r[i]);
     uint64_t vps = b.remote ? hv_vp_mask(b.remote, &rest) : 0;
     if (vps) {
         hv_flush_header(hv_input[self], vps, b.all);
@@ -128,5 +150,20 @@ void hv_mmu_lazy_end(void)
     }
     x86_irq_restore(f);
     if (rest)
-        pc_flush_ipi(self, rest, 0, VMI_FLUSH_ALL);
+        hv_flush_ipi(self, rest, 0, VMI_FLUSH_ALL);
+}
+
+/* Op mmu_lazy_end: with the flush hypercall the queued remote ranges go
+ * out as one call; without, each request as hv_tlb_flush_multi would. */
+void hv_mmu_lazy_end(void)
+{
+    unsigned self = x86pc_cpu_id();
+    const struct flushq_req *r = x86pc.cpu[self].lazy.req;
+    unsigned n = x86pc_lazy_end(self);
+    if (hv.use.flush) {
+        hv_flush_batch(self, r, n);
+        return;
+    }
+    for (unsigned i = 0; i < n; i++)
+        hv_flush_now(self, r[i].cpus, r[i].va, r[i].npages);
 }

@@ -3,8 +3,8 @@
  * hv_time.c: time from Hyper-V's reference TSC page (fallback: the
  * TIME_REF_COUNT MSR, then the raw TSC), the wall clock from the CMOS RTC
  * (the TLFS has none), and the one-shot alarm on synthetic timer 0 in
- * direct mode, plugged into common/pc_alarm.c (fallback: its LAPIC timer,
- * as native).
+ * direct mode with the bookkeeping of common/x86pc_alarm.c (fallback: its
+ * LAPIC timer, as native).
  */
 #include <insn.h>
 
@@ -46,30 +46,30 @@ uint64_t hv_time_ns(void)
     return tsc_clock_ns(&hv.tsc);
 }
 
-/* After hv_pc_hooks: pc_alarm_init measures the LAPIC timer only when
+/* After hv_choose: x86pc_alarm_init measures the LAPIC timer only when
  * stimer0 is not the alarm. */
 void hv_time_init(void)
 {
-    pc.tsc_hz = hv.priv_eax & HV_PRIV_FREQUENCY_MSRS ?
-                rdmsr(HV_X64_MSR_TSC_FREQUENCY) : tsc_hz_detect();
-    if (!pc.tsc_hz) {
+    x86pc.tsc_hz = hv.priv_eax & HV_PRIV_FREQUENCY_MSRS ?
+                   rdmsr(HV_X64_MSR_TSC_FREQUENCY) : tsc_hz_detect();
+    if (!x86pc.tsc_hz) {
         /* As native: time runs forward at a guessed rate, and
          * cycles_hz says "unknown" (0). */
-        pc.tsc_hz = TSC_HZ_GUESS;
+        x86pc.tsc_hz = TSC_HZ_GUESS;
         hv.tsc_hz_guessed = true;
     }
-    tsc_clock_start(&hv.tsc, pc.tsc_hz);
+    tsc_clock_start(&hv.tsc, x86pc.tsc_hz);
     uint64_t secs = rtc_read_unix();
     if (secs)
         hv.wall0_ns = secs * TSC_NS_PER_SEC - hv_time_ns();
-    pc_alarm_init(hv_time_ns);
+    x86pc_alarm_init(!hv.use.stimer);
 }
 
 /* [T: timers "Synthetic Timer Configuration Register"]: direct mode
- * raises PC_VEC_ALARM on the LAPIC; auto-enable makes every COUNT write
+ * raises X86PC_VEC_ALARM on the LAPIC; auto-enable makes every COUNT write
  * arm the one-shot timer.  SynIC first: KVM requires it (Linux
  * arch/x86/kvm/hyperv.c stimer_set_config).
- * Without stimer0 pc_cpu_enable set up the LAPIC timer. */
+ * Without stimer0 x86pc_cpu_enable set up the LAPIC timer. */
 void hv_time_cpu_init(unsigned cpu)
 {
     (void)cpu;
@@ -77,7 +77,7 @@ void hv_time_cpu_init(unsigned cpu)
         return;
     wrmsr(HV_X64_MSR_SCONTROL, HV_SYNIC_SCONTROL_ENABLE);
     wrmsr(HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_AUTO_ENABLE | HV_STIMER_DIRECT |
-          (uint64_t)PC_VEC_ALARM << HV_STIMER_VECTOR_SHIFT);
+          (uint64_t)X86PC_VEC_ALARM << HV_STIMER_VECTOR_SHIFT);
 }
 
 uint64_t hv_wallclock_ns(void)
@@ -87,7 +87,7 @@ uint64_t hv_wallclock_ns(void)
 
 uint64_t hv_cycles_hz(void)
 {
-    return hv.tsc_hz_guessed ? 0 : pc.tsc_hz;
+    return hv.tsc_hz_guessed ? 0 : x86pc.tsc_hz;
 }
 
 uint64_t hv_stolen_ns(void)
@@ -103,18 +103,40 @@ uint64_t hv_stimer_count(uint64_t deadline_ns)
     return c ? c : 1;
 }
 
-/* Direct mode is a LAPIC interrupt: pc_event_dispatch's EOI serves it
- * (Linux arch/x86/kvm/hyperv.c stimer_notify_direct), then pc_alarm_fire
- * re-arms an early one here. */
-void hv_stimer_arm(unsigned cpu, uint64_t deadline_ns)
+/* Direct mode is a LAPIC interrupt: hv_event_dispatch's EOI serves it
+ * (Linux arch/x86/kvm/hyperv.c stimer_notify_direct). */
+void hv_stimer_arm(uint64_t deadline_ns)
 {
-    (void)cpu;
     wrmsr(HV_X64_MSR_STIMER0_COUNT, hv_stimer_count(deadline_ns));
 }
 
-/* COUNT 0 disables the timer [T: timers]. */
-void hv_stimer_stop(unsigned cpu)
+void hv_alarm_set(uint64_t deadline_ns)
 {
-    (void)cpu;
-    wrmsr(HV_X64_MSR_STIMER0_COUNT, 0);
+    if (!hv.use.stimer) {
+        x86pc_lapic_alarm_set(deadline_ns, hv_time_ns());
+        return;
+    }
+    x86pc_alarm_record(deadline_ns);
+    hv_stimer_arm(deadline_ns);
+}
+
+void hv_alarm_cancel(void)
+{
+    if (!hv.use.stimer) {
+        x86pc_lapic_alarm_cancel();
+        return;
+    }
+    x86pc_alarm_forget();
+    wrmsr(HV_X64_MSR_STIMER0_COUNT, 0);     /* 0 disables it [T: timers] */
+}
+
+void hv_alarm_fired(unsigned cpu)
+{
+    if (!hv.use.stimer) {
+        x86pc_lapic_alarm_fired(cpu, hv_time_ns());
+        return;
+    }
+    uint64_t at = x86pc_alarm_fired(cpu, hv_time_ns());
+    if (at)
+        hv_stimer_arm(at);
 }

@@ -4,10 +4,10 @@
  * and power.  A Hyper-V enlightened guest (TLFS): hypercall page,
  * reference TSC page, synthetic timer 0 in direct mode, flush and
  * cluster-IPI hypercalls, long-spin-wait notification, crash and reset
- * MSRs, plugged into the PC of backends/common (pc.h hooks) where they
- * replace a PC mechanism.  The rest is that PC, shared with the native
- * and kvm backends (Hyper-V guests are HVM: CPU state, LAPIC, ACPI, COM
- * ports and INIT-SIPI-SIPI are architectural).
+ * MSRs: the ops whose PC mechanism (backends/common/x86pc.h) one of them
+ * replaces are hv_*, and test hv.use each time.  The rest is that PC,
+ * shared with the native and kvm backends (Hyper-V guests are HVM: CPU
+ * state, LAPIC, ACPI, COM ports and INIT-SIPI-SIPI are architectural).
  */
 #include <insn.h>
 
@@ -24,31 +24,24 @@ static vmi_status_t hv_init(const struct vmi_boot *boot)
 {
     hv_detect();    /* refuses, with one line, if Hyper-V is not there */
     hv_choose();
-    pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot ? boot->rsdp : 0);
     hv_enable();
-    hv_pc_hooks();
     hv_time_init();
     hv_identify();
     return VMI_OK;
 }
 
-/* The VP index and the timer are per CPU: in place before the CPU counts
- * as online (a flush or IPI may target it from then on). */
+/* The VP index and the timer are per CPU: in place before x86pc_cpu_init
+ * makes the CPU online (a flush or IPI may target it from then on).
+ * Neither needs the LAPIC on: stimer0 raises nothing until alarm_set. */
 static vmi_status_t hv_cpu_init(unsigned cpu)
 {
-    vmi_status_t st = pc_cpu_enable(cpu);
-    if (st != VMI_OK)
-        return st;
+    if (cpu >= x86pc.cpus.count)
+        return VMI_EINVAL;
     /* VP index = what the hypervisor calls this CPU in masks. */
     hv.vp_index[cpu] = (uint32_t)rdmsr(HV_X64_MSR_VP_INDEX);
     hv_time_cpu_init(cpu);
-    pc_cpu_online(cpu);
-    return VMI_OK;
-}
-
-static const struct vmi_info *hv_info(void)
-{
-    return &hv.info;
+    return x86pc_cpu_init(cpu);
 }
 
 /* The crash report [T: partition-properties "Partition Crash
@@ -95,33 +88,41 @@ static VMI_NORETURN void hv_crash(const char *msg)
     power_crash_with(msg, hv_crash_msrs);
 }
 
+static const struct vmi_info *hv_info(void)
+{
+    return &hv.info;
+}
+
 const struct vmi_ops vmi_ops = {
+    VMI_X86_ARCH_OPS,
+    /* hyperv's own */
     .init = hv_init,
     .cpu_init = hv_cpu_init,
     .info = hv_info,
-    VMI_X86_ARCH_OPS,
-    .halt = x86_halt,
-    .irq_eoi = pc_irq_eoi,
-    .event_dispatch = pc_event_dispatch,
+    .event_dispatch = hv_event_dispatch,
     .time_ns = hv_time_ns,
     .wallclock_ns = hv_wallclock_ns,
     .cycles_hz = hv_cycles_hz,
     .stolen_ns = hv_stolen_ns,
-    .alarm_set = pc_alarm_set,
-    .alarm_cancel = pc_alarm_cancel,
-    .tlb_flush_page = pc_tlb_flush_page,
-    .tlb_flush_multi = pc_tlb_flush_multi,
-    .mmu_lazy_begin = pc_mmu_lazy_begin,
+    .alarm_set = hv_alarm_set,
+    .alarm_cancel = hv_alarm_cancel,
+    .tlb_flush_multi = hv_tlb_flush_multi,
     .mmu_lazy_end = hv_mmu_lazy_end,
-    .cpu_count = pc_cpu_count,
-    .cpu_id = pc_cpu_id,
-    .cpu_start = pc_cpu_start,
-    .ipi_send = pc_ipi_send,
+    .ipi_send = hv_ipi_send,
     .spin_wait = hv_spin_wait,
     .spin_kick = hv_spin_kick,
-    .console_write = uart_console_write,
-    .console_read = uart_console_read,
     .shutdown = hv_shutdown,
     .reboot = hv_reboot,
     .crash = hv_crash,
+    /* the PC's (common/x86pc.h) */
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .cpu_start = x86pc_cpu_start,
+    .irq_eoi = x86pc_irq_eoi,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
+    /* instructions (common/x86.h), UART */
+    .halt = x86_halt,
+    .console_write = uart_console_write,
+    .console_read = uart_console_read,
 };

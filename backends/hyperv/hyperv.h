@@ -9,15 +9,15 @@
 
 #include "hv_hcall.h"
 #include "hvsig.h"
-#include "pc.h"
+#include "x86pc.h"
 #include "tsc.h"
 #include "vmi.h"
 #include "hyperv/tlfs.h"
 
-/* The backend's vectors are the PC's (common/pc.h PC_VEC_*): stimer0's
- * direct-mode vector and the cluster-IPI vector are ordinary LAPIC
- * vectors, so the LAPIC fallbacks and the event dispatcher are
- * common/pc.c's (docs/vmi-api.md 2.2; contract-decisions.md D3). */
+/* The backend's vectors are the PC's (common/x86pc.h X86PC_VEC_*):
+ * stimer0's direct-mode vector and the cluster-IPI vector are ordinary
+ * LAPIC vectors, so the LAPIC fallbacks and the event decoding are
+ * common/x86pc.c's (docs/vmi-api.md 2.2; contract-decisions.md D3). */
 
 /* What the backend uses, decided once in init from CPUID. */
 struct hv_use {
@@ -37,7 +37,7 @@ struct hv_cpu {
 } __attribute__((aligned(64)));
 
 /* The PC state (LAPIC, CPU table, online mask, TSC rate, alarm, flush
- * queues and mailboxes) is common/pc.h's `pc`. */
+ * queues and mailboxes) is common/x86pc.h's `x86pc`. */
 struct hyperv {
     uint32_t max_leaf, priv_eax, priv_ebx, feat_edx, rec_eax, spin_retries;
     uint32_t version;           /* 0x40000002.ebx: major << 16 | minor */
@@ -89,15 +89,22 @@ uint64_t hv_cycles_hz(void);
 uint64_t hv_stolen_ns(void);
 /* STIMER0_COUNT for (deadline_ns): ceil(ns / 100), at least 1. */
 uint64_t hv_stimer_count(uint64_t deadline_ns);
-/* The alarm on stimer0 (pc_alarm_arm_fn, pc_alarm_stop_fn). */
-void hv_stimer_arm(unsigned cpu, uint64_t deadline_ns);
-void hv_stimer_stop(unsigned cpu);
+/* Arm the calling CPU's stimer0 for (deadline_ns). */
+void hv_stimer_arm(uint64_t deadline_ns);
+/* The alarm: the bookkeeping of common/x86pc_alarm.c on stimer0 when it
+ * is in use, else the LAPIC alarm, on this time base; hv_alarm_fired is
+ * its vector's event on (cpu). */
+void hv_alarm_set(uint64_t deadline_ns);
+void hv_alarm_cancel(void);
+void hv_alarm_fired(unsigned cpu);
 
 /* hv_smp.c */
-/* Plug the enlightenments hv.use chose into pc's hooks: stimer0 for the
- * alarm, the cluster-IPI hypercall for IPIs (also the flush kicks), the
- * flush hypercalls for remote flushes. */
-void hv_pc_hooks(void);
+/* (vector) to each CPU of (cpus): by the cluster-IPI hypercall when in
+ * use (the CPUs it cannot name, and every CPU without it, by the LAPIC). */
+void hv_send(vmi_cpumask_t cpus, uint8_t vector);
+void hv_ipi_send(vmi_cpumask_t cpus);
+/* The PC's vectors (x86pc_event_decode), the LAPIC EOI, hv_alarm_fired. */
+void hv_event_dispatch(unsigned vector);
 /* The VP mask of the CPUs in (cpus); CPUs whose VP index does not fit a
  * 64-bit mask go to (*rest). */
 uint64_t hv_vp_mask(vmi_cpumask_t cpus, vmi_cpumask_t *rest);
@@ -109,10 +116,13 @@ void hv_spin_kick(unsigned cpu);
  * header and the GVA list; returns the rep count, 0 for the Space call. */
 unsigned hv_flush_fill(void *page, uint64_t vp_mask, vmi_vaddr_t va,
                        uint64_t npages);
-/* pc_flush_remote_fn: the flush hypercall for the targets with a VP
- * index below 64; returns the others. */
+/* From CPU (self): the flush hypercall for the remote CPUs of (cpus) with
+ * a VP index below 64; returns the others. */
 vmi_cpumask_t hv_flush_remote(unsigned self, vmi_cpumask_t cpus,
                               vmi_vaddr_t va, uint64_t npages);
+/* The PC's flushes (lazy queue, local, shootdown kicked by hv_send) with
+ * the flush hypercall for the remote CPUs when recommended. */
+void hv_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages);
 void hv_mmu_lazy_end(void);
 
 #endif

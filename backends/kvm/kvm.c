@@ -7,7 +7,8 @@
  * PV TLB flush, and, where advertised, PV IPIs and PV spin locks.
  * Everything else (LAPIC alarm and events, UART console, INIT-SIPI-SIPI,
  * TLB shootdown, power) is the PC's, shared with the native backend
- * through backends/common (pc.h, with PV hooks plugged in).
+ * through backends/common (x86pc.h); the ops that use a PV feature are
+ * kvm_*, and test kvm.use each time.
  */
 #include <insn.h>
 
@@ -40,7 +41,7 @@ static void kvm_identify(void)
         .features = kvm_features_used(),
         .clock = u->kvmclock ? "kvmclock" : "tsc",
     };
-    pc_describe(&kvm.info);
+    x86pc_describe(&kvm.info);
     if (u->pv_ipi)
         kvm.info.ipi = "kvm send_ipi";
 }
@@ -48,9 +49,8 @@ static void kvm_identify(void)
 static vmi_status_t kvm_init(const struct vmi_boot *boot)
 {
     kvm_detect();   /* refuses, with one line, if KVM is not there */
-    pc_init(boot ? boot->rsdp : 0);
-    kvm_choose(pc.cpus.count);
-    kvm_pc_hooks();
+    x86pc_init(boot ? boot->rsdp : 0);
+    kvm_choose(x86pc.cpus.count);
     kvm_time_init();
     kvm_identify();
     return VMI_OK;
@@ -66,17 +66,17 @@ void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what)
 }
 
 /* Each CPU registers its own areas (the MSRs are per vCPU), then joins
- * as pc_cpu_init makes it: online only once they are in place. */
+ * as x86pc_cpu_init makes it: online only once they are in place. */
 static vmi_status_t kvm_cpu_init(unsigned cpu)
 {
-    if (cpu >= pc.cpus.count)
+    if (cpu >= x86pc.cpus.count)
         return VMI_EINVAL;
     kvm_time_cpu_init(cpu);
     /* The word is .bss, hence zeroed, as msr.rst requires. */
     if (kvm.use.pv_eoi)
         kvm_msr_enable(MSR_KVM_PV_EOI_EN, &kvm.cpu[cpu].pv_eoi,
                        "kvm: host refused MSR_KVM_PV_EOI_EN");
-    return pc_cpu_init(cpu);
+    return x86pc_cpu_init(cpu);
 }
 
 static const struct vmi_info *kvm_info(void)
@@ -85,29 +85,32 @@ static const struct vmi_info *kvm_info(void)
 }
 
 const struct vmi_ops vmi_ops = {
+    VMI_X86_ARCH_OPS,
+    /* kvm's own */
     .init = kvm_init,
     .cpu_init = kvm_cpu_init,
     .info = kvm_info,
-    VMI_X86_ARCH_OPS,
-    .halt = x86_halt,
-    .irq_eoi = pc_irq_eoi,
-    .event_dispatch = pc_event_dispatch,
+    .irq_eoi = kvm_irq_eoi,
+    .event_dispatch = kvm_event_dispatch,
     .time_ns = kvm_time_ns,
     .wallclock_ns = kvm_wallclock_ns,
     .cycles_hz = kvm_cycles_hz,
     .stolen_ns = kvm_stolen_ns,
-    .alarm_set = pc_alarm_set,
-    .alarm_cancel = pc_alarm_cancel,
-    .tlb_flush_page = pc_tlb_flush_page,
-    .tlb_flush_multi = pc_tlb_flush_multi,
-    .mmu_lazy_begin = pc_mmu_lazy_begin,
-    .mmu_lazy_end = pc_mmu_lazy_end,
-    .cpu_count = pc_cpu_count,
-    .cpu_id = pc_cpu_id,
-    .cpu_start = pc_cpu_start,
+    .alarm_set = kvm_alarm_set,
+    .tlb_flush_multi = kvm_tlb_flush_multi,
+    .mmu_lazy_end = kvm_mmu_lazy_end,
     .ipi_send = kvm_ipi_send,
     .spin_wait = kvm_spin_wait,
     .spin_kick = kvm_spin_kick,
+    /* the PC's (common/x86pc.h) */
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .cpu_start = x86pc_cpu_start,
+    .alarm_cancel = x86pc_lapic_alarm_cancel,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
+    /* instructions (common/x86.h), UART, power */
+    .halt = x86_halt,
     .console_write = uart_console_write,
     .console_read = uart_console_read,
     .shutdown = power_off,

@@ -1,15 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* kvm.h: private state of the kvm backend; never included outside
  * backends/kvm/ (and its unit tests).  The PC state it shares with the
- * native backend (LAPIC, CPUs, alarm, TLB flushes) is common/pc.h's `pc`,
- * into whose hooks the PV features plug. */
+ * other backends (LAPIC, CPUs, alarm, TLB flushes) is common/x86pc.h's
+ * `x86pc`. */
 #ifndef VMI_KVM_H
 #define VMI_KVM_H
 
 #include <stdbool.h>
 
 #include "kvm_abi.h"
-#include "pc.h"
+#include "x86pc.h"
 #include "pvclock.h"
 
 /*
@@ -83,23 +83,34 @@ uint64_t kvm_cycles_hz(void);
 uint64_t kvm_stolen_ns(void);
 /* A consistent reading of (st)->steal (version loop, msr.rst). */
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st);
+/* The LAPIC alarm (common/x86pc_alarm.c) on this time base. */
+void kvm_alarm_set(uint64_t deadline_ns);
 
 /* kvm_smp.c */
-/* Plug the PV features kvm.use chose into pc's hooks: PV EOI, PV IPIs
- * (also the flush kicks), PV TLB flush. */
-void kvm_pc_hooks(void);
+/* (vector) to each CPU of (cpus): by KVM_HC_SEND_IPI with PV IPIs (the
+ * CPUs it refuses, and every CPU without PV IPIs, by the LAPIC). */
+void kvm_send(vmi_cpumask_t cpus, uint8_t vector);
 /* One SEND_IPI batch: the CPUs of (cpus) whose APIC IDs fall within
  * KVM_IPI_CLUSTER of the lowest one go into (*lo, *hi) from (*min).
  * Returns the CPUs left for further batches. */
 vmi_cpumask_t kvm_ipi_batch(const struct smp_cpus *c, vmi_cpumask_t cpus,
                             uint64_t *lo, uint64_t *hi, uint32_t *min);
 void kvm_ipi_send(vmi_cpumask_t cpus);
+/* PV EOI when in use, else the LAPIC EOI. */
+void kvm_irq_eoi(void);
+/* The PC's vectors (x86pc_event_decode) with that EOI, and the LAPIC
+ * alarm on kvm_time_ns. */
+void kvm_event_dispatch(unsigned vector);
 void kvm_spin_wait(const volatile uint8_t *ptr, uint8_t val);
 void kvm_spin_kick(unsigned cpu);
 
 /* kvm_mmu.c */
-/* PV TLB flush (pc_flush_filter_fn): mark each preempted CPU of (cpus) to
- * flush when it next runs; returns the CPUs that still need an IPI. */
+/* PV TLB flush: mark each preempted CPU of (cpus) to flush when it next
+ * runs; returns the CPUs that still need an IPI. */
 vmi_cpumask_t kvm_flush_preempted(vmi_cpumask_t cpus);
+/* The PC's flushes (lazy queue, local, shootdown) with PV TLB flush when
+ * in use and the flush IPIs by kvm_send. */
+void kvm_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages);
+void kvm_mmu_lazy_end(void);
 
 #endif

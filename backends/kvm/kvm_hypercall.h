@@ -56,37 +56,26 @@ void kvm_hc_choose(void);
  * n is min + 64 + n (hypercalls.rst; Linux KVM_IPI_CLUSTER_SIZE). */
 #define KVM_IPI_CLUSTER 128
 
-static inline long kvm_vmcall4(unsigned long nr, unsigned long a0,
-                               unsigned long a1, unsigned long a2,
-                               unsigned long a3)
-{
-    long ret;
-    __asm__ __volatile__(KVM_VMCALL_INSN
-                         : "=a"(ret)
-                         : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
-                         : "memory");
-    return ret;
-}
-
-static inline long kvm_vmmcall4(unsigned long nr, unsigned long a0,
-                                unsigned long a1, unsigned long a2,
-                                unsigned long a3)
-{
-    long ret;
-    __asm__ __volatile__(KVM_VMMCALL_INSN
-                         : "=a"(ret)
-                         : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)
-                         : "memory");
-    return ret;
-}
+/* The operands of a four-argument call (hypercalls.rst): RAX = nr, RBX,
+ * RCX, RDX, RSI = a0..a3, the result in RAX; memory, which the host may
+ * read and write. */
+#define KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3)                          \
+    : "=a"(ret)                                                            \
+    : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)                          \
+    : "memory"
 
 static inline long kvm_hypercall4(unsigned long nr, unsigned long a0,
                                   unsigned long a1, unsigned long a2,
                                   unsigned long a3)
 {
+    long ret;
     if (kvm_hc_vmmcall)
-        return kvm_vmmcall4(nr, a0, a1, a2, a3);
-    return kvm_vmcall4(nr, a0, a1, a2, a3);
+        __asm__ __volatile__(KVM_VMMCALL_INSN
+                             KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
+    else
+        __asm__ __volatile__(KVM_VMCALL_INSN
+                             KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
+    return ret;
 }
 
 /* The one translation of KVM's return codes (ret >= 0 is success). */

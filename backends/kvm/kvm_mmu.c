@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm_mmu.c: PV TLB flush, the filter common/pc_mmu.c applies to remote
- * flush targets: skip the vCPUs the host has preempted (the host flushes
- * them before they run again); the rest are interrupted as natively.
+ * kvm_mmu.c: tlb_flush_multi and mmu_lazy_end: the PC's (common/x86pc_mmu.c:
+ * lazy queue, local flush, IPI shootdown) with PV TLB flush, which skips
+ * the remote vCPUs the host has preempted (the host flushes them before
+ * they run again), and with the flush IPIs sent by kvm_send.
  */
 #include "kvm.h"
 
@@ -24,4 +25,34 @@ vmi_cpumask_t kvm_flush_preempted(vmi_cpumask_t cpus)
             cpus &= ~(1ull << c);
     }
     return cpus;
+}
+
+/* From CPU (self), now: its own TLB if (cpus) holds it, then the other
+ * online targets, the preempted ones marked, the rest by IPI. */
+static void kvm_flush_now(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
+                          uint64_t npages)
+{
+    vmi_cpumask_t others = x86pc_flush_local(self, cpus, va, npages);
+    if (others && kvm.use.pv_tlb_flush)
+        others = kvm_flush_preempted(others);
+    if (!others)
+        return;
+    x86pc_flush_post(self, others, va, npages);
+    kvm_send(others, X86PC_VEC_FLUSH);
+    x86pc_flush_wait(self, others);
+}
+
+void kvm_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
+{
+    unsigned self = x86pc_cpu_id();
+    if (!x86pc_flush_defer(self, cpus, va, npages))
+        kvm_flush_now(self, cpus, va, npages);
+}
+
+void kvm_mmu_lazy_end(void)
+{
+    unsigned self = x86pc_cpu_id();
+    const struct flushq_req *r = x86pc.cpu[self].lazy.req;
+    for (unsigned i = 0, n = x86pc_lazy_end(self); i < n; i++)
+        kvm_flush_now(self, r[i].cpus, r[i].va, r[i].npages);
 }

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm_smp.c: the PV hooks of common/pc.h for IPIs (KVM_HC_SEND_IPI when
- * advertised) and EOI (PV EOI), ipi_send's directed yield, and the PV
+ * kvm_smp.c: IPIs (KVM_HC_SEND_IPI when advertised, else the LAPIC's) with
+ * ipi_send's directed yield, EOI (PV EOI when advertised, else the
+ * LAPIC's), the event vectors of common/x86pc.c with that EOI, and the PV
  * spin-lock slow path (halt + KVM_HC_KICK_CPU when PV_UNHALT is
- * advertised).  CPUs, start-up and the vectors are common/pc.c's.
+ * advertised).  The CPU table and start-up are common/x86pc.c's.
  */
 #include <insn.h>
 
@@ -16,7 +17,7 @@
 /* The CPUs of (cpus) that exist. */
 static vmi_cpumask_t kvm_valid(vmi_cpumask_t cpus)
 {
-    unsigned n = pc.cpus.count;
+    unsigned n = x86pc.cpus.count;
     return n >= VMI_MAX_CPUS ? cpus : cpus & ((1ull << n) - 1);
 }
 
@@ -44,19 +45,22 @@ vmi_cpumask_t kvm_ipi_batch(const struct smp_cpus *c, vmi_cpumask_t cpus,
     return left;
 }
 
-/* pc_send_fn with KVM_HC_SEND_IPI. */
-static void kvm_send_pv(vmi_cpumask_t cpus, uint8_t vector)
+void kvm_send(vmi_cpumask_t cpus, uint8_t vector)
 {
+    if (!kvm.use.pv_ipi) {
+        x86pc_send_lapic(cpus, vector);
+        return;
+    }
     /* VMCALL exits to the host, which is serializing: stores before it
      * are visible to the target before its interrupt. */
     cpus = kvm_valid(cpus);
     while (cpus) {
         uint64_t lo, hi;
         uint32_t min;
-        vmi_cpumask_t left = kvm_ipi_batch(&pc.cpus, cpus, &lo, &hi, &min);
+        vmi_cpumask_t left = kvm_ipi_batch(&x86pc.cpus, cpus, &lo, &hi, &min);
         /* a3 is the ICR low word: fixed delivery, the vector. */
         if (kvm_hc_send_ipi(lo, hi, min, LAPIC_ICR_FIXED | vector) != VMI_OK)
-            pc_send_lapic(cpus & ~left, vector);
+            x86pc_send_lapic(cpus & ~left, vector);
         cpus = left;
     }
 }
@@ -69,15 +73,15 @@ static bool kvm_preempted(unsigned cpu)
 
 void kvm_ipi_send(vmi_cpumask_t cpus)
 {
-    pc_send(cpus, PC_VEC_IPI);
+    kvm_send(cpus, X86PC_VEC_IPI);
     if (!kvm.use.sched_yield)
         return;
     /* A target that is not running cannot take the IPI: give it our
      * time slice (Linux kvm_smp_send_call_func_ipi; one yield is
      * enough to let the host run it). */
-    for (unsigned c = 0; c < pc.cpus.count; c++) {
+    for (unsigned c = 0; c < x86pc.cpus.count; c++) {
         if (cpus >> c & 1 && kvm_preempted(c)) {
-            kvm_hc_sched_yield(pc.cpus.apic_id[c]);
+            kvm_hc_sched_yield(x86pc.cpus.apic_id[c]);
             break;
         }
     }
@@ -108,23 +112,37 @@ void kvm_spin_wait(const volatile uint8_t *ptr, uint8_t val)
 
 void kvm_spin_kick(unsigned cpu)
 {
-    if (!kvm.use.pv_spinlock || cpu >= pc.cpus.count)
+    if (!kvm.use.pv_spinlock || cpu >= x86pc.cpus.count)
         return;     /* a spinning waiter sees the store by itself */
-    kvm_hc_kick_cpu(pc.cpus.apic_id[cpu]);
+    kvm_hc_kick_cpu(x86pc.cpus.apic_id[cpu]);
 }
 
-/* pc_eoi_fn with PV EOI. */
-static void kvm_pv_eoi(unsigned cpu)
+/* The EOI on (cpu), the calling CPU.  With PV EOI the host sets the bit
+ * when it let this interrupt skip the EOI exit; clearing it is then the
+ * EOI (msr.rst, MSR_KVM_PV_EOI_EN). */
+static void kvm_eoi(unsigned cpu)
 {
-    /* The host sets the bit when it let this interrupt skip the EOI
-     * exit; clearing it is then the EOI (msr.rst, MSR_KVM_PV_EOI_EN). */
-    if (!test_and_clear_bit32(&kvm.cpu[cpu].pv_eoi, KVM_PV_EOI_BIT))
-        lapic_eoi(&pc.lapic);
+    if (!kvm.use.pv_eoi ||
+        !test_and_clear_bit32(&kvm.cpu[cpu].pv_eoi, KVM_PV_EOI_BIT))
+        lapic_eoi(&x86pc.lapic);
 }
 
-void kvm_pc_hooks(void)
+void kvm_irq_eoi(void)
 {
-    pc.eoi = kvm.use.pv_eoi ? kvm_pv_eoi : NULL;
-    pc.send = kvm.use.pv_ipi ? kvm_send_pv : NULL;
-    pc.flush_filter = kvm.use.pv_tlb_flush ? kvm_flush_preempted : NULL;
+    /* Without PV EOI the CPU index is not needed: skip its lookup. */
+    if (kvm.use.pv_eoi)
+        kvm_eoi(x86pc_cpu_id());
+    else
+        lapic_eoi(&x86pc.lapic);
+}
+
+void kvm_event_dispatch(unsigned vector)
+{
+    unsigned cpu = x86pc_cpu_id();
+    enum x86pc_event ev = x86pc_event_decode(cpu, vector);
+    kvm_eoi(cpu);
+    if (ev == X86PC_EV_ALARM)
+        x86pc_lapic_alarm_fired(cpu, kvm_time_ns());
+    else if (ev == X86PC_EV_IPI)
+        vmi_event(VMI_EVENT_IPI);
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * kvm_time.c: time from kvmclock (pvclock.h), wall clock from
- * MSR_KVM_WALL_CLOCK_NEW and stolen time from the steal-time area.  The
- * alarm on the LAPIC timer is common/pc_alarm.c, with this time base.
+ * MSR_KVM_WALL_CLOCK_NEW, stolen time from the steal-time area, and the
+ * alarm on the LAPIC timer (common/x86pc_alarm.c) with this time base:
+ * KVM has no PV timer.
  * Without kvmclock (not advertised, or never filled in by the host) time
  * falls back to the bare TSC, as in the native backend.
  */
@@ -37,16 +38,16 @@ void kvm_time_init(void)
     if ((kvm.features & (1u << KVM_FEATURE_CLOCKSOURCE2)) &&
         !wrmsr_safe(MSR_KVM_SYSTEM_TIME_NEW,
                     kvm_pa(&kvm.cpu[0].clock) | KVM_MSR_ENABLED)) {
-        pc.tsc_hz = kvm_clock_hz();
-        kvm.use.kvmclock = pc.tsc_hz != 0;
+        x86pc.tsc_hz = kvm_clock_hz();
+        kvm.use.kvmclock = x86pc.tsc_hz != 0;
         if (!kvm.use.kvmclock)
             wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);  /* dead: switch it off */
     }
     if (!kvm.use.kvmclock) {
-        pc.tsc_hz = tsc_hz_detect_or_guess(NULL);
-        tsc_clock_start(&kvm.tsc, pc.tsc_hz);
+        x86pc.tsc_hz = tsc_hz_detect_or_guess(NULL);
+        tsc_clock_start(&kvm.tsc, x86pc.tsc_hz);
     }
-    pc_alarm_init(kvm_time_ns);
+    x86pc_alarm_init(true);
 }
 
 void kvm_time_cpu_init(unsigned cpu)
@@ -79,7 +80,7 @@ uint64_t kvm_time_ns(void)
     }
     /* Per-CPU clocks may disagree slightly: clamp so that time never goes
      * backwards between CPUs (Linux pvclock_clocksource_read). */
-    uint64_t ns = pvclock_read(&kvm.cpu[pc_cpu_id()].clock, kvm_rdtsc, &flags);
+    uint64_t ns = pvclock_read(&kvm.cpu[x86pc_cpu_id()].clock, kvm_rdtsc, &flags);
     return pvclock_clamp(&kvm.last_ns, ns);
 }
 
@@ -96,7 +97,7 @@ uint64_t kvm_wallclock_ns(void)
 
 uint64_t kvm_cycles_hz(void)
 {
-    return pc.tsc_hz;
+    return x86pc.tsc_hz;
 }
 
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st)
@@ -114,5 +115,10 @@ uint64_t kvm_stolen_ns(void)
 {
     if (!kvm.use.steal)
         return 0;
-    return kvm_steal_read(&kvm.cpu[pc_cpu_id()].steal);
+    return kvm_steal_read(&kvm.cpu[x86pc_cpu_id()].steal);
+}
+
+void kvm_alarm_set(uint64_t deadline_ns)
+{
+    x86pc_lapic_alarm_set(deadline_ns, kvm_time_ns());
 }

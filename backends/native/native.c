@@ -4,7 +4,8 @@
  * become the privileged instructions themselves: right for bare metal and
  * for full virtualization (QEMU tcg, any KVM, vmi-run's pc personality).
  * It reports a hypervisor it sees but uses nothing of it.  Everything but
- * time is a mechanism of backends/common (x86, pc, uart, power).
+ * time is a mechanism of backends/common (x86, x86pc, uart, power); the
+ * alarm and the event vectors are the PC's on this backend's time base.
  */
 #include "native.h"
 #include "power.h"
@@ -26,15 +27,26 @@ static void native_identify(void)
         .hypervisor = hv,
         .clock = native.tsc_hz_guessed ? "tsc (rate guessed)" : "tsc",
     };
-    pc_describe(&native.info);
+    x86pc_describe(&native.info);
 }
 
 static vmi_status_t native_init(const struct vmi_boot *boot)
 {
-    pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot ? boot->rsdp : 0);
     native_time_init();
     native_identify();
     return VMI_OK;
+}
+
+void native_event_dispatch(unsigned vector)
+{
+    unsigned cpu = x86pc_cpu_id();
+    enum x86pc_event ev = x86pc_event_decode(cpu, vector);
+    lapic_eoi(&x86pc.lapic);
+    if (ev == X86PC_EV_ALARM)
+        x86pc_lapic_alarm_fired(cpu, native_time_ns());
+    else if (ev == X86PC_EV_IPI)
+        vmi_event(VMI_EVENT_IPI);
 }
 
 static const struct vmi_info *native_info(void)
@@ -43,27 +55,30 @@ static const struct vmi_info *native_info(void)
 }
 
 const struct vmi_ops vmi_ops = {
-    .init = native_init,
-    .cpu_init = pc_cpu_init,
-    .info = native_info,
     VMI_X86_ARCH_OPS,
-    .halt = x86_halt,
-    .irq_eoi = pc_irq_eoi,
-    .event_dispatch = pc_event_dispatch,
+    /* native's own */
+    .init = native_init,
+    .info = native_info,
+    .event_dispatch = native_event_dispatch,
     .time_ns = native_time_ns,
     .wallclock_ns = native_wallclock_ns,
     .cycles_hz = native_cycles_hz,
     .stolen_ns = native_stolen_ns,
-    .alarm_set = pc_alarm_set,
-    .alarm_cancel = pc_alarm_cancel,
-    .tlb_flush_page = pc_tlb_flush_page,
-    .tlb_flush_multi = pc_tlb_flush_multi,
-    .mmu_lazy_begin = pc_mmu_lazy_begin,
-    .mmu_lazy_end = pc_mmu_lazy_end,
-    .cpu_count = pc_cpu_count,
-    .cpu_id = pc_cpu_id,
-    .cpu_start = pc_cpu_start,
-    .ipi_send = pc_ipi_send,
+    .alarm_set = native_alarm_set,
+    /* the PC's (common/x86pc.h) */
+    .cpu_init = x86pc_cpu_init,
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .cpu_start = x86pc_cpu_start,
+    .ipi_send = x86pc_ipi_send,
+    .irq_eoi = x86pc_irq_eoi,
+    .alarm_cancel = x86pc_lapic_alarm_cancel,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .tlb_flush_multi = x86pc_tlb_flush_multi,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
+    .mmu_lazy_end = x86pc_mmu_lazy_end,
+    /* instructions (common/x86.h), UART, power */
+    .halt = x86_halt,
     .spin_wait = x86_spin_wait,
     .spin_kick = x86_spin_kick,
     .console_write = uart_console_write,

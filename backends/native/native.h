@@ -1,17 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* native.h: private state of the native backend; never included outside
  * backends/native/ (and its unit tests).  The PC state it shares with the
- * kvm backend (LAPIC, CPUs, alarm, TLB flushes) is common/pc.h's `pc`. */
+ * other backends (LAPIC, CPUs, alarm, TLB flushes) is common/x86pc.h's
+ * `x86pc`. */
 #ifndef VMI_NATIVE_H
 #define VMI_NATIVE_H
 
 #include <stdbool.h>
 
 #include "hvsig.h"
-#include "pc.h"
+#include "x86pc.h"
 
 struct native {
-    struct tsc_clock clock;         /* time_ns; rate in pc.tsc_hz */
+    struct tsc_clock clock;         /* time_ns; rate in x86pc.tsc_hz */
     uint64_t wall0_ns;
     bool tsc_hz_guessed;            /* no source gave the rate */
     struct vmi_info info;
@@ -20,11 +21,18 @@ struct native {
 
 extern struct native native;
 
+/* native.c */
+/* The PC's vectors, with the LAPIC EOI and the LAPIC alarm on this time
+ * base. */
+void native_event_dispatch(unsigned vector);
+
 /* native_time.c */
 void native_time_init(void);
 uint64_t native_time_ns(void);
 uint64_t native_wallclock_ns(void);
 uint64_t native_cycles_hz(void);
 uint64_t native_stolen_ns(void);
+/* The LAPIC alarm (common/x86pc_alarm.c) on this time base. */
+void native_alarm_set(uint64_t deadline_ns);
 
 #endif

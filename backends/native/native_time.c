@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * native_time.c: time from the TSC and wall clock from the CMOS RTC.  The
- * alarm on the LAPIC timer is common/pc_alarm.c, with this time base.
+ * native_time.c: time from the TSC, wall clock from the CMOS RTC, and the
+ * alarm on the LAPIC timer (common/x86pc_alarm.c) with this time base.
  *
  * Assumption: the TSCs of all CPUs are synchronised and run at a constant
  * rate (invariant TSC; firmware and hypervisors start them together).
@@ -16,13 +16,13 @@ void native_time_init(void)
 {
     /* With a guessed rate cycles_hz reports 0 (unknown) and info->clock
      * says so. */
-    pc.tsc_hz = tsc_hz_detect_or_guess(&native.tsc_hz_guessed);
-    tsc_clock_start(&native.clock, pc.tsc_hz);
+    x86pc.tsc_hz = tsc_hz_detect_or_guess(&native.tsc_hz_guessed);
+    tsc_clock_start(&native.clock, x86pc.tsc_hz);
     uint64_t secs = rtc_read_unix();
     /* wallclock = wall0 + time_ns; a missing RTC leaves wall0 = 0. */
     if (secs)
         native.wall0_ns = secs * TSC_NS_PER_SEC - native_time_ns();
-    pc_alarm_init(native_time_ns);
+    x86pc_alarm_init(true);
 }
 
 uint64_t native_time_ns(void)
@@ -37,10 +37,15 @@ uint64_t native_wallclock_ns(void)
 
 uint64_t native_cycles_hz(void)
 {
-    return native.tsc_hz_guessed ? 0 : pc.tsc_hz;
+    return native.tsc_hz_guessed ? 0 : x86pc.tsc_hz;
 }
 
 uint64_t native_stolen_ns(void)
 {
     return 0;   /* bare metal: nothing is stolen, or nothing says so */
+}
+
+void native_alarm_set(uint64_t deadline_ns)
+{
+    x86pc_lapic_alarm_set(deadline_ns, native_time_ns());
 }

@@ -100,7 +100,7 @@ static void xen_identify(void)
                     VMI_FEAT_PV_SPINLOCK | VMI_FEAT_PV_SHUTDOWN |
                     VMI_FEAT_PV_CPU_START |
                     (xen.cons ? VMI_FEAT_PV_CONSOLE : 0) |
-                    (pc.lapic.x2apic ? VMI_FEAT_X2APIC : 0),
+                    (x86pc.lapic.x2apic ? VMI_FEAT_X2APIC : 0),
         .clock = "xen pvclock",
         .alarm = "xen singleshot timer (VIRQ_TIMER evtchn)",
         .console = xen.cons ? "xen pv console ring" : "xen console_io",
@@ -149,9 +149,8 @@ static vmi_status_t xen_init(const struct vmi_boot *boot)
     xen_console_init();
     /* The LAPIC and the MADT's CPUs, as a PC's; PVH has no PIC, and
      * power is Xen's. */
-    pc_init_lapic(boot ? boot->rsdp : 0);
+    x86pc_init_lapic(boot ? boot->rsdp : 0);
     xen.up = 1;
-    xen_time_init();
     xen_identify();
     xen_announce();
     return VMI_OK;
@@ -161,7 +160,7 @@ static vmi_status_t xen_init(const struct vmi_boot *boot)
  * the ports and the vector; online only once an IPI can reach the CPU. */
 static vmi_status_t xen_cpu_init(unsigned cpu)
 {
-    vmi_status_t st = pc_cpu_enable(cpu);
+    vmi_status_t st = x86pc_cpu_enable(cpu);
     if (st != VMI_OK)
         return st;
     xen.cpu[cpu].vi = xen_vcpu_info(cpu);
@@ -171,13 +170,8 @@ static vmi_status_t xen_cpu_init(unsigned cpu)
     if (xen.vcpu_vector)
         xen_check(xen_hc_upcall_vector(cpu, XEN_VEC_UPCALL),
                   "xen: HVMOP_set_evtchn_upcall_vector failed");
-    pc_cpu_online(cpu);
+    x86pc_cpu_online(cpu);
     return VMI_OK;
-}
-
-static const struct vmi_info *xen_info(void)
-{
-    return &xen.info;
 }
 
 /* Park for good: SCHEDOP_poll on the kick port, never a masked HLT,
@@ -185,7 +179,7 @@ static const struct vmi_info *xen_info(void)
 static VMI_NORETURN void xen_park(void)
 {
     for (;;) {
-        unsigned cpu = pc_cpu_id();
+        unsigned cpu = x86pc_cpu_id();
         if (!xen.cpu[cpu].kick_port)
             power_halt();
         xen_poll_kick(cpu);
@@ -236,26 +230,25 @@ static VMI_NORETURN void xen_crash(const char *msg)
     xen_stop(SHUTDOWN_crash);
 }
 
+static const struct vmi_info *xen_info(void)
+{
+    return &xen.info;
+}
+
 const struct vmi_ops vmi_ops = {
+    VMI_X86_ARCH_OPS,
+    /* xen's own */
     .init = xen_init,
     .cpu_init = xen_cpu_init,
     .info = xen_info,
-    VMI_X86_ARCH_OPS,
     .halt = xen_halt,
-    .irq_eoi = pc_irq_eoi,
     .event_dispatch = xen_event_dispatch,
     .time_ns = xen_time_ns,
     .wallclock_ns = xen_wallclock_ns,
     .cycles_hz = xen_cycles_hz,
     .stolen_ns = xen_stolen_ns,
-    .alarm_set = pc_alarm_set,
-    .alarm_cancel = pc_alarm_cancel,
-    .tlb_flush_page = pc_tlb_flush_page,
-    .tlb_flush_multi = pc_tlb_flush_multi,
-    .mmu_lazy_begin = pc_mmu_lazy_begin,
-    .mmu_lazy_end = pc_mmu_lazy_end,
-    .cpu_count = pc_cpu_count,
-    .cpu_id = pc_cpu_id,
+    .alarm_set = xen_alarm_set,
+    .alarm_cancel = xen_alarm_cancel,
     .cpu_start = xen_cpu_start,
     .ipi_send = xen_ipi_send,
     .spin_wait = xen_spin_wait,
@@ -265,4 +258,12 @@ const struct vmi_ops vmi_ops = {
     .shutdown = xen_shutdown,
     .reboot = xen_reboot,
     .crash = xen_crash,
+    /* the PC's (common/x86pc.h) */
+    .cpu_count = x86pc_cpu_count,
+    .cpu_id = x86pc_cpu_id,
+    .irq_eoi = x86pc_irq_eoi,
+    .tlb_flush_page = x86pc_tlb_flush_page,
+    .tlb_flush_multi = x86pc_tlb_flush_multi,
+    .mmu_lazy_begin = x86pc_mmu_lazy_begin,
+    .mmu_lazy_end = x86pc_mmu_lazy_end,
 };

@@ -22,12 +22,12 @@
 #include <xen/event_channel.h>
 #include <xen/io/console.h>
 
-#include "pc.h"
+#include "x86pc.h"
 #include "vmi.h"
 
 /* The backend's vectors (docs/vmi-api.md 2.2): the event-channel upcall,
- * and common/pc.h's PC_VEC_FLUSH for the remote-flush IPI, which goes
- * through the (emulated) LAPIC. */
+ * and common/x86pc.h's X86PC_VEC_FLUSH for the remote-flush IPI, which
+ * goes through the (emulated) LAPIC. */
 #define XEN_VEC_UPCALL 0xf3
 
 /* Ports this backend can own: a bitmap of XEN_WORDS words per CPU.
@@ -49,7 +49,8 @@ struct xen_cpu {
 };
 
 /* The PC state it shares (LAPIC, CPU table from the MADT, online mask,
- * alarm bookkeeping, flush queues and mailboxes) is common/pc.h's `pc`. */
+ * alarm bookkeeping, flush queues and mailboxes) is common/x86pc.h's
+ * `x86pc`. */
 struct xen {
     uint32_t base;              /* CPUID base of Xen's leaves */
     uint32_t version;           /* base+1 eax: major << 16 | minor */
@@ -117,16 +118,17 @@ void xen_halt(void);
 void xen_poll_kick(unsigned cpu);
 
 /* xen_time.c */
-/* The alarm: common/pc_alarm.c on this time base and the singleshot
- * timer (pc.now, pc.alarm_arm, pc.alarm_stop); the timer port's event
- * ends in pc_alarm_fire (D4). */
-void xen_time_init(void);
 uint64_t xen_time_ns(void);
 uint64_t xen_wallclock_ns(void);
 uint64_t xen_cycles_hz(void);
 uint64_t xen_stolen_ns(void);
+/* The alarm: the bookkeeping of common/x86pc_alarm.c on the singleshot
+ * timer; the timer port's event on (cpu) is xen_alarm_fired (D4). */
+void xen_alarm_set(uint64_t deadline_ns);
+void xen_alarm_cancel(void);
+void xen_alarm_fired(unsigned cpu);
 
-/* xen_smp.c: cpu_count, cpu_id and the TLB flushes are common/pc.h's. */
+/* xen_smp.c: cpu_count, cpu_id and the TLB flushes are common/x86pc.h's. */
 vmi_status_t xen_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot);
 /* Entered by xen_ap_start (xen_entry.S) on a new CPU. */
 void xen_ap_main(unsigned cpu, void *arg, void (*entry)(unsigned, void *));

@@ -16,6 +16,8 @@
  * entry) on the stack the context gave (16-aligned: the call leaves RSP
  * at 8 mod 16, as the ABI wants at a function's entry).
  */
+#include "x86_asm.h"
+
     .section .text.xen_hcall, "ax", @progbits
     .balign 4096
     .globl xen_hypercall_page
@@ -26,13 +28,7 @@ xen_hypercall_page:
     .globl xen_ap_start
 xen_ap_start:
     lgdt xen_ap_gdtr(%rip)
-    movl $0x10, %eax
-    movl %eax, %ds
-    movl %eax, %es
-    movl %eax, %ss
-    xorl %eax, %eax
-    movl %eax, %fs
-    movl %eax, %gs
+    x86_load_data_segs 0x10
     pushq $0x08
     leaq 1f(%rip), %rax
     pushq %rax

@@ -49,7 +49,7 @@ static unsigned xen_port_event(unsigned cpu, uint32_t port)
 {
     const struct xen_cpu *c = &xen.cpu[cpu];
     if (port == c->timer_port) {
-        pc_alarm_fire(cpu);
+        xen_alarm_fired(cpu);
         return 1;
     }
     if (port == c->ipi_port) {
@@ -103,26 +103,26 @@ unsigned xen_upcall_scan(unsigned cpu)
 
 void xen_event_dispatch(unsigned vector)
 {
-    unsigned cpu = pc_cpu_id();
+    unsigned cpu = x86pc_cpu_id();
     if (vector == XEN_VEC_UPCALL) {
         xen_upcall_scan(cpu);
         /* The per-vCPU vector arrives through the LAPIC; the callback
          * vector does not and takes no EOI (Xen arch/x86/hvm/irq.c;
          * docs/contract-decisions.md D5). */
         if (xen.vcpu_vector)
-            lapic_eoi(&pc.lapic);
+            lapic_eoi(&x86pc.lapic);
         return;
     }
-    /* Flush before EOI: the sender waits for the acknowledgement. */
-    if (vector == PC_VEC_FLUSH)
-        shootdown_handle(&pc.sd, cpu);
-    lapic_eoi(&pc.lapic);
+    /* A PC vector through the LAPIC: only the remote-flush request
+     * (served before the EOI) is ever sent to a Xen CPU. */
+    x86pc_event_decode(cpu, vector);
+    lapic_eoi(&x86pc.lapic);
 }
 
 void xen_ipi_send(vmi_cpumask_t cpus)
 {
-    vmi_cpumask_t on = __atomic_load_n(&pc.online, __ATOMIC_ACQUIRE);
-    for (unsigned c = 0; c < pc.cpus.count; c++)
+    vmi_cpumask_t on = __atomic_load_n(&x86pc.online, __ATOMIC_ACQUIRE);
+    for (unsigned c = 0; c < x86pc.cpus.count; c++)
         if ((cpus & on) >> c & 1)
             xen_check(xen_hc_send(xen.cpu[c].ipi_port),
                       "xen: EVTCHNOP_send failed");
@@ -138,7 +138,7 @@ void xen_poll_kick(unsigned cpu)
  * leaves the port pending and the poll returns at once. */
 void xen_spin_wait(const volatile uint8_t *ptr, uint8_t val)
 {
-    unsigned cpu = pc_cpu_id();
+    unsigned cpu = x86pc_cpu_id();
     uint32_t port = xen.cpu[cpu].kick_port;
     if (!port) {
         cpu_relax();
@@ -152,7 +152,7 @@ void xen_spin_wait(const volatile uint8_t *ptr, uint8_t val)
 
 void xen_spin_kick(unsigned cpu)
 {
-    if (cpu < pc.cpus.count && xen.cpu[cpu].kick_port)
+    if (cpu < x86pc.cpus.count && xen.cpu[cpu].kick_port)
         xen_hc_send(xen.cpu[cpu].kick_port);
 }
 
@@ -163,7 +163,7 @@ void xen_halt(void)
         hlt();
         return;
     }
-    unsigned cpu = pc_cpu_id();
+    unsigned cpu = x86pc_cpu_id();
     if (xen.cpu[cpu].kick_port)
         xen_poll_kick(cpu);
     else

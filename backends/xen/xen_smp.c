@@ -5,7 +5,7 @@
  * public/hvm/hvm_vcpu.h; no trampoline).  The CPU table (the ACPI MADT
  * of start_info.rsdp_paddr; one CPU without ACPI) and the TLB flushes
  * (local ones native, remote ones by IPI through the emulated LAPIC,
- * which PVH allows: docs/vmi-api.md 3.5) are common/pc.h's, as on a PC.
+ * which PVH allows: docs/vmi-api.md 3.5) are common/x86pc.h's, as on a PC.
  */
 #include <insn.h>
 
@@ -61,7 +61,7 @@ vmi_status_t xen_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
     struct vcpu_hvm_context ctx;
     long r;
 
-    if (cpu == 0 || cpu >= pc.cpus.count || !boot ||
+    if (cpu == 0 || cpu >= x86pc.cpus.count || !boot ||
         (__atomic_load_n(&xen.up, __ATOMIC_ACQUIRE) >> cpu & 1))
         return VMI_EINVAL;
     xen_ap_context(&ctx, cpu, boot);

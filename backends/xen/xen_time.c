@@ -3,9 +3,9 @@
  * xen_time.c: time from Xen's pvclock (vcpu_info.time, struct
  * vcpu_time_info in public/xen.h, byte-identical to KVM's pvclock: the
  * math is backends/common/pvclock.h), the wall clock from shared_info,
- * and the one-shot alarm: common/pc_alarm.c's bookkeeping on
+ * and the one-shot alarm: the bookkeeping of common/x86pc_alarm.c on
  * VCPUOP_set_singleshot_timer, which fires VIRQ_TIMER on this vCPU's
- * timer port (public/vcpu.h).
+ * timer port (public/vcpu.h); the LAPIC timer is never the alarm here.
  */
 #include <insn.h>
 
@@ -70,25 +70,30 @@ uint64_t xen_stolen_ns(void)
     return 0;
 }
 
-/* pc_alarm_arm_fn: the absolute deadline is Xen system time, which is
- * this time base (xen_hcall.c: not VCPU_SSHOTTMR_future, so a past
- * deadline fires at once). */
+/* The absolute deadline is Xen system time, which is this time base
+ * (xen_hcall.c: not VCPU_SSHOTTMR_future, so a past deadline fires at
+ * once). */
 static void xen_singleshot_arm(unsigned cpu, uint64_t deadline_ns)
 {
     xen_check(xen_hc_singleshot(cpu, deadline_ns),
               "xen: VCPUOP_set_singleshot_timer failed");
 }
 
-static void xen_singleshot_stop(unsigned cpu)
+void xen_alarm_set(uint64_t deadline_ns)
 {
-    xen_check(xen_hc_vcpu_op(VCPUOP_stop_singleshot_timer, cpu, 0),
+    xen_singleshot_arm(x86pc_alarm_record(deadline_ns), deadline_ns);
+}
+
+void xen_alarm_cancel(void)
+{
+    xen_check(xen_hc_vcpu_op(VCPUOP_stop_singleshot_timer,
+                             x86pc_alarm_forget(), 0),
               "xen: VCPUOP_stop_singleshot_timer failed");
 }
 
-/* No pc_alarm_init: the LAPIC timer is never the alarm here. */
-void xen_time_init(void)
+void xen_alarm_fired(unsigned cpu)
 {
-    pc.now = xen_time_ns;
-    pc.alarm_arm = xen_singleshot_arm;
-    pc.alarm_stop = xen_singleshot_stop;
+    uint64_t at = x86pc_alarm_fired(cpu, xen_time_ns());
+    if (at)
+        xen_singleshot_arm(cpu, at);
 }

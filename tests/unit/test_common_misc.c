@@ -30,18 +30,6 @@ static int setup(void **state)
     return 0;
 }
 
-struct drained {
-    unsigned n;
-    struct flushq_req req[FLUSHQ_LEN + 4];
-};
-
-static void record(void *ctx, vmi_cpumask_t cpus, vmi_vaddr_t va,
-                   uint64_t npages)
-{
-    struct drained *d = ctx;
-    d->req[d->n++] = (struct flushq_req){ cpus, va, npages };
-}
-
 static void test_flushq_inactive_add_refused(void **state)
 {
     (void)state;
@@ -53,15 +41,13 @@ static void test_flushq_replays_in_order(void **state)
 {
     (void)state;
     struct flushq q = { 0 };
-    struct drained d = { 0 };
     flushq_begin(&q);
     assert_true(flushq_add(&q, 1, 0x1000, 1));
     assert_true(flushq_add(&q, 6, 0x5000, 3));
-    flushq_end(&q, record, &d);
-    assert_int_equal(d.n, 2);
-    assert_int_equal(d.req[0].va, 0x1000);
-    assert_int_equal(d.req[1].cpus, 6);
-    assert_int_equal(d.req[1].npages, 3);
+    assert_int_equal(flushq_end(&q), 2);
+    assert_int_equal(q.req[0].va, 0x1000);
+    assert_int_equal(q.req[1].cpus, 6);
+    assert_int_equal(q.req[1].npages, 3);
     assert_false(q.active);
 }
 
@@ -69,32 +55,39 @@ static void test_flushq_overflow_degrades_to_one_full_flush(void **state)
 {
     (void)state;
     struct flushq q = { 0 };
-    struct drained d = { 0 };
     flushq_begin(&q);
     for (unsigned i = 0; i < FLUSHQ_LEN; i++)
         flushq_add(&q, 1, 0x1000 * i, 1);
     flushq_add(&q, 8, 0x99000, 1);
-    flushq_end(&q, record, &d);
-    assert_int_equal(d.n, 1);
-    assert_int_equal(d.req[0].cpus, 9);
-    assert_int_equal(d.req[0].npages, VMI_FLUSH_ALL);
+    assert_int_equal(flushq_end(&q), 1);
+    assert_int_equal(q.req[0].cpus, 9);
+    assert_int_equal(q.req[0].npages, VMI_FLUSH_ALL);
 }
 
 static struct shootdown sd;
-static void kick_runs_target(void *ctx, unsigned cpu)
+
+/* Post, then stand in for each target's flush vector at once, then wait:
+ * the number of targets served. */
+static unsigned shootdown_serve_all(unsigned self, vmi_cpumask_t targets,
+                                    vmi_vaddr_t va, uint64_t npages)
 {
-    unsigned *kicks = ctx;
-    (*kicks)++;
-    shootdown_handle(&sd, cpu);     /* the target's flush vector, at once */
+    unsigned kicks = 0;
+    vmi_cpumask_t posted = shootdown_post(&sd, self, targets, va, npages);
+    for (unsigned c = 0; c < VMI_MAX_CPUS; c++)
+        if (posted >> c & 1) {
+            kicks++;
+            shootdown_handle(&sd, c);
+        }
+    shootdown_wait(&sd, self, posted);
+    return kicks;
 }
 
 static void test_shootdown_targets_flush_and_ack(void **state)
 {
     (void)state;
-    unsigned kicks = 0;
     memset(&sd, 0, sizeof(sd));
-    shootdown_run(&sd, 0, 0x7, 0x4000, 2, kick_runs_target, &kicks);
-    assert_int_equal(kicks, 2);                 /* CPUs 1 and 2, not self */
+    assert_int_equal(shootdown_serve_all(0, 0x7, 0x4000, 2),
+                     2);                        /* CPUs 1 and 2, not self */
     assert_int_equal(mock.ninvlpg, 4);          /* 2 pages on each */
     assert_int_equal(mock.invlpg_log[1], 0x5000);
     assert_int_equal(sd.box[1].pending, 0);
@@ -106,9 +99,8 @@ static void test_shootdown_targets_flush_and_ack(void **state)
 static void test_shootdown_full_flush_reloads_cr3(void **state)
 {
     (void)state;
-    unsigned kicks = 0;
     memset(&sd, 0, sizeof(sd));
-    shootdown_run(&sd, 1, 0x1, 0, VMI_FLUSH_ALL, kick_runs_target, &kicks);
+    assert_int_equal(shootdown_serve_all(1, 0x1, 0, VMI_FLUSH_ALL), 1);
     assert_int_equal(mock.ncr3_writes, 1);
     assert_int_equal(mock.ninvlpg, 0);
 }

@@ -4,8 +4,8 @@
  * (tests/unit/mock): detection and the choice of enlightenments from
  * CPUID, the reference TSC arithmetic and its TIME_REF_COUNT fallback,
  * the stimer0 count, the flush input page, IPIs and spin-wait by
- * hypercall, and the enlightenments plugged into common/pc.h's hooks
- * (alarm, flush, IPI) and cpu_init.
+ * hypercall, and the ops that choose between an enlightenment and the PC
+ * mechanism of common/x86pc.h (alarm, flush, IPI) and cpu_init.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -59,11 +59,10 @@ static int setup(void **state)
     memset(&hv_tsc_area, 0, sizeof(hv_tsc_area));
     memset(events, 0, sizeof(events));
     nhcalls = 0;
-    memset(&pc, 0, sizeof(pc));
+    memset(&x86pc, 0, sizeof(x86pc));
     hv_hcall_hook = fake_hv;
-    pc.cpus.count = 2;
-    pc.cpus.apic_id[1] = 1;
-    pc.now = hv_time_ns;
+    x86pc.cpus.count = 2;
+    x86pc.cpus.apic_id[1] = 1;
     hv.vp_index[0] = 0;
     hv.vp_index[1] = 1;
     return 0;
@@ -207,7 +206,6 @@ static void test_hv_alarm_set_writes_stimer0_count(void **state)
 {
     (void)state;
     hv.use.stimer = true;
-    hv_pc_hooks();
     vmi_ops.alarm_set(250);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr,
                                      HV_X64_MSR_STIMER0_COUNT), 3);
@@ -256,8 +254,7 @@ static void test_hv_tlb_flush_multi_remote_by_list_hypercall(void **state)
 {
     (void)state;
     hv.use.flush = true;
-    hv_pc_hooks();
-    pc.online = 0x3;
+    x86pc.online = 0x3;
     vmi_ops.tlb_flush_multi(0x2, 0x5000, 3);
     assert_int_equal(nhcalls, 1);
     assert_int_equal(last_control, 0x0003ull | 1ull << 32);
@@ -271,7 +268,6 @@ static void test_hv_ipi_send_fast_cluster_ipi(void **state)
     (void)state;
     hv.use.ipi = true;
     hv.vp_index[1] = 5;
-    hv_pc_hooks();
     vmi_ops.ipi_send(0x2);
     assert_int_equal(nhcalls, 1);
     assert_int_equal(last_control, 0x1000b);
@@ -301,10 +297,9 @@ static void test_hv_event_dispatch_alarm_due_raises_once(void **state)
     hv.use.ref_count = true;
     mock_set_msr(HV_X64_MSR_TIME_REF_COUNT, 10);    /* 1000 ns */
     hv.use.stimer = true;
-    hv_pc_hooks();
     vmi_ops.alarm_set(500);
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
 }
 
@@ -314,30 +309,55 @@ static void test_hv_event_dispatch_alarm_early_rearms(void **state)
     hv.use.ref_count = true;
     mock_set_msr(HV_X64_MSR_TIME_REF_COUNT, 10);
     hv.use.stimer = true;
-    hv_pc_hooks();
     vmi_ops.alarm_set(5000);
     unsigned before = mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
                                         HV_X64_MSR_STIMER0_COUNT);
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
                                        HV_X64_MSR_STIMER0_COUNT), before + 1);
 }
 
-static void test_hv_pc_hooks_follow_choice(void **state)
+static unsigned stimer_writes(void)
+{
+    return mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                             HV_X64_MSR_STIMER0_COUNT);
+}
+
+/* The ops test hv.use at each call: without the enlightenments the PC's
+ * LAPIC IPI and LAPIC timer, with them the hypercalls and stimer0. */
+static void test_hv_ops_follow_choice(void **state)
 {
     (void)state;
-    hv_pc_hooks();
-    assert_null(pc.send);
-    assert_null(pc.flush_remote);
-    assert_null(pc.alarm_arm);
-    assert_null(pc.alarm_stop);
+    x86pc.lapic.x2apic = true;
+    x86pc.online = 0x3;
+    vmi_ops.ipi_send(0x2);
+    vmi_ops.alarm_set(250);
+    vmi_ops.alarm_cancel();
+    assert_int_equal(nhcalls, 0);
+    assert_int_equal(stimer_writes(), 0);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 1);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x838), 2);
     hv.use.ipi = hv.use.flush = hv.use.stimer = true;
-    hv_pc_hooks();
-    assert_non_null(pc.send);
-    assert_ptr_equal(pc.flush_remote, hv_flush_remote);
-    assert_ptr_equal(pc.alarm_arm, hv_stimer_arm);
-    assert_ptr_equal(pc.alarm_stop, hv_stimer_stop);
+    vmi_ops.ipi_send(0x2);
+    assert_int_equal(nhcalls, 1);
+    vmi_ops.tlb_flush_multi(0x2, 0x5000, 1);
+    assert_int_equal(nhcalls, 2);
+    vmi_ops.alarm_set(250);
+    vmi_ops.alarm_cancel();
+    assert_int_equal(stimer_writes(), 2);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 1);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x838), 2);
+}
+
+/* hv_time_init as init runs it: the TSC rate from the MSR, and a LAPIC
+ * with TSC-deadline mode (nothing to calibrate). */
+static void time_init(void)
+{
+    hv.priv_eax |= HV_PRIV_FREQUENCY_MSRS;
+    mock_set_msr(HV_X64_MSR_TSC_FREQUENCY, 1000000000);
+    mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_TSC_DEADLINE, 0);
+    hv_time_init();
 }
 
 /* x2APIC LVT timer (SDM Table 11-6): programmed only for the fallback. */
@@ -346,13 +366,13 @@ static void test_hv_pc_hooks_follow_choice(void **state)
 static void test_hv_cpu_init_stimer_leaves_lapic_timer_alone(void **state)
 {
     (void)state;
-    pc.lapic.x2apic = true;
+    x86pc.lapic.x2apic = true;
     hv.use.stimer = true;
-    hv_pc_hooks();
+    time_init();
     mock_set_msr(HV_X64_MSR_VP_INDEX, 7);
     assert_int_equal(vmi_ops.cpu_init(1), VMI_OK);
     assert_int_equal(hv.vp_index[1], 7);
-    assert_int_equal(pc.online, 0x2);
+    assert_int_equal(x86pc.online, 0x2);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
                                        X2APIC_LVT_TIMER), 0);
     assert_int_equal(mock_msr_value(HV_X64_MSR_SCONTROL), 1);
@@ -362,8 +382,8 @@ static void test_hv_cpu_init_stimer_leaves_lapic_timer_alone(void **state)
 static void test_hv_cpu_init_no_stimer_lapic_timer_fallback(void **state)
 {
     (void)state;
-    pc.lapic.x2apic = true;
-    hv_pc_hooks();
+    x86pc.lapic.x2apic = true;
+    time_init();
     assert_int_equal(vmi_ops.cpu_init(0), VMI_OK);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
                                        X2APIC_LVT_TIMER), 1);
@@ -397,7 +417,7 @@ int main(void)
         T(test_hv_spin_wait_notifies_after_retries),
         T(test_hv_event_dispatch_alarm_due_raises_once),
         T(test_hv_event_dispatch_alarm_early_rearms),
-        T(test_hv_pc_hooks_follow_choice),
+        T(test_hv_ops_follow_choice),
         T(test_hv_cpu_init_stimer_leaves_lapic_timer_alone),
         T(test_hv_cpu_init_no_stimer_lapic_timer_fallback),
     };

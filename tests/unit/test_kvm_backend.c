@@ -37,7 +37,7 @@ static int setup(void **state)
     (void)state;
     mock_reset();
     memset(&kvm, 0, sizeof(kvm));
-    memset(&pc, 0, sizeof(pc));
+    memset(&x86pc, 0, sizeof(x86pc));
     memset(events, 0, sizeof(events));
     return 0;
 }
@@ -64,18 +64,24 @@ static void test_kvm_detect_behind_xen_leaves_reads_features_there(void **state)
     assert_int_equal(kvm.hints, 1u << KVM_HINTS_REALTIME);
 }
 
-static void test_kvm_pc_hooks_follow_choice(void **state)
+/* The ops test kvm.use at each call: without PV EOI the EOI is the
+ * LAPIC's even with the PV bit set, in irq_eoi and event_dispatch alike;
+ * with it, clearing the bit. */
+static void test_kvm_ops_follow_choice(void **state)
 {
     (void)state;
-    kvm_pc_hooks();
-    assert_null(pc.eoi);
-    assert_null(pc.send);
-    assert_null(pc.flush_filter);
-    kvm.use.pv_eoi = kvm.use.pv_ipi = kvm.use.pv_tlb_flush = true;
-    kvm_pc_hooks();
-    assert_non_null(pc.eoi);
-    assert_non_null(pc.send);
-    assert_ptr_equal(pc.flush_filter, kvm_flush_preempted);
+    x86pc.lapic.x2apic = true;
+    kvm.cpu[0].pv_eoi = 1;
+    vmi_ops.irq_eoi();
+    vmi_ops.event_dispatch(X86PC_VEC_FLUSH);
+    assert_int_equal(kvm.cpu[0].pv_eoi, 1);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_EOI), 2);
+    kvm.use.pv_eoi = true;
+    vmi_ops.irq_eoi();
+    assert_int_equal(kvm.cpu[0].pv_eoi, 0);
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       X2APIC_EOI), 2);
 }
 
 static void test_kvm_choose_monitor_features_msr_based_only(void **state)
@@ -149,9 +155,9 @@ static void test_kvm_init_registers_kvmclock_and_reports_it(void **state)
     assert_int_equal(in->features, VMI_FEAT_PV_CLOCK | VMI_FEAT_STEAL_TIME |
                      VMI_FEAT_PV_EOI | VMI_FEAT_X2APIC | VMI_FEAT_TSC_DEADLINE);
     assert_int_equal(vmi_ops.cycles_hz(), 2445432000ull);
-    /* PV EOI plugged into the common dispatcher; the time base is ours. */
-    assert_non_null(pc.eoi);
-    assert_ptr_equal(pc.now, kvm_time_ns);
+    /* PV EOI chosen; the alarm is the LAPIC timer. */
+    assert_true(kvm.use.pv_eoi);
+    assert_true(x86pc.lapic_alarm);
 }
 
 static void test_kvm_cpu_init_registers_steal_and_pv_eoi(void **state)
@@ -203,8 +209,8 @@ static void clock_1ghz(unsigned cpu, uint64_t ts, uint64_t sys, uint8_t flags)
         .tsc_to_system_mul = 1u << 31, .tsc_shift = 1, .flags = flags };
     kvm.use.kvmclock = true;
     static const uint32_t ids[] = { 0, 1 };
-    smp_cpus_order(&pc.cpus, ids, 2, 0);
-    pc.lapic.x2apic = true;
+    smp_cpus_order(&x86pc.cpus, ids, 2, 0);
+    x86pc.lapic.x2apic = true;
 }
 
 static void test_kvm_time_ns_stable_reads_cpu0_clock(void **state)
@@ -272,12 +278,11 @@ static void test_kvm_stolen_ns_reads_own_steal_area(void **state)
     assert_int_equal(vmi_ops.stolen_ns(), 0);
 }
 
-/* Two CPUs with PV EOI plugged into the common dispatcher. */
+/* Two CPUs with PV EOI. */
 static void pv_eoi_machine(void)
 {
     clock_1ghz(0, 0, 0, 0);
     kvm.use.pv_eoi = true;
-    kvm_pc_hooks();
 }
 
 static void test_kvm_eoi_pv_bit_set_cleared_no_lapic_eoi(void **state)
@@ -303,10 +308,10 @@ static void test_kvm_event_dispatch_ipi_eoi_then_event(void **state)
     (void)state;
     pv_eoi_machine();
     kvm.cpu[0].pv_eoi = 1;
-    vmi_ops.event_dispatch(PC_VEC_IPI);
+    vmi_ops.event_dispatch(X86PC_VEC_IPI);
     assert_int_equal(events[VMI_EVENT_IPI], 1);
     assert_int_equal(kvm.cpu[0].pv_eoi, 0);
-    vmi_ops.event_dispatch(PC_VEC_IPI);
+    vmi_ops.event_dispatch(X86PC_VEC_IPI);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, X2APIC_EOI), 1);
 }
 
@@ -326,8 +331,7 @@ static void test_kvm_tlb_flush_multi_preempted_target_no_ipi(void **state)
     (void)state;
     clock_1ghz(0, 0, 0, 0);
     kvm.use.pv_tlb_flush = true;
-    kvm_pc_hooks();
-    pc.online = 0x3;
+    x86pc.online = 0x3;
     kvm.cpu[1].steal.preempted = KVM_VCPU_PREEMPTED;
     vmi_ops.tlb_flush_multi(0x3, 0x400000, 1);
     assert_int_equal(mock.ninvlpg, 1);      /* our own, locally */
@@ -364,9 +368,8 @@ static void kvmclock_deadline_alarm(void)
 {
     clock_1ghz(0, 0, 0, PVCLOCK_TSC_STABLE_BIT);
     kvm.use.stable_bit = true;
-    pc.tsc_deadline = true;
-    pc.now = kvm_time_ns;
-    tsc_scale_from_ns(&pc.from_ns, 1000000000);
+    x86pc.tsc_deadline = true;
+    tsc_scale_from_ns(&x86pc.from_ns, 1000000000);
 }
 
 static void test_kvm_alarm_deadline_tsc_not_early(void **state)
@@ -378,7 +381,7 @@ static void test_kvm_alarm_deadline_tsc_not_early(void **state)
     /* 5000 ns now; the TSC was read later (>= 5000): deadline >= 10000. */
     int64_t at = mock_last_write(mock.wrmsr_log, mock.nwrmsr, 0x6e0);
     assert_true(at >= 10000 && at <= 10010);
-    assert_true(pc.cpu[0].alarm_armed);
+    assert_true(x86pc.cpu[0].alarm_armed);
 }
 
 static void test_kvm_alarm_fire_early_rearms_due_raises(void **state)
@@ -388,13 +391,13 @@ static void test_kvm_alarm_fire_early_rearms_due_raises(void **state)
     mock.tsc = 0;
     vmi_ops.alarm_set(10000);
     mock.tsc = 5000;
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x6e0), 2);
     mock.tsc = 10000;
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
-    assert_false(pc.cpu[0].alarm_armed);
+    assert_false(x86pc.cpu[0].alarm_armed);
 }
 
 int main(void)
@@ -402,7 +405,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup(f, setup)
     const struct CMUnitTest tests[] = {
         T(test_kvm_detect_behind_xen_leaves_reads_features_there),
-        T(test_kvm_pc_hooks_follow_choice),
+        T(test_kvm_ops_follow_choice),
         T(test_kvm_choose_monitor_features_msr_based_only),
         T(test_kvm_choose_host_features_hypercalls_used),
         T(test_kvm_choose_one_cpu_no_smp_features),

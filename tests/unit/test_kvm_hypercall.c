@@ -40,7 +40,7 @@ static int setup(void **state)
     (void)state;
     mock_reset();
     memset(&kvm, 0, sizeof(kvm));
-    memset(&pc, 0, sizeof(pc));
+    memset(&x86pc, 0, sizeof(x86pc));
     kvm_hc_vmmcall = false;
     return 0;
 }
@@ -140,8 +140,8 @@ static void test_kvm_hc_enosys_reported_as_vmi_enosys(void **state)
 static void two_cpus(uint32_t a, uint32_t b)
 {
     const uint32_t ids[] = { a, b };
-    smp_cpus_order(&pc.cpus, ids, 2, a);
-    pc.lapic.x2apic = true;
+    smp_cpus_order(&x86pc.cpus, ids, 2, a);
+    x86pc.lapic.x2apic = true;
 }
 
 static void test_kvm_ipi_batch_bitmap_from_lowest_apic(void **state)
@@ -179,44 +179,42 @@ static void test_kvm_ipi_batch_far_apic_ids_split_clusters(void **state)
     assert_int_equal(left, 0x8);
 }
 
-static void test_kvm_pc_send_pv_ipi_one_hypercall(void **state)
+static void test_kvm_send_pv_ipi_one_hypercall(void **state)
 {
     (void)state;
     trap_reset(0);
     two_cpus(4, 5);
     kvm.use.pv_ipi = true;
-    kvm_pc_hooks();
     trap.ret = 2;
-    pc_send(0x3, PC_VEC_IPI);
+    kvm_send(0x3, X86PC_VEC_IPI);
     assert_int_equal(trap.n, 1);
     assert_int_equal(trap.call[0].nr, KVM_HC_SEND_IPI);
     assert_int_equal(trap.call[0].a0, 0x3);
     assert_int_equal(trap.call[0].a1, 0);
     assert_int_equal(trap.call[0].a2, 4);
-    assert_int_equal(trap.call[0].a3, PC_VEC_IPI);    /* APIC_DM_FIXED = 0 */
+    assert_int_equal(trap.call[0].a3, X86PC_VEC_IPI);    /* APIC_DM_FIXED = 0 */
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 0);
 }
 
-static void test_kvm_pc_send_pv_ipi_error_falls_back_to_icr(void **state)
+static void test_kvm_send_pv_ipi_error_falls_back_to_icr(void **state)
 {
     (void)state;
     trap_reset(0);
     two_cpus(4, 5);
     kvm.use.pv_ipi = true;
-    kvm_pc_hooks();
     trap.ret = -KVM_ENOSYS;
-    pc_send(0x2, PC_VEC_IPI);
+    kvm_send(0x2, X86PC_VEC_IPI);
     assert_int_equal(trap.n, 1);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr, 0x830),
-                     (5ull << 32) | 0x4000 | PC_VEC_IPI);
+                     (5ull << 32) | 0x4000 | X86PC_VEC_IPI);
 }
 
-static void test_kvm_pc_send_no_pv_ipi_uses_icr_only(void **state)
+static void test_kvm_send_no_pv_ipi_uses_icr_only(void **state)
 {
     (void)state;
     trap_reset(0);
     two_cpus(4, 5);
-    pc_send(0x3, PC_VEC_IPI);
+    kvm_send(0x3, X86PC_VEC_IPI);
     assert_int_equal(trap.n, 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x830), 2);
 }
@@ -267,9 +265,9 @@ int main(void)
         cmocka_unit_test_setup(test_kvm_hc_enosys_reported_as_vmi_enosys, setup),
         cmocka_unit_test_setup(test_kvm_ipi_batch_bitmap_from_lowest_apic, setup),
         cmocka_unit_test_setup(test_kvm_ipi_batch_far_apic_ids_split_clusters, setup),
-        cmocka_unit_test_setup(test_kvm_pc_send_pv_ipi_one_hypercall, setup),
-        cmocka_unit_test_setup(test_kvm_pc_send_pv_ipi_error_falls_back_to_icr, setup),
-        cmocka_unit_test_setup(test_kvm_pc_send_no_pv_ipi_uses_icr_only, setup),
+        cmocka_unit_test_setup(test_kvm_send_pv_ipi_one_hypercall, setup),
+        cmocka_unit_test_setup(test_kvm_send_pv_ipi_error_falls_back_to_icr, setup),
+        cmocka_unit_test_setup(test_kvm_send_no_pv_ipi_uses_icr_only, setup),
         cmocka_unit_test_setup(test_kvm_ipi_send_preempted_target_gets_sched_yield, setup),
         cmocka_unit_test_setup(test_kvm_spin_kick_pv_spinlock_kicks_apic_id, setup),
         cmocka_unit_test_setup(test_kvm_spin_kick_not_advertised_no_hypercall, setup),

@@ -105,8 +105,8 @@ static void test_native_alarm_fire_due_raises_once(void **state)
     (void)state;
     vmi_ops.alarm_set(1000);
     mock.tsc = native.clock.tsc0 + MACHINE_TSC_HZ;
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(alarms, 1);
 }
 
@@ -115,7 +115,7 @@ static void test_native_alarm_early_fire_rearms_silently(void **state)
     (void)state;
     vmi_ops.alarm_set(5000000000ull);
     mock.nwrmsr = 0;
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(alarms, 0);
     assert_true(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, MSR_TSC_DEADLINE) == 1);
 }
@@ -127,7 +127,7 @@ static void test_native_alarm_cancel_disarms_and_drops(void **state)
     vmi_ops.alarm_cancel();
     assert_int_equal(mock_msr_value(MSR_TSC_DEADLINE), 0);
     mock.tsc = native.clock.tsc0 + MACHINE_TSC_HZ;
-    vmi_ops.event_dispatch(PC_VEC_ALARM);
+    vmi_ops.event_dispatch(X86PC_VEC_ALARM);
     assert_int_equal(alarms, 0);
 }
 
@@ -143,7 +143,7 @@ static void test_native_alarm_oneshot_count_and_clamps(void **state)
     mock.tsc_step = 0;
     uint64_t now = vmi_ops.time_ns();
     vmi_ops.alarm_set(now + 1000000);               /* 1 ms */
-    uint64_t want = tsc_scale_apply(&pc.ns_to_lapic, 1000000);
+    uint64_t want = tsc_scale_apply(&x86pc.ns_to_lapic, 1000000);
     assert_true(want > 0);
     assert_int_equal(tmict(), want);
     vmi_ops.alarm_set(now > 10 ? now - 10 : 0);     /* past: minimum */

@@ -88,7 +88,7 @@ static void test_native_cpu_init_out_of_range_einval(void **state)
     (void)state;
     assert_int_equal(vmi_ops.cpu_init(2), VMI_EINVAL);
     assert_int_equal(vmi_ops.cpu_init(0), VMI_OK);
-    assert_int_equal(pc.online, 1);
+    assert_int_equal(x86pc.online, 1);
 }
 
 static void test_native_ipi_send_fixed_to_apic_id(void **state)
@@ -104,7 +104,7 @@ static void test_native_ipi_send_fixed_to_apic_id(void **state)
 static void test_native_dispatch_ipi_eoi_then_event(void **state)
 {
     (void)state;
-    vmi_ops.event_dispatch(PC_VEC_IPI);
+    vmi_ops.event_dispatch(X86PC_VEC_IPI);
     assert_int_equal(events[VMI_EVENT_IPI], 1);
     assert_int_equal(eoi_writes_at_event, 1);
 }
@@ -112,11 +112,11 @@ static void test_native_dispatch_ipi_eoi_then_event(void **state)
 static void test_native_dispatch_flush_no_event(void **state)
 {
     (void)state;
-    pc.sd.box[0].va = 0x7000;
-    pc.sd.box[0].npages = 1;
-    pc.sd.box[0].pending = 1;
-    vmi_ops.event_dispatch(PC_VEC_FLUSH);
-    assert_int_equal(pc.sd.box[0].pending, 0);
+    x86pc.sd.box[0].va = 0x7000;
+    x86pc.sd.box[0].npages = 1;
+    x86pc.sd.box[0].pending = 1;
+    vmi_ops.event_dispatch(X86PC_VEC_FLUSH);
+    assert_int_equal(x86pc.sd.box[0].pending, 0);
     assert_int_equal(mock.ninvlpg, 1);
     assert_int_equal(events[VMI_EVENT_IPI] + events[VMI_EVENT_ALARM], 0);
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x80b), 1);

@@ -72,8 +72,7 @@ static int setup(void **state)
     (void)state;
     mock_reset();
     memset(&xen, 0, sizeof(xen));
-    memset(&pc, 0, sizeof(pc));
-    xen_time_init();        /* the alarm hooks, as init sets them */
+    memset(&x86pc, 0, sizeof(x86pc));
     memset(&xen_shared, 0, sizeof(xen_shared));
     memset(events, 0, sizeof(events));
     next_port = TIMER_PORT;
@@ -205,7 +204,7 @@ static void test_xen_cpu_init_binds_timer_ipi_kick_and_vector(void **state)
     call(4, __HYPERVISOR_event_channel_op, EVTCHNOP_unmask);
     call(5, __HYPERVISOR_event_channel_op, EVTCHNOP_unmask);
     find(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector);
-    assert_true(pc.online & 1);
+    assert_true(x86pc.online & 1);
     /* The alarm is the singleshot timer: the LAPIC timer (x2APIC LVT
      * timer, MSR 0x832) stays as it was. */
     assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr, 0x832), 0);
@@ -229,18 +228,18 @@ static void test_xen_alarm_set_is_singleshot_for_this_vcpu(void **state)
     xen_mock_reset(check_timer);
     vmi_ops.alarm_set(123456789);
     assert_int_equal(xen_mock.n, 1);
-    assert_true(pc.cpu[0].alarm_armed);
+    assert_true(x86pc.cpu[0].alarm_armed);
     xen_mock_reset(fake_xen);
     vmi_ops.alarm_cancel();
     call(0, __HYPERVISOR_vcpu_op, VCPUOP_stop_singleshot_timer);
-    assert_false(pc.cpu[0].alarm_armed);
+    assert_false(x86pc.cpu[0].alarm_armed);
 }
 
 static void test_xen_ipi_send_sends_each_online_targets_port(void **state)
 {
     (void)state;
-    pc.cpus.count = 3;
-    pc.online = 0x5;       /* CPU 1 has not run cpu_init */
+    x86pc.cpus.count = 3;
+    x86pc.online = 0x5;       /* CPU 1 has not run cpu_init */
     xen.cpu[0].ipi_port = 11;
     xen.cpu[1].ipi_port = 12;
     xen.cpu[2].ipi_port = 13;
@@ -265,7 +264,7 @@ static void test_xen_spin_wait_polls_kick_port_and_clears_it(void **state)
 {
     (void)state;
     volatile uint8_t lock = 1;
-    pc.cpus.count = 1;
+    x86pc.cpus.count = 1;
     xen.cpu[0].kick_port = 9;
     xen_shared.s.evtchn_pending[0] = 1u << 9;
     xen_mock_reset(check_poll);
@@ -283,7 +282,7 @@ static void test_xen_spin_wait_polls_kick_port_and_clears_it(void **state)
 static void test_xen_halt_masked_polls_kick_port_never_hlt(void **state)
 {
     (void)state;
-    pc.cpus.count = 1;
+    x86pc.cpus.count = 1;
     xen.cpu[0].kick_port = 9;
     mock.rflags = 0x2;                  /* IF=0 */
     xen_mock_reset(check_poll);
@@ -323,7 +322,7 @@ static void test_xen_cpu_start_initialises_then_ups(void **state)
     (void)state;
     struct vmi_cpu_boot b = { .cr3 = 0x300000, .stack_top = 0x200000,
                               .entry = dummy_entry };
-    pc.cpus.count = 2;
+    x86pc.cpus.count = 2;
     xen.up = 1;
     mock.tsc_step = 1;
     xen_mock_reset(check_start);
@@ -353,7 +352,7 @@ static void test_xen_cpu_start_past_32_registers_vcpu_info(void **state)
     (void)state;
     struct vmi_cpu_boot b = { .cr3 = 0x300000, .stack_top = 0x200000,
                               .entry = dummy_entry };
-    pc.cpus.count = 41;
+    x86pc.cpus.count = 41;
     xen.up = 1;
     xen_mock_reset(check_register);
     assert_int_equal(vmi_ops.cpu_start(40, &b), VMI_OK);

@@ -58,12 +58,11 @@ static int setup(void **state)
     (void)state;
     mock_reset();
     memset(&xen, 0, sizeof(xen));
-    memset(&pc, 0, sizeof(pc));
-    xen_time_init();        /* the alarm hooks, as init sets them */
+    memset(&x86pc, 0, sizeof(x86pc));
     memset(&xen_shared, 0, sizeof(xen_shared));
     memset(events, 0, sizeof(events));
     xen_mock_reset(ok);
-    pc.cpus.count = 2;
+    x86pc.cpus.count = 2;
     for (unsigned c = 0; c < 2; c++)
         xen.cpu[c].vi = &xen_shared.s.vcpu_info[c];
     xen.cpu[0].timer_port = TIMER;
@@ -128,8 +127,8 @@ static void test_xen_scan_timer_before_deadline_rearms_no_alarm(void **state)
     xen_shared.s.vcpu_info[0].time.tsc_shift = 1;
     xen_shared.s.vcpu_info[0].time.flags = XEN_PVCLOCK_TSC_STABLE_BIT;
     mock.tsc = 1000;
-    pc.cpu[0].alarm_armed = true;
-    pc.cpu[0].alarm_ns = 5000;
+    x86pc.cpu[0].alarm_armed = true;
+    x86pc.cpu[0].alarm_ns = 5000;
     pend(TIMER, 0);
     xen_upcall_scan(0);
     assert_int_equal(events[VMI_EVENT_ALARM], 0);
@@ -138,7 +137,7 @@ static void test_xen_scan_timer_before_deadline_rearms_no_alarm(void **state)
     pend(TIMER, 0);
     xen_upcall_scan(0);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
-    assert_false(pc.cpu[0].alarm_armed);
+    assert_false(x86pc.cpu[0].alarm_armed);
     pend(TIMER, 0);                         /* stale: nothing armed */
     xen_upcall_scan(0);
     assert_int_equal(events[VMI_EVENT_ALARM], 1);
@@ -149,7 +148,7 @@ static void test_xen_dispatch_upcall_eoi_only_per_vcpu_vector(void **state)
     (void)state;
     mock_set_cpuid(1, 0, 0, 0, 1u << 21, 0);
     mock_set_msr(0x802, 0);
-    lapic_detect(&pc.lapic);
+    lapic_detect(&x86pc.lapic);
     pend(IPI, 0);
     xen.vcpu_vector = true;
     vmi_ops.event_dispatch(XEN_VEC_UPCALL);

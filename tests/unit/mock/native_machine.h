@@ -46,7 +46,7 @@ static inline void machine_modern(void)
 {
     mock_reset();
     memset(&native, 0, sizeof(native));
-    memset(&pc, 0, sizeof(pc));
+    memset(&x86pc, 0, sizeof(x86pc));
     mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
     mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
                    (1u << 31), 0);
@@ -71,7 +71,7 @@ static inline void machine_legacy(void)
 {
     mock_reset();
     memset(&native, 0, sizeof(native));
-    memset(&pc, 0, sizeof(pc));
+    memset(&x86pc, 0, sizeof(x86pc));
     mock_set_cpuid(0, 0, 0x0d, 0, 0, 0);
     mock_set_cpuid(1, 0, 0, 0, 0, 0);
     mock_set_msr(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_EN | (1u << 8));

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+/* x86pc.c: platform init, CPUs, IPIs and event vectors of the x86 PC
+ * (backends/common, see x86pc.h). */
+#include <insn.h>
+
+#include "acpi.h"
+#include "x86pc.h"
+#include "pic.h"
+#include "power.h"
+#include "uart.h"
+
+struct x86pc x86pc;
+
+/* The boot CPU's LAPIC, then the table (in x2APIC mode the ID read
+ * needs the mode enabled), from x86pc.rsdp. */
+static void x86pc_lapic_cpus(void)
+{
+    lapic_detect(&x86pc.lapic);
+    lapic_enable(&x86pc.lapic, VMI_VECTOR_SPURIOUS);
+    smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
+}
+
+void x86pc_init(uint64_t rsdp_hint)
+{
+    uart_early();
+    x86pc.rsdp = acpi_find_rsdp(rsdp_hint);
+    power_init(x86pc.rsdp);
+    pic_mask_all();
+    x86pc_lapic_cpus();
+}
+
+void x86pc_init_lapic(uint64_t rsdp_hint)
+{
+    x86pc.rsdp = acpi_find_rsdp(rsdp_hint);
+    x86pc_lapic_cpus();
+}
+
+vmi_status_t x86pc_cpu_enable(unsigned cpu)
+{
+    if (cpu >= x86pc.cpus.count)
+        return VMI_EINVAL;
+    lapic_enable(&x86pc.lapic, VMI_VECTOR_SPURIOUS);
+    /* A backend with its own timer leaves the LAPIC timer masked. */
+    if (x86pc.lapic_alarm)
+        lapic_timer_setup(&x86pc.lapic, X86PC_VEC_ALARM, x86pc.tsc_deadline);
+    return VMI_OK;
+}
+
+void x86pc_cpu_online(unsigned cpu)
+{
+    __atomic_or_fetch(&x86pc.online, 1ull << cpu, __ATOMIC_RELEASE);
+}
+
+vmi_status_t x86pc_cpu_init(unsigned cpu)
+{
+    vmi_status_t st = x86pc_cpu_enable(cpu);
+    if (st == VMI_OK)
+        x86pc_cpu_online(cpu);
+    return st;
+}
+
+void x86pc_describe(struct vmi_info *info)
+{
+    info->features |= (x86pc.lapic.x2apic ? VMI_FEAT_X2APIC : 0) |
+                      (x86pc.tsc_deadline ? VMI_FEAT_TSC_DEADLINE : 0);
+    info->alarm = x86pc.tsc_deadline ? "lapic tsc-deadline" : "lapic oneshot";
+    info->console = "uart 0x3f8";
+    info->ipi = x86pc.lapic.x2apic ? "x2apic icr" : "xapic icr";
+}
+
+unsigned x86pc_cpu_count(void)
+{
+    return x86pc.cpus.count;
+}
+
+unsigned x86pc_cpu_id(void)
+{
+    return smp_cpu_self(&x86pc.cpus, &x86pc.lapic);
+}
+
+vmi_status_t x86pc_cpu_start(unsigned cpu, const struct vmi_cpu_boot *boot)
+{
+    return smp_cpu_start(&x86pc.cpus, &x86pc.lapic, cpu, boot, x86pc.tsc_hz);
+}
+
+void x86pc_send_lapic(vmi_cpumask_t cpus, uint8_t vector)
+{
+    for (unsigned c = 0; c < x86pc.cpus.count; c++)
+        if (cpus >> c & 1)
+            lapic_send_ipi(&x86pc.lapic, x86pc.cpus.apic_id[c],
+                           LAPIC_ICR_FIXED | LAPIC_ICR_ASSERT | vector);
+}
+
+void x86pc_ipi_send(vmi_cpumask_t cpus)
+{
+    x86pc_send_lapic(cpus, X86PC_VEC_IPI);
+}
+
+void x86pc_irq_eoi(void)
+{
+    lapic_eoi(&x86pc.lapic);
+}
+
+enum x86pc_event x86pc_event_decode(unsigned cpu, unsigned vector)
+{
+    switch (vector) {
+    case X86PC_VEC_ALARM:
+        return X86PC_EV_ALARM;
+    case X86PC_VEC_IPI:
+        return X86PC_EV_IPI;
+    case X86PC_VEC_FLUSH:
+        /* Flush before EOI: the sender waits for the acknowledgement. */
+        shootdown_handle(&x86pc.sd, cpu);
+        return X86PC_EV_NONE;
+    default:
+        /* A vector of ours that we never program: only the EOI. */
+        return X86PC_EV_NONE;
+    }
+}
