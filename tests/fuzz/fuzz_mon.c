@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "../monitor/fake_guest.h"
 #include "fuzz.h"
 #include "pers.h"
 #include "pers_hv.h"
@@ -165,12 +166,8 @@ size_t fz_console_read(char *buf, size_t cap)
  * writes. */
 static void map_identity(uint8_t *special)
 {
-	uint64_t *t = (uint64_t *)(special + (FZ_PT_PA - MON_SPECIAL_PA));
-
-	t[0] = (FZ_PT_PA + 0x1000) | 3;
-	t[512] = (FZ_PT_PA + 0x2000) | 3;
-	for (uint64_t i = 0; i < 512; i++)
-		t[1024 + i] = i << 21 | 0x83;
+	fake_guest_identity_map((uint64_t *)(special + (FZ_PT_PA -
+						       MON_SPECIAL_PA)), FZ_PT_PA);
 }
 
 struct mon *fz_vm(const struct mon_pers *pers, unsigned nvcpu, bool capture)
@@ -344,21 +341,10 @@ static int xen_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 	return 0;
 }
 
-/* A baseline x86-64 guest CPUID (no 1 GiB pages), 39 physical-address
- * bits, for the personality's page walks. */
 static int xen_cpuid(struct mon *m, struct mon_cpuid *t)
 {
-	static const struct mon_cpuid_entry e[] = {
-		{ 0, 0, 0, 0xd, 0, 0, 0 },
-		{ 1, 0, 0, 0, 0, 0x81202000u, 0x178bfbffu },
-		{ 7, 0, 1, 0, 0, 0, 0 },
-		{ 0x80000001u, 0, 0, 0, 0, 1, 0x20100800u },
-		{ 0x80000008u, 0, 0, 0x3027, 0, 0, 0 },
-	};
-
 	(void)m;
-	t->n = sizeof(e) / sizeof(e[0]);
-	memcpy(t->e, e, sizeof(e));
+	fake_guest_cpuid(t);
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "pers.h"
 #include "pers_xen.h"
 #include "race.h"
+#include "../monitor/fake_guest.h"
 
 #include <xen/grant_table.h>
 #include <xen/hvm/hvm_op.h>
@@ -81,21 +82,10 @@ static int env_sregs(struct mon *mon, unsigned vcpu, struct mon_sregs *s)
 	return 0;
 }
 
-/* A baseline x86-64 guest CPUID (no 1 GiB pages), 39 physical-address
- * bits: what the personality reads at init for its page walks. */
 static int env_cpuid(struct mon *mon, struct mon_cpuid *t)
 {
-	static const struct mon_cpuid_entry e[] = {
-		{ 0, 0, 0, 0xd, 0, 0, 0 },
-		{ 1, 0, 0, 0, 0, 0x81202000u, 0x178bfbffu },
-		{ 7, 0, 1, 0, 0, 0, 0 },
-		{ 0x80000001u, 0, 0, 0, 0, 1, 0x20100800u },
-		{ 0x80000008u, 0, 0, 0x3027, 0, 0, 0 },
-	};
-
 	(void)mon;
-	t->n = sizeof(e) / sizeof(e[0]);
-	memcpy(t->e, e, sizeof(e));
+	fake_guest_cpuid(t);
 	return 0;
 }
 
@@ -107,11 +97,7 @@ static int map_identity(struct mon *m)
 
 	if (!t)
 		return -1;
-	memset(t, 0, 3 * 0x1000);
-	t[0] = (PT_PA + 0x1000) | 3;
-	t[512] = (PT_PA + 0x2000) | 3;
-	for (uint64_t i = 0; i < 512; i++)
-		t[1024 + i] = i << 21 | 0x83;
+	fake_guest_identity_map(t, PT_PA);
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "pers.h"
+#include "../monitor/fake_guest.h"
 #include "pers_xen.h"
 
 #include <xen/features.h>
@@ -126,11 +127,8 @@ static uint64_t *pt(struct mon *m, unsigned i)
  * pages, present and writable (PML4 page 0, PDPT 1, PD 2). */
 static void map_identity(struct mon *m)
 {
-	memset(pt(m, 0), 0, 4 * 0x1000);
-	pt(m, 0)[0] = (PT_PA + 0x1000) | 3;
-	pt(m, 1)[0] = (PT_PA + 0x2000) | 3;
-	for (uint64_t i = 0; i < 512; i++)
-		pt(m, 2)[i] = i << 21 | 0x83;
+	memset(pt(m, 3), 0, 0x1000);
+	fake_guest_identity_map(pt(m, 0), PT_PA);
 }
 
 static int setup(void **state)
