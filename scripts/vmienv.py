@@ -10,6 +10,7 @@ guest's own exit code (include/vmi/abi.h)."""
 import fcntl
 import json
 import os
+import re
 import shlex
 import shutil
 import subprocess
@@ -20,19 +21,38 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BUILD = os.path.join(ROOT, "build")
 VMI_RUN = os.path.join(BUILD, "monitor", "vmi-run")
 
-# Guest exit codes (include/vmi/abi.h) and vmi-run's own (docs/vmi-run.md
-# "Exit status").  A guest can end vmi-run only with one of its own codes,
-# GUEST_CODES; any other value it gives is a guest fault (70) or, in a
-# Hyper-V crash report, a crash (5).  So every other status is vmi-run's,
-# and comes with one line on stderr: the runners judge by these.
-EXIT_OK, EXIT_FAIL, EXIT_WRONG_HV = 0, 1, 3
-EXIT_SKIP, EXIT_ERROR = 77, 99
-GUEST_CODES = frozenset(range(64)) | {EXIT_SKIP, EXIT_ERROR}
-VMI_RUN_NO_KVM, VMI_RUN_GUEST_FAULT, VMI_RUN_TIMEOUT = 69, 70, 124
+
+
+def _defines(path, prefix):
+    """{NAME: value} of each `#define PREFIXNAME <number>` in (path), the
+    one place each code is written: these scripts read, never copy."""
+    with open(os.path.join(ROOT, path)) as f:
+        return {m.group(1): int(m.group(2), 0) for m in re.finditer(
+            r"^#define " + prefix + r"(\w+)\s+(\d+|0x[0-9a-fA-F]+)\b",
+            f.read(), re.M)}
+
+
+# Guest exit codes (include/vmi/abi.h VMI_EXIT_*) and vmi-run's own
+# (monitor/mon_exit.h MON_EXIT_*; docs/vmi-run.md "Exit status").  A guest
+# can end vmi-run only with one of its own codes, GUEST_CODES; any other
+# value it gives is a guest fault (70) or, in a Hyper-V crash report, a
+# crash (5).  So every other status is vmi-run's, and comes with one line
+# on stderr: the runners judge by these.
+_VMI = _defines("include/vmi/abi.h", "VMI_EXIT_")
+_MON = _defines("monitor/mon_exit.h", "MON_EXIT_")
+EXIT_OK, EXIT_FAIL, EXIT_WRONG_HV = _VMI["OK"], _VMI["FAIL"], _VMI["WRONG_HV"]
+EXIT_CRASH, EXIT_REBOOT = _VMI["CRASH"], _VMI["REBOOT"]
+EXIT_SKIP, EXIT_ERROR = _VMI["SKIP"], _VMI["ERROR"]
+GUEST_CODES = (frozenset(range(_MON["GUEST_MAX"] + 1)) |
+               {EXIT_SKIP, EXIT_ERROR})
+VMI_RUN_NO_KVM, VMI_RUN_GUEST_FAULT = _MON["UNAVAIL"], _MON["CRASH"]
+VMI_RUN_HOST_ERROR, VMI_RUN_TIMEOUT = _MON["HOST"], _MON["TIMEOUT"]
 VMI_RUN_STATUSES = {
-    64: "bad usage", 65: "bad image", 66: "image cannot be read",
-    69: "KVM unavailable", 70: "guest fault", 71: "host error",
-    124: "timeout or stop signal",
+    _MON["USAGE"]: "bad usage", _MON["DATAERR"]: "bad image",
+    _MON["NOINPUT"]: "image cannot be read",
+    VMI_RUN_NO_KVM: "KVM unavailable", VMI_RUN_GUEST_FAULT: "guest fault",
+    VMI_RUN_HOST_ERROR: "host error",
+    VMI_RUN_TIMEOUT: "timeout or stop signal",
 }
 
 

@@ -44,6 +44,8 @@ import sys
 import tempfile
 import time
 
+import vmienv  # the exit codes, read from include/vmi/abi.h and mon_exit.h
+
 XL = "/usr/sbin/xl"
 XC_PATH = "/usr/lib/xen-4.17/lib/python"
 CONSOLE_DIR = "/var/log/xen/console"     # xenconsoled --log-dir (xenlab.py)
@@ -53,8 +55,9 @@ POLL = 0.05
 # each is in code_of().
 REASONS = {0: "poweroff", 1: "reboot", 2: "suspend", 3: "crash",
            4: "watchdog", 5: "soft_reset"}
-EXIT_CRASH, EXIT_REBOOT = 5, 6
-STOPPED, HOST_ERROR, TIMEOUT = 70, 71, 124
+EXIT_CRASH, EXIT_REBOOT = vmienv.EXIT_CRASH, vmienv.EXIT_REBOOT
+STOPPED, HOST_ERROR = vmienv.VMI_RUN_GUEST_FAULT, vmienv.VMI_RUN_HOST_ERROR
+TIMEOUT = vmienv.VMI_RUN_TIMEOUT
 EXIT_LINE = re.compile(r"^vmi: exit (\d+)\s*$", re.M)
 # Xen prints what an HVM or PVH guest writes to I/O port 0xe9 as "(dN) line"
 # in its own log, when guest_loglvl lets debug messages through
