@@ -15,6 +15,7 @@
 #include "pers_hv.h"
 #include "pers_xen.h"
 
+#include <xen/memory.h>
 #include <xen/sched.h>
 
 /* Every Xen error is -1 to -127 (public/errno.h). */
@@ -45,6 +46,23 @@ static void no_wait(struct mon *m, uint64_t nr, uint64_t cmd)
 	if (nr == __HYPERVISOR_sched_op &&
 	    (cmd == SCHEDOP_block || cmd == SCHEDOP_poll))
 		atomic_store(&m->stopped, true);
+}
+
+/* A memory_op that returns a value, not a count or an error: for a
+ * 32-bit caller Xen truncates it to EAX like any result (hvm_hypercall),
+ * so a gfn at or past 2^31 (XENMEM_maximum_gpfn after a page was mapped
+ * there) reads as negative, in Xen as here. */
+static bool value_op(uint64_t nr, uint64_t cmd)
+{
+	switch (nr == __HYPERVISOR_memory_op ? (uint32_t)cmd : ~0u) {
+	case XENMEM_maximum_ram_page:
+	case XENMEM_current_reservation:
+	case XENMEM_maximum_reservation:
+	case XENMEM_maximum_gpfn:
+		return true;
+	default:
+		return false;
+	}
 }
 
 long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
@@ -85,8 +103,8 @@ long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 			fz_host.cpl, (unsigned long long)nr,
 			(unsigned long long)a[0], (unsigned long long)a[1],
 			(unsigned long long)a[2], ret);
-	FZ_CHECK(ret >= -FZ_XEN_ERRNO_MAX, "hypercall %llu returned %ld",
-		 (unsigned long long)nr, ret);
+	FZ_CHECK(ret >= -FZ_XEN_ERRNO_MAX || (!wide && value_op(nr, a[0])),
+		 "hypercall %llu returned %ld", (unsigned long long)nr, ret);
 	/* Xen hvm_hypercall(): virtual-8086 mode or CPL > 0 outside real
 	 * mode is -EPERM, before anything else; so is a vCPU whose mode
 	 * cannot be read. */
