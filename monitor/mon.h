@@ -80,6 +80,7 @@
 #define MON_UNKNOWN_LOG   16ul
 
 struct mon;
+struct mon_host;
 struct mon_pers;
 struct kvm_run;
 
@@ -245,6 +246,9 @@ struct mon {
 	/* Make region i's current gpa a KVM slot (or remove it when
 	 * MON_REGION_NONE); NULL in unit tests.  Returns 0 or -errno. */
 	int (*map_region)(struct mon *mon, unsigned i);
+	/* What the personalities ask of the host (mon_host.h): KVM's,
+	 * set before their init; a fake in the host-free tests. */
+	const struct mon_host *host;
 	void *pers_state;       /* the personality's own, from its init */
 	int out_fd;             /* guest console output (stdout) */
 	struct mon_out out;     /* under dev.lock */

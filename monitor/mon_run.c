@@ -17,6 +17,7 @@
 #include "host_kvm.h"
 #include "mon_clock.h"
 #include "mon_elf.h"
+#include "mon_host.h"
 #include "mon_run.h"
 #include "mon_seccomp.h"
 #include "pers.h"
@@ -136,6 +137,7 @@ static int create_machine(struct mon *mon, const struct mon_image *img,
 		r = setup_cpuid(mon, err, errlen);
 	if (r == 0)
 		r = mon_clock_start(mon, err, errlen);
+	mon->host = &mon_host_kvm;
 	if (r == 0 && mon->pers->init && (r = mon->pers->init(mon)) < 0)
 		snprintf(err, errlen, "personality %s setup failed: %s",
 			 mon->pers->name, strerror(-r));

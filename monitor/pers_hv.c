@@ -69,11 +69,9 @@ static int hv_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 	return 0;
 }
 
-int pers_hv_state_init(struct mon *mon, struct pers_hv *hv,
-		       const struct pers_hv_env *env)
+int pers_hv_state_init(struct mon *mon, struct pers_hv *hv)
 {
 	memset(hv, 0, sizeof(*hv));
-	hv->env = env;
 	hv->nvp = mon->nvcpu;
 	hv->tsc_khz = mon->tsc_khz;
 	/* The TSC page needs a TSC faster than 10 MHz (scale < 2^64). */
@@ -95,17 +93,24 @@ static int hv_init(struct mon *mon)
 	struct pers_hv *hv;
 	int r;
 
-	if (!&pers_hv_kvm_env)
+	if (!mon->host)
 		return -ENOSYS;
 	hv = calloc(1, sizeof(*hv));
 	if (!hv)
 		return -ENOMEM;
-	r = pers_hv_state_init(mon, hv, &pers_hv_kvm_env);
+	r = pers_hv_state_init(mon, hv);
 	if (r < 0) {
 		free(hv);
 		return r;
 	}
-	hv->env->setup(mon);
+	/* Route every Hyper-V synthetic MSR (0x40000000-0x400001ff, TLFS
+	 * appendix "MSRs") to us even on a host whose KVM implements
+	 * Hyper-V itself; on this host KVM knows none of them, so the
+	 * filter changes nothing and a failure to install it is only
+	 * logged. */
+	r = mon->host->msr_filter_deny(mon, HV_X64_MSR_GUEST_OS_ID, 0x200);
+	if (r < 0)
+		mon_logf(mon, "hyperv: KVM_X86_SET_MSR_FILTER failed (%d)", r);
 	return 0;
 }
 
@@ -114,24 +119,24 @@ static int hv_init(struct mon *mon)
  * at CPL 0 may call; from CPL > 0 or real mode the call raises #UD and
  * does nothing.  With IOPL 0 a CPL3 `out` faults #GP before it gets
  * here; a kernel that grants IOPL 3 (or the port in its TSS I/O bitmap)
- * lets it through, and this refuses it.  CPL is SS.DPL (env.cpl).
- * Returns false if the call may not proceed.
+ * lets it through, and this refuses it.  The CPL is SS.DPL, which equals
+ * it even under a conforming CS (SDM Vol. 3A 5.5), as Xen's
+ * hvm_get_cpl() takes it.  Returns false if the call may not proceed.
  */
-static bool caller_privileged(struct mon *mon, struct pers_hv *hv,
-			      unsigned vcpu)
+static bool caller_privileged(struct mon *mon, unsigned vcpu)
 {
-	bool pe = false;
-	int cpl = hv->env->cpl(mon, vcpu, &pe), r;
+	struct mon_sregs s;
+	int r = mon->host->sregs(mon, vcpu, &s);
 
-	if (cpl < 0) {          /* a host error, not the guest's doing */
+	if (r < 0) {            /* a host error, not the guest's doing */
 		mon_stopf(mon, MON_EXIT_HOST, "hyperv: KVM_GET_SREGS on vcpu %u "
-			  "failed: %s; exit %d", vcpu, strerror(-cpl),
+			  "failed: %s; exit %d", vcpu, strerror(-r),
 			  MON_EXIT_HOST);
 		return false;
 	}
-	if (cpl == 0 && pe)
+	if (s.ss_dpl == 0 && (s.cr0 & 1))       /* CR0.PE */
 		return true;
-	r = hv->env->inject_ud(mon, vcpu);
+	r = mon->host->inject_ud(mon, vcpu);
 	if (r < 0)
 		mon_stopf(mon, MON_EXIT_HOST, "hyperv: cannot raise #UD on vcpu "
 			  "%u: %s; exit %d", vcpu, strerror(-r), MON_EXIT_HOST);
@@ -158,7 +163,7 @@ static bool hv_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 	pthread_mutex_unlock(&hv->lock);
 	if (!enabled || !x->io.out || x->io.size != 1 || x->io.count != 1)
 		return false;
-	if (!caller_privileged(mon, hv, vcpu))
+	if (!caller_privileged(mon, vcpu))
 		return true;
 	r->rax = pers_hv_hypercall(mon, vcpu, r->rcx, r->rdx, r->r8);
 	*x->regs_dirty = true;

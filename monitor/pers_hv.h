@@ -3,9 +3,8 @@
  * monitor/pers_hv.h: the `hyperv` personality's state and its pieces:
  * pers_hv.c (CPUID, setup, the hooks), pers_hv_msr.c (synthetic MSRs,
  * reference TSC, synthetic timer 0), pers_hv_hcall.c (hypercall
- * dispatch, SynIC delivery) and pers_hv_env.c (the KVM side: the only
- * part that needs /dev/kvm).  The first three are pure: the unit tests
- * drive them with a fake environment and a RAM buffer.
+ * dispatch, SynIC delivery).  All pure: the host is mon->host
+ * (mon_host.h), which the unit tests fake, with a RAM buffer.
  * Wire definitions: include/hyperv/tlfs.h.
  */
 #ifndef PERS_HV_H
@@ -16,34 +15,9 @@
 
 #include "mon.h"
 #include "mon_clock.h"
+#include "mon_host.h"
 #include "hyperv/tlfs.h"
 
-/* What the personality asks of the host; pers_hv_env.c gives KVM's. */
-struct pers_hv_env {
-	void (*setup)(struct mon *mon);         /* once, in init */
-	uint64_t (*guest_tsc)(const struct mon *mon);
-	void (*timer_arm)(struct mon *mon, unsigned vcpu, uint64_t deadline_ns,
-			  mon_timer_fn fn);
-	void (*timer_cancel)(struct mon *mon, unsigned vcpu);
-	/* A fixed interrupt (vector) to the LAPIC of (vcpu); 0 or -errno. */
-	int (*msi)(struct mon *mon, unsigned vcpu, uint8_t vector);
-	/* Flush the TLB of every vCPU in (mask), (self) being the caller's
-	 * own thread; returns when all have.  0 or -errno. */
-	int (*flush_tlb)(struct mon *mon, unsigned self, uint64_t mask);
-	void (*yield)(void);
-	/* The caller's privilege, on (vcpu)'s own thread after an exit: its
-	 * CPL (SS.DPL, which equals the CPL even under a conforming CS),
-	 * with CR0.PE in *pe; or -errno.  [MSDN ff543172] "Valid Hypercall
-	 * Environments": only protected mode at CPL 0 may call. */
-	int (*cpl)(struct mon *mon, unsigned vcpu, bool *pe);
-	/* Make (vcpu), on its own thread after an exit, take #UD as it next
-	 * enters the guest.  0 or -errno. */
-	int (*inject_ud)(struct mon *mon, unsigned vcpu);
-};
-
-/* KVM's environment (pers_hv_env.c); weak so that the pure unit tests
- * of the other monitor modules link without it. */
-extern const struct pers_hv_env pers_hv_kvm_env __attribute__((weak));
 
 /* One virtual processor's synthetic registers. */
 struct pers_hv_vp {
@@ -54,7 +28,6 @@ struct pers_hv_vp {
 };
 
 struct pers_hv {
-	const struct pers_hv_env *env;
 	pthread_mutex_t lock;           /* everything below */
 	unsigned nvp;
 	uint32_t tsc_khz;
@@ -89,9 +62,8 @@ static inline struct pers_hv *pers_hv_of(const struct mon *mon)
 	return mon->pers_state;
 }
 
-/* pers_hv.c */
-int pers_hv_state_init(struct mon *mon, struct pers_hv *hv,
-		       const struct pers_hv_env *env);
+/* pers_hv.c: (hv) for (mon), whose mon->host is set.  0 or -errno. */
+int pers_hv_state_init(struct mon *mon, struct pers_hv *hv);
 
 /* pers_hv_msr.c: (write) or read of synthetic MSR (index) by (vcpu);
  * false means #GP. */

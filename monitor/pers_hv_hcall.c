@@ -77,14 +77,14 @@ static unsigned hc_flush(struct hcall *c)
 	c->reps_done = c->reps;
 	if (!mask)
 		return HV_STATUS_SUCCESS;
-	return c->hv->env->flush_tlb(c->mon, c->vcpu, mask) < 0 ?
+	return c->mon->host->flush_tlb(c->mon, c->vcpu, mask) < 0 ?
 	       HV_STATUS_OPERATION_FAILED : HV_STATUS_SUCCESS;
 }
 
 /* HvCallNotifyLongSpinWait: advisory; the caller's thread yields. */
 static unsigned hc_spin_wait(struct hcall *c)
 {
-	c->hv->env->yield();
+	c->mon->host->yield(c->mon);
 	return HV_STATUS_SUCCESS;
 }
 
@@ -112,7 +112,7 @@ static unsigned hc_send_ipi(struct hcall *c)
 	mask = vp_mask(c, ipi.cpu_mask);
 	for (unsigned vp = 0; mask; vp++, mask >>= 1)
 		if (mask & 1)
-			c->hv->env->msi(c->mon, vp, (uint8_t)ipi.vector);
+			c->mon->host->msi(c->mon, vp, (uint8_t)ipi.vector);
 	return HV_STATUS_SUCCESS;
 }
 
@@ -132,7 +132,7 @@ static bool connection(const struct hcall *c, uint32_t id, unsigned *vp,
 void pers_hv_raise_sint(struct mon *mon, unsigned vp, uint64_t sint_reg)
 {
 	if (!(sint_reg & HV_SYNIC_SINT_MASKED))
-		pers_hv_of(mon)->env->msi(mon, vp, (uint8_t)(sint_reg &
+		mon->host->msi(mon, vp, (uint8_t)(sint_reg &
 						HV_SYNIC_SINT_VECTOR_MASK));
 }
 

@@ -29,7 +29,7 @@ uint64_t pers_hv_ref_time(const struct pers_hv *hv, uint64_t tsc)
 
 static uint64_t ref_now(struct mon *mon, const struct pers_hv *hv)
 {
-	return pers_hv_ref_time(hv, hv->env->guest_tsc(mon));
+	return pers_hv_ref_time(hv, mon->host->guest_tsc(mon));
 }
 
 /* (len) bytes of guest RAM at the page of (msr_val), or NULL. */
@@ -117,7 +117,7 @@ static void stimer_update(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
 	uint64_t due;
 
 	if (!(vp->stimer_config & HV_STIMER_ENABLE) || !vp->stimer_count) {
-		hv->env->timer_cancel(mon, vcpu);
+		mon->host->timer_cancel(mon, vcpu);
 		return;
 	}
 	/* One-shot: COUNT is the absolute expiry; periodic: the period, at
@@ -131,7 +131,7 @@ static void stimer_update(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
 	vp->stimer_expiry = due;
 	/* 100 ns units to guest ns, +100 so that rounding never fires it
 	 * before the guest's own reading of the reference time. */
-	hv->env->timer_arm(mon, vcpu, mon_add_sat(mon_mul_sat(due, 100), 100),
+	mon->host->timer_arm(mon, vcpu, mon_add_sat(mon_mul_sat(due, 100), 100),
 			   stimer_fire);
 }
 
@@ -202,7 +202,7 @@ static void stimer_fire(struct mon *mon, unsigned vcpu)
 		return;
 	}
 	pthread_mutex_unlock(&hv->lock);
-	hv->env->msi(mon, vcpu, (uint8_t)((cfg & HV_STIMER_VECTOR_MASK) >>
+	mon->host->msi(mon, vcpu, (uint8_t)((cfg & HV_STIMER_VECTOR_MASK) >>
 					  HV_STIMER_VECTOR_SHIFT));
 }
 

@@ -241,7 +241,7 @@ static int px_decode(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 
 	*c = (struct px_call){ .vcpu = vcpu, .rip = x->rip,
 			       .rflags = r->rflags };
-	if ((e = px_of(mon)->env->sregs(mon, vcpu, &c->s)) < 0)
+	if ((e = mon->host->sregs(mon, vcpu, &c->s)) < 0)
 		return e;
 	c->mode = px_mode(&c->s, r->rflags);
 	/* Xen's hvm_get_cpl(): SS.DPL, which always equals the CPL (SDM
@@ -486,7 +486,7 @@ static int px_features(struct mon *mon, struct pers_xen *px)
 	uint32_t w;
 	int r = -ENOMEM;
 
-	if (t && (r = px->env->cpuid(mon, t)) == 0) {
+	if (t && (r = mon->host->cpuid(mon, t)) == 0) {
 		w = cpuid_reg(t, 0x80000008u, 0, 0) & 0xff;
 		px->maxphyaddr = (uint8_t)(w == 0 ? 36 : w < 32 ? 32 :
 					   w > 52 ? 52 : w);
@@ -505,13 +505,12 @@ static int xen_init(struct mon *mon)
 	struct timespec ts;
 	uint64_t now_ns;
 
-	if (!&pers_xen_kvm_env) {
+	if (!mon->host) {
 		free(px);
 		return -ENOSYS;
 	}
 	if (!px)
 		return -ENOMEM;
-	px->env = &pers_xen_kvm_env;
 	if (px_features(mon, px) < 0) {
 		free(px);
 		return -EIO;
@@ -521,10 +520,10 @@ static int xen_init(struct mon *mon)
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&px->cond, &ca);
 	pthread_condattr_destroy(&ca);
-	px->env->pvclock_scale(mon->tsc_khz, &px->tsc_mul, &px->tsc_shift);
+	mon->host->pvclock_scale(mon->tsc_khz, &px->tsc_mul, &px->tsc_shift);
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-	px->wall_ns = now_ns - px->env->guest_ns(mon);
+	px->wall_ns = now_ns - mon->host->guest_ns(mon);
 	px_evtchn_init(px);
 	px->vcpu[0].initialised = px->vcpu[0].up = true;
 	mon->pers_state = px;

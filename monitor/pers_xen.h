@@ -29,27 +29,8 @@
 #include "mon.h"
 #include "mon_clock.h"
 #include "mon_cpuid.h"
+#include "mon_host.h"
 
-/* The host side (pers_xen_env.c, KVM): a table, so that the personality
- * links without KVM into the unit tests, where it is absent (weak). */
-struct pers_xen_env {
-	int (*msi)(struct mon *mon, unsigned apic_id, uint8_t vector);
-	int (*vcpu_load)(struct mon *mon, unsigned id);
-	/* The calling vCPU's segment and control registers, from which the
-	 * personality derives its mode, CPL and paging (px_call); -errno if
-	 * they cannot be read. */
-	int (*sregs)(struct mon *mon, unsigned vcpu, struct mon_sregs *s);
-	/* The guest's CPUID table (what Xen's checks take from the domain's
-	 * CPUID policy), read once at init; 0 or -errno. */
-	int (*cpuid)(struct mon *mon, struct mon_cpuid *t);
-	uint64_t (*guest_tsc)(const struct mon *mon);
-	uint64_t (*guest_ns)(const struct mon *mon);
-	void (*pvclock_scale)(uint32_t tsc_khz, uint32_t *mul, int8_t *shift);
-	void (*timer_arm)(struct mon *mon, unsigned vcpu, uint64_t deadline,
-			  mon_timer_fn fn);
-	void (*timer_cancel)(struct mon *mon, unsigned vcpu);
-};
-extern const struct pers_xen_env pers_xen_kvm_env __attribute__((weak));
 
 /* The Xen version vmi-run presents: the interface of the installed
  * public headers (libxen-dev 4.17).  XENVER_version and CPUID base+1. */
@@ -111,7 +92,6 @@ struct px_vcpu {
 };
 
 struct pers_xen {
-	const struct pers_xen_env *env;
 	pthread_mutex_t lock;   /* everything below */
 	pthread_cond_t cond;    /* broadcast whenever a port becomes pending */
 	uint64_t hcall_page;    /* GPA, 0 = none */

@@ -46,7 +46,7 @@ static void px_inject(struct mon *mon, unsigned vcpu)
 					    : px->callback_vector;
 
 	if (vec && px->vcpu[vcpu].up)
-		px->env->msi(mon, vcpu, vec);
+		mon->host->msi(mon, vcpu, vec);
 	pthread_cond_broadcast(&px->cond);
 }
 

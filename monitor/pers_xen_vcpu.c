@@ -37,7 +37,7 @@
 uint64_t px_now(const struct mon *mon)
 {
 	const struct pers_xen *px = mon->pers_state;
-	uint64_t d = px->env->guest_tsc(mon) - mon->clock.tsc0;
+	uint64_t d = mon->host->guest_tsc(mon) - mon->clock.tsc0;
 
 	d = px->tsc_shift < 0 ? d >> -px->tsc_shift : d << px->tsc_shift;
 	return (uint64_t)(((unsigned __int128)d * px->tsc_mul) >> 32);
@@ -102,12 +102,12 @@ static void px_timer_fire(struct mon *mon, unsigned vcpu)
  * added with saturation (mon_add_sat), so it never wraps. */
 static void px_timer_arm(struct mon *mon, unsigned vcpu, uint64_t deadline)
 {
-	const struct pers_xen_env *env = px_of(mon)->env;
-	uint64_t now = px_now(mon), at = env->guest_ns(mon);
+	const struct mon_host *host = mon->host;
+	uint64_t now = px_now(mon), at = host->guest_ns(mon);
 
 	if ((int64_t)deadline > 0 && deadline > now)
 		at = mon_add_sat(at, deadline - now + 1000);
-	env->timer_arm(mon, vcpu, at, px_timer_fire);
+	host->timer_arm(mon, vcpu, at, px_timer_fire);
 }
 
 long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
@@ -115,7 +115,7 @@ long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
 	uint64_t now = px_now(mon);
 
 	if (timeout == 0) {
-		px_of(mon)->env->timer_cancel(mon, vcpu);
+		mon->host->timer_cancel(mon, vcpu);
 		return 0;
 	}
 	if ((int64_t)timeout < 0 || (timeout > now &&
@@ -189,7 +189,7 @@ static long px_up(struct mon *mon, unsigned id)
 	if (px->vcpu[id].up)
 		return 0;
 	px->vcpu[id].up = true;
-	return px->env->vcpu_load(mon, id) < 0 ? -XEN_EINVAL : 0;
+	return mon->host->vcpu_load(mon, id) < 0 ? -XEN_EINVAL : 0;
 }
 
 /* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): an
@@ -265,7 +265,7 @@ long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
 			return -XEN_EINVAL;     /* Xen: only the caller's own */
 		if (cmd == VCPUOP_set_singleshot_timer)
 			return px_singleshot(mon, vcpu, arg);
-		px_of(mon)->env->timer_cancel(mon, vcpu);
+		mon->host->timer_cancel(mon, vcpu);
 		return 0;
 	default:
 		px_unimplemented(mon, __HYPERVISOR_vcpu_op, (int64_t)cmd,

@@ -2,9 +2,8 @@
 /*
  * tests/fuzz/fuzz_mon.c: the shared part of the monitor's fuzz targets
  * (fuzz.h): input reader, a fresh VM per input, and the host side the
- * personalities call, faked as tests/unit/test_xen_mon.c and
- * test_hv_mon.c fake it (this file defines pers_xen_kvm_env and
- * pers_hv_kvm_env, which the monitor references weakly), with the
+ * personalities call, tests/monitor/fake_host.h (as
+ * tests/unit/test_xen_mon.c and test_hv_mon.c use it) with the
  * checks a real host would need to hold: interrupts only with vectors
  * the LAPIC accepts, only to vCPUs that exist, timers that never spin.
  */
@@ -17,7 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../monitor/fake_guest.h"
+#include "../monitor/fake_host.h"
 #include "fuzz.h"
 #include "pers.h"
 #include "pers_hv.h"
@@ -28,6 +27,8 @@
  * every vCPU is far below it; a timer that keeps re-arming just ahead of
  * the clock is not. */
 #define FZ_MAX_FIRES 100000u
+
+static void host_init(struct mon *m);
 
 struct fz_host fz_host;
 
@@ -202,6 +203,7 @@ struct mon *fz_vm(const struct mon_pers *pers, unsigned nvcpu, bool capture)
 		mon_special_init(vm, extra);
 	mon_dev_init(&vm->dev);
 	vm->out_fd = capture ? cons[1] : null_fd;
+	host_init(vm);
 	if (pers->init)
 		FZ_CHECK(pers->init(vm) == 0, "%s init failed", pers->name);
 	return vm;
@@ -305,13 +307,13 @@ static void check_msi(const struct mon *m, unsigned vcpu, uint8_t vector)
 	fz_host.last_vector = vector;
 }
 
-static int xen_msi(struct mon *m, unsigned apic_id, uint8_t vector)
+static int host_msi(struct mon *m, unsigned vcpu, uint8_t vector)
 {
-	check_msi(m, apic_id, vector);
+	check_msi(m, vcpu, vector);
 	return 0;
 }
 
-static int xen_vcpu_load(struct mon *m, unsigned id)
+static int host_vcpu_load(struct mon *m, unsigned id)
 {
 	FZ_CHECK(id < m->nvcpu, "vcpu_load(%u)", id);
 	fz_host.loads++;
@@ -322,7 +324,7 @@ static int xen_vcpu_load(struct mon *m, unsigned id)
  * numbers; -1: unreadable) at CPL fz_host.cpl.  64-bit code runs on
  * the identity map fz_vm() writes; the other modes have paging off.
  * Virtual-8086 mode is RFLAGS.VM, which fz_xen_hcall sets. */
-static int xen_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
+static int host_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 {
 	FZ_CHECK(vcpu < m->nvcpu, "sregs(vcpu %u)", vcpu);
 	if (fz_host.mode < 0)
@@ -341,40 +343,7 @@ static int xen_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 	return 0;
 }
 
-static int xen_cpuid(struct mon *m, struct mon_cpuid *t)
-{
-	(void)m;
-	fake_guest_cpuid(t);
-	return 0;
-}
-
-static void xen_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
-{
-	(void)khz;
-	*mul = 1u << 31;        /* (tsc << 1) * 2^31 >> 32: 1 ns per tick */
-	*shift = 1;
-}
-
-const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = xen_msi, .vcpu_load = xen_vcpu_load, .sregs = xen_sregs,
-	.cpuid = xen_cpuid,
-	.guest_tsc = host_tsc, .guest_ns = host_ns,
-	.pvclock_scale = xen_scale, .timer_arm = timer_arm,
-	.timer_cancel = timer_cancel,
-};
-
-static void hv_setup(struct mon *m)
-{
-	(void)m;
-}
-
-static int hv_msi(struct mon *m, unsigned vcpu, uint8_t vector)
-{
-	check_msi(m, vcpu, vector);
-	return 0;
-}
-
-static int hv_flush(struct mon *m, unsigned self, uint64_t mask)
+static int host_flush(struct mon *m, unsigned self, uint64_t mask)
 {
 	FZ_CHECK(self < m->nvcpu, "flush from vcpu %u", self);
 	FZ_CHECK(m->nvcpu >= 64 || !(mask >> m->nvcpu), "flush of absent "
@@ -383,27 +352,25 @@ static int hv_flush(struct mon *m, unsigned self, uint64_t mask)
 	return 0;
 }
 
-static void hv_yield(void)
-{
-}
-
-/* The caller's CPL and CR0.PE: fz_host.cpl, protected mode. */
-static int hv_cpl(struct mon *m, unsigned vcpu, bool *pe)
-{
-	FZ_CHECK(vcpu < m->nvcpu, "cpl(vcpu %u)", vcpu);
-	*pe = true;
-	return fz_host.cpl;
-}
-
-static int hv_inject_ud(struct mon *m, unsigned vcpu)
+static int host_inject_ud(struct mon *m, unsigned vcpu)
 {
 	FZ_CHECK(vcpu < m->nvcpu, "inject_ud(vcpu %u)", vcpu);
 	fz_host.uds++;
 	return 0;
 }
 
-const struct pers_hv_env pers_hv_kvm_env = {
-	.setup = hv_setup, .guest_tsc = host_tsc, .timer_arm = timer_arm,
-	.timer_cancel = timer_cancel, .msi = hv_msi, .flush_tlb = hv_flush,
-	.yield = hv_yield, .cpl = hv_cpl, .inject_ud = hv_inject_ud,
-};
+/* tests/monitor/fake_host.h, with this file's clock and timers and
+ * the checks above in place of its recorders. */
+static void host_init(struct mon *m)
+{
+	fake_host_reset(m, FZ_PT_PA, FZ_TSC0);
+	fake_host.ops.msi = host_msi;
+	fake_host.ops.vcpu_load = host_vcpu_load;
+	fake_host.ops.sregs = host_sregs;
+	fake_host.ops.inject_ud = host_inject_ud;
+	fake_host.ops.guest_tsc = host_tsc;
+	fake_host.ops.guest_ns = host_ns;
+	fake_host.ops.timer_arm = timer_arm;
+	fake_host.ops.timer_cancel = timer_cancel;
+	fake_host.ops.flush_tlb = host_flush;
+}

@@ -13,6 +13,7 @@
 #include "pers.h"
 #include "pers_hv.h"
 #include "race.h"
+#include "../monitor/fake_host.h"
 
 /* Guest-physical layout (all RAM). */
 #define HC_PAGE 0x10000ull
@@ -54,17 +55,8 @@ static int env_flush(struct mon *mon, unsigned self, uint64_t mask)
 	return 0;
 }
 
-static void env_setup(struct mon *mon) { (void)mon; }
-static void env_yield(void) { }
-
-/* The guest calls from CPL 0 in protected mode; a #UD would be a bug. */
-static int env_cpl(struct mon *mon, unsigned vcpu, bool *pe)
-{
-	(void)mon, (void)vcpu;
-	*pe = true;
-	return 0;
-}
-
+/* The guest calls from CPL 0 in protected mode (fake_host.h's caller);
+ * a #UD would be a bug. */
 static int env_inject_ud(struct mon *mon, unsigned vcpu)
 {
 	(void)mon;
@@ -72,12 +64,18 @@ static int env_inject_ud(struct mon *mon, unsigned vcpu)
 	abort();
 }
 
-static const struct pers_hv_env env = {
-	.setup = env_setup, .guest_tsc = race_tsc,
-	.timer_arm = race_timer_arm, .timer_cancel = race_timer_cancel,
-	.msi = env_msi, .flush_tlb = env_flush, .yield = env_yield,
-	.cpl = env_cpl, .inject_ud = env_inject_ud,
-};
+/* tests/monitor/fake_host.h, with race.c's clock and timer thread and
+ * the checks above. */
+static void env_init(struct mon *mon)
+{
+	fake_host_reset(mon, 0, 0);
+	fake_host.ops.guest_tsc = race_tsc;
+	fake_host.ops.timer_arm = race_timer_arm;
+	fake_host.ops.timer_cancel = race_timer_cancel;
+	fake_host.ops.msi = env_msi;
+	fake_host.ops.flush_tlb = env_flush;
+	fake_host.ops.inject_ud = env_inject_ud;
+}
 
 /* ---- calls as the guest makes them ---------------------------------- */
 
@@ -165,7 +163,10 @@ static void take_slot(struct race_rig *r, unsigned vp, unsigned sint,
 static int hv_setup(struct race_rig *r)
 {
 	struct pers_hv *hv = calloc(1, sizeof(*hv));
-	bool ok = hv && pers_hv_state_init(r->mon, hv, &env) == 0;
+	bool ok;
+
+	env_init(r->mon);
+	ok = hv && pers_hv_state_init(r->mon, hv) == 0;
 
 	r->pers = hv;
 	r->mon->pers = &pers_hv;

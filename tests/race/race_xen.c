@@ -6,8 +6,8 @@
  * argument structures in guest RAM that the guest keeps rewriting
  * (race.c); the answers allowed are the Xen error codes and results the
  * public headers (/usr/include/xen) and Xen's sources document for each
- * call.  This file defines the personality's host environment
- * (pers_xen_kvm_env, weak in the monitor), as tests/unit/test_xen_mon.c.
+ * call.  The host is tests/monitor/fake_host.h with race.c's clock and
+ * timers, as in tests/race/race_hv.c.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +15,7 @@
 #include "pers.h"
 #include "pers_xen.h"
 #include "race.h"
-#include "../monitor/fake_guest.h"
+#include "../monitor/fake_host.h"
 
 #include <xen/grant_table.h>
 #include <xen/hvm/hvm_op.h>
@@ -56,36 +56,14 @@ static int env_msi(struct mon *mon, unsigned apic, uint8_t vec)
 	return 0;
 }
 
-static int env_load(struct mon *mon, unsigned id)
-{
-	(void)mon, (void)id;
-	return 0;
-}
-
 /* The caller's registers: mode 8 is long mode on the identity map of
  * map_identity(), mode 4 protected mode with paging off; CPL 0. */
-#define CR0_PE 1ull
-#define CR0_PG (1ull << 31)
-#define CR4_PAE (1ull << 5)
-#define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 #define PT_PA MON_SPECIAL_PA    /* special pages 0-2; xen uses 4 and 7 */
 
 static int env_sregs(struct mon *mon, unsigned vcpu, struct mon_sregs *s)
 {
 	(void)mon;
-	if (race_now->mode[vcpu] == 8)
-		*s = (struct mon_sregs){ .cr0 = CR0_PE | CR0_PG, .cr4 = CR4_PAE,
-			.efer = EFER_LME | EFER_LMA, .cs_l = 1, .cr3 = PT_PA };
-	else
-		*s = (struct mon_sregs){ .cr0 = CR0_PE, .cs_db = 1 };
-	return 0;
-}
-
-static int env_cpuid(struct mon *mon, struct mon_cpuid *t)
-{
-	(void)mon;
-	fake_guest_cpuid(t);
+	*s = fake_host_sregs_at(race_now->mode[vcpu] == 8 ? PT_PA : 0);
 	return 0;
 }
 
@@ -101,20 +79,18 @@ static int map_identity(struct mon *m)
 	return 0;
 }
 
-static void env_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
+/* tests/monitor/fake_host.h, with race.c's clock and timer thread and
+ * the checks above. */
+static void env_init(struct mon *mon)
 {
-	(void)khz;
-	*mul = 1u << 31;
-	*shift = 1;
+	fake_host_reset(mon, PT_PA, 0);
+	fake_host.ops.msi = env_msi;
+	fake_host.ops.sregs = env_sregs;
+	fake_host.ops.guest_tsc = race_tsc;
+	fake_host.ops.guest_ns = race_tsc;
+	fake_host.ops.timer_arm = race_timer_arm;
+	fake_host.ops.timer_cancel = race_timer_cancel;
 }
-
-const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = env_msi, .vcpu_load = env_load, .sregs = env_sregs,
-	.cpuid = env_cpuid,
-	.guest_tsc = race_tsc, .guest_ns = race_tsc,
-	.pvclock_scale = env_scale, .timer_arm = race_timer_arm,
-	.timer_cancel = race_timer_cancel,
-};
 
 /* ---- calls as the guest makes them ---------------------------------- */
 
@@ -193,6 +169,7 @@ static int xen_setup(struct race_rig *r)
 	struct pers_xen *px;
 
 	r->mon->pers = &pers_xen;
+	env_init(r->mon);
 	if (!a || map_identity(r->mon) < 0 || pers_xen.init(r->mon) < 0)
 		return -1;
 	r->pers = px = r->mon->pers_state;

@@ -2,8 +2,8 @@
 /*
  * tests/unit/test_hv_mon.c: vmi-run's hyperv personality without KVM:
  * the CPUID leaves it advertises, the hypercall dispatch (a pure function
- * of registers, guest memory and state) with a fake environment and a
- * RAM buffer, the synthetic MSRs, the reference TSC scale, the crash and
+ * of registers, guest memory and state) with the fake host of
+ * tests/monitor/fake_host.h and a RAM buffer, the synthetic MSRs, the reference TSC scale, the crash and
  * reset exits, the hypercall port's privilege check, a racing writer
  * between any two of the monitor's reads of guest memory, and a fuzz
  * loop of random hypercalls under ASan/UBSan.  Built at -O0
@@ -24,92 +24,13 @@
 
 #include "pers.h"
 #include "pers_hv.h"
+#include "../monitor/fake_host.h"
 
 #define RAM (4u << 20)
 #define IN_GPA 0x10000ull
 #define SIMP_GPA 0x20000ull
 #define SIEFP_GPA 0x21000ull
 #define PAGE_GPA 0x22000ull
-
-static struct { unsigned vcpu; uint8_t vector; } msis[64];
-static unsigned nmsi, nflush, nyield;
-static uint64_t flush_mask;
-static uint64_t fake_tsc;
-
-static uint64_t env_tsc(const struct mon *mon)
-{
-	(void)mon;
-	return fake_tsc;
-}
-
-static uint64_t armed_at;
-static unsigned narmed;
-
-static void env_arm(struct mon *mon, unsigned vcpu, uint64_t d,
-		    mon_timer_fn fn)
-{
-	(void)mon, (void)vcpu, (void)fn;
-	armed_at = d;
-	narmed++;
-}
-
-static void env_cancel(struct mon *mon, unsigned vcpu)
-{
-	(void)mon, (void)vcpu;
-}
-
-static int env_msi(struct mon *mon, unsigned vcpu, uint8_t vector)
-{
-	(void)mon;
-	if (nmsi < 64)
-		{ msis[nmsi].vcpu = vcpu; msis[nmsi].vector = vector; }
-	nmsi++;
-	return 0;
-}
-
-static int env_flush(struct mon *mon, unsigned self, uint64_t mask)
-{
-	(void)mon, (void)self;
-	nflush++;
-	flush_mask = mask;
-	return 0;
-}
-
-static void env_yield(void)
-{
-	nyield++;
-}
-
-static void env_setup(struct mon *mon)
-{
-	(void)mon;
-}
-
-/* The caller's CPL and CR0.PE as env.cpl reports them, and the #UDs
- * raised. */
-static int fake_cpl;
-static bool fake_pe;
-static unsigned nud;
-
-static int env_cpl(struct mon *mon, unsigned vcpu, bool *pe)
-{
-	(void)mon, (void)vcpu;
-	*pe = fake_pe;
-	return fake_cpl;
-}
-
-static int env_inject_ud(struct mon *mon, unsigned vcpu)
-{
-	(void)mon, (void)vcpu;
-	nud++;
-	return 0;
-}
-
-static const struct pers_hv_env fake_env = {
-	.setup = env_setup, .guest_tsc = env_tsc, .timer_arm = env_arm,
-	.timer_cancel = env_cancel, .msi = env_msi, .flush_tlb = env_flush,
-	.yield = env_yield, .cpl = env_cpl, .inject_ud = env_inject_ud,
-};
 
 struct fixture {
 	struct mon mon;
@@ -128,11 +49,9 @@ static int setup(void **state)
 	f->mon.nvcpu = 2;
 	f->mon.tsc_khz = 2000000;
 	f->mon.clock.tsc0 = 1000;
-	assert_int_equal(pers_hv_state_init(&f->mon, &f->hv, &fake_env), 0);
-	nmsi = nflush = nyield = nud = 0;
-	fake_cpl = 0;
-	fake_pe = true;
-	fake_tsc = 1000;
+	/* The caller: 32-bit protected mode at CPL 0, without paging. */
+	fake_host_reset(&f->mon, 0, 1000);
+	assert_int_equal(pers_hv_state_init(&f->mon, &f->hv), 0);
 	*state = f;
 	return 0;
 }
@@ -207,7 +126,7 @@ static void test_hv_ref_time_zero_at_clock_start(void **state)
 	/* One second later: 10^7 units, less at most 1 of truncation. */
 	assert_in_range(pers_hv_ref_time(&f->hv, 1000 + 2000000000ull),
 			10000000 - 1, 10000000);
-	fake_tsc = 1000 + 2000;         /* 1 us: 10 units of 100 ns */
+	fake_host.tsc = 1000 + 2000;         /* 1 us: 10 units of 100 ns */
 	assert_in_range(rd(&f->mon, 0, HV_X64_MSR_TIME_REF_COUNT), 9, 10);
 }
 
@@ -329,8 +248,8 @@ static void test_hv_hcall_flush_list_all_reps_done_targets_flushed(void **state)
 	memcpy(f->mon.ram + IN_GPA, &in, sizeof(in));
 	assert_int_equal(hc(&f->mon, 0x0003 | 5ull << 32 | 1ull << 48, IN_GPA,
 			    0), 5ull << 32);
-	assert_int_equal(nflush, 1);
-	assert_int_equal(flush_mask, 0x2);      /* VP 2 does not exist */
+	assert_int_equal(fake_host.nflush, 1);
+	assert_int_equal(fake_host.flush_mask, 0x2);      /* VP 2 does not exist */
 }
 
 static void test_hv_hcall_ipi_fast_injects_each_target(void **state)
@@ -338,9 +257,9 @@ static void test_hv_hcall_ipi_fast_injects_each_target(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(hc(&f->mon, 0x1000b, 0xf1, 0x3), 0);
-	assert_int_equal(nmsi, 2);
-	assert_int_equal(msis[1].vcpu, 1);
-	assert_int_equal(msis[1].vector, 0xf1);
+	assert_int_equal(fake_host.nmsi, 2);
+	assert_int_equal(fake_host.msi[1].vcpu, 1);
+	assert_int_equal(fake_host.msi[1].vector, 0xf1);
 }
 
 static void test_hv_hcall_signal_event_sets_flag_once(void **state)
@@ -354,9 +273,9 @@ static void test_hv_hcall_signal_event_sets_flag_once(void **state)
 	assert_int_equal(hc(&f->mon, 0x1005d, ev, 0), 0);
 	assert_int_equal(f->mon.ram[SIEFP_GPA + 512], 1u << 5);
 	assert_int_equal(hc(&f->mon, 0x1005d, ev, 0), 0);
-	assert_int_equal(nmsi, 1);      /* already set: no second interrupt */
-	assert_int_equal(msis[0].vcpu, 1);
-	assert_int_equal(msis[0].vector, 0x50);
+	assert_int_equal(fake_host.nmsi, 1);      /* already set: no second interrupt */
+	assert_int_equal(fake_host.msi[0].vcpu, 1);
+	assert_int_equal(fake_host.msi[0].vector, 0x50);
 }
 
 static void test_hv_hcall_post_message_slot_and_busy(void **state)
@@ -373,7 +292,7 @@ static void test_hv_hcall_post_message_slot_and_busy(void **state)
 	assert_int_equal(hc(&f->mon, 0x5c, IN_GPA, 0), 0);
 	assert_int_equal(slot->message_type, 7);
 	assert_int_equal(slot->payload[0], 0xabcd);
-	assert_int_equal(nmsi, 0);              /* SINT1 still masked */
+	assert_int_equal(fake_host.nmsi, 0);              /* SINT1 still masked */
 	assert_int_equal(hc(&f->mon, 0x5c, IN_GPA, 0),
 			 HV_STATUS_INSUFFICIENT_BUFFERS);
 	assert_true(slot->message_flags & HV_MSG_FLAG_PENDING);
@@ -428,10 +347,10 @@ static uint64_t stimer(struct mon *m, bool periodic, uint64_t count)
 	assert_true(wr(m, 0, HV_X64_MSR_SCONTROL, HV_SYNIC_SCONTROL_ENABLE));
 	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_CONFIG, 0));
 	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_COUNT, count));
-	before = narmed;
+	before = fake_host.narmed;
 	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_CONFIG, cfg));
-	assert_int_equal(narmed, before + 1);
-	return armed_at;
+	assert_int_equal(fake_host.narmed, before + 1);
+	return fake_host.armed_at;
 }
 
 /* COUNT near 2^64 is a deadline centuries away in either mode: the
@@ -441,7 +360,7 @@ static void test_hv_stimer_count_near_2_64_saturates(void **state)
 {
 	struct fixture *f = *state;
 
-	fake_tsc = 1000 + 2000ull * 1000;    /* 1 ms: 10,000 units */
+	fake_host.tsc = 1000 + 2000ull * 1000;    /* 1 ms: 10,000 units */
 	assert_int_equal(rd(&f->mon, 0, HV_X64_MSR_TIME_REF_COUNT), 10000);
 	assert_true(stimer(&f->mon, true, UINT64_MAX) == UINT64_MAX);
 	assert_true(stimer(&f->mon, true, UINT64_MAX - 5) == UINT64_MAX);
@@ -461,7 +380,7 @@ static void test_hv_stimer_periodic_has_a_minimum_period(void **state)
 	const uint64_t now = 10000, min = PERS_HV_STIMER_MIN_PERIOD;
 
 	assert_true(min >= 1000);
-	fake_tsc = 1000 + 2000ull * 1000;
+	fake_host.tsc = 1000 + 2000ull * 1000;
 	for (uint64_t c = 1; c <= min; c = c * 3 + 1)
 		assert_true(stimer(&f->mon, true, c) == (now + min) * 100 + 100);
 	/* One-shot COUNT is absolute: no minimum, a past one fires now. */
@@ -658,7 +577,7 @@ static bool port_call(struct mon *m, struct mon_regs *regs, bool *dirty)
 
 /* [MSDN ff543172]: a hypercall from CPL > 0 or from real mode raises #UD
  * and does nothing.  A kernel that grants IOPL 3 lets a CPL3 `out` reach
- * the port; the monitor must refuse it there (CPL = SS.DPL, env.cpl). */
+ * the port; the monitor must refuse it there (CPL = SS.DPL of fake_host.sregs). */
 static void test_hv_port_below_cpl0_is_ud_and_does_nothing(void **state)
 {
 	struct fixture *f = *state;
@@ -670,21 +589,28 @@ static void test_hv_port_below_cpl0_is_ud_and_does_nothing(void **state)
 	assert_true(wr(&f->mon, 0, HV_X64_MSR_GUEST_OS_ID, 1ull << 63));
 	assert_true(wr(&f->mon, 0, HV_X64_MSR_HYPERCALL, PAGE_GPA | 1));
 	for (int cpl = 1; cpl <= 3; cpl++) {
-		fake_cpl = cpl;
+		fake_host.sregs.ss_dpl = (uint8_t)cpl;
 		assert_true(port_call(&f->mon, &regs, &dirty));
-		assert_int_equal(nud, (unsigned)cpl);
+		assert_int_equal(fake_host.nud, (unsigned)cpl);
 	}
-	fake_cpl = 0;           /* real mode: CPL 0, but not protected */
-	fake_pe = false;
+	/* Code in a conforming segment of DPL 0 runs at the CPL of its
+	 * caller: SS.DPL says 3, CS.DPL 0 does not make it CPL 0. */
+	fake_host.sregs.cs_dpl = 0;
 	assert_true(port_call(&f->mon, &regs, &dirty));
-	assert_int_equal(nud, 4);
-	assert_int_equal(nmsi, 0);
+	assert_int_equal(fake_host.nud, 4);
+	fake_host.sregs.ss_dpl = 0;     /* real mode: CPL 0, not protected */
+	fake_host.sregs.cr0 &= ~1ull;
+	assert_true(port_call(&f->mon, &regs, &dirty));
+	assert_int_equal(fake_host.nud, 5);
+	assert_int_equal(fake_host.nmsi, 0);
 	assert_false(dirty);
 	assert_int_equal(regs.rax, 0x1234);
-	fake_pe = true;         /* CPL 0, protected mode: the call runs */
+	/* CPL 0, protected mode: the call runs, whatever CS.DPL says. */
+	fake_host.sregs.cr0 |= 1;
+	fake_host.sregs.cs_dpl = 3;
 	assert_true(port_call(&f->mon, &regs, &dirty));
-	assert_int_equal(nud, 4);
-	assert_int_equal(nmsi, 1);
+	assert_int_equal(fake_host.nud, 5);
+	assert_int_equal(fake_host.nmsi, 1);
 	assert_true(dirty);
 	assert_int_equal(regs.rax, HV_STATUS_SUCCESS);
 	assert_false(mon_is_stopped(&f->mon));
@@ -701,10 +627,10 @@ static void test_hv_port_cpl_unreadable_is_host_error(void **state)
 
 	wr(&f->mon, 0, HV_X64_MSR_GUEST_OS_ID, 1ull << 63);
 	wr(&f->mon, 0, HV_X64_MSR_HYPERCALL, PAGE_GPA | 1);
-	fake_cpl = -EIO;
+	fake_host.sregs_err = -EIO;
 	assert_true(port_call(&f->mon, &regs, &dirty));
-	assert_int_equal(nmsi, 0);
-	assert_int_equal(nud, 0);
+	assert_int_equal(fake_host.nmsi, 0);
+	assert_int_equal(fake_host.nud, 0);
 	assert_int_equal(regs.rax, 7);
 	assert_int_equal(f->mon.status, MON_EXIT_HOST);
 }
@@ -769,14 +695,14 @@ static void test_hv_hcall_work_per_exit_bounded(void **state)
 	assert_int_equal(hc(&f->mon, HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST |
 			    (uint64_t)max_reps << 32, IN_GPA, 0),
 			 (uint64_t)max_reps << 32);
-	assert_int_equal(nflush, 1);
+	assert_int_equal(fake_host.nflush, 1);
 	assert_int_equal(hc(&f->mon, HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST |
 			    (uint64_t)(max_reps + 1) << 32, IN_GPA, 0),
 			 HV_STATUS_INVALID_ALIGNMENT);
 	f->hv.nvp = 64;
 	assert_int_equal(hc(&f->mon, HVCALL_SEND_IPI | HV_HC_FAST, 0x40, ~0ull),
 			 0);
-	assert_int_equal(nmsi, 64);
+	assert_int_equal(fake_host.nmsi, 64);
 }
 
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)

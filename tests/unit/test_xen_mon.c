@@ -3,8 +3,7 @@
  * tests/unit/test_xen_mon.c: vmi-run's xen personality without KVM: the
  * hypercall dispatch is a function of (registers, checked guest memory,
  * state), so it runs here on a malloc'ed "RAM" with a fake host side
- * (this file defines pers_xen_kvm_env, which the monitor references
- * weakly): the stub bytes, 2-level delivery and its single injection,
+ * (tests/monitor/fake_host.h): the stub bytes, 2-level delivery and its single injection,
  * unmask, the console ring, and a fuzz of random hypercalls under ASan
  * and UBSan that must never fault the monitor.
  */
@@ -23,7 +22,7 @@
 #include <unistd.h>
 
 #include "pers.h"
-#include "../monitor/fake_guest.h"
+#include "../monitor/fake_host.h"
 #include "pers_xen.h"
 
 #include <xen/features.h>
@@ -39,81 +38,32 @@
 #define SHARED_PA 0x200000u
 #define ARG_PA 0x300000u
 
-static unsigned nmsi, last_vec;
-static uint64_t fake_tsc;
 static int pipefd[2];
 
-static int env_msi(struct mon *mon, unsigned apic, uint8_t vec)
-{
-	(void)mon, (void)apic;
-	nmsi++;
-	last_vec = vec;
-	return 0;
-}
-static int env_load(struct mon *mon, unsigned id) { (void)mon, (void)id; return 0; }
-/* The caller's segment and control registers (KVM_GET_SREGS on a real
- * host): 64-bit kernel code unless a test says otherwise. */
+/* The caller's segment and control registers are fake_host.sregs:
+ * 64-bit kernel code unless a test says otherwise. */
 #define CR0_PE 1ull
 #define CR0_PG (1ull << 31)
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
-static struct mon_sregs fake_sregs;
-static int env_sregs(struct mon *mon, unsigned v, struct mon_sregs *s)
-{
-	(void)mon, (void)v;
-	*s = fake_sregs;
-	return 0;
-}
 /* The fake guest's page tables live in special pages 0-3 (the
  * personality uses 4 and 7), out of reach of the fuzz's memory_op. */
 #define PT_PA MON_SPECIAL_PA
 static void fake_long_mode(void)
 {
-	fake_sregs = (struct mon_sregs){ .cr0 = CR0_PE | CR0_PG, .cr4 = 0x20,
-		.efer = EFER_LME | EFER_LMA, .cs_l = 1, .cr3 = PT_PA };
+	fake_host.sregs = fake_host_sregs_at(PT_PA);
 }
 
-/* The guest CPUID the personality reads at init: a baseline x86-64 as
- * on kvm-pvm (docs/hosts.md [host:kvm-pvm:cpuid]: no PCID, XSAVE,
- * SMEP/SMAP or 1 GiB pages), 39 physical-address bits. */
+/* The guest CPUID the personality reads at init: fake_guest.h's, with
+ * FFXSR (0x80000001 EDX[25]) also set. */
 static int env_cpuid(struct mon *mon, struct mon_cpuid *t)
 {
-	static const struct mon_cpuid_entry e[] = {
-		{ 0, 0, 0, 0xd, 0, 0, 0 },
-		{ 1, 0, 0, 0, 0, 0x81202000u, 0x178bfbffu },
-		{ 7, 0, 1, 0, 0, 0, 0 },
-		{ 0x80000001u, 0, 0, 0, 0, 1, 0x20100800u | 1u << 25 },
-		{ 0x80000008u, 0, 0, 0x3027, 0, 0, 0 },
-	};
-
-	(void)mon;
-	t->n = sizeof(e) / sizeof(e[0]);
-	memcpy(t->e, e, sizeof(e));
+	fake_host_cpuid(mon, t);
+	for (unsigned i = 0; i < t->n; i++)
+		if (t->e[i].function == 0x80000001u)
+			t->e[i].edx |= 1u << 25;
 	return 0;
 }
-static uint64_t env_tsc(const struct mon *mon) { (void)mon; return fake_tsc += 1000; }
-static uint64_t env_ns(const struct mon *mon) { (void)mon; return fake_tsc; }
-static void env_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
-{
-	(void)khz;
-	*mul = 1u << 31;
-	*shift = 1;
-}
-static uint64_t armed_at;
-static unsigned narmed;
-static void env_arm(struct mon *mon, unsigned v, uint64_t d, mon_timer_fn fn)
-{
-	(void)mon, (void)v, (void)fn;
-	armed_at = d;
-	narmed++;
-}
-static void env_cancel(struct mon *mon, unsigned v) { (void)mon, (void)v; }
-
-const struct pers_xen_env pers_xen_kvm_env = {
-	.msi = env_msi, .vcpu_load = env_load, .sregs = env_sregs, .cpuid = env_cpuid, .guest_tsc = env_tsc,
-	.guest_ns = env_ns, .pvclock_scale = env_scale, .timer_arm = env_arm,
-	.timer_cancel = env_cancel,
-};
 
 static void *gpa(struct mon *m, uint64_t pa);
 
@@ -146,9 +96,10 @@ static int setup(void **state)
 	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
 	fcntl(pipefd[1], F_SETFL, O_NONBLOCK);   /* the fuzz prints a lot */
 	m->out_fd = pipefd[1];
+	fake_host_reset(m, PT_PA, 0);
+	fake_host.tsc_step = 1000;      /* the TSC advances as it is read */
+	fake_host.ops.cpuid = env_cpuid;
 	assert_int_equal(pers_xen.init(m), 0);
-	nmsi = 0;
-	fake_long_mode();
 	map_identity(m);
 	*state = m;
 	return 0;
@@ -184,7 +135,7 @@ static long hcall(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a1,
 	assert_true(pers_xen.pio(m, vcpu, &x));
 	assert_true(dirty);
 	/* A 32-bit caller's result is EAX. */
-	if (!(fake_sregs.efer & EFER_LMA && fake_sregs.cs_l))
+	if (!(fake_host.sregs.efer & EFER_LMA && fake_host.sregs.cs_l))
 		return (int32_t)r.rax;
 	return (long)r.rax;
 }
@@ -259,10 +210,10 @@ static void test_xen_mon_send_ipi_sets_bits_and_injects_once(void **state)
 	assert_true(s->evtchn_pending[0] >> port & 1);
 	assert_true(s->vcpu_info[1].evtchn_pending_sel & 1);
 	assert_int_equal(s->vcpu_info[1].evtchn_upcall_pending, 1);
-	assert_int_equal(nmsi, 1);
-	assert_int_equal(last_vec, 0xf3);
+	assert_int_equal(fake_host.nmsi, 1);
+	assert_int_equal(fake_host.last_vector, 0xf3);
 	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);     /* coalesces */
-	assert_int_equal(nmsi, 1);
+	assert_int_equal(fake_host.nmsi, 1);
 }
 
 static void test_xen_mon_masked_port_injects_on_unmask(void **state)
@@ -276,10 +227,10 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	port = bind_ipi(m, 0);
 	s->evtchn_mask[0] |= 1ull << port;
 	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
-	assert_int_equal(nmsi, 0);
+	assert_int_equal(fake_host.nmsi, 0);
 	assert_int_equal(s->vcpu_info[0].evtchn_upcall_pending, 0);
 	assert_int_equal(port_op(m, EVTCHNOP_unmask, port), 0);
-	assert_int_equal(nmsi, 1);
+	assert_int_equal(fake_host.nmsi, 1);
 	assert_false(s->evtchn_mask[0] >> port & 1);
 }
 
@@ -316,8 +267,8 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
 			.count = 1, .data = &data } };
 
-	fake_sregs.cs_l = 0;            /* compatibility mode */
-	fake_sregs.cs_db = 1;
+	fake_host.sregs.cs_l = 0;            /* compatibility mode */
+	fake_host.sregs.cs_db = 1;
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, 4096);
 	r.rax = __HYPERVISOR_xen_version;
@@ -325,7 +276,7 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 	r.rcx = 0x1000;                 /* non-NULL: -EINVAL, as 32 bits */
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, (uint32_t)-XEN_EINVAL);
-	fake_sregs.efer = 0;            /* legacy protected mode ... */
+	fake_host.sregs.efer = 0;            /* legacy protected mode ... */
 	r.rflags = 2 | 1u << 17;        /* ... virtual-8086: -EPERM */
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, (uint32_t)-XEN_EPERM);
@@ -337,7 +288,7 @@ static void test_xen_mon_32bit_caller_uses_ebx_ecx(void **state)
 static void test_xen_mon_32bit_set_timer_op_takes_two_halves(void **state)
 {
 	struct mon *m = *state;
-	uint64_t d = fake_tsc + 5000000000ull;
+	uint64_t d = fake_host.tsc + 5000000000ull;
 	struct mon_regs r = { .rax = __HYPERVISOR_set_timer_op,
 			      .rbx = (uint32_t)d, .rcx = d >> 32 };
 	bool dirty = false;
@@ -346,21 +297,21 @@ static void test_xen_mon_32bit_set_timer_op_takes_two_halves(void **state)
 		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
 			.count = 1, .data = &data } };
 
-	fake_sregs.cs_l = 0;            /* compatibility mode */
-	fake_sregs.cs_db = 1;
+	fake_host.sregs.cs_l = 0;            /* compatibility mode */
+	fake_host.sregs.cs_db = 1;
 	assert_true(pers_xen.pio(m, 0, &x));
 	assert_int_equal(r.rax, 0);
-	assert_true(armed_at > d - 1000000 && armed_at < d + 1000000);
+	assert_true(fake_host.armed_at > d - 1000000 && fake_host.armed_at < d + 1000000);
 }
 
 static void test_xen_mon_user_mode_call_is_eperm(void **state)
 {
 	struct mon *m = *state;
 
-	fake_sregs.cs_dpl = fake_sregs.ss_dpl = 3;
+	fake_host.sregs.cs_dpl = fake_host.sregs.ss_dpl = 3;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 -XEN_EPERM);
-	fake_sregs.cs_dpl = fake_sregs.ss_dpl = 0;
+	fake_host.sregs.cs_dpl = fake_host.sregs.ss_dpl = 0;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
 }
@@ -372,12 +323,12 @@ static void test_xen_mon_conforming_cs_user_call_is_eperm(void **state)
 {
 	struct mon *m = *state;
 
-	fake_sregs.cs_dpl = 0;
-	fake_sregs.ss_dpl = 3;
+	fake_host.sregs.cs_dpl = 0;
+	fake_host.sregs.ss_dpl = 3;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 -XEN_EPERM);
-	fake_sregs.ss_dpl = 0;          /* kernel code in any segment */
-	fake_sregs.cs_dpl = 3;
+	fake_host.sregs.ss_dpl = 0;          /* kernel code in any segment */
+	fake_host.sregs.cs_dpl = 3;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
 			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
 }
@@ -593,19 +544,19 @@ static void test_xen_mon_copy_checks_write_and_smap(void **state)
 
 	memset(gpa(m, ARG_PA), 0, 16);
 	pt(m, 1)[0] &= ~2ull;                   /* the PDPTE read-only */
-	fake_sregs.cr0 |= 1u << 16;             /* WP */
+	fake_host.sregs.cr0 |= 1u << 16;             /* WP */
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
 	memcpy(gpa(m, ARG_PA), &port, 4);       /* send reads only */
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
 			       EVTCHNOP_send, ARG_PA, 0), 0);
 	memset(gpa(m, ARG_PA), 0, 16);
-	fake_sregs.cr0 &= ~(1ull << 16);
+	fake_host.sregs.cr0 &= ~(1ull << 16);
 	assert_int_equal(features_at(m, ARG_PA), 0);
 	pt(m, 1)[0] |= 2;
 	pt(m, 0)[0] |= 4;                       /* a user page */
 	pt(m, 1)[0] |= 4;
 	pt(m, 2)[1] |= 4;
-	fake_sregs.cr4 |= 1u << 21;             /* SMAP */
+	fake_host.sregs.cr4 |= 1u << 21;             /* SMAP */
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
 	struct mon_regs r = { .rax = __HYPERVISOR_xen_version,
 		.rdi = XENVER_get_features, .rsi = ARG_PA,
@@ -632,7 +583,7 @@ static void test_xen_mon_walk_reserved_bits(void **state)
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
 	pt(m, 2)[1] = pde | 1ull << 63;
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
-	fake_sregs.efer |= 1u << 11;            /* NXE */
+	fake_host.sregs.efer |= 1u << 11;            /* NXE */
 	assert_int_equal(features_at(m, ARG_PA), 0);
 	pt(m, 2)[1] = pde | 1u << 13;
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
@@ -651,9 +602,9 @@ static void test_xen_mon_walk_tables_outside_ram(void **state)
 {
 	struct mon *m = *state;
 
-	fake_sregs.cr3 = RAM;                   /* just past RAM */
+	fake_host.sregs.cr3 = RAM;                   /* just past RAM */
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
-	fake_sregs.cr3 = PT_PA;
+	fake_host.sregs.cr3 = PT_PA;
 	pt(m, 1)[0] = 0xfff00000000ull | 3;     /* a PD past RAM */
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
 	pt(m, 1)[0] = (RAM - 0x1000) | 3;       /* the last RAM page as PD */
@@ -692,12 +643,12 @@ static void test_xen_mon_paging_modes(void **state)
 	const uint64_t va = 0x40100000;
 
 	memset(pt(m, 0), 0, 4 * 0x1000);
-	fake_sregs = (struct mon_sregs){ .cr0 = CR0_PE, .cs_db = 1 };
+	fake_host.sregs = (struct mon_sregs){ .cr0 = CR0_PE, .cs_db = 1 };
 	assert_int_equal(features_at(m, ARG_PA), 0);
 	assert_int_equal(features_at(m, va), -XEN_EFAULT);
 	/* 32-bit paging, 4 KiB pages: PD page 0, PT page 1. */
-	fake_sregs.cr0 |= CR0_PG;
-	fake_sregs.cr3 = PT_PA;
+	fake_host.sregs.cr0 |= CR0_PG;
+	fake_host.sregs.cr3 = PT_PA;
 	pd32[va >> 22] = (uint32_t)(PT_PA + 0x1000) | 3;
 	pt32[(va >> 12) & 1023] = ARG_PA | 3;
 	assert_int_equal(features_at(m, va), 0);
@@ -707,19 +658,19 @@ static void test_xen_mon_paging_modes(void **state)
 	pd32[va >> 22] = 0x83;                  /* 4 MiB page at 0 */
 	memset(gpa(m, 0), 0, 0x1000);           /* page 0 as a PT: empty */
 	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), -XEN_EFAULT);
-	fake_sregs.cr4 = 0x10;
+	fake_host.sregs.cr4 = 0x10;
 	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), 0);
 	pd32[va >> 22] |= 1u << 21;             /* reserved */
 	assert_int_equal(features_at(m, 0x40000000 + ARG_PA), -XEN_EFAULT);
 	/* PAE paging: PDPT in page 2 (32-byte aligned), PD page 3. */
 	memset(pt(m, 0), 0, 4 * 0x1000);
-	fake_sregs.cr4 = 0x20;
-	fake_sregs.cr3 = PT_PA + 0x2000;
+	fake_host.sregs.cr4 = 0x20;
+	fake_host.sregs.cr3 = PT_PA + 0x2000;
 	pt(m, 2)[1] = (PT_PA + 0x3000) | 1;
 	pt(m, 3)[0] = 0x200000 | 0x83;
 	assert_int_equal(features_at(m, va), 0);
 	assert_int_equal(pt(m, 2)[1], (PT_PA + 0x3000) | 1);    /* no A */
-	fake_sregs.cr0 |= 1u << 16;             /* WP: the PDPTE has no RW */
+	fake_host.sregs.cr0 |= 1u << 16;             /* WP: the PDPTE has no RW */
 	assert_int_equal(features_at(m, va), 0);
 	pt(m, 3)[0] &= ~2ull;                   /* the PDE read-only */
 	assert_int_equal(features_at(m, va), -XEN_EFAULT);
@@ -729,7 +680,7 @@ static void test_xen_mon_paging_modes(void **state)
 	/* 5-level paging: PML5 page 0 -> PML4 1 -> PDPT 2 -> PD 3. */
 	memset(pt(m, 0), 0, 4 * 0x1000);
 	fake_long_mode();
-	fake_sregs.cr4 |= 1u << 12;             /* LA57 */
+	fake_host.sregs.cr4 |= 1u << 12;             /* LA57 */
 	pt(m, 0)[0] = (PT_PA + 0x1000) | 3;
 	pt(m, 1)[0] = (PT_PA + 0x2000) | 3;
 	pt(m, 2)[1] = (PT_PA + 0x3000) | 3;
@@ -864,8 +815,8 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 	hcall_regs(m, &r);
 	assert_int_equal(r.rax, 256);
 	/* 32-bit code: EBX carries the command, RBX's upper half stays. */
-	fake_sregs.cs_l = 0;
-	fake_sregs.cs_db = 1;
+	fake_host.sregs.cs_l = 0;
+	fake_host.sregs.cs_db = 1;
 	struct px_compat_reservation { uint32_t extent_start, nr_extents,
 		extent_order, mem_flags; uint16_t domid, pad; } cr = {
 		.extent_start = ARG_PA + 0x1000, .nr_extents = 300,
@@ -1038,13 +989,13 @@ static void test_xen_mon_fuzz_never_faults_the_monitor(void **state)
 static uint64_t singleshot(struct mon *m, uint64_t abs)
 {
 	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = abs };
-	unsigned before = narmed;
+	unsigned before = fake_host.narmed;
 
 	memcpy(gpa(m, ARG_PA), &t, sizeof(t));
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_set_singleshot_timer, 0, ARG_PA), 0);
-	assert_int_equal(narmed, before + 1);
-	return armed_at;
+	assert_int_equal(fake_host.narmed, before + 1);
+	return fake_host.armed_at;
 }
 
 /* Xen keeps the deadline as s_time_t: bit 63 set is negative, in the
@@ -1054,17 +1005,17 @@ static void test_xen_mon_singleshot_deadline_near_2_64_never_wraps(void **state)
 {
 	struct mon *m = *state;
 
-	fake_tsc = 1000000;
-	assert_true(singleshot(m, (1ull << 63) + (1ull << 62)) <= fake_tsc);
-	assert_true(singleshot(m, UINT64_MAX) <= fake_tsc);
-	assert_true(singleshot(m, UINT64_MAX - 500) <= fake_tsc);
-	assert_true(singleshot(m, 1ull << 63) <= fake_tsc);
+	fake_host.tsc = 1000000;
+	assert_true(singleshot(m, (1ull << 63) + (1ull << 62)) <= fake_host.tsc);
+	assert_true(singleshot(m, UINT64_MAX) <= fake_host.tsc);
+	assert_true(singleshot(m, UINT64_MAX - 500) <= fake_host.tsc);
+	assert_true(singleshot(m, 1ull << 63) <= fake_host.tsc);
 	assert_true(singleshot(m, INT64_MAX) > (1ull << 62));
 	assert_true(singleshot(m, INT64_MAX) < UINT64_MAX - (1ull << 62));
 	/* Past and near deadlines as before: at once, or just after. */
-	assert_true(singleshot(m, 1) <= fake_tsc);
-	uint64_t at = singleshot(m, fake_tsc + 5000000);
-	assert_true(at > fake_tsc + 4000000 && at < fake_tsc + 6000000);
+	assert_true(singleshot(m, 1) <= fake_host.tsc);
+	uint64_t at = singleshot(m, fake_host.tsc + 5000000);
+	assert_true(at > fake_host.tsc + 4000000 && at < fake_host.tsc + 6000000);
 }
 
 /* The timer thread's host wait saturates: a guest deadline near 2^64
