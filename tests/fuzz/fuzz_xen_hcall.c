@@ -25,7 +25,7 @@
 
 #define XEN_HCALL_MSR 0x40000000u       /* pers_xen.c PX_HCALL_MSR */
 
-/* Xen's hvm_guest_x86_mode() values (pers_xen.h env->mode); 64-bit
+/* Xen's hvm_guest_x86_mode() values (pers_xen.h px_call.mode); 64-bit
  * twice as often; -5 is a vCPU whose state cannot be read. */
 static const int modes[8] = { 8, 8, 8, 4, 4, 0, 1, -5 };
 

@@ -112,7 +112,7 @@ void *race_gpa(struct race_rig *r, uint64_t gpa, uint64_t len);
 struct mon *race_mon_new(struct race_rig *r);
 void race_mon_free(struct race_rig *r);
 
-/* The fake host timer (both personalities' env tables point here). */
+/* The fake host timer (both personalities reach it through the fake mon->host). */
 void race_timer_arm(struct mon *mon, unsigned vcpu, uint64_t deadline,
 		    mon_timer_fn fn);
 void race_timer_cancel(struct mon *mon, unsigned vcpu);
