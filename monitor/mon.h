@@ -274,6 +274,16 @@ void mon_usage(int fd);
 
 /* mon_mem.c: the only way to reach guest memory. */
 void *mon_gpa_ptr(const struct mon *mon, uint64_t gpa, uint64_t len);
+/* Copy (len) bytes of guest-physical memory at (gpa) into (dst), or
+ * from (src) to it: true if all of them are guest memory (one piece of
+ * RAM or of one monitor page area, as mon_gpa_ptr), else false with
+ * nothing copied; len 0 is no range (false).  The personalities' one
+ * physical copy: the caller checks and uses its own copy, so a value
+ * another vCPU rewrites meanwhile is never read twice. */
+bool mon_copy_in(const struct mon *mon, void *dst, uint64_t gpa,
+		 uint64_t len);
+bool mon_copy_out(struct mon *mon, uint64_t gpa, const void *src,
+		  uint64_t len);
 struct mon_range { uint64_t start, end; const char *what; };
 extern const struct mon_range mon_reserved[];
 extern const unsigned mon_nreserved;

@@ -49,6 +49,28 @@ void *mon_gpa_ptr(const struct mon *mon, uint64_t gpa, uint64_t len)
 	return NULL;
 }
 
+bool mon_copy_in(const struct mon *mon, void *dst, uint64_t gpa,
+		 uint64_t len)
+{
+	const void *src = mon_gpa_ptr(mon, gpa, len);
+
+	if (!src)
+		return false;
+	memcpy(dst, src, len);
+	return true;
+}
+
+bool mon_copy_out(struct mon *mon, uint64_t gpa, const void *src,
+		  uint64_t len)
+{
+	void *dst = mon_gpa_ptr(mon, gpa, len);
+
+	if (!dst)
+		return false;
+	memcpy(dst, src, len);
+	return true;
+}
+
 void mon_special_init(struct mon *mon, uint8_t *extra)
 {
 	mon->extra = extra;

@@ -75,8 +75,8 @@ uint64_t pers_hv_ref_time(const struct pers_hv *hv, uint64_t tsc);
 uint64_t pers_hv_tsc_scale(uint32_t tsc_khz);
 
 /* pers_hv_hcall.c: the one way the personality reads guest memory:
- * (len) bytes at (gpa) copied into (dst), false unless all are guest
- * memory.  Everything is checked and used from the copy, so a value
+ * (len) bytes at (gpa) copied into (dst) by mon_copy_in, false unless
+ * all are guest memory.  Everything is checked and used from the copy, so a value
  * another vCPU rewrites meanwhile is never read twice (no double fetch).
  * The SynIC pages' slot type, message flags and event flags are the
  * exception: each is one atomic access, naturally aligned. */

@@ -276,12 +276,7 @@ static bool shape_ok(const struct hcall *c, const struct hcall_def *d)
 bool pers_hv_fetch(const struct mon *mon, uint64_t gpa, void *dst,
 		   uint64_t len)
 {
-	const void *src = mon_gpa_ptr(mon, gpa, len);
-
-	if (!src)
-		return false;
-	memcpy(dst, src, len);
-	return true;
+	return mon_copy_in(mon, dst, gpa, len);
 }
 
 /* Step 4: the slow input block (header plus rep list) in one page of

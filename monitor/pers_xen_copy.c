@@ -234,7 +234,8 @@ static bool translate(struct mon *mon, const struct px_call *c, uint64_t va,
 }
 
 /* Copy (len) bytes from the caller's linear (va) to (in), or to it from
- * (out), page by page, each page translated and in guest RAM. */
+ * (out), page by page, each page translated, then copied physically
+ * (mon_copy_in/out: in guest memory). */
 static long copy(struct mon *mon, uint64_t va, uint8_t *in,
 		 const uint8_t *out, uint64_t len)
 {
@@ -242,17 +243,17 @@ static long copy(struct mon *mon, uint64_t va, uint8_t *in,
 
 	while (len) {
 		uint64_t n = PAGE - (va & (PAGE - 1)), gpa;
-		uint8_t *p;
 
 		if (n > len)
 			n = len;
 		if (!c || !translate(mon, c, va, out != NULL, &gpa) ||
-		    !(p = mon_gpa_ptr(mon, gpa, n)))
+		    !(out ? mon_copy_out(mon, gpa, out, n) :
+		      mon_copy_in(mon, in, gpa, n)))
 			return -XEN_EFAULT;
 		if (out)
-			memcpy(p, out, n), out += n;
+			out += n;
 		else
-			memcpy(in, p, n), in += n;
+			in += n;
 		va += n, len -= n;
 	}
 	return 0;

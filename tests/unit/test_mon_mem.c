@@ -56,6 +56,27 @@ static void test_gpa_ptr_bad_ranges_are_null(void **state)
 	assert_null(mon_gpa_ptr(m, UINT64_MAX - 1, UINT64_MAX));
 }
 
+/* The physical copies: all of the range or nothing. */
+static void test_copy_in_out_all_or_nothing(void **state)
+{
+	struct mon *m = *state;
+	uint8_t b[8] = { 1, 2, 3, 4, 5, 6, 7, 8 }, c[8];
+
+	assert_true(mon_copy_out(m, RAM - 8, b, 8));
+	assert_memory_equal(m->ram + RAM - 8, b, 8);
+	memset(c, 0xaa, sizeof(c));
+	assert_true(mon_copy_in(m, c, RAM - 8, 8));
+	assert_memory_equal(c, b, 8);
+	/* One byte past RAM: refused, and neither side touched. */
+	memset(c, 0xaa, sizeof(c));
+	assert_false(mon_copy_in(m, c, RAM - 7, 8));
+	assert_int_equal(c[0], 0xaa);
+	assert_false(mon_copy_out(m, RAM - 7, c, 8));
+	assert_memory_equal(m->ram + RAM - 8, b, 8);
+	assert_false(mon_copy_in(m, c, UINT64_MAX - 3, 8));
+	assert_false(mon_copy_in(m, c, 0, 0));
+}
+
 static void test_memmap_covers_ram_in_order_with_reserved_holes(void **state)
 {
 	struct hvm_memmap_table_entry e[MON_MEMMAP_MAX];
@@ -164,6 +185,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_gpa_ptr_inside_ram_is_mapped, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gpa_ptr_bad_ranges_are_null, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_in_out_all_or_nothing, setup, teardown),
 		cmocka_unit_test(test_memmap_covers_ram_in_order_with_reserved_holes),
 		cmocka_unit_test(test_memmap_respects_max),
 		cmocka_unit_test_setup_teardown(test_special_area_and_pool_are_bounded, setup, teardown),
