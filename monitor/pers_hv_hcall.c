@@ -17,7 +17,6 @@
  *                                             INVALID_ALIGNMENT
  *   5. the call's own parameters              its documented status
  */
-#include <sched.h>
 #include <string.h>
 
 #include "pers_hv.h"

@@ -8,7 +8,6 @@
  * releases it.
  */
 #include <inttypes.h>
-#include <sched.h>
 #include <string.h>
 #include <time.h>
 
@@ -367,7 +366,7 @@ long px_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t arg)
 	switch (cmd) {
 	case SCHEDOP_yield:
 		pthread_mutex_unlock(&px_of(mon)->lock);
-		sched_yield();
+		mon->host->yield(mon);
 		pthread_mutex_lock(&px_of(mon)->lock);
 		return 0;
 	case SCHEDOP_block:

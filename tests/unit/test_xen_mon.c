@@ -1001,6 +1001,17 @@ static uint64_t singleshot(struct mon *m, uint64_t abs)
 /* Xen keeps the deadline as s_time_t: bit 63 set is negative, in the
  * past, and fires at once (not ~2^63 ns away, not a wrap); a positive
  * one centuries away stays centuries away (no wrap to "now"). */
+/* SCHEDOP_yield asks the host to run another thread (mon->host->yield),
+ * without the personality's lock, and returns 0. */
+static void test_xen_mon_sched_yield_asks_the_host(void **state)
+{
+	struct mon *m = *state;
+
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_yield, 0,
+			       0), 0);
+	assert_int_equal(fake_host.nyield, 1);
+}
+
 static void test_xen_mon_singleshot_deadline_near_2_64_never_wraps(void **state)
 {
 	struct mon *m = *state;
@@ -1061,6 +1072,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_paging_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_sched_yield_asks_the_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
