@@ -23,6 +23,10 @@ import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "scripts"))
+import vmienv  # noqa: E402  (the KVM check and vmi-run's statuses)
+
 QEMU = 'qemu-system-x86_64'
 # The KVM PV features whose hypercalls livelock on kvm-pvm (docs/hosts.md
 # [host:kvm-pvm]).
@@ -61,9 +65,7 @@ def main():
     ap.add_argument('--only', action='append',
                     help='run only environments whose name contains this')
     a = ap.parse_args()
-    try:
-        os.close(os.open('/dev/kvm', os.O_RDWR))
-    except OSError:
+    if not vmienv.kvm_usable():
         print('SKIP: /dev/kvm is not usable')
         return 77
     rows, cmds, failed = [], [], False

@@ -35,7 +35,10 @@ import subprocess
 import sys
 import time
 
-TIMEOUT = 124           # docs/vmi-run.md: the guest ran past --timeout
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "scripts"))
+import vmienv  # noqa: E402  (the KVM check and vmi-run's statuses)
+
 VARIANTS = [('none', 'pc'), ('hv-far', 'hyperv'), ('xen-wrap', 'xen'),
             ('hv-flood', 'hyperv'), ('hv-flood-taken', 'hyperv')]
 
@@ -67,7 +70,7 @@ def run(vmi_run, hv, image, settle, window, verbose):
     except OSError:
         pass                    # it ended early: reported below
     err = p.communicate()[1].decode(errors='replace').strip()
-    if p.returncode != TIMEOUT:
+    if p.returncode != vmienv.VMI_RUN_TIMEOUT:
         raise RuntimeError(f'{image}: status {p.returncode}: {err}')
     if verbose:
         print(f'  {os.path.basename(image)}: threads ' + ' '.join(
@@ -85,9 +88,7 @@ def main():
     ap.add_argument('--window', type=float, default=4.0)
     ap.add_argument('-v', '--verbose', action='store_true')
     a = ap.parse_args()
-    try:
-        os.close(os.open('/dev/kvm', os.O_RDWR))
-    except OSError:
+    if not vmienv.kvm_usable():
         print('SKIP: /dev/kvm is not usable')
         return 77
     vmi_run = os.path.join(a.dir, 'vmi-run')

@@ -289,18 +289,11 @@ static void test_xen_mon_32bit_set_timer_op_takes_two_halves(void **state)
 {
 	struct mon *m = *state;
 	uint64_t d = fake_host.tsc + 5000000000ull;
-	struct mon_regs r = { .rax = __HYPERVISOR_set_timer_op,
-			      .rbx = (uint32_t)d, .rcx = d >> 32 };
-	bool dirty = false;
-	uint8_t data = 0;
-	struct mon_exit x = { .kind = MON_X_IO, .regs = &r, .regs_dirty = &dirty,
-		.io = { .port = VMI_PORT_XEN_HYPERCALL, .out = true, .size = 1,
-			.count = 1, .data = &data } };
 
 	fake_host.sregs.cs_l = 0;            /* compatibility mode */
 	fake_host.sregs.cs_db = 1;
-	assert_true(pers_xen.pio(m, 0, &x));
-	assert_int_equal(r.rax, 0);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_set_timer_op, (uint32_t)d,
+			       d >> 32, 0), 0);
 	assert_true(fake_host.armed_at > d - 1000000 && fake_host.armed_at < d + 1000000);
 }
 
