@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "mon.h"
-#include "pers.h"
+#include "mon_pers.h"
 
 static const char usage_text[] =
 "usage: vmi-run [OPTIONS] IMAGE\n"

@@ -18,7 +18,7 @@
 
 #include "../monitor/fake_host.h"
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 #include "pers_xen.h"
 

@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_xen.h"
 
 #include <xen/hvm/hvm_op.h>

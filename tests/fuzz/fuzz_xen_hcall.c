@@ -20,7 +20,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_xen.h"
 
 #define XEN_HCALL_MSR 0x40000000u       /* pers_xen.c PX_HCALL_MSR */

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 static char err[128];
 

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 static int pipefd[2];
 

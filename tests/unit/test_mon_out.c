@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 #define MS 1000000ull
 

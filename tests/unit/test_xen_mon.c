@@ -21,7 +21,7 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "../monitor/fake_host.h"
 #include "pers_xen.h"
 

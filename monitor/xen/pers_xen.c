@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_xen.h"
 
 #include <xen/arch-x86/cpuid.h>

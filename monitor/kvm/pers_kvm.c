@@ -11,7 +11,7 @@
  * uapi (Documentation/virt/kvm/x86/cpuid.rst). */
 #include <asm/kvm_para.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 /*
  * The hypercall-based features: VMCALL never reaches KVM on this

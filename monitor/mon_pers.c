@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 static const struct mon_pers *const all[] = {
 	&pers_pc, &pers_kvm, &pers_xen, &pers_hv,

@@ -4,7 +4,7 @@
  * virtualization: no hypervisor bit, no hypervisor CPUID leaves, so a
  * guest behaves as on bare metal (the native backend must pass here).
  */
-#include "pers.h"
+#include "mon_pers.h"
 
 static int pc_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {

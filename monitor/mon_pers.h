@@ -6,8 +6,8 @@
  * means "nothing beyond the plain PC".  Adding pers_xen.c or pers_hv.c
  * means filling this struct and listing it in pers.c.
  */
-#ifndef PERS_H
-#define PERS_H
+#ifndef MON_PERS_H
+#define MON_PERS_H
 
 #include <stdbool.h>
 #include <stdint.h>

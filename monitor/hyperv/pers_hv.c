@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 
 /*
