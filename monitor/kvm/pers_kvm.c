@@ -27,7 +27,7 @@
 			    (1u << KVM_FEATURE_PV_SCHED_YIELD) | \
 			    (1u << KVM_FEATURE_HC_MAP_GPA_RANGE))
 
-static int kvm_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+static int pers_kvm_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
 	struct mon_cpuid_entry *sig = mon_cpuid_find(t, KVM_CPUID_SIGNATURE, 0);
 	struct mon_cpuid_entry *feat = mon_cpuid_find(t, KVM_CPUID_FEATURES, 0);
@@ -49,5 +49,5 @@ static int kvm_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 const struct mon_pers pers_kvm = {
 	.name = "kvm",
 	.available = true,
-	.cpuid = kvm_cpuid,
+	.cpuid = pers_kvm_cpuid,
 };

@@ -6,7 +6,7 @@
  */
 #include "mon_pers.h"
 
-static int pc_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+static int pers_pc_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
@@ -19,5 +19,5 @@ static int pc_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 const struct mon_pers pers_pc = {
 	.name = "pc",
 	.available = true,
-	.cpuid = pc_cpuid,
+	.cpuid = pers_pc_cpuid,
 };

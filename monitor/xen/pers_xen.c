@@ -32,30 +32,30 @@
  * (left zero: the guest reads the rate from vcpu_time_info), 4 HVM
  * features.  Xen puts the hypercall MSR at 0x40000000 when Viridian is
  * off (Xen arch/x86/cpuid.c). */
-#define PX_LEAVES 5u
-#define PX_HCALL_MSR 0x40000000u
+#define PERS_XEN_LEAVES 5u
+#define PERS_XEN_HCALL_MSR 0x40000000u
 
-_Static_assert(PX_CONSOLE_PA >= MON_SPECIAL_PA &&
-	       PX_CONSOLE_PA < MON_SPECIAL_END, "the console page lies in "
+_Static_assert(PERS_XEN_CONSOLE_PA >= MON_SPECIAL_PA &&
+	       PERS_XEN_CONSOLE_PA < MON_SPECIAL_END, "the console page lies in "
 	       "the special area");
 _Static_assert(sizeof(struct xencons_interface) <= 4096, "console page");
 
-static int xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+static int pers_xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
 	const uint32_t base = XEN_CPUID_FIRST_LEAF;
-	const struct mon_cpuid_entry leaves[PX_LEAVES] = {
-		{ base, 0, 0, base + PX_LEAVES - 1, XEN_CPUID_SIGNATURE_EBX,
+	const struct mon_cpuid_entry leaves[PERS_XEN_LEAVES] = {
+		{ base, 0, 0, base + PERS_XEN_LEAVES - 1, XEN_CPUID_SIGNATURE_EBX,
 		  XEN_CPUID_SIGNATURE_ECX, XEN_CPUID_SIGNATURE_EDX },
-		{ base + 1, 0, 0, PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR,
+		{ base + 1, 0, 0, PERS_XEN_VERSION_MAJOR << 16 | PERS_XEN_VERSION_MINOR,
 		  0, 0, 0 },
-		{ base + 2, 0, 0, 1, PX_HCALL_MSR, 0, 0 },
+		{ base + 2, 0, 0, 1, PERS_XEN_HCALL_MSR, 0, 0 },
 		{ base + 3, 0, MON_CPUID_FLAG_INDEXED, 0, 0, 0, 0 },
 		{ base + 4, 0, 0, XEN_HVM_CPUID_UPCALL_VECTOR, 0, 0, 0 },
 	};
 
 	/* KVM's own leaves go: the guest must see Xen only. */
 	mon_cpuid_remove(t, 0x40000000u, 0x4fffffffu);
-	for (unsigned i = 0; i < PX_LEAVES; i++)
+	for (unsigned i = 0; i < PERS_XEN_LEAVES; i++)
 		if (mon_cpuid_put(t, &leaves[i]) < 0)
 			return snprintf(err, errlen, "CPUID table full"), -ENOSPC;
 	mon_cpuid_set_hypervisor(t, true);
@@ -64,11 +64,11 @@ static int xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 
 /* Fill the page with 128 stubs: b8 <i:imm32> (mov $i,%eax), e6 <port>
  * (out %al,$port), c3 (ret), the rest int3 (0xcc). */
-static void px_fill_page(uint8_t *page)
+static void pers_xen_fill_page(uint8_t *page)
 {
 	memset(page, 0xcc, 4096);
-	for (uint32_t i = 0; i < PX_STUBS; i++) {
-		uint8_t *s = page + i * PX_STUB_SIZE;
+	for (uint32_t i = 0; i < PERS_XEN_STUBS; i++) {
+		uint8_t *s = page + i * PERS_XEN_STUB_SIZE;
 		s[0] = 0xb8;
 		memcpy(s + 1, &i, 4);
 		s[5] = 0xe6;
@@ -80,14 +80,14 @@ static void px_fill_page(uint8_t *page)
 /* The hypercall-page MSR (Xen arch/x86/msr.c guest_wrmsr_xen): the value
  * is the page's GPA with page index 0 in bits 11:0; anything else, or a
  * page outside RAM, is #GP.  Reads give 0. */
-static bool xen_msr(struct mon *mon, unsigned vcpu, bool write,
+static bool pers_xen_msr(struct mon *mon, unsigned vcpu, bool write,
 		    uint32_t index, uint64_t *data)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	uint8_t *page;
 
 	(void)vcpu;
-	if (index != PX_HCALL_MSR)
+	if (index != PERS_XEN_HCALL_MSR)
 		return false;
 	if (!write) {
 		*data = 0;
@@ -96,26 +96,26 @@ static bool xen_msr(struct mon *mon, unsigned vcpu, bool write,
 	if ((*data & 0xfff) || !(page = mon_gpa_ptr(mon, *data, 4096)))
 		return false;
 	pthread_mutex_lock(&px->lock);
-	px_fill_page(page);
+	pers_xen_fill_page(page);
 	px->hcall_page = *data;
 	pthread_mutex_unlock(&px->lock);
 	mon_logf(mon, "xen: hypercall page at 0x%" PRIx64, *data);
 	return true;
 }
 
-void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
+void pers_xen_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 		      const char *what)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	uint64_t key = (uint64_t)nr << 32 | (uint32_t)(sub + 1);
-	uint64_t rip = px_current() ? px_current()->rip : 0;
+	uint64_t rip = pers_xen_current() ? pers_xen_current()->rip : 0;
 
 	if (!mon->cfg.verbose)
 		return;
 	for (unsigned i = 0; i < px->nunimpl; i++)
 		if (px->unimpl[i] == key)
 			return;
-	if (px->nunimpl < PX_UNIMPL_MAX)
+	if (px->nunimpl < PERS_XEN_UNIMPL_MAX)
 		px->unimpl[px->nunimpl++] = key;
 	if (sub < 0)
 		mon_logf(mon, "xen: hypercall %u (%s) not implemented: -ENOSYS, "
@@ -126,7 +126,7 @@ void px_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 }
 
 /* Hypercall names for the -v log (public/xen.h). */
-static const char *px_hcall_name(uint64_t nr)
+static const char *pers_xen_hcall_name(uint64_t nr)
 {
 	static const char *const names[] = {
 		[__HYPERVISOR_set_trap_table] = "set_trap_table",
@@ -174,7 +174,7 @@ static const char *px_hcall_name(uint64_t nr)
 
 /* One hypercall: a pure function of the arguments, checked guest memory
  * and the personality state.  Unknown numbers: -ENOSYS, as in Xen. */
-static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
+static long pers_xen_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
 			const uint64_t a[5])
 {
 	switch (nr) {
@@ -182,27 +182,27 @@ static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
 		/* A 32-bit caller passes the deadline in two halves, the
 		 * high one signed (Xen common/sched/compat.c
 		 * compat_set_timer_op). */
-		return px_set_timer_op(mon, vcpu, px_compat() ?
+		return pers_xen_set_timer_op(mon, vcpu, pers_xen_compat() ?
 				       (uint64_t)(int64_t)(int32_t)a[1] << 32 |
 				       (uint32_t)a[0] : a[0]);
 	case __HYPERVISOR_xen_version:
-		return px_xen_version(mon, a[0], a[1]);
+		return pers_xen_xen_version(mon, a[0], a[1]);
 	case __HYPERVISOR_console_io:
-		return px_console_io(mon, a[0], a[1], a[2]);
+		return pers_xen_console_io(mon, a[0], a[1], a[2]);
 	case __HYPERVISOR_memory_op:
-		return px_memory_op(mon, a[0], a[1]);
+		return pers_xen_memory_op(mon, a[0], a[1]);
 	case __HYPERVISOR_grant_table_op:
-		return px_grant_table_op(mon, a[0], a[1], a[2]);
+		return pers_xen_grant_table_op(mon, a[0], a[1], a[2]);
 	case __HYPERVISOR_vcpu_op:
-		return px_vcpu_op(mon, vcpu, a[0], a[1], a[2]);
+		return pers_xen_vcpu_op(mon, vcpu, a[0], a[1], a[2]);
 	case __HYPERVISOR_sched_op:
-		return px_sched_op(mon, vcpu, a[0], a[1]);
+		return pers_xen_sched_op(mon, vcpu, a[0], a[1]);
 	case __HYPERVISOR_event_channel_op:
-		return px_event_channel_op(mon, vcpu, a[0], a[1]);
+		return pers_xen_event_channel_op(mon, vcpu, a[0], a[1]);
 	case __HYPERVISOR_hvm_op:
-		return px_hvm_op(mon, a[0], a[1]);
+		return pers_xen_hvm_op(mon, a[0], a[1]);
 	default:
-		px_unimplemented(mon, (unsigned)nr, -1, px_hcall_name(nr));
+		pers_xen_unimplemented(mon, (unsigned)nr, -1, pers_xen_hcall_name(nr));
 		return -XEN_ENOSYS;
 	}
 }
@@ -210,7 +210,7 @@ static long px_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
 /* Xen's hvm_guest_x86_mode() (arch/x86/hvm/vmx/vmx.c
  * vmx_guest_x86_mode): 0 real mode (CR0.PE clear), 1 virtual-8086
  * (RFLAGS.VM), 8 64-bit (EFER.LMA and CS.L), else 4 or 2 by CS.D. */
-static int px_mode(const struct mon_sregs *s, uint64_t rflags)
+static int pers_xen_mode(const struct mon_sregs *s, uint64_t rflags)
 {
 	if (!(s->cr0 & 1))
 		return 0;
@@ -221,11 +221,11 @@ static int px_mode(const struct mon_sregs *s, uint64_t rflags)
 	return s->cs_db ? 4 : 2;
 }
 
-static _Thread_local struct px_call *px_cur;
+static _Thread_local struct pers_xen_call *pers_xen_cur;
 
-struct px_call *px_current(void)
+struct pers_xen_call *pers_xen_current(void)
 {
-	return px_cur;
+	return pers_xen_cur;
 }
 
 /* The caller's state and arguments as Xen's hvm_hypercall() decodes
@@ -233,17 +233,18 @@ struct px_call *px_current(void)
  * compatibility-mode code (the same page works there: its stub is
  * `mov; out; ret`) EAX and EBX, ECX, EDX, ESI, EDI, each truncated to
  * 32 bits.  -errno if the vCPU state cannot be read. */
-static int px_decode(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
-		     struct px_call *c)
+static int pers_xen_decode(struct mon *mon, unsigned vcpu,
+			   const struct mon_exit *x,
+		     struct pers_xen_call *c)
 {
 	const struct mon_regs *r = x->regs;
 	int e;
 
-	*c = (struct px_call){ .vcpu = vcpu, .rip = x->rip,
+	*c = (struct pers_xen_call){ .vcpu = vcpu, .rip = x->rip,
 			       .rflags = r->rflags };
 	if ((e = mon->host->sregs(mon, vcpu, &c->s)) < 0)
 		return e;
-	c->mode = px_mode(&c->s, r->rflags);
+	c->mode = pers_xen_mode(&c->s, r->rflags);
 	/* Xen's hvm_get_cpl(): SS.DPL, which always equals the CPL (SDM
 	 * Vol. 3A 5.5; VMX keeps it in the SS access rights, SVM in the
 	 * VMCB).  CS.DPL does not: a conforming code segment of DPL 0 runs
@@ -264,11 +265,11 @@ static int px_decode(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 
 /* Is there a stub `mov $nr,%eax; out %al,$VMI_PORT_XEN_HYPERCALL` at
  * the caller's linear (va)? */
-static bool px_stub_at(struct mon *mon, uint64_t va, uint32_t nr)
+static bool pers_xen_stub_at(struct mon *mon, uint64_t va, uint32_t nr)
 {
 	uint8_t b[7];
 
-	return px_copy_in(mon, b, va, sizeof(b)) == 0 && b[0] == 0xb8 &&
+	return pers_xen_copy_in(mon, b, va, sizeof(b)) == 0 && b[0] == 0xb8 &&
 	       memcmp(b + 1, &nr, 4) == 0 && b[5] == 0xe6 &&
 	       b[6] == VMI_PORT_XEN_HYPERCALL;
 }
@@ -282,9 +283,9 @@ static bool px_stub_at(struct mon *mon, uint64_t va, uint32_t nr)
  * (on the OUT) or 7 (past it).  A caller that did not come through such
  * a stub (code of its own, against include/vmi/abi.h) cannot be
  * continued.  64-bit and 32-bit code only: the stub is not 16-bit code. */
-bool px_can_continue(struct mon *mon)
+bool pers_xen_can_continue(struct mon *mon)
 {
-	struct px_call *c = px_current();
+	struct pers_xen_call *c = pers_xen_current();
 	uint64_t rip;
 
 	if (!c || (c->mode != 8 && c->mode != 4))
@@ -293,19 +294,19 @@ bool px_can_continue(struct mon *mon)
 		rip = c->mode == 8 ? c->rip
 				   : (uint32_t)(c->s.cs_base + (uint32_t)c->rip);
 		c->stub = -1;
-		if (px_stub_at(mon, rip - 5, (uint32_t)c->nr))
+		if (pers_xen_stub_at(mon, rip - 5, (uint32_t)c->nr))
 			c->stub = 1, c->restart_rip = c->rip - 5;
-		else if (px_stub_at(mon, rip - 7, (uint32_t)c->nr))
+		else if (pers_xen_stub_at(mon, rip - 7, (uint32_t)c->nr))
 			c->stub = 1, c->restart_rip = c->rip - 7;
 	}
 	return c->stub > 0;
 }
 
-void px_continue(struct mon *mon, unsigned i, uint64_t v)
+void pers_xen_continue(struct mon *mon, unsigned i, uint64_t v)
 {
-	struct px_call *c = px_current();
+	struct pers_xen_call *c = pers_xen_current();
 
-	if (c && i < 5 && px_can_continue(mon)) {
+	if (c && i < 5 && pers_xen_can_continue(mon)) {
 		c->a[i] = c->mode == 8 ? v : (uint32_t)v;
 		c->restart = true;
 	}
@@ -314,7 +315,7 @@ void px_continue(struct mon *mon, unsigned i, uint64_t v)
 /* Write a continued call's arguments back and point RIP at its stub.
  * RAX still holds the number (the stub's mov sets it again).  From
  * 32-bit code only the low halves change, as Xen writes EBX... there. */
-static void px_restart(const struct px_call *c, struct mon_regs *r)
+static void pers_xen_restart(const struct pers_xen_call *c, struct mon_regs *r)
 {
 	uint64_t *reg64[5] = { &r->rdi, &r->rsi, &r->rdx, &r->r10, &r->r8 };
 	uint64_t *reg32[5] = { &r->rbx, &r->rcx, &r->rdx, &r->rsi, &r->rdi };
@@ -338,27 +339,28 @@ static void px_restart(const struct px_call *c, struct mon_regs *r)
  * virtual-8086 mode or CPL > 0: -EPERM (Xen hvm_hypercall()).  With
  * IOPL 0 a call from CPL > 0 #GPs at the stub's OUT and never gets
  * here; with IOPL 3 it does. */
-static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
+static bool pers_xen_pio(struct mon *mon, unsigned vcpu,
+			 const struct mon_exit *x)
 {
-	struct pers_xen *px = px_of(mon);
-	struct px_call c;
+	struct pers_xen *px = pers_xen_of(mon);
+	struct pers_xen_call c;
 	long ret;
 
 	if (x->io.port != VMI_PORT_XEN_HYPERCALL || !x->io.out ||
 	    x->io.size != 1 || x->io.count != 1)
 		return false;
-	if (px_decode(mon, vcpu, x, &c) < 0 || c.mode == 1 ||
+	if (pers_xen_decode(mon, vcpu, x, &c) < 0 || c.mode == 1 ||
 	    (c.mode != 0 && c.cpl != 0)) {
 		ret = -XEN_EPERM;
 	} else {
 		pthread_mutex_lock(&px->lock);
-		px_cur = &c;
-		ret = px_dispatch(mon, vcpu, c.nr, c.a);
-		px_cur = NULL;
+		pers_xen_cur = &c;
+		ret = pers_xen_dispatch(mon, vcpu, c.nr, c.a);
+		pers_xen_cur = NULL;
 		pthread_mutex_unlock(&px->lock);
 	}
 	if (c.restart)
-		px_restart(&c, x->regs);
+		pers_xen_restart(&c, x->regs);
 	else
 		x->regs->rax = c.mode == 8 ? (uint64_t)ret : (uint32_t)ret;
 	*x->regs_dirty = true;
@@ -367,7 +369,7 @@ static bool xen_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 
 /* Print guest console text in order with the UART's (same lock, the
  * UART's buffer flushed first).  A closed stdout drops it. */
-void px_console_out(struct mon *mon, const char *buf, size_t len)
+void pers_xen_console_out(struct mon *mon, const char *buf, size_t len)
 {
 	pthread_mutex_lock(&mon->dev.lock);
 	mon_uart_flush(mon);
@@ -377,7 +379,7 @@ void px_console_out(struct mon *mon, const char *buf, size_t len)
 
 /* The hypervisor's log (CONSOLEIO_write) on stderr: bounded as vmi-run's
  * own lines are (mon_fd_ready), so a full stderr cannot hang a vCPU. */
-void px_log_out(struct mon *mon, const char *buf, size_t len)
+void pers_xen_log_out(struct mon *mon, const char *buf, size_t len)
 {
 	pthread_mutex_lock(&mon->dev.lock);
 	while (len && mon_fd_ready(mon, STDERR_FILENO, 0)) {
@@ -396,9 +398,9 @@ void px_log_out(struct mon *mon, const char *buf, size_t len)
 /* The back end of the console ring: print out[out_cons..out_prod) and
  * consume it.  Indices are free-running (io/console.h); a guest that
  * claims more than the ring holds loses the excess, nothing else. */
-void px_console_drain(struct mon *mon)
+void pers_xen_console_drain(struct mon *mon)
 {
-	struct xencons_interface *c = mon_gpa_ptr(mon, PX_CONSOLE_PA,
+	struct xencons_interface *c = mon_gpa_ptr(mon, PERS_XEN_CONSOLE_PA,
 						  sizeof(*c));
 	XENCONS_RING_IDX cons, prod;
 	char tmp[sizeof(c->out)];
@@ -413,7 +415,7 @@ void px_console_drain(struct mon *mon)
 	for (; cons != prod; cons++)
 		tmp[n++] = c->out[MASK_XENCONS_IDX(cons, c->out)];
 	__atomic_store_n(&c->out_cons, prod, __ATOMIC_RELEASE);
-	px_console_out(mon, tmp, n);
+	pers_xen_console_out(mon, tmp, n);
 }
 
 /* A CPUID register of the guest's table, 0 where the leaf is absent. */
@@ -480,7 +482,7 @@ static uint64_t efer_valid(struct mon_cpuid *t)
  * guest's table: the physical-address width (0x80000008 EAX[7:0], 36
  * without the leaf: SDM Vol. 3A 4.1.4; kept within 32-52), 1 GiB pages
  * (0x80000001 EDX[26]), the CR4 and EFER bits a vCPU may start with. */
-static int px_features(struct mon *mon, struct pers_xen *px)
+static int pers_xen_features(struct mon *mon, struct pers_xen *px)
 {
 	struct mon_cpuid *t = calloc(1, sizeof(*t));
 	uint32_t w;
@@ -498,7 +500,7 @@ static int px_features(struct mon *mon, struct pers_xen *px)
 	return r;
 }
 
-static int xen_init(struct mon *mon)
+static int pers_xen_init(struct mon *mon)
 {
 	struct pers_xen *px = calloc(1, sizeof(*px));
 	pthread_condattr_t ca;
@@ -511,7 +513,7 @@ static int xen_init(struct mon *mon)
 	}
 	if (!px)
 		return -ENOMEM;
-	if (px_features(mon, px) < 0) {
+	if (pers_xen_features(mon, px) < 0) {
 		free(px);
 		return -EIO;
 	}
@@ -524,10 +526,10 @@ static int xen_init(struct mon *mon)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	now_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 	px->wall_ns = now_ns - mon->host->guest_ns(mon);
-	px_evtchn_init(px);
+	pers_xen_evtchn_init(px);
 	px->vcpu[0].initialised = px->vcpu[0].up = true;
 	mon->pers_state = px;
-	px_mem_init(mon);
+	pers_xen_mem_init(mon);
 	return 0;
 }
 
@@ -535,8 +537,8 @@ const struct mon_pers pers_xen = {
 	.name = "xen",
 	.available = true,
 	.special = true,
-	.cpuid = xen_cpuid,
-	.init = xen_init,
-	.msr = xen_msr,
-	.pio = xen_pio,
+	.cpuid = pers_xen_cpuid,
+	.init = pers_xen_init,
+	.msr = pers_xen_msr,
+	.pio = pers_xen_pio,
 };

@@ -7,7 +7,7 @@
  * translated through the guest's own page tables
  * (xen/arch/x86/mm/guest_walk.c guest_walk_tables), and so does vmi-run,
  * here.  The caller's paging mode comes from its CR0, CR4 and EFER
- * (struct px_call); the tables are read, and their accessed and dirty
+ * (struct pers_xen_call); the tables are read, and their accessed and dirty
  * bits set, only through mon_gpa_ptr(), so a table or a page outside
  * guest RAM is a failed translation, never a monitor access; a failed
  * translation is Xen's -EFAULT.  Paging off: linear = physical.
@@ -99,7 +99,8 @@ static void set_bits(struct walk *w, unsigned i, uint64_t bits)
 /* Reserved bits of a PAE or long-mode entry at (level) (1 = PT) whose
  * PS bit is (ps): the address bits the guest does not have, NX without
  * EFER.NXE, the low frame bits of a large page. */
-static uint64_t reserved(const struct pers_xen *px, const struct px_call *c,
+static uint64_t reserved(const struct pers_xen *px,
+			 const struct pers_xen_call *c,
 			 unsigned level, bool ps)
 {
 	uint64_t r = PTE_ADDR & ~((1ull << px->maxphyaddr) - 1);
@@ -116,11 +117,11 @@ static uint64_t reserved(const struct pers_xen *px, const struct px_call *c,
 /* Walk PAE-format tables (PAE and 4/5-level) from the table at (table),
  * of paging level (level) (1 = PT), down to the leaf.  On success *gpa
  * is the physical address of (va). */
-static bool walk_wide(struct mon *mon, const struct px_call *c,
+static bool walk_wide(struct mon *mon, const struct pers_xen_call *c,
 		      struct walk *w, uint64_t table, unsigned level,
 		      uint64_t va, uint64_t *gpa)
 {
-	const struct pers_xen *px = px_of(mon);
+	const struct pers_xen *px = pers_xen_of(mon);
 
 	for (;; level--) {
 		unsigned shift = 12 + 9 * (level - 1);
@@ -149,10 +150,11 @@ static bool walk_wide(struct mon *mon, const struct px_call *c,
 /* 32-bit paging: a page directory of 4-byte entries at CR3; a 4 MiB page
  * with CR4.PSE (PSE-36: bits 20:13 are address bits 39:32), else PS is
  * ignored, as in Xen. */
-static bool walk_32(struct mon *mon, const struct px_call *c, struct walk *w,
+static bool walk_32(struct mon *mon, const struct pers_xen_call *c,
+		    struct walk *w,
 		    uint32_t va, uint64_t *gpa)
 {
-	const struct pers_xen *px = px_of(mon);
+	const struct pers_xen *px = pers_xen_of(mon);
 	uint64_t pde, high, table = c->s.cr3 & 0xfffff000u;
 
 	if (!entry(mon, w, table + (va >> 22) * 4, false))
@@ -175,10 +177,10 @@ static bool walk_32(struct mon *mon, const struct px_call *c, struct walk *w,
 
 /* PAE paging: the 4 PDPTEs at CR3 bits 31:5, then PD and PT.  A PDPTE
  * has no accessed bit and bits 2:1 and 8:5 reserved. */
-static bool walk_pae(struct mon *mon, const struct px_call *c,
+static bool walk_pae(struct mon *mon, const struct pers_xen_call *c,
 		     struct walk *w, uint32_t va, uint64_t *gpa)
 {
-	const struct pers_xen *px = px_of(mon);
+	const struct pers_xen *px = pers_xen_of(mon);
 	uint64_t pdpte;
 
 	if (!entry(mon, w, (c->s.cr3 & 0xffffffe0u) + (va >> 30) * 8, true))
@@ -193,7 +195,7 @@ static bool walk_pae(struct mon *mon, const struct px_call *c,
 /* The access rights the walk accumulated: read-only at any level and
  * CR0.WP for a write, a user page under CR4.SMAP without RFLAGS.AC
  * (Xen: a supervisor data access, not implicit). */
-static bool allowed(const struct px_call *c, const struct walk *w,
+static bool allowed(const struct pers_xen_call *c, const struct walk *w,
 		    bool write)
 {
 	uint64_t rights = PTE_RW | PTE_US;
@@ -209,7 +211,8 @@ static bool allowed(const struct px_call *c, const struct walk *w,
 /* The physical address of the caller's linear (va), for a read or a
  * write; false if Xen's walk would fail (a #PF for the guest, -EFAULT
  * for the hypercall). */
-static bool translate(struct mon *mon, const struct px_call *c, uint64_t va,
+static bool translate(struct mon *mon, const struct pers_xen_call *c,
+		      uint64_t va,
 		      bool write, uint64_t *gpa)
 {
 	struct walk w = { .n = 0, .first = 0 };
@@ -239,7 +242,7 @@ static bool translate(struct mon *mon, const struct px_call *c, uint64_t va,
 static long copy(struct mon *mon, uint64_t va, uint8_t *in,
 		 const uint8_t *out, uint64_t len)
 {
-	const struct px_call *c = px_current();
+	const struct pers_xen_call *c = pers_xen_current();
 
 	while (len) {
 		uint64_t n = PAGE - (va & (PAGE - 1)), gpa;
@@ -259,12 +262,13 @@ static long copy(struct mon *mon, uint64_t va, uint8_t *in,
 	return 0;
 }
 
-long px_copy_in(struct mon *mon, void *dst, uint64_t va, uint64_t len)
+long pers_xen_copy_in(struct mon *mon, void *dst, uint64_t va, uint64_t len)
 {
 	return copy(mon, va, dst, NULL, len);
 }
 
-long px_copy_out(struct mon *mon, uint64_t va, const void *src, uint64_t len)
+long pers_xen_copy_out(struct mon *mon, uint64_t va, const void *src,
+		       uint64_t len)
 {
 	return copy(mon, va, NULL, src, len);
 }

@@ -14,34 +14,34 @@
 
 #define BITS 64u        /* bits per xen_ulong_t word (x86-64) */
 
-static struct shared_info *px_shinfo(struct mon *mon)
+static struct shared_info *pers_xen_shinfo(struct mon *mon)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
 	return px->shared_info ? mon_gpa_ptr(mon, px->shared_info, 4096) : NULL;
 }
 
-static struct vcpu_info *px_vinfo(struct mon *mon, unsigned vcpu)
+static struct vcpu_info *pers_xen_vinfo(struct mon *mon, unsigned vcpu)
 {
-	uint64_t gpa = px_of(mon)->vcpu[vcpu].info;
+	uint64_t gpa = pers_xen_of(mon)->vcpu[vcpu].info;
 
 	return gpa ? mon_gpa_ptr(mon, gpa, sizeof(struct vcpu_info)) : NULL;
 }
 
-void px_evtchn_init(struct pers_xen *px)
+void pers_xen_evtchn_init(struct pers_xen *px)
 {
 	memset(px->port, 0, sizeof(px->port));
 	/* The console is a channel to a back end (xenconsoled on Xen, the
 	 * monitor here) that notifies vCPU 0. */
 	px->console_port = 1;
-	px->port[1] = (struct px_port){ .kind = PX_CONSOLE, .vcpu = 0 };
+	px->port[1] = (struct pers_xen_port){ .kind = PERS_XEN_CONSOLE, .vcpu = 0 };
 }
 
 /* Assert the upcall: the vCPU's own vector, else the callback vector
  * (both through the LAPIC here, so both need an EOI: docs/vmi-run.md). */
-static void px_inject(struct mon *mon, unsigned vcpu)
+static void pers_xen_inject(struct mon *mon, unsigned vcpu)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	uint8_t vec = px->vcpu[vcpu].vector ? px->vcpu[vcpu].vector
 					    : px->callback_vector;
 
@@ -50,39 +50,39 @@ static void px_inject(struct mon *mon, unsigned vcpu)
 	pthread_cond_broadcast(&px->cond);
 }
 
-void px_kick_upcall(struct mon *mon, unsigned vcpu)
+void pers_xen_kick_upcall(struct mon *mon, unsigned vcpu)
 {
-	struct vcpu_info *vi = px_vinfo(mon, vcpu);
+	struct vcpu_info *vi = pers_xen_vinfo(mon, vcpu);
 
 	/* Xen vcpu_mark_events_pending(): only a 0 -> 1 change injects. */
 	if (vi && !__atomic_exchange_n(&vi->evtchn_upcall_pending, 1,
 				       __ATOMIC_SEQ_CST))
-		px_inject(mon, vcpu);
+		pers_xen_inject(mon, vcpu);
 }
 
-void px_assert_upcall(struct mon *mon, unsigned vcpu)
+void pers_xen_assert_upcall(struct mon *mon, unsigned vcpu)
 {
-	struct vcpu_info *vi = px_vinfo(mon, vcpu);
+	struct vcpu_info *vi = pers_xen_vinfo(mon, vcpu);
 
 	if (vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
-		px_inject(mon, vcpu);
+		pers_xen_inject(mon, vcpu);
 }
 
 /* The port's word is pending and unmasked: flag it in pending_sel. */
-static void px_mark_sel(struct mon *mon, unsigned vcpu, uint32_t port)
+static void pers_xen_mark_sel(struct mon *mon, unsigned vcpu, uint32_t port)
 {
-	struct vcpu_info *vi = px_vinfo(mon, vcpu);
+	struct vcpu_info *vi = pers_xen_vinfo(mon, vcpu);
 	xen_ulong_t w = 1ull << (port / BITS);
 
 	if (vi && !(__atomic_fetch_or(&vi->evtchn_pending_sel, w,
 				      __ATOMIC_SEQ_CST) & w))
-		px_kick_upcall(mon, vcpu);
+		pers_xen_kick_upcall(mon, vcpu);
 }
 
-void px_set_pending(struct mon *mon, uint32_t port)
+void pers_xen_set_pending(struct mon *mon, uint32_t port)
 {
-	struct pers_xen *px = px_of(mon);
-	struct shared_info *s = px_shinfo(mon);
+	struct pers_xen *px = pers_xen_of(mon);
+	struct shared_info *s = pers_xen_shinfo(mon);
 	xen_ulong_t bit = 1ull << (port % BITS);
 	unsigned w = port / BITS;
 
@@ -93,22 +93,22 @@ void px_set_pending(struct mon *mon, uint32_t port)
 	pthread_cond_broadcast(&px->cond);      /* SCHEDOP_poll waiters */
 	if (__atomic_load_n(&s->evtchn_mask[w], __ATOMIC_SEQ_CST) & bit)
 		return;
-	px_mark_sel(mon, px->port[port].vcpu, port);
+	pers_xen_mark_sel(mon, px->port[port].vcpu, port);
 }
 
-bool px_port_pending(struct mon *mon, uint32_t port)
+bool pers_xen_port_pending(struct mon *mon, uint32_t port)
 {
-	struct shared_info *s = px_shinfo(mon);
+	struct shared_info *s = pers_xen_shinfo(mon);
 
-	return s && port < PX_PORTS &&
+	return s && port < PERS_XEN_PORTS &&
 	       (__atomic_load_n(&s->evtchn_pending[port / BITS],
 				__ATOMIC_SEQ_CST) >> (port % BITS) & 1);
 }
 
-static long px_alloc(struct pers_xen *px, struct px_port what)
+static long pers_xen_alloc(struct pers_xen *px, struct pers_xen_port what)
 {
-	for (uint32_t p = 1; p < PX_PORTS; p++) {
-		if (px->port[p].kind == PX_FREE) {
+	for (uint32_t p = 1; p < PERS_XEN_PORTS; p++) {
+		if (px->port[p].kind == PERS_XEN_FREE) {
 			px->port[p] = what;
 			return p;
 		}
@@ -116,25 +116,25 @@ static long px_alloc(struct pers_xen *px, struct px_port what)
 	return -XEN_ENOSPC;     /* Xen get_free_port() */
 }
 
-static bool px_valid_port(uint32_t port)
+static bool pers_xen_valid_port(uint32_t port)
 {
-	return port != 0 && port < PX_PORTS;
+	return port != 0 && port < PERS_XEN_PORTS;
 }
 
 /* Allocate a port of (p)'s kind and write it to (*out) inside the
  * guest's argument structure (s, len bytes at arg); the port is freed
  * again if the structure cannot be written back.  Returns the port. */
-static long px_bind(struct mon *mon, struct px_port p, uint64_t arg,
+static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
 		    void *s, size_t len, evtchn_port_t *out)
 {
-	struct pers_xen *px = px_of(mon);
-	long r = px_alloc(px, p);
+	struct pers_xen *px = pers_xen_of(mon);
+	long r = pers_xen_alloc(px, p);
 
 	if (r < 0)
 		return r;
 	*out = (evtchn_port_t)r;
-	if (px_copy_out(mon, arg, s, len) < 0) {
-		px->port[r].kind = PX_FREE;
+	if (pers_xen_copy_out(mon, arg, s, len) < 0) {
+		px->port[r].kind = PERS_XEN_FREE;
 		return -XEN_EFAULT;
 	}
 	return r;
@@ -142,9 +142,9 @@ static long px_bind(struct mon *mon, struct px_port p, uint64_t arg,
 
 static long bind_virq(struct mon *mon, uint64_t arg)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	struct evtchn_bind_virq b;
-	long r = px_copy_in(mon, &b, arg, sizeof(b));
+	long r = pers_xen_copy_in(mon, &b, arg, sizeof(b));
 
 	if (r < 0)
 		return r;
@@ -154,7 +154,7 @@ static long bind_virq(struct mon *mon, uint64_t arg)
 		return -XEN_ENOENT;     /* Xen: no such vCPU */
 	if (px->vcpu[b.vcpu].virq_port[b.virq])
 		return -XEN_EEXIST;
-	r = px_bind(mon, (struct px_port){ PX_VIRQ, (uint8_t)b.virq,
+	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_VIRQ, (uint8_t)b.virq,
 					   (uint16_t)b.vcpu, 0 },
 		    arg, &b, sizeof(b), &b.port);
 	if (r < 0)
@@ -166,13 +166,14 @@ static long bind_virq(struct mon *mon, uint64_t arg)
 static long bind_ipi(struct mon *mon, uint64_t arg)
 {
 	struct evtchn_bind_ipi b;
-	long r = px_copy_in(mon, &b, arg, sizeof(b));
+	long r = pers_xen_copy_in(mon, &b, arg, sizeof(b));
 
 	if (r < 0)
 		return r;
 	if (b.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
-	r = px_bind(mon, (struct px_port){ PX_IPI, 0, (uint16_t)b.vcpu, 0 },
+	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_IPI, 0,
+			  (uint16_t)b.vcpu, 0 },
 		    arg, &b, sizeof(b), &b.port);
 	return r < 0 ? r : 0;
 }
@@ -180,7 +181,7 @@ static long bind_ipi(struct mon *mon, uint64_t arg)
 /* The guest is the only domain: any other domid names no domain, which
  * Xen answers with -ESRCH (rcu_lock_domain_by_any_id fails) before any
  * permission check (common/event_channel.c). */
-static bool px_self(domid_t d)
+static bool pers_xen_self(domid_t d)
 {
 	return d == DOMID_SELF;
 }
@@ -188,37 +189,37 @@ static bool px_self(domid_t d)
 static long alloc_unbound(struct mon *mon, uint64_t arg)
 {
 	struct evtchn_alloc_unbound a;
-	long r = px_copy_in(mon, &a, arg, sizeof(a));
+	long r = pers_xen_copy_in(mon, &a, arg, sizeof(a));
 
 	if (r < 0)
 		return r;
-	if (!px_self(a.dom))
+	if (!pers_xen_self(a.dom))
 		return -XEN_ESRCH;
 	/* Xen records the remote domid without looking it up, DOMID_SELF
 	 * as the caller's own id (evtchn_alloc_unbound); binding would
 	 * check it.  Remote 0 is the usual back end's, dom0's. */
-	r = px_bind(mon, (struct px_port){ PX_UNBOUND, 0, 0,
-			a.remote_dom == DOMID_SELF ? PX_DOMID : a.remote_dom },
+	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_UNBOUND, 0, 0,
+			a.remote_dom == DOMID_SELF ? PERS_XEN_DOMID : a.remote_dom },
 		    arg, &a, sizeof(a), &a.port);
 	return r < 0 ? r : 0;
 }
 
 /* Xen evtchn_send(): IPI ports notify their vCPU, unbound ones drop the
  * event, the console wakes its back end; VIRQ and free ports: -EINVAL. */
-static long px_send(struct mon *mon, uint32_t port)
+static long pers_xen_send(struct mon *mon, uint32_t port)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
-	if (!px_valid_port(port))
+	if (!pers_xen_valid_port(port))
 		return -XEN_EINVAL;
 	switch (px->port[port].kind) {
-	case PX_IPI:
-		px_set_pending(mon, port);
+	case PERS_XEN_IPI:
+		pers_xen_set_pending(mon, port);
 		return 0;
-	case PX_UNBOUND:
+	case PERS_XEN_UNBOUND:
 		return 0;
-	case PX_CONSOLE:
-		px_console_drain(mon);
+	case PERS_XEN_CONSOLE:
+		pers_xen_console_drain(mon);
 		return 0;
 	default:
 		return -XEN_EINVAL;
@@ -227,33 +228,33 @@ static long px_send(struct mon *mon, uint32_t port)
 
 /* Xen evtchn_2l_unmask(): clear the mask; a pending port then raises
  * the upcall as a new event would. */
-static long px_unmask(struct mon *mon, uint32_t port)
+static long pers_xen_unmask(struct mon *mon, uint32_t port)
 {
-	struct pers_xen *px = px_of(mon);
-	struct shared_info *s = px_shinfo(mon);
+	struct pers_xen *px = pers_xen_of(mon);
+	struct shared_info *s = pers_xen_shinfo(mon);
 	xen_ulong_t bit = 1ull << (port % BITS);
 
-	if (!px_valid_port(port) || px->port[port].kind == PX_FREE)
+	if (!pers_xen_valid_port(port) || px->port[port].kind == PERS_XEN_FREE)
 		return -XEN_EINVAL;
 	if (!s)
 		return 0;
 	if ((__atomic_fetch_and(&s->evtchn_mask[port / BITS], ~bit,
 				__ATOMIC_SEQ_CST) & bit) &&
-	    px_port_pending(mon, port))
-		px_mark_sel(mon, px->port[port].vcpu, port);
+	    pers_xen_port_pending(mon, port))
+		pers_xen_mark_sel(mon, px->port[port].vcpu, port);
 	return 0;
 }
 
-static long px_close(struct mon *mon, uint32_t port)
+static long pers_xen_close(struct mon *mon, uint32_t port)
 {
-	struct pers_xen *px = px_of(mon);
-	struct px_port *p = &px->port[port % PX_PORTS];
+	struct pers_xen *px = pers_xen_of(mon);
+	struct pers_xen_port *p = &px->port[port % PERS_XEN_PORTS];
 
-	if (!px_valid_port(port) || p->kind == PX_FREE)
+	if (!pers_xen_valid_port(port) || p->kind == PERS_XEN_FREE)
 		return -XEN_EINVAL;
-	if (p->kind == PX_VIRQ)
+	if (p->kind == PERS_XEN_VIRQ)
 		px->vcpu[p->vcpu].virq_port[p->virq] = 0;
-	*p = (struct px_port){ PX_FREE, 0, 0, 0 };
+	*p = (struct pers_xen_port){ PERS_XEN_FREE, 0, 0, 0 };
 	return 0;
 }
 
@@ -268,7 +269,7 @@ static long px_close(struct mon *mon, uint32_t port)
 static long fifo_init_control(struct mon *mon, uint64_t arg)
 {
 	struct evtchn_init_control ic;
-	long r = px_copy_in(mon, &ic, arg, sizeof(ic));
+	long r = pers_xen_copy_in(mon, &ic, arg, sizeof(ic));
 
 	if (r < 0)
 		return r;
@@ -280,7 +281,7 @@ static long fifo_init_control(struct mon *mon, uint64_t arg)
 	if (ic.control_gfn > (UINT64_MAX >> 12) ||
 	    !mon_gpa_ptr(mon, ic.control_gfn << 12, 4096))
 		return -XEN_EINVAL;
-	px_unimplemented(mon, __HYPERVISOR_event_channel_op,
+	pers_xen_unimplemented(mon, __HYPERVISOR_event_channel_op,
 			 EVTCHNOP_init_control, "FIFO event channels");
 	return -XEN_ENOSYS;
 }
@@ -289,63 +290,63 @@ static long fifo_cmd(struct mon *mon, uint64_t cmd, uint64_t arg)
 {
 	union { struct evtchn_expand_array e; struct evtchn_set_priority p; } u;
 	size_t len = cmd == EVTCHNOP_expand_array ? sizeof(u.e) : sizeof(u.p);
-	long r = px_copy_in(mon, &u, arg, len);
+	long r = pers_xen_copy_in(mon, &u, arg, len);
 
 	if (r < 0)
 		return r;
 	if (cmd == EVTCHNOP_expand_array)
 		return -XEN_EOPNOTSUPP;
-	if (!px_valid_port(u.p.port))
+	if (!pers_xen_valid_port(u.p.port))
 		return -XEN_EINVAL;
 	return -XEN_ENOSYS;
 }
 
-static long px_status(struct mon *mon, uint64_t arg)
+static long pers_xen_status(struct mon *mon, uint64_t arg)
 {
 	static const uint32_t stat[] = {
-		[PX_FREE] = EVTCHNSTAT_closed, [PX_UNBOUND] = EVTCHNSTAT_unbound,
-		[PX_VIRQ] = EVTCHNSTAT_virq, [PX_IPI] = EVTCHNSTAT_ipi,
-		[PX_CONSOLE] = EVTCHNSTAT_interdomain,
+		[PERS_XEN_FREE] = EVTCHNSTAT_closed, [PERS_XEN_UNBOUND] = EVTCHNSTAT_unbound,
+		[PERS_XEN_VIRQ] = EVTCHNSTAT_virq, [PERS_XEN_IPI] = EVTCHNSTAT_ipi,
+		[PERS_XEN_CONSOLE] = EVTCHNSTAT_interdomain,
 	};
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	struct evtchn_status st;
-	long r = px_copy_in(mon, &st, arg, sizeof(st));
+	long r = pers_xen_copy_in(mon, &st, arg, sizeof(st));
 
 	if (r < 0)
 		return r;
-	if (!px_self(st.dom))
+	if (!pers_xen_self(st.dom))
 		return -XEN_ESRCH;
-	if (!px_valid_port(st.port))
+	if (!pers_xen_valid_port(st.port))
 		return -XEN_EINVAL;
-	const struct px_port *p = &px->port[st.port];
+	const struct pers_xen_port *p = &px->port[st.port];
 	st.status = stat[p->kind];
 	st.vcpu = p->vcpu;
 	memset(&st.u, 0, sizeof(st.u));
-	if (p->kind == PX_VIRQ)
+	if (p->kind == PERS_XEN_VIRQ)
 		st.u.virq = p->virq;
-	else if (p->kind == PX_UNBOUND)
+	else if (p->kind == PERS_XEN_UNBOUND)
 		st.u.unbound.dom = p->remote;
-	else if (p->kind == PX_CONSOLE)
+	else if (p->kind == PERS_XEN_CONSOLE)
 		st.u.interdomain.dom = 0;       /* the console back end */
-	return px_copy_out(mon, arg, &st, sizeof(st));
+	return pers_xen_copy_out(mon, arg, &st, sizeof(st));
 }
 
 /* The commands that take one evtchn_port_t (send, unmask, close). */
-static long px_port_cmd(struct mon *mon, uint64_t cmd, uint64_t arg)
+static long pers_xen_port_cmd(struct mon *mon, uint64_t cmd, uint64_t arg)
 {
 	evtchn_port_t port;
-	long r = px_copy_in(mon, &port, arg, sizeof(port));
+	long r = pers_xen_copy_in(mon, &port, arg, sizeof(port));
 
 	if (r < 0)
 		return r;
 	if (cmd == EVTCHNOP_send)
-		return px_send(mon, port);
+		return pers_xen_send(mon, port);
 	if (cmd == EVTCHNOP_unmask)
-		return px_unmask(mon, port);
-	return px_close(mon, port);
+		return pers_xen_unmask(mon, port);
+	return pers_xen_close(mon, port);
 }
 
-long px_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
+long pers_xen_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
 			 uint64_t arg)
 {
 	(void)vcpu;
@@ -359,16 +360,16 @@ long px_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
 	case EVTCHNOP_send:
 	case EVTCHNOP_unmask:
 	case EVTCHNOP_close:
-		return px_port_cmd(mon, cmd, arg);
+		return pers_xen_port_cmd(mon, cmd, arg);
 	case EVTCHNOP_status:
-		return px_status(mon, arg);
+		return pers_xen_status(mon, arg);
 	case EVTCHNOP_init_control:
 		return fifo_init_control(mon, arg);
 	case EVTCHNOP_expand_array:
 	case EVTCHNOP_set_priority:
 		return fifo_cmd(mon, cmd, arg);
 	default:
-		px_unimplemented(mon, __HYPERVISOR_event_channel_op,
+		pers_xen_unimplemented(mon, __HYPERVISOR_event_channel_op,
 				 (int64_t)cmd, "event_channel_op");
 		return -XEN_ENOSYS;
 	}

@@ -17,12 +17,12 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 
-#define PX_WAIT_NS 20000000ull          /* recheck "stopped" this often */
-#define PX_POLL_MAX 128u                /* Xen do_poll(): nr_ports limit */
+#define PERS_XEN_WAIT_NS 20000000ull          /* recheck "stopped" this often */
+#define PERS_XEN_POLL_MAX 128u  /* Xen do_poll(): nr_ports limit */
 /* set_timer_op: a deadline this far ahead, or negative, fires in 100 ms
  * instead (Xen common/sched/core.c do_set_timer_op). */
-#define PX_TIMER_FAR (1ull << 50)
-#define PX_TIMER_SLOP 100000000ull
+#define PERS_XEN_TIMER_FAR (1ull << 50)
+#define PERS_XEN_TIMER_SLOP 100000000ull
 /* Control-register bits a 64-bit start needs or may not have (SDM
  * Vol. 3A 2.5, 2.2.1). */
 #define CR0_PE (1ull << 0)
@@ -33,7 +33,7 @@
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 
-uint64_t px_now(const struct mon *mon)
+uint64_t pers_xen_now(const struct mon *mon)
 {
 	const struct pers_xen *px = mon->pers_state;
 	uint64_t d = mon->host->guest_tsc(mon) - mon->clock.tsc0;
@@ -43,19 +43,19 @@ uint64_t px_now(const struct mon *mon)
 }
 
 /* (vcpu)'s vcpu_info, or NULL before it has one (GPA 0 means none). */
-static struct vcpu_info *px_info(struct mon *mon, unsigned vcpu)
+static struct vcpu_info *pers_xen_info(struct mon *mon, unsigned vcpu)
 {
-	uint64_t gpa = px_of(mon)->vcpu[vcpu].info;
+	uint64_t gpa = pers_xen_of(mon)->vcpu[vcpu].info;
 
 	return gpa ? mon_gpa_ptr(mon, gpa, sizeof(struct vcpu_info)) : NULL;
 }
 
 /* The guest TSC runs at a fixed rate from a fixed offset, so one record
  * {tsc0 -> 0 ns} stays exact: written once, version even. */
-void px_write_time(struct mon *mon, unsigned vcpu)
+void pers_xen_write_time(struct mon *mon, unsigned vcpu)
 {
-	struct pers_xen *px = px_of(mon);
-	struct vcpu_info *vi = px_info(mon, vcpu);
+	struct pers_xen *px = pers_xen_of(mon);
+	struct vcpu_info *vi = pers_xen_info(mon, vcpu);
 	struct vcpu_time_info *t = vi ? &vi->time : NULL;
 
 	if (!t)
@@ -70,26 +70,26 @@ void px_write_time(struct mon *mon, unsigned vcpu)
 }
 
 /* Wait on px->cond for at most (ns), and never past a VM stop. */
-static void px_wait(struct mon *mon, uint64_t ns)
+static void pers_xen_wait(struct mon *mon, uint64_t ns)
 {
 	struct timespec ts;
 
-	if (ns > PX_WAIT_NS)
-		ns = PX_WAIT_NS;
+	if (ns > PERS_XEN_WAIT_NS)
+		ns = PERS_XEN_WAIT_NS;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ns += (uint64_t)ts.tv_nsec;
 	ts.tv_sec += (time_t)(ns / 1000000000u);
 	ts.tv_nsec = (long)(ns % 1000000000u);
-	pthread_cond_timedwait(&px_of(mon)->cond, &px_of(mon)->lock, &ts);
+	pthread_cond_timedwait(&pers_xen_of(mon)->cond, &pers_xen_of(mon)->lock, &ts);
 }
 
-static void px_timer_fire(struct mon *mon, unsigned vcpu)
+static void pers_xen_timer_fire(struct mon *mon, unsigned vcpu)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
 	pthread_mutex_lock(&px->lock);
 	if (px->vcpu[vcpu].virq_port[VIRQ_TIMER])
-		px_set_pending(mon, px->vcpu[vcpu].virq_port[VIRQ_TIMER]);
+		pers_xen_set_pending(mon, px->vcpu[vcpu].virq_port[VIRQ_TIMER]);
 	pthread_mutex_unlock(&px->lock);
 }
 
@@ -99,28 +99,29 @@ static void px_timer_fire(struct mon *mon, unsigned vcpu)
  * the deadline as s_time_t (common/timer.c set_timer), so one with bit
  * 63 set is negative, in the past, and fires at once; any other is
  * added with saturation (mon_add_sat), so it never wraps. */
-static void px_timer_arm(struct mon *mon, unsigned vcpu, uint64_t deadline)
+static void pers_xen_timer_arm(struct mon *mon, unsigned vcpu,
+			       uint64_t deadline)
 {
 	const struct mon_host *host = mon->host;
-	uint64_t now = px_now(mon), at = host->guest_ns(mon);
+	uint64_t now = pers_xen_now(mon), at = host->guest_ns(mon);
 
 	if ((int64_t)deadline > 0 && deadline > now)
 		at = mon_add_sat(at, deadline - now + 1000);
-	host->timer_arm(mon, vcpu, at, px_timer_fire);
+	host->timer_arm(mon, vcpu, at, pers_xen_timer_fire);
 }
 
-long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
+long pers_xen_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
 {
-	uint64_t now = px_now(mon);
+	uint64_t now = pers_xen_now(mon);
 
 	if (timeout == 0) {
 		mon->host->timer_cancel(mon, vcpu);
 		return 0;
 	}
 	if ((int64_t)timeout < 0 || (timeout > now &&
-				     timeout - now > PX_TIMER_FAR))
-		timeout = now + PX_TIMER_SLOP;
-	px_timer_arm(mon, vcpu, timeout);
+				     timeout - now > PERS_XEN_TIMER_FAR))
+		timeout = now + PERS_XEN_TIMER_SLOP;
+	pers_xen_timer_arm(mon, vcpu, timeout);
 	return 0;
 }
 
@@ -138,7 +139,7 @@ long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
  * guest passes can make the load fail as a host error.  CR3 is
  * otherwise unchecked, as Xen with HAP: a bad one faults the vCPU when
  * it runs. */
-static bool px_context_ok(const struct pers_xen *px,
+static bool pers_xen_context_ok(const struct pers_xen *px,
 			  const struct vcpu_hvm_context *c)
 {
 	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
@@ -155,18 +156,18 @@ static bool px_context_ok(const struct pers_xen *px,
 	       !(r->cr3 >> px->maxphyaddr);
 }
 
-static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
+static long pers_xen_initialise(struct mon *mon, unsigned id, uint64_t arg)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	struct vcpu_hvm_context c;
 	const struct vcpu_hvm_x86_64 *r = &c.cpu_regs.x86_64;
-	long e = px_copy_in(mon, &c, arg, sizeof(c));
+	long e = pers_xen_copy_in(mon, &c, arg, sizeof(c));
 
 	if (e < 0)
 		return e;
 	if (px->vcpu[id].initialised)
 		return -XEN_EEXIST;
-	if (!px_context_ok(px, &c))
+	if (!pers_xen_context_ok(px, &c))
 		return -XEN_EINVAL;
 	mon->vcpu[id].load = (struct mon_vcpu_load){
 		.regs = { .rax = r->rax, .rbx = r->rbx, .rcx = r->rcx,
@@ -179,9 +180,9 @@ static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
 	return 0;
 }
 
-static long px_up(struct mon *mon, unsigned id)
+static long pers_xen_up(struct mon *mon, unsigned id)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
 	if (!px->vcpu[id].initialised)
 		return -XEN_EINVAL;
@@ -198,12 +199,12 @@ static long px_up(struct mon *mon, unsigned id)
  * or on other offline VCPUS"; moving it would race with that vCPU's own
  * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
  * current contents move with it. */
-static long px_register_info(struct mon *mon, unsigned self, unsigned id,
+static long pers_xen_register_info(struct mon *mon, unsigned self, unsigned id,
 			     uint64_t arg)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	struct vcpu_register_vcpu_info ri;
-	long e = px_copy_in(mon, &ri, arg, sizeof(ri));
+	long e = pers_xen_copy_in(mon, &ri, arg, sizeof(ri));
 	struct vcpu_info *old, *new;
 	uint64_t gpa;
 
@@ -218,44 +219,44 @@ static long px_register_info(struct mon *mon, unsigned self, unsigned id,
 	gpa = (ri.mfn << 12) + ri.offset;
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
 		return -XEN_EINVAL;
-	old = px_info(mon, id);
+	old = pers_xen_info(mon, id);
 	if (old && old != new)
 		memmove(new, old, sizeof(*new));
 	px->vcpu[id].info = gpa;
 	px->vcpu[id].info_registered = true;
-	px_write_time(mon, id);
-	px_kick_upcall(mon, id);
+	pers_xen_write_time(mon, id);
+	pers_xen_kick_upcall(mon, id);
 	return 0;
 }
 
-static long px_singleshot(struct mon *mon, unsigned vcpu, uint64_t arg)
+static long pers_xen_singleshot(struct mon *mon, unsigned vcpu, uint64_t arg)
 {
 	struct vcpu_set_singleshot_timer t;
-	long e = px_copy_in(mon, &t, arg, sizeof(t));
+	long e = pers_xen_copy_in(mon, &t, arg, sizeof(t));
 
 	if (e < 0)
 		return e;
 	/* VCPU_SSHOTTMR_future "can be ignored by the hypervisor"
 	 * (public/vcpu.h), and Xen 4.17 does: a deadline already passed
 	 * fires at once (common/domain.c). */
-	px_timer_arm(mon, vcpu, t.timeout_abs_ns);
+	pers_xen_timer_arm(mon, vcpu, t.timeout_abs_ns);
 	return 0;
 }
 
-long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
+long pers_xen_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
 		uint64_t arg)
 {
 	if (id >= mon->nvcpu)
 		return -XEN_ENOENT;     /* Xen do_vcpu_op: no such vCPU */
 	switch (cmd) {
 	case VCPUOP_initialise:
-		return px_initialise(mon, (unsigned)id, arg);
+		return pers_xen_initialise(mon, (unsigned)id, arg);
 	case VCPUOP_up:
-		return px_up(mon, (unsigned)id);
+		return pers_xen_up(mon, (unsigned)id);
 	case VCPUOP_is_up:
-		return px_of(mon)->vcpu[id].up;
+		return pers_xen_of(mon)->vcpu[id].up;
 	case VCPUOP_register_vcpu_info:
-		return px_register_info(mon, vcpu, (unsigned)id, arg);
+		return pers_xen_register_info(mon, vcpu, (unsigned)id, arg);
 	case VCPUOP_stop_periodic_timer:
 		return 0;       /* no periodic timer is ever running */
 	case VCPUOP_set_singleshot_timer:
@@ -263,25 +264,25 @@ long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
 		if (id != vcpu)
 			return -XEN_EINVAL;     /* Xen: only the caller's own */
 		if (cmd == VCPUOP_set_singleshot_timer)
-			return px_singleshot(mon, vcpu, arg);
+			return pers_xen_singleshot(mon, vcpu, arg);
 		mon->host->timer_cancel(mon, vcpu);
 		return 0;
 	default:
-		px_unimplemented(mon, __HYPERVISOR_vcpu_op, (int64_t)cmd,
+		pers_xen_unimplemented(mon, __HYPERVISOR_vcpu_op, (int64_t)cmd,
 				 "vcpu_op");
 		return -XEN_ENOSYS;
 	}
 }
 
 /* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
-static long px_block(struct mon *mon, unsigned vcpu)
+static long pers_xen_block(struct mon *mon, unsigned vcpu)
 {
 	while (!mon_is_stopped(mon)) {
-		struct vcpu_info *vi = px_info(mon, vcpu);
+		struct vcpu_info *vi = pers_xen_info(mon, vcpu);
 		if (!vi || __atomic_load_n(&vi->evtchn_upcall_pending,
 					   __ATOMIC_SEQ_CST))
 			break;
-		px_wait(mon, PX_WAIT_NS);
+		pers_xen_wait(mon, PERS_XEN_WAIT_NS);
 	}
 	return 0;
 }
@@ -292,36 +293,36 @@ static long px_block(struct mon *mon, unsigned vcpu)
  * unreadable (-EFAULT), past the limit or not in use (-EINVAL: a free
  * port, or port 0, which Xen reserves; xen/include/xen/event.h
  * evtchn_port_poll, evtchn_usable) or pending (0). */
-static long px_poll(struct mon *mon, uint64_t arg)
+static long pers_xen_poll(struct mon *mon, uint64_t arg)
 {
-	evtchn_port_t ports[PX_POLL_MAX];
+	evtchn_port_t ports[PERS_XEN_POLL_MAX];
 	struct sched_poll sp;
 	uint64_t list;
-	long e = px_copy_in(mon, &sp, arg, sizeof(sp));
+	long e = pers_xen_copy_in(mon, &sp, arg, sizeof(sp));
 
 	if (e < 0)
 		return e;
-	if (sp.nr_ports > PX_POLL_MAX)
+	if (sp.nr_ports > PERS_XEN_POLL_MAX)
 		return -XEN_EINVAL;
 	list = (uint64_t)(uintptr_t)sp.ports.p;
 	for (unsigned i = 0; i < sp.nr_ports; i++) {
-		if ((e = px_copy_in(mon, &ports[i], list + i * sizeof(ports[0]),
+		if ((e = pers_xen_copy_in(mon, &ports[i], list + i * sizeof(ports[0]),
 				    sizeof(ports[0]))) < 0)
 			return e;
-		if (ports[i] >= PX_PORTS ||
-		    px_of(mon)->port[ports[i]].kind == PX_FREE)
+		if (ports[i] >= PERS_XEN_PORTS ||
+		    pers_xen_of(mon)->port[ports[i]].kind == PERS_XEN_FREE)
 			return -XEN_EINVAL;
-		if (px_port_pending(mon, ports[i]))
+		if (pers_xen_port_pending(mon, ports[i]))
 			return 0;
 	}
 	while (!mon_is_stopped(mon)) {
-		uint64_t now = px_now(mon);
+		uint64_t now = pers_xen_now(mon);
 		for (unsigned i = 0; i < sp.nr_ports; i++)
-			if (px_port_pending(mon, ports[i]))
+			if (pers_xen_port_pending(mon, ports[i]))
 				return 0;
 		if (sp.timeout && now >= sp.timeout)
 			return 0;
-		px_wait(mon, sp.timeout ? sp.timeout - now : PX_WAIT_NS);
+		pers_xen_wait(mon, sp.timeout ? sp.timeout - now : PERS_XEN_WAIT_NS);
 	}
 	return 0;
 }
@@ -331,10 +332,10 @@ static long px_poll(struct mon *mon, uint64_t arg)
  * other 70.  Xen takes the reason's low byte and shuts the domain down
  * whatever it is (common/sched/core.c: domain_shutdown(d,
  * (u8)reason)), so 0x100 is a poweroff there too. */
-static long px_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
+static long pers_xen_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
 {
 	struct sched_shutdown sd;
-	long e = px_copy_in(mon, &sd, arg, sizeof(sd));
+	long e = pers_xen_copy_in(mon, &sd, arg, sizeof(sd));
 	uint8_t reason;
 
 	if (e < 0)
@@ -361,22 +362,23 @@ static long px_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
 	}
 }
 
-long px_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t arg)
+long pers_xen_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
+		       uint64_t arg)
 {
 	switch (cmd) {
 	case SCHEDOP_yield:
-		pthread_mutex_unlock(&px_of(mon)->lock);
+		pthread_mutex_unlock(&pers_xen_of(mon)->lock);
 		mon->host->yield(mon);
-		pthread_mutex_lock(&px_of(mon)->lock);
+		pthread_mutex_lock(&pers_xen_of(mon)->lock);
 		return 0;
 	case SCHEDOP_block:
-		return px_block(mon, vcpu);
+		return pers_xen_block(mon, vcpu);
 	case SCHEDOP_poll:
-		return px_poll(mon, arg);
+		return pers_xen_poll(mon, arg);
 	case SCHEDOP_shutdown:
-		return px_shutdown(mon, vcpu, arg);
+		return pers_xen_shutdown(mon, vcpu, arg);
 	default:
-		px_unimplemented(mon, __HYPERVISOR_sched_op, (int64_t)cmd,
+		pers_xen_unimplemented(mon, __HYPERVISOR_sched_op, (int64_t)cmd,
 				 "sched_op");
 		return -XEN_ENOSYS;
 	}

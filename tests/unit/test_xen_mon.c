@@ -205,7 +205,7 @@ static void test_xen_mon_send_ipi_sets_bits_and_injects_once(void **state)
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op,
 			       HVMOP_set_evtchn_upcall_vector, ARG_PA, 0), 0);
 	port = bind_ipi(m, 1);
-	px_of(m)->vcpu[1].up = true;
+	pers_xen_of(m)->vcpu[1].up = true;
 	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
 	assert_true(s->evtchn_pending[0] >> port & 1);
 	assert_true(s->vcpu_info[1].evtchn_pending_sel & 1);
@@ -223,7 +223,7 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	uint32_t port;
 
 	map_shared(m);
-	px_of(m)->vcpu[0].vector = 0xf3;
+	pers_xen_of(m)->vcpu[0].vector = 0xf3;
 	port = bind_ipi(m, 0);
 	s->evtchn_mask[0] |= 1ull << port;
 	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
@@ -237,17 +237,17 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 static void test_xen_mon_console_send_drains_ring(void **state)
 {
 	struct mon *m = *state;
-	struct xencons_interface *c = gpa(m, PX_CONSOLE_PA);
+	struct xencons_interface *c = gpa(m, PERS_XEN_CONSOLE_PA);
 	char buf[16] = { 0 };
 
 	memcpy(c->out, "xen!\n", 5);
 	c->out_prod = 5;
-	assert_int_equal(port_op(m, EVTCHNOP_send, px_of(m)->console_port), 0);
+	assert_int_equal(port_op(m, EVTCHNOP_send, pers_xen_of(m)->console_port), 0);
 	assert_int_equal(c->out_cons, 5);
 	assert_int_equal(read(pipefd[0], buf, sizeof(buf)), 5);
 	assert_string_equal(buf, "xen!\n");
 	c->out_prod = 5 + 100000;       /* a lying producer: bounded */
-	assert_int_equal(port_op(m, EVTCHNOP_send, px_of(m)->console_port), 0);
+	assert_int_equal(port_op(m, EVTCHNOP_send, pers_xen_of(m)->console_port), 0);
 	assert_int_equal(c->out_cons, 5 + 100000);
 }
 
@@ -306,7 +306,7 @@ static void test_xen_mon_user_mode_call_is_eperm(void **state)
 			 -XEN_EPERM);
 	fake_host.sregs.cs_dpl = fake_host.sregs.ss_dpl = 0;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
-			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+			 PERS_XEN_VERSION_MAJOR << 16 | PERS_XEN_VERSION_MINOR);
 }
 
 /* The CPL is SS.DPL, as Xen's hvm_get_cpl() reads it (VMX: SS access
@@ -323,7 +323,7 @@ static void test_xen_mon_conforming_cs_user_call_is_eperm(void **state)
 	fake_host.sregs.ss_dpl = 0;          /* kernel code in any segment */
 	fake_host.sregs.cs_dpl = 3;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
-			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+			 PERS_XEN_VERSION_MAJOR << 16 | PERS_XEN_VERSION_MINOR);
 }
 
 /* Point stderr (console_io's hypervisor log) at a fresh temporary
@@ -586,7 +586,7 @@ static void test_xen_mon_walk_reserved_bits(void **state)
 	pt(m, 0)[0] &= ~0x80ull;
 	pt(m, 1)[0] = 0x83;                     /* a 1 GiB page at 0 */
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
-	px_of(m)->page1gb = true;
+	pers_xen_of(m)->page1gb = true;
 	assert_int_equal(features_at(m, ARG_PA), 0);
 }
 
@@ -777,7 +777,7 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 	struct xen_memory_reservation res = { .nr_extents = 600,
 		.domid = DOMID_SELF };
 	uint64_t *gfns = gpa(m, ARG_PA + 0x1000);
-	uint64_t before = px_of(m)->tot_pages;
+	uint64_t before = pers_xen_of(m)->tot_pages;
 	struct mon_regs r;
 	unsigned exits = 0;
 
@@ -798,7 +798,7 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 	}
 	assert_int_equal(exits, 2);
 	assert_int_equal(r.rax, 600);
-	assert_int_equal(px_of(m)->tot_pages, before - 600);
+	assert_int_equal(pers_xen_of(m)->tot_pages, before - 600);
 	/* Not from a stub: the first exit's part. */
 	res.nr_extents = 700;
 	memcpy(gpa(m, ARG_PA), &res, sizeof(res));
@@ -810,7 +810,7 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 	/* 32-bit code: EBX carries the command, RBX's upper half stays. */
 	fake_host.sregs.cs_l = 0;
 	fake_host.sregs.cs_db = 1;
-	struct px_compat_reservation { uint32_t extent_start, nr_extents,
+	struct pers_xen_compat_reservation { uint32_t extent_start, nr_extents,
 		extent_order, mem_flags; uint16_t domid, pad; } cr = {
 		.extent_start = ARG_PA + 0x1000, .nr_extents = 300,
 		.domid = DOMID_SELF };
@@ -876,7 +876,7 @@ static void test_xen_mon_initialise_checks_control_registers(void **state)
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(init_vcpu1(m, bad[i]), -XEN_EINVAL);
-		assert_false(px_of(m)->vcpu[1].initialised);
+		assert_false(pers_xen_of(m)->vcpu[1].initialised);
 	}
 	assert_int_equal(init_vcpu1(m, ed_ok), 0);
 	assert_int_equal(m->vcpu[1].load.cr3, 1ull << 38);
@@ -910,13 +910,13 @@ static void test_xen_mon_register_vcpu_info_rules(void **state)
 			 -XEN_ENXIO);
 	ri.offset = 64;
 	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
-	px_of(m)->vcpu[1].up = true;            /* running */
+	pers_xen_of(m)->vcpu[1].up = true;            /* running */
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 1, ARG_PA),
 			 -XEN_EINVAL);
 	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 1, ARG_PA), 0);
-	assert_int_equal(px_of(m)->vcpu[1].info, SHARED_PA + 64);
+	assert_int_equal(pers_xen_of(m)->vcpu[1].info, SHARED_PA + 64);
 	ri.offset = 128;                        /* vCPU 0 runs too */
 	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
 	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
