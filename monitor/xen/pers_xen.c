@@ -125,86 +125,104 @@ void pers_xen_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 			 "implemented, at rip=0x%" PRIx64, nr, sub, what, rip);
 }
 
-/* Hypercall names for the -v log (public/xen.h). */
-static const char *pers_xen_hcall_name(uint64_t nr)
-{
-	static const char *const names[] = {
-		[__HYPERVISOR_set_trap_table] = "set_trap_table",
-		[__HYPERVISOR_mmu_update] = "mmu_update",
-		[__HYPERVISOR_set_gdt] = "set_gdt",
-		[__HYPERVISOR_stack_switch] = "stack_switch",
-		[__HYPERVISOR_set_callbacks] = "set_callbacks",
-		[__HYPERVISOR_fpu_taskswitch] = "fpu_taskswitch",
-		[__HYPERVISOR_sched_op_compat] = "sched_op_compat",
-		[__HYPERVISOR_platform_op] = "platform_op",
-		[__HYPERVISOR_set_debugreg] = "set_debugreg",
-		[__HYPERVISOR_get_debugreg] = "get_debugreg",
-		[__HYPERVISOR_update_descriptor] = "update_descriptor",
-		[__HYPERVISOR_multicall] = "multicall",
-		[__HYPERVISOR_update_va_mapping] = "update_va_mapping",
-		[__HYPERVISOR_event_channel_op_compat] =
-			"event_channel_op_compat",
-		[__HYPERVISOR_physdev_op_compat] = "physdev_op_compat",
-		[__HYPERVISOR_grant_table_op] = "grant_table_op",
-		[__HYPERVISOR_vm_assist] = "vm_assist",
-		[__HYPERVISOR_update_va_mapping_otherdomain] =
-			"update_va_mapping_otherdomain",
-		[__HYPERVISOR_iret] = "iret",
-		[__HYPERVISOR_set_segment_base] = "set_segment_base",
-		[__HYPERVISOR_mmuext_op] = "mmuext_op",
-		[__HYPERVISOR_xsm_op] = "xsm_op",
-		[__HYPERVISOR_nmi_op] = "nmi_op",
-		[__HYPERVISOR_callback_op] = "callback_op",
-		[__HYPERVISOR_xenoprof_op] = "xenoprof_op",
-		[__HYPERVISOR_physdev_op] = "physdev_op",
-		[__HYPERVISOR_sysctl] = "sysctl",
-		[__HYPERVISOR_domctl] = "domctl",
-		[__HYPERVISOR_kexec_op] = "kexec_op",
-		[__HYPERVISOR_tmem_op] = "tmem_op",
-		[__HYPERVISOR_argo_op] = "argo_op",
-		[__HYPERVISOR_xenpmu_op] = "xenpmu_op",
-		[__HYPERVISOR_dm_op] = "dm_op",
-		[__HYPERVISOR_hypfs_op] = "hypfs_op",
-	};
+/* Every hypercall (public/xen.h): its name for the -v log and, for the
+ * implemented ones, its sub-ops and their argument shapes (pers_xen.h).
+ * The argument that points at a block: vcpu_op (cmd, vcpuid, arg) and
+ * console_io (cmd, count, buf) take it third, the others second. */
+#define HC(n, o, b, s, v) { .name = n, .ops = o, .block = b, .subops = s, \
+			    .vcpu = v }
+static const struct pers_xen_hcall hcalls[] = {
+	[__HYPERVISOR_set_timer_op] = HC("set_timer_op", pers_xen_timer_ops,
+					 0, false, false),
+	[__HYPERVISOR_xen_version] = HC("xen_version", pers_xen_version_ops,
+					1, true, false),
+	[__HYPERVISOR_console_io] = HC("console_io", pers_xen_console_io_ops,
+				       2, true, false),
+	[__HYPERVISOR_memory_op] = HC("memory_op", pers_xen_memory_ops,
+				      0, false, false),
+	[__HYPERVISOR_grant_table_op] = HC("grant_table_op",
+					   pers_xen_grant_ops, 0, false, false),
+	[__HYPERVISOR_vcpu_op] = HC("vcpu_op", pers_xen_vcpu_ops, 2, true,
+				    true),
+	[__HYPERVISOR_sched_op] = HC("sched_op", pers_xen_sched_ops, 1, true,
+				     false),
+	[__HYPERVISOR_event_channel_op] = HC("event_channel_op",
+					     pers_xen_evtchn_ops, 1, true,
+					     false),
+	[__HYPERVISOR_hvm_op] = HC("hvm_op", pers_xen_hvm_ops, 1, true, false),
+	[__HYPERVISOR_set_trap_table] = { .name = "set_trap_table" },
+	[__HYPERVISOR_mmu_update] = { .name = "mmu_update" },
+	[__HYPERVISOR_set_gdt] = { .name = "set_gdt" },
+	[__HYPERVISOR_stack_switch] = { .name = "stack_switch" },
+	[__HYPERVISOR_set_callbacks] = { .name = "set_callbacks" },
+	[__HYPERVISOR_fpu_taskswitch] = { .name = "fpu_taskswitch" },
+	[__HYPERVISOR_sched_op_compat] = { .name = "sched_op_compat" },
+	[__HYPERVISOR_platform_op] = { .name = "platform_op" },
+	[__HYPERVISOR_set_debugreg] = { .name = "set_debugreg" },
+	[__HYPERVISOR_get_debugreg] = { .name = "get_debugreg" },
+	[__HYPERVISOR_update_descriptor] = { .name = "update_descriptor" },
+	[__HYPERVISOR_multicall] = { .name = "multicall" },
+	[__HYPERVISOR_update_va_mapping] = { .name = "update_va_mapping" },
+	[__HYPERVISOR_event_channel_op_compat] = { .name = "event_channel_op_compat" },
+	[__HYPERVISOR_physdev_op_compat] = { .name = "physdev_op_compat" },
+	[__HYPERVISOR_vm_assist] = { .name = "vm_assist" },
+	[__HYPERVISOR_update_va_mapping_otherdomain] = {
+		.name = "update_va_mapping_otherdomain" },
+	[__HYPERVISOR_iret] = { .name = "iret" },
+	[__HYPERVISOR_set_segment_base] = { .name = "set_segment_base" },
+	[__HYPERVISOR_mmuext_op] = { .name = "mmuext_op" },
+	[__HYPERVISOR_xsm_op] = { .name = "xsm_op" },
+	[__HYPERVISOR_nmi_op] = { .name = "nmi_op" },
+	[__HYPERVISOR_callback_op] = { .name = "callback_op" },
+	[__HYPERVISOR_xenoprof_op] = { .name = "xenoprof_op" },
+	[__HYPERVISOR_physdev_op] = { .name = "physdev_op" },
+	[__HYPERVISOR_sysctl] = { .name = "sysctl" },
+	[__HYPERVISOR_domctl] = { .name = "domctl" },
+	[__HYPERVISOR_kexec_op] = { .name = "kexec_op" },
+	[__HYPERVISOR_tmem_op] = { .name = "tmem_op" },
+	[__HYPERVISOR_argo_op] = { .name = "argo_op" },
+	[__HYPERVISOR_xenpmu_op] = { .name = "xenpmu_op" },
+	[__HYPERVISOR_dm_op] = { .name = "dm_op" },
+	[__HYPERVISOR_hypfs_op] = { .name = "hypfs_op" },
+};
 
-	if (nr < sizeof(names) / sizeof(names[0]) && names[nr])
-		return names[nr];
-	return "unknown";
-}
-
-/* One hypercall: a pure function of the arguments, checked guest memory
- * and the personality state.  Unknown numbers: -ENOSYS, as in Xen. */
-static long pers_xen_dispatch(struct mon *mon, unsigned vcpu, uint64_t nr,
-			const uint64_t a[5])
+/* One hypercall: validate and copy in by the table, then act (the
+ * handler), then copy out.  Unknown numbers and sub-ops: -ENOSYS, as in
+ * Xen. */
+static long pers_xen_dispatch(struct mon *mon, struct pers_xen_call *c)
 {
-	switch (nr) {
-	case __HYPERVISOR_set_timer_op:
-		/* A 32-bit caller passes the deadline in two halves, the
-		 * high one signed (Xen common/sched/compat.c
-		 * compat_set_timer_op). */
-		return pers_xen_set_timer_op(mon, vcpu, pers_xen_compat() ?
-				       (uint64_t)(int64_t)(int32_t)a[1] << 32 |
-				       (uint32_t)a[0] : a[0]);
-	case __HYPERVISOR_xen_version:
-		return pers_xen_xen_version(mon, a[0], a[1]);
-	case __HYPERVISOR_console_io:
-		return pers_xen_console_io(mon, a[0], a[1], a[2]);
-	case __HYPERVISOR_memory_op:
-		return pers_xen_memory_op(mon, a[0], a[1]);
-	case __HYPERVISOR_grant_table_op:
-		return pers_xen_grant_table_op(mon, a[0], a[1], a[2]);
-	case __HYPERVISOR_vcpu_op:
-		return pers_xen_vcpu_op(mon, vcpu, a[0], a[1], a[2]);
-	case __HYPERVISOR_sched_op:
-		return pers_xen_sched_op(mon, vcpu, a[0], a[1]);
-	case __HYPERVISOR_event_channel_op:
-		return pers_xen_event_channel_op(mon, vcpu, a[0], a[1]);
-	case __HYPERVISOR_hvm_op:
-		return pers_xen_hvm_op(mon, a[0], a[1]);
-	default:
-		pers_xen_unimplemented(mon, (unsigned)nr, -1, pers_xen_hcall_name(nr));
+	const struct pers_xen_hcall *h = c->nr < sizeof(hcalls) /
+		sizeof(hcalls[0]) ? &hcalls[c->nr] : NULL;
+	_Alignas(16) uint8_t block[PERS_XEN_BLOCK_MAX];
+	const struct pers_xen_op *op;
+	uint64_t at;
+	long r;
+
+	if (!h || !h->ops) {
+		pers_xen_unimplemented(mon, (unsigned)c->nr, -1,
+				       h && h->name ? h->name : "unknown");
 		return -XEN_ENOSYS;
 	}
+	if (h->vcpu && c->a[1] >= mon->nvcpu)
+		return -XEN_ENOENT;     /* Xen do_vcpu_op: no such vCPU */
+	for (op = h->ops; op->fn && h->subops && op->cmd != c->a[0]; op++)
+		;
+	if (!op->fn) {
+		pers_xen_unimplemented(mon, (unsigned)c->nr, (int64_t)c->a[0],
+				       h->name);
+		return -XEN_ENOSYS;
+	}
+	if (op->self && c->a[1] != c->vcpu)
+		return -XEN_EINVAL;     /* Xen: only the caller's own */
+	at = c->a[h->block];
+	memset(block, 0, op->size);
+	if ((op->dir & PERS_XEN_IN) &&
+	    (r = pers_xen_copy_in(mon, block, at, op->size)) < 0)
+		return r;
+	r = op->fn(mon, c, block);
+	if (r == 0 && (op->dir & PERS_XEN_OUT))
+		r = pers_xen_copy_out(mon, at, block, op->size);
+	return r;
 }
 
 /* Xen's hvm_guest_x86_mode() (arch/x86/hvm/vmx/vmx.c
@@ -355,7 +373,7 @@ static bool pers_xen_pio(struct mon *mon, unsigned vcpu,
 	} else {
 		pthread_mutex_lock(&px->lock);
 		pers_xen_cur = &c;
-		ret = pers_xen_dispatch(mon, vcpu, c.nr, c.a);
+		ret = pers_xen_dispatch(mon, &c);
 		pers_xen_cur = NULL;
 		pthread_mutex_unlock(&px->lock);
 	}

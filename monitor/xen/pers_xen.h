@@ -159,6 +159,52 @@ struct pers_xen_call {
 	uint64_t restart_rip;
 };
 
+/*
+ * The hypercall table (pers_xen.c): every hypercall, and for each of its
+ * sub-ops the shape of its argument block.  The dispatcher validates and
+ * copies in once, then calls the handler, which acts on the monitor's
+ * copy: it checks the hypercall's vCPU argument (vcpu), finds the sub-op
+ * by a[0] (subops) or takes the one op, checks the caller's own vCPU
+ * (self), copies (size) bytes in from argument (block) (PERS_XEN_IN) or
+ * zeroes them, calls (fn) with the copy, and on a 0 result copies it back
+ * (PERS_XEN_OUT).  A fault while copying is the call's -EFAULT.  An
+ * unknown hypercall or sub-op is -ENOSYS (named under -v).
+ */
+#define PERS_XEN_IN 1u
+#define PERS_XEN_OUT 2u
+/* The largest block: xen_capabilities_info_t. */
+#define PERS_XEN_BLOCK_MAX 1024u
+typedef long pers_xen_fn(struct mon *mon, struct pers_xen_call *c,
+			 void *block);
+struct pers_xen_op {
+	uint32_t cmd;
+	uint16_t size;          /* bytes of the argument block, 0 = none */
+	uint8_t dir;            /* PERS_XEN_IN | PERS_XEN_OUT */
+	bool self;              /* a[1] must be the caller: else -EINVAL */
+	pers_xen_fn *fn;        /* NULL ends a table */
+};
+struct pers_xen_hcall {
+	const char *name;       /* for the -v log */
+	const struct pers_xen_op *ops;  /* NULL: not implemented */
+	uint8_t block;          /* the argument that points at the block */
+	bool subops;            /* a[0] names the op; else ops[0] */
+	bool vcpu;              /* a[1] names a vCPU: -ENOENT past the last */
+};
+/* The sub-op tables, one per hypercall, in the files that act. */
+extern const struct pers_xen_op pers_xen_version_ops[];      /* _hcall.c */
+extern const struct pers_xen_op pers_xen_console_io_ops[];   /* _hcall.c */
+extern const struct pers_xen_op pers_xen_hvm_ops[];          /* _hcall.c */
+/* memory_op and grant_table_op: one op each, which decodes its own
+ * command (the command word carries a continuation's start extent,
+ * resp. the count is an argument of its own) and blocks (compat
+ * layouts for a 32-bit caller, lists of a guest-given length). */
+extern const struct pers_xen_op pers_xen_memory_ops[];       /* _mem.c */
+extern const struct pers_xen_op pers_xen_grant_ops[];        /* _mem.c */
+extern const struct pers_xen_op pers_xen_evtchn_ops[];       /* _evtchn.c */
+extern const struct pers_xen_op pers_xen_vcpu_ops[];         /* _vcpu.c */
+extern const struct pers_xen_op pers_xen_sched_ops[];        /* _vcpu.c */
+extern const struct pers_xen_op pers_xen_timer_ops[];        /* _vcpu.c */
+
 /* The current hypercall, or NULL outside one. */
 struct pers_xen_call *pers_xen_current(void);
 
@@ -192,8 +238,6 @@ long pers_xen_copy_out(struct mon *mon, uint64_t va, const void *src,
 
 /* pers_xen_evtchn.c, all with px->lock held. */
 void pers_xen_evtchn_init(struct pers_xen *px);
-long pers_xen_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
-			 uint64_t arg);
 /* Mark (port) pending and, unless masked, raise the upcall on the vCPU
  * it notifies (Xen common/event_2l.c evtchn_2l_set_pending). */
 void pers_xen_set_pending(struct mon *mon, uint32_t port);
@@ -210,27 +254,15 @@ void pers_xen_assert_upcall(struct mon *mon, unsigned vcpu);
 void pers_xen_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 		      const char *what);
 
-/* pers_xen_hcall.c */
-long pers_xen_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg);
-long pers_xen_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
-		   uint64_t buf);
-long pers_xen_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg);
-long pers_xen_grant_table_op(struct mon *mon, uint64_t cmd, uint64_t arg,
-		       uint64_t count);
+/* pers_xen_mem.c */
 /* Move a monitor page (shared_info, a grant frame) whose contents are at
  * (*gpa, 0 = none yet; *pool its pool page or -1) to (gfn): RAM or a
  * pool page in a hole.  Returns 0 or -XEN_EINVAL/-XEN_ENOMEM. */
 long pers_xen_place_page(struct mon *mon, uint64_t *gpa, int *pool,
 			 uint64_t gfn);
 void pers_xen_mem_init(struct mon *mon);
-long pers_xen_hvm_op(struct mon *mon, uint64_t op, uint64_t arg);
 
 /* pers_xen_vcpu.c */
-long pers_xen_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
-		uint64_t arg);
-long pers_xen_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
-		       uint64_t arg);
-long pers_xen_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout);
 /* Write vcpu_time_info into (vcpu)'s vcpu_info (fixed TSC rate). */
 void pers_xen_write_time(struct mon *mon, unsigned vcpu);
 /* Xen system time now: ns since guest TSC tsc0, by the pvclock scale

@@ -140,14 +140,13 @@ static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
 	return r;
 }
 
-static long bind_virq(struct mon *mon, uint64_t arg)
+static long bind_virq(struct mon *mon, struct pers_xen_call *c, void *blk)
 {
 	struct pers_xen *px = pers_xen_of(mon);
-	struct evtchn_bind_virq b;
-	long r = pers_xen_copy_in(mon, &b, arg, sizeof(b));
+	struct evtchn_bind_virq b = *(struct evtchn_bind_virq *)blk;
+	uint64_t arg = c->a[1];
+	long r;
 
-	if (r < 0)
-		return r;
 	if (b.virq >= NR_VIRQS)
 		return -XEN_EINVAL;
 	if (b.vcpu >= mon->nvcpu)
@@ -163,13 +162,12 @@ static long bind_virq(struct mon *mon, uint64_t arg)
 	return 0;
 }
 
-static long bind_ipi(struct mon *mon, uint64_t arg)
+static long bind_ipi(struct mon *mon, struct pers_xen_call *c, void *blk)
 {
-	struct evtchn_bind_ipi b;
-	long r = pers_xen_copy_in(mon, &b, arg, sizeof(b));
+	struct evtchn_bind_ipi b = *(struct evtchn_bind_ipi *)blk;
+	uint64_t arg = c->a[1];
+	long r;
 
-	if (r < 0)
-		return r;
 	if (b.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
 	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_IPI, 0,
@@ -186,13 +184,13 @@ static bool pers_xen_self(domid_t d)
 	return d == DOMID_SELF;
 }
 
-static long alloc_unbound(struct mon *mon, uint64_t arg)
+static long alloc_unbound(struct mon *mon, struct pers_xen_call *c,
+			  void *blk)
 {
-	struct evtchn_alloc_unbound a;
-	long r = pers_xen_copy_in(mon, &a, arg, sizeof(a));
+	struct evtchn_alloc_unbound a = *(struct evtchn_alloc_unbound *)blk;
+	uint64_t arg = c->a[1];
+	long r;
 
-	if (r < 0)
-		return r;
 	if (!pers_xen_self(a.dom))
 		return -XEN_ESRCH;
 	/* Xen records the remote domid without looking it up, DOMID_SELF
@@ -266,13 +264,13 @@ static long pers_xen_close(struct mon *mon, uint32_t port)
  * 2-level, as on a Xen without FIFO.  expand_array before a successful
  * init_control is Xen's -EOPNOTSUPP; set_priority is 2-level's -ENOSYS
  * for a valid port (evtchn_port_set_priority). */
-static long fifo_init_control(struct mon *mon, uint64_t arg)
+static long fifo_init_control(struct mon *mon, struct pers_xen_call *c,
+			      void *blk)
 {
-	struct evtchn_init_control ic;
-	long r = pers_xen_copy_in(mon, &ic, arg, sizeof(ic));
+	const struct evtchn_init_control ic =
+		*(const struct evtchn_init_control *)blk;
 
-	if (r < 0)
-		return r;
+	(void)c;
 	if (ic.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
 	if (ic.offset > 4096 - sizeof(struct evtchn_fifo_control_block) ||
@@ -286,22 +284,24 @@ static long fifo_init_control(struct mon *mon, uint64_t arg)
 	return -XEN_ENOSYS;
 }
 
-static long fifo_cmd(struct mon *mon, uint64_t cmd, uint64_t arg)
+static long fifo_expand_array(struct mon *mon, struct pers_xen_call *c,
+			      void *blk)
 {
-	union { struct evtchn_expand_array e; struct evtchn_set_priority p; } u;
-	size_t len = cmd == EVTCHNOP_expand_array ? sizeof(u.e) : sizeof(u.p);
-	long r = pers_xen_copy_in(mon, &u, arg, len);
+	(void)mon, (void)c, (void)blk;
+	return -XEN_EOPNOTSUPP;
+}
 
-	if (r < 0)
-		return r;
-	if (cmd == EVTCHNOP_expand_array)
-		return -XEN_EOPNOTSUPP;
-	if (!pers_xen_valid_port(u.p.port))
+static long fifo_set_priority(struct mon *mon, struct pers_xen_call *c,
+			      void *blk)
+{
+	(void)mon, (void)c;
+	if (!pers_xen_valid_port(((struct evtchn_set_priority *)blk)->port))
 		return -XEN_EINVAL;
 	return -XEN_ENOSYS;
 }
 
-static long pers_xen_status(struct mon *mon, uint64_t arg)
+static long evtchn_status(struct mon *mon, struct pers_xen_call *c,
+			  void *blk)
 {
 	static const uint32_t stat[] = {
 		[PERS_XEN_FREE] = EVTCHNSTAT_closed, [PERS_XEN_UNBOUND] = EVTCHNSTAT_unbound,
@@ -309,68 +309,66 @@ static long pers_xen_status(struct mon *mon, uint64_t arg)
 		[PERS_XEN_CONSOLE] = EVTCHNSTAT_interdomain,
 	};
 	struct pers_xen *px = pers_xen_of(mon);
-	struct evtchn_status st;
-	long r = pers_xen_copy_in(mon, &st, arg, sizeof(st));
+	struct evtchn_status *st = blk;
 
-	if (r < 0)
-		return r;
-	if (!pers_xen_self(st.dom))
+	(void)c;
+	if (!pers_xen_self(st->dom))
 		return -XEN_ESRCH;
-	if (!pers_xen_valid_port(st.port))
+	if (!pers_xen_valid_port(st->port))
 		return -XEN_EINVAL;
-	const struct pers_xen_port *p = &px->port[st.port];
-	st.status = stat[p->kind];
-	st.vcpu = p->vcpu;
-	memset(&st.u, 0, sizeof(st.u));
+	const struct pers_xen_port *p = &px->port[st->port];
+	st->status = stat[p->kind];
+	st->vcpu = p->vcpu;
+	memset(&st->u, 0, sizeof(st->u));
 	if (p->kind == PERS_XEN_VIRQ)
-		st.u.virq = p->virq;
+		st->u.virq = p->virq;
 	else if (p->kind == PERS_XEN_UNBOUND)
-		st.u.unbound.dom = p->remote;
+		st->u.unbound.dom = p->remote;
 	else if (p->kind == PERS_XEN_CONSOLE)
-		st.u.interdomain.dom = 0;       /* the console back end */
-	return pers_xen_copy_out(mon, arg, &st, sizeof(st));
+		st->u.interdomain.dom = 0;      /* the console back end */
+	return 0;
 }
 
-/* The commands that take one evtchn_port_t (send, unmask, close). */
-static long pers_xen_port_cmd(struct mon *mon, uint64_t cmd, uint64_t arg)
+/* The commands that take one evtchn_port_t. */
+static long evtchn_send(struct mon *mon, struct pers_xen_call *c, void *blk)
 {
-	evtchn_port_t port;
-	long r = pers_xen_copy_in(mon, &port, arg, sizeof(port));
-
-	if (r < 0)
-		return r;
-	if (cmd == EVTCHNOP_send)
-		return pers_xen_send(mon, port);
-	if (cmd == EVTCHNOP_unmask)
-		return pers_xen_unmask(mon, port);
-	return pers_xen_close(mon, port);
+	(void)c;
+	return pers_xen_send(mon, *(evtchn_port_t *)blk);
 }
 
-long pers_xen_event_channel_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
-			 uint64_t arg)
+static long evtchn_unmask(struct mon *mon, struct pers_xen_call *c,
+			  void *blk)
 {
-	(void)vcpu;
-	switch (cmd) {
-	case EVTCHNOP_bind_virq:
-		return bind_virq(mon, arg);
-	case EVTCHNOP_bind_ipi:
-		return bind_ipi(mon, arg);
-	case EVTCHNOP_alloc_unbound:
-		return alloc_unbound(mon, arg);
-	case EVTCHNOP_send:
-	case EVTCHNOP_unmask:
-	case EVTCHNOP_close:
-		return pers_xen_port_cmd(mon, cmd, arg);
-	case EVTCHNOP_status:
-		return pers_xen_status(mon, arg);
-	case EVTCHNOP_init_control:
-		return fifo_init_control(mon, arg);
-	case EVTCHNOP_expand_array:
-	case EVTCHNOP_set_priority:
-		return fifo_cmd(mon, cmd, arg);
-	default:
-		pers_xen_unimplemented(mon, __HYPERVISOR_event_channel_op,
-				 (int64_t)cmd, "event_channel_op");
-		return -XEN_ENOSYS;
-	}
+	(void)c;
+	return pers_xen_unmask(mon, *(evtchn_port_t *)blk);
 }
+
+static long evtchn_close(struct mon *mon, struct pers_xen_call *c, void *blk)
+{
+	(void)c;
+	return pers_xen_close(mon, *(evtchn_port_t *)blk);
+}
+
+/* event_channel_op(cmd, arg).  The binds write the port back
+ * themselves: a port whose structure cannot be written is freed again. */
+#define IN PERS_XEN_IN
+const struct pers_xen_op pers_xen_evtchn_ops[] = {
+	{ EVTCHNOP_bind_virq, sizeof(struct evtchn_bind_virq), IN, false,
+	  bind_virq },
+	{ EVTCHNOP_bind_ipi, sizeof(struct evtchn_bind_ipi), IN, false,
+	  bind_ipi },
+	{ EVTCHNOP_alloc_unbound, sizeof(struct evtchn_alloc_unbound), IN,
+	  false, alloc_unbound },
+	{ EVTCHNOP_send, sizeof(evtchn_port_t), IN, false, evtchn_send },
+	{ EVTCHNOP_unmask, sizeof(evtchn_port_t), IN, false, evtchn_unmask },
+	{ EVTCHNOP_close, sizeof(evtchn_port_t), IN, false, evtchn_close },
+	{ EVTCHNOP_status, sizeof(struct evtchn_status),
+	  PERS_XEN_IN | PERS_XEN_OUT, false, evtchn_status },
+	{ EVTCHNOP_init_control, sizeof(struct evtchn_init_control), IN,
+	  false, fifo_init_control },
+	{ EVTCHNOP_expand_array, sizeof(struct evtchn_expand_array), IN,
+	  false, fifo_expand_array },
+	{ EVTCHNOP_set_priority, sizeof(struct evtchn_set_priority), IN,
+	  false, fifo_set_priority },
+	{ 0 }
+};

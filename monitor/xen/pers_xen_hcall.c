@@ -35,20 +35,6 @@
  * exceptions: -EINVAL). */
 #define PERS_XEN_MIN_VECTOR 0x10
 
-/* Copy a string out as Xen does (common/kernel.c do_xen_version:
- * memset, then safe_strcpy): the whole array, NUL-terminated and
- * zero-padded, so nothing follows the NUL but zeros. */
-static long pers_xen_string_out(struct mon *mon, uint64_t arg, const char *str,
-			  size_t size)
-{
-	char buf[1024];
-	size_t n = strlen(str);
-
-	memset(buf, 0, size);
-	memcpy(buf, str, n < size ? n : size - 1);
-	return pers_xen_copy_out(mon, arg, buf, size);
-}
-
 /* What vmi-run reports (public/version.h).  extraversion: Xen's own is
  * ".N" after major.minor (Debian's ".3" and a suffix); compile_info
  * names vmi-run, the "compiler" and date fields say so. */
@@ -59,62 +45,130 @@ static long pers_xen_string_out(struct mon *mon, uint64_t arg, const char *str,
  * a space; vmi-run runs HVM/PVH guests only (no "xen-3.0-*" PV). */
 #define PERS_XEN_CAPABILITIES "hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64 "
 
-long pers_xen_xen_version(struct mon *mon, uint64_t cmd, uint64_t arg)
+static long ver_version(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	struct xen_feature_info fi;
-	xen_platform_parameters_t pp;
-	xen_compile_info_t ci;
-	long r;
-
-	switch (cmd) {
-	case XENVER_version:
-		return (long)(PERS_XEN_VERSION_MAJOR << 16 | PERS_XEN_VERSION_MINOR);
-	case XENVER_extraversion:
-		return pers_xen_string_out(mon, arg, PERS_XEN_EXTRAVERSION,
-				     sizeof(xen_extraversion_t));
-	case XENVER_compile_info:
-		memset(&ci, 0, sizeof(ci));
-		strcpy(ci.compiler, "vmi-run");
-		strcpy(ci.compile_by, "vmi-run");
-		strcpy(ci.compile_domain, "vmi-run");
-		strcpy(ci.compile_date, __DATE__);
-		return pers_xen_copy_out(mon, arg, &ci, sizeof(ci));
-	case XENVER_capabilities:
-		return pers_xen_string_out(mon, arg, PERS_XEN_CAPABILITIES,
-				     sizeof(xen_capabilities_info_t));
-	case XENVER_changeset:
-		return pers_xen_string_out(mon, arg, PERS_XEN_CHANGESET,
-				     sizeof(xen_changeset_info_t));
-	case XENVER_platform_parameters:
-		/* HYPERVISOR_VIRT_START of x86-64 (arch-x86/xen-x86_64.h). */
-		pp.virt_start = HYPERVISOR_VIRT_START;
-		return pers_xen_copy_out(mon, arg, &pp, sizeof(pp));
-	case XENVER_get_features:
-		if ((r = pers_xen_copy_in(mon, &fi, arg, sizeof(fi))) < 0)
-			return r;
-		if (fi.submap_idx >= XENFEAT_NR_SUBMAPS)
-			return -XEN_EINVAL;
-		fi.submap = PERS_XEN_FEATURES;
-		return pers_xen_copy_out(mon, arg, &fi, sizeof(fi));
-	case XENVER_pagesize:
-		/* Xen: a non-NULL argument is -EINVAL. */
-		return arg ? -XEN_EINVAL : 4096;
-	case XENVER_guest_handle: {
-		xen_domain_handle_t h = { 0 };   /* xl gives a UUID */
-		return pers_xen_copy_out(mon, arg, h, sizeof(h));
-	}
-	case XENVER_commandline:
-		/* A domU may not read it (xsm_xen_version: XSM_PRIV): Xen
-		 * copies its xen_deny() string, NUL included, and answers 0. */
-		return pers_xen_copy_out(mon, arg, PERS_XEN_DENIED, sizeof(PERS_XEN_DENIED));
-	case XENVER_build_id:
-		return -XEN_EPERM;      /* denied, as the above */
-	default:
-		pers_xen_unimplemented(mon, __HYPERVISOR_xen_version, (int64_t)cmd,
-				 "xen_version");
-		return -XEN_ENOSYS;
-	}
+	(void)mon, (void)c, (void)b;
+	return (long)(PERS_XEN_VERSION_MAJOR << 16 | PERS_XEN_VERSION_MINOR);
 }
+
+/* The strings, as Xen copies them (common/kernel.c do_xen_version:
+ * memset, then safe_strcpy): the whole array, NUL-terminated and
+ * zero-padded (the block comes zeroed), so nothing follows the NUL but
+ * zeros.  Every string fits its array. */
+static long ver_extraversion(struct mon *mon, struct pers_xen_call *c,
+			     void *b)
+{
+	(void)mon, (void)c;
+	memcpy(b, PERS_XEN_EXTRAVERSION, sizeof(PERS_XEN_EXTRAVERSION));
+	return 0;
+}
+
+static long ver_capabilities(struct mon *mon, struct pers_xen_call *c,
+			     void *b)
+{
+	(void)mon, (void)c;
+	memcpy(b, PERS_XEN_CAPABILITIES, sizeof(PERS_XEN_CAPABILITIES));
+	return 0;
+}
+
+static long ver_changeset(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	(void)mon, (void)c;
+	memcpy(b, PERS_XEN_CHANGESET, sizeof(PERS_XEN_CHANGESET));
+	return 0;
+}
+
+/* XENVER_commandline: a domU may not read it (xsm_xen_version:
+ * XSM_PRIV): Xen copies its xen_deny() string, NUL included, and
+ * answers 0. */
+static long ver_denied(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	(void)mon, (void)c;
+	memcpy(b, PERS_XEN_DENIED, sizeof(PERS_XEN_DENIED));
+	return 0;
+}
+
+static long ver_compile_info(struct mon *mon, struct pers_xen_call *c,
+			     void *b)
+{
+	xen_compile_info_t *ci = b;
+
+	(void)mon, (void)c;
+	strcpy(ci->compiler, "vmi-run");
+	strcpy(ci->compile_by, "vmi-run");
+	strcpy(ci->compile_domain, "vmi-run");
+	strcpy(ci->compile_date, __DATE__);
+	return 0;
+}
+
+/* HYPERVISOR_VIRT_START of x86-64 (arch-x86/xen-x86_64.h). */
+static long ver_platform(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	xen_platform_parameters_t *pp = b;
+
+	(void)mon, (void)c;
+	pp->virt_start = HYPERVISOR_VIRT_START;
+	return 0;
+}
+
+static long ver_features(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	struct xen_feature_info *fi = b;
+
+	(void)mon, (void)c;
+	if (fi->submap_idx >= XENFEAT_NR_SUBMAPS)
+		return -XEN_EINVAL;
+	fi->submap = PERS_XEN_FEATURES;
+	return 0;
+}
+
+/* Xen: a non-NULL argument is -EINVAL. */
+static long ver_pagesize(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	(void)mon, (void)b;
+	return c->a[1] ? -XEN_EINVAL : 4096;
+}
+
+/* A zero handle (xl gives a UUID). */
+static long ver_handle(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	(void)mon, (void)c, (void)b;
+	return 0;
+}
+
+/* XENVER_build_id: denied, as the command line. */
+static long ver_build_id(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	(void)mon, (void)c, (void)b;
+	return -XEN_EPERM;
+}
+
+#define OUT PERS_XEN_OUT
+#define INOUT (PERS_XEN_IN | PERS_XEN_OUT)
+const struct pers_xen_op pers_xen_version_ops[] = {
+	{ XENVER_version, 0, 0, false, ver_version },
+	{ XENVER_extraversion, sizeof(xen_extraversion_t), OUT, false,
+	  ver_extraversion },
+	{ XENVER_compile_info, sizeof(xen_compile_info_t), OUT, false,
+	  ver_compile_info },
+	{ XENVER_capabilities, sizeof(xen_capabilities_info_t), OUT, false,
+	  ver_capabilities },
+	{ XENVER_changeset, sizeof(xen_changeset_info_t), OUT, false,
+	  ver_changeset },
+	{ XENVER_platform_parameters, sizeof(xen_platform_parameters_t), OUT,
+	  false, ver_platform },
+	{ XENVER_get_features, sizeof(struct xen_feature_info), INOUT, false,
+	  ver_features },
+	{ XENVER_pagesize, 0, 0, false, ver_pagesize },
+	{ XENVER_guest_handle, sizeof(xen_domain_handle_t), OUT, false,
+	  ver_handle },
+	{ XENVER_commandline, sizeof(PERS_XEN_DENIED), OUT, false,
+	  ver_denied },
+	{ XENVER_build_id, 0, 0, false, ver_build_id },
+	{ 0 }
+};
+_Static_assert(sizeof(xen_capabilities_info_t) <= PERS_XEN_BLOCK_MAX,
+	       "the largest block");
 
 /* Write (len <= PERS_XEN_CONSOLE_CHUNK) bytes of guest text, already copied
  * into the monitor, to the hypervisor log, each line prefixed "(d1) "
@@ -152,21 +206,16 @@ static void pers_xen_log_text(struct pers_xen *px, struct mon *mon,
  * hypercall page) gets -E2BIG for a longer text, and nothing written.
  * CONSOLEIO_read: no input, so 0 without touching the buffer; a count
  * over INT_MAX is -E2BIG (Xen do_console_io). */
-long pers_xen_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
-		   uint64_t buf)
+static long console_write(struct mon *mon, struct pers_xen_call *c,
+			  void *b)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 	char in[PERS_XEN_CONSOLE_CHUNK];
 	/* Xen takes count as an unsigned int. */
-	uint32_t len = (uint32_t)count, n;
+	uint32_t len = (uint32_t)c->a[1], n;
+	uint64_t buf = c->a[2];
 
-	if (cmd != CONSOLEIO_write && cmd != CONSOLEIO_read) {
-		pers_xen_unimplemented(mon, __HYPERVISOR_console_io, (int64_t)cmd,
-				 "console_io");
-		return -XEN_ENOSYS;
-	}
-	if (cmd == CONSOLEIO_read)
-		return len > INT32_MAX ? -XEN_E2BIG : 0;
+	(void)b;
 	if (len > PERS_XEN_CONSOLE_PER_EXIT && !pers_xen_can_continue(mon))
 		return -XEN_E2BIG;
 	for (uint32_t done = 0; done < len; done += n) {
@@ -182,6 +231,19 @@ long pers_xen_console_io(struct mon *mon, uint64_t cmd, uint64_t count,
 	}
 	return 0;
 }
+
+static long console_read(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	(void)mon, (void)b;
+	return (uint32_t)c->a[1] > INT32_MAX ? -XEN_E2BIG : 0;
+}
+
+/* The text is no block of a fixed size: console_write reads it. */
+const struct pers_xen_op pers_xen_console_io_ops[] = {
+	{ CONSOLEIO_write, 0, 0, false, console_write },
+	{ CONSOLEIO_read, 0, 0, false, console_read },
+	{ 0 }
+};
 
 /* HVM_PARAM_CALLBACK_IRQ.  Only the vector type delivers anything here.
  * The other types (GSI, PCI INTx) need an IOAPIC and a PIC, which a PVH
@@ -246,53 +308,55 @@ static long pers_xen_get_param(struct mon *mon, struct xen_hvm_param *p)
 	}
 }
 
-static long pers_xen_param(struct mon *mon, uint64_t op, uint64_t arg)
+/* HVMOP_set_param and HVMOP_get_param, on the monitor's copy. */
+static long param_check(const struct xen_hvm_param *p)
 {
-	struct xen_hvm_param p;
-	long r = pers_xen_copy_in(mon, &p, arg, sizeof(p));
-
-	if (r < 0)
-		return r;
-	if (p.domid != DOMID_SELF)
+	if (p->domid != DOMID_SELF)
 		return -XEN_ESRCH;
-	if (p.index >= HVM_NR_PARAMS)
-		return -XEN_EINVAL;
-	if (op == HVMOP_set_param)
-		return pers_xen_set_param(mon, &p);
-	r = pers_xen_get_param(mon, &p);
-	return r < 0 ? r : pers_xen_copy_out(mon, arg, &p, sizeof(p));
+	return p->index >= HVM_NR_PARAMS ? -XEN_EINVAL : 0;
 }
 
-static long pers_xen_upcall_vector(struct mon *mon, uint64_t arg)
+static long hvm_set_param(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	struct xen_hvm_evtchn_upcall_vector u;
-	long r = pers_xen_copy_in(mon, &u, arg, sizeof(u));
+	long r = param_check(b);
 
-	if (r < 0)
-		return r;
-	if (u.vector < PERS_XEN_MIN_VECTOR)
+	(void)c;
+	return r < 0 ? r : pers_xen_set_param(mon, b);
+}
+
+static long hvm_get_param(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	long r = param_check(b);
+
+	(void)c;
+	return r < 0 ? r : pers_xen_get_param(mon, b);
+}
+
+static long hvm_upcall_vector(struct mon *mon, struct pers_xen_call *c,
+			      void *b)
+{
+	const struct xen_hvm_evtchn_upcall_vector *u = b;
+
+	(void)c;
+	if (u->vector < PERS_XEN_MIN_VECTOR)
 		return -XEN_EINVAL;
-	if (u.vcpu >= mon->nvcpu)
+	if (u->vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
-	pers_xen_of(mon)->vcpu[u.vcpu].vector = u.vector;
+	pers_xen_of(mon)->vcpu[u->vcpu].vector = u->vector;
 	/* Xen asserts the new vector at once if an upcall is pending, e.g.
 	 * the one register_vcpu_info flags (hvm.c). */
-	pers_xen_assert_upcall(mon, u.vcpu);
+	pers_xen_assert_upcall(mon, u->vcpu);
 	return 0;
 }
 
-long pers_xen_hvm_op(struct mon *mon, uint64_t op, uint64_t arg)
-{
-	switch (op) {
-	case HVMOP_set_param:
-	case HVMOP_get_param:
-		return pers_xen_param(mon, op, arg);
-	case HVMOP_set_evtchn_upcall_vector:
-		return pers_xen_upcall_vector(mon, arg);
-	default:
-		/* HVMOP_flush_tlbs among them: not offered (docs/vmi-run.md). */
-		pers_xen_unimplemented(mon, __HYPERVISOR_hvm_op, (int64_t)op,
-				 "hvm_op");
-		return -XEN_ENOSYS;
-	}
-}
+/* HVMOP_flush_tlbs among the others: not offered (docs/vmi-run.md). */
+const struct pers_xen_op pers_xen_hvm_ops[] = {
+	{ HVMOP_set_param, sizeof(struct xen_hvm_param), PERS_XEN_IN, false,
+	  hvm_set_param },
+	{ HVMOP_get_param, sizeof(struct xen_hvm_param), INOUT, false,
+	  hvm_get_param },
+	{ HVMOP_set_evtchn_upcall_vector,
+	  sizeof(struct xen_hvm_evtchn_upcall_vector), PERS_XEN_IN, false,
+	  hvm_upcall_vector },
+	{ 0 }
+};

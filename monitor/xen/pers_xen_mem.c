@@ -481,10 +481,13 @@ static long domain_stat(struct mon *mon, unsigned op, uint64_t arg)
 	return (long)(px->max_gpfn > top ? px->max_gpfn : top);
 }
 
-long pers_xen_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
+static long memory_op(struct mon *mon, struct pers_xen_call *c, void *b)
 {
+	uint64_t cmd = c->a[0], arg = c->a[1];
 	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
 	unsigned op = cmd & MEMOP_CMD_MASK;
+
+	(void)b;
 
 	switch (op) {
 	case XENMEM_increase_reservation:
@@ -613,12 +616,14 @@ static long gnt_get_version(struct mon *mon, uint64_t arg)
  * lets through (arch/x86/hvm/hypercall.c): the whole command must be one
  * of them, else -ENOSYS (cache_flush, and any continuation bits,
  * included); then do_grant_table_op's checks. */
-long pers_xen_grant_table_op(struct mon *mon, uint64_t cmd, uint64_t arg,
-		       uint64_t count)
+static long grant_table_op(struct mon *mon, struct pers_xen_call *call,
+			   void *b)
 {
 	/* Xen takes cmd and count as unsigned ints. */
-	uint32_t c = (uint32_t)cmd;
+	uint32_t c = (uint32_t)call->a[0];
+	uint64_t arg = call->a[1], count = call->a[2];
 
+	(void)b;
 	switch (c) {
 	case GNTTABOP_query_size:
 	case GNTTABOP_setup_table:
@@ -645,3 +650,15 @@ long pers_xen_grant_table_op(struct mon *mon, uint64_t cmd, uint64_t arg,
 		return gnt_get_version(mon, arg);
 	}
 }
+
+/* memory_op(cmd, arg) and grant_table_op(cmd, arg, count): one op each,
+ * which decodes its own (pers_xen.h says why). */
+const struct pers_xen_op pers_xen_memory_ops[] = {
+	{ 0, 0, 0, false, memory_op },
+	{ 0 }
+};
+
+const struct pers_xen_op pers_xen_grant_ops[] = {
+	{ 0, 0, 0, false, grant_table_op },
+	{ 0 }
+};

@@ -110,9 +110,18 @@ static void pers_xen_timer_arm(struct mon *mon, unsigned vcpu,
 	host->timer_arm(mon, vcpu, at, pers_xen_timer_fire);
 }
 
-long pers_xen_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
+/* set_timer_op(timeout).  A 32-bit caller passes the deadline in two
+ * halves, the high one signed (Xen common/sched/compat.c
+ * compat_set_timer_op). */
+static long set_timer_op(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	uint64_t now = pers_xen_now(mon);
+	uint64_t now = pers_xen_now(mon), timeout = c->a[0];
+	unsigned vcpu = c->vcpu;
+
+	(void)b;
+	if (pers_xen_compat())
+		timeout = (uint64_t)(int64_t)(int32_t)c->a[1] << 32 |
+			  (uint32_t)c->a[0];
 
 	if (timeout == 0) {
 		mon->host->timer_cancel(mon, vcpu);
@@ -124,6 +133,11 @@ long pers_xen_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
 	pers_xen_timer_arm(mon, vcpu, timeout);
 	return 0;
 }
+
+const struct pers_xen_op pers_xen_timer_ops[] = {
+	{ 0, 0, 0, false, set_timer_op },
+	{ 0 }
+};
 
 /* A context VCPUOP_initialise takes (public/hvm/hvm_vcpu.h): only
  * VCPU_HVM_MODE_64B is implemented.  Xen's checks (arch/x86/hvm/domain.c
@@ -156,18 +170,17 @@ static bool pers_xen_context_ok(const struct pers_xen *px,
 	       !(r->cr3 >> px->maxphyaddr);
 }
 
-static long pers_xen_initialise(struct mon *mon, unsigned id, uint64_t arg)
+static long vcpu_initialise(struct mon *mon, struct pers_xen_call *call,
+			    void *b)
 {
 	struct pers_xen *px = pers_xen_of(mon);
-	struct vcpu_hvm_context c;
-	const struct vcpu_hvm_x86_64 *r = &c.cpu_regs.x86_64;
-	long e = pers_xen_copy_in(mon, &c, arg, sizeof(c));
+	const struct vcpu_hvm_context *c = b;
+	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
+	unsigned id = (unsigned)call->a[1];
 
-	if (e < 0)
-		return e;
 	if (px->vcpu[id].initialised)
 		return -XEN_EEXIST;
-	if (!pers_xen_context_ok(px, &c))
+	if (!pers_xen_context_ok(px, c))
 		return -XEN_EINVAL;
 	mon->vcpu[id].load = (struct mon_vcpu_load){
 		.regs = { .rax = r->rax, .rbx = r->rbx, .rcx = r->rcx,
@@ -180,10 +193,12 @@ static long pers_xen_initialise(struct mon *mon, unsigned id, uint64_t arg)
 	return 0;
 }
 
-static long pers_xen_up(struct mon *mon, unsigned id)
+static long vcpu_up(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	struct pers_xen *px = pers_xen_of(mon);
+	unsigned id = (unsigned)c->a[1];
 
+	(void)b;
 	if (!px->vcpu[id].initialised)
 		return -XEN_EINVAL;
 	if (px->vcpu[id].up)
@@ -199,24 +214,23 @@ static long pers_xen_up(struct mon *mon, unsigned id)
  * or on other offline VCPUS"; moving it would race with that vCPU's own
  * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
  * current contents move with it. */
-static long pers_xen_register_info(struct mon *mon, unsigned self, unsigned id,
-			     uint64_t arg)
+static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
+			       void *b)
 {
 	struct pers_xen *px = pers_xen_of(mon);
-	struct vcpu_register_vcpu_info ri;
-	long e = pers_xen_copy_in(mon, &ri, arg, sizeof(ri));
+	const struct vcpu_register_vcpu_info *ri = b;
+	unsigned id = (unsigned)c->a[1];
 	struct vcpu_info *old, *new;
 	uint64_t gpa;
 
-	if (e < 0)
-		return e;
-	if (ri.offset > 4096 - sizeof(struct vcpu_info) ||
-	    ri.offset % _Alignof(struct vcpu_info))
+	if (ri->offset > 4096 - sizeof(struct vcpu_info) ||
+	    ri->offset % _Alignof(struct vcpu_info))
 		return -XEN_ENXIO;
-	if (px->vcpu[id].info_registered || (id != self && px->vcpu[id].up) ||
-	    ri.mfn > (UINT64_MAX >> 12))
+	if (px->vcpu[id].info_registered ||
+	    (id != c->vcpu && px->vcpu[id].up) ||
+	    ri->mfn > (UINT64_MAX >> 12))
 		return -XEN_EINVAL;
-	gpa = (ri.mfn << 12) + ri.offset;
+	gpa = (ri->mfn << 12) + ri->offset;
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
 		return -XEN_EINVAL;
 	old = pers_xen_info(mon, id);
@@ -229,54 +243,65 @@ static long pers_xen_register_info(struct mon *mon, unsigned self, unsigned id,
 	return 0;
 }
 
-static long pers_xen_singleshot(struct mon *mon, unsigned vcpu, uint64_t arg)
+static long vcpu_singleshot(struct mon *mon, struct pers_xen_call *c,
+			    void *b)
 {
-	struct vcpu_set_singleshot_timer t;
-	long e = pers_xen_copy_in(mon, &t, arg, sizeof(t));
+	const struct vcpu_set_singleshot_timer *t = b;
 
-	if (e < 0)
-		return e;
 	/* VCPU_SSHOTTMR_future "can be ignored by the hypervisor"
 	 * (public/vcpu.h), and Xen 4.17 does: a deadline already passed
 	 * fires at once (common/domain.c). */
-	pers_xen_timer_arm(mon, vcpu, t.timeout_abs_ns);
+	pers_xen_timer_arm(mon, c->vcpu, t->timeout_abs_ns);
 	return 0;
 }
 
-long pers_xen_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
-		uint64_t arg)
+static long vcpu_is_up(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	if (id >= mon->nvcpu)
-		return -XEN_ENOENT;     /* Xen do_vcpu_op: no such vCPU */
-	switch (cmd) {
-	case VCPUOP_initialise:
-		return pers_xen_initialise(mon, (unsigned)id, arg);
-	case VCPUOP_up:
-		return pers_xen_up(mon, (unsigned)id);
-	case VCPUOP_is_up:
-		return pers_xen_of(mon)->vcpu[id].up;
-	case VCPUOP_register_vcpu_info:
-		return pers_xen_register_info(mon, vcpu, (unsigned)id, arg);
-	case VCPUOP_stop_periodic_timer:
-		return 0;       /* no periodic timer is ever running */
-	case VCPUOP_set_singleshot_timer:
-	case VCPUOP_stop_singleshot_timer:
-		if (id != vcpu)
-			return -XEN_EINVAL;     /* Xen: only the caller's own */
-		if (cmd == VCPUOP_set_singleshot_timer)
-			return pers_xen_singleshot(mon, vcpu, arg);
-		mon->host->timer_cancel(mon, vcpu);
-		return 0;
-	default:
-		pers_xen_unimplemented(mon, __HYPERVISOR_vcpu_op, (int64_t)cmd,
-				 "vcpu_op");
-		return -XEN_ENOSYS;
-	}
+	(void)b;
+	return pers_xen_of(mon)->vcpu[c->a[1]].up;
 }
 
-/* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
-static long pers_xen_block(struct mon *mon, unsigned vcpu)
+/* No periodic timer is ever running. */
+static long vcpu_stop_periodic(struct mon *mon, struct pers_xen_call *c,
+			       void *b)
 {
+	(void)mon, (void)c, (void)b;
+	return 0;
+}
+
+static long vcpu_stop_singleshot(struct mon *mon, struct pers_xen_call *c,
+				 void *b)
+{
+	(void)b;
+	mon->host->timer_cancel(mon, c->vcpu);
+	return 0;
+}
+
+/* vcpu_op(cmd, vcpuid, arg): the table checks vcpuid, and that the
+ * one-shot timer ops name the caller's own (Xen's answer otherwise:
+ * -EINVAL). */
+#define IN PERS_XEN_IN
+const struct pers_xen_op pers_xen_vcpu_ops[] = {
+	{ VCPUOP_initialise, sizeof(struct vcpu_hvm_context), IN, false,
+	  vcpu_initialise },
+	{ VCPUOP_up, 0, 0, false, vcpu_up },
+	{ VCPUOP_is_up, 0, 0, false, vcpu_is_up },
+	{ VCPUOP_register_vcpu_info, sizeof(struct vcpu_register_vcpu_info),
+	  IN, false, vcpu_register_info },
+	{ VCPUOP_stop_periodic_timer, 0, 0, false, vcpu_stop_periodic },
+	{ VCPUOP_set_singleshot_timer,
+	  sizeof(struct vcpu_set_singleshot_timer), IN, true,
+	  vcpu_singleshot },
+	{ VCPUOP_stop_singleshot_timer, 0, 0, true, vcpu_stop_singleshot },
+	{ 0 }
+};
+
+/* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
+static long sched_block(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	unsigned vcpu = c->vcpu;
+
+	(void)b;
 	while (!mon_is_stopped(mon)) {
 		struct vcpu_info *vi = pers_xen_info(mon, vcpu);
 		if (!vi || __atomic_load_n(&vi->evtchn_upcall_pending,
@@ -293,15 +318,14 @@ static long pers_xen_block(struct mon *mon, unsigned vcpu)
  * unreadable (-EFAULT), past the limit or not in use (-EINVAL: a free
  * port, or port 0, which Xen reserves; xen/include/xen/event.h
  * evtchn_port_poll, evtchn_usable) or pending (0). */
-static long pers_xen_poll(struct mon *mon, uint64_t arg)
+static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	evtchn_port_t ports[PERS_XEN_POLL_MAX];
-	struct sched_poll sp;
+	struct sched_poll sp = *(const struct sched_poll *)b;
 	uint64_t list;
-	long e = pers_xen_copy_in(mon, &sp, arg, sizeof(sp));
+	long e;
 
-	if (e < 0)
-		return e;
+	(void)c;
 	if (sp.nr_ports > PERS_XEN_POLL_MAX)
 		return -XEN_EINVAL;
 	list = (uint64_t)(uintptr_t)sp.ports.p;
@@ -332,15 +356,12 @@ static long pers_xen_poll(struct mon *mon, uint64_t arg)
  * other 70.  Xen takes the reason's low byte and shuts the domain down
  * whatever it is (common/sched/core.c: domain_shutdown(d,
  * (u8)reason)), so 0x100 is a poweroff there too. */
-static long pers_xen_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
+static long sched_shutdown(struct mon *mon, struct pers_xen_call *c,
+			   void *b)
 {
-	struct sched_shutdown sd;
-	long e = pers_xen_copy_in(mon, &sd, arg, sizeof(sd));
-	uint8_t reason;
+	uint8_t reason = (uint8_t)((const struct sched_shutdown *)b)->reason;
+	unsigned vcpu = c->vcpu;
 
-	if (e < 0)
-		return e;
-	reason = (uint8_t)sd.reason;
 	switch (reason) {
 	case SHUTDOWN_poweroff:
 		mon_stopf(mon, VMI_EXIT_OK, "%s", "");
@@ -362,24 +383,21 @@ static long pers_xen_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
 	}
 }
 
-long pers_xen_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd,
-		       uint64_t arg)
+static long sched_yield_op(struct mon *mon, struct pers_xen_call *c,
+			   void *b)
 {
-	switch (cmd) {
-	case SCHEDOP_yield:
-		pthread_mutex_unlock(&pers_xen_of(mon)->lock);
-		mon->host->yield(mon);
-		pthread_mutex_lock(&pers_xen_of(mon)->lock);
-		return 0;
-	case SCHEDOP_block:
-		return pers_xen_block(mon, vcpu);
-	case SCHEDOP_poll:
-		return pers_xen_poll(mon, arg);
-	case SCHEDOP_shutdown:
-		return pers_xen_shutdown(mon, vcpu, arg);
-	default:
-		pers_xen_unimplemented(mon, __HYPERVISOR_sched_op, (int64_t)cmd,
-				 "sched_op");
-		return -XEN_ENOSYS;
-	}
+	(void)c, (void)b;
+	pthread_mutex_unlock(&pers_xen_of(mon)->lock);
+	mon->host->yield(mon);
+	pthread_mutex_lock(&pers_xen_of(mon)->lock);
+	return 0;
 }
+
+const struct pers_xen_op pers_xen_sched_ops[] = {
+	{ SCHEDOP_yield, 0, 0, false, sched_yield_op },
+	{ SCHEDOP_block, 0, 0, false, sched_block },
+	{ SCHEDOP_poll, sizeof(struct sched_poll), IN, false, sched_poll },
+	{ SCHEDOP_shutdown, sizeof(struct sched_shutdown), IN, false,
+	  sched_shutdown },
+	{ 0 }
+};
