@@ -388,12 +388,14 @@ int host_kvm_vcpu_sregs(struct mon_vcpu *v, struct mon_sregs *out)
 	return 0;
 }
 
-int host_kvm_vcpu_load(struct mon *mon, unsigned id)
+int host_kvm_vcpu_load(struct mon *mon, unsigned id,
+		       const struct mon_vcpu_load *s)
 {
 	struct mon_vcpu *v = &mon->vcpu[id];
 
 	if (id >= mon->nvcpu || !v->run)
 		return -EINVAL;
+	v->load = *s;
 	atomic_store(&v->load_pending, true);
 	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	if (v->started && !pthread_equal(v->thread, pthread_self()))

@@ -144,8 +144,9 @@ struct mon_exit {
 };
 
 /* A 64-bit register state that one vCPU's handler asks another vCPU to
- * load and run (Xen VCPUOP_initialise + VCPUOP_up): host_kvm_vcpu_load()
- * applies it on the target's own thread, which owns its vCPU ioctls. */
+ * load and run (mon_host.h vcpu_load): host_kvm_vcpu_load() keeps it in
+ * the target's struct mon_vcpu and applies it on the target's own
+ * thread, which owns its vCPU ioctls. */
 struct mon_vcpu_load {
 	struct mon_regs regs;
 	uint64_t cr0, cr3, cr4, efer;
@@ -163,8 +164,9 @@ struct mon_vcpu {
 	atomic_bool done;       /* its loop has ended (mon_run.c) */
 	struct mon_vcpu_load load;      /* valid while load_pending */
 	atomic_bool load_pending;
-	/* Remote TLB flush (hyperv personality, host_kvm_flush_tlbs): requests
-	 * made and the last one this vCPU's own thread has carried out. */
+	/* Remote TLB flush (mon_host.h flush_tlb, host_kvm_flush_tlbs):
+	 * requests made and the last one this vCPU's own thread has
+	 * carried out. */
 	atomic_ulong flush_req, flush_done;
 };
 

@@ -20,9 +20,10 @@ struct mon_host {
 	/* A fixed interrupt (vector) to the LAPIC of (vcpu), from any
 	 * thread; wakes a halted vCPU.  0 or -errno. */
 	int (*msi)(struct mon *mon, unsigned vcpu, uint8_t vector);
-	/* Make (vcpu) load mon->vcpu[vcpu].load before it next runs
-	 * (Xen's VCPUOP_up).  0 or -errno. */
-	int (*vcpu_load)(struct mon *mon, unsigned vcpu);
+	/* Make (vcpu) load the 64-bit state (s) before it next runs
+	 * (Xen's VCPUOP_up); (s) is copied.  0 or -errno. */
+	int (*vcpu_load)(struct mon *mon, unsigned vcpu,
+			 const struct mon_vcpu_load *s);
 	/* The segment and control registers of (vcpu), on its own thread
 	 * after an exit: the personality derives mode, CPL (SS.DPL) and
 	 * paging from them.  0 or -errno. */

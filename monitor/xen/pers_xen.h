@@ -91,6 +91,7 @@ struct pers_xen_vcpu {
 	bool info_registered;   /* VCPUOP_register_vcpu_info done */
 	uint8_t vector;         /* per-vCPU upcall vector, 0 = none */
 	bool initialised, up;   /* VCPUOP_initialise / VCPUOP_up */
+	struct mon_vcpu_load start;     /* VCPUOP_initialise's context */
 	uint16_t virq_port[NR_VIRQS];
 };
 

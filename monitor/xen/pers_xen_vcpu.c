@@ -182,7 +182,7 @@ static long vcpu_initialise(struct mon *mon, struct pers_xen_call *call,
 		return -XEN_EEXIST;
 	if (!pers_xen_context_ok(px, c))
 		return -XEN_EINVAL;
-	mon->vcpu[id].load = (struct mon_vcpu_load){
+	px->vcpu[id].start = (struct mon_vcpu_load){
 		.regs = { .rax = r->rax, .rbx = r->rbx, .rcx = r->rcx,
 			  .rdx = r->rdx, .rsi = r->rsi, .rdi = r->rdi,
 			  .rsp = r->rsp, .rbp = r->rbp, .rip = r->rip,
@@ -204,7 +204,8 @@ static long vcpu_up(struct mon *mon, struct pers_xen_call *c, void *b)
 	if (px->vcpu[id].up)
 		return 0;
 	px->vcpu[id].up = true;
-	return mon->host->vcpu_load(mon, id) < 0 ? -XEN_EINVAL : 0;
+	return mon->host->vcpu_load(mon, id, &px->vcpu[id].start) < 0 ?
+	       -XEN_EINVAL : 0;
 }
 
 /* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): an

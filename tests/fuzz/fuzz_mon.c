@@ -313,9 +313,10 @@ static int host_msi(struct mon *m, unsigned vcpu, uint8_t vector)
 	return 0;
 }
 
-static int host_vcpu_load(struct mon *m, unsigned id)
+static int host_vcpu_load(struct mon *m, unsigned id,
+			  const struct mon_vcpu_load *s)
 {
-	FZ_CHECK(id < m->nvcpu, "vcpu_load(%u)", id);
+	FZ_CHECK(id < m->nvcpu && s, "vcpu_load(%u)", id);
 	fz_host.loads++;
 	return 0;
 }

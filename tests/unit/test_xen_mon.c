@@ -879,7 +879,7 @@ static void test_xen_mon_initialise_checks_control_registers(void **state)
 		assert_false(pers_xen_of(m)->vcpu[1].initialised);
 	}
 	assert_int_equal(init_vcpu1(m, ed_ok), 0);
-	assert_int_equal(m->vcpu[1].load.cr3, 1ull << 38);
+	assert_int_equal(pers_xen_of(m)->vcpu[1].start.cr3, 1ull << 38);
 	assert_int_equal(init_vcpu1(m, ed_cr4_ok), -XEN_EEXIST);
 }
 
