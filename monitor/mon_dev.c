@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "mon.h"
 #include "mon_dev.h"
 #include "mon_pers.h"
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* monitor/pers.c: the table of personalities vmi-run --hv accepts. */
+/* monitor/mon_pers.c: the table of personalities vmi-run --hv accepts. */
 #include <stdio.h>
 #include <string.h>
 
