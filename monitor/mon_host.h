@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * monitor/mon_host.h: what the personalities (xen, hyperv) ask of the
- * host, as one table reached through mon->host.  mon_host_kvm.c gives
+ * host, as one table reached through mon->host.  host_kvm.c gives
  * KVM's (mon_run.c points mon->host at it before the personality's
  * init); the host-free tests give a fake (tests/monitor/fake_host.h),
  * so that the personalities link without /dev/kvm.  Every vCPU number
@@ -52,7 +52,7 @@ struct mon_host {
 	int (*msr_filter_deny)(struct mon *mon, uint32_t base, uint32_t n);
 };
 
-/* mon_host_kvm.c */
+/* host_kvm.c */
 extern const struct mon_host mon_host_kvm;
 
 #endif

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv.c: the `hyperv` personality: the Hyper-V TLFS guest
+ * monitor/hyperv/pers_hv.c: the `hyperv` personality: the Hyper-V TLFS guest
  * interface, emulated in vmi-run because this host's KVM has no
  * KVM_CAP_HYPERV.  This file: the CPUID leaves (advertising exactly what
  * pers_hv_msr.c and pers_hv_hcall.c implement), setup, and the port hook

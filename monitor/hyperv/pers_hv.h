@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv.h: the `hyperv` personality's state and its pieces:
+ * monitor/hyperv/pers_hv.h: the `hyperv` personality's state and its pieces:
  * pers_hv.c (CPUID, setup, the hooks), pers_hv_msr.c (synthetic MSRs,
  * reference TSC, synthetic timer 0), pers_hv_hcall.c (hypercall
  * dispatch, SynIC delivery).  All pure: the host is mon->host

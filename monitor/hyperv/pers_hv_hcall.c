@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv_hcall.c: Hyper-V hypercall dispatch for the `hyperv`
- * personality, a pure function of the caller's registers, guest memory
+ * monitor/hyperv/pers_hv_hcall.c: Hyper-V hypercall dispatch for the
+ * `hyperv` personality, the same shape as xen's (a table of calls with
+ * their input shapes; validate and copy in, then act), a pure function of the caller's registers, guest memory
  * and the personality state, and the SynIC delivery of messages and
  * events.  Guest memory is read once: the input block is copied into the
  * monitor (mon_copy_in) before anything looks at it, so another vCPU

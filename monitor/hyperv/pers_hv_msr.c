@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv_msr.c: the Hyper-V synthetic MSRs of the `hyperv`
+ * monitor/hyperv/pers_hv_msr.c: the Hyper-V synthetic MSRs of the `hyperv`
  * personality: guest OS id and the hypercall page, VP index, reset, the
  * reference counter and reference TSC page, the SynIC registers,
  * synthetic timer 0, and the crash MSRs.  They reach us as KVM_EXIT_X86_

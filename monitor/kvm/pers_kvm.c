@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_kvm.c: the `kvm` personality: KVM's own PV leaves and MSRs
+ * monitor/kvm/pers_kvm.c: the `kvm` personality: KVM's own PV leaves and MSRs
  * (kvmclock, steal time, PV EOI, PV TLB flush, all handled in the host
  * kernel), minus every feature this host cannot deliver.
  */

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_pc.c: the `pc` personality, a plain PC under full
+ * monitor/pc/pers_pc.c: the `pc` personality, a plain PC under full
  * virtualization: no hypervisor bit, no hypervisor CPUID leaves, so a
  * guest behaves as on bare metal (the native backend must pass here).
  */

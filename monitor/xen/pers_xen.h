@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_xen.h: the `xen` personality's state and the interfaces
- * between its files: pers_xen.c (CPUID, hypercall-page MSR, the hypercall
- * port and its continuations, console ring), pers_xen_copy.c (guest
- * pointers: linear addresses through the caller's page tables),
+ * monitor/xen/pers_xen.h: the `xen` personality's state and the
+ * interfaces between its files: pers_xen.c (CPUID, hypercall-page MSR,
+ * the hypercall port: decoding, the hypercall table and its dispatch,
+ * guest pointers through the caller's page tables, continuations),
  * pers_xen_evtchn.c (event channels and upcalls), pers_xen_hcall.c
- * (xen_version, console_io, hvm_op), pers_xen_mem.c (memory_op, grant
- * table) and pers_xen_vcpu.c (vcpu_op, sched_op, set_timer_op,
- * pvclock).  Every number comes from the Xen public headers of
- * libxen-dev (/usr/include/xen).
+ * (xen_version, console_io, hvm_op, the console ring and log),
+ * pers_xen_mem.c (memory_op, grant table) and pers_xen_vcpu.c (vcpu_op,
+ * sched_op, set_timer_op, pvclock).  Every number comes from the Xen
+ * public headers of libxen-dev (/usr/include/xen).
  */
 #ifndef PERS_XEN_H
 #define PERS_XEN_H
@@ -227,7 +227,7 @@ static inline bool pers_xen_compat(void)
 	return c && c->mode != 8;
 }
 
-/* pers_xen_copy.c: a guest structure of (len) bytes at the current
+/* pers_xen.c: a guest structure of (len) bytes at the current
  * caller's linear address (va), copied in or out page by page as Xen's
  * copy_from_guest/copy_to_guest do for an HVM guest: translated through
  * the caller's page tables, each page in guest RAM; else -EFAULT (an
@@ -270,7 +270,7 @@ void pers_xen_write_time(struct mon *mon, unsigned vcpu);
  * the guest also uses. */
 uint64_t pers_xen_now(const struct mon *mon);
 
-/* pers_xen.c: print a guest console buffer in order with the UART. */
+/* pers_xen_hcall.c: print a guest console buffer in order with the UART. */
 void pers_xen_console_out(struct mon *mon, const char *buf, size_t len);
 /* Write to vmi-run's log of the hypervisor (stderr): console_io. */
 void pers_xen_log_out(struct mon *mon, const char *buf, size_t len);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_xen_evtchn.c: Xen event channels for the `xen`
+ * monitor/xen/pers_xen_evtchn.c: Xen event channels for the `xen`
  * personality: the port table, EVTCHNOP_* (public/event_channel.h), and
  * the 2-level delivery into the guest's shared_info and vcpu_info with an
  * upcall by the per-vCPU vector (Xen common/event_2l.c and

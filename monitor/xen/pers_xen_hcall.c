@@ -1,19 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_xen_hcall.c: the domain-wide hypercalls of the `xen`
+ * monitor/xen/pers_xen_hcall.c: the domain-wide hypercalls of the `xen`
  * personality: xen_version, console_io and hvm_op (parameters, upcall
- * vector); memory_op and grant_table_op are in pers_xen_mem.c.  Arguments and
+ * vector), and the back end of the PV console ring (public/io/console.h);
+ * memory_op and grant_table_op are in pers_xen_mem.c.  Arguments and
  * error codes follow the Xen public headers; which parameters a guest may
  * set or get on itself follows Xen's hvm_allow_set_param/get_param
  * (xen/arch/x86/hvm/hvm.c).  Called with px->lock held.
  */
+#include <errno.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "pers_xen.h"
 
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/params.h>
+#include <xen/io/console.h>
 #include <xen/version.h>
 
 /* What vmi-run offers (Xen features.h): HVM guests see these on Xen
@@ -360,3 +364,54 @@ const struct pers_xen_op pers_xen_hvm_ops[] = {
 	  hvm_upcall_vector },
 	{ 0 }
 };
+
+/* Print guest console text in order with the UART's (same lock, the
+ * UART's buffer flushed first).  A closed stdout drops it. */
+void pers_xen_console_out(struct mon *mon, const char *buf, size_t len)
+{
+	pthread_mutex_lock(&mon->dev.lock);
+	mon_uart_flush(mon);
+	mon_out_write(mon, buf, len);
+	pthread_mutex_unlock(&mon->dev.lock);
+}
+
+/* The hypervisor's log (CONSOLEIO_write) on stderr: bounded as vmi-run's
+ * own lines are (mon_fd_ready), so a full stderr cannot hang a vCPU. */
+void pers_xen_log_out(struct mon *mon, const char *buf, size_t len)
+{
+	pthread_mutex_lock(&mon->dev.lock);
+	while (len && mon_fd_ready(mon, STDERR_FILENO, 0)) {
+		ssize_t n = write(STDERR_FILENO, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		buf += n;
+		len -= (size_t)n;
+	}
+	pthread_mutex_unlock(&mon->dev.lock);
+}
+
+/* The back end of the console ring: print out[out_cons..out_prod) and
+ * consume it.  Indices are free-running (io/console.h); a guest that
+ * claims more than the ring holds loses the excess, nothing else. */
+void pers_xen_console_drain(struct mon *mon)
+{
+	struct xencons_interface *c = mon_gpa_ptr(mon, PERS_XEN_CONSOLE_PA,
+						  sizeof(*c));
+	XENCONS_RING_IDX cons, prod;
+	char tmp[sizeof(c->out)];
+	size_t n = 0;
+
+	if (!c)
+		return;
+	cons = __atomic_load_n(&c->out_cons, __ATOMIC_ACQUIRE);
+	prod = __atomic_load_n(&c->out_prod, __ATOMIC_ACQUIRE);
+	if (prod - cons > sizeof(c->out))
+		cons = prod - sizeof(c->out);
+	for (; cons != prod; cons++)
+		tmp[n++] = c->out[MASK_XENCONS_IDX(cons, c->out)];
+	__atomic_store_n(&c->out_cons, prod, __ATOMIC_RELEASE);
+	pers_xen_console_out(mon, tmp, n);
+}

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_xen_mem.c: the memory of the `xen` personality's domain:
+ * monitor/xen/pers_xen_mem.c: the memory of the `xen` personality's domain:
  * memory_op (public/memory.h) as Xen answers an HVM/PVH domU, and grant
  * table v1 (public/grant_table.h).  Semantics from Xen's common/memory.c
  * (do_memory_op, decrease_reservation, increase_reservation,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_xen_vcpu.c: the per-vCPU hypercalls of the `xen`
+ * monitor/xen/pers_xen_vcpu.c: the per-vCPU hypercalls of the `xen`
  * personality: vcpu_op (start, vcpu_info, one-shot timer), sched_op
  * (yield, block, poll, shutdown), set_timer_op, and the pvclock that
  * vcpu_info.time carries (public/vcpu.h, public/sched.h, public/xen.h).
