@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/fuzz_xen_console.c: the Xen PV console ring the monitor
- * drains (pers_xen.c pers_xen_console_drain, on EVTCHNOP_send to the console
- * port), with indices and contents the guest chooses, interleaved with
- * UART output and CONSOLEIO_write.  The guest's output goes into a pipe
+ * drains (pers_xen_hcall.c pers_xen_console_drain, on EVTCHNOP_send to
+ * the console port), with indices and contents the guest chooses,
+ * interleaved with UART output and CONSOLEIO_write.  The guest's output goes into a pipe
  * and is compared with a model of the ring (public/io/console.h: free-
  * running indices, out[MASK_XENCONS_IDX(i)]; a producer more than a ring
- * ahead loses the excess, pers_xen.c says): every drain prints exactly
- * the model's bytes, in order with the UART's, and leaves out_cons at
+ * ahead loses the excess, pers_xen_hcall.c says): every drain prints
+ * exactly the model's bytes, in order with the UART's, and leaves out_cons at
  * out_prod.  Input (fuzz.h readers; zeros past the end):
  *
  *   byte 0   vCPUs = 1 + (b & 1)

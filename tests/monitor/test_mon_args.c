@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_args.c: vmi-run command-line parsing (monitor). */
+/* tests/monitor/test_mon_args.c: vmi-run command-line parsing (monitor). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
