@@ -28,6 +28,7 @@
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/hvm_vcpu.h>
+#include <xen/hvm/params.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
@@ -996,6 +997,71 @@ static uint64_t singleshot(struct mon *m, uint64_t abs)
  * one centuries away stays centuries away (no wrap to "now"). */
 /* SCHEDOP_yield asks the host to run another thread (mon->host->yield),
  * without the personality's lock, and returns 0. */
+/* The hypercall table's shapes (pers_xen.h struct pers_xen_op), each as
+ * Xen orders its checks: the vCPU argument before the sub-op, the
+ * caller's own vCPU before the block is read, the block copied back
+ * only on success, a positive result without a block untouched. */
+static void test_xen_mon_table_checks_and_copies(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t bad = RAM + 0x10000;     /* no guest memory there */
+	struct xen_hvm_param p = { .domid = DOMID_SELF,
+		.index = HVM_PARAM_CALLBACK_IRQ,
+		.value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | 0xf3 };
+	struct evtchn_status st = { .dom = DOMID_SELF };
+	struct xen_feature_info fi = { .submap_idx = 0 };
+	uint8_t canary[16];
+
+	/* vcpu_op: no such vCPU, whatever the command: -ENOENT. */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, 99, 5, ARG_PA),
+			 -XEN_ENOENT);
+	/* Another vCPU's one-shot timer: -EINVAL, before the block. */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_set_singleshot_timer, 1, bad),
+			 -XEN_EINVAL);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_set_singleshot_timer, 0, bad),
+			 -XEN_EFAULT);
+	/* get_param writes the block back; set_param does not. */
+	memcpy(gpa(m, ARG_PA), &p, sizeof(p));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op, HVMOP_set_param,
+			       ARG_PA, 0), 0);
+	p.value = 0;
+	memcpy(gpa(m, ARG_PA), &p, sizeof(p));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op, HVMOP_get_param,
+			       ARG_PA, 0), 0);
+	memcpy(&p, gpa(m, ARG_PA), sizeof(p));
+	assert_int_equal(p.value, (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 |
+			 0xf3);
+	/* EVTCHNOP_status writes back; a refused one leaves the block. */
+	st.port = bind_ipi(m, 1);
+	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_status, ARG_PA, 0), 0);
+	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	assert_int_equal(st.status, EVTCHNSTAT_ipi);
+	assert_int_equal(st.vcpu, 1);
+	st = (struct evtchn_status){ .dom = DOMID_SELF + 1, .status = 77 };
+	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_status, ARG_PA, 0), -XEN_ESRCH);
+	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	assert_int_equal(st.status, 77);
+	/* In and out: get_features. */
+	memcpy(gpa(m, ARG_PA), &fi, sizeof(fi));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_get_features, ARG_PA, 0), 0);
+	memcpy(&fi, gpa(m, ARG_PA), sizeof(fi));
+	assert_true(fi.submap & (1u << XENFEAT_hvm_callback_vector));
+	/* A positive result (XENVER_version) writes nothing. */
+	memset(gpa(m, ARG_PA), 0x5a, sizeof(canary));
+	assert_true(hcall(m, 0, __HYPERVISOR_xen_version, XENVER_version,
+			  ARG_PA, 0) > 0);
+	memcpy(canary, gpa(m, ARG_PA), sizeof(canary));
+	for (unsigned i = 0; i < sizeof(canary); i++)
+		assert_int_equal(canary[i], 0x5a);
+}
+
 static void test_xen_mon_sched_yield_asks_the_host(void **state)
 {
 	struct mon *m = *state;
@@ -1066,6 +1132,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_sched_yield_asks_the_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_table_checks_and_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
