@@ -2,12 +2,12 @@
 /*
  * monitor/hyperv/pers_hv_hcall.c: Hyper-V hypercall dispatch for the
  * `hyperv` personality, the same shape as xen's (a table of calls with
- * their input shapes; validate and copy in, then act), a pure function of the caller's registers, guest memory
- * and the personality state, and the SynIC delivery of messages and
- * events.  Guest memory is read once: the input block is copied into the
- * monitor (mon_copy_in) before anything looks at it, so another vCPU
- * rewriting it meanwhile cannot make a checked value differ from the one
- * used.  Validation comes first, in a fixed order, and each failure is
+ * their input shapes; validate and copy in, then act), a pure function
+ * of the caller's registers, guest memory and the personality state,
+ * and the SynIC delivery of messages and events.  Guest memory is read
+ * once: the input block is copied into the monitor (mon_copy_in) before
+ * anything looks at it, so another vCPU rewriting it meanwhile cannot
+ * make a checked value differ from the one used.  Validation comes first, in a fixed order, and each failure is
  * the status the TLFS lists ([MSDN ff538494] "Common Hypercall Status
  * Codes"; [T: hypercall-interface]):
  *   1. reserved bits of the input value       INVALID_HYPERCALL_INPUT

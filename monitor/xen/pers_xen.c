@@ -82,7 +82,7 @@ static void pers_xen_fill_page(uint8_t *page)
  * is the page's GPA with page index 0 in bits 11:0; anything else, or a
  * page outside RAM, is #GP.  Reads give 0. */
 static bool pers_xen_msr(struct mon *mon, unsigned vcpu, bool write,
-		    uint32_t index, uint64_t *data)
+			 uint32_t index, uint64_t *data)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 	uint8_t *page;
@@ -105,7 +105,7 @@ static bool pers_xen_msr(struct mon *mon, unsigned vcpu, bool write,
 }
 
 void pers_xen_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
-		      const char *what)
+			    const char *what)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 	uint64_t key = (uint64_t)nr << 32 | (uint32_t)(sub + 1);
@@ -523,7 +523,7 @@ struct pers_xen_call *pers_xen_current(void)
  * 32 bits.  -errno if the vCPU state cannot be read. */
 static int pers_xen_decode(struct mon *mon, unsigned vcpu,
 			   const struct mon_exit *x,
-		     struct pers_xen_call *c)
+			   struct pers_xen_call *c)
 {
 	const struct mon_regs *r = x->regs;
 	int e;

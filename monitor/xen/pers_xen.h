@@ -253,7 +253,7 @@ void pers_xen_assert_upcall(struct mon *mon, unsigned vcpu);
 /* pers_xen.c: under -v, name an unimplemented hypercall (sub = -1) or
  * sub-op once, with the caller's RIP. */
 void pers_xen_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
-		      const char *what);
+			    const char *what);
 
 /* pers_xen_mem.c */
 /* Move a monitor page (shared_info, a grant frame) whose contents are at

@@ -125,7 +125,7 @@ static bool pers_xen_valid_port(uint32_t port)
  * guest's argument structure (s, len bytes at arg); the port is freed
  * again if the structure cannot be written back.  Returns the port. */
 static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
-		    void *s, size_t len, evtchn_port_t *out)
+			  void *s, size_t len, evtchn_port_t *out)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 	long r = pers_xen_alloc(px, p);
@@ -154,8 +154,8 @@ static long bind_virq(struct mon *mon, struct pers_xen_call *c, void *blk)
 	if (px->vcpu[b.vcpu].virq_port[b.virq])
 		return -XEN_EEXIST;
 	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_VIRQ, (uint8_t)b.virq,
-					   (uint16_t)b.vcpu, 0 },
-		    arg, &b, sizeof(b), &b.port);
+			  (uint16_t)b.vcpu, 0 },
+			  arg, &b, sizeof(b), &b.port);
 	if (r < 0)
 		return r;
 	px->vcpu[b.vcpu].virq_port[b.virq] = (uint16_t)r;
@@ -172,7 +172,7 @@ static long bind_ipi(struct mon *mon, struct pers_xen_call *c, void *blk)
 		return -XEN_ENOENT;
 	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_IPI, 0,
 			  (uint16_t)b.vcpu, 0 },
-		    arg, &b, sizeof(b), &b.port);
+			  arg, &b, sizeof(b), &b.port);
 	return r < 0 ? r : 0;
 }
 
@@ -198,7 +198,7 @@ static long alloc_unbound(struct mon *mon, struct pers_xen_call *c,
 	 * check it.  Remote 0 is the usual back end's, dom0's. */
 	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_UNBOUND, 0, 0,
 			a.remote_dom == DOMID_SELF ? PERS_XEN_DOMID : a.remote_dom },
-		    arg, &a, sizeof(a), &a.port);
+			  arg, &a, sizeof(a), &a.port);
 	return r < 0 ? r : 0;
 }
 
@@ -280,7 +280,7 @@ static long fifo_init_control(struct mon *mon, struct pers_xen_call *c,
 	    !mon_gpa_ptr(mon, ic.control_gfn << 12, 4096))
 		return -XEN_EINVAL;
 	pers_xen_unimplemented(mon, __HYPERVISOR_event_channel_op,
-			 EVTCHNOP_init_control, "FIFO event channels");
+			       EVTCHNOP_init_control, "FIFO event channels");
 	return -XEN_ENOSYS;
 }
 

@@ -23,11 +23,11 @@
 /* What vmi-run offers (Xen features.h): HVM guests see these on Xen
  * (QEMU's Xen emulation reports the same set plus hvm_pirqs). */
 #define PERS_XEN_FEATURES ((1u << XENFEAT_writable_page_tables) | \
-		     (1u << XENFEAT_writable_descriptor_tables) | \
-		     (1u << XENFEAT_auto_translated_physmap) | \
-		     (1u << XENFEAT_supervisor_mode_kernel) | \
-		     (1u << XENFEAT_hvm_callback_vector) | \
-		     (1u << XENFEAT_hvm_safe_pvclock))
+			   (1u << XENFEAT_writable_descriptor_tables) | \
+			   (1u << XENFEAT_auto_translated_physmap) | \
+			   (1u << XENFEAT_supervisor_mode_kernel) | \
+			   (1u << XENFEAT_hvm_callback_vector) | \
+			   (1u << XENFEAT_hvm_safe_pvclock))
 
 /* console_io copies a guest's text in chunks of this size, and writes
  * at most PERS_XEN_CONSOLE_PER_EXIT bytes per exit (a multiple of it) before
@@ -180,7 +180,7 @@ _Static_assert(sizeof(xen_capabilities_info_t) <= PERS_XEN_BLOCK_MAX,
  * copy, never on guest memory. */
 static void pers_xen_log_text(struct pers_xen *px, struct mon *mon,
 			      const char *in,
-			size_t len)
+			      size_t len)
 {
 	char out[PERS_XEN_CONSOLE_CHUNK * 6];
 	size_t n = 0;

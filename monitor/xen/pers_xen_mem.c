@@ -453,8 +453,8 @@ static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 		/* gmfn and gmfn_range move guest RAM (not offered); Xen's
 		 * answer for a space it does not know is -EINVAL. */
 		pers_xen_unimplemented(mon, __HYPERVISOR_memory_op,
-				 XENMEM_add_to_physmap,
-				 "add_to_physmap of that space: -EINVAL");
+				       XENMEM_add_to_physmap,
+				       "add_to_physmap of that space: -EINVAL");
 		return -XEN_EINVAL;
 	}
 }
@@ -557,13 +557,13 @@ static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 				break;
 			}
 			if (pers_xen_copy_out(mon, list + i * pfn_size, &g,
-					pfn_size) < 0)
+					      pfn_size) < 0)
 				op.status = GNTST_bad_virt_addr;
 		}
 	}
 	return pers_xen_copy_out(mon, arg + offsetof(struct gnttab_setup_table,
-					       status),
-			   &op.status, sizeof(op.status));
+						     status),
+				 &op.status, sizeof(op.status));
 }
 
 static long gnt_query_size(struct mon *mon, uint64_t arg, uint64_t count)
@@ -608,8 +608,8 @@ static long gnt_get_version(struct mon *mon, uint64_t arg)
 		return -XEN_ESRCH;
 	op.version = 1;
 	return pers_xen_copy_out(mon, arg + offsetof(struct gnttab_get_version,
-					       version),
-			   &op.version, sizeof(op.version));
+						     version),
+				 &op.version, sizeof(op.version));
 }
 
 /* An HVM/PVH guest reaches only the commands Xen's hvm_grant_table_op()
@@ -633,7 +633,7 @@ static long grant_table_op(struct mon *mon, struct pers_xen_call *call,
 	default:
 		/* map/unmap/copy/swap need another domain: none here. */
 		pers_xen_unimplemented(mon, __HYPERVISOR_grant_table_op, c,
-				 "grant_table_op");
+				       "grant_table_op");
 		return -XEN_ENOSYS;
 	}
 	if ((int32_t)(uint32_t)count < 0)

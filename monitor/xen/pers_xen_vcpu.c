@@ -154,7 +154,7 @@ const struct pers_xen_op pers_xen_timer_ops[] = {
  * otherwise unchecked, as Xen with HAP: a bad one faults the vCPU when
  * it runs. */
 static bool pers_xen_context_ok(const struct pers_xen *px,
-			  const struct vcpu_hvm_context *c)
+				const struct vcpu_hvm_context *c)
 {
 	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
 	uint64_t efer = r->efer | EFER_LMA;
@@ -332,7 +332,7 @@ static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 	list = (uint64_t)(uintptr_t)sp.ports.p;
 	for (unsigned i = 0; i < sp.nr_ports; i++) {
 		if ((e = pers_xen_copy_in(mon, &ports[i], list + i * sizeof(ports[0]),
-				    sizeof(ports[0]))) < 0)
+					  sizeof(ports[0]))) < 0)
 			return e;
 		if (ports[i] >= PERS_XEN_PORTS ||
 		    pers_xen_of(mon)->port[ports[i]].kind == PERS_XEN_FREE)
