@@ -7,9 +7,10 @@
  * and the SynIC delivery of messages and events.  Guest memory is read
  * once: the input block is copied into the monitor (mon_copy_in) before
  * anything looks at it, so another vCPU rewriting it meanwhile cannot
- * make a checked value differ from the one used.  Validation comes first, in a fixed order, and each failure is
- * the status the TLFS lists ([MSDN ff538494] "Common Hypercall Status
- * Codes"; [T: hypercall-interface]):
+ * make a checked value differ from the one used.  Validation comes
+ * first, in a fixed order, and each failure is the status the TLFS lists
+ * ([MSDN ff538494] "Common Hypercall Status Codes"; [T:
+ * hypercall-interface]):
  *   1. reserved bits of the input value       INVALID_HYPERCALL_INPUT
  *   2. unknown or unadvertised call code      INVALID_HYPERCALL_CODE
  *   3. rep count/start wrong for the call, a variable header the call
