@@ -186,7 +186,7 @@ def check(build, env, dest):
 def boot(images, env_name):
     problems = 0
     for b in BACKENDS:
-        if env_name not in vmienv.RUNS_ON.get(b, ()):
+        if env_name not in vmienv.runs_on(b):
             continue
         why = vmienv.unobservable(b, env_name)
         if why:
