@@ -367,7 +367,7 @@ def add_external(name, template, status="direct", hv="none"):
     with {image}, {cpus}, {cmdline} and {timeout}, split like a shell
     would; (status) says how its exit status carries the guest code
     ("direct": the status is the code, as vmi-run; "qemu": (v << 1) | 1);
-    (hv) is the hypervisor it presents ("none", "kvm", "xen", "hyperv"):
+    (hv) is the hypervisor it presents, "none" or a backend's name:
     native images must run on it, as must images for that hypervisor."""
     words = shlex.split(template)
     if not any("{image}" in w for w in words):
