@@ -48,9 +48,7 @@ static inline long kvm_hypercall4(unsigned long nr, unsigned long a0,
                                   unsigned long a1, unsigned long a2,
                                   unsigned long a3)
 {
-    if (kvm_hc_vmmcall)
-        return kvm_vmmcall4(nr, a0, a1, a2, a3);
-    return kvm_vmcall4(nr, a0, a1, a2, a3);
+    return kvm_hypercall_insn(kvm_hc_vmmcall, nr, a0, a1, a2, a3);
 }
 
 /* The one translation of KVM's return codes (ret >= 0 is success). */

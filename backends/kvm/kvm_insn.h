@@ -29,23 +29,18 @@
     : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)                          \
     : "memory"
 
-static inline long kvm_vmcall4(unsigned long nr, unsigned long a0,
-                               unsigned long a1, unsigned long a2,
-                               unsigned long a3)
+/* One four-argument call with VMMCALL (vmmcall) or VMCALL. */
+static inline long kvm_hypercall_insn(bool vmmcall, unsigned long nr,
+                                      unsigned long a0, unsigned long a1,
+                                      unsigned long a2, unsigned long a3)
 {
     long ret;
-    __asm__ __volatile__(KVM_INSN_VMCALL
-                         KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
-    return ret;
-}
-
-static inline long kvm_vmmcall4(unsigned long nr, unsigned long a0,
-                                unsigned long a1, unsigned long a2,
-                                unsigned long a3)
-{
-    long ret;
-    __asm__ __volatile__(KVM_INSN_VMMCALL
-                         KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
+    if (vmmcall)
+        __asm__ __volatile__(KVM_INSN_VMMCALL
+                             KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
+    else
+        __asm__ __volatile__(KVM_INSN_VMCALL
+                             KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
     return ret;
 }
 

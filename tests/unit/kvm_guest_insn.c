@@ -49,11 +49,11 @@ _Static_assert(__builtin_offsetof(struct kvm_guest_regs, insn) == 40 &&
 long kvm_guest_vmcall4(unsigned long nr, unsigned long a0, unsigned long a1,
                        unsigned long a2, unsigned long a3)
 {
-    return kvm_vmcall4(nr, a0, a1, a2, a3);
+    return kvm_hypercall_insn(false, nr, a0, a1, a2, a3);
 }
 
 long kvm_guest_vmmcall4(unsigned long nr, unsigned long a0, unsigned long a1,
                         unsigned long a2, unsigned long a3)
 {
-    return kvm_vmmcall4(nr, a0, a1, a2, a3);
+    return kvm_hypercall_insn(true, nr, a0, a1, a2, a3);
 }

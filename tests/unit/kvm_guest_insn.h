@@ -22,7 +22,7 @@ extern struct kvm_guest_regs kvm_guest_regs;
 extern const uint8_t kvm_guest_vmcall_bytes[], kvm_guest_vmmcall_bytes[],
     kvm_guest_insn_end[];
 
-/* kvm_vmcall4() and kvm_vmmcall4() of the guest header. */
+/* kvm_hypercall_insn() of the guest header, with either instruction. */
 long kvm_guest_vmcall4(unsigned long nr, unsigned long a0, unsigned long a1,
                        unsigned long a2, unsigned long a3);
 long kvm_guest_vmmcall4(unsigned long nr, unsigned long a0, unsigned long a1,

@@ -11,9 +11,6 @@
 
 #include "xen_mock.h"
 
-#define XEN_STUB_SIZE 32        /* bytes per hypercall-page stub */
-
-extern uint8_t xen_hypercall_page[4096];
 static inline long xen_hypercall(unsigned nr, uint64_t a1, uint64_t a2,
                                  uint64_t a3, uint64_t a4, uint64_t a5)
 {
