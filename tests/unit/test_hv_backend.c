@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv_mock.h"
 #include "hyperv.h"
 #include "mock.h"
 
@@ -60,7 +61,7 @@ static int setup(void **state)
     memset(events, 0, sizeof(events));
     nhcalls = 0;
     memset(&x86pc, 0, sizeof(x86pc));
-    hv_hcall_hook = fake_hv;
+    hv_mock_reset(fake_hv);
     x86pc.cpus.count = 2;
     x86pc.cpus.apic_id[1] = 1;
     hv.vp_index[0] = 0;
