@@ -129,31 +129,27 @@ void console_init(const struct vmi_boot *boot, uint64_t rsdp)
     con.ready = true;
 }
 
-/* The framebuffer's state must not be drawn by two CPUs at once; a CPU
- * that waits too long (the holder died in a panic) draws anyway. */
-static void fb_write(const char *buf, size_t len)
+/* One writer at a time (ops.h: each call's bytes stay together, and the
+ * framebuffer's grid must not be changed by two CPUs at once); a CPU
+ * that waits too long (the holder died in a panic) writes anyway. */
+void console_write(const char *buf, size_t len)
 {
     unsigned spins = 0;
     bool locked;
 
-    while (!(locked = !__atomic_test_and_set(&con.lock, __ATOMIC_ACQUIRE)) &&
-           ++spins < LOCK_SPINS)
-        cpu_relax();
-    fbcon_write(&con.fb, buf, len);
-    if (locked)
-        __atomic_clear(&con.lock, __ATOMIC_RELEASE);
-}
-
-void console_write(const char *buf, size_t len)
-{
     if (!con.ready) {
         uart_write(uart_early(), buf, len);
         return;
     }
+    while (!(locked = !__atomic_test_and_set(&con.lock, __ATOMIC_ACQUIRE)) &&
+           ++spins < LOCK_SPINS)
+        cpu_relax();
     if (con.have_uart)
         uart_write(&con.uart, buf, len);
     if (con.have_fb)
-        fb_write(buf, len);
+        fbcon_write(&con.fb, buf, len);
+    if (locked)
+        __atomic_clear(&con.lock, __ATOMIC_RELEASE);
 }
 
 size_t console_read(char *buf, size_t len)
