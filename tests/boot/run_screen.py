@@ -34,7 +34,6 @@ import mkfont  # noqa: E402
 import vmienv  # noqa: E402
 
 PASS, FAIL, SKIP = 0, 1, 77
-MKISO_MISSING = 69              # vmi-mkiso: a tool or GRUB platform is missing
 CELL_W, CELL_H = 8, 16
 LIT = 0x60                      # a channel this bright is a drawn pixel
 
@@ -195,15 +194,10 @@ def main():
         return FAIL
     with tempfile.TemporaryDirectory(prefix="vmi-screen-") as tmp:
         iso = os.path.join(tmp, "kernel.iso")
-        mk = subprocess.run([args.mkiso, args.image, iso] + args.cmdline.split(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-        if mk.returncode == MKISO_MISSING:
-            print("SKIP: " + mk.stdout.strip().splitlines()[-1])
-            return SKIP
-        if mk.returncode != 0:
-            print(f"FAIL: vmi-mkiso status {mk.returncode}\n{mk.stdout}")
-            return FAIL
+        failed = vmienv.make_iso(args.mkiso, args.image, iso, args.cmdline)
+        if failed:
+            print("%s: %s" % failed)
+            return SKIP if failed[0] == "SKIP" else FAIL
         ppm = os.path.join(tmp, "screen.ppm")
         t0 = time.monotonic()
         reason, out = boot(iso, args.firmware, args.cpus, ppm, args.timeout)
