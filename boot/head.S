@@ -41,9 +41,9 @@ mb2_header:
     .long 8 + 6 * 4
     .long 1, 4, 6, 8, 14, 15
     /* Framebuffer (type 5, spec 3.1.10), optional: a linear framebuffer
-     * of any width and height (0: no preference), 32 bits per pixel
-     * preferred; the loader may also leave EGA text mode (info tag 8
-     * says which, bootinfo.c). */
+     * of any width and height (0: no preference) and depth 32, a hint
+     * (GRUB 2.06 heeds the depth only with a size given); the loader may
+     * also leave EGA text mode (info tag 8 says which, bootinfo.c). */
     .balign 8
     .short 5, 1
     .long 20

@@ -8,7 +8,6 @@
 #include "x86pc.h"
 #include "pic.h"
 #include "power.h"
-#include "uart.h"
 
 struct x86pc x86pc;
 
@@ -23,7 +22,6 @@ static void x86pc_lapic_cpus(void)
 
 void x86pc_init(const struct vmi_boot *boot)
 {
-    uart_early();
     x86pc.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
     console_init(boot, x86pc.rsdp);
     power_init(x86pc.rsdp);
