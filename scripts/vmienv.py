@@ -223,6 +223,23 @@ def _qemu(accel, hv=None):
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
 
+# vmi-mkiso's status when a tool or GRUB platform is missing.
+MKISO_MISSING = 69
+
+
+def make_iso(mkiso, image, iso, cmdline=""):
+    """Make (iso) from (image) with vmi-mkiso (mkiso) and (cmdline).
+    Returns None once it is written, else ("SKIP" or "FAIL", one line why)."""
+    mk = subprocess.run([mkiso, image, iso] + cmdline.split(),
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                        text=True)
+    if mk.returncode == MKISO_MISSING:
+        return "SKIP", mk.stdout.strip().splitlines()[-1]
+    if mk.returncode != 0:
+        return "FAIL", f"vmi-mkiso status {mk.returncode}\n{mk.stdout}"
+    return None
+
+
 def _qemu_iso(firmware):
     """Boot media: (image) is an ISO from vmi-mkiso, which carries the
     command line in its grub.cfg (cmdline is ignored), booted from a

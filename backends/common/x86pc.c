@@ -4,10 +4,10 @@
 #include <insn.h>
 
 #include "acpi.h"
+#include "console.h"
 #include "x86pc.h"
 #include "pic.h"
 #include "power.h"
-#include "uart.h"
 
 struct x86pc x86pc;
 
@@ -20,10 +20,10 @@ static void x86pc_lapic_cpus(void)
     smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
 }
 
-void x86pc_init(uint64_t rsdp_hint)
+void x86pc_init(const struct vmi_boot *boot)
 {
-    uart_early();
-    x86pc.rsdp = acpi_find_rsdp(rsdp_hint);
+    x86pc.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
+    console_init(boot, x86pc.rsdp);
     power_init(x86pc.rsdp);
     pic_mask_all();
     x86pc_lapic_cpus();
@@ -64,7 +64,7 @@ void x86pc_describe(struct vmi_info *info)
     info->features |= (x86pc.lapic.x2apic ? VMI_FEAT_X2APIC : 0) |
                       (x86pc.tsc_deadline ? VMI_FEAT_TSC_DEADLINE : 0);
     info->alarm = x86pc.tsc_deadline ? "lapic tsc-deadline" : "lapic oneshot";
-    info->console = "uart 0x3f8";
+    info->console = console_name();
     info->ipi = x86pc.lapic.x2apic ? "x2apic icr" : "xapic icr";
 }
 

@@ -4,12 +4,12 @@
  * become the privileged instructions themselves: right for bare metal and
  * for full virtualization (QEMU tcg, any KVM, vmi-run's pc personality).
  * It reports a hypervisor it sees but uses nothing of it.  Everything but
- * time is a mechanism of backends/common (x86, x86pc, uart, power); the
+ * time is a mechanism of backends/common (x86, x86pc, console, power); the
  * alarm and the event vectors are the PC's on this backend's time base.
  */
 #include "native.h"
 #include "power.h"
-#include "uart.h"
+#include "console.h"
 #include "x86.h"
 
 struct native native;
@@ -32,7 +32,7 @@ static void native_identify(void)
 
 static vmi_status_t native_init(const struct vmi_boot *boot)
 {
-    x86pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot);
     native_time_init();
     native_identify();
     return VMI_OK;
@@ -81,8 +81,8 @@ const struct vmi_ops vmi_ops = {
     .halt = x86_halt,
     .spin_wait = x86_spin_wait,
     .spin_kick = x86_spin_kick,
-    .console_write = uart_console_write,
-    .console_read = uart_console_read,
+    .console_write = console_write,
+    .console_read = console_read,
     .shutdown = power_off,
     .reboot = power_reset,
     .crash = power_crash,

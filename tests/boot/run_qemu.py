@@ -9,20 +9,58 @@ exit code is the status shifted right; an even status means the guest
 never wrote the port (a triple fault with -no-reboot gives 0).
 
 Then checks the output: the banner names the expected backend and CPU
-count, and every CPU reported in.  Exit status for meson's exitcode
-protocol: 0 pass, 1 fail, 77 skip (no QEMU, or no usable /dev/kvm).
+count, and every CPU reported in.  --serial changes the serial port:
+"none" gives the guest no UART at all (nor a screen: the exit code is all
+there is to check), "spcr" puts the only UART at 0x2f8 (COM2) and names it
+in an ACPI SPCR table given with -acpitable, so the output is seen only if
+the kernel found it there.  Exit status for meson's exitcode protocol: 0
+pass, 1 fail, 77 skip (no QEMU, or no usable /dev/kvm).
 """
 import argparse
 import os
 import re
+import struct
 import subprocess
 import sys
+import tempfile
 
 SKIP, FAIL, PASS = 77, 1, 0
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 import vmienv  # noqa: E402  (environments shared with the demo and conformance)
+
+
+SPCR_PORT = 0x2f8
+
+
+def spcr_table(port):
+    """An SPCR table (Microsoft "Serial Port Console Redirection Table",
+    revision 2, 80 bytes): a 16550 at I/O (port), IRQ 3, 115200 8N1."""
+    body = struct.pack("<B3x", 0)                       # 36: interface 16550
+    body += struct.pack("<BBBBQ", 1, 8, 0, 1, port)     # 40: GAS, I/O space
+    body += struct.pack("<BBI", 1, 3, 0)                # 52: 8259, IRQ 3, GSI
+    body += bytes([7, 0, 1, 0, 0, 0])                   # 58: 115200, 8N1
+    body += struct.pack("<HHBBBIB", 0xffff, 0xffff, 0, 0, 0, 0, 0)  # 64: no PCI
+    body += bytes(4)                                    # 76: reserved
+    hdr = struct.pack("<4sIBB6s8sI4sI", b"SPCR", 36 + len(body), 2, 0,
+                      b"VMI   ", b"VMISPCR ", 1, b"VMI ", 1)
+    table = bytearray(hdr + body)
+    table[9] = (-sum(table)) & 0xff
+    return bytes(table)
+
+
+def serial_args(cmd, mode, tmp):
+    """(cmd) with its "-serial stdio" replaced as --serial (mode) says."""
+    i = cmd.index("-serial")
+    if mode == "none":
+        return cmd[:i] + ["-serial", "none"] + cmd[i + 2:]
+    path = os.path.join(tmp, "spcr.bin")
+    with open(path, "wb") as f:
+        f.write(spcr_table(SPCR_PORT))
+    return cmd[:i] + ["-serial", "none", "-chardev", "stdio,id=com2",
+                      "-device", "isa-serial,iobase=0x%x,irq=3,chardev=com2" % SPCR_PORT,
+                      "-acpitable", "file=" + path] + cmd[i + 2:]
 
 
 def check_refusal(out, args):
@@ -40,6 +78,9 @@ def check_output(out, args):
     """Return a list of problems with the guest's console output."""
     if args.refuse:
         return check_refusal(out, args)
+    if args.serial == "none":
+        return ["the guest had no serial port, yet QEMU printed %r" % out[:200]] \
+            if out.strip() else []
     problems = []
     m = re.search(r"^vmi: backend (\S+), hypervisor [^,]+, (\d+) CPUs", out, re.M)
     if not m:
@@ -70,6 +111,9 @@ def main():
     ap.add_argument("--refuse", action="store_true",
                     help="the image is linked for another hypervisor: expect "
                     "its one-line refusal and VMI_EXIT_WRONG_HV (3)")
+    ap.add_argument("--serial", choices=["com1", "none", "spcr"], default="com1",
+                    help="COM1 on stdout (default); no UART; only COM2, "
+                    "named by an ACPI SPCR table")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("image")
     args = ap.parse_args()
@@ -82,14 +126,17 @@ def main():
         return SKIP
     build = vmienv.ENVIRONMENTS["qemu-" + args.accel][0]
     cmd = build(args.image, args.smp, args.append, args.timeout)
-    print("+ " + " ".join(cmd), flush=True)
-    try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=args.timeout)
-    except subprocess.TimeoutExpired as e:
-        sys.stdout.write((e.stdout or b"").decode(errors="replace"))
-        print("FAIL: no exit within %.0f s" % args.timeout)
-        return FAIL
+    with tempfile.TemporaryDirectory(prefix="vmi-boot-") as tmp:
+        if args.serial != "com1":
+            cmd = serial_args(cmd, args.serial, tmp)
+        print("+ " + " ".join(cmd), flush=True)
+        try:
+            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=args.timeout)
+        except subprocess.TimeoutExpired as e:
+            sys.stdout.write((e.stdout or b"").decode(errors="replace"))
+            print("FAIL: no exit within %.0f s" % args.timeout)
+            return FAIL
     out = p.stdout.decode(errors="replace")
     sys.stdout.write(out)
     if p.returncode & 1 == 0 or p.returncode < 0:

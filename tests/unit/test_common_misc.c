@@ -10,6 +10,7 @@
 
 #include "acpi.h"
 #include "common.h"
+#include "console.h"
 #include "flushq.h"
 #include "mock.h"
 #include "power.h"
@@ -182,19 +183,20 @@ static void test_uart_read_stops_when_no_data(void **state)
     assert_int_equal(uart_read(&u, buf, sizeof(buf)), 0);
 }
 
-static void test_uart_console_ops_use_com1(void **state)
+/* Before console_init (a refusal, an early panic) the console is COM1. */
+static void test_console_ops_before_init_use_com1(void **state)
 {
     (void)state;
     char buf[4];
     mock.port_in[0x3fd] = 0x60;     /* LSR: THRE, no data */
     uart_early();                   /* its set-up writes are not ours */
     mock.nout = 0;
-    uart_console_write("hi", 2);
+    console_write("hi", 2);
     assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x3f8), 2);
     assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x3f8), 'i');
     rx_left = 2;
     mock.inb_hook = uart_rx;
-    assert_int_equal(uart_console_read(buf, sizeof(buf)), 2);
+    assert_int_equal(console_read(buf, sizeof(buf)), 2);
     assert_memory_equal(buf, "ba", 2);
 }
 
@@ -253,7 +255,7 @@ int main(void)
         cmocka_unit_test_setup(test_append_truncates_and_terminates, setup),
         cmocka_unit_test_setup(test_uart_write_fifo_bursts_16_per_poll, setup),
         cmocka_unit_test_setup(test_uart_read_stops_when_no_data, setup),
-        cmocka_unit_test_setup(test_uart_console_ops_use_com1, setup),
+        cmocka_unit_test_setup(test_console_ops_before_init_use_com1, setup),
         cmocka_unit_test_setup(test_power_off_try_debug_exit_then_s5, setup),
         cmocka_unit_test_setup(test_power_reset_try_cf9_then_kbc, setup),
         cmocka_unit_test_setup(test_vmi_refuse_says_why_everywhere_then_crashes, setup),
