@@ -14,6 +14,25 @@
 
 struct native native;
 
+/* "tsc, rate from hpet", "tsc, rate guessed", and ", not invariant"
+ * where CPUID 0x80000007 does not promise a constant rate. */
+static const char *native_clock_name(void)
+{
+    char *p = native.clock_name;
+    const char *parts[] = {
+        "tsc, rate ",
+        native.tsc_src == TSC_SRC_GUESSED ? "" : "from ",
+        tsc_source_name(native.tsc_src),
+        native.tsc_invariant ? "" : ", not invariant",
+    };
+    for (unsigned i = 0; i < sizeof(parts) / sizeof(*parts); i++)
+        for (const char *s = parts[i]; *s; s++)
+            if (p < native.clock_name + sizeof(native.clock_name) - 1)
+                *p++ = *s;
+    *p = 0;
+    return native.clock_name;
+}
+
 static void native_identify(void)
 {
     const char *hv = "none";
@@ -25,7 +44,7 @@ static void native_identify(void)
         .backend = "native",
         .version = VMI_VERSION,
         .hypervisor = hv,
-        .clock = native.tsc_hz_guessed ? "tsc (rate guessed)" : "tsc",
+        .clock = native_clock_name(),
     };
     x86pc_describe(&native.info);
 }
