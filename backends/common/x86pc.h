@@ -62,8 +62,11 @@ struct x86pc {
 extern struct x86pc x86pc;
 
 /* x86pc.c */
-/* Boot CPU: UART, RSDP from (rsdp_hint) or a scan, power_init, PIC mask,
- * LAPIC mode and enable, the CPU table from the MADT. */
+#define X86PC_IOAPICS_MAX 8     /* I/O APICs masked at init; more are left */
+/* Boot CPU: UART, RSDP from (rsdp_hint) or a scan, power_init; a CPU
+ * without a LAPIC is refused (one line, power_off(VMI_EXIT_FAIL)); the
+ * PICs remapped and masked and the MADT's I/O APICs masked (pic.h); LAPIC
+ * mode and enable, the CPU table from the MADT. */
 void x86pc_init(uint64_t rsdp_hint);
 /* For a backend that is not a whole PC (xen PVH: no PIC, power of its
  * own): only the RSDP from (rsdp_hint) or a scan, LAPIC mode and enable,
