@@ -32,6 +32,7 @@ struct selftest {
     int exit_given;
     unsigned exit_code;
     int panic;
+    int stray;
     char fault[4];
 };
 void selftest_parse(const char *cmdline, struct selftest *o);
