@@ -36,10 +36,22 @@ def check_refusal(out, args):
     return problems
 
 
+def check_refused_machine(out, args):
+    """A machine the kernel cannot run on: one line, no banner."""
+    lines = re.findall(args.refused_by, out, re.M)
+    problems = [] if len(lines) == 1 else [
+        "expected exactly one line matching %r, got %d" % (args.refused_by, len(lines))]
+    if re.search(r"^vmi: backend ", out, re.M):
+        problems.append("a refusing kernel printed the banner")
+    return problems
+
+
 def check_output(out, args):
     """Return a list of problems with the guest's console output."""
     if args.refuse:
         return check_refusal(out, args)
+    if args.refused_by:
+        return check_refused_machine(out, args)
     problems = []
     m = re.search(r"^vmi: backend (\S+), hypervisor [^,]+, (\d+) CPUs", out, re.M)
     if not m:
@@ -70,6 +82,13 @@ def main():
     ap.add_argument("--refuse", action="store_true",
                     help="the image is linked for another hypervisor: expect "
                     "its one-line refusal and VMI_EXIT_WRONG_HV (3)")
+    ap.add_argument("--refused-by", metavar="REGEX",
+                    help="the machine lacks what the kernel needs: expect "
+                    "exactly one line matching REGEX, no banner, and "
+                    "--expect-code")
+    ap.add_argument("--qemu-arg", action="append", default=[],
+                    help="an argument appended to QEMU's command line "
+                    "(e.g. -machine microvm; a later -cpu overrides)")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("image")
     args = ap.parse_args()
@@ -81,7 +100,7 @@ def main():
         print(f"SKIP: qemu-{args.accel}: {why}")
         return SKIP
     build = vmienv.ENVIRONMENTS["qemu-" + args.accel][0]
-    cmd = build(args.image, args.smp, args.append, args.timeout)
+    cmd = build(args.image, args.smp, args.append, args.timeout) + args.qemu_arg
     print("+ " + " ".join(cmd), flush=True)
     try:
         p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
