@@ -33,6 +33,7 @@ struct selftest {
     unsigned exit_code;
     int panic;
     int stray;
+    int nmi;
     char fault[4];
 };
 void selftest_parse(const char *cmdline, struct selftest *o);

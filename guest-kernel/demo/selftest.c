@@ -9,7 +9,9 @@
  * which must come back as VMI_EFAULT through the backend's fixup in the
  * kernel's #GP handler, and boots on; stray raises vectors no one
  * handles (0x41, a PIC's spurious 0x27, the NMI vector 2) with `int`, as
- * firmware or a stray line might, and boots on through the demo.
+ * firmware or a stray line might, and boots on through the demo; nmi
+ * says it waits for an NMI from outside (QEMU's monitor command `nmi`)
+ * and waits up to NMI_WAIT_NS for it, then boots on.
  */
 #include "arch.h"
 #include "kernel.h"
@@ -26,6 +28,7 @@ void selftest_parse(const char *cmdline, struct selftest *o)
         o->exit_code = parse_uint(val) & 0xff;
     o->panic = cmdline_get(cmdline, "panic", val, sizeof(val)) != NULL;
     o->stray = cmdline_get(cmdline, "stray", val, sizeof(val)) != NULL;
+    o->nmi = cmdline_get(cmdline, "nmi", val, sizeof(val)) != NULL;
     if (!cmdline_get(cmdline, "fault", o->fault, sizeof(o->fault)))
         o->fault[0] = '\0';
 }
@@ -56,6 +59,25 @@ static void raise_strays(void)
             (unsigned long long)n.stray, (unsigned long long)n.nmi);
 }
 
+#define NMI_WAIT_NS 20000000000ull
+
+/* Poll (an NMI ends no halt it did not interrupt) until one came or the
+ * deadline passed. */
+static void wait_nmi(void)
+{
+    uint64_t deadline = vmi_time_ns() + NMI_WAIT_NS;
+    struct trap_ignored n;
+
+    kprintf("kernel: waiting for an NMI\n");
+    do {
+        __builtin_ia32_pause();
+        trap_ignored(&n);
+    } while (!n.nmi && vmi_time_ns() < deadline);
+    if (!n.nmi)
+        kprintf("kernel: no NMI within %llu ms\n",
+                (unsigned long long)(NMI_WAIT_NS / 1000000));
+}
+
 /* Deliberate failures for the tests of the trap and panic paths. */
 void selftest_run(const struct selftest *o)
 {
@@ -73,4 +95,6 @@ void selftest_run(const struct selftest *o)
         check_msr_fixup();
     if (o->stray)
         raise_strays();
+    if (o->nmi)
+        wait_nmi();
 }

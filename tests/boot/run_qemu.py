@@ -15,8 +15,12 @@ protocol: 0 pass, 1 fail, 77 skip (no QEMU, or no usable /dev/kvm).
 import argparse
 import os
 import re
+import select
+import socket
 import subprocess
 import sys
+import tempfile
+import time
 
 SKIP, FAIL, PASS = 77, 1, 0
 
@@ -69,6 +73,53 @@ def check_output(out, args):
     return problems
 
 
+def monitor_send(path, command):
+    """Send one command to QEMU's human monitor at unix socket (path) and
+    wait (2 s at most) for the prompt that follows its execution."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(2)
+        s.connect(path)
+        s.sendall(command.encode() + b"\n")
+        got = b""
+        try:
+            while got.count(b"(qemu)") < 2:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                got += chunk
+        except socket.timeout:
+            pass
+
+
+def run_with_monitor(cmd, args):
+    """Run (cmd) with a monitor socket; once the output matches
+    args.monitor_on, send args.monitor_cmd.  Returns (status, output);
+    raises subprocess.TimeoutExpired past args.timeout."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "monitor")
+        p = subprocess.Popen(cmd + ["-monitor", f"unix:{path},server=on,wait=off"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        out, sent = b"", False
+        deadline = time.monotonic() + args.timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                p.kill()
+                p.wait()
+                raise subprocess.TimeoutExpired(cmd, args.timeout, output=out)
+            if not select.select([p.stdout], [], [], left)[0]:
+                continue
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            out += chunk
+            if not sent and re.search(args.monitor_on, out.decode(errors="replace"), re.M):
+                monitor_send(path, args.monitor_cmd)
+                sent = True
+        return p.wait(), out
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--accel", choices=["tcg", "kvm"], default="tcg")
@@ -89,6 +140,10 @@ def main():
     ap.add_argument("--qemu-arg", action="append", default=[],
                     help="an argument appended to QEMU's command line "
                     "(e.g. -machine microvm; a later -cpu overrides)")
+    ap.add_argument("--monitor-on", metavar="REGEX",
+                    help="once the output matches REGEX, send --monitor-cmd "
+                    "to QEMU's monitor (e.g. nmi)")
+    ap.add_argument("--monitor-cmd", default="nmi")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("image")
     args = ap.parse_args()
@@ -103,25 +158,29 @@ def main():
     cmd = build(args.image, args.smp, args.append, args.timeout) + args.qemu_arg
     print("+ " + " ".join(cmd), flush=True)
     try:
-        p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                           stderr=subprocess.STDOUT, timeout=args.timeout)
+        if args.monitor_on:
+            status, raw = run_with_monitor(cmd, args)
+        else:
+            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, timeout=args.timeout)
+            status, raw = p.returncode, p.stdout
     except subprocess.TimeoutExpired as e:
         sys.stdout.write((e.stdout or b"").decode(errors="replace"))
         print("FAIL: no exit within %.0f s" % args.timeout)
         return FAIL
-    out = p.stdout.decode(errors="replace")
+    out = raw.decode(errors="replace")
     sys.stdout.write(out)
-    if p.returncode & 1 == 0 or p.returncode < 0:
-        print("FAIL: QEMU status %d: the guest never wrote the exit port" % p.returncode)
+    if status & 1 == 0 or status < 0:
+        print("FAIL: QEMU status %d: the guest never wrote the exit port" % status)
         return FAIL
     if vmienv.qemu_error(out):
         print("FAIL: QEMU itself failed: " + vmienv.qemu_error(out))
         return FAIL
-    code = p.returncode >> 1
+    code = status >> 1
     problems = check_output(out, args)
     if code != args.expect_code:
         problems.insert(0, "guest exit code %d (QEMU status %d), expected %d"
-                        % (code, p.returncode, args.expect_code))
+                        % (code, status, args.expect_code))
     for problem in problems:
         print("FAIL: " + problem)
     if problems:
