@@ -7,6 +7,7 @@
  * time is a mechanism of backends/common (x86, x86pc, uart, power); the
  * alarm and the event vectors are the PC's on this backend's time base.
  */
+#include "common.h"
 #include "native.h"
 #include "power.h"
 #include "uart.h"
@@ -18,19 +19,15 @@ struct native native;
  * where CPUID 0x80000007 does not promise a constant rate. */
 static const char *native_clock_name(void)
 {
-    char *p = native.clock_name;
-    const char *parts[] = {
-        "tsc, rate ",
-        native.tsc_src == TSC_SRC_GUESSED ? "" : "from ",
-        tsc_source_name(native.tsc_src),
-        native.tsc_invariant ? "" : ", not invariant",
-    };
-    for (unsigned i = 0; i < sizeof(parts) / sizeof(*parts); i++)
-        for (const char *s = parts[i]; *s; s++)
-            if (p < native.clock_name + sizeof(native.clock_name) - 1)
-                *p++ = *s;
-    *p = 0;
-    return native.clock_name;
+    char *b = native.clock_name;
+    size_t n = 0, size = sizeof(native.clock_name);
+    vmi_append(b, size, &n, "tsc, rate ");
+    if (native.tsc_src != TSC_SRC_GUESSED)
+        vmi_append(b, size, &n, "from ");
+    vmi_append(b, size, &n, tsc_source_name(native.tsc_src));
+    if (!native.tsc_invariant)
+        vmi_append(b, size, &n, ", not invariant");
+    return b;
 }
 
 static void native_identify(void)

@@ -96,7 +96,9 @@ void trap_ignored(struct trap_ignored *out)
 }
 
 /* An NMI (a watchdog, a front-panel button, QEMU's `nmi`): reported and
- * returned from.  Unlocked print: it may interrupt a kprintf. */
+ * returned from.  Unlocked print: it may interrupt a kprintf.  No per-CPU
+ * data (GS): it may come between a stub's swapgs and its iretq, where GS
+ * base is still, or already, the user's. */
 static void trap_nmi(const struct vmi_trap_frame *f)
 {
     uint64_t n = __atomic_add_fetch(&ignored.nmi, 1, __ATOMIC_RELAXED);
