@@ -124,20 +124,27 @@ static bool id_listed(const uint32_t *ids, unsigned n, uint32_t id)
     return false;
 }
 
+/* The MADT entry at *off of the table at (madt), moving *off past it;
+ * NULL at the end, and at a malformed entry, which ends the walk. */
+static const uint8_t *madt_next(uint64_t madt, uint32_t *off)
+{
+    uint32_t len = acpi_table_len(madt);
+    if (*off + 2 > len)
+        return NULL;
+    const uint8_t *e = acpi_ptr(madt) + *off;
+    if (e[1] < 2 || *off + e[1] > len)
+        return NULL;
+    *off += e[1];
+    return e;
+}
+
 unsigned acpi_madt_cpus(uint64_t madt, uint32_t *ids, unsigned max)
 {
-    const uint8_t *t = acpi_ptr(madt);
-    uint32_t len = acpi_table_len(madt);
     unsigned n = 0;
-    for (uint32_t off = MADT_ENTRIES; off + 2 <= len && n < max;) {
-        const uint8_t *e = t + off;
-        if (e[1] < 2 || off + e[1] > len)
-            break;      /* a malformed entry ends the walk */
-        uint32_t id;
+    uint32_t off = MADT_ENTRIES, id;
+    for (const uint8_t *e; n < max && (e = madt_next(madt, &off));)
         if (madt_entry_cpu(e, &id) && !id_listed(ids, n, id))
             ids[n++] = id;
-        off += e[1];
-    }
     return n;
 }
 
@@ -147,17 +154,11 @@ unsigned acpi_madt_cpus(uint64_t madt, uint32_t *ids, unsigned max)
 
 unsigned acpi_madt_ioapics(uint64_t madt, uint64_t *addrs, unsigned max)
 {
-    const uint8_t *t = acpi_ptr(madt);
-    uint32_t len = acpi_table_len(madt);
     unsigned n = 0;
-    for (uint32_t off = MADT_ENTRIES; off + 2 <= len && n < max;) {
-        const uint8_t *e = t + off;
-        if (e[1] < 2 || off + e[1] > len)
-            break;
+    uint32_t off = MADT_ENTRIES;
+    for (const uint8_t *e; n < max && (e = madt_next(madt, &off));)
         if (e[0] == MADT_IOAPIC && e[1] >= 12)
             addrs[n++] = acpi_le32(e + 4);
-        off += e[1];
-    }
     return n;
 }
 
