@@ -152,6 +152,9 @@ unsigned x86pc_lazy_end(unsigned self);
  * each has flushed. */
 void x86pc_flush_post(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
                       uint64_t npages);
+/* x86pc_flush_wait panics, naming the CPU, if a target has not flushed
+ * after this long (measured on the TSC; no limit while x86pc.tsc_hz is 0). */
+#define X86PC_FLUSH_TIMEOUT_S 30ull
 void x86pc_flush_wait(unsigned self, vmi_cpumask_t cpus);
 
 #endif
