@@ -18,7 +18,7 @@
 #define PORT61_GATE2 0x01
 #define PORT61_SPEAKER 0x02
 
-/* Intel SDM Vol. 3B 19.7.3 ("Determining the Processor Base Frequency"),
+/* Intel SDM Vol. 3B, "Determining the Processor Base Frequency",
  * the table of nominal core crystal clock frequencies: where CPUID 0x15
  * leaves ECX 0, these family-6 models state their crystal.  No other
  * model's is guessed. */

@@ -28,13 +28,14 @@ struct tsc_scale {
 /* The TSC frequency CPUID leaf 0x15 states, only when it is complete:
  * Hz = crystal * EBX / EAX with EAX and EBX non-zero, the crystal being
  * ECX, or where ECX is 0 the nominal crystal the SDM gives for the
- * processor model (Intel SDM Vol. 3B 19.7.3); else 0.  Leaf 0x16 (the
- * base frequency, not the TSC rate) is never used.  Leaves above the
- * maximum basic leaf (CPUID 0 eax) are not read. */
+ * processor model (Intel SDM Vol. 3B, "Determining the Processor Base
+ * Frequency"); else 0.  Leaf 0x16 (the base frequency, not the TSC rate)
+ * is never used.  Leaves above the maximum basic leaf (CPUID 0 eax) are
+ * not read. */
 uint64_t tsc_hz_from_cpuid(void);
 
 /* CPUID 0x80000007 EDX[8]: the TSC runs at a constant rate in every
- * P-, C- and T-state (invariant TSC, Intel SDM Vol. 3B 18.17.1). */
+ * P-, C- and T-state (Intel SDM Vol. 3B, "Invariant TSC"). */
 bool tsc_invariant(void);
 
 /* Measure the TSC against PIT channel 2 for about (ms) milliseconds
