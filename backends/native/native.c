@@ -7,12 +7,28 @@
  * time is a mechanism of backends/common (x86, x86pc, console, power); the
  * alarm and the event vectors are the PC's on this backend's time base.
  */
+#include "common.h"
 #include "native.h"
 #include "power.h"
 #include "console.h"
 #include "x86.h"
 
 struct native native;
+
+/* "tsc, rate from hpet", "tsc, rate guessed", and ", not invariant"
+ * where CPUID 0x80000007 does not promise a constant rate. */
+static const char *native_clock_name(void)
+{
+    char *b = native.clock_name;
+    size_t n = 0, size = sizeof(native.clock_name);
+    vmi_append(b, size, &n, "tsc, rate ");
+    if (native.tsc_src != TSC_SRC_GUESSED)
+        vmi_append(b, size, &n, "from ");
+    vmi_append(b, size, &n, tsc_source_name(native.tsc_src));
+    if (!native.tsc_invariant)
+        vmi_append(b, size, &n, ", not invariant");
+    return b;
+}
 
 static void native_identify(void)
 {
@@ -25,7 +41,7 @@ static void native_identify(void)
         .backend = "native",
         .version = VMI_VERSION,
         .hypervisor = hv,
-        .clock = native.tsc_hz_guessed ? "tsc (rate guessed)" : "tsc",
+        .clock = native_clock_name(),
     };
     x86pc_describe(&native.info);
 }

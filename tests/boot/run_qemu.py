@@ -19,10 +19,13 @@ pass, 1 fail, 77 skip (no QEMU, or no usable /dev/kvm).
 import argparse
 import os
 import re
+import select
+import socket
 import struct
 import subprocess
 import sys
 import tempfile
+import time
 
 SKIP, FAIL, PASS = 77, 1, 0
 
@@ -74,6 +77,16 @@ def check_refusal(out, args):
     return problems
 
 
+def check_refused_machine(out, args):
+    """A machine the kernel cannot run on: one line, no banner."""
+    lines = re.findall(args.refused_by, out, re.M)
+    problems = [] if len(lines) == 1 else [
+        "expected exactly one line matching %r, got %d" % (args.refused_by, len(lines))]
+    if re.search(r"^vmi: backend ", out, re.M):
+        problems.append("a refusing kernel printed the banner")
+    return problems
+
+
 def check_output(out, args):
     """Return a list of problems with the guest's console output."""
     if args.refuse:
@@ -81,6 +94,8 @@ def check_output(out, args):
     if args.serial == "none":
         return ["the guest had no serial port, yet QEMU printed %r" % out[:200]] \
             if out.strip() else []
+    if args.refused_by:
+        return check_refused_machine(out, args)
     problems = []
     m = re.search(r"^vmi: backend (\S+), hypervisor [^,]+, (\d+) CPUs", out, re.M)
     if not m:
@@ -96,6 +111,53 @@ def check_output(out, args):
         if not re.search(pattern, out, re.M):
             problems.append("output lacks %r" % pattern)
     return problems
+
+
+def monitor_send(path, command):
+    """Send one command to QEMU's human monitor at unix socket (path) and
+    wait (2 s at most) for the prompt that follows its execution."""
+    with socket.socket(socket.AF_UNIX) as s:
+        s.settimeout(2)
+        s.connect(path)
+        s.sendall(command.encode() + b"\n")
+        got = b""
+        try:
+            while got.count(b"(qemu)") < 2:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                got += chunk
+        except socket.timeout:
+            pass
+
+
+def run_with_monitor(cmd, args):
+    """Run (cmd) with a monitor socket; once the output matches
+    args.monitor_on, send args.monitor_cmd.  Returns (status, output);
+    raises subprocess.TimeoutExpired past args.timeout."""
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "monitor")
+        p = subprocess.Popen(cmd + ["-monitor", f"unix:{path},server=on,wait=off"],
+                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT)
+        out, sent = b"", False
+        deadline = time.monotonic() + args.timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                p.kill()
+                p.wait()
+                raise subprocess.TimeoutExpired(cmd, args.timeout, output=out)
+            if not select.select([p.stdout], [], [], left)[0]:
+                continue
+            chunk = os.read(p.stdout.fileno(), 4096)
+            if not chunk:
+                break
+            out += chunk
+            if not sent and re.search(args.monitor_on, out.decode(errors="replace"), re.M):
+                monitor_send(path, args.monitor_cmd)
+                sent = True
+        return p.wait(), out
 
 
 def main():
@@ -114,6 +176,17 @@ def main():
     ap.add_argument("--serial", choices=["com1", "none", "spcr"], default="com1",
                     help="COM1 on stdout (default); no UART; only COM2, "
                     "named by an ACPI SPCR table")
+    ap.add_argument("--refused-by", metavar="REGEX",
+                    help="the machine lacks what the kernel needs: expect "
+                    "exactly one line matching REGEX, no banner, and "
+                    "--expect-code")
+    ap.add_argument("--qemu-arg", action="append", default=[],
+                    help="an argument appended to QEMU's command line "
+                    "(e.g. -machine microvm; a later -cpu overrides)")
+    ap.add_argument("--monitor-on", metavar="REGEX",
+                    help="once the output matches REGEX, send --monitor-cmd "
+                    "to QEMU's monitor (e.g. nmi)")
+    ap.add_argument("--monitor-cmd", default="nmi")
     ap.add_argument("--timeout", type=float, default=120)
     ap.add_argument("image")
     args = ap.parse_args()
@@ -125,31 +198,37 @@ def main():
         print(f"SKIP: qemu-{args.accel}: {why}")
         return SKIP
     build = vmienv.ENVIRONMENTS["qemu-" + args.accel][0]
-    cmd = build(args.image, args.smp, args.append, args.timeout)
+    cmd = build(args.image, args.smp, args.append, args.timeout) + args.qemu_arg
     with tempfile.TemporaryDirectory(prefix="vmi-boot-") as tmp:
         if args.serial != "com1":
             cmd = serial_args(cmd, args.serial, tmp)
         print("+ " + " ".join(cmd), flush=True)
         try:
-            p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, timeout=args.timeout)
+            if args.monitor_on:
+                status, raw = run_with_monitor(cmd, args)
+            else:
+                p = subprocess.run(cmd, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT,
+                                   timeout=args.timeout)
+                status, raw = p.returncode, p.stdout
         except subprocess.TimeoutExpired as e:
             sys.stdout.write((e.stdout or b"").decode(errors="replace"))
             print("FAIL: no exit within %.0f s" % args.timeout)
             return FAIL
-    out = p.stdout.decode(errors="replace")
+    out = raw.decode(errors="replace")
     sys.stdout.write(out)
-    if p.returncode & 1 == 0 or p.returncode < 0:
-        print("FAIL: QEMU status %d: the guest never wrote the exit port" % p.returncode)
+    if status & 1 == 0 or status < 0:
+        print("FAIL: QEMU status %d: the guest never wrote the exit port" % status)
         return FAIL
     if vmienv.qemu_error(out):
         print("FAIL: QEMU itself failed: " + vmienv.qemu_error(out))
         return FAIL
-    code = p.returncode >> 1
+    code = status >> 1
     problems = check_output(out, args)
     if code != args.expect_code:
         problems.insert(0, "guest exit code %d (QEMU status %d), expected %d"
-                        % (code, p.returncode, args.expect_code))
+                        % (code, status, args.expect_code))
     for problem in problems:
         print("FAIL: " + problem)
     if problems:

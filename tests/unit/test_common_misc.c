@@ -79,7 +79,7 @@ static unsigned shootdown_serve_all(unsigned self, vmi_cpumask_t targets,
             kicks++;
             shootdown_handle(&sd, c);
         }
-    shootdown_wait(&sd, self, posted);
+    assert_int_equal(shootdown_wait(&sd, self, posted, 0), 0);
     return kicks;
 }
 
@@ -95,6 +95,19 @@ static void test_shootdown_targets_flush_and_ack(void **state)
     assert_int_equal(sd.box[1].lock, 0);
     shootdown_handle(&sd, 1);                   /* idempotent */
     assert_int_equal(mock.ninvlpg, 4);
+}
+
+static void test_shootdown_wait_gives_up_on_a_silent_target(void **state)
+{
+    (void)state;
+    memset(&sd, 0, sizeof(sd));
+    vmi_cpumask_t posted = shootdown_post(&sd, 0, 0x6, 0x4000, 1);
+    shootdown_handle(&sd, 1);                   /* CPU 2 never does */
+    mock.tsc_step = 1000;
+    assert_int_equal(shootdown_wait(&sd, 0, posted, 100000), 0x4);
+    assert_int_equal(sd.box[1].lock, 0);        /* served: released */
+    assert_int_equal(sd.box[2].lock, 1);        /* late: still held */
+    assert_true(mock.npause < 200);             /* gave up on the TSC */
 }
 
 static void test_shootdown_full_flush_reloads_cr3(void **state)
@@ -249,6 +262,7 @@ int main(void)
         cmocka_unit_test_setup(test_flushq_replays_in_order, setup),
         cmocka_unit_test_setup(test_flushq_overflow_degrades_to_one_full_flush, setup),
         cmocka_unit_test_setup(test_shootdown_targets_flush_and_ack, setup),
+        cmocka_unit_test_setup(test_shootdown_wait_gives_up_on_a_silent_target, setup),
         cmocka_unit_test_setup(test_shootdown_full_flush_reloads_cr3, setup),
         cmocka_unit_test_setup(test_fixup_search_known_rip_gives_fixup, setup),
         cmocka_unit_test_setup(test_fmt_u64_decimal_and_hex, setup),

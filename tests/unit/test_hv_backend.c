@@ -40,7 +40,7 @@ static uint64_t fake_hv(uint64_t control, uint64_t in, uint64_t out)
 /* What vmi-run's hyperv personality shows (monitor/pers_hv.c). */
 static void hyperv_cpuid(void)
 {
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31 | 1u << 24, 0);
+    mock_set_cpuid(1, 0, 0, 0, 1u << 31 | 1u << 24, 1u << 9);
     mock_set_cpuid(HV_CPUID_VENDOR, 0, 0x4000000a, HV_SIG_EBX, HV_SIG_ECX,
                    HV_SIG_EDX);
     mock_set_cpuid(HV_CPUID_INTERFACE, 0, HV_INTERFACE_HV1, 0, 0, 0);

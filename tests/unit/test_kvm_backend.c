@@ -50,7 +50,7 @@ static void sig_kvm(uint32_t leaf)
 static void test_kvm_detect_behind_xen_leaves_reads_features_there(void **state)
 {
     (void)state;
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
+    mock_set_cpuid(1, 0, 0, 0, 1u << 31, 1u << 9);
     /* "XenVMMXenVMM" at 0x40000000, KVM at 0x40000100: guests scan in
      * steps of 0x100 (Xen public/arch-x86/cpuid.h; Linux
      * hypervisor_cpuid_base(), arch/x86/include/asm/processor.h). */
@@ -128,7 +128,7 @@ static void test_kvm_choose_realtime_hint_no_preemption_features(void **state)
  * [host:kvm-pvm:kvmclock]). */
 static void machine_kvm(uint32_t features)
 {
-    mock_set_cpuid(1, 0, 0, 0, (1u << 31) | (1u << 24) | (1u << 21), 0);
+    mock_set_cpuid(1, 0, 0, 0, (1u << 31) | (1u << 24) | (1u << 21), 1u << 9);
     sig_kvm(0x40000000);
     mock_set_cpuid(0x40000001, 0, features, 0, 0, 0);
     mock_set_msr(0x1b, 0xfee00000ull | (1u << 11) | (1u << 8));

@@ -61,7 +61,7 @@ static inline void machine_modern(void)
     memset(&x86pc, 0, sizeof(x86pc));
     mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
     mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
-                   (1u << 31), 0);
+                   (1u << 31), CPUID1_EDX_APIC);
     mock_set_cpuid(0x15, 0, 1, (uint32_t)(MACHINE_TSC_HZ / 1000), 1000, 0);
     mock_set_cpuid(0x40000000, 0, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d);
     mock_set_msr(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_EN | (1u << 8));
@@ -86,7 +86,7 @@ static inline void machine_legacy(void)
     memset(&native, 0, sizeof(native));
     memset(&x86pc, 0, sizeof(x86pc));
     mock_set_cpuid(0, 0, 0x0d, 0, 0, 0);
-    mock_set_cpuid(1, 0, 0, 0, 0, 0);
+    mock_set_cpuid(1, 0, 0, 0, 0, CPUID1_EDX_APIC);
     mock_set_msr(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_EN | (1u << 8));
     mock.inb_hook = machine_pit;
     mock.tsc = 1000000;
