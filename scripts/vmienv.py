@@ -97,6 +97,29 @@ def set_build(path):
     VMI_RUN = os.path.join(BUILD, "monitor", "vmi-run")
 
 
+_lists = {}
+
+
+def lists():
+    """The lists meson.build keeps, as it wrote them into the build
+    directory (vmi-lists.json; docs/build.md "Lists"): "backends", those
+    configured, in order, and "personalities", vmi-run's --hv values."""
+    path = os.path.join(BUILD, "vmi-lists.json")
+    if path not in _lists:
+        try:
+            with open(path) as f:
+                _lists[path] = json.load(f)
+        except OSError as exc:
+            raise SystemExit(f"vmienv: cannot read {path} ({exc.strerror}): "
+                             "configure the build first (./scripts/build)")
+    return _lists[path]
+
+
+def backends():
+    """The backends of this build, in meson.build's order."""
+    return lists()["backends"]
+
+
 def kvm_usable():
     return kvm_extension(0) is not None
 
@@ -200,6 +223,23 @@ def _qemu(accel, hv=None):
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
 
+# vmi-mkiso's status when a tool or GRUB platform is missing.
+MKISO_MISSING = 69
+
+
+def make_iso(mkiso, image, iso, cmdline=""):
+    """Make (iso) from (image) with vmi-mkiso (mkiso) and (cmdline).
+    Returns None once it is written, else ("SKIP" or "FAIL", one line why)."""
+    mk = subprocess.run([mkiso, image, iso] + cmdline.split(),
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                        text=True)
+    if mk.returncode == MKISO_MISSING:
+        return "SKIP", mk.stdout.strip().splitlines()[-1]
+    if mk.returncode != 0:
+        return "FAIL", f"vmi-mkiso status {mk.returncode}\n{mk.stdout}"
+    return None
+
+
 def _qemu_iso(firmware):
     """Boot media: (image) is an ISO from vmi-mkiso, which carries the
     command line in its grub.cfg (cmdline is ignored), booted from a
@@ -260,43 +300,46 @@ def _qemu_code(status):
 # code or a triple fault: QEMU cannot tell them apart by its status).
 RESET_STATUS = {_vmi_run_code: 6, _qemu_code: 0, _xen_code: 6}
 
-# name -> (command builder, status -> guest code, needs, what it is)
+# The one list of environments: name -> (command builder, status ->
+# guest code, needs, what it is, the hypervisor interfaces it offers
+# besides the plain PC: the backends that run there, see runs_on()).
+# QEMU with hv-* flags offers KVM's own leaves too (at 0x40000100), so a
+# kvm image runs there: an environment may offer two interfaces.
 ENVIRONMENTS = {
     "vmi-run-pc": (_vmi_run("pc"), _vmi_run_code, "vmi-run",
-                   "vmi-run, plain PC (full virtualization)"),
+                   "vmi-run, plain PC (full virtualization)", set()),
     "vmi-run-kvm": (_vmi_run("kvm"), _vmi_run_code, "vmi-run",
-                    "vmi-run, KVM personality"),
+                    "vmi-run, KVM personality", {"kvm"}),
     "vmi-run-xen": (_vmi_run("xen"), _vmi_run_code, "vmi-run",
-                    "vmi-run, Xen personality"),
+                    "vmi-run, Xen personality", {"xen"}),
     "vmi-run-hyperv": (_vmi_run("hyperv"), _vmi_run_code, "vmi-run",
-                       "vmi-run, Hyper-V personality"),
+                       "vmi-run, Hyper-V personality", {"hyperv"}),
     "qemu-tcg": (_qemu("tcg"), _qemu_code, "qemu",
-                 "QEMU TCG: emulated bare metal"),
+                 "QEMU TCG: emulated bare metal", set()),
     "qemu-kvm": (_qemu("kvm"), _qemu_code, "qemu-kvm",
-                 "QEMU with KVM acceleration"),
+                 "QEMU with KVM acceleration", {"kvm"}),
     "qemu-kvm-hyperv": (_qemu("kvm", QEMU_HV_FLAGS), _qemu_code, "kvm-hyperv",
-                        "QEMU with KVM's Hyper-V emulation (hv-* flags)"),
+                        "QEMU with KVM's Hyper-V emulation (hv-* flags)",
+                        {"kvm", "hyperv"}),
     "qemu-kvm-hyperv-pt": (_qemu("kvm", "hv-passthrough"), _qemu_code,
                            "kvm-hyperv", "QEMU with KVM's Hyper-V emulation "
-                           "(hv-passthrough: every enlightenment KVM has)"),
+                           "(hv-passthrough: every enlightenment KVM has)",
+                           {"kvm", "hyperv"}),
     "xen": (_xen, _xen_code, "xenlab",
-            "real Xen 4.17, PVH domU (scripts/xenlab, QEMU TCG)"),
+            "real Xen 4.17, PVH domU (scripts/xenlab, QEMU TCG)", {"xen"}),
 }
 
 # Environments that take a whole batch of images per start (run_batch).
 BATCHED = {"xen"}
 
-# The environments in which a kernel linked for each backend must run; in
-# every other one it must refuse with VMI_EXIT_WRONG_HV (docs/conformance.md).
-# QEMU with hv-* flags offers KVM's own leaves too (at 0x40000100), so a
-# kvm image runs there: an environment may offer two interfaces.
-# (RUNS_ON["native"] holds "xen" too, but see UNOBSERVABLE.)
-RUNS_ON = {
-    "native": set(ENVIRONMENTS),
-    "kvm": {"vmi-run-kvm", "qemu-kvm", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"},
-    "xen": {"vmi-run-xen", "xen"},
-    "hyperv": {"vmi-run-hyperv", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"},
-}
+def runs_on(backend):
+    """The environments in which a kernel linked for (backend) must run; in
+    every other one it must refuse with VMI_EXIT_WRONG_HV
+    (docs/conformance.md): a native image everywhere, another where its
+    hypervisor's interface is offered.  (A native image runs on real Xen
+    too, but see UNOBSERVABLE.)"""
+    return [e for e, v in ENVIRONMENTS.items()
+            if backend == "native" or backend in v[4]]
 
 
 # (environment, backend) cells whose outcome the environment cannot show.
@@ -341,7 +384,7 @@ def add_external(name, template, status="direct", hv="none"):
     with {image}, {cpus}, {cmdline} and {timeout}, split like a shell
     would; (status) says how its exit status carries the guest code
     ("direct": the status is the code, as vmi-run; "qemu": (v << 1) | 1);
-    (hv) is the hypervisor it presents ("none", "kvm", "xen", "hyperv"):
+    (hv) is the hypervisor it presents, "none" or a backend's name:
     native images must run on it, as must images for that hypervisor."""
     words = shlex.split(template)
     if not any("{image}" in w for w in words):
@@ -352,10 +395,8 @@ def add_external(name, template, status="direct", hv="none"):
                 "timeout": str(timeout)}
         return [w.format(**fill) for w in words]
     ENVIRONMENTS[name] = (cmd, STATUS_MAPS[status], "external:" + words[0],
-                          "external: " + template)
-    RUNS_ON["native"].add(name)
-    if hv != "none":
-        RUNS_ON.setdefault(hv, set()).add(name)
+                          "external: " + template,
+                          set() if hv == "none" else {hv})
 
 
 def missing(env):
@@ -401,9 +442,7 @@ _personalities = {}
 
 def personalities():
     """The personalities this vmi-run implements, from the line
-    "personalities: ..." of its --help; a vmi-run without that line is
-    asked for each one with a missing image: 64 means "not implemented"
-    (bad usage), anything else (66, cannot open the image) means known."""
+    "personalities: ..." of its --help (empty without a vmi-run)."""
     if VMI_RUN in _personalities:
         return _personalities[VMI_RUN]
     try:
@@ -411,23 +450,16 @@ def personalities():
                               text=True).stdout
     except OSError:
         return set()
-    found = None
+    found = set()
     for line in text.splitlines():
         if line.strip().startswith("personalities:"):
             found = set(line.split(":", 1)[1].split())
-    if found is None:
-        found = set()
-        for hv in ("pc", "kvm", "xen", "hyperv"):
-            status = subprocess.run([VMI_RUN, "--hv", hv, "/nonexistent/vmi.elf"],
-                                    capture_output=True).returncode
-            if status != 64:
-                found.add(hv)
     _personalities[VMI_RUN] = found
     return found
 
 
 def expected_code(backend, env):
-    return EXIT_OK if env in RUNS_ON.get(backend, ()) else EXIT_WRONG_HV
+    return EXIT_OK if env in runs_on(backend) else EXIT_WRONG_HV
 
 
 class Result:
@@ -581,8 +613,28 @@ def prefetch(env, jobs, timeout=120):
 def images():
     """backend name -> built kernel image path."""
     found = {}
-    for backend in RUNS_ON:
+    for backend in backends():
         path = os.path.join(BUILD, "guest-kernel", f"kernel-{backend}.elf")
         if os.path.exists(path):
             found[backend] = path
     return found
+
+
+def main(argv):
+    """For meson.build: the cells of the matrix a test can see, one line
+    per backend of the build: the backend, then the environments where it
+    must run (runs_on) and which show its outcome (not UNOBSERVABLE)."""
+    import argparse
+    ap = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    ap.add_argument("--build", default=BUILD)
+    ap.add_argument("--runs-on", action="store_true", required=True)
+    args = ap.parse_args(argv)
+    set_build(args.build)
+    for b in backends():
+        print(" ".join([b] + [e for e in runs_on(b)
+                              if not unobservable(b, e)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -97,4 +97,29 @@ bool acpi_s5_find(const void *dsdt, size_t len, uint8_t *typa, uint8_t *typb);
  * Returns false (and a zeroed *out) if any is missing. */
 bool acpi_power_probe(uint64_t rsdp_hint, struct acpi_power *out);
 
+/* New lookups for time and interrupts (appended, apart from the power
+ * part above). */
+
+/* List the I/O APICs of the MADT at (madt) (5.2.12.3, type 1): up to
+ * (max) register-block addresses to (addrs); returns the count. */
+unsigned acpi_madt_ioapics(uint64_t madt, uint64_t *addrs, unsigned max);
+
+/* The ACPI PM timer (4.8.3.3): a 3.579545 MHz counter, 24 bits wide, or
+ * 32 with TMR_VAL_EXT. */
+#define ACPI_PM_TIMER_HZ 3579545ull
+struct acpi_timer_reg {
+    uint8_t space;          /* ACPI_GAS_IO or ACPI_GAS_MEMORY */
+    uint64_t addr;          /* port or physical address */
+    bool ext32;             /* FADT TMR_VAL_EXT: the counter has 32 bits */
+};
+
+/* The PM timer of the FADT at (fadt): X_PM_TMR_BLK if set, else
+ * PM_TMR_BLK.  False (and *out zeroed) if there is none, or the FADT is
+ * hardware-reduced (no PM timer, 4.1). */
+bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out);
+
+/* The HPET register block's physical address from the "HPET" table
+ * reachable from (rsdp) (IA-PC HPET Specification 1.0a, 3.2.4), or 0. */
+uint64_t acpi_hpet_base(uint64_t rsdp);
+
 #endif

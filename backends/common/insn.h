@@ -58,6 +58,13 @@ static inline void outb(uint16_t port, uint8_t v)
     __asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
 static inline void outw(uint16_t port, uint16_t v)
 {
     __asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port) : "memory");

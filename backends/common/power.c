@@ -4,7 +4,7 @@
 
 #include "common.h"
 #include "power.h"
-#include "uart.h"
+#include "console.h"
 #include "vmi/abi.h"
 
 #define PM1_SLP_TYP_SHIFT 10    /* ACPI 6.5 4.8.3.2.1: SLP_TYPx, bits 12:10 */
@@ -42,7 +42,7 @@ void power_debugcon(const char *s)
 /* Last words go to both: a PVH domU has no UART, a PC has no port 0xe9. */
 static void power_say(const char *s)
 {
-    uart_write(uart_early(), s, vmi_strlen(s));
+    console_write(s, vmi_strlen(s));
     power_debugcon(s);
 }
 

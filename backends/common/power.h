@@ -51,7 +51,7 @@ __attribute__((noreturn)) void power_reset(void);
 __attribute__((noreturn)) void power_halt(void);
 
 /* The crash op of a backend with no crash-report interface: print
- * "vmi: crash: <msg>" on uart_early() and the debug console, then
+ * "vmi: crash: <msg>" on the console (console.h) and the debug console, then
  * power_fail(VMI_EXIT_CRASH).  power_off and power_reset already
  * have the shutdown and reboot ops' signatures: point vmi_ops at them. */
 __attribute__((noreturn)) void power_crash(const char *msg);

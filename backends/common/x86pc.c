@@ -4,10 +4,11 @@
 #include <insn.h>
 
 #include "acpi.h"
+#include "console.h"
 #include "x86pc.h"
 #include "pic.h"
 #include "power.h"
-#include "uart.h"
+#include "vmi/abi.h"
 
 struct x86pc x86pc;
 
@@ -20,12 +21,35 @@ static void x86pc_lapic_cpus(void)
     smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
 }
 
-void x86pc_init(uint64_t rsdp_hint)
+/* Mask what firmware may have left able to interrupt: the PICs (moved
+ * off the exception vectors first) and every I/O APIC of the MADT. */
+static void x86pc_silence_legacy(void)
 {
-    uart_early();
-    x86pc.rsdp = acpi_find_rsdp(rsdp_hint);
+    pic_remap_mask();
+    uint64_t madt = x86pc.rsdp ? acpi_find_table(x86pc.rsdp, "APIC") : 0;
+    uint64_t ioapic[X86PC_IOAPICS_MAX];
+    unsigned n = madt ? acpi_madt_ioapics(madt, ioapic, X86PC_IOAPICS_MAX) : 0;
+    for (unsigned i = 0; i < n; i++)
+        ioapic_mask_all(ioapic[i]);
+}
+
+void x86pc_init(const struct vmi_boot *boot)
+{
+    x86pc.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
+    console_init(boot, x86pc.rsdp);
     power_init(x86pc.rsdp);
-    pic_mask_all();
+    /* Without a LAPIC there is no timer, IPI or CPU identity: one line and
+     * off, rather than a wait for a tick that never comes. */
+    struct vmi_cpuid r;
+    cpuid(1, 0, &r);
+    if (!(r.edx & CPUID1_EDX_APIC)) {
+        static const char msg[] =
+            "vmi: this CPU has no local APIC (CPUID.1:EDX[9] clear); "
+            "the backend needs one\n";
+        console_write(msg, sizeof(msg) - 1);
+        power_off(VMI_EXIT_FAIL);
+    }
+    x86pc_silence_legacy();
     x86pc_lapic_cpus();
 }
 
@@ -64,7 +88,7 @@ void x86pc_describe(struct vmi_info *info)
     info->features |= (x86pc.lapic.x2apic ? VMI_FEAT_X2APIC : 0) |
                       (x86pc.tsc_deadline ? VMI_FEAT_TSC_DEADLINE : 0);
     info->alarm = x86pc.tsc_deadline ? "lapic tsc-deadline" : "lapic oneshot";
-    info->console = "uart 0x3f8";
+    info->console = console_name();
     info->ipi = x86pc.lapic.x2apic ? "x2apic icr" : "xapic icr";
 }
 

@@ -51,7 +51,7 @@ uint64_t hv_time_ns(void)
 void hv_time_init(void)
 {
     x86pc.tsc_hz = hv.priv_eax & HV_PRIV_FREQUENCY_MSRS ?
-                   rdmsr(HV_X64_MSR_TSC_FREQUENCY) : tsc_hz_detect();
+                   rdmsr(HV_X64_MSR_TSC_FREQUENCY) : tsc_hz_detect(x86pc.rsdp, NULL);
     if (!x86pc.tsc_hz) {
         /* As native: time runs forward at a guessed rate, and
          * cycles_hz says "unknown" (0). */

@@ -11,6 +11,7 @@
  *     long mode, early page tables, vmi_boot_stack
  *     vmi_boot_start(proto, info):
  *       vmi_boot_parse()            the loader's information
+ *       vmi_trap_early()            the library's IDT, without ops
  *       vmi_init(&bi->boot)         the backend (vmi/ops.h: first)
  *       vmi_cpu_init(0)
  *       vmi_boot_traps()            weak: the library's IDT (below)
@@ -109,7 +110,8 @@ struct vmi_trap_frame {
 
 /* The C side of every trap, with delivery masked (interrupt gates).
  * Default: a vector in VMI_VECTOR_FIRST..VMI_VECTOR_LAST goes to
- * vmi_event_dispatch(); the spurious vector is ignored; an exception
+ * vmi_event_dispatch(); the spurious vector, an NMI and every other
+ * vector from 32 up (firmware's, a PIC's) are ignored; an exception
  * resumes at vmi_fixup_lookup(rip) if there is one, else it is printed
  * ("vmi: unhandled #GP ...") and vmi_panic() ends the machine.  A kernel
  * that replaces it must keep the first and the third. */
@@ -125,11 +127,16 @@ extern const uint64_t vmi_trap_stubs[256];
 /* Restore a struct vmi_trap_frame at rsp and iretq: the stubs' exit, for
  * a kernel that enters user mode through a frame it built. */
 void vmi_trap_return(void);
-/* Build (once) the library's IDT: interrupt gates on VMI_BOOT_CS for the
- * 32 exceptions and for VMI_VECTOR_FIRST..VMI_VECTOR_SPURIOUS; load it on
- * this CPU with vmi_load_idt.  A secondary CPU calls it after
- * vmi_cpu_init. */
+/* Build (once) the library's IDT: interrupt gates on VMI_BOOT_CS for all
+ * 256 vectors, written with vmi_write_idt_entry; load it on this CPU with
+ * vmi_load_idt.  A secondary CPU calls it after vmi_cpu_init. */
 void vmi_trap_install(void);
+/* The same IDT, written with plain stores and loaded with LIDT: what
+ * vmi_boot_start loads before vmi_init, when no op may run yet, so that
+ * a fault in the backend's init reaches vmi_trap.  A kernel's vmi_trap
+ * must then expect traps before vmi_main (vmi_console_write is best
+ * effort there: the backend's console may not be up). */
+void vmi_trap_early(void);
 
 /* ---- The pieces, for tests and for kernels with their own entry. */
 

@@ -45,11 +45,27 @@ typedef enum {
     VMI_EVENT_COUNT
 } vmi_event_t;
 
+/* A framebuffer the loader set up (Multiboot2 spec 3.6.12, the
+ * framebuffer info tag): direct RGB pixels, or EGA text cells. */
+#define VMI_BOOT_FB_INDEXED 0       /* palette colours (not drawn on) */
+#define VMI_BOOT_FB_RGB 1           /* direct colour, fields below */
+#define VMI_BOOT_FB_TEXT 2          /* EGA text: 16-bit character cells */
+struct vmi_boot_fb {
+    vmi_paddr_t base;           /* physical address, or 0: no framebuffer */
+    uint32_t pitch;             /* bytes per line */
+    uint32_t width, height;     /* pixels (characters for VMI_BOOT_FB_TEXT) */
+    uint8_t bpp;                /* bits per pixel (16 for text) */
+    uint8_t type;               /* VMI_BOOT_FB_* */
+    /* VMI_BOOT_FB_RGB: bit position and size of each colour field. */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
 /* What the loader gave the kernel; the kernel passes it to init. */
 struct vmi_boot {
     vmi_paddr_t start_info;     /* PVH hvm_start_info, or 0 */
     vmi_paddr_t rsdp;           /* ACPI RSDP, or 0 if not given */
     const char *cmdline;        /* never NULL; may be "" */
+    struct vmi_boot_fb fb;      /* fb.base 0 if the loader gave none */
 };
 
 /* What the backend found (the info op). */

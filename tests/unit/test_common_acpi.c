@@ -187,6 +187,68 @@ static void test_acpi_fadt_pm1_reset_and_s5(void **state)
     assert_int_equal(p.slp_typa, 5);
 }
 
+static void test_acpi_madt_ioapics_listed(void **state)
+{
+    (void)state;
+    uint8_t *t = tb_table("APIC", 44 + 8 + 12 + 12);
+    uint8_t *e = t + 44;
+    e[0] = 0, e[1] = 8;                         /* a LAPIC: skipped */
+    e += 8;
+    e[0] = 1, e[1] = 12, e[2] = 0;
+    tb_put32(e + 4, 0xfec00000);
+    e += 12;
+    e[0] = 1, e[1] = 12, e[2] = 1;
+    tb_put32(e + 4, 0xfec01000);
+    tb_seal(t);
+    uint64_t a[4];
+    assert_int_equal(acpi_madt_ioapics(tpa(t), a, 4), 2);
+    assert_int_equal(a[0], 0xfec00000);
+    assert_int_equal(a[1], 0xfec01000);
+    assert_int_equal(acpi_madt_ioapics(tpa(t), a, 1), 1);
+}
+
+static void test_acpi_pm_timer_x_block_preferred_then_legacy(void **state)
+{
+    (void)state;
+    uint8_t *f = tb_table("FACP", 244);
+    tb_put32(f + 76, 0x608);
+    f[91] = 4;
+    tb_put32(f + 112, 1u << 8);                 /* TMR_VAL_EXT */
+    f[208] = ACPI_GAS_IO;
+    tb_put64(f + 212, 0xb008);
+    tb_seal(f);
+    struct acpi_timer_reg t;
+    assert_true(acpi_pm_timer(tpa(f), &t));
+    assert_int_equal(t.space, ACPI_GAS_IO);
+    assert_int_equal(t.addr, 0xb008);
+    assert_true(t.ext32);
+    tb_put64(f + 212, 0);                       /* no X_PM_TMR_BLK */
+    tb_seal(f);
+    assert_true(acpi_pm_timer(tpa(f), &t));
+    assert_int_equal(t.addr, 0x608);
+    tb_put32(f + 112, 1u << 20);                /* hardware-reduced */
+    tb_seal(f);
+    assert_false(acpi_pm_timer(tpa(f), &t));
+    assert_int_equal(t.addr, 0);
+}
+
+static void test_acpi_hpet_base_from_table(void **state)
+{
+    (void)state;
+    uint8_t *h = tb_table("HPET", 56);
+    h[40] = ACPI_GAS_MEMORY;
+    tb_put64(h + 44, 0xfed00000);
+    tb_seal(h);
+    uint64_t tables[1] = { tpa(h) };
+    uint8_t *x = tb_sdt(8, tables, 1), *r = tb_alloc(36);
+    tb_rsdp_at(r, 2, 0, tpa(x));
+    assert_int_equal(acpi_hpet_base(tpa(r)), 0xfed00000);
+    h[40] = ACPI_GAS_IO;                        /* not a memory block */
+    tb_seal(h);
+    assert_int_equal(acpi_hpet_base(tpa(r)), 0);
+    assert_int_equal(acpi_hpet_base(0), 0);
+}
+
 static void test_smp_cpus_bsp_first_then_madt_order(void **state)
 {
     (void)state;
@@ -225,6 +287,9 @@ int main(void)
         cmocka_unit_test_setup(test_acpi_s5_found_after_decoy, setup),
         cmocka_unit_test_setup(test_acpi_s5_absent_not_found, setup),
         cmocka_unit_test_setup(test_acpi_fadt_pm1_reset_and_s5, setup),
+        cmocka_unit_test_setup(test_acpi_madt_ioapics_listed, setup),
+        cmocka_unit_test_setup(test_acpi_pm_timer_x_block_preferred_then_legacy, setup),
+        cmocka_unit_test_setup(test_acpi_hpet_base_from_table, setup),
         cmocka_unit_test_setup(test_smp_cpus_bsp_first_then_madt_order, setup),
         cmocka_unit_test_setup(test_smp_cpus_no_madt_is_bsp_alone, setup),
     };

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv_mock.h"
 #include "hyperv.h"
 #include "mock.h"
 
@@ -39,7 +40,7 @@ static uint64_t fake_hv(uint64_t control, uint64_t in, uint64_t out)
 /* What vmi-run's hyperv personality shows (monitor/pers_hv.c). */
 static void hyperv_cpuid(void)
 {
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31 | 1u << 24, 0);
+    mock_set_cpuid(1, 0, 0, 0, 1u << 31 | 1u << 24, 1u << 9);
     mock_set_cpuid(HV_CPUID_VENDOR, 0, 0x4000000a, HV_SIG_EBX, HV_SIG_ECX,
                    HV_SIG_EDX);
     mock_set_cpuid(HV_CPUID_INTERFACE, 0, HV_INTERFACE_HV1, 0, 0, 0);
@@ -60,7 +61,7 @@ static int setup(void **state)
     memset(events, 0, sizeof(events));
     nhcalls = 0;
     memset(&x86pc, 0, sizeof(x86pc));
-    hv_hcall_hook = fake_hv;
+    hv_mock_reset(fake_hv);
     x86pc.cpus.count = 2;
     x86pc.cpus.apic_id[1] = 1;
     hv.vp_index[0] = 0;

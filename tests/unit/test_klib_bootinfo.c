@@ -188,6 +188,61 @@ static void test_bootinfo_mb2_bad_total_size_fails(void **state)
     assert_int_equal(vmi_boot_parse(99, pa(m.buf), &bi), -1);
 }
 
+/* Tag 8 (spec 3.6.12): 32-bpp direct colour from GRUB's GOP or VBE; the
+ * colour fields start at 32, after a 16-bit reserved field. */
+static void test_bootinfo_mb2_framebuffer_tag(void **state)
+{
+    static struct mb2 m;
+    uint8_t *t;
+    uint64_t base = 0xfd000000;
+    uint32_t pitch_w_h[3] = { 5120, 1280, 800 };
+    static const uint8_t rgb[6] = { 16, 8, 8, 8, 0, 8 };
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.boot.fb.base, 0);           /* none given */
+
+    mb2_begin(&m);
+    t = mb2_tag(&m, 8, 38);
+    memcpy(t + 8, &base, 8);
+    memcpy(t + 16, pitch_w_h, 12);
+    t[28] = 32;
+    t[29] = VMI_BOOT_FB_RGB;
+    t[30] = t[31] = 0xee;                           /* reserved */
+    memcpy(t + 32, rgb, 6);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.boot.fb.base, base);
+    assert_int_equal(bi.boot.fb.pitch, 5120);
+    assert_int_equal(bi.boot.fb.width, 1280);
+    assert_int_equal(bi.boot.fb.height, 800);
+    assert_int_equal(bi.boot.fb.bpp, 32);
+    assert_int_equal(bi.boot.fb.type, VMI_BOOT_FB_RGB);
+    assert_int_equal(bi.boot.fb.red_pos, 16);
+    assert_int_equal(bi.boot.fb.red_size, 8);
+    assert_int_equal(bi.boot.fb.green_pos, 8);
+    assert_int_equal(bi.boot.fb.blue_pos, 0);
+    assert_int_equal(bi.boot.fb.blue_size, 8);
+
+    /* EGA text (type 2) has no colour fields. */
+    mb2_begin(&m);
+    t = mb2_tag(&m, 8, 32);
+    base = 0xb8000;
+    pitch_w_h[0] = 160, pitch_w_h[1] = 80, pitch_w_h[2] = 25;
+    memcpy(t + 8, &base, 8);
+    memcpy(t + 16, pitch_w_h, 12);
+    t[28] = 16;
+    t[29] = VMI_BOOT_FB_TEXT;
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.boot.fb.base, 0xb8000);
+    assert_int_equal(bi.boot.fb.type, VMI_BOOT_FB_TEXT);
+    assert_int_equal(bi.boot.fb.width, 80);
+    assert_int_equal(bi.boot.fb.red_size, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -199,6 +254,7 @@ int main(void)
         cmocka_unit_test(test_bootinfo_mb2_basic_meminfo_is_the_fallback),
         cmocka_unit_test(test_bootinfo_mb2_oversized_tag_stops_the_walk),
         cmocka_unit_test(test_bootinfo_mb2_bad_total_size_fails),
+        cmocka_unit_test(test_bootinfo_mb2_framebuffer_tag),
     };
     return cmocka_run_group_tests_name("klib_bootinfo", tests, NULL, NULL);
 }

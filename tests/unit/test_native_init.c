@@ -63,6 +63,7 @@ static void test_native_info_legacy_uses_xapic_oneshot_pit(void **state)
     assert_string_equal(i->ipi, "xapic icr");
     assert_string_equal(i->alarm, "lapic oneshot");
     assert_int_equal(i->features, 0);
+    assert_string_equal(i->console, "none");
     uint64_t hz = vmi_ops.cycles_hz();
     assert_true(hz > 2390000000ull && hz < 2410000000ull);
 }

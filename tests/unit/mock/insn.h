@@ -21,6 +21,7 @@ static inline void mmio_write32(uint64_t pa, uint32_t v) { mock_mmio_write(pa, v
 static inline void mmio_write8(uint64_t pa, uint8_t v) { mock_mmio_write(pa, v); }
 static inline uint8_t inb(uint16_t port) { return mock_inb(port); }
 static inline void outb(uint16_t port, uint8_t v) { mock_out(port, v, 1); }
+static inline uint32_t inl(uint16_t port) { return mock_inl(port); }
 static inline void outw(uint16_t port, uint16_t v) { mock_out(port, v, 2); }
 static inline uint64_t rcr0(void) { return mock.cr[0]; }
 static inline uint64_t rcr2(void) { return mock.cr[2]; }

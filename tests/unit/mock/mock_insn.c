@@ -93,6 +93,9 @@ void *mock_pa_to_ptr(uint64_t pa)
 
 uint32_t mock_mmio_read32(uint64_t pa)
 {
+    uint32_t v;
+    if (mock.mmio_read_hook && mock.mmio_read_hook(pa, &v))
+        return v;
     return mock.mmio[(pa & 0xfff) / 4];
 }
 
@@ -100,6 +103,11 @@ void mock_mmio_write(uint64_t pa, uint32_t v)
 {
     mock.mmio[(pa & 0xfff) / 4] = v;
     mock_log(mock.mmio_log, &mock.nmmio, pa, v, 4);
+}
+
+uint32_t mock_inl(uint16_t port)
+{
+    return mock.inl_hook ? mock.inl_hook(port) : 0xffffffffu;
 }
 
 uint8_t mock_inb(uint16_t port)
