@@ -177,9 +177,11 @@ static void test_native_power_off_debug_exit_then_s5(void **state)
     power_off_try(3);
     assert_int_equal(mock.out_log[0].where, VMI_DEBUG_EXIT_PORT);
     assert_int_equal(mock.out_log[0].val, 3);
-    assert_int_equal(mock.out_log[1].where, 0x604);
-    assert_int_equal(mock.out_log[1].val, 5u << 10 | 1u << 13);
-    assert_int_equal(mock.out_log[1].size, 2);
+    /* SLP_TYP, then SLP_TYP | SLP_EN, to the FADT's 32-bit PM1a port. */
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x604), 2);
+    int64_t last = mock_last_write(mock.out_log, mock.nout, 0x604);
+    assert_int_equal(last & (7u << 10 | 1u << 13), 5u << 10 | 1u << 13);
+    assert_int_equal(mock.out_log[mock.nout - 1].size, 2);
 }
 
 /* A Xen PVH domU: no UART, no isa-debug-exit, no ACPI power-off (the
@@ -195,10 +197,13 @@ static int pvh(void **state)
 static void test_native_pvh_panic_says_why_on_port_e9_then_crashes(void **state)
 {
     (void)state;
-    char e9[128];
+    char e9[256];
     assert_int_equal(MOCK_RUN_TO_STOP(vmi_panic("out of memory")), MOCK_TRIPLE);
     assert_string_equal(mock_port_text(VMI_DEBUGCON_PORT, e9, sizeof(e9)),
-                        "vmi: panic: out of memory\nvmi: exit 4\n");
+                        "vmi: panic: out of memory\n"
+                        "vmi: power off failed: no debug-exit device at port "
+                        "0xf4, ACPI S5: no ACPI FADT; ending as a crash\n"
+                        "vmi: exit 4\n");
 }
 
 static void test_native_pvh_crash_op_crashes(void **state)
