@@ -56,8 +56,7 @@ void power_debugcon(const char *s)
         outb(VMI_DEBUGCON_PORT, (uint8_t)*s);
 }
 
-/* Last words go to both: a PVH domU has no UART, a PC has no port 0xe9. */
-static void power_say(const char *s)
+void power_say(const char *s)
 {
     uart_write(uart_early(), s, vmi_strlen(s));
     power_debugcon(s);

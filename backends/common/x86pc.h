@@ -62,9 +62,12 @@ struct x86pc {
 extern struct x86pc x86pc;
 
 /* x86pc.c */
-/* Boot CPU: UART, RSDP from (rsdp_hint) or a scan, power_init, PIC mask,
- * LAPIC mode and enable, the CPU table from the MADT. */
-void x86pc_init(uint64_t rsdp_hint);
+/* Boot CPU: UART, RSDP from (boot)->rsdp or a scan, power_init, PIC
+ * mask, LAPIC mode and enable, the CPU table from the MADT, and the AP
+ * trampoline's page from (boot)'s memory map (smp_tramp_page; one line
+ * if it is not VMI_TRAMPOLINE_PA, and with none the boot CPU alone).
+ * (boot) may be NULL. */
+void x86pc_init(const struct vmi_boot *boot);
 /* For a backend that is not a whole PC (xen PVH: no PIC, power of its
  * own): only the RSDP from (rsdp_hint) or a scan, LAPIC mode and enable,
  * and the CPU table from the MADT. */

@@ -24,7 +24,7 @@ static vmi_status_t hv_init(const struct vmi_boot *boot)
 {
     hv_detect();    /* refuses, with one line, if Hyper-V is not there */
     hv_choose();
-    x86pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot);
     hv_enable();
     hv_time_init();
     hv_identify();

@@ -49,7 +49,7 @@ static void kvm_identify(void)
 static vmi_status_t kvm_init(const struct vmi_boot *boot)
 {
     kvm_detect();   /* refuses, with one line, if KVM is not there */
-    x86pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot);
     kvm_choose(x86pc.cpus.count);
     kvm_time_init();
     kvm_identify();

@@ -32,7 +32,7 @@ static void native_identify(void)
 
 static vmi_status_t native_init(const struct vmi_boot *boot)
 {
-    x86pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot);
     native_time_init();
     native_identify();
     return VMI_OK;

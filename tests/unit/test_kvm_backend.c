@@ -141,7 +141,7 @@ static void test_kvm_init_registers_kvmclock_and_reports_it(void **state)
 {
     (void)state;
     machine_kvm(MON_FEATURES);
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     assert_int_equal(vmi_ops.init(&boot), VMI_OK);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr,
                                      MSR_KVM_SYSTEM_TIME_NEW),
@@ -164,7 +164,7 @@ static void test_kvm_cpu_init_registers_steal_and_pv_eoi(void **state)
 {
     (void)state;
     machine_kvm(MON_FEATURES);
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     vmi_ops.init(&boot);
     assert_int_equal(vmi_ops.cpu_init(0), VMI_OK);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr,
@@ -182,7 +182,7 @@ static void test_kvm_init_unfilled_clock_falls_back_to_tsc(void **state)
     (void)state;
     machine_kvm(MON_FEATURES);
     kvm.cpu[0].clock.tsc_to_system_mul = 0;
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     vmi_ops.init(&boot);
     assert_string_equal(vmi_ops.info()->clock, "tsc");
     assert_int_equal(vmi_ops.info()->features & VMI_FEAT_PV_CLOCK, 0);
@@ -195,7 +195,7 @@ static void test_kvm_init_refused_clock_msr_falls_back_to_tsc(void **state)
     (void)state;
     machine_kvm(MON_FEATURES);
     mock_set_msr_fault(MSR_KVM_SYSTEM_TIME_NEW);
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     vmi_ops.init(&boot);
     assert_string_equal(vmi_ops.info()->clock, "tsc");
     assert_false(kvm.use.kvmclock);
