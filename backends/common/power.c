@@ -12,7 +12,7 @@
 #define PM1_SLP_TYP_SHIFT 10    /* SLP_TYPx, bits 12:10 */
 #define PM1_SLP_TYP_MASK (7u << PM1_SLP_TYP_SHIFT)
 #define PM1_SLP_EN (1u << 13)   /* SLP_EN, bit 13 (write-only) */
-/* 4.8.3.7, Sleep Control Register (hardware-reduced ACPI). */
+/* 4.8.3.7, Sleep Control and Status Registers (hardware-reduced ACPI). */
 #define SLEEP_CTL_TYP_SHIFT 2   /* SLP_TYPx, bits 4:2 */
 #define SLEEP_CTL_EN (1u << 5)  /* SLP_EN, bit 5 */
 /* Bounded waits, counted in reads of an ACPI register (no timer is
@@ -126,7 +126,7 @@ static void append_gas(char *buf, size_t size, size_t *n, const struct acpi_gas 
 /* What acpi_mode_enable() did. */
 enum acpi_mode { MODE_ALREADY, MODE_ENABLED, MODE_STAYED_OFF };
 
-/* ACPI 6.5 section 16.3.1, Placing the System in ACPI Mode: if SCI_EN is
+/* ACPI 6.5 section 16.3.1, "Placing the System in ACPI Mode": if SCI_EN is
  * clear, write ACPI_ENABLE to SMI_CMD (5.2.9) and wait, bounded, for the
  * firmware to set SCI_EN.  SMI_CMD or ACPI_ENABLE zero means the platform
  * has no legacy mode to leave (5.2.9, Table 5.9). */
@@ -202,7 +202,8 @@ static const char *acpi_s5(void)
     if (!a->s5)
         return "no \\_S5 package in the DSDT";
     if (a->hw_reduced) {
-        /* 4.1, 4.8.3.7: SLP_TYPx and SLP_EN in one write. */
+        /* 4.1 (Hardware-Reduced ACPI), 4.8.3.7: SLP_TYPx and SLP_EN in
+         * one write. */
         if (!acpi_gas_io_or_memory(&a->sleep_ctl))
             return "hardware-reduced ACPI without a SLEEP_CONTROL_REG";
         say_route(a, MODE_ALREADY);
@@ -239,7 +240,8 @@ static void settle(void)
 void power_reset_try(void)
 {
     const struct acpi_power *a = power_acpi();
-    /* 4.8.3.6: RESET_VALUE to RESET_REG (I/O, memory or PCI config). */
+    /* 4.8.3.6, Reset Register: RESET_VALUE to RESET_REG (I/O, memory or
+     * PCI configuration space). */
     if (a->reset)
         gas_write8(&a->reset_reg, a->reset_value);
     settle();

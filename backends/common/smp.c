@@ -159,10 +159,9 @@ vmi_status_t smp_cpu_start(struct smp_cpus *c, const struct lapic *l,
                            unsigned cpu, const struct vmi_cpu_boot *boot,
                            uint64_t tsc_hz)
 {
-    if (cpu == 0 || cpu >= c->count || !boot || (c->started >> cpu & 1))
+    if (cpu == 0 || cpu >= c->count || !boot || (c->started >> cpu & 1) ||
+        !c->tramp_pa)
         return VMI_EINVAL;
-    if (!c->tramp_pa)
-        return VMI_ENODEV;
     vmi_status_t st = smp_boot_ap(l, c->tramp_pa, c->apic_id[cpu], cpu, boot, tsc_hz);
     if (st == VMI_OK)
         c->started |= 1ull << cpu;
