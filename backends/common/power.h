@@ -34,9 +34,10 @@ const struct acpi_power *power_acpi(void);
 const char *power_off_try(unsigned code);
 
 /* Try, in order: the FADT reset register (I/O, memory or PCI
- * configuration space; ACPI 6.5 section 4.8.3.6), port 0xCF9 <- 0x06 (PCI reset
- * control, Intel ICH/PIIX datasheets), the keyboard controller 0x64 <-
- * 0xFE (pulse reset line).  Returns only if none worked. */
+ * configuration space; ACPI 6.5 section 4.8.3.6), port 0xCF9 <- 0x06
+ * (PCI reset control, Intel ICH/PIIX datasheets), the keyboard
+ * controller 0x64 <- 0xFE (pulse reset line).  Returns only if none
+ * worked. */
 void power_reset_try(void);
 
 /* Write (s) to the debug console port VMI_DEBUGCON_PORT (0xe9). */
