@@ -51,10 +51,23 @@ static void copy_cmdline(struct vmi_boot_info *bi, const char *src)
     bi->cmdline[i] = '\0';
 }
 
+/* Add a range: merged into the last one if it continues it with the same
+ * type (firmware maps list many such pieces), else counted in mem_total
+ * and kept if there is room. */
 static void add_mem(struct vmi_boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
 {
-    if (bi->nr_mem < VMI_BOOT_MEM_MAX && len)
+    struct vmi_boot_mem *last = bi->nr_mem ? &bi->mem[bi->nr_mem - 1] : NULL;
+
+    if (!len)
+        return;
+    if (last && bi->nr_mem == bi->mem_total && last->type == type &&
+        last->base + last->len == base) {
+        last->len += len;
+        return;
+    }
+    if (bi->nr_mem < VMI_BOOT_MEM_MAX)
         bi->mem[bi->nr_mem++] = (struct vmi_boot_mem){ base, len, type };
+    bi->mem_total++;
 }
 
 static void add_keep(struct vmi_boot_info *bi, uint64_t base, uint64_t len)
@@ -203,5 +216,7 @@ int vmi_boot_parse(unsigned proto, uint64_t info, struct vmi_boot_info *bi)
         bi->proto_name = "unknown";
         bi->status = -1;
     }
+    bi->boot.mem = bi->nr_mem ? bi->mem : NULL;
+    bi->boot.nr_mem = bi->nr_mem;
     return bi->status;
 }

@@ -227,10 +227,12 @@ OVMF = "/usr/share/ovmf/OVMF.fd"
 MKISO_MISSING = 69
 
 
-def make_iso(mkiso, image, iso, cmdline=""):
-    """Make (iso) from (image) with vmi-mkiso (mkiso) and (cmdline).
-    Returns None once it is written, else ("SKIP" or "FAIL", one line why)."""
-    mk = subprocess.run([mkiso, image, iso] + cmdline.split(),
+def make_iso(mkiso, image, iso, cmdline="", grub_cmds=()):
+    """Make (iso) from (image) with vmi-mkiso (mkiso), (cmdline) and GRUB
+    commands (grub_cmds) run before the kernel is loaded.  Returns None
+    once it is written, else ("SKIP" or "FAIL", one line why)."""
+    argv = [mkiso] + [a for c in grub_cmds for a in ("--grub-cmd", c)]
+    mk = subprocess.run(argv + [image, iso] + cmdline.split(),
                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                         text=True)
     if mk.returncode == MKISO_MISSING:

@@ -4,6 +4,7 @@
 #include <insn.h>
 
 #include "acpi.h"
+#include "common.h"
 #include "console.h"
 #include "x86pc.h"
 #include "pic.h"
@@ -33,6 +34,34 @@ static void x86pc_silence_legacy(void)
         ioapic_mask_all(ioapic[i]);
 }
 
+/* The AP trampoline's page, checked against the loader's memory map: a
+ * line if it is not VMI_TRAMPOLINE_PA, and one if there is none (then the
+ * boot CPU runs alone).  The pages of the loader's data that init reads
+ * (start_info, the RSDP copy) are not taken. */
+static void x86pc_tramp(const struct vmi_boot *b)
+{
+    const uint64_t avoid[2] = { b ? b->start_info : 0, x86pc.rsdp };
+    uint64_t pa = smp_tramp_page(b ? b->mem : NULL, b ? b->nr_mem : 0, avoid, 2);
+    char line[128], num[21];
+    size_t n = 0;
+
+    x86pc.cpus.tramp_pa = pa;
+    if (pa == VMI_TRAMPOLINE_PA || x86pc.cpus.count == 1)
+        return;
+    vmi_fmt_u64(num, pa, 16);
+    vmi_append(line, sizeof(line), &n, pa ? "vmi: AP trampoline at 0x" :
+               "vmi: no RAM page below 1 MiB for the AP trampoline in the loader's "
+               "memory map: the boot CPU runs alone");
+    if (pa) {
+        vmi_append(line, sizeof(line), &n, num);
+        vmi_append(line, sizeof(line), &n, ": 0x8000 is not RAM in the loader's memory map");
+    }
+    vmi_append(line, sizeof(line), &n, "\n");
+    power_say(line);
+    if (!pa)
+        x86pc.cpus.count = 1;
+}
+
 void x86pc_init(const struct vmi_boot *boot)
 {
     x86pc.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
@@ -51,6 +80,7 @@ void x86pc_init(const struct vmi_boot *boot)
     }
     x86pc_silence_legacy();
     x86pc_lapic_cpus();
+    x86pc_tramp(boot);
 }
 
 void x86pc_init_lapic(uint64_t rsdp_hint)

@@ -67,7 +67,9 @@ extern struct x86pc x86pc;
  * (console_init), power_init; a CPU without a LAPIC is refused (one line,
  * power_off(VMI_EXIT_FAIL)); the PICs remapped and masked and the MADT's
  * I/O APICs masked (pic.h); LAPIC mode and enable, the CPU table from the
- * MADT.  (boot) may be NULL. */
+ * MADT, and the AP trampoline's page from (boot)'s memory map
+ * (smp_tramp_page; one line if it is not VMI_TRAMPOLINE_PA, and with none
+ * the boot CPU alone).  (boot) may be NULL. */
 void x86pc_init(const struct vmi_boot *boot);
 /* For a backend that is not a whole PC (xen PVH: no PIC, power of its
  * own): only the RSDP from (rsdp_hint) or a scan, LAPIC mode and enable,

@@ -44,14 +44,12 @@
 /* The boot CPU's stack (bytes, .bss), on which vmi_main runs. */
 #define VMI_BOOT_STACK_SIZE 16384
 
-/* Limits of struct vmi_boot_info. */
-#define VMI_BOOT_MEM_MAX 32
+/* Limits of struct vmi_boot_info.  A memory map with more ranges than
+ * VMI_BOOT_MEM_MAX, after adjacent ranges of one type are merged, is
+ * counted (mem_total) but not kept: the kernel must refuse it. */
+#define VMI_BOOT_MEM_MAX 512
 #define VMI_BOOT_KEEP_MAX 4
 #define VMI_BOOT_CMDLINE_MAX 256
-
-/* E820 type numbers, shared by the PVH memmap (Xen public/arch-x86/hvm/
- * start_info.h XEN_HVM_MEMMAP_TYPE_RAM) and Multiboot2 tag 6. */
-#define VMI_BOOT_MEM_RAM 1
 
 #ifndef __ASSEMBLER__
 
@@ -64,12 +62,6 @@ struct vmi_boot_range {
     uint64_t len;
 };
 
-struct vmi_boot_mem {
-    uint64_t base;
-    uint64_t len;
-    uint32_t type;                      /* VMI_BOOT_MEM_RAM, or other E820 */
-};
-
 /* What the loader told the kernel, from either protocol, in one form. */
 struct vmi_boot_info {
     struct vmi_boot boot;               /* what vmi_init got */
@@ -77,12 +69,17 @@ struct vmi_boot_info {
     const char *proto_name;             /* "pvh", "multiboot2" */
     int status;                         /* vmi_boot_parse(): 0, or -1 */
     const char *mem_source;             /* where mem[] came from */
+    /* The memory map (boot.mem and boot.nr_mem point here), in the
+     * loader's order, adjacent ranges of one type merged, empty ones
+     * dropped; nr_mem < mem_total means it did not fit. */
     struct vmi_boot_mem mem[VMI_BOOT_MEM_MAX];
     unsigned nr_mem;
     /* Loader data that must not be allocated over (info block, RSDP copy). */
     struct vmi_boot_range keep[VMI_BOOT_KEEP_MAX];
     unsigned nr_keep;
     char cmdline[VMI_BOOT_CMDLINE_MAX]; /* copied; boot.cmdline points here */
+    unsigned mem_total;                 /* the map's ranges (merged while
+                                           they fit), kept or not */
 };
 
 /* ---- What the kernel provides (docs/porting.md; the linker script

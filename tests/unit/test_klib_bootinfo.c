@@ -81,7 +81,7 @@ static void test_bootinfo_pvh_long_cmdline_is_truncated(void **state)
 
 /* A Multiboot2 information block (spec 3.6) assembled tag by tag. */
 struct mb2 {
-    uint8_t buf[512] __attribute__((aligned(8)));
+    uint8_t buf[32768] __attribute__((aligned(8)));
     size_t len;
 };
 
@@ -139,6 +139,78 @@ static void test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp(void **state)
     assert_int_equal(bi.mem[0].type, 1);
     assert_int_equal(bi.nr_keep, 1);
     assert_int_equal(bi.keep[0].len, m.len);
+}
+
+/* A Multiboot2 mmap tag (spec 3.6.8) of (n) entries of (esize) bytes:
+ * entry i is (base(i), 1 MiB, type(i)). */
+static void mb2_mmap(struct mb2 *m, unsigned n, uint32_t esize,
+                     uint64_t (*base)(unsigned), uint32_t (*type)(unsigned))
+{
+    uint8_t *t = mb2_tag(m, 6, 16 + n * esize);
+    uint32_t w[2] = { esize, 0 };
+
+    memcpy(t + 8, w, 8);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t e[2] = { base(i), 1 << 20 };
+        uint32_t ty = type(i);
+
+        memcpy(t + 16 + i * esize, e, 16);
+        memcpy(t + 16 + i * esize + 16, &ty, 4);
+    }
+}
+
+static uint64_t every_2m(unsigned i) { return (uint64_t)i << 21; }
+static uint64_t every_1m(unsigned i) { return (uint64_t)i << 20; }
+static uint32_t ram(unsigned i) { (void)i; return VMI_BOOT_MEM_RAM; }
+static uint32_t ram_then_reserved(unsigned i) { return i < 3 ? VMI_BOOT_MEM_RAM : 2; }
+
+/* 40 separate ranges (1 MiB of RAM every 2 MiB, as GRUB's cutmem leaves
+ * them): all kept, for the kernel and for vmi_init. */
+static void test_bootinfo_mb2_map_of_40_ranges_is_kept_whole(void **state)
+{
+    static struct mb2 m;
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_mmap(&m, 40, 24, every_2m, ram);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, 40);
+    assert_int_equal(bi.mem_total, 40);
+    assert_int_equal(bi.mem[39].base, 39ull << 21);
+    assert_ptr_equal(bi.boot.mem, bi.mem);
+    assert_int_equal(bi.boot.nr_mem, 40);
+}
+
+/* Adjacent ranges of one type become one, whatever the entry size. */
+static void test_bootinfo_adjacent_ranges_of_one_type_merge(void **state)
+{
+    static struct mb2 m;
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_mmap(&m, 6, 32, every_1m, ram_then_reserved);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, 2);
+    assert_int_equal(bi.mem_total, 2);
+    assert_int_equal(bi.mem[0].len, 3ull << 20);
+    assert_int_equal(bi.mem[1].base, 3ull << 20);
+    assert_int_equal(bi.mem[1].type, 2);
+}
+
+/* A map that does not fit is counted whole, so the kernel can refuse it. */
+static void test_bootinfo_map_too_big_is_counted(void **state)
+{
+    static struct mb2 m;
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_mmap(&m, VMI_BOOT_MEM_MAX + 10, 24, every_2m, ram);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, VMI_BOOT_MEM_MAX);
+    assert_int_equal(bi.mem_total, VMI_BOOT_MEM_MAX + 10);
 }
 
 static void test_bootinfo_mb2_basic_meminfo_is_the_fallback(void **state)
@@ -251,6 +323,9 @@ int main(void)
         cmocka_unit_test(test_bootinfo_pvh_bad_magic_fails_with_empty_cmdline),
         cmocka_unit_test(test_bootinfo_pvh_long_cmdline_is_truncated),
         cmocka_unit_test(test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp),
+        cmocka_unit_test(test_bootinfo_mb2_map_of_40_ranges_is_kept_whole),
+        cmocka_unit_test(test_bootinfo_adjacent_ranges_of_one_type_merge),
+        cmocka_unit_test(test_bootinfo_map_too_big_is_counted),
         cmocka_unit_test(test_bootinfo_mb2_basic_meminfo_is_the_fallback),
         cmocka_unit_test(test_bootinfo_mb2_oversized_tag_stops_the_walk),
         cmocka_unit_test(test_bootinfo_mb2_bad_total_size_fails),

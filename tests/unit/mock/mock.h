@@ -110,8 +110,10 @@ unsigned mock_count_writes(const struct mock_write *log, unsigned n,
 void *mock_pa_to_ptr(uint64_t pa);
 uint32_t mock_mmio_read32(uint64_t pa);
 uint32_t mock_inl(uint16_t port);
-void mock_mmio_write(uint64_t pa, uint32_t v);
+void mock_mmio_write(uint64_t pa, uint32_t v, unsigned size);
 uint8_t mock_inb(uint16_t port);
+/* Two inb reads, port and port + 1, little-endian. */
+uint16_t mock_inw(uint16_t port);
 void mock_out(uint16_t port, uint32_t v, unsigned size);
 int mock_rdmsr(uint32_t msr, uint64_t *v);
 int mock_wrmsr(uint32_t msr, uint64_t v);
