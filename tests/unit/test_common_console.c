@@ -217,6 +217,19 @@ static void test_fbcon_refuses_what_it_cannot_draw(void **state)
     assert_int_equal(fbc.cols, 99);     /* untouched */
 }
 
+/* A width whose bytes per line pass 2^32 (0x40000000 pixels of 4 bytes)
+ * with a pitch of one small line: refused, not drawn past each line. */
+static void test_fbcon_refuses_a_line_wider_than_the_pitch_in_64_bits(void **state)
+{
+    (void)state;
+    static uint8_t big[FBCON_CELL_H * PITCH + FBCON_CELLS_MAX * FBCON_CELL_W * 4];
+    struct vmi_boot_fb f = rgb32;
+    f.width = 0x40000000u, f.height = FBCON_CELL_H, f.pitch = PITCH;
+    fbc.cols = 99;
+    assert_non_null(fbcon_init(&fbc, big, &f));
+    assert_int_equal(fbc.cols, 99);     /* untouched */
+}
+
 /* A 16550 at (uart_port): LSR says THRE, the scratch register keeps. */
 static uint16_t uart_port;
 static int uart_model(uint16_t port)
@@ -336,6 +349,7 @@ int main(void)
         cmocka_unit_test_setup(test_fbcon_16_and_24_bpp_pixels, setup),
         cmocka_unit_test_setup(test_fbcon_ega_text_cells, setup),
         cmocka_unit_test_setup(test_fbcon_refuses_what_it_cannot_draw, setup),
+        cmocka_unit_test_setup(test_fbcon_refuses_a_line_wider_than_the_pitch_in_64_bits, setup),
         cmocka_unit_test_setup(test_uart_probe_needs_lsr_and_scratch, setup),
         cmocka_unit_test_setup(test_spcr_names_the_uart, setup),
         cmocka_unit_test_setup(test_console_spcr_uart_and_framebuffer, setup),
