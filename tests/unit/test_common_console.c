@@ -337,6 +337,40 @@ static void test_console_says_why_a_framebuffer_is_unused(void **state)
     assert_string_equal(text + strlen(text) - strlen(want), want);
 }
 
+/* An NMI on the CPU that holds the console lock, in the middle of its
+ * write (here: at its LSR poll), prints too: the nested write waits
+ * for the lock a bounded time on the TSC, not 10^7 spins (seconds under
+ * an interpreter), then writes anyway. */
+static int nested_writes;
+static int uart_model_nmi(uint16_t port)
+{
+    if (port == uart_port + 5 && !nested_writes++)
+        console_write("N", 1);
+    return uart_model(port);
+}
+
+static void test_console_nested_write_waits_on_the_tsc(void **state)
+{
+    (void)state;
+    char text[16];
+    uart_port = 0x3f8;
+    mock.inb_hook = uart_model;
+    console_init(NULL, 0);
+    mock.nout = 0;
+    nested_writes = 0;
+    mock.inb_hook = uart_model_nmi;
+    mock.tsc_step = 1u << 20;       /* 2048 reads: 2^31 cycles */
+    console_write("ab", 2);
+    assert_int_equal(nested_writes, 2);
+    assert_true(mock.npause < 4096);
+    mock_port_text(0x3f8, text, sizeof(text));
+    assert_string_equal(text, "Nab");
+    /* The lock is free again: a later write does not wait. */
+    mock.npause = 0;
+    console_write("c", 1);
+    assert_int_equal(mock.npause, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -355,6 +389,7 @@ int main(void)
         cmocka_unit_test_setup(test_console_spcr_uart_and_framebuffer, setup),
         cmocka_unit_test_setup(test_console_with_no_device, setup),
         cmocka_unit_test_setup(test_console_says_why_a_framebuffer_is_unused, setup),
+        cmocka_unit_test_setup(test_console_nested_write_waits_on_the_tsc, setup),
     };
     return cmocka_run_group_tests_name("common_console", tests, NULL, NULL);
 }
