@@ -112,6 +112,7 @@ static void newline(struct fbcon *c)
         c->row++;
         return;
     }
+    c->row = c->rows - 1;   /* if two writers both moved it down */
     for (unsigned i = 0; i < n; i++)
         c->text[i] = c->text[i + c->cols];
     for (unsigned i = n; i < n + c->cols; i++)
@@ -143,9 +144,14 @@ static void put(struct fbcon *c, char ch)
         u = '?';
     /* Wrap only when a character comes: a line of exactly cols
      * characters and its '\n' take one row. */
-    if (c->col >= c->cols)
+    if (c->col >= c->cols || c->row >= c->rows)
         newline(c);
-    c->text[c->row * c->cols + c->col++] = (uint8_t)u;
+    /* Checked as stored: console.c lets a writer go ahead when the lock
+     * is not freed in time (an NMI on the holder's CPU), so another write
+     * may move row and col between the lines above and this one. */
+    unsigned i = c->row * c->cols + c->col++;
+    if (i < c->cols * c->rows)
+        c->text[i] = (uint8_t)u;
 }
 
 void fbcon_write(struct fbcon *c, const char *buf, size_t len)

@@ -217,6 +217,23 @@ static void test_fbcon_refuses_what_it_cannot_draw(void **state)
     assert_int_equal(fbc.cols, 99);     /* untouched */
 }
 
+/* Two writers that both moved the cursor down (the console lets one go
+ * ahead when the lock is not freed in time) leave row past the screen:
+ * the next character scrolls and lands on the last row, inside the grid. */
+static void test_fbcon_recovers_a_row_past_the_screen(void **state)
+{
+    (void)state;
+    assert_null(fbcon_init(&fbc, screen, &rgb32));
+    show("1\n2\n3");
+    fbc.row = fbc.rows, fbc.col = 0;
+    fbc.text[fbc.cols * fbc.rows] = 0x55;     /* past the grid */
+    show("x");
+    assert_true(cell_is(0, 0, '2'));
+    assert_true(cell_is(0, 1, '3'));
+    assert_true(cell_is(0, 2, 'x'));
+    assert_int_equal(fbc.text[fbc.cols * fbc.rows], 0x55);
+}
+
 /* A width whose bytes per line pass 2^32 (0x40000000 pixels of 4 bytes)
  * with a pitch of one small line: refused, not drawn past each line. */
 static void test_fbcon_refuses_a_line_wider_than_the_pitch_in_64_bits(void **state)
@@ -383,6 +400,7 @@ int main(void)
         cmocka_unit_test_setup(test_fbcon_16_and_24_bpp_pixels, setup),
         cmocka_unit_test_setup(test_fbcon_ega_text_cells, setup),
         cmocka_unit_test_setup(test_fbcon_refuses_what_it_cannot_draw, setup),
+        cmocka_unit_test_setup(test_fbcon_recovers_a_row_past_the_screen, setup),
         cmocka_unit_test_setup(test_fbcon_refuses_a_line_wider_than_the_pitch_in_64_bits, setup),
         cmocka_unit_test_setup(test_uart_probe_needs_lsr_and_scratch, setup),
         cmocka_unit_test_setup(test_spcr_names_the_uart, setup),
