@@ -622,16 +622,39 @@ def images():
     return found
 
 
+def check_personalities():
+    """The test personalities-agree: vmi-run's --help names the
+    personalities meson.build lists.  Without it, missing() would turn a
+    personality vmi-run lost (or a --help without the line) into SKIPs of
+    every test in its environments.  Exit status 0 pass, 1 fail, 77 skip
+    (no vmi-run built)."""
+    if not os.access(VMI_RUN, os.X_OK):
+        print("SKIP: vmi-run not built")
+        return 77
+    have, want = personalities(), set(lists()["personalities"])
+    if have != want:
+        print("FAIL: vmi-run --help names the personalities %s, "
+              "meson.build's list is %s" % (sorted(have), sorted(want)))
+        return 1
+    print("PASS: vmi-run has the personalities " + " ".join(sorted(want)))
+    return 0
+
+
 def main(argv):
-    """For meson.build: the cells of the matrix a test can see, one line
-    per backend of the build: the backend, then the environments where it
-    must run (runs_on) and which show its outcome (not UNOBSERVABLE)."""
+    """For meson.build: (--runs-on) the cells of the matrix a test can
+    see, one line per backend of the build: the backend, then the
+    environments where it must run (runs_on) and which show its outcome
+    (not UNOBSERVABLE); (--check-personalities) check_personalities()."""
     import argparse
     ap = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
     ap.add_argument("--build", default=BUILD)
-    ap.add_argument("--runs-on", action="store_true", required=True)
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--runs-on", action="store_true")
+    mode.add_argument("--check-personalities", action="store_true")
     args = ap.parse_args(argv)
     set_build(args.build)
+    if args.check_personalities:
+        return check_personalities()
     for b in backends():
         print(" ".join([b] + [e for e in runs_on(b)
                               if not unobservable(b, e)]))

@@ -58,7 +58,8 @@ static void draw_cell(struct fbcon *c, unsigned i)
 
 const char *fbcon_init(struct fbcon *c, void *base, const struct vmi_boot_fb *fb)
 {
-    unsigned bytes = fb->bpp / 8, cols, rows;
+    unsigned bytes = fb->bpp / 8;
+    uint64_t cols, rows;
 
     if (fb->type == VMI_BOOT_FB_INDEXED)
         return "indexed colour is not supported";
@@ -75,11 +76,13 @@ const char *fbcon_init(struct fbcon *c, void *base, const struct vmi_boot_fb *fb
     }
     if (!cols || !rows)
         return "the screen is smaller than one character";
-    if (fb->pitch < (bytes ? fb->width * bytes : cols * 2))
+    /* In 64 bits: the loader's width times 4 can pass 2^32, and a pitch
+     * check that wrapped would let the cells run past each line. */
+    if (fb->pitch < (bytes ? (uint64_t)fb->width * bytes : cols * 2))
         return "the pitch is smaller than a line";
     if (cols > FBCON_CELLS_MAX)
         cols = FBCON_CELLS_MAX;
-    if (cols * rows > FBCON_CELLS_MAX)
+    if (rows > FBCON_CELLS_MAX / cols)
         rows = FBCON_CELLS_MAX / cols;
     /* Field by field: a compound literal of the whole struct would be a
      * memset call, which not every image links. */
@@ -88,12 +91,12 @@ const char *fbcon_init(struct fbcon *c, void *base, const struct vmi_boot_fb *fb
     c->bytes = bytes;
     c->fg = bytes ? grey(fb, FG_LEVEL) : TEXT_ATTR;
     c->bg = 0;
-    c->cols = cols;
-    c->rows = rows;
+    c->cols = (unsigned)cols;
+    c->rows = (unsigned)rows;
     c->col = c->row = 0;
     /* Clear what the firmware and the loader left: every cell drawn once
      * as a space, then only changes. */
-    for (unsigned i = 0; i < cols * rows; i++) {
+    for (unsigned i = 0; i < c->cols * c->rows; i++) {
         c->text[i] = c->shown[i] = ' ';
         draw_cell(c, i);
     }
@@ -109,6 +112,7 @@ static void newline(struct fbcon *c)
         c->row++;
         return;
     }
+    c->row = c->rows - 1;   /* if two writers both moved it down */
     for (unsigned i = 0; i < n; i++)
         c->text[i] = c->text[i + c->cols];
     for (unsigned i = n; i < n + c->cols; i++)
@@ -140,9 +144,14 @@ static void put(struct fbcon *c, char ch)
         u = '?';
     /* Wrap only when a character comes: a line of exactly cols
      * characters and its '\n' take one row. */
-    if (c->col >= c->cols)
+    if (c->col >= c->cols || c->row >= c->rows)
         newline(c);
-    c->text[c->row * c->cols + c->col++] = (uint8_t)u;
+    /* Checked as stored: console.c lets a writer go ahead when the lock
+     * is not freed in time (an NMI on the holder's CPU), so another write
+     * may move row and col between the lines above and this one. */
+    unsigned i = c->row * c->cols + c->col++;
+    if (i < c->cols * c->rows)
+        c->text[i] = (uint8_t)u;
 }
 
 void fbcon_write(struct fbcon *c, const char *buf, size_t len)

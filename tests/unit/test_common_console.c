@@ -217,6 +217,36 @@ static void test_fbcon_refuses_what_it_cannot_draw(void **state)
     assert_int_equal(fbc.cols, 99);     /* untouched */
 }
 
+/* Two writers that both moved the cursor down (the console lets one go
+ * ahead when the lock is not freed in time) leave row past the screen:
+ * the next character scrolls and lands on the last row, inside the grid. */
+static void test_fbcon_recovers_a_row_past_the_screen(void **state)
+{
+    (void)state;
+    assert_null(fbcon_init(&fbc, screen, &rgb32));
+    show("1\n2\n3");
+    fbc.row = fbc.rows, fbc.col = 0;
+    fbc.text[fbc.cols * fbc.rows] = 0x55;     /* past the grid */
+    show("x");
+    assert_true(cell_is(0, 0, '2'));
+    assert_true(cell_is(0, 1, '3'));
+    assert_true(cell_is(0, 2, 'x'));
+    assert_int_equal(fbc.text[fbc.cols * fbc.rows], 0x55);
+}
+
+/* A width whose bytes per line pass 2^32 (0x40000000 pixels of 4 bytes)
+ * with a pitch of one small line: refused, not drawn past each line. */
+static void test_fbcon_refuses_a_line_wider_than_the_pitch_in_64_bits(void **state)
+{
+    (void)state;
+    static uint8_t big[FBCON_CELL_H * PITCH + FBCON_CELLS_MAX * FBCON_CELL_W * 4];
+    struct vmi_boot_fb f = rgb32;
+    f.width = 0x40000000u, f.height = FBCON_CELL_H, f.pitch = PITCH;
+    fbc.cols = 99;
+    assert_non_null(fbcon_init(&fbc, big, &f));
+    assert_int_equal(fbc.cols, 99);     /* untouched */
+}
+
 /* A 16550 at (uart_port): LSR says THRE, the scratch register keeps. */
 static uint16_t uart_port;
 static int uart_model(uint16_t port)
@@ -324,6 +354,40 @@ static void test_console_says_why_a_framebuffer_is_unused(void **state)
     assert_string_equal(text + strlen(text) - strlen(want), want);
 }
 
+/* An NMI on the CPU that holds the console lock, in the middle of its
+ * write (here: at its LSR poll), prints too: the nested write waits
+ * for the lock a bounded time on the TSC, not 10^7 spins (seconds under
+ * an interpreter), then writes anyway. */
+static int nested_writes;
+static int uart_model_nmi(uint16_t port)
+{
+    if (port == uart_port + 5 && !nested_writes++)
+        console_write("N", 1);
+    return uart_model(port);
+}
+
+static void test_console_nested_write_waits_on_the_tsc(void **state)
+{
+    (void)state;
+    char text[16];
+    uart_port = 0x3f8;
+    mock.inb_hook = uart_model;
+    console_init(NULL, 0);
+    mock.nout = 0;
+    nested_writes = 0;
+    mock.inb_hook = uart_model_nmi;
+    mock.tsc_step = 1u << 20;       /* 2048 reads: 2^31 cycles */
+    console_write("ab", 2);
+    assert_int_equal(nested_writes, 2);
+    assert_true(mock.npause < 4096);
+    mock_port_text(0x3f8, text, sizeof(text));
+    assert_string_equal(text, "Nab");
+    /* The lock is free again: a later write does not wait. */
+    mock.npause = 0;
+    console_write("c", 1);
+    assert_int_equal(mock.npause, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -336,11 +400,14 @@ int main(void)
         cmocka_unit_test_setup(test_fbcon_16_and_24_bpp_pixels, setup),
         cmocka_unit_test_setup(test_fbcon_ega_text_cells, setup),
         cmocka_unit_test_setup(test_fbcon_refuses_what_it_cannot_draw, setup),
+        cmocka_unit_test_setup(test_fbcon_recovers_a_row_past_the_screen, setup),
+        cmocka_unit_test_setup(test_fbcon_refuses_a_line_wider_than_the_pitch_in_64_bits, setup),
         cmocka_unit_test_setup(test_uart_probe_needs_lsr_and_scratch, setup),
         cmocka_unit_test_setup(test_spcr_names_the_uart, setup),
         cmocka_unit_test_setup(test_console_spcr_uart_and_framebuffer, setup),
         cmocka_unit_test_setup(test_console_with_no_device, setup),
         cmocka_unit_test_setup(test_console_says_why_a_framebuffer_is_unused, setup),
+        cmocka_unit_test_setup(test_console_nested_write_waits_on_the_tsc, setup),
     };
     return cmocka_run_group_tests_name("common_console", tests, NULL, NULL);
 }

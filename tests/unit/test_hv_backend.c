@@ -361,6 +361,21 @@ static void time_init(void)
     hv_time_init();
 }
 
+/* A frequency MSR that reads 0 is no rate: the native sources give it
+ * (here a complete CPUID 0x15, 24 MHz * 125), not a guess. */
+static void test_hv_time_msr_zero_falls_back_to_native_sources(void **state)
+{
+    (void)state;
+    hv.priv_eax |= HV_PRIV_FREQUENCY_MSRS;
+    mock_set_msr(HV_X64_MSR_TSC_FREQUENCY, 0);
+    mock_set_cpuid(0, 0, 0x15, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 1, 125, 24000000, 0);
+    mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_TSC_DEADLINE, 0);
+    hv_time_init();
+    assert_int_equal(x86pc.tsc_hz, 3000000000ull);
+    assert_int_equal(vmi_ops.cycles_hz(), 3000000000ull);
+}
+
 /* x2APIC LVT timer (SDM Table 11-6): programmed only for the fallback. */
 #define X2APIC_LVT_TIMER 0x832
 
@@ -419,6 +434,7 @@ int main(void)
         T(test_hv_event_dispatch_alarm_due_raises_once),
         T(test_hv_event_dispatch_alarm_early_rearms),
         T(test_hv_ops_follow_choice),
+        T(test_hv_time_msr_zero_falls_back_to_native_sources),
         T(test_hv_cpu_init_stimer_leaves_lapic_timer_alone),
         T(test_hv_cpu_init_no_stimer_lapic_timer_fallback),
     };
