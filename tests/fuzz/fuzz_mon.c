@@ -149,6 +149,7 @@ static int null_fd = -1, cons[2] = { -1, -1 };
  * still caught, as ASan's redzone after a malloc'ed block caught it.
  */
 #define FZ_PAGES (FZ_RAM >> 12)
+_Static_assert(FZ_PAGES <= 65536, "dirty[] holds page numbers in 16 bits");
 static uint16_t dirty[FZ_PAGES];
 static volatile unsigned ndirty;
 static struct sigaction next_segv;
