@@ -58,6 +58,8 @@ def run_cell(backend, image, env, args):
         return good, ("refused" if good else f"FAIL (code {res.code}, want refusal)"), None
     demo = demo_check.Demo(res.output)
     bad = demo_check.problems(demo, args.cpus)
+    bad += demo_check.banner_problems(demo, backend,
+                                      vmienv.chosen(backend, env))
     if res.code != 0:
         bad.insert(0, f"exit code {res.code} ({res.note})")
     show(backend, env, res, demo, args.verbose)
@@ -74,9 +76,9 @@ def show(backend, env, res, demo, verbose):
         for line in res.output.splitlines():
             print("    " + line)
         return
-    banner = demo.line(r"^vmi: backend .*")
-    if banner:
-        print("    " + banner)
+    for pattern in (r"^vmi: auto: .*", r"^vmi: backend .*"):
+        if demo.line(pattern):
+            print("    " + demo.line(pattern))
     for cpu, c in sorted(demo.cpus.items()):
         print(f"    cpu {cpu}: {' '.join(c['names'])} "
               f"({c['ticks']} ticks, {c['switches']} switches, {c['ipis']} ipis)")

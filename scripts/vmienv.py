@@ -299,6 +299,27 @@ RUNS_ON = {
 }
 
 
+# The auto image runs everywhere, as the backend its probe picks there
+# (docs/vmi-api.md 2.7): the first of Xen, Hyper-V and KVM whose CPUID
+# signature the environment offers, else native.
+RUNS_ON["auto"] = set(ENVIRONMENTS)
+AUTO_PICKS = {
+    "vmi-run-pc": "native", "vmi-run-kvm": "kvm", "vmi-run-xen": "xen",
+    "vmi-run-hyperv": "hyperv", "qemu-tcg": "native", "qemu-kvm": "kvm",
+    "qemu-kvm-hyperv": "hyperv", "qemu-kvm-hyperv-pt": "hyperv", "xen": "xen",
+    "qemu-tcg-iso-bios": "native", "qemu-tcg-iso-uefi": "native",
+}
+
+
+def chosen(backend, env, cmdline=""):
+    """The backend an image linked for (backend) runs as in (env): itself,
+    or for auto what vmi.backend= on (cmdline) names, else AUTO_PICKS."""
+    if backend != "auto":
+        return backend
+    m = re.search(r"(?:^| )vmi\.backend=(\S*)", cmdline)
+    return m.group(1) if m else AUTO_PICKS.get(env)
+
+
 # (environment, backend) cells whose outcome the environment cannot show.
 # A PVH domU of real Xen has no UART and no debug-exit port: the native
 # backend's console (port 0x3f8) goes nowhere, and its ending, a halt with
@@ -354,6 +375,8 @@ def add_external(name, template, status="direct", hv="none"):
     ENVIRONMENTS[name] = (cmd, STATUS_MAPS[status], "external:" + words[0],
                           "external: " + template)
     RUNS_ON["native"].add(name)
+    RUNS_ON["auto"].add(name)
+    AUTO_PICKS[name] = "native" if hv == "none" else hv
     if hv != "none":
         RUNS_ON.setdefault(hv, set()).add(name)
 

@@ -40,7 +40,7 @@ void power_debugcon(const char *s)
 }
 
 /* Last words go to both: a PVH domU has no UART, a PC has no port 0xe9. */
-static void power_say(const char *s)
+void power_say(const char *s)
 {
     uart_write(uart_early(), s, vmi_strlen(s));
     power_debugcon(s);

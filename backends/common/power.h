@@ -35,6 +35,10 @@ void power_reset_try(void);
 /* Write (s) to the debug console port VMI_DEBUGCON_PORT (0xe9). */
 void power_debugcon(const char *s);
 
+/* Write (s) on uart_early() and the debug console: what a refusal or a
+ * crash says where the backend's own console may not work. */
+void power_say(const char *s);
+
 /* End a failure with (code) where no hypervisor interface reports it:
  * "vmi: exit <code>" on the debug console, (code) to the debug-exit port
  * (vmi-run and QEMU stop there), then a triple fault (lidt with limit 0,

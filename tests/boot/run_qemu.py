@@ -8,7 +8,8 @@ timeout.  QEMU exits with (v << 1) | 1 for a guest write of v, so the guest
 exit code is the status shifted right; an even status means the guest
 never wrote the port (a triple fault with -no-reboot gives 0).
 
-Then checks the output: the banner names the expected backend and CPU
+Then checks the output: the banner names the expected backend (for the
+auto image, the one it picks there: scripts/vmienv.py chosen) and CPU
 count, and every CPU reported in.  Exit status for meson's exitcode
 protocol: 0 pass, 1 fail, 77 skip (no QEMU, or no usable /dev/kvm).
 """
@@ -44,8 +45,9 @@ def check_output(out, args):
     m = re.search(r"^vmi: backend (\S+), hypervisor [^,]+, (\d+) CPUs", out, re.M)
     if not m:
         return ["no banner ('vmi: backend ..., N CPUs') in the output"]
-    if m.group(1) != args.backend:
-        problems.append("banner names backend %r, expected %r" % (m.group(1), args.backend))
+    want = vmienv.chosen(args.backend, "qemu-" + args.accel, args.append)
+    if m.group(1) != want:
+        problems.append("banner names backend %r, expected %r" % (m.group(1), want))
     if int(m.group(2)) != args.smp:
         problems.append("banner says %s CPUs, expected %d" % (m.group(2), args.smp))
     for cpu in range(args.smp):

@@ -37,7 +37,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import vmienv  # noqa: E402  (environments shared with demo and conformance)
 
-BACKENDS = ["native", "kvm", "xen", "hyperv"]
+BACKENDS = ["native", "kvm", "xen", "hyperv", "auto"]
 HELLO_CODE = 42          # examples/hello/hello.c EXIT_CODE
 PASS, FAIL, SKIP = 0, 1, 77
 
@@ -195,7 +195,8 @@ def boot(images, env_name):
         for way, imgs in images.items():
             res = vmienv.run(imgs[b], env_name, cpus=1, timeout=60)
             ok = res.code == HELLO_CODE and \
-                re.search(r"^hello: vmi .*, backend %s," % b, res.output, re.M) and \
+                re.search(r"^hello: vmi .*, backend %s," %
+                          vmienv.chosen(b, env_name), res.output, re.M) and \
                 re.search(r"^hello: alarm after \d+ us", res.output, re.M)
             print("%s hello-%s.elf (%s) on %s: code %s, %.1f s%s" % (
                 "ok  " if ok else "FAIL", b, way, env_name, res.code, res.seconds,
