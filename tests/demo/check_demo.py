@@ -51,7 +51,8 @@ def main():
     if args.backend:
         bad += demo_check.banner_problems(
             demo, args.backend,
-            vmienv.chosen(args.backend, args.env, args.cmdline))
+            vmienv.chosen(args.backend, args.env, args.cmdline),
+            forced="vmi.backend=" in args.cmdline)
     for b in bad:
         print("FAIL: " + b)
     if bad:
