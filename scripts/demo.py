@@ -66,6 +66,8 @@ def run_cell(backend, image, env, args):
     for b in bad:
         print(f"    FAIL: {b}")
     text = f"pass {res.seconds:.1f}s" if not bad else "FAIL"
+    if backend == "auto" and not bad:
+        text += " as " + vmienv.chosen(backend, env)
     return not bad, text, (demo, res)
 
 
@@ -141,7 +143,9 @@ def main():
             table[backend, env] = text
             if ran:
                 demo, res = ran
-                rows.append([env, backend, str(res.code), f"{res.seconds:.1f}"]
+                label = backend if backend != "auto" else \
+                    "auto:" + vmienv.chosen(backend, env)
+                rows.append([env, label, str(res.code), f"{res.seconds:.1f}"]
                             + summary(demo, args.cpus))
     if envs:
         print_table(rows)
