@@ -4,7 +4,7 @@
 
 Boots the benchmark kernel of each backend (build/bench/guest/
 bench-<backend>.elf, bench/guest/) in every environment where that backend
-runs (scripts/vmienv.py RUNS_ON), --repeats times, the cells interleaved
+runs (scripts/vmienv.py runs_on), --repeats times, the cells interleaved
 so that a change of machine load hits them all alike.  Each boot prints
 one line per benchmark, "bench: <name> <median_ns> <min_ns> <max_ns>
 <iterations>" (the median over its rounds), or "bench: <name> n/a
@@ -44,12 +44,11 @@ def image_path(backend):
 
 def cells(backends, envs):
     """(backend, environment) pairs in a fixed order, native first."""
-    order = [b for b in ("native", "kvm", "xen", "hyperv") if b in vmienv.RUNS_ON]
-    for b in order:
+    for b in vmienv.backends():
         if backends and b not in backends:
             continue
-        for env in vmienv.ENVIRONMENTS:
-            if env in vmienv.RUNS_ON[b] and (not envs or env in envs):
+        for env in vmienv.runs_on(b):
+            if not envs or env in envs:
                 yield b, env
 
 

@@ -20,6 +20,7 @@ _Static_assert(VMI_BOOT_MEM_RAM == XEN_HVM_MEMMAP_TYPE_RAM, "memmap RAM");
 #define MB2_TAG_CMDLINE 1
 #define MB2_TAG_BASIC_MEMINFO 4
 #define MB2_TAG_MMAP 6
+#define MB2_TAG_FRAMEBUFFER 8
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_INFO_MAX (1u << 20)     /* a sanity bound, not from the spec */
@@ -50,10 +51,23 @@ static void copy_cmdline(struct vmi_boot_info *bi, const char *src)
     bi->cmdline[i] = '\0';
 }
 
+/* Add a range: merged into the last one if it continues it with the same
+ * type (firmware maps list many such pieces), else counted in mem_total
+ * and kept if there is room. */
 static void add_mem(struct vmi_boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
 {
-    if (bi->nr_mem < VMI_BOOT_MEM_MAX && len)
+    struct vmi_boot_mem *last = bi->nr_mem ? &bi->mem[bi->nr_mem - 1] : NULL;
+
+    if (!len)
+        return;
+    if (last && bi->nr_mem == bi->mem_total && last->type == type &&
+        last->base + last->len == base) {
+        last->len += len;
+        return;
+    }
+    if (bi->nr_mem < VMI_BOOT_MEM_MAX)
         bi->mem[bi->nr_mem++] = (struct vmi_boot_mem){ base, len, type };
+    bi->mem_total++;
 }
 
 static void add_keep(struct vmi_boot_info *bi, uint64_t base, uint64_t len)
@@ -109,6 +123,35 @@ static void mb2_basic_meminfo(struct vmi_boot_info *bi, const struct mb2_tag *ta
     bi->mem_source = "multiboot2 basic meminfo";
 }
 
+/* Multiboot2 tag 8 (spec 3.6.12): address at 8, pitch, width and height
+ * at 16, 20, 24, bpp and type at 28 and 29, then a 16-bit reserved field
+ * (the spec's multiboot2.h, struct multiboot_tag_framebuffer_common), so
+ * the RGB field positions and sizes start at 32. */
+static void mb2_framebuffer(struct vmi_boot_info *bi, const struct mb2_tag *tag)
+{
+    const uint8_t *p = (const uint8_t *)tag;
+    struct vmi_boot_fb *fb = &bi->boot.fb;
+
+    if (tag->size < 30)
+        return;
+    *fb = (struct vmi_boot_fb){
+        .base = *(const uint64_t *)(p + 8),
+        .pitch = *(const uint32_t *)(p + 16),
+        .width = *(const uint32_t *)(p + 20),
+        .height = *(const uint32_t *)(p + 24),
+        .bpp = p[28],
+        .type = p[29],
+    };
+    if (fb->type == VMI_BOOT_FB_RGB && tag->size >= 38) {
+        fb->red_pos = p[32];
+        fb->red_size = p[33];
+        fb->green_pos = p[34];
+        fb->green_size = p[35];
+        fb->blue_pos = p[36];
+        fb->blue_size = p[37];
+    }
+}
+
 static void mb2_tag(struct vmi_boot_info *bi, const struct mb2_tag *tag,
                     const struct mb2_tag **basic)
 {
@@ -121,6 +164,9 @@ static void mb2_tag(struct vmi_boot_info *bi, const struct mb2_tag *tag,
         break;
     case MB2_TAG_BASIC_MEMINFO:
         *basic = tag;
+        break;
+    case MB2_TAG_FRAMEBUFFER:
+        mb2_framebuffer(bi, tag);
         break;
     case MB2_TAG_ACPI_OLD:
         /* The loader's copy of the RSDP; a v2 copy (tag 15) wins. */
@@ -170,5 +216,7 @@ int vmi_boot_parse(unsigned proto, uint64_t info, struct vmi_boot_info *bi)
         bi->proto_name = "unknown";
         bi->status = -1;
     }
+    bi->boot.mem = bi->nr_mem ? bi->mem : NULL;
+    bi->boot.nr_mem = bi->nr_mem;
     return bi->status;
 }

@@ -34,11 +34,20 @@ mb2_header:
     .long mb2_header_end - mb2_header
     .long -(VMI_BOOT_MB2_HEADER_MAGIC + VMI_BOOT_MB2_ARCH_I386 + (mb2_header_end - mb2_header))
     /* Information request (type 1), optional (flags bit 0): command line
-     * (1), basic memory (4), memory map (6), ACPI old/new RSDP (14, 15). */
+     * (1), basic memory (4), memory map (6), framebuffer (8), ACPI old/new
+     * RSDP (14, 15). */
     .balign 8
     .short 1, 1
-    .long 8 + 5 * 4
-    .long 1, 4, 6, 14, 15
+    .long 8 + 6 * 4
+    .long 1, 4, 6, 8, 14, 15
+    /* Framebuffer (type 5, spec 3.1.10), optional: a linear framebuffer
+     * of any width and height (0: no preference) and depth 32, a hint
+     * (GRUB 2.06 heeds the depth only with a size given); the loader may
+     * also leave EGA text mode (info tag 8 says which, bootinfo.c). */
+    .balign 8
+    .short 5, 1
+    .long 20
+    .long 0, 0, 32
     /* Entry address (type 3): the loader jumps to vmi_mb2_start in 32-bit
      * protected mode. */
     .balign 8

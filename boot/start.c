@@ -21,6 +21,9 @@ __attribute__((weak)) void vmi_boot_traps(void)
 void vmi_boot_start(unsigned proto, uint64_t info)
 {
     vmi_boot_parse(proto, info, &boot_info);
+    /* Not the loader's IDT (or none) under vmi_init: a fault there
+     * reaches vmi_trap and is reported, instead of a silent reset. */
+    vmi_trap_early();
     /* vmi/ops.h: init comes first, then cpu_init on the boot CPU. */
     vmi_init(&boot_info.boot);
     vmi_cpu_init(0);

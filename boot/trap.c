@@ -13,21 +13,22 @@
 #define EXCEPTIONS 32
 #define VECTOR_PF 14
 
+#define VECTOR_NMI 2
+
 static struct vmi_gate idt[256] __attribute__((aligned(16)));
 static int idt_built;
 
-static void set_gate(unsigned vector)
+static struct vmi_gate gate_of(unsigned vector)
 {
     uint64_t handler = vmi_trap_stubs[vector];
-    struct vmi_gate g = {
+
+    return (struct vmi_gate){
         .offset_lo = (uint16_t)handler,
         .selector = VMI_BOOT_CS,
         .type_attr = GATE_INTR,
         .offset_mid = (uint16_t)(handler >> 16),
         .offset_hi = (uint32_t)(handler >> 32),
     };
-
-    vmi_write_idt_entry(idt, vector, &g);
 }
 
 void vmi_trap_install(void)
@@ -35,12 +36,23 @@ void vmi_trap_install(void)
     struct vmi_dtr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
 
     if (!__atomic_exchange_n(&idt_built, 1, __ATOMIC_ACQ_REL)) {
-        for (unsigned v = 0; v < EXCEPTIONS; v++)
-            set_gate(v);
-        for (unsigned v = VMI_VECTOR_FIRST; v <= VMI_VECTOR_SPURIOUS; v++)
-            set_gate(v);
+        for (unsigned v = 0; v < 256; v++) {
+            struct vmi_gate g = gate_of(v);
+
+            vmi_write_idt_entry(idt, v, &g);
+        }
     }
     vmi_load_idt(&idtr);
+}
+
+void vmi_trap_early(void)
+{
+    struct vmi_dtr idtr = { sizeof(idt) - 1, (uintptr_t)idt };
+
+    /* No op may run before vmi_init (vmi/ops.h): plain stores and LIDT. */
+    for (unsigned v = 0; v < 256; v++)
+        idt[v] = gate_of(v);
+    __asm__ __volatile__("lidt %0" : : "m"(idtr) : "memory");
 }
 
 /* "0x" and 16 hex digits of (v) at (p). */
@@ -83,8 +95,10 @@ __attribute__((weak)) void vmi_trap(struct vmi_trap_frame *f)
         vmi_event_dispatch((unsigned)f->vector);
         return;
     }
-    /* Intel SDM Vol. 3A 11.9: a spurious interrupt needs no EOI. */
-    if (f->vector == VMI_VECTOR_SPURIOUS)
+    /* Intel SDM Vol. 3A 11.9: a spurious interrupt needs no EOI.  An NMI
+     * and any other vector (firmware's, a PIC's) are ignored. */
+    if (f->vector == VMI_VECTOR_SPURIOUS || f->vector == VECTOR_NMI ||
+        f->vector >= EXCEPTIONS)
         return;
     fixup = vmi_fixup_lookup(f->rip);
     if (fixup) {

@@ -5,7 +5,7 @@ on every environment this machine has, judge each cell against what it
 should be, and write the matrix (docs/conformance.md).
 
 A cell is (test, backend, environment).  Where the backend must run on the
-environment (scripts/vmienv.py RUNS_ON), the test kernel's result line
+environment (scripts/vmienv.py runs_on), the test kernel's result line
 decides: success, skip, error or failure.  Where it must not, the image
 must refuse cleanly (one line, VMI_EXIT_WRONG_HV); that is checked with one
 boot per (backend, environment), since the refusal happens in vmi_init
@@ -43,7 +43,6 @@ VERDICT_CODE = {"SUCCESS": vmienv.EXIT_OK, "SKIP": vmienv.EXIT_SKIP,
                 "ERROR": vmienv.EXIT_ERROR, "FAILURE": vmienv.EXIT_FAIL}
 VERDICT_KIND = {"SUCCESS": "pass", "SKIP": "skip", "ERROR": "error",
                 "FAILURE": "fail"}
-BACKEND_ORDER = ["native", "kvm", "xen", "hyperv", "auto"]
 SELFTEST_BACKEND = selftest.SELFTEST_BACKEND
 
 
@@ -91,7 +90,8 @@ def find_images(build):
 
 
 def backend_key(b):
-    return (BACKEND_ORDER.index(b) if b in BACKEND_ORDER else 99, b)
+    order = vmienv.backends()
+    return (order.index(b) if b in order else len(order), b)
 
 
 def console_pattern():
@@ -362,8 +362,8 @@ def parse_args(argv):
                     help="an environment of your own: a command with {image}, "
                          "{cpus}, {cmdline}, {timeout}")
     ap.add_argument("--external-hv", default="none",
-                    choices=["none", "kvm", "xen", "hyperv"],
-                    help="what hypervisor the external environment presents")
+                    help="what hypervisor the external environment presents: "
+                         "none or a backend of the build other than native")
     ap.add_argument("--external-status", default="direct", choices=["direct", "qemu"],
                     help="how its exit status carries the guest code")
     ap.add_argument("-j", "--jobs", type=int, default=2, help="cells at once (2)")
@@ -382,6 +382,11 @@ def main(argv):
     if args.list_envs:
         print("\n".join(vmienv.ENVIRONMENTS))
         return 0
+    hvs = ["none"] + [b for b in vmienv.backends()
+                      if b not in ("native", vmienv.AUTO)]
+    if args.external and args.external_hv not in hvs:
+        raise SystemExit(f"conform: --external-hv {args.external_hv}: "
+                         f"not one of {', '.join(hvs)}")
     for spec in args.external:
         name, _, template = spec.partition("=")
         try:

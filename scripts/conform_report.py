@@ -11,6 +11,8 @@ import json
 import os
 import time
 
+import vmienv
+
 KIND_WORD = {"pass": "pass", "skip": "skip", "fail": "FAIL", "error": "ERROR",
              "refused": "refused"}
 
@@ -101,13 +103,12 @@ def _shape(cells, order):
 
 
 def _env_key(env):
-    known = ["vmi-run-pc", "vmi-run-kvm", "vmi-run-xen", "vmi-run-hyperv",
-             "qemu-tcg", "qemu-kvm", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"]
+    known = list(vmienv.ENVIRONMENTS)
     return (known.index(env) if env in known else len(known), env)
 
 
 def _backend_key(b):
-    known = ["native", "kvm", "xen", "hyperv"]
+    known = vmienv.backends()
     return (known.index(b) if b in known else len(known), b)
 
 

@@ -97,6 +97,29 @@ def set_build(path):
     VMI_RUN = os.path.join(BUILD, "monitor", "vmi-run")
 
 
+_lists = {}
+
+
+def lists():
+    """The lists meson.build keeps, as it wrote them into the build
+    directory (vmi-lists.json; docs/build.md "Lists"): "backends", those
+    configured, in order, and "personalities", vmi-run's --hv values."""
+    path = os.path.join(BUILD, "vmi-lists.json")
+    if path not in _lists:
+        try:
+            with open(path) as f:
+                _lists[path] = json.load(f)
+        except OSError as exc:
+            raise SystemExit(f"vmienv: cannot read {path} ({exc.strerror}): "
+                             "configure the build first (./scripts/build)")
+    return _lists[path]
+
+
+def backends():
+    """The backends of this build, in meson.build's order."""
+    return lists()["backends"]
+
+
 def kvm_usable():
     return kvm_extension(0) is not None
 
@@ -200,6 +223,25 @@ def _qemu(accel, hv=None):
 OVMF = "/usr/share/ovmf/OVMF.fd"
 
 
+# vmi-mkiso's status when a tool or GRUB platform is missing.
+MKISO_MISSING = 69
+
+
+def make_iso(mkiso, image, iso, cmdline="", grub_cmds=()):
+    """Make (iso) from (image) with vmi-mkiso (mkiso), (cmdline) and GRUB
+    commands (grub_cmds) run before the kernel is loaded.  Returns None
+    once it is written, else ("SKIP" or "FAIL", one line why)."""
+    argv = [mkiso] + [a for c in grub_cmds for a in ("--grub-cmd", c)]
+    mk = subprocess.run(argv + [image, iso] + cmdline.split(),
+                        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                        text=True)
+    if mk.returncode == MKISO_MISSING:
+        return "SKIP", mk.stdout.strip().splitlines()[-1]
+    if mk.returncode != 0:
+        return "FAIL", f"vmi-mkiso status {mk.returncode}\n{mk.stdout}"
+    return None
+
+
 def _qemu_iso(firmware):
     """Boot media: (image) is an ISO from vmi-mkiso, which carries the
     command line in its grub.cfg (cmdline is ignored), booted from a
@@ -260,64 +302,75 @@ def _qemu_code(status):
 # code or a triple fault: QEMU cannot tell them apart by its status).
 RESET_STATUS = {_vmi_run_code: 6, _qemu_code: 0, _xen_code: 6}
 
-# name -> (command builder, status -> guest code, needs, what it is)
+# The one list of environments: name -> (command builder, status ->
+# guest code, needs, what it is, the hypervisor interfaces it offers
+# besides the plain PC: the backends that run there, see runs_on()).
+# QEMU with hv-* flags offers KVM's own leaves too (at 0x40000100), so a
+# kvm image runs there: an environment may offer two interfaces.
 ENVIRONMENTS = {
     "vmi-run-pc": (_vmi_run("pc"), _vmi_run_code, "vmi-run",
-                   "vmi-run, plain PC (full virtualization)"),
+                   "vmi-run, plain PC (full virtualization)", set()),
     "vmi-run-kvm": (_vmi_run("kvm"), _vmi_run_code, "vmi-run",
-                    "vmi-run, KVM personality"),
+                    "vmi-run, KVM personality", {"kvm"}),
     "vmi-run-xen": (_vmi_run("xen"), _vmi_run_code, "vmi-run",
-                    "vmi-run, Xen personality"),
+                    "vmi-run, Xen personality", {"xen"}),
     "vmi-run-hyperv": (_vmi_run("hyperv"), _vmi_run_code, "vmi-run",
-                       "vmi-run, Hyper-V personality"),
+                       "vmi-run, Hyper-V personality", {"hyperv"}),
     "qemu-tcg": (_qemu("tcg"), _qemu_code, "qemu",
-                 "QEMU TCG: emulated bare metal"),
+                 "QEMU TCG: emulated bare metal", set()),
     "qemu-kvm": (_qemu("kvm"), _qemu_code, "qemu-kvm",
-                 "QEMU with KVM acceleration"),
+                 "QEMU with KVM acceleration", {"kvm"}),
     "qemu-kvm-hyperv": (_qemu("kvm", QEMU_HV_FLAGS), _qemu_code, "kvm-hyperv",
-                        "QEMU with KVM's Hyper-V emulation (hv-* flags)"),
+                        "QEMU with KVM's Hyper-V emulation (hv-* flags)",
+                        {"kvm", "hyperv"}),
     "qemu-kvm-hyperv-pt": (_qemu("kvm", "hv-passthrough"), _qemu_code,
                            "kvm-hyperv", "QEMU with KVM's Hyper-V emulation "
-                           "(hv-passthrough: every enlightenment KVM has)"),
+                           "(hv-passthrough: every enlightenment KVM has)",
+                           {"kvm", "hyperv"}),
     "xen": (_xen, _xen_code, "xenlab",
-            "real Xen 4.17, PVH domU (scripts/xenlab, QEMU TCG)"),
+            "real Xen 4.17, PVH domU (scripts/xenlab, QEMU TCG)", {"xen"}),
 }
 
 # Environments that take a whole batch of images per start (run_batch).
 BATCHED = {"xen"}
 
-# The environments in which a kernel linked for each backend must run; in
-# every other one it must refuse with VMI_EXIT_WRONG_HV (docs/conformance.md).
-# QEMU with hv-* flags offers KVM's own leaves too (at 0x40000100), so a
-# kvm image runs there: an environment may offer two interfaces.
-# (RUNS_ON["native"] holds "xen" too, but see UNOBSERVABLE.)
-RUNS_ON = {
-    "native": set(ENVIRONMENTS),
-    "kvm": {"vmi-run-kvm", "qemu-kvm", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"},
-    "xen": {"vmi-run-xen", "xen"},
-    "hyperv": {"vmi-run-hyperv", "qemu-kvm-hyperv", "qemu-kvm-hyperv-pt"},
-}
+# The backends the auto image (backends/auto) holds, in the order of its
+# probe (auto.c's auto_backends, docs/vmi-api.md 2.7): the first whose
+# hypervisor's interface the environment offers, else native, which runs
+# everywhere.  So auto runs wherever any of them does, which is everywhere.
+AUTO = "auto"
+AUTO_PROBE = ("xen", "hyperv", "kvm", "native")
 
 
-# The auto image runs everywhere, as the backend its probe picks there
-# (docs/vmi-api.md 2.7): the first of Xen, Hyper-V and KVM whose CPUID
-# signature the environment offers, else native.
-RUNS_ON["auto"] = set(ENVIRONMENTS)
-AUTO_PICKS = {
-    "vmi-run-pc": "native", "vmi-run-kvm": "kvm", "vmi-run-xen": "xen",
-    "vmi-run-hyperv": "hyperv", "qemu-tcg": "native", "qemu-kvm": "kvm",
-    "qemu-kvm-hyperv": "hyperv", "qemu-kvm-hyperv-pt": "hyperv", "xen": "xen",
-    "qemu-tcg-iso-bios": "native", "qemu-tcg-iso-uefi": "native",
-}
+def offers(env):
+    """The hypervisor interfaces (env) offers (ENVIRONMENTS; a boot medium
+    of MEDIA offers none)."""
+    return ENVIRONMENTS[env][4] if env in ENVIRONMENTS else set()
+
+
+def runs_on(backend):
+    """The environments in which a kernel linked for (backend) must run; in
+    every other one it must refuse with VMI_EXIT_WRONG_HV
+    (docs/conformance.md): a native image everywhere, another where its
+    hypervisor's interface is offered.  (A native image runs on real Xen
+    too, but see UNOBSERVABLE.)"""
+    if backend == AUTO:
+        return [e for e in ENVIRONMENTS
+                if any(e in runs_on(b) for b in AUTO_PROBE)]
+    return [e for e in ENVIRONMENTS
+            if backend == "native" or backend in offers(e)]
 
 
 def chosen(backend, env, cmdline=""):
     """The backend an image linked for (backend) runs as in (env): itself,
-    or for auto what vmi.backend= on (cmdline) names, else AUTO_PICKS."""
-    if backend != "auto":
+    or for auto what vmi.backend= on (cmdline) names, else the first of
+    AUTO_PROBE that (env) offers."""
+    if backend != AUTO:
         return backend
     m = re.search(r"(?:^| )vmi\.backend=(\S*)", cmdline)
-    return m.group(1) if m else AUTO_PICKS.get(env)
+    if m:
+        return m.group(1)
+    return next(b for b in AUTO_PROBE if b == "native" or b in offers(env))
 
 
 # (environment, backend) cells whose outcome the environment cannot show.
@@ -362,7 +415,7 @@ def add_external(name, template, status="direct", hv="none"):
     with {image}, {cpus}, {cmdline} and {timeout}, split like a shell
     would; (status) says how its exit status carries the guest code
     ("direct": the status is the code, as vmi-run; "qemu": (v << 1) | 1);
-    (hv) is the hypervisor it presents ("none", "kvm", "xen", "hyperv"):
+    (hv) is the hypervisor it presents, "none" or a backend's name:
     native images must run on it, as must images for that hypervisor."""
     words = shlex.split(template)
     if not any("{image}" in w for w in words):
@@ -373,12 +426,8 @@ def add_external(name, template, status="direct", hv="none"):
                 "timeout": str(timeout)}
         return [w.format(**fill) for w in words]
     ENVIRONMENTS[name] = (cmd, STATUS_MAPS[status], "external:" + words[0],
-                          "external: " + template)
-    RUNS_ON["native"].add(name)
-    RUNS_ON["auto"].add(name)
-    AUTO_PICKS[name] = "native" if hv == "none" else hv
-    if hv != "none":
-        RUNS_ON.setdefault(hv, set()).add(name)
+                          "external: " + template,
+                          set() if hv == "none" else {hv})
 
 
 def missing(env):
@@ -424,9 +473,7 @@ _personalities = {}
 
 def personalities():
     """The personalities this vmi-run implements, from the line
-    "personalities: ..." of its --help; a vmi-run without that line is
-    asked for each one with a missing image: 64 means "not implemented"
-    (bad usage), anything else (66, cannot open the image) means known."""
+    "personalities: ..." of its --help (empty without a vmi-run)."""
     if VMI_RUN in _personalities:
         return _personalities[VMI_RUN]
     try:
@@ -434,23 +481,16 @@ def personalities():
                               text=True).stdout
     except OSError:
         return set()
-    found = None
+    found = set()
     for line in text.splitlines():
         if line.strip().startswith("personalities:"):
             found = set(line.split(":", 1)[1].split())
-    if found is None:
-        found = set()
-        for hv in ("pc", "kvm", "xen", "hyperv"):
-            status = subprocess.run([VMI_RUN, "--hv", hv, "/nonexistent/vmi.elf"],
-                                    capture_output=True).returncode
-            if status != 64:
-                found.add(hv)
     _personalities[VMI_RUN] = found
     return found
 
 
 def expected_code(backend, env):
-    return EXIT_OK if env in RUNS_ON.get(backend, ()) else EXIT_WRONG_HV
+    return EXIT_OK if env in runs_on(backend) else EXIT_WRONG_HV
 
 
 class Result:
@@ -604,8 +644,51 @@ def prefetch(env, jobs, timeout=120):
 def images():
     """backend name -> built kernel image path."""
     found = {}
-    for backend in RUNS_ON:
+    for backend in backends():
         path = os.path.join(BUILD, "guest-kernel", f"kernel-{backend}.elf")
         if os.path.exists(path):
             found[backend] = path
     return found
+
+
+def check_personalities():
+    """The test personalities-agree: vmi-run's --help names the
+    personalities meson.build lists.  Without it, missing() would turn a
+    personality vmi-run lost (or a --help without the line) into SKIPs of
+    every test in its environments.  Exit status 0 pass, 1 fail, 77 skip
+    (no vmi-run built)."""
+    if not os.access(VMI_RUN, os.X_OK):
+        print("SKIP: vmi-run not built")
+        return 77
+    have, want = personalities(), set(lists()["personalities"])
+    if have != want:
+        print("FAIL: vmi-run --help names the personalities %s, "
+              "meson.build's list is %s" % (sorted(have), sorted(want)))
+        return 1
+    print("PASS: vmi-run has the personalities " + " ".join(sorted(want)))
+    return 0
+
+
+def main(argv):
+    """For meson.build: (--runs-on) the cells of the matrix a test can
+    see, one line per backend of the build: the backend, then the
+    environments where it must run (runs_on) and which show its outcome
+    (not UNOBSERVABLE); (--check-personalities) check_personalities()."""
+    import argparse
+    ap = argparse.ArgumentParser(description=main.__doc__.splitlines()[0])
+    ap.add_argument("--build", default=BUILD)
+    mode = ap.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--runs-on", action="store_true")
+    mode.add_argument("--check-personalities", action="store_true")
+    args = ap.parse_args(argv)
+    set_build(args.build)
+    if args.check_personalities:
+        return check_personalities()
+    for b in backends():
+        print(" ".join([b] + [e for e in runs_on(b)
+                              if not unobservable(b, e)]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -124,19 +124,90 @@ static bool id_listed(const uint32_t *ids, unsigned n, uint32_t id)
     return false;
 }
 
+/* The MADT entry at *off of the table at (madt), moving *off past it;
+ * NULL at the end, and at a malformed entry, which ends the walk. */
+static const uint8_t *madt_next(uint64_t madt, uint32_t *off)
+{
+    uint32_t len = acpi_table_len(madt);
+    if (*off + 2 > len)
+        return NULL;
+    const uint8_t *e = acpi_ptr(madt) + *off;
+    if (e[1] < 2 || *off + e[1] > len)
+        return NULL;
+    *off += e[1];
+    return e;
+}
+
 unsigned acpi_madt_cpus(uint64_t madt, uint32_t *ids, unsigned max)
 {
-    const uint8_t *t = acpi_ptr(madt);
-    uint32_t len = acpi_table_len(madt);
     unsigned n = 0;
-    for (uint32_t off = MADT_ENTRIES; off + 2 <= len && n < max;) {
-        const uint8_t *e = t + off;
-        if (e[1] < 2 || off + e[1] > len)
-            break;      /* a malformed entry ends the walk */
-        uint32_t id;
+    uint32_t off = MADT_ENTRIES, id;
+    for (const uint8_t *e; n < max && (e = madt_next(madt, &off));)
         if (madt_entry_cpu(e, &id) && !id_listed(ids, n, id))
             ids[n++] = id;
-        off += e[1];
-    }
     return n;
+}
+
+/* 5.2.12.3: I/O APIC structure, type 1, length 12: the 32-bit address
+ * at offset 4. */
+#define MADT_IOAPIC 1
+
+unsigned acpi_madt_ioapics(uint64_t madt, uint64_t *addrs, unsigned max)
+{
+    unsigned n = 0;
+    uint32_t off = MADT_ENTRIES;
+    for (const uint8_t *e; n < max && (e = madt_next(madt, &off));)
+        if (e[0] == MADT_IOAPIC && e[1] >= 12)
+            addrs[n++] = acpi_le32(e + 4);
+    return n;
+}
+
+/* 5.2.9, Table 5.9 (FADT): PM_TMR_BLK (4 bytes) at 76, PM_TMR_LEN at 91,
+ * Flags at 112 (bit 8 TMR_VAL_EXT, bit 20 HW_REDUCED_ACPI), X_PM_TMR_BLK
+ * (a 12-byte Generic Address Structure, 5.2.3.2) at 208. */
+#define FADT_PM_TMR_BLK 76
+#define FADT_PM_TMR_LEN 91
+#define FADT_FLAGS 112
+#define FADT_TMR_VAL_EXT (1u << 8)
+#define FADT_HW_REDUCED (1u << 20)
+#define FADT_X_PM_TMR_BLK 208
+#define GAS_LEN 12
+
+bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out)
+{
+    *out = (struct acpi_timer_reg){ 0 };
+    const uint8_t *f = acpi_ptr(fadt);
+    uint32_t len = acpi_table_len(fadt);
+    if (len < FADT_FLAGS + 4 || acpi_le32(f + FADT_FLAGS) & FADT_HW_REDUCED)
+        return false;
+    out->ext32 = acpi_le32(f + FADT_FLAGS) & FADT_TMR_VAL_EXT;
+    if (len >= FADT_X_PM_TMR_BLK + GAS_LEN) {
+        const uint8_t *g = f + FADT_X_PM_TMR_BLK;
+        uint64_t addr = acpi_le64(g + 4);
+        if (addr && (g[0] == ACPI_GAS_IO || g[0] == ACPI_GAS_MEMORY)) {
+            out->space = g[0];
+            out->addr = addr;
+            return true;
+        }
+    }
+    /* 4.8.3.3: the block is 4 bytes long when present. */
+    uint32_t port = acpi_le32(f + FADT_PM_TMR_BLK);
+    if (!port || f[FADT_PM_TMR_LEN] < 4 || port > 0xffff)
+        return false;
+    out->space = ACPI_GAS_IO;
+    out->addr = port;
+    return true;
+}
+
+/* IA-PC HPET Specification 1.0a, 3.2.4 Table 3: the HPET description
+ * table's Base Address, a Generic Address Structure, at offset 40. */
+#define HPET_BASE_GAS 40
+
+uint64_t acpi_hpet_base(uint64_t rsdp)
+{
+    uint64_t t = rsdp ? acpi_find_table(rsdp, "HPET") : 0;
+    if (!t || acpi_table_len(t) < HPET_BASE_GAS + GAS_LEN)
+        return 0;
+    const uint8_t *g = acpi_ptr(t) + HPET_BASE_GAS;
+    return g[0] == ACPI_GAS_MEMORY ? acpi_le64(g + 4) : 0;
 }

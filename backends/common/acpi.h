@@ -64,18 +64,46 @@ uint32_t acpi_table_len(uint64_t pa);
  * (ids) and returns the count written. */
 unsigned acpi_madt_cpus(uint64_t madt, uint32_t *ids, unsigned max);
 
-/* Generic Address Structure address spaces (ACPI 5.2.3.2). */
+/* Generic Address Structure (ACPI 6.5 section 5.2.3.2, Table 5.1): 12
+ * bytes, the address space at 0, register bit width at 1, bit offset at
+ * 2, access size at 3 and the 64-bit address at 4. */
+#define ACPI_GAS_LEN 12
 #define ACPI_GAS_MEMORY 0
 #define ACPI_GAS_IO 1
+#define ACPI_GAS_PCI 2          /* PCI configuration space, segment 0 */
 
-/* What power management needs from the FADT and DSDT. */
+struct acpi_gas {
+    uint8_t space;              /* ACPI_GAS_* */
+    uint8_t bit_width, bit_offset, access_size;
+    uint64_t addr;              /* 0: the register is absent */
+};
+
+static inline struct acpi_gas acpi_gas_at(const uint8_t *p)
+{
+    return (struct acpi_gas){ p[0], p[1], p[2], p[3], acpi_le64(p + 4) };
+}
+
+/* True if (g) is present, in I/O or system memory space. */
+static inline bool acpi_gas_io_or_memory(const struct acpi_gas *g)
+{
+    return g->addr && (g->space == ACPI_GAS_IO || g->space == ACPI_GAS_MEMORY);
+}
+
+/* What power management needs from the FADT and DSDT (ACPI 6.5 section
+ * 5.2.9).  The PM1x control registers come from X_PM1x_CNT_BLK where its
+ * address is not zero (5.2.9: then the 32-bit field must be ignored),
+ * else from the 32-bit PM1x_CNT_BLK as I/O space. */
 struct acpi_power {
-    uint16_t pm1a_cnt, pm1b_cnt;    /* PM1x control ports, 0 if absent */
+    bool hw_reduced;                /* HW_REDUCED_ACPI: no PM1, no SMI_CMD */
+    struct acpi_gas pm1a_cnt, pm1b_cnt;
+    bool pm1a_x, pm1b_x;            /* from the X_ field (for the log) */
+    struct acpi_gas sleep_ctl;      /* SLEEP_CONTROL_REG (4.8.3.7) */
+    uint32_t smi_cmd;               /* SMI command port, 0 if none */
+    uint8_t acpi_enable;            /* the value that enables ACPI mode */
     bool s5;                        /* \_S5 found: slp_typ valid */
     uint8_t slp_typa, slp_typb;     /* SLP_TYP values of \_S5 */
     bool reset;                     /* FADT RESET_REG usable */
-    uint8_t reset_space;            /* ACPI_GAS_IO or ACPI_GAS_MEMORY */
-    uint64_t reset_addr;
+    struct acpi_gas reset_reg;      /* I/O, memory or PCI config space */
     uint8_t reset_value;
 };
 
@@ -96,5 +124,30 @@ bool acpi_s5_find(const void *dsdt, size_t len, uint8_t *typa, uint8_t *typb);
 /* Everything at once: RSDP from (rsdp_hint) or a scan, FADT, DSDT.
  * Returns false (and a zeroed *out) if any is missing. */
 bool acpi_power_probe(uint64_t rsdp_hint, struct acpi_power *out);
+
+/* New lookups for time and interrupts (appended, apart from the power
+ * part above). */
+
+/* List the I/O APICs of the MADT at (madt) (5.2.12.3, type 1): up to
+ * (max) register-block addresses to (addrs); returns the count. */
+unsigned acpi_madt_ioapics(uint64_t madt, uint64_t *addrs, unsigned max);
+
+/* The ACPI PM timer (4.8.3.3): a 3.579545 MHz counter, 24 bits wide, or
+ * 32 with TMR_VAL_EXT. */
+#define ACPI_PM_TIMER_HZ 3579545ull
+struct acpi_timer_reg {
+    uint8_t space;          /* ACPI_GAS_IO or ACPI_GAS_MEMORY */
+    uint64_t addr;          /* port or physical address */
+    bool ext32;             /* FADT TMR_VAL_EXT: the counter has 32 bits */
+};
+
+/* The PM timer of the FADT at (fadt): X_PM_TMR_BLK if set, else
+ * PM_TMR_BLK.  False (and *out zeroed) if there is none, or the FADT is
+ * hardware-reduced (no PM timer, 4.1). */
+bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out);
+
+/* The HPET register block's physical address from the "HPET" table
+ * reachable from (rsdp) (IA-PC HPET Specification 1.0a, 3.2.4), or 0. */
+uint64_t acpi_hpet_base(uint64_t rsdp);
 
 #endif

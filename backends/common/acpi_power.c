@@ -6,13 +6,21 @@
 #include "acpi.h"
 
 #define FADT_DSDT 40            /* 32-bit DSDT address */
+#define FADT_SMI_CMD 48         /* SMI command port (I/O) */
+#define FADT_ACPI_ENABLE 52     /* the value written to SMI_CMD */
 #define FADT_PM1A_CNT 64        /* PM1a_CNT_BLK port */
 #define FADT_PM1B_CNT 68        /* PM1b_CNT_BLK port */
 #define FADT_FLAGS 112
 #define FADT_RESET_REG 116      /* Generic Address Structure, 12 bytes */
 #define FADT_RESET_VALUE 128
 #define FADT_X_DSDT 140         /* 64-bit DSDT address (FADT length >= 148) */
+#define FADT_X_PM1A_CNT 172     /* GAS, ACPI 2.0 and later */
+#define FADT_X_PM1B_CNT 184
+#define FADT_SLEEP_CONTROL 244  /* GAS, ACPI 5.0 and later */
+/* Table 5.10 (Fixed ACPI Description Table Fixed Feature Flags). */
 #define FADT_RESET_REG_SUP (1u << 10)
+#define FADT_HW_REDUCED_ACPI (1u << 20)
+#define PM1_CNT_BITS 16         /* PM1_CNT_LEN is 2 (4.8.3.2.1) */
 
 /* AML opcodes (ACPI 6.5 section 20.3, AML Grammar). */
 #define AML_ZERO 0x00
@@ -56,15 +64,28 @@ static bool aml_small_int(const uint8_t *p, const uint8_t *end, uint8_t *v,
     return false;
 }
 
-/* Decode "PackageOp PkgLength NumElements a b ..." at (p). */
+/* Decode "PackageOp PkgLength NumElements a b ..." at (p), all of it
+ * before (end).  PkgLength (20.2.4, Package Length Encoding) counts
+ * itself and the rest of the package: bits 7:6 of its lead byte give the
+ * number of bytes that follow; with none, bits 5:0 are the length, else
+ * bits 3:0 are its low nibble and each following byte 8 more bits. */
 static bool s5_package(const uint8_t *p, const uint8_t *end, uint8_t *a,
                        uint8_t *b)
 {
-    if (p + 3 > end || p[0] != AML_PACKAGE)
+    if (end - p < 3 || p[0] != AML_PACKAGE)
         return false;
-    /* PkgLength: bits 7:6 of the lead byte count the bytes that follow. */
-    p += 2 + (p[1] >> 6);
-    if (p >= end || *p < 2)
+    const uint8_t *pl = p + 1;
+    unsigned follow = pl[0] >> 6;
+    if (end - pl < 1 + (ptrdiff_t)follow)
+        return false;
+    uint32_t len = follow ? pl[0] & 0x0fu : pl[0] & 0x3fu;
+    for (unsigned i = 0; i < follow; i++)
+        len |= (uint32_t)pl[1 + i] << (4 + 8 * i);
+    if (len < 1 + follow + 1 || (size_t)(end - pl) < len)
+        return false;       /* a package that runs past the table */
+    end = pl + len;
+    p = pl + 1 + follow;
+    if (*p < 2)
         return false;
     return aml_small_int(p + 1, end, a, &p) && aml_small_int(p, end, b, &p);
 }
@@ -83,17 +104,32 @@ bool acpi_s5_find(const void *dsdt, size_t len, uint8_t *typa, uint8_t *typb)
     return false;
 }
 
+/* 4.8.3.6 Reset Register: I/O, memory or PCI configuration space. */
 static void fadt_reset(const uint8_t *f, uint32_t len, struct acpi_power *out)
 {
     if (len < FADT_RESET_VALUE + 1 || !(acpi_le32(f + FADT_FLAGS) & FADT_RESET_REG_SUP))
         return;
-    /* GAS (5.2.3.2): space id at 0, 64-bit address at 4. */
-    const uint8_t *gas = f + FADT_RESET_REG;
-    out->reset_space = gas[0];
-    out->reset_addr = acpi_le64(gas + 4);
+    out->reset_reg = acpi_gas_at(f + FADT_RESET_REG);
     out->reset_value = f[FADT_RESET_VALUE];
-    out->reset = out->reset_addr &&
-                 (gas[0] == ACPI_GAS_IO || gas[0] == ACPI_GAS_MEMORY);
+    out->reset = acpi_gas_io_or_memory(&out->reset_reg) ||
+                 (out->reset_reg.space == ACPI_GAS_PCI && out->reset_reg.addr);
+}
+
+/* One PM1x control register: the X_ GAS (offset xoff) where the FADT is
+ * long enough and it is usable, else the 32-bit I/O port (offset off). */
+static struct acpi_gas fadt_pm1(const uint8_t *f, uint32_t len, unsigned off,
+                                unsigned xoff, bool *from_x)
+{
+    if (len >= xoff + ACPI_GAS_LEN) {
+        struct acpi_gas x = acpi_gas_at(f + xoff);
+        if (acpi_gas_io_or_memory(&x)) {
+            *from_x = true;
+            return x;
+        }
+    }
+    *from_x = false;
+    return (struct acpi_gas){ .space = ACPI_GAS_IO, .bit_width = PM1_CNT_BITS,
+                              .addr = acpi_le32(f + off) };
 }
 
 bool acpi_parse_fadt(uint64_t fadt, struct acpi_power *out)
@@ -103,8 +139,18 @@ bool acpi_parse_fadt(uint64_t fadt, struct acpi_power *out)
     if (len < FADT_PM1B_CNT + 4)
         return false;
     const uint8_t *f = ptr(fadt);
-    out->pm1a_cnt = (uint16_t)acpi_le32(f + FADT_PM1A_CNT);
-    out->pm1b_cnt = (uint16_t)acpi_le32(f + FADT_PM1B_CNT);
+    uint32_t flags = len >= FADT_FLAGS + 4 ? acpi_le32(f + FADT_FLAGS) : 0;
+    /* 4.1: a hardware-reduced platform has no PM1 blocks and no SMI
+     * command port; it sleeps through SLEEP_CONTROL_REG. */
+    out->hw_reduced = flags & FADT_HW_REDUCED_ACPI;
+    if (out->hw_reduced && len >= FADT_SLEEP_CONTROL + ACPI_GAS_LEN)
+        out->sleep_ctl = acpi_gas_at(f + FADT_SLEEP_CONTROL);
+    if (!out->hw_reduced) {
+        out->pm1a_cnt = fadt_pm1(f, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT, &out->pm1a_x);
+        out->pm1b_cnt = fadt_pm1(f, len, FADT_PM1B_CNT, FADT_X_PM1B_CNT, &out->pm1b_x);
+        out->smi_cmd = acpi_le32(f + FADT_SMI_CMD);
+        out->acpi_enable = f[FADT_ACPI_ENABLE];
+    }
     fadt_reset(f, len, out);
     uint64_t dsdt = acpi_fadt_dsdt(fadt);
     if (dsdt && acpi_table_len(dsdt) >= ACPI_HDR_LEN &&

@@ -44,6 +44,21 @@ static inline void mmio_write8(uint64_t pa, uint8_t val)
     *(volatile uint8_t *)(uintptr_t)pa = val;
 }
 
+static inline uint8_t mmio_read8(uint64_t pa)
+{
+    return *(volatile uint8_t *)(uintptr_t)pa;
+}
+
+static inline uint16_t mmio_read16(uint64_t pa)
+{
+    return *(volatile uint16_t *)(uintptr_t)pa;
+}
+
+static inline void mmio_write16(uint64_t pa, uint16_t val)
+{
+    *(volatile uint16_t *)(uintptr_t)pa = val;
+}
+
 /* ---- Port I/O ------------------------------------------------------------ */
 
 static inline uint8_t inb(uint16_t port)
@@ -58,9 +73,28 @@ static inline void outb(uint16_t port, uint8_t v)
     __asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
 static inline void outw(uint16_t port, uint16_t v)
 {
     __asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port) : "memory");
+}
+
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port) : "memory");
+    return v;
+}
+
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
 }
 
 /* ---- Control registers ---------------------------------------------------- */

@@ -44,6 +44,8 @@
 #define LAPIC_DIV_BY_1 0xb              /* TDCR encoding (SDM Figure 11-10) */
 #define LAPIC_SVR_ENABLE (1u << 8)
 
+/* CPUID.1:EDX bit 9: the CPU has a local APIC (SDM Vol. 2A Table 3-11). */
+#define CPUID1_EDX_APIC (1u << 9)
 /* CPUID.1:ECX bits (SDM Vol. 2A Table 3-10). */
 #define CPUID1_ECX_X2APIC (1u << 21)
 #define CPUID1_ECX_TSC_DEADLINE (1u << 24)

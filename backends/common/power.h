@@ -22,21 +22,32 @@ void power_init(uint64_t rsdp_hint);
 const struct acpi_power *power_acpi(void);
 
 /* Try to stop the machine with exit (code): write it (8 bits) to the
- * debug-exit port VMI_DEBUG_EXIT_PORT, then, if still running, enter ACPI
- * S5 (PM1a/PM1b_CNT <- SLP_TYP of \_S5 << 10 | SLP_EN; ACPI 6.5 section
- * 4.8.3.2.1).  Returns only if both failed (no such devices). */
-void power_off_try(unsigned code);
+ * debug-exit port VMI_DEBUG_EXIT_PORT, then, if still running, with
+ * interrupts off, enter ACPI S5 (ACPI 6.5 sections 4.8.3.2.1, 4.8.3.7,
+ * 7.4.2, 16.3.1): on a hardware-reduced platform SLP_TYP of \_S5 << 2 |
+ * SLP_EN to SLEEP_CONTROL_REG; otherwise ACPI mode first (ACPI_ENABLE to
+ * SMI_CMD while SCI_EN is clear, a bounded wait), then SLP_TYP << 10 into
+ * PM1a_CNT and PM1b_CNT (X_PM1x_CNT_BLK, I/O or memory, where the FADT
+ * has them, else the 32-bit ports), then with SLP_EN.  One line
+ * "vmi: power off: ..." names the registers before they are written.
+ * Returns only if nothing worked, with a phrase saying what failed. */
+const char *power_off_try(unsigned code);
 
-/* Try, in order: the FADT reset register, port 0xCF9 <- 0x06 (PCI reset
- * control, Intel ICH/PIIX datasheets), the keyboard controller 0x64 <-
- * 0xFE (pulse reset line).  Returns only if none worked. */
+/* Try, in order: the FADT reset register (I/O, memory or PCI
+ * configuration space; ACPI 6.5 section 4.8.3.6), port 0xCF9 <- 0x06
+ * (PCI reset control, Intel ICH/PIIX datasheets), the keyboard
+ * controller 0x64 <- 0xFE (pulse reset line).  Returns only if none
+ * worked. */
 void power_reset_try(void);
 
 /* Write (s) to the debug console port VMI_DEBUGCON_PORT (0xe9). */
 void power_debugcon(const char *s);
 
-/* Write (s) on uart_early() and the debug console: what a refusal or a
- * crash says where the backend's own console may not work. */
+/* Write (s) to the console (console_write; uart_early() before
+ * console_init) and the debug console: for last words, refusals and the
+ * few lines that must be seen wherever the kernel runs, even where the
+ * backend's own console does not work (a PVH domU has no UART, a PC has
+ * no port 0xe9). */
 void power_say(const char *s);
 
 /* End a failure with (code) where no hypervisor interface reports it:
@@ -46,8 +57,10 @@ void power_say(const char *s);
  * be "poweroff", i.e. success (Xen hvm_hlt/hvm_vcpu_down). */
 __attribute__((noreturn)) void power_fail(unsigned code);
 
-/* power_off_try(code); if still running, power_fail(code) for a code
- * other than VMI_EXIT_OK, else cli; hlt forever. */
+/* power_off_try(code); if still running, the one line "vmi: power off
+ * failed: ..., ACPI S5: <what failed>; halting" (or "; ending as a
+ * crash"), then power_fail(code) for a code other than VMI_EXIT_OK,
+ * else cli; hlt forever. */
 __attribute__((noreturn)) void power_off(unsigned code);
 /* power_reset_try(), then debug-exit VMI_EXIT_REBOOT, then a triple fault. */
 __attribute__((noreturn)) void power_reset(void);
@@ -55,7 +68,7 @@ __attribute__((noreturn)) void power_reset(void);
 __attribute__((noreturn)) void power_halt(void);
 
 /* The crash op of a backend with no crash-report interface: print
- * "vmi: crash: <msg>" on uart_early() and the debug console, then
+ * "vmi: crash: <msg>" on the console (console.h) and the debug console, then
  * power_fail(VMI_EXIT_CRASH).  power_off and power_reset already
  * have the shutdown and reboot ops' signatures: point vmi_ops at them. */
 __attribute__((noreturn)) void power_crash(const char *msg);

@@ -41,16 +41,25 @@ vmi_cpumask_t shootdown_post(struct shootdown *s, unsigned self,
     return m;
 }
 
-void shootdown_wait(struct shootdown *s, unsigned self, vmi_cpumask_t posted)
+vmi_cpumask_t shootdown_wait(struct shootdown *s, unsigned self,
+                             vmi_cpumask_t posted, uint64_t limit)
 {
+    vmi_cpumask_t late = 0;
+    uint64_t t0 = rdtsc_ordered();
     for (unsigned c = 0; c < VMI_MAX_CPUS; c++) {
         if (!(posted >> c & 1))
             continue;
         struct shootdown_box *b = &s->box[c];
         while (__atomic_load_n(&b->pending, __ATOMIC_ACQUIRE)) {
+            if (limit && rdtsc_ordered() - t0 > limit) {
+                late |= 1ull << c;
+                break;
+            }
             shootdown_handle(s, self);
             cpu_relax();
         }
-        __atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
+        if (!(late >> c & 1))
+            __atomic_store_n(&b->lock, 0, __ATOMIC_RELEASE);
     }
+    return late;
 }

@@ -39,11 +39,14 @@ struct shootdown {
  * request, returning the CPUs posted to; the caller sends them the vector
  * its own way (LAPIC, or a hypercall); shootdown_wait returns once every
  * one has flushed, and releases their mailboxes.  Flushing (self) is the
- * caller's job. */
+ * caller's job.  shootdown_wait gives up after (limit) TSC cycles (0: no
+ * limit), counted from its call, for a target that never acknowledges:
+ * it returns those CPUs (their mailboxes stay locked), else 0. */
 vmi_cpumask_t shootdown_post(struct shootdown *s, unsigned self,
                              vmi_cpumask_t targets, vmi_vaddr_t va,
                              uint64_t npages);
-void shootdown_wait(struct shootdown *s, unsigned self, vmi_cpumask_t posted);
+vmi_cpumask_t shootdown_wait(struct shootdown *s, unsigned self,
+                             vmi_cpumask_t posted, uint64_t limit);
 
 /* On CPU (self): perform the request in its mailbox, if any, and
  * acknowledge it.  Idempotent: a second call finds nothing to do. */

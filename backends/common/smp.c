@@ -20,6 +20,7 @@ void smp_cpus_order(struct smp_cpus *c, const uint32_t *ids, unsigned n,
                     uint32_t bsp)
 {
     c->count = 1;
+    c->tramp_pa = VMI_TRAMPOLINE_PA;
     c->apic_id[0] = bsp;
     c->started = 1;     /* the BSP runs already */
     for (unsigned i = 0; i < n && c->count < VMI_MAX_CPUS; i++)
@@ -53,16 +54,55 @@ int smp_cpu_index(const struct smp_cpus *c, uint32_t apic_id)
     return -1;
 }
 
+#define PAGE 0x1000ull
+#define LOW_END 0x100000ull     /* a SIPI vector names a page below 1 MiB */
+
+/* Whether the page at (pa) lies wholly in a RAM range and overlaps no
+ * range of another type (maps may overlap). */
+static bool page_is_ram(const struct vmi_boot_mem *mem, unsigned n, uint64_t pa)
+{
+    bool ram = false;
+    for (unsigned i = 0; i < n; i++) {
+        const struct vmi_boot_mem *m = &mem[i];
+        if (pa >= m->base + m->len || m->base >= pa + PAGE)
+            continue;
+        if (m->type != VMI_BOOT_MEM_RAM)
+            return false;
+        ram |= m->base <= pa && pa + PAGE <= m->base + m->len;
+    }
+    return ram;
+}
+
+static bool page_avoided(uint64_t pa, const uint64_t *avoid, unsigned navoid)
+{
+    for (unsigned i = 0; i < navoid; i++)
+        if (avoid[i] && (avoid[i] & ~(PAGE - 1)) == pa)
+            return true;
+    return false;
+}
+
+uint64_t smp_tramp_page(const struct vmi_boot_mem *mem, unsigned n,
+                        const uint64_t *avoid, unsigned navoid)
+{
+    if (!n || (page_is_ram(mem, n, VMI_TRAMPOLINE_PA) &&
+               !page_avoided(VMI_TRAMPOLINE_PA, avoid, navoid)))
+        return VMI_TRAMPOLINE_PA;
+    for (uint64_t pa = LOW_END - PAGE; pa >= PAGE; pa -= PAGE)
+        if (page_is_ram(mem, n, pa) && !page_avoided(pa, avoid, navoid))
+            return pa;
+    return 0;
+}
+
 static void put64(volatile uint8_t *p, unsigned off, uint64_t v)
 {
     *(volatile uint64_t *)(p + off) = v;
 }
 
 /* Copy the trampoline and fill its parameter block (at its end). */
-static volatile uint8_t *smp_tramp_install(unsigned cpu,
+static volatile uint8_t *smp_tramp_install(uint64_t tramp_pa, unsigned cpu,
                                            const struct vmi_cpu_boot *b)
 {
-    volatile uint8_t *page = pa_to_ptr(VMI_TRAMPOLINE_PA);
+    volatile uint8_t *page = pa_to_ptr(tramp_pa);
     size_t len = smp_trampoline_size;
     for (size_t i = 0; i < len; i++)
         page[i] = smp_trampoline_start[i];
@@ -93,11 +133,12 @@ static int smp_wait_ready(volatile uint8_t *p, uint64_t hz, uint64_t ns)
     return 0;
 }
 
-vmi_status_t smp_boot_ap(const struct lapic *l, uint32_t apic_id, unsigned cpu,
+vmi_status_t smp_boot_ap(const struct lapic *l, uint64_t tramp_pa,
+                         uint32_t apic_id, unsigned cpu,
                          const struct vmi_cpu_boot *boot, uint64_t tsc_hz)
 {
-    volatile uint8_t *p = smp_tramp_install(cpu, boot);
-    uint32_t sipi = LAPIC_ICR_STARTUP | (VMI_TRAMPOLINE_PA >> 12);
+    volatile uint8_t *p = smp_tramp_install(tramp_pa, cpu, boot);
+    uint32_t sipi = LAPIC_ICR_STARTUP | (uint32_t)(tramp_pa >> 12);
     lapic_send_ipi(l, apic_id, LAPIC_ICR_INIT | LAPIC_ICR_ASSERT);
     tsc_delay_ns(tsc_hz, INIT_DELAY_NS);
     for (unsigned i = 0; i < 2; i++) {
@@ -118,9 +159,10 @@ vmi_status_t smp_cpu_start(struct smp_cpus *c, const struct lapic *l,
                            unsigned cpu, const struct vmi_cpu_boot *boot,
                            uint64_t tsc_hz)
 {
-    if (cpu == 0 || cpu >= c->count || !boot || (c->started >> cpu & 1))
+    if (cpu == 0 || cpu >= c->count || !boot || (c->started >> cpu & 1) ||
+        !c->tramp_pa)
         return VMI_EINVAL;
-    vmi_status_t st = smp_boot_ap(l, c->apic_id[cpu], cpu, boot, tsc_hz);
+    vmi_status_t st = smp_boot_ap(l, c->tramp_pa, c->apic_id[cpu], cpu, boot, tsc_hz);
     if (st == VMI_OK)
         c->started |= 1ull << cpu;
     return st;

@@ -17,6 +17,7 @@
 
 struct smp_cpus {
     unsigned count;                     /* >= 1 */
+    uint64_t tramp_pa;                  /* the AP trampoline's page */
     uint32_t apic_id[VMI_MAX_CPUS];     /* logical index -> APIC ID */
     uint8_t index_of[256];              /* APIC ID < 256 -> index, or NONE */
     vmi_cpumask_t started;              /* CPUs smp_cpu_start brought up */
@@ -24,7 +25,8 @@ struct smp_cpus {
 
 /* Build (c) from (n) APIC IDs (ids) in MADT order and the boot CPU's
  * (bsp): index 0 is the BSP, then the others in MADT order.  With n == 0,
- * or a BSP the list lacks, the BSP is still CPU 0.  At most VMI_MAX_CPUS. */
+ * or a BSP the list lacks, the BSP is still CPU 0.  At most VMI_MAX_CPUS.
+ * The trampoline page is VMI_TRAMPOLINE_PA until the caller sets another. */
 void smp_cpus_order(struct smp_cpus *c, const uint32_t *ids, unsigned n,
                     uint32_t bsp);
 
@@ -35,6 +37,16 @@ void smp_cpus_from_acpi(struct smp_cpus *c, uint64_t rsdp, uint32_t bsp);
 /* The logical index of (apic_id), or -1 if it is not in the table.  A
  * table lookup for IDs below 256, a scan above. */
 int smp_cpu_index(const struct smp_cpus *c, uint32_t apic_id);
+
+/* The page below 1 MiB for the AP trampoline (its SIPI vector is the page
+ * number), from the loader's memory map (mem, n): VMI_TRAMPOLINE_PA if
+ * the map has no ranges or that page lies wholly in RAM and in no other
+ * range, else the highest such page from 0x1000 up to 1 MiB (top-down,
+ * as Linux places its real-mode trampoline, away from the low pages
+ * firmware writes to), skipping the pages that hold (avoid[0..navoid)),
+ * loader data init still reads.  0 if there is none. */
+uint64_t smp_tramp_page(const struct vmi_boot_mem *mem, unsigned n,
+                        const uint64_t *avoid, unsigned navoid);
 
 /* The logical index of the calling CPU, from its APIC ID; 0 if the ID is
  * not in the table (which cannot happen for a CPU the table started). */
@@ -49,13 +61,14 @@ vmi_status_t smp_cpu_start(struct smp_cpus *c, const struct lapic *l,
                            uint64_t tsc_hz);
 
 /* Start the CPU with APIC ID (apic_id) as logical CPU (cpu): copy the
- * trampoline to VMI_TRAMPOLINE_PA with the calling CPU's CR0, CR4 (minus
+ * trampoline to the page at (tramp_pa) with the calling CPU's CR0, CR4 (minus
  * PCIDE) and EFER and (boot)'s CR3 (below 4 GiB), stack and entry; send
  * INIT, wait 10 ms, send STARTUP (twice if needed, SDM 9.4.4.1), and wait
  * up to 1 s, measured on the TSC of frequency (tsc_hz), for the AP to
  * report in.  Returns VMI_OK or VMI_EAGAIN on timeout.  Not reentrant:
  * one start at a time (the trampoline page is shared). */
-vmi_status_t smp_boot_ap(const struct lapic *l, uint32_t apic_id, unsigned cpu,
+vmi_status_t smp_boot_ap(const struct lapic *l, uint64_t tramp_pa,
+                         uint32_t apic_id, unsigned cpu,
                          const struct vmi_cpu_boot *boot, uint64_t tsc_hz);
 
 /* The trampoline image and its size in bytes (smp_trampoline.S); its

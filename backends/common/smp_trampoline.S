@@ -1,20 +1,24 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * smp_trampoline.S: real-mode entry of a secondary CPU (backends/common).
- * smp_boot_ap() copies smp_trampoline_size bytes from smp_trampoline_start to
- * VMI_TRAMPOLINE_PA and sends a STARTUP IPI whose vector is that page, so
- * the AP starts here at CS:IP = (VMI_TRAMPOLINE_PA >> 4):0 in real mode.
- * It goes 16 -> 32-bit protected -> 64-bit long mode (Intel SDM Vol. 3A
- * 10.8.5, "Initializing IA-32e Mode") on a temporary GDT inside the page,
- * then calls entry(cpu, arg) on the given stack.
+ * smp_boot_ap() copies smp_trampoline_size bytes from smp_trampoline_start
+ * to a page below 1 MiB (VMI_TRAMPOLINE_PA unless the loader's memory map
+ * says otherwise, smp_tramp_page) and sends a STARTUP IPI whose vector is
+ * that page, so the AP starts here at CS:IP = (page >> 4):0 in real mode
+ * (Intel SDM Vol. 3A 9.4.4.1 and 11.6.1).  The code runs at any such
+ * page: it takes the page's address from CS into EBX and addresses
+ * everything from there, and writes the two linear addresses it needs
+ * (the GDT base, the far jumps' targets) into the page before use.  It
+ * goes 16 -> 32-bit protected -> 64-bit long mode (SDM Vol. 3A 10.8.5,
+ * "Initializing IA-32e Mode") on a temporary GDT inside the page, then
+ * calls entry(cpu, arg) on the given stack.
  */
-#include "vmi/abi.h"
 #include "smp_tramp.h"
 #include "x86_asm.h"
 
-/* The run-time (physical) address of a label once the page is copied. */
-#define TPA(x) (VMI_TRAMPOLINE_PA + ((x) - smp_trampoline_start))
-#define PARAM(off) (TPA(tramp_params) + (off))
+/* The offset of a label in the page. */
+#define OFF(x) ((x) - smp_trampoline_start)
+#define PARAM(off) (OFF(tramp_params) + (off))(%ebx)
 
 #define CR0_PE 0x1
 #define MSR_EFER 0xc0000080
@@ -27,11 +31,19 @@ smp_trampoline_start:
     cld
     movw %cs, %ax
     movw %ax, %ds
-    lgdtl tramp_gdtr - smp_trampoline_start
+    movzwl %ax, %ebx
+    shll $4, %ebx                   /* EBX: the page's physical address */
+    leal OFF(tramp_gdt)(%ebx), %eax
+    movl %eax, OFF(tramp_gdtr) + 2
+    leal OFF(tramp_pm32)(%ebx), %eax
+    movl %eax, OFF(tramp_far32)
+    leal OFF(tramp_lm64)(%ebx), %eax
+    movl %eax, OFF(tramp_far64)
+    lgdtl OFF(tramp_gdtr)
     movl %cr0, %eax
     orl $CR0_PE, %eax
     movl %eax, %cr0
-    ljmpl $TRAMP_CS32, $TPA(tramp_pm32)
+    ljmpl *OFF(tramp_far32)         /* through DS (the page): m16:32 */
 
     .code32
 tramp_pm32:
@@ -51,11 +63,12 @@ tramp_pm32:
     wrmsr
     movl PARAM(TRAMP_P_CR0), %eax
     movl %eax, %cr0
-    ljmpl $TRAMP_CS64, $TPA(tramp_lm64)
+    ljmpl *OFF(tramp_far64)(%ebx)
 
     .code64
 tramp_lm64:
     x86_load_data_segs TRAMP_DS
+    movl %ebx, %ebx                 /* bits 63:32 were undefined */
     movq PARAM(TRAMP_P_STACK), %rsp
     movq PARAM(TRAMP_P_ENTRY), %rax
     movq PARAM(TRAMP_P_ARG), %rsi
@@ -77,7 +90,13 @@ tramp_gdt:
     .quad 0x00af9a000000ffff    /* 0x18: 64-bit code (L=1) */
 tramp_gdtr:
     .word 4 * 8 - 1
-    .long TPA(tramp_gdt)
+    .long 0                     /* the page + OFF(tramp_gdt), written above */
+tramp_far32:                    /* far pointers (offset, selector), the */
+    .long 0                     /* offsets written above */
+    .word TRAMP_CS32
+tramp_far64:
+    .long 0
+    .word TRAMP_CS64
 
     .balign 8
 tramp_params:

@@ -25,11 +25,18 @@ struct tsc_scale {
     uint64_t mult;
 };
 
-/* The TSC frequency CPUID states: leaf 0x15 (Hz = ecx * ebx / eax when
- * all three are non-zero), else leaf 0x16 (eax = base MHz), else 0.
- * Leaves above the maximum basic leaf (CPUID 0 eax) are not read.
- * Intel SDM Vol. 2A, CPUID leaves 15H and 16H. */
+/* The TSC frequency CPUID leaf 0x15 states, only when it is complete:
+ * Hz = crystal * EBX / EAX with EAX and EBX non-zero, the crystal being
+ * ECX, or where ECX is 0 the nominal crystal the SDM gives for the
+ * processor model (Intel SDM Vol. 3B, "Determining the Processor Base
+ * Frequency"); else 0.  Leaf 0x16 (the base frequency, not the TSC rate)
+ * is never used.  Leaves above the maximum basic leaf (CPUID 0 eax) are
+ * not read. */
 uint64_t tsc_hz_from_cpuid(void);
+
+/* CPUID 0x80000007 EDX[8]: the TSC runs at a constant rate in every
+ * P-, C- and T-state (Intel SDM Vol. 3B, "Invariant TSC"). */
+bool tsc_invariant(void);
 
 /* Measure the TSC against PIT channel 2 for about (ms) milliseconds
  * (1..50), reading the latched count at both ends.  Returns Hz, or 0 if
@@ -37,11 +44,38 @@ uint64_t tsc_hz_from_cpuid(void);
  * interrupts should be off. */
 uint64_t tsc_hz_from_pit(unsigned ms);
 
-/* tsc_hz_from_cpuid(), else tsc_hz_from_pit(10).  0 if both fail. */
-uint64_t tsc_hz_detect(void);
+struct acpi_timer_reg;
+/* Measure the TSC for about (ms) (1..50) against the HPET main counter of
+ * the block at physical (base) (enabled for the measurement if firmware
+ * left it stopped, then restored), or against the ACPI PM timer (t).
+ * 0 if there is none, or it did not advance within a bound counted on
+ * the TSC alone (at most 40 * ms on a 1 GHz TSC). */
+uint64_t tsc_hz_from_hpet(uint64_t base, unsigned ms);
+uint64_t tsc_hz_from_pm_timer(const struct acpi_timer_reg *t, unsigned ms);
 
-/* tsc_hz_detect(), else TSC_HZ_GUESS with *(guessed) set (if non-NULL). */
-uint64_t tsc_hz_detect_or_guess(bool *guessed);
+/* Where the rate came from, for the banner. */
+enum tsc_source {
+    TSC_SRC_NONE,       /* nothing (tsc_hz_detect returned 0) */
+    TSC_SRC_CPUID15,
+    TSC_SRC_HPET,
+    TSC_SRC_PMTIMER,
+    TSC_SRC_PIT,
+    TSC_SRC_GUESSED,    /* TSC_HZ_GUESS: time runs at the wrong speed */
+};
+/* "none", "cpuid15", "hpet", "pmtimer", "pit", "guessed". */
+const char *tsc_source_name(enum tsc_source src);
+
+#define TSC_CALIBRATE_MS 10
+
+/* The TSC rate from the first source that gives it: CPUID 0x15, the HPET
+ * (ACPI "HPET" table reachable from (rsdp)), the ACPI PM timer (the
+ * FADT's), PIT channel 2; each calibration takes TSC_CALIBRATE_MS.
+ * (rsdp) 0: CPUID and the PIT only.  Returns 0 (and *src NONE) if all
+ * fail; (src) may be NULL. */
+uint64_t tsc_hz_detect(uint64_t rsdp, enum tsc_source *src);
+
+/* tsc_hz_detect(), else TSC_HZ_GUESS with *src = TSC_SRC_GUESSED. */
+uint64_t tsc_hz_detect_or_guess(uint64_t rsdp, enum tsc_source *src);
 
 /* (s) converts cycles of a (hz) clock to ns; (hz) > 0. */
 void tsc_scale_to_ns(struct tsc_scale *s, uint64_t hz);

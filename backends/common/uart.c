@@ -16,6 +16,7 @@
 #define UART_LCR 3          /* line control */
 #define UART_MCR 4          /* modem control */
 #define UART_LSR 5          /* line status */
+#define UART_SCR 7          /* scratch */
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 #define FCR_ENABLE_CLEAR 0x07   /* enable FIFOs, clear RX and TX */
@@ -27,13 +28,15 @@
 #define UART_DIVISOR_115200 1   /* 1.8432 MHz / (16 * 115200) */
 #define UART_MAX_POLLS 1000000  /* give up on a UART that never drains */
 
-void uart_init(struct uart *u, uint16_t port)
+void uart_init_divisor(struct uart *u, uint16_t port, uint16_t divisor)
 {
     u->port = port;
     outb(port + UART_IER, 0);
-    outb(port + UART_LCR, LCR_DLAB);
-    outb(port + UART_DLL, UART_DIVISOR_115200);
-    outb(port + UART_DLM, 0);
+    if (divisor) {
+        outb(port + UART_LCR, LCR_DLAB);
+        outb(port + UART_DLL, (uint8_t)divisor);
+        outb(port + UART_DLM, (uint8_t)(divisor >> 8));
+    }
     outb(port + UART_LCR, LCR_8N1);
     outb(port + UART_FCR, FCR_ENABLE_CLEAR);
     outb(port + UART_MCR, MCR_DTR_RTS_OUT2);
@@ -41,6 +44,22 @@ void uart_init(struct uart *u, uint16_t port)
      * emulator every port access is an exit, so this halves the cost. */
     u->burst = (inb(port + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON
                    ? UART_FIFO_LEN : 1;
+}
+
+void uart_init(struct uart *u, uint16_t port)
+{
+    uart_init_divisor(u, port, UART_DIVISOR_115200);
+}
+
+bool uart_probe(uint16_t port)
+{
+    if (inb(port + UART_LSR) == 0xff)
+        return false;
+    outb(port + UART_SCR, 0x55);
+    if (inb(port + UART_SCR) != 0x55)
+        return false;
+    outb(port + UART_SCR, 0xaa);
+    return inb(port + UART_SCR) == 0xaa;
 }
 
 /* Wait for THRE, bounded so a missing UART cannot hang a panic path. */
@@ -77,14 +96,4 @@ const struct uart *uart_early(void)
     if (!early.port)
         uart_init(&early, VMI_UART_PORT);
     return &early;
-}
-
-void uart_console_write(const char *buf, size_t len)
-{
-    uart_write(uart_early(), buf, len);
-}
-
-size_t uart_console_read(char *buf, size_t len)
-{
-    return uart_read(uart_early(), buf, len);
 }

@@ -7,6 +7,7 @@
 #ifndef VMI_COMMON_UART_H
 #define VMI_COMMON_UART_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,14 @@ struct uart {
  * fail; on a port with no UART the writes are lost silently. */
 void uart_init(struct uart *u, uint16_t port);
 
+/* uart_init with baud-rate divisor (divisor) (115200 / baud), or 0 to
+ * keep the divisor the firmware programmed. */
+void uart_init_divisor(struct uart *u, uint16_t port, uint16_t divisor);
+
+/* True if a UART answers at (port): LSR does not read as 0xff (an empty
+ * port on a PC bus) and the scratch register keeps 0x55 and 0xaa. */
+bool uart_probe(uint16_t port);
+
 /* Write (len) bytes of (buf), byte-exact (no CR/LF translation), polling
  * LSR.THRE; returns once the last byte is in the transmitter. */
 void uart_write(const struct uart *u, const char *buf, size_t len);
@@ -30,11 +39,5 @@ size_t uart_read(const struct uart *u, char *buf, size_t len);
 /* A UART at VMI_UART_PORT, usable before or without any backend init (for
  * vmi_refuse and panics).  Initialised on first use. */
 const struct uart *uart_early(void);
-
-/* The console ops of a backend whose console is that UART, with the ops'
- * own signatures (include/vmi/ops.h) so a vmi_ops table points at them:
- * uart_write and uart_read on uart_early(). */
-void uart_console_write(const char *buf, size_t len);
-size_t uart_console_read(char *buf, size_t len);
 
 #endif

@@ -4,10 +4,12 @@
 #include <insn.h>
 
 #include "acpi.h"
+#include "common.h"
+#include "console.h"
 #include "x86pc.h"
 #include "pic.h"
 #include "power.h"
-#include "uart.h"
+#include "vmi/abi.h"
 
 struct x86pc x86pc;
 
@@ -20,13 +22,65 @@ static void x86pc_lapic_cpus(void)
     smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
 }
 
-void x86pc_init(uint64_t rsdp_hint)
+/* Mask what firmware may have left able to interrupt: the PICs (moved
+ * off the exception vectors first) and every I/O APIC of the MADT. */
+static void x86pc_silence_legacy(void)
 {
-    uart_early();
-    x86pc.rsdp = acpi_find_rsdp(rsdp_hint);
+    pic_remap_mask();
+    uint64_t madt = x86pc.rsdp ? acpi_find_table(x86pc.rsdp, "APIC") : 0;
+    uint64_t ioapic[X86PC_IOAPICS_MAX];
+    unsigned n = madt ? acpi_madt_ioapics(madt, ioapic, X86PC_IOAPICS_MAX) : 0;
+    for (unsigned i = 0; i < n; i++)
+        ioapic_mask_all(ioapic[i]);
+}
+
+/* The AP trampoline's page, checked against the loader's memory map: a
+ * line if it is not VMI_TRAMPOLINE_PA, and one if there is none (then the
+ * boot CPU runs alone).  The pages of the loader's data that init reads
+ * (start_info, the RSDP copy) are not taken. */
+static void x86pc_tramp(const struct vmi_boot *b)
+{
+    const uint64_t avoid[2] = { b ? b->start_info : 0, x86pc.rsdp };
+    uint64_t pa = smp_tramp_page(b ? b->mem : NULL, b ? b->nr_mem : 0, avoid, 2);
+    char line[128], num[21];
+    size_t n = 0;
+
+    x86pc.cpus.tramp_pa = pa;
+    if (pa == VMI_TRAMPOLINE_PA || x86pc.cpus.count == 1)
+        return;
+    vmi_fmt_u64(num, pa, 16);
+    vmi_append(line, sizeof(line), &n, pa ? "vmi: AP trampoline at 0x" :
+               "vmi: no RAM page below 1 MiB for the AP trampoline in the loader's "
+               "memory map: the boot CPU runs alone");
+    if (pa) {
+        vmi_append(line, sizeof(line), &n, num);
+        vmi_append(line, sizeof(line), &n, ": 0x8000 is not RAM in the loader's memory map");
+    }
+    vmi_append(line, sizeof(line), &n, "\n");
+    power_say(line);
+    if (!pa)
+        x86pc.cpus.count = 1;
+}
+
+void x86pc_init(const struct vmi_boot *boot)
+{
+    x86pc.rsdp = acpi_find_rsdp(boot ? boot->rsdp : 0);
+    console_init(boot, x86pc.rsdp);
     power_init(x86pc.rsdp);
-    pic_mask_all();
+    /* Without a LAPIC there is no timer, IPI or CPU identity: one line and
+     * off, rather than a wait for a tick that never comes. */
+    struct vmi_cpuid r;
+    cpuid(1, 0, &r);
+    if (!(r.edx & CPUID1_EDX_APIC)) {
+        static const char msg[] =
+            "vmi: this CPU has no local APIC (CPUID.1:EDX[9] clear); "
+            "the backend needs one\n";
+        console_write(msg, sizeof(msg) - 1);
+        power_off(VMI_EXIT_FAIL);
+    }
+    x86pc_silence_legacy();
     x86pc_lapic_cpus();
+    x86pc_tramp(boot);
 }
 
 void x86pc_init_lapic(uint64_t rsdp_hint)
@@ -64,7 +118,7 @@ void x86pc_describe(struct vmi_info *info)
     info->features |= (x86pc.lapic.x2apic ? VMI_FEAT_X2APIC : 0) |
                       (x86pc.tsc_deadline ? VMI_FEAT_TSC_DEADLINE : 0);
     info->alarm = x86pc.tsc_deadline ? "lapic tsc-deadline" : "lapic oneshot";
-    info->console = "uart 0x3f8";
+    info->console = console_name();
     info->ipi = x86pc.lapic.x2apic ? "x2apic icr" : "xapic icr";
 }
 

@@ -62,9 +62,15 @@ struct x86pc {
 extern struct x86pc x86pc;
 
 /* x86pc.c */
-/* Boot CPU: UART, RSDP from (rsdp_hint) or a scan, power_init, PIC mask,
- * LAPIC mode and enable, the CPU table from the MADT. */
-void x86pc_init(uint64_t rsdp_hint);
+#define X86PC_IOAPICS_MAX 8     /* I/O APICs masked at init; more are left */
+/* Boot CPU: RSDP from (boot)->rsdp or a scan, the console's devices
+ * (console_init), power_init; a CPU without a LAPIC is refused (one line,
+ * power_off(VMI_EXIT_FAIL)); the PICs remapped and masked and the MADT's
+ * I/O APICs masked (pic.h); LAPIC mode and enable, the CPU table from the
+ * MADT, and the AP trampoline's page from (boot)'s memory map
+ * (smp_tramp_page; one line if it is not VMI_TRAMPOLINE_PA, and with none
+ * the boot CPU alone).  (boot) may be NULL. */
+void x86pc_init(const struct vmi_boot *boot);
 /* For a backend that is not a whole PC (xen PVH: no PIC, power of its
  * own): only the RSDP from (rsdp_hint) or a scan, LAPIC mode and enable,
  * and the CPU table from the MADT. */
@@ -149,6 +155,9 @@ unsigned x86pc_lazy_end(unsigned self);
  * each has flushed. */
 void x86pc_flush_post(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
                       uint64_t npages);
+/* x86pc_flush_wait panics, naming the CPU, if a target has not flushed
+ * after this long (measured on the TSC; no limit while x86pc.tsc_hz is 0). */
+#define X86PC_FLUSH_TIMEOUT_S 30ull
 void x86pc_flush_wait(unsigned self, vmi_cpumask_t cpus);
 
 #endif

@@ -6,6 +6,7 @@
  * backend's own flush ops are made of, and the ops of the backends whose
  * remote flush is the shootdown on LAPIC IPIs.
  */
+#include "common.h"
 #include "x86pc.h"
 #include "x86.h"
 
@@ -37,7 +38,26 @@ void x86pc_flush_post(unsigned self, vmi_cpumask_t cpus, vmi_vaddr_t va,
 
 void x86pc_flush_wait(unsigned self, vmi_cpumask_t cpus)
 {
-    shootdown_wait(&x86pc.sd, self, cpus);
+    /* A target that never acknowledges (a CPU that died, a lost vector)
+     * ends the wait after X86PC_FLUSH_TIMEOUT_S on the TSC, in a panic
+     * naming it: going on would leave its TLB stale.  Without a rate
+     * (0), no limit. */
+    struct tsc_scale s;
+    uint64_t limit = 0;
+    if (x86pc.tsc_hz) {
+        tsc_scale_from_ns(&s, x86pc.tsc_hz);
+        limit = tsc_scale_apply(&s, X86PC_FLUSH_TIMEOUT_S * TSC_NS_PER_SEC);
+    }
+    vmi_cpumask_t late = shootdown_wait(&x86pc.sd, self, cpus, limit);
+    if (!late)
+        return;
+    char msg[80], num[21];
+    size_t n = 0;
+    vmi_fmt_u64(num, (uint64_t)__builtin_ctzll(late), 10);
+    vmi_append(msg, sizeof(msg), &n, "x86pc: cpu ");
+    vmi_append(msg, sizeof(msg), &n, num);
+    vmi_append(msg, sizeof(msg), &n, " did not acknowledge a TLB flush");
+    vmi_panic(msg);
 }
 
 /* From CPU (self), now: its own TLB if (cpus) holds it, then the other

@@ -8,7 +8,7 @@
 #include "hvsig.h"
 #include "hyperv.h"
 #include "power.h"
-#include "uart.h"
+#include "console.h"
 #include "vmi/abi.h"
 
 #define HV_EXPECTED "Hyper-V (the Hv#1 interface)"
@@ -121,7 +121,7 @@ static void hv_say_enlightenments(void)
     size_t n = 0;
     for (unsigned i = 0; i < sizeof(part) / sizeof(part[0]); i++)
         vmi_append(line, sizeof(line), &n, part[i]);
-    uart_write(uart_early(), line, n);
+    console_write(line, n);
 }
 
 /* After hv_time_init: the PC's strings and features (x86pc_describe), then

@@ -3,19 +3,6 @@
  * rep-call continuation loop and the HV_STATUS translation. */
 #include "hyperv.h"
 
-#ifdef HV_HOSTED
-/* Host tests: no page to call; the test's hook answers instead. */
-uint8_t hv_hcall_page[HV_PAGE_SIZE];
-
-static uint64_t hv_hcall_unset(uint64_t control, uint64_t in, uint64_t out)
-{
-    (void)control, (void)in, (void)out;
-    return HV_STATUS_INVALID_HYPERCALL_CODE;
-}
-
-uint64_t (*hv_hcall_hook)(uint64_t, uint64_t, uint64_t) = hv_hcall_unset;
-#endif
-
 uint64_t hv_hcall(uint64_t control, uint64_t in, uint64_t out)
 {
     return hv_hcall_insn(hv_hcall_page, control, in, out);

@@ -8,16 +8,16 @@
  * RCX = input value, RDX = input GPA (fast: argument 1), R8 = output GPA
  * (fast: argument 2); the result value comes back in RAX.  The page holds
  * whatever the hypervisor wrote: VMCALL/VMMCALL on Hyper-V, an `out` to
- * a port the monitor owns under vmi-run (hyperv/tlfs.h).
- *
- * Host unit tests build with HV_HOSTED: the call goes to the function
- * pointer hv_hcall_hook instead, which the test sets.
+ * a port the monitor owns under vmi-run (hyperv/tlfs.h).  The call
+ * itself is hv_hcall_insn() of <hv_insn.h>.
  */
 #ifndef VMI_HV_HCALL_H
 #define VMI_HV_HCALL_H
 
 #include <stdbool.h>
 #include <stdint.h>
+
+#include <hv_insn.h>
 
 #include "hyperv/tlfs.h"
 #include "vmi/types.h"
@@ -41,31 +41,6 @@ static inline unsigned hv_result_reps(uint64_t result)
 {
     return (unsigned)(result >> HV_RESULT_REPS_SHIFT & HV_HC_REP_MASK);
 }
-
-#ifdef HV_HOSTED
-extern uint64_t (*hv_hcall_hook)(uint64_t control, uint64_t in, uint64_t out);
-static inline uint64_t hv_hcall_insn(const void *page, uint64_t control,
-                                     uint64_t in, uint64_t out)
-{
-    (void)page;
-    return hv_hcall_hook(control, in, out);
-}
-#else
-/* The only asm of the backend: a call into the hypercall page with the
- * TLFS registers; RCX, RDX and R8 count as clobbered, as in Linux's
- * hv_do_hypercall (arch/x86/include/asm/mshyperv.h). */
-static inline uint64_t hv_hcall_insn(const void *page, uint64_t control,
-                                     uint64_t in, uint64_t out)
-{
-    uint64_t result;
-    register uint64_t r8 __asm__("r8") = out;
-    __asm__ __volatile__("call *%[page]"
-                         : "=a"(result), "+c"(control), "+d"(in), "+r"(r8)
-                         : [page] "r"(page)
-                         : "memory", "cc");
-    return result;
-}
-#endif
 
 /* One hypercall through hv_hcall_page; the raw result value. */
 uint64_t hv_hcall(uint64_t control, uint64_t in, uint64_t out);

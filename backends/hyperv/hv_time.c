@@ -50,14 +50,15 @@ uint64_t hv_time_ns(void)
  * stimer0 is not the alarm. */
 void hv_time_init(void)
 {
+    enum tsc_source src = TSC_SRC_NONE;
+    /* The frequency MSR where granted and set; else as native, down to a
+     * guessed rate at which time runs forward and cycles_hz says
+     * "unknown" (0). */
     x86pc.tsc_hz = hv.priv_eax & HV_PRIV_FREQUENCY_MSRS ?
-                   rdmsr(HV_X64_MSR_TSC_FREQUENCY) : tsc_hz_detect();
-    if (!x86pc.tsc_hz) {
-        /* As native: time runs forward at a guessed rate, and
-         * cycles_hz says "unknown" (0). */
-        x86pc.tsc_hz = TSC_HZ_GUESS;
-        hv.tsc_hz_guessed = true;
-    }
+                   rdmsr(HV_X64_MSR_TSC_FREQUENCY) : 0;
+    if (!x86pc.tsc_hz)
+        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &src);
+    hv.tsc_hz_guessed = src == TSC_SRC_GUESSED;
     tsc_clock_start(&hv.tsc, x86pc.tsc_hz);
     uint64_t secs = rtc_read_unix();
     if (secs)

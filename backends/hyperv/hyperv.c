@@ -14,7 +14,7 @@
 #include "common.h"
 #include "hyperv.h"
 #include "power.h"
-#include "uart.h"
+#include "console.h"
 #include "vmi/abi.h"
 #include "x86.h"
 
@@ -24,7 +24,7 @@ static vmi_status_t hv_init(const struct vmi_boot *boot)
 {
     hv_detect();    /* refuses, with one line, if Hyper-V is not there */
     hv_choose();
-    x86pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot);
     hv_enable();
     hv_time_init();
     hv_identify();
@@ -123,6 +123,6 @@ const struct vmi_ops vmi_ops = {
     .mmu_lazy_begin = x86pc_mmu_lazy_begin,
     /* instructions (common/x86.h), UART */
     .halt = x86_halt,
-    .console_write = uart_console_write,
-    .console_read = uart_console_read,
+    .console_write = console_write,
+    .console_read = console_read,
 };

@@ -14,7 +14,7 @@
 
 #include "kvm.h"
 #include "power.h"
-#include "uart.h"
+#include "console.h"
 #include "x86.h"
 
 struct kvm kvm;
@@ -49,7 +49,7 @@ static void kvm_identify(void)
 static vmi_status_t kvm_init(const struct vmi_boot *boot)
 {
     kvm_detect();   /* refuses, with one line, if KVM is not there */
-    x86pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot);
     kvm_choose(x86pc.cpus.count);
     kvm_time_init();
     kvm_identify();
@@ -111,8 +111,8 @@ const struct vmi_ops vmi_ops = {
     .mmu_lazy_begin = x86pc_mmu_lazy_begin,
     /* instructions (common/x86.h), UART, power */
     .halt = x86_halt,
-    .console_write = uart_console_write,
-    .console_read = uart_console_read,
+    .console_write = console_write,
+    .console_read = console_read,
     .shutdown = power_off,
     .reboot = power_reset,
     .crash = power_crash,

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * kvm_hypercall.h: the KVM hypercall instruction and the calls the kvm
- * backend makes.  ABI (Documentation/virt/kvm/x86/hypercalls.rst): RAX =
+ * kvm_hypercall.h: the choice of KVM hypercall instruction and the calls
+ * the kvm backend makes.  ABI (Documentation/virt/kvm/x86/hypercalls.rst): RAX =
  * hypercall number, RBX, RCX, RDX, RSI = arguments a0..a3, result in RAX,
  * "no other registers will be clobbered"; only CPL0 may call.
  *
@@ -14,12 +14,6 @@
  * can replace it with instructions that are guaranteed to be supported",
  * hypercalls.rst), and on our read-only kernel text that write faults.
  *
- * Host unit tests build the backend with KVM_VMCALL_INSN = UD2 (0f 0b)
- * and KVM_VMMCALL_INSN = UD1 (0f b9 c0): the same asm, with its register
- * assignment, traps into the test's SIGILL handler, which tells the two
- * apart, records RAX/RBX/RCX/RDX/RSI and sets RAX
- * (tests/unit/test_kvm_trap.h).
- *
  * On kvm-pvm VMCALL never reaches KVM (it livelocks), so the backend
  * issues hypercalls only for features CPUID advertises; the monitor hides
  * them (docs/hosts.md [host:kvm-pvm]).
@@ -30,17 +24,10 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <kvm_insn.h>
+
 #include "vmi/types.h"
 #include "kvm_abi.h"
-
-/* The guest's instructions; the host tests assemble them to check the
- * bytes and replace KVM_V{M,MM}CALL_INSN to run the asm. */
-#define KVM_VMCALL_GUEST "vmcall"
-#define KVM_VMMCALL_GUEST "vmmcall"
-#ifndef KVM_VMCALL_INSN
-#define KVM_VMCALL_INSN KVM_VMCALL_GUEST
-#define KVM_VMMCALL_INSN KVM_VMMCALL_GUEST
-#endif
 
 /* True: hypercalls use VMMCALL.  Set by kvm_hc_choose(). */
 extern bool kvm_hc_vmmcall;
@@ -56,26 +43,12 @@ void kvm_hc_choose(void);
  * n is min + 64 + n (hypercalls.rst; Linux KVM_IPI_CLUSTER_SIZE). */
 #define KVM_IPI_CLUSTER 128
 
-/* The operands of a four-argument call (hypercalls.rst): RAX = nr, RBX,
- * RCX, RDX, RSI = a0..a3, the result in RAX; memory, which the host may
- * read and write. */
-#define KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3)                          \
-    : "=a"(ret)                                                            \
-    : "a"(nr), "b"(a0), "c"(a1), "d"(a2), "S"(a3)                          \
-    : "memory"
-
+/* One four-argument call with the chosen instruction (kvm_insn.h). */
 static inline long kvm_hypercall4(unsigned long nr, unsigned long a0,
                                   unsigned long a1, unsigned long a2,
                                   unsigned long a3)
 {
-    long ret;
-    if (kvm_hc_vmmcall)
-        __asm__ __volatile__(KVM_VMMCALL_INSN
-                             KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
-    else
-        __asm__ __volatile__(KVM_VMCALL_INSN
-                             KVM_HC4_OPERANDS(ret, nr, a0, a1, a2, a3));
-    return ret;
+    return kvm_hypercall_insn(kvm_hc_vmmcall, nr, a0, a1, a2, a3);
 }
 
 /* The one translation of KVM's return codes (ret >= 0 is success). */

@@ -7,10 +7,10 @@
  * advertised).  The CPU table and start-up are common/x86pc.c's.
  */
 #include <insn.h>
+#include <kvm_insn.h>
 
 #include "kvm.h"
 #include "kvm_hypercall.h"
-#include "kvm_insn.h"
 
 #define RFLAGS_IF (1ull << 9)   /* SDM Vol. 1 3.4.3.3 */
 

@@ -44,7 +44,7 @@ void kvm_time_init(void)
             wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);  /* dead: switch it off */
     }
     if (!kvm.use.kvmclock) {
-        x86pc.tsc_hz = tsc_hz_detect_or_guess(NULL);
+        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, NULL);
         tsc_clock_start(&kvm.tsc, x86pc.tsc_hz);
     }
     x86pc_alarm_init(true);

@@ -4,15 +4,31 @@
  * become the privileged instructions themselves: right for bare metal and
  * for full virtualization (QEMU tcg, any KVM, vmi-run's pc personality).
  * It reports a hypervisor it sees but uses nothing of it.  Everything but
- * time is a mechanism of backends/common (x86, x86pc, uart, power); the
+ * time is a mechanism of backends/common (x86, x86pc, console, power); the
  * alarm and the event vectors are the PC's on this backend's time base.
  */
+#include "common.h"
 #include "native.h"
 #include "power.h"
-#include "uart.h"
+#include "console.h"
 #include "x86.h"
 
 struct native native;
+
+/* "tsc, rate from hpet", "tsc, rate guessed", and ", not invariant"
+ * where CPUID 0x80000007 does not promise a constant rate. */
+static const char *native_clock_name(void)
+{
+    char *b = native.clock_name;
+    size_t n = 0, size = sizeof(native.clock_name);
+    vmi_append(b, size, &n, "tsc, rate ");
+    if (native.tsc_src != TSC_SRC_GUESSED)
+        vmi_append(b, size, &n, "from ");
+    vmi_append(b, size, &n, tsc_source_name(native.tsc_src));
+    if (!native.tsc_invariant)
+        vmi_append(b, size, &n, ", not invariant");
+    return b;
+}
 
 static void native_identify(void)
 {
@@ -25,14 +41,14 @@ static void native_identify(void)
         .backend = "native",
         .version = VMI_VERSION,
         .hypervisor = hv,
-        .clock = native.tsc_hz_guessed ? "tsc (rate guessed)" : "tsc",
+        .clock = native_clock_name(),
     };
     x86pc_describe(&native.info);
 }
 
 static vmi_status_t native_init(const struct vmi_boot *boot)
 {
-    x86pc_init(boot ? boot->rsdp : 0);
+    x86pc_init(boot);
     native_time_init();
     native_identify();
     return VMI_OK;
@@ -81,8 +97,8 @@ const struct vmi_ops vmi_ops = {
     .halt = x86_halt,
     .spin_wait = x86_spin_wait,
     .spin_kick = x86_spin_kick,
-    .console_write = uart_console_write,
-    .console_read = uart_console_read,
+    .console_write = console_write,
+    .console_read = console_read,
     .shutdown = power_off,
     .reboot = power_reset,
     .crash = power_crash,

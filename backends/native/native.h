@@ -14,7 +14,9 @@
 struct native {
     struct tsc_clock clock;         /* time_ns; rate in x86pc.tsc_hz */
     uint64_t wall0_ns;
-    bool tsc_hz_guessed;            /* no source gave the rate */
+    enum tsc_source tsc_src;        /* where the rate came from */
+    bool tsc_invariant;             /* CPUID 0x80000007 EDX[8] */
+    char clock_name[48];            /* info.clock */
     struct vmi_info info;
     char hv_name[HVSIG_LEN];
 };

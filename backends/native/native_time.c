@@ -16,7 +16,8 @@ void native_time_init(void)
 {
     /* With a guessed rate cycles_hz reports 0 (unknown) and info->clock
      * says so. */
-    x86pc.tsc_hz = tsc_hz_detect_or_guess(&native.tsc_hz_guessed);
+    x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &native.tsc_src);
+    native.tsc_invariant = tsc_invariant();
     tsc_clock_start(&native.clock, x86pc.tsc_hz);
     uint64_t secs = rtc_read_unix();
     /* wallclock = wall0 + time_ns; a missing RTC leaves wall0 = 0. */
@@ -37,7 +38,7 @@ uint64_t native_wallclock_ns(void)
 
 uint64_t native_cycles_hz(void)
 {
-    return native.tsc_hz_guessed ? 0 : x86pc.tsc_hz;
+    return native.tsc_src == TSC_SRC_GUESSED ? 0 : x86pc.tsc_hz;
 }
 
 uint64_t native_stolen_ns(void)

@@ -146,7 +146,7 @@ size_t xen_console_read(char *buf, size_t len);
  * before a shutdown must not be lost. */
 void xen_console_flush(void);
 
-/* xen_entry.S (guest) or xen_mock.c (host tests). */
+/* xen_entry.S (guest) or tests/unit/mock/mock_xen.c (host tests). */
 extern uint8_t xen_hypercall_page[4096];
 void xen_ap_start(void);
 

@@ -5,8 +5,9 @@
  * stack (identity-mapped, so its address is its GPA), and xen_status(),
  * the one translation of Xen's error codes (docs/vmi-api.md 2.4).
  */
+#include <xen_insn.h>
+
 #include "xen.h"
-#include "xen_insn.h"
 
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>

@@ -9,8 +9,9 @@
  * `mov $nr,%eax; out %al,$0xe0; ret`, on Xen it is VMCALL/VMMCALL: the
  * backend cannot tell, which is the point of the page.
  *
- * Host unit tests define XEN_HOST_MOCK: the call goes to
- * xen_mock_hypercall() (xen_mock.h), which records it.
+ * Guest only: backend files include it as <xen_insn.h>, and the host
+ * unit tests put tests/unit/mock/xen_insn.h, which records each call,
+ * first on the include path (docs/ARCHITECTURE.md "Testing seams").
  */
 #ifndef VMI_XEN_INSN_H
 #define VMI_XEN_INSN_H
@@ -19,15 +20,6 @@
 
 #define XEN_STUB_SIZE 32        /* bytes per hypercall-page stub */
 
-#ifdef XEN_HOST_MOCK
-long xen_mock_hypercall(unsigned nr, uint64_t a1, uint64_t a2, uint64_t a3,
-                        uint64_t a4, uint64_t a5);
-static inline long xen_hypercall(unsigned nr, uint64_t a1, uint64_t a2,
-                                 uint64_t a3, uint64_t a4, uint64_t a5)
-{
-    return xen_mock_hypercall(nr, a1, a2, a3, a4, a5);
-}
-#else
 extern uint8_t xen_hypercall_page[4096];
 static inline long xen_hypercall(unsigned nr, uint64_t a1, uint64_t a2,
                                  uint64_t a3, uint64_t a4, uint64_t a5)
@@ -43,6 +35,5 @@ static inline long xen_hypercall(unsigned nr, uint64_t a1, uint64_t a2,
                          : "memory", "cc");
     return ret;
 }
-#endif
 
 #endif

@@ -32,6 +32,8 @@ struct selftest {
     int exit_given;
     unsigned exit_code;
     int panic;
+    int stray;
+    int nmi;
     char fault[4];
 };
 void selftest_parse(const char *cmdline, struct selftest *o);

@@ -17,14 +17,25 @@
 #include "pmem.h"
 #include "runtime.h"
 
+/* What the trap path counted and ignored (trap.h). */
+static void ignored_line(void)
+{
+    struct trap_ignored n;
+
+    trap_ignored(&n);
+    kprintf("kernel: ignored %llu NMIs, %llu stray and %llu spurious interrupts\n",
+            (unsigned long long)n.nmi, (unsigned long long)n.stray,
+            (unsigned long long)n.spurious);
+}
+
 static void banner(unsigned reported, uint64_t t0)
 {
     const struct vmi_info *in = vmi_info();
     unsigned n = vmi_cpu_count();
 
-    kprintf("vmi: backend %s, hypervisor %s, %u CPUs, clock %s (%llu MHz), alarm %s, console %s\n",
+    kprintf("vmi: backend %s, hypervisor %s, %u CPUs, clock %s (%llu MHz), alarm %s, console %s, ipi %s\n",
             in->backend, in->hypervisor, n, in->clock,
-            (unsigned long long)(vmi_cycles_hz() / 1000000), in->alarm, in->console);
+            (unsigned long long)(vmi_cycles_hz() / 1000000), in->alarm, in->console, in->ipi);
     for (unsigned cpu = 0; cpu < n; cpu++) {
         if (!smp_reported(cpu)) {
             kprintf("cpu %u: did not report\n", cpu);
@@ -42,6 +53,7 @@ void app_main(const struct kstart *ks)
 {
     struct selftest opt;
     unsigned reported;
+    int code;
 
     kprintf("kernel: %s boot, cmdline '%s', %llu MiB RAM (%s)\n", ks->boot->proto_name,
             ks->boot->cmdline, (unsigned long long)(pmem_ram_bytes() >> 20),
@@ -57,5 +69,7 @@ void app_main(const struct kstart *ks)
         vmi_shutdown(VMI_EXIT_FAIL);
     if (opt.exit_given || opt.fault[0])
         vmi_shutdown(opt.exit_code);
-    vmi_shutdown((unsigned)mk_main(ks->cr3));
+    code = mk_main(ks->cr3);
+    ignored_line();
+    vmi_shutdown((unsigned)code);
 }

@@ -7,7 +7,11 @@
  * exercised, and fault=wp writes to the kernel text, which must be
  * read-only; fault=msr reads an absent MSR through vmi_read_msr_safe,
  * which must come back as VMI_EFAULT through the backend's fixup in the
- * kernel's #GP handler, and boots on.
+ * kernel's #GP handler, and boots on; stray raises vectors no one
+ * handles (0x41, a PIC's spurious 0x27, the NMI vector 2) with `int`, as
+ * firmware or a stray line might, and boots on through the demo; nmi
+ * says it waits for an NMI from outside (QEMU's monitor command `nmi`)
+ * and waits up to NMI_WAIT_NS for it, then boots on.
  */
 #include "arch.h"
 #include "kernel.h"
@@ -23,6 +27,8 @@ void selftest_parse(const char *cmdline, struct selftest *o)
     if (o->exit_given)
         o->exit_code = parse_uint(val) & 0xff;
     o->panic = cmdline_get(cmdline, "panic", val, sizeof(val)) != NULL;
+    o->stray = cmdline_get(cmdline, "stray", val, sizeof(val)) != NULL;
+    o->nmi = cmdline_get(cmdline, "nmi", val, sizeof(val)) != NULL;
     if (!cmdline_get(cmdline, "fault", o->fault, sizeof(o->fault)))
         o->fault[0] = '\0';
 }
@@ -40,6 +46,38 @@ static void check_msr_fixup(void)
             st == VMI_EFAULT && val == 0 ? "EFAULT, fault fixed up" : "UNEXPECTED");
 }
 
+/* Vectors that must be counted and ignored, not fatal (trap.h). */
+static void raise_strays(void)
+{
+    struct trap_ignored n;
+
+    __asm__ __volatile__("int $0x41");
+    __asm__ __volatile__("int $0x27");
+    __asm__ __volatile__("int $0x02");
+    trap_ignored(&n);
+    kprintf("kernel: survived %llu stray vectors and %llu NMIs\n",
+            (unsigned long long)n.stray, (unsigned long long)n.nmi);
+}
+
+#define NMI_WAIT_NS 20000000000ull
+
+/* Poll (an NMI ends no halt it did not interrupt) until one came or the
+ * deadline passed. */
+static void wait_nmi(void)
+{
+    uint64_t deadline = vmi_time_ns() + NMI_WAIT_NS;
+    struct trap_ignored n;
+
+    kprintf("kernel: waiting for an NMI\n");
+    do {
+        __builtin_ia32_pause();
+        trap_ignored(&n);
+    } while (!n.nmi && vmi_time_ns() < deadline);
+    if (!n.nmi)
+        kprintf("kernel: no NMI within %llu ms\n",
+                (unsigned long long)(NMI_WAIT_NS / 1000000));
+}
+
 /* Deliberate failures for the tests of the trap and panic paths. */
 void selftest_run(const struct selftest *o)
 {
@@ -55,4 +93,8 @@ void selftest_run(const struct selftest *o)
         *(volatile uint8_t *)(uintptr_t)vmi_main = 0xcc;
     if (!strcmp(o->fault, "msr"))
         check_msr_fixup();
+    if (o->stray)
+        raise_strays();
+    if (o->nmi)
+        wait_nmi();
 }

@@ -13,25 +13,30 @@
 /* How long the boot CPU waits for the others: generous, because under
  * kvm-pvm a CPU start costs milliseconds of interpreted code. */
 #define REPORT_TIMEOUT_NS 20000000000ull
+/* How long a CPU waits for its first tick (a few TICK_NS normally). */
+#define FIRST_TICK_TIMEOUT_NS 5000000000ull
 
 static unsigned nr_reported;
 
-/* Wait until this CPU has taken (n) ticks or (deadline) has passed.
- * Delivery is masked around the check, so that the tick cannot slip in
- * between the check and the halt (safe_halt unmasks atomically). */
-static int wait_ticks(uint64_t n, uint64_t deadline)
+/* Wait, delivery on, until this CPU has taken its first tick or
+ * FIRST_TICK_TIMEOUT_NS has passed, then say so in one line.  It polls
+ * the clock instead of halting: a timer that never fires would never end
+ * a halt, and the deadline must not need the event it waits for. */
+static int wait_first_tick(void)
 {
-    int ok;
+    uint64_t deadline = vmi_time_ns() + FIRST_TICK_TIMEOUT_NS;
+    unsigned cpu = this_cpu()->id;
 
-    for (;;) {
-        vmi_irq_disable();
-        ok = events_of(this_cpu()->id, VMI_EVENT_ALARM) >= n;
-        if (ok || vmi_time_ns() > deadline)
-            break;
-        vmi_safe_halt();
-    }
     vmi_irq_enable();
-    return ok;
+    while (!events_of(cpu, VMI_EVENT_ALARM)) {
+        if (vmi_time_ns() > deadline) {
+            kprintf("smp: cpu %u took no tick within %llu ms: its alarm never fired\n",
+                    cpu, (unsigned long long)(FIRST_TICK_TIMEOUT_NS / 1000000));
+            return 0;
+        }
+        __builtin_ia32_pause();
+    }
+    return 1;
 }
 
 static void report(void)
@@ -45,8 +50,7 @@ static void ap_main(unsigned cpu)
 {
     (void)cpu;
     tick_start();
-    vmi_irq_enable();
-    if (wait_ticks(1, UINT64_MAX)) {
+    if (wait_first_tick()) {
         report();
         /* Wake the boot CPU, which waits in vmi_safe_halt. */
         vmi_ipi_send(1);
@@ -74,20 +78,33 @@ unsigned smp_boot(uint64_t cr3)
 {
     unsigned n = vmi_cpu_count(), started = 1;
     uint64_t deadline;
+    int ticking;
 
     tick_start();
     vmi_irq_enable();
     for (unsigned cpu = 1; cpu < n; cpu++)
         started += (unsigned)start_cpu(cpu, cr3);
     deadline = vmi_time_ns() + REPORT_TIMEOUT_NS;
-    if (wait_ticks(1, deadline))
+    ticking = wait_first_tick();
+    if (ticking)
         report();
+    /* Halting is safe once this CPU's ticks come (one ends each halt by
+     * TICK_NS); without them, poll, so that the deadline still ends it. */
     for (;;) {
         vmi_irq_disable();
         if (all_reported(started) || vmi_time_ns() > deadline)
             break;
-        vmi_safe_halt();
+        if (ticking) {
+            vmi_safe_halt();
+        } else {
+            vmi_irq_enable();
+            __builtin_ia32_pause();
+        }
     }
+    if (!all_reported(started))
+        kprintf("smp: %u of %u started CPUs reported within %llu ms\n",
+                __atomic_load_n(&nr_reported, __ATOMIC_SEQ_CST), started,
+                (unsigned long long)(REPORT_TIMEOUT_NS / 1000000));
     vmi_irq_enable();
     return __atomic_load_n(&nr_reported, __ATOMIC_SEQ_CST);
 }

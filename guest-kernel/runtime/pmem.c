@@ -29,6 +29,12 @@ void pmem_init(const struct vmi_boot_info *bi)
 {
     uint64_t kstart = (uintptr_t)_kernel_start, kend = (uintptr_t)_kernel_end;
 
+    if (bi->nr_mem < bi->mem_total) {
+        /* Running on part of the RAM would hide the rest without a word. */
+        kprintf("pmem: the loader's memory map has more than %u ranges "
+                "(VMI_BOOT_MEM_MAX), refusing to run on part of it\n", VMI_BOOT_MEM_MAX);
+        vmi_shutdown(VMI_EXIT_FAIL);
+    }
     pm.mem = bi->mem;
     pm.nr_mem = bi->nr_mem;
     if (!pm.nr_mem) {

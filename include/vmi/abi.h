@@ -68,7 +68,10 @@
 #define VMI_PORT_HV_HYPERCALL  0xe1
 
 /* The low page a native-style backend copies its real-mode AP trampoline
- * to.  The kernel must leave physical memory below 1 MiB alone. */
+ * to, where the loader's memory map (struct vmi_boot.mem) shows it as RAM
+ * or there is no map; otherwise the backend takes another RAM page below
+ * 1 MiB and says so (docs/vmi-api.md 2.1, "Low memory").  The kernel must
+ * leave physical memory below 1 MiB alone. */
 #define VMI_TRAMPOLINE_PA 0x8000
 
 #endif

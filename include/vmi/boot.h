@@ -11,6 +11,7 @@
  *     long mode, early page tables, vmi_boot_stack
  *     vmi_boot_start(proto, info):
  *       vmi_boot_parse()            the loader's information
+ *       vmi_trap_early()            the library's IDT, without ops
  *       vmi_init(&bi->boot)         the backend (vmi/ops.h: first)
  *       vmi_cpu_init(0)
  *       vmi_boot_traps()            weak: the library's IDT (below)
@@ -43,14 +44,12 @@
 /* The boot CPU's stack (bytes, .bss), on which vmi_main runs. */
 #define VMI_BOOT_STACK_SIZE 16384
 
-/* Limits of struct vmi_boot_info. */
-#define VMI_BOOT_MEM_MAX 32
+/* Limits of struct vmi_boot_info.  A memory map with more ranges than
+ * VMI_BOOT_MEM_MAX, after adjacent ranges of one type are merged, is
+ * counted (mem_total) but not kept: the kernel must refuse it. */
+#define VMI_BOOT_MEM_MAX 512
 #define VMI_BOOT_KEEP_MAX 4
 #define VMI_BOOT_CMDLINE_MAX 256
-
-/* E820 type numbers, shared by the PVH memmap (Xen public/arch-x86/hvm/
- * start_info.h XEN_HVM_MEMMAP_TYPE_RAM) and Multiboot2 tag 6. */
-#define VMI_BOOT_MEM_RAM 1
 
 #ifndef __ASSEMBLER__
 
@@ -63,12 +62,6 @@ struct vmi_boot_range {
     uint64_t len;
 };
 
-struct vmi_boot_mem {
-    uint64_t base;
-    uint64_t len;
-    uint32_t type;                      /* VMI_BOOT_MEM_RAM, or other E820 */
-};
-
 /* What the loader told the kernel, from either protocol, in one form. */
 struct vmi_boot_info {
     struct vmi_boot boot;               /* what vmi_init got */
@@ -76,12 +69,17 @@ struct vmi_boot_info {
     const char *proto_name;             /* "pvh", "multiboot2" */
     int status;                         /* vmi_boot_parse(): 0, or -1 */
     const char *mem_source;             /* where mem[] came from */
+    /* The memory map (boot.mem and boot.nr_mem point here), in the
+     * loader's order, adjacent ranges of one type merged, empty ones
+     * dropped; nr_mem < mem_total means it did not fit. */
     struct vmi_boot_mem mem[VMI_BOOT_MEM_MAX];
     unsigned nr_mem;
     /* Loader data that must not be allocated over (info block, RSDP copy). */
     struct vmi_boot_range keep[VMI_BOOT_KEEP_MAX];
     unsigned nr_keep;
     char cmdline[VMI_BOOT_CMDLINE_MAX]; /* copied; boot.cmdline points here */
+    unsigned mem_total;                 /* the map's ranges (merged while
+                                           they fit), kept or not */
 };
 
 /* ---- What the kernel provides (docs/porting.md; the linker script
@@ -109,7 +107,8 @@ struct vmi_trap_frame {
 
 /* The C side of every trap, with delivery masked (interrupt gates).
  * Default: a vector in VMI_VECTOR_FIRST..VMI_VECTOR_LAST goes to
- * vmi_event_dispatch(); the spurious vector is ignored; an exception
+ * vmi_event_dispatch(); the spurious vector, an NMI and every other
+ * vector from 32 up (firmware's, a PIC's) are ignored; an exception
  * resumes at vmi_fixup_lookup(rip) if there is one, else it is printed
  * ("vmi: unhandled #GP ...") and vmi_panic() ends the machine.  A kernel
  * that replaces it must keep the first and the third. */
@@ -125,11 +124,16 @@ extern const uint64_t vmi_trap_stubs[256];
 /* Restore a struct vmi_trap_frame at rsp and iretq: the stubs' exit, for
  * a kernel that enters user mode through a frame it built. */
 void vmi_trap_return(void);
-/* Build (once) the library's IDT: interrupt gates on VMI_BOOT_CS for the
- * 32 exceptions and for VMI_VECTOR_FIRST..VMI_VECTOR_SPURIOUS; load it on
- * this CPU with vmi_load_idt.  A secondary CPU calls it after
- * vmi_cpu_init. */
+/* Build (once) the library's IDT: interrupt gates on VMI_BOOT_CS for all
+ * 256 vectors, written with vmi_write_idt_entry; load it on this CPU with
+ * vmi_load_idt.  A secondary CPU calls it after vmi_cpu_init. */
 void vmi_trap_install(void);
+/* The same IDT, written with plain stores and loaded with LIDT: what
+ * vmi_boot_start loads before vmi_init, when no op may run yet, so that
+ * a fault in the backend's init reaches vmi_trap.  A kernel's vmi_trap
+ * must then expect traps before vmi_main (vmi_console_write is best
+ * effort there: the backend's console may not be up). */
+void vmi_trap_early(void);
 
 /* ---- The pieces, for tests and for kernels with their own entry. */
 

@@ -45,11 +45,43 @@ typedef enum {
     VMI_EVENT_COUNT
 } vmi_event_t;
 
+/* A framebuffer the loader set up (Multiboot2 spec 3.6.12, the
+ * framebuffer info tag): direct RGB pixels, or EGA text cells. */
+#define VMI_BOOT_FB_INDEXED 0       /* palette colours (not drawn on) */
+#define VMI_BOOT_FB_RGB 1           /* direct colour, fields below */
+#define VMI_BOOT_FB_TEXT 2          /* EGA text: 16-bit character cells */
+struct vmi_boot_fb {
+    vmi_paddr_t base;           /* physical address, or 0: no framebuffer */
+    uint32_t pitch;             /* bytes per line */
+    uint32_t width, height;     /* pixels (characters for VMI_BOOT_FB_TEXT) */
+    uint8_t bpp;                /* bits per pixel (16 for text) */
+    uint8_t type;               /* VMI_BOOT_FB_* */
+    /* VMI_BOOT_FB_RGB: bit position and size of each colour field. */
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+};
+
+/* E820 type numbers, shared by the PVH memmap (Xen public/arch-x86/hvm/
+ * start_info.h XEN_HVM_MEMMAP_TYPE_RAM) and Multiboot2 tag 6. */
+#define VMI_BOOT_MEM_RAM 1
+
+/* One range of the loader's memory map. */
+struct vmi_boot_mem {
+    vmi_paddr_t base;
+    uint64_t len;
+    uint32_t type;              /* VMI_BOOT_MEM_RAM, or another E820 type */
+};
+
 /* What the loader gave the kernel; the kernel passes it to init. */
 struct vmi_boot {
     vmi_paddr_t start_info;     /* PVH hvm_start_info, or 0 */
     vmi_paddr_t rsdp;           /* ACPI RSDP, or 0 if not given */
     const char *cmdline;        /* never NULL; may be "" */
+    struct vmi_boot_fb fb;      /* fb.base 0 if the loader gave none */
+    /* The loader's memory map; NULL and 0 if the loader gave none.  A
+     * backend puts what it must place in low memory (the AP trampoline)
+     * in RAM this map names. */
+    const struct vmi_boot_mem *mem;
+    unsigned nr_mem;
 };
 
 /* What the backend found (the info op). */

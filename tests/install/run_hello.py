@@ -12,7 +12,7 @@ backend each, and checks that no command names the source or build tree.
                 of the kernel's side of the contract (a kernel without
                 vmi_event or vmi_main fails to link, naming what is missing)
   --env ENV     boot every image that must run in ENV (scripts/vmienv.py
-                RUNS_ON) there: exit code 42 and its two lines.  SKIP (77,
+                runs_on) there: exit code 42 and its two lines.  SKIP (77,
                 one line) when this machine lacks ENV.
   --iso MEDIUM  also: the installed vmi-mkiso makes an ISO of the native
                 image, booted in MEDIUM (vmienv.MEDIA) to exit code 42
@@ -37,7 +37,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
 import vmienv  # noqa: E402  (environments shared with demo and conformance)
 
-BACKENDS = ["native", "kvm", "xen", "hyperv", "auto"]
 HELLO_CODE = 42          # examples/hello/hello.c EXIT_CODE
 PASS, FAIL, SKIP = 0, 1, 77
 
@@ -73,7 +72,7 @@ def install_and_build(build, work):
     if len(pcs) != 1:
         raise Failed(f"want one vmi-native.pc under {dest}, found {pcs}")
     env = dict(os.environ, PKG_CONFIG_PATH=os.path.dirname(pcs[0]))
-    for b in BACKENDS:
+    for b in vmienv.backends():
         flags = run(["pkg-config", "--cflags", "--libs", f"vmi-{b}"], env).stdout
         flags += run(["pkg-config", "--variable=ldflags", f"vmi-{b}"], env).stdout
         no_tree_paths(f"pkg-config for vmi-{b}", flags, build)
@@ -90,14 +89,15 @@ def install_and_build(build, work):
     cmds = run(["ninja", "-C", mbuild, "-t", "commands"], env).stdout
     no_tree_paths("meson's commands", cmds, build)
     images = {"make": {}, "meson": {}}
-    for b in BACKENDS:
+    for b in vmienv.backends():
         images["make"][b] = os.path.join(src, f"hello-{b}.elf")
         images["meson"][b] = os.path.join(mbuild, f"hello-{b}.elf")
     for way in images.values():
         for img in way.values():
             if not os.path.isfile(img):
                 raise Failed(f"{img} was not built")
-    print(f"built {len(BACKENDS)} images with make and {len(BACKENDS)} "
+    n = len(vmienv.backends())
+    print(f"built {n} images with make and {n} "
           f"with meson against {os.path.dirname(pcs[0])}")
     return env, images, dest
 
@@ -146,7 +146,11 @@ def cached_build(build):
 def check(build, env, dest):
     version = run(["meson", "introspect", "--projectinfo", build]).stdout
     want = re.search(r'"version": "([^"]+)"', version).group(1)
-    for b in BACKENDS:
+    listed = run(["pkg-config", "--variable=backends", "vmi"], env).stdout.split()
+    if listed != vmienv.backends():
+        raise Failed(f"vmi.pc lists backends {listed}, the build "
+                     f"{vmienv.backends()}")
+    for b in vmienv.backends():
         got = run(["pkg-config", "--modversion", f"vmi-{b}"], env).stdout.strip()
         if got != want:
             raise Failed(f"vmi-{b}.pc has version {got}, the project {want}")
@@ -185,8 +189,8 @@ def check(build, env, dest):
 
 def boot(images, env_name):
     problems = 0
-    for b in BACKENDS:
-        if env_name not in vmienv.RUNS_ON.get(b, ()):
+    for b in vmienv.backends():
+        if env_name not in vmienv.runs_on(b):
             continue
         why = vmienv.unobservable(b, env_name)
         if why:

@@ -12,7 +12,6 @@ tools missing here)."""
 import argparse
 import os
 import re
-import subprocess
 import sys
 import tempfile
 
@@ -21,7 +20,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(
 import vmienv  # noqa: E402
 
 PASS, FAIL, SKIP = 0, 1, 77
-MKISO_MISSING = 69       # vmi-mkiso: a tool or GRUB platform is missing
 
 
 def main():
@@ -47,15 +45,10 @@ def main():
                                       timeout=args.timeout))
     with tempfile.TemporaryDirectory(prefix="vmi-iso-") as tmp:
         iso = os.path.join(tmp, "kernel.iso")
-        mk = subprocess.run([args.mkiso, args.image, iso] + args.cmdline.split(),
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True)
-        if mk.returncode == MKISO_MISSING:
-            print("SKIP: " + mk.stdout.strip().splitlines()[-1])
-            return SKIP
-        if mk.returncode != 0:
-            print(f"FAIL: vmi-mkiso status {mk.returncode}\n{mk.stdout}")
-            return FAIL
+        failed = vmienv.make_iso(args.mkiso, args.image, iso, args.cmdline)
+        if failed:
+            print("%s: %s" % failed)
+            return SKIP if failed[0] == "SKIP" else FAIL
         res = vmienv.run(iso, args.env, cpus=args.cpus, timeout=args.timeout)
     return judge(args, res)
 

@@ -20,10 +20,10 @@
 #include <stdint.h>
 
 #include <insn.h>
+#include <xen_insn.h>
 
 #include "common.h"
 #include "xen.h"
-#include "xen_insn.h"
 
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/hvm_vcpu.h>

@@ -10,6 +10,7 @@
 
 #include "acpi.h"
 #include "common.h"
+#include "console.h"
 #include "flushq.h"
 #include "mock.h"
 #include "power.h"
@@ -78,7 +79,7 @@ static unsigned shootdown_serve_all(unsigned self, vmi_cpumask_t targets,
             kicks++;
             shootdown_handle(&sd, c);
         }
-    shootdown_wait(&sd, self, posted);
+    assert_int_equal(shootdown_wait(&sd, self, posted, 0), 0);
     return kicks;
 }
 
@@ -94,6 +95,19 @@ static void test_shootdown_targets_flush_and_ack(void **state)
     assert_int_equal(sd.box[1].lock, 0);
     shootdown_handle(&sd, 1);                   /* idempotent */
     assert_int_equal(mock.ninvlpg, 4);
+}
+
+static void test_shootdown_wait_gives_up_on_a_silent_target(void **state)
+{
+    (void)state;
+    memset(&sd, 0, sizeof(sd));
+    vmi_cpumask_t posted = shootdown_post(&sd, 0, 0x6, 0x4000, 1);
+    shootdown_handle(&sd, 1);                   /* CPU 2 never does */
+    mock.tsc_step = 1000;
+    assert_int_equal(shootdown_wait(&sd, 0, posted, 100000), 0x4);
+    assert_int_equal(sd.box[1].lock, 0);        /* served: released */
+    assert_int_equal(sd.box[2].lock, 1);        /* late: still held */
+    assert_true(mock.npause < 200);             /* gave up on the TSC */
 }
 
 static void test_shootdown_full_flush_reloads_cr3(void **state)
@@ -182,19 +196,20 @@ static void test_uart_read_stops_when_no_data(void **state)
     assert_int_equal(uart_read(&u, buf, sizeof(buf)), 0);
 }
 
-static void test_uart_console_ops_use_com1(void **state)
+/* Before console_init (a refusal, an early panic) the console is COM1. */
+static void test_console_ops_before_init_use_com1(void **state)
 {
     (void)state;
     char buf[4];
     mock.port_in[0x3fd] = 0x60;     /* LSR: THRE, no data */
     uart_early();                   /* its set-up writes are not ours */
     mock.nout = 0;
-    uart_console_write("hi", 2);
+    console_write("hi", 2);
     assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x3f8), 2);
     assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x3f8), 'i');
     rx_left = 2;
     mock.inb_hook = uart_rx;
-    assert_int_equal(uart_console_read(buf, sizeof(buf)), 2);
+    assert_int_equal(console_read(buf, sizeof(buf)), 2);
     assert_memory_equal(buf, "ba", 2);
 }
 
@@ -247,13 +262,14 @@ int main(void)
         cmocka_unit_test_setup(test_flushq_replays_in_order, setup),
         cmocka_unit_test_setup(test_flushq_overflow_degrades_to_one_full_flush, setup),
         cmocka_unit_test_setup(test_shootdown_targets_flush_and_ack, setup),
+        cmocka_unit_test_setup(test_shootdown_wait_gives_up_on_a_silent_target, setup),
         cmocka_unit_test_setup(test_shootdown_full_flush_reloads_cr3, setup),
         cmocka_unit_test_setup(test_fixup_search_known_rip_gives_fixup, setup),
         cmocka_unit_test_setup(test_fmt_u64_decimal_and_hex, setup),
         cmocka_unit_test_setup(test_append_truncates_and_terminates, setup),
         cmocka_unit_test_setup(test_uart_write_fifo_bursts_16_per_poll, setup),
         cmocka_unit_test_setup(test_uart_read_stops_when_no_data, setup),
-        cmocka_unit_test_setup(test_uart_console_ops_use_com1, setup),
+        cmocka_unit_test_setup(test_console_ops_before_init_use_com1, setup),
         cmocka_unit_test_setup(test_power_off_try_debug_exit_then_s5, setup),
         cmocka_unit_test_setup(test_power_reset_try_cf9_then_kbc, setup),
         cmocka_unit_test_setup(test_vmi_refuse_says_why_everywhere_then_crashes, setup),

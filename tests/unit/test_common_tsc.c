@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "mock.h"
+#include "acpi.h"
 #include "tsc.h"
 #include "vmi.h"
 
@@ -33,13 +34,33 @@ static void test_tsc_hz_leaf15_all_nonzero_uses_ratio(void **state)
     assert_int_equal(tsc_hz_from_cpuid(), 1200000000ull);
 }
 
-static void test_tsc_hz_leaf15_zero_crystal_uses_leaf16(void **state)
+static void test_tsc_hz_leaf15_zero_crystal_not_leaf16(void **state)
 {
     (void)state;
+    /* Leaf 0x16's base frequency is not the TSC rate: an unknown model
+     * with no crystal in ECX gives nothing. */
     mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
     mock_set_cpuid(0x15, 0, 2, 100, 0, 0);
     mock_set_cpuid(0x16, 0, 2400, 0, 0, 0);
-    assert_int_equal(tsc_hz_from_cpuid(), 2400000000ull);
+    assert_int_equal(tsc_hz_from_cpuid(), 0);
+}
+
+static void test_tsc_hz_leaf15_zero_crystal_sdm_model_24mhz(void **state)
+{
+    (void)state;
+    /* GenuineIntel, family 6 model 0x9e: the SDM's 24 MHz crystal. */
+    mock_set_cpuid(0, 0, 0x16, 0x756e6547, 0x6c65746e, 0x49656e69);
+    mock_set_cpuid(1, 0, 0x000906e9, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 2, 300, 0, 0);
+    assert_int_equal(tsc_hz_from_cpuid(), 3600000000ull);
+}
+
+static void test_tsc_hz_leaf15_zero_ratio_returns_zero(void **state)
+{
+    (void)state;
+    mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 2, 0, 24000000, 0);
+    assert_int_equal(tsc_hz_from_cpuid(), 0);
 }
 
 static void test_tsc_hz_max_leaf_below_15_returns_zero(void **state)
@@ -138,15 +159,76 @@ static void test_tsc_scale_huge_saturates(void **state)
 static void test_tsc_hz_nothing_known_guess_flagged(void **state)
 {
     (void)state;
-    bool guessed = false;
-    /* No CPUID leaf 0x15/0x16 and a PIT that never counts. */
-    assert_int_equal(tsc_hz_detect_or_guess(&guessed), TSC_HZ_GUESS);
-    assert_true(guessed);
-    mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
-    mock_set_cpuid(0x16, 0, 3000, 0, 0, 0);
-    assert_int_equal(tsc_hz_detect_or_guess(&guessed), 3000000000ull);
-    assert_false(guessed);
-    assert_int_equal(tsc_hz_detect_or_guess(NULL), 3000000000ull);
+    enum tsc_source src = TSC_SRC_NONE;
+    /* No CPUID leaf 0x15, no ACPI and a PIT that never counts. */
+    assert_int_equal(tsc_hz_detect_or_guess(0, &src), TSC_HZ_GUESS);
+    assert_int_equal(src, TSC_SRC_GUESSED);
+    assert_string_equal(tsc_source_name(src), "guessed");
+    mock_set_cpuid(0, 0, 0x15, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 1, 125, 24000000, 0);
+    assert_int_equal(tsc_hz_detect_or_guess(0, &src), 3000000000ull);
+    assert_int_equal(src, TSC_SRC_CPUID15);
+    assert_int_equal(tsc_hz_detect_or_guess(0, NULL), 3000000000ull);
+}
+
+/* An HPET of period 10 ns (100 MHz) whose counter moves 100000 ticks
+ * (1 ms) per read. */
+#define HPET_PA 0xfed00000ull
+static uint32_t hpet_reads;
+static bool hpet_100mhz(uint64_t pa, uint32_t *v)
+{
+    if (pa == HPET_PA + 4)
+        *v = 10000000;                      /* period, fs */
+    else if (pa == HPET_PA + 0xf0)
+        *v = 0xfff00000u + 100000u * hpet_reads++;  /* wraps */
+    else
+        return false;
+    return true;
+}
+
+static void test_tsc_hz_hpet_measures_and_restores_config(void **state)
+{
+    (void)state;
+    hpet_reads = 0;
+    mock.mmio_read_hook = hpet_100mhz;
+    /* 2 GHz: 2e6 TSC cycles per 1 ms read (one rdtsc per read). */
+    mock.tsc_step = 2000000;
+    uint64_t hz = tsc_hz_from_hpet(HPET_PA, 10);
+    assert_true(hz > 1990000000ull && hz < 2010000000ull);
+    /* Enabled for the measurement, then stopped again as it was. */
+    assert_int_equal(mock.mmio_log[0].val, 1);
+    assert_int_equal(mock.mmio_log[1].val, 0);
+}
+
+static void test_tsc_hz_hpet_stuck_gives_up_on_the_tsc(void **state)
+{
+    (void)state;
+    mock.mmio[1] = 10000000;                /* period; counter stays 0 */
+    mock.tsc_step = 1000000;
+    assert_int_equal(tsc_hz_from_hpet(HPET_PA, 10), 0);
+    /* Given up after 40 ms-at-40-GHz of TSC cycles: 400 reads. */
+    assert_true(mock.npause < 1000);
+}
+
+/* A 24-bit PM timer moving 3580 ticks (about 1 ms) per read, wrapping. */
+static uint32_t pm_reads;
+static uint32_t pm_1ms_per_read(uint16_t port)
+{
+    if (port != 0x608)
+        return 0xffffffffu;
+    return (0xfff000u + 3580u * pm_reads++) | 0xff000000u;  /* junk above 24 */
+}
+
+static void test_tsc_hz_pm_timer_24bit_wraps(void **state)
+{
+    (void)state;
+    pm_reads = 0;
+    mock.inl_hook = pm_1ms_per_read;
+    mock.tsc_step = 2000000;
+    struct acpi_timer_reg t = { ACPI_GAS_IO, 0x608, false };
+    uint64_t hz = tsc_hz_from_pm_timer(&t, 10);
+    /* 2 * 1e6 cycles per 3580 ticks of 3.579545 MHz: 1.99975 GHz. */
+    assert_true(hz > 1990000000ull && hz < 2010000000ull);
 }
 
 static void test_tsc_clock_counts_from_start_never_wraps(void **state)
@@ -168,7 +250,9 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup(test_tsc_hz_leaf15_all_nonzero_uses_ratio, setup),
-        cmocka_unit_test_setup(test_tsc_hz_leaf15_zero_crystal_uses_leaf16, setup),
+        cmocka_unit_test_setup(test_tsc_hz_leaf15_zero_crystal_not_leaf16, setup),
+        cmocka_unit_test_setup(test_tsc_hz_leaf15_zero_crystal_sdm_model_24mhz, setup),
+        cmocka_unit_test_setup(test_tsc_hz_leaf15_zero_ratio_returns_zero, setup),
         cmocka_unit_test_setup(test_tsc_hz_max_leaf_below_15_returns_zero, setup),
         cmocka_unit_test_setup(test_tsc_hz_pit_measures_tsc_rate, setup),
         cmocka_unit_test_setup(test_tsc_hz_pit_absent_returns_zero_quickly, setup),
@@ -178,6 +262,9 @@ int main(void)
         cmocka_unit_test_setup(test_tsc_scale_from_ns_above_4ghz_exact, setup),
         cmocka_unit_test_setup(test_tsc_scale_huge_saturates, setup),
         cmocka_unit_test_setup(test_tsc_hz_nothing_known_guess_flagged, setup),
+        cmocka_unit_test_setup(test_tsc_hz_hpet_measures_and_restores_config, setup),
+        cmocka_unit_test_setup(test_tsc_hz_hpet_stuck_gives_up_on_the_tsc, setup),
+        cmocka_unit_test_setup(test_tsc_hz_pm_timer_24bit_wraps, setup),
         cmocka_unit_test_setup(test_tsc_clock_counts_from_start_never_wraps, setup),
     };
     return cmocka_run_group_tests_name("common_tsc", tests, NULL, NULL);

@@ -289,12 +289,47 @@ static void test_x86pc_cpu_enable_own_timer_then_online(void **state)
     assert_int_equal(x86pc.online, 0x2);
 }
 
-static void test_pic_mask_all_masks_both(void **state)
+static void test_pic_remap_mask_vectors_then_masks_both(void **state)
 {
     (void)state;
-    pic_mask_all();
+    pic_remap_mask();
+    assert_int_equal(mock.out_log[0].where, 0x20);
+    assert_int_equal(mock.out_log[0].val, 0x11);
+    /* ICW2 of each: the vector bases 0x20 and 0x28. */
+    assert_int_equal(mock.out_log[2].where, 0x21);
+    assert_int_equal(mock.out_log[2].val, 0x20);
+    assert_int_equal(mock.out_log[3].where, 0xa1);
+    assert_int_equal(mock.out_log[3].val, 0x28);
     assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x21), 0xff);
     assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0xa1), 0xff);
+}
+
+/* An I/O APIC with 3 entries (IOAPICVER bits 23:16 = 2), behind
+ * IOREGSEL (offset 0) and IOWIN (0x10). */
+static uint32_t ioapic_sel, ioapic_redir[3] = { 0x30, 0x31, 0x10032 };
+static bool ioapic_read_hook(uint64_t pa, uint32_t *v)
+{
+    if ((pa & 0xfff) != 0x10)
+        return false;
+    ioapic_sel = mock.mmio[0];
+    *v = ioapic_sel == 1 ? 0x00020011 : ioapic_redir[(ioapic_sel - 0x10) / 2];
+    return true;
+}
+
+static void test_ioapic_mask_all_sets_each_mask_bit(void **state)
+{
+    (void)state;
+    mock.mmio_read_hook = ioapic_read_hook;
+    ioapic_mask_all(0xfec00000);
+    /* Three read-select-write rounds after the version read: each entry's
+     * low word written back with bit 16, its vector kept. */
+    unsigned masked = 0;
+    for (unsigned i = 0; i < mock.nmmio; i++)
+        if ((mock.mmio_log[i].where & 0xfff) == 0x10) {
+            assert_int_equal(mock.mmio_log[i].val, ioapic_redir[masked] | 0x10000);
+            masked++;
+        }
+    assert_int_equal(masked, 3);
 }
 
 int main(void)
@@ -319,7 +354,8 @@ int main(void)
         T(test_x86pc_flush_offline_target_skipped),
         T(test_x86pc_cpu_init_timer_mode_and_online),
         T(test_x86pc_cpu_enable_own_timer_then_online),
-        T(test_pic_mask_all_masks_both),
+        T(test_pic_remap_mask_vectors_then_masks_both),
+        T(test_ioapic_mask_all_sets_each_mask_bit),
     };
 #undef T
     return cmocka_run_group_tests_name("common_x86pc", tests, NULL, NULL);

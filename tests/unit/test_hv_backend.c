@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv_mock.h"
 #include "hyperv.h"
 #include "mock.h"
 
@@ -39,7 +40,7 @@ static uint64_t fake_hv(uint64_t control, uint64_t in, uint64_t out)
 /* What vmi-run's hyperv personality shows (monitor/pers_hv.c). */
 static void hyperv_cpuid(void)
 {
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31 | 1u << 24, 0);
+    mock_set_cpuid(1, 0, 0, 0, 1u << 31 | 1u << 24, 1u << 9);
     mock_set_cpuid(HV_CPUID_VENDOR, 0, 0x4000000a, HV_SIG_EBX, HV_SIG_ECX,
                    HV_SIG_EDX);
     mock_set_cpuid(HV_CPUID_INTERFACE, 0, HV_INTERFACE_HV1, 0, 0, 0);
@@ -60,7 +61,7 @@ static int setup(void **state)
     memset(events, 0, sizeof(events));
     nhcalls = 0;
     memset(&x86pc, 0, sizeof(x86pc));
-    hv_hcall_hook = fake_hv;
+    hv_mock_reset(fake_hv);
     x86pc.cpus.count = 2;
     x86pc.cpus.apic_id[1] = 1;
     hv.vp_index[0] = 0;
@@ -360,6 +361,21 @@ static void time_init(void)
     hv_time_init();
 }
 
+/* A frequency MSR that reads 0 is no rate: the native sources give it
+ * (here a complete CPUID 0x15, 24 MHz * 125), not a guess. */
+static void test_hv_time_msr_zero_falls_back_to_native_sources(void **state)
+{
+    (void)state;
+    hv.priv_eax |= HV_PRIV_FREQUENCY_MSRS;
+    mock_set_msr(HV_X64_MSR_TSC_FREQUENCY, 0);
+    mock_set_cpuid(0, 0, 0x15, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 1, 125, 24000000, 0);
+    mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_TSC_DEADLINE, 0);
+    hv_time_init();
+    assert_int_equal(x86pc.tsc_hz, 3000000000ull);
+    assert_int_equal(vmi_ops.cycles_hz(), 3000000000ull);
+}
+
 /* x2APIC LVT timer (SDM Table 11-6): programmed only for the fallback. */
 #define X2APIC_LVT_TIMER 0x832
 
@@ -418,6 +434,7 @@ int main(void)
         T(test_hv_event_dispatch_alarm_due_raises_once),
         T(test_hv_event_dispatch_alarm_early_rearms),
         T(test_hv_ops_follow_choice),
+        T(test_hv_time_msr_zero_falls_back_to_native_sources),
         T(test_hv_cpu_init_stimer_leaves_lapic_timer_alone),
         T(test_hv_cpu_init_no_stimer_lapic_timer_fallback),
     };

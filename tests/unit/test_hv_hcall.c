@@ -3,7 +3,7 @@
  * test_hv_hcall.c: the hyperv backend's hypercall layer on the host: the
  * input value encoding [T: hypercall-interface], the rep-call
  * continuation loop, fast-call registers and the HV_STATUS translation.
- * The hypercall page is replaced by hv_hcall_hook (HV_HOSTED).
+ * The hypercall page is the mock of tests/unit/mock/hv_insn.h.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv_mock.h"
 #include "hyperv.h"
 #include "mock.h"
 
@@ -53,7 +54,7 @@ static int setup(void **state)
     ncalls = 0;
     per_call = 0xfff;
     fail_at = backwards_at = 0;
-    hv_hcall_hook = fake_hv;
+    hv_mock_reset(fake_hv);
     return 0;
 }
 

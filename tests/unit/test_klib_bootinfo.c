@@ -81,7 +81,7 @@ static void test_bootinfo_pvh_long_cmdline_is_truncated(void **state)
 
 /* A Multiboot2 information block (spec 3.6) assembled tag by tag. */
 struct mb2 {
-    uint8_t buf[512] __attribute__((aligned(8)));
+    uint8_t buf[32768] __attribute__((aligned(8)));
     size_t len;
 };
 
@@ -141,6 +141,78 @@ static void test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp(void **state)
     assert_int_equal(bi.keep[0].len, m.len);
 }
 
+/* A Multiboot2 mmap tag (spec 3.6.8) of (n) entries of (esize) bytes:
+ * entry i is (base(i), 1 MiB, type(i)). */
+static void mb2_mmap(struct mb2 *m, unsigned n, uint32_t esize,
+                     uint64_t (*base)(unsigned), uint32_t (*type)(unsigned))
+{
+    uint8_t *t = mb2_tag(m, 6, 16 + n * esize);
+    uint32_t w[2] = { esize, 0 };
+
+    memcpy(t + 8, w, 8);
+    for (unsigned i = 0; i < n; i++) {
+        uint64_t e[2] = { base(i), 1 << 20 };
+        uint32_t ty = type(i);
+
+        memcpy(t + 16 + i * esize, e, 16);
+        memcpy(t + 16 + i * esize + 16, &ty, 4);
+    }
+}
+
+static uint64_t every_2m(unsigned i) { return (uint64_t)i << 21; }
+static uint64_t every_1m(unsigned i) { return (uint64_t)i << 20; }
+static uint32_t ram(unsigned i) { (void)i; return VMI_BOOT_MEM_RAM; }
+static uint32_t ram_then_reserved(unsigned i) { return i < 3 ? VMI_BOOT_MEM_RAM : 2; }
+
+/* 40 separate ranges (1 MiB of RAM every 2 MiB, as GRUB's cutmem leaves
+ * them): all kept, for the kernel and for vmi_init. */
+static void test_bootinfo_mb2_map_of_40_ranges_is_kept_whole(void **state)
+{
+    static struct mb2 m;
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_mmap(&m, 40, 24, every_2m, ram);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, 40);
+    assert_int_equal(bi.mem_total, 40);
+    assert_int_equal(bi.mem[39].base, 39ull << 21);
+    assert_ptr_equal(bi.boot.mem, bi.mem);
+    assert_int_equal(bi.boot.nr_mem, 40);
+}
+
+/* Adjacent ranges of one type become one, whatever the entry size. */
+static void test_bootinfo_adjacent_ranges_of_one_type_merge(void **state)
+{
+    static struct mb2 m;
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_mmap(&m, 6, 32, every_1m, ram_then_reserved);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, 2);
+    assert_int_equal(bi.mem_total, 2);
+    assert_int_equal(bi.mem[0].len, 3ull << 20);
+    assert_int_equal(bi.mem[1].base, 3ull << 20);
+    assert_int_equal(bi.mem[1].type, 2);
+}
+
+/* A map that does not fit is counted whole, so the kernel can refuse it. */
+static void test_bootinfo_map_too_big_is_counted(void **state)
+{
+    static struct mb2 m;
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_mmap(&m, VMI_BOOT_MEM_MAX + 10, 24, every_2m, ram);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, VMI_BOOT_MEM_MAX);
+    assert_int_equal(bi.mem_total, VMI_BOOT_MEM_MAX + 10);
+}
+
 static void test_bootinfo_mb2_basic_meminfo_is_the_fallback(void **state)
 {
     static struct mb2 m;
@@ -188,6 +260,61 @@ static void test_bootinfo_mb2_bad_total_size_fails(void **state)
     assert_int_equal(vmi_boot_parse(99, pa(m.buf), &bi), -1);
 }
 
+/* Tag 8 (spec 3.6.12): 32-bpp direct colour from GRUB's GOP or VBE; the
+ * colour fields start at 32, after a 16-bit reserved field. */
+static void test_bootinfo_mb2_framebuffer_tag(void **state)
+{
+    static struct mb2 m;
+    uint8_t *t;
+    uint64_t base = 0xfd000000;
+    uint32_t pitch_w_h[3] = { 5120, 1280, 800 };
+    static const uint8_t rgb[6] = { 16, 8, 8, 8, 0, 8 };
+
+    (void)state;
+    mb2_begin(&m);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.boot.fb.base, 0);           /* none given */
+
+    mb2_begin(&m);
+    t = mb2_tag(&m, 8, 38);
+    memcpy(t + 8, &base, 8);
+    memcpy(t + 16, pitch_w_h, 12);
+    t[28] = 32;
+    t[29] = VMI_BOOT_FB_RGB;
+    t[30] = t[31] = 0xee;                           /* reserved */
+    memcpy(t + 32, rgb, 6);
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.boot.fb.base, base);
+    assert_int_equal(bi.boot.fb.pitch, 5120);
+    assert_int_equal(bi.boot.fb.width, 1280);
+    assert_int_equal(bi.boot.fb.height, 800);
+    assert_int_equal(bi.boot.fb.bpp, 32);
+    assert_int_equal(bi.boot.fb.type, VMI_BOOT_FB_RGB);
+    assert_int_equal(bi.boot.fb.red_pos, 16);
+    assert_int_equal(bi.boot.fb.red_size, 8);
+    assert_int_equal(bi.boot.fb.green_pos, 8);
+    assert_int_equal(bi.boot.fb.blue_pos, 0);
+    assert_int_equal(bi.boot.fb.blue_size, 8);
+
+    /* EGA text (type 2) has no colour fields. */
+    mb2_begin(&m);
+    t = mb2_tag(&m, 8, 32);
+    base = 0xb8000;
+    pitch_w_h[0] = 160, pitch_w_h[1] = 80, pitch_w_h[2] = 25;
+    memcpy(t + 8, &base, 8);
+    memcpy(t + 16, pitch_w_h, 12);
+    t[28] = 16;
+    t[29] = VMI_BOOT_FB_TEXT;
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.boot.fb.base, 0xb8000);
+    assert_int_equal(bi.boot.fb.type, VMI_BOOT_FB_TEXT);
+    assert_int_equal(bi.boot.fb.width, 80);
+    assert_int_equal(bi.boot.fb.red_size, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -196,9 +323,13 @@ int main(void)
         cmocka_unit_test(test_bootinfo_pvh_bad_magic_fails_with_empty_cmdline),
         cmocka_unit_test(test_bootinfo_pvh_long_cmdline_is_truncated),
         cmocka_unit_test(test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp),
+        cmocka_unit_test(test_bootinfo_mb2_map_of_40_ranges_is_kept_whole),
+        cmocka_unit_test(test_bootinfo_adjacent_ranges_of_one_type_merge),
+        cmocka_unit_test(test_bootinfo_map_too_big_is_counted),
         cmocka_unit_test(test_bootinfo_mb2_basic_meminfo_is_the_fallback),
         cmocka_unit_test(test_bootinfo_mb2_oversized_tag_stops_the_walk),
         cmocka_unit_test(test_bootinfo_mb2_bad_total_size_fails),
+        cmocka_unit_test(test_bootinfo_mb2_framebuffer_tag),
     };
     return cmocka_run_group_tests_name("klib_bootinfo", tests, NULL, NULL);
 }

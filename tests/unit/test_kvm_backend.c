@@ -50,7 +50,7 @@ static void sig_kvm(uint32_t leaf)
 static void test_kvm_detect_behind_xen_leaves_reads_features_there(void **state)
 {
     (void)state;
-    mock_set_cpuid(1, 0, 0, 0, 1u << 31, 0);
+    mock_set_cpuid(1, 0, 0, 0, 1u << 31, 1u << 9);
     /* "XenVMMXenVMM" at 0x40000000, KVM at 0x40000100: guests scan in
      * steps of 0x100 (Xen public/arch-x86/cpuid.h; Linux
      * hypervisor_cpuid_base(), arch/x86/include/asm/processor.h). */
@@ -128,7 +128,7 @@ static void test_kvm_choose_realtime_hint_no_preemption_features(void **state)
  * [host:kvm-pvm:kvmclock]). */
 static void machine_kvm(uint32_t features)
 {
-    mock_set_cpuid(1, 0, 0, 0, (1u << 31) | (1u << 24) | (1u << 21), 0);
+    mock_set_cpuid(1, 0, 0, 0, (1u << 31) | (1u << 24) | (1u << 21), 1u << 9);
     sig_kvm(0x40000000);
     mock_set_cpuid(0x40000001, 0, features, 0, 0, 0);
     mock_set_msr(0x1b, 0xfee00000ull | (1u << 11) | (1u << 8));
@@ -141,7 +141,7 @@ static void test_kvm_init_registers_kvmclock_and_reports_it(void **state)
 {
     (void)state;
     machine_kvm(MON_FEATURES);
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     assert_int_equal(vmi_ops.init(&boot), VMI_OK);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr,
                                      MSR_KVM_SYSTEM_TIME_NEW),
@@ -164,7 +164,7 @@ static void test_kvm_cpu_init_registers_steal_and_pv_eoi(void **state)
 {
     (void)state;
     machine_kvm(MON_FEATURES);
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     vmi_ops.init(&boot);
     assert_int_equal(vmi_ops.cpu_init(0), VMI_OK);
     assert_int_equal(mock_last_write(mock.wrmsr_log, mock.nwrmsr,
@@ -182,7 +182,7 @@ static void test_kvm_init_unfilled_clock_falls_back_to_tsc(void **state)
     (void)state;
     machine_kvm(MON_FEATURES);
     kvm.cpu[0].clock.tsc_to_system_mul = 0;
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     vmi_ops.init(&boot);
     assert_string_equal(vmi_ops.info()->clock, "tsc");
     assert_int_equal(vmi_ops.info()->features & VMI_FEAT_PV_CLOCK, 0);
@@ -195,7 +195,7 @@ static void test_kvm_init_refused_clock_msr_falls_back_to_tsc(void **state)
     (void)state;
     machine_kvm(MON_FEATURES);
     mock_set_msr_fault(MSR_KVM_SYSTEM_TIME_NEW);
-    struct vmi_boot boot = { 0, 0, "" };
+    struct vmi_boot boot = { .cmdline = "" };
     vmi_ops.init(&boot);
     assert_string_equal(vmi_ops.info()->clock, "tsc");
     assert_false(kvm.use.kvmclock);

@@ -63,6 +63,7 @@ static void test_native_info_legacy_uses_xapic_oneshot_pit(void **state)
     assert_string_equal(i->ipi, "xapic icr");
     assert_string_equal(i->alarm, "lapic oneshot");
     assert_int_equal(i->features, 0);
+    assert_string_equal(i->console, "none");
     uint64_t hz = vmi_ops.cycles_hz();
     assert_true(hz > 2390000000ull && hz < 2410000000ull);
 }
@@ -170,6 +171,79 @@ static void test_native_cpu_start_reporting_ap_ok_once(void **state)
     assert_int_equal(vmi_ops.cpu_start(1, &b), VMI_EINVAL);
 }
 
+/* A loader's map with a hole over 0x8000 (GRUB "cutmem 32K 36K"): init
+ * says where the trampoline goes instead, the highest free RAM page below
+ * the EBDA, and the STARTUP IPI names that page. */
+static const struct vmi_boot_mem hole_at_8000[] = {
+    { 0, 0x8000, VMI_BOOT_MEM_RAM }, { 0x9000, 0x96c00, VMI_BOOT_MEM_RAM },
+    { 0x9fc00, 0x400, 2 }, { 0xf0000, 0x10000, 2 },
+    { 0x100000, 0x7f00000, VMI_BOOT_MEM_RAM },
+};
+
+static void test_native_trampoline_moves_off_a_hole_at_8000(void **state)
+{
+    (void)state;
+    char uart[160];
+    machine_modern();
+    boot = (struct vmi_boot){ .rsdp = machine_acpi(), .cmdline = "",
+                              .mem = hole_at_8000, .nr_mem = 5 };
+    mock.port_in[0x3fd] = 0x60;
+    assert_int_equal(vmi_ops.init(&boot), VMI_OK);
+    assert_non_null(strstr(mock_port_text(VMI_UART_PORT, uart, sizeof(uart)),
+                           "vmi: AP trampoline at 0x9e000: 0x8000 is not RAM in "
+                           "the loader's memory map\n"));
+    assert_int_equal(vmi_ops.cpu_count(), 2);
+    const struct vmi_cpu_boot b = { 0x123000, 0x456000, ap_entry, &boot };
+    mock.tsc_step = 100000000;
+    mock.nwrmsr = 0;
+    assert_int_equal(vmi_ops.cpu_start(1, &b), VMI_EAGAIN);
+    assert_int_equal(mock.wrmsr_log[1].val, (5ull << 32) | 0x4600 | 0x9e);
+    uint64_t v;
+    memcpy(&v, mock.lowmem + 0x9e000 + 128 - TRAMP_P_SIZE + TRAMP_P_CR3, 8);
+    assert_int_equal(v, 0x123000);
+}
+
+/* No RAM page below 1 MiB at all: one line, and the boot CPU alone. */
+static void test_native_no_trampoline_page_runs_the_boot_cpu_alone(void **state)
+{
+    (void)state;
+    static const struct vmi_boot_mem high_only[] = {
+        { 0, 0x100000, 2 }, { 0x100000, 0x7f00000, VMI_BOOT_MEM_RAM },
+    };
+    char uart[200];
+    machine_modern();
+    boot = (struct vmi_boot){ .rsdp = machine_acpi(), .cmdline = "",
+                              .mem = high_only, .nr_mem = 2 };
+    mock.port_in[0x3fd] = 0x60;
+    assert_int_equal(vmi_ops.init(&boot), VMI_OK);
+    assert_non_null(strstr(mock_port_text(VMI_UART_PORT, uart, sizeof(uart)),
+                           "vmi: no RAM page below 1 MiB for the AP trampoline in "
+                           "the loader's memory map: the boot CPU runs alone\n"));
+    assert_int_equal(vmi_ops.cpu_count(), 1);
+}
+
+/* The page choice itself: 0x8000 when it is RAM (or there is no map),
+ * never a page a reserved range overlaps or one the caller avoids. */
+static void test_smp_tramp_page_choice(void **state)
+{
+    (void)state;
+    const struct vmi_boot_mem low[] = {
+        { 0, 0x9fc00, VMI_BOOT_MEM_RAM }, { 0x9e800, 0x100, 2 },
+    };
+    const uint64_t avoid[] = { 0x9d010 };
+    assert_int_equal(smp_tramp_page(NULL, 0, NULL, 0), VMI_TRAMPOLINE_PA);
+    assert_int_equal(smp_tramp_page(low, 2, NULL, 0), VMI_TRAMPOLINE_PA);
+    assert_int_equal(smp_tramp_page(hole_at_8000, 5, NULL, 0), 0x9e000);
+    /* 0x9e000 is overlapped by a reserved range, 0x9d000 avoided. */
+    const struct vmi_boot_mem low2[] = {
+        { 0, 0x8000, VMI_BOOT_MEM_RAM }, { 0x9000, 0x96c00, VMI_BOOT_MEM_RAM },
+        { 0x9e800, 0x100, 2 },
+    };
+    assert_int_equal(smp_tramp_page(low2, 3, avoid, 1), 0x9c000);
+    const uint64_t avoid8[] = { 0x8123 };
+    assert_int_equal(smp_tramp_page(low, 1, avoid8, 1), 0x9e000);
+}
+
 static void test_native_power_off_debug_exit_then_s5(void **state)
 {
     (void)state;
@@ -177,9 +251,11 @@ static void test_native_power_off_debug_exit_then_s5(void **state)
     power_off_try(3);
     assert_int_equal(mock.out_log[0].where, VMI_DEBUG_EXIT_PORT);
     assert_int_equal(mock.out_log[0].val, 3);
-    assert_int_equal(mock.out_log[1].where, 0x604);
-    assert_int_equal(mock.out_log[1].val, 5u << 10 | 1u << 13);
-    assert_int_equal(mock.out_log[1].size, 2);
+    /* SLP_TYP, then SLP_TYP | SLP_EN, to the FADT's 32-bit PM1a port. */
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x604), 2);
+    int64_t last = mock_last_write(mock.out_log, mock.nout, 0x604);
+    assert_int_equal(last & (7u << 10 | 1u << 13), 5u << 10 | 1u << 13);
+    assert_int_equal(mock.out_log[mock.nout - 1].size, 2);
 }
 
 /* A Xen PVH domU: no UART, no isa-debug-exit, no ACPI power-off (the
@@ -195,10 +271,13 @@ static int pvh(void **state)
 static void test_native_pvh_panic_says_why_on_port_e9_then_crashes(void **state)
 {
     (void)state;
-    char e9[128];
+    char e9[256];
     assert_int_equal(MOCK_RUN_TO_STOP(vmi_panic("out of memory")), MOCK_TRIPLE);
     assert_string_equal(mock_port_text(VMI_DEBUGCON_PORT, e9, sizeof(e9)),
-                        "vmi: panic: out of memory\nvmi: exit 4\n");
+                        "vmi: panic: out of memory\n"
+                        "vmi: power off failed: no debug-exit device at port "
+                        "0xf4, ACPI S5: no ACPI FADT; ending as a crash\n"
+                        "vmi: exit 4\n");
 }
 
 static void test_native_pvh_crash_op_crashes(void **state)
@@ -260,6 +339,9 @@ int main(void)
         cmocka_unit_test_setup(test_native_dispatch_flush_no_event, modern),
         cmocka_unit_test_setup(test_native_cpu_start_silent_ap_eagain, modern),
         cmocka_unit_test_setup(test_native_cpu_start_reporting_ap_ok_once, modern),
+        cmocka_unit_test(test_native_trampoline_moves_off_a_hole_at_8000),
+        cmocka_unit_test(test_native_no_trampoline_page_runs_the_boot_cpu_alone),
+        cmocka_unit_test(test_smp_tramp_page_choice),
         cmocka_unit_test_setup(test_native_power_off_debug_exit_then_s5, modern),
         cmocka_unit_test_setup(test_native_pvh_panic_says_why_on_port_e9_then_crashes, pvh),
         cmocka_unit_test_setup(test_native_pvh_crash_op_crashes, pvh),

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * test_xen_backend.c: the xen backend on the mocked machine with a
- * mocked hypercall page (backends/xen/xen_mock.h): the hypercall and the
+ * mocked hypercall page (tests/unit/mock/xen_mock.h): the hypercall and the
  * argument structure each vmi op produces, checked against the Xen public
  * headers, and the translation of Xen's error codes.
  */

@@ -34,10 +34,10 @@
 #include <stdint.h>
 
 #include <insn.h>
+#include <xen_insn.h>
 
 #include "common.h"
 #include "xen.h"
-#include "xen_insn.h"
 
 #include <xen/arch-x86/hvm/start_info.h>
 #include <xen/features.h>

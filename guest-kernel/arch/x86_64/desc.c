@@ -48,6 +48,7 @@ static void set_gate(unsigned vector, uint64_t handler, unsigned ist)
 void desc_set_user_gate(unsigned vector)
 {
     set_gate_dpl(vector, vmi_trap_stubs[vector], 0, GATE_DPL3);
+    trap_claim(vector);
 }
 
 void desc_init(void)
@@ -57,11 +58,11 @@ void desc_init(void)
     vmi_write_gdt_entry(gdt, GDT_UCODE32, DESC_UCODE32);
     vmi_write_gdt_entry(gdt, GDT_UDATA, DESC_UDATA);
     vmi_write_gdt_entry(gdt, GDT_UCODE, DESC_UCODE);
-    /* The boot library's stubs (vmi/boot.h), into vmi_trap (trap.c). */
-    for (unsigned v = 0; v < TRAP_EXCEPTIONS; v++)
+    /* The boot library's stubs (vmi/boot.h), into vmi_trap (trap.c), for
+     * every vector: one firmware left pending, a PIC's spurious IRQ or an
+     * NMI is then counted and ignored there, not a #NP or a reset. */
+    for (unsigned v = 0; v < 256; v++)
         set_gate(v, vmi_trap_stubs[v], v == TRAP_DF ? IST_DF : 0);
-    for (unsigned v = VMI_VECTOR_FIRST; v <= VMI_VECTOR_SPURIOUS; v++)
-        set_gate(v, vmi_trap_stubs[v], 0);
 }
 
 /* Intel SDM Vol. 3A 7.2.3: the 16-byte TSS descriptor of (tss). */

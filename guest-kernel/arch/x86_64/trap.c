@@ -79,6 +79,52 @@ static void trap_report(const struct vmi_trap_frame *f)
         kprintf_unlocked("trap: cr2 0x%lx\n", vmi_read_cr2());
 }
 
+static uint8_t claimed[256];
+static uint8_t stray_seen[256];
+static struct trap_ignored ignored;
+
+void trap_claim(unsigned vector)
+{
+    claimed[vector & 0xff] = 1;
+}
+
+void trap_ignored(struct trap_ignored *out)
+{
+    out->nmi = __atomic_load_n(&ignored.nmi, __ATOMIC_RELAXED);
+    out->stray = __atomic_load_n(&ignored.stray, __ATOMIC_RELAXED);
+    out->spurious = __atomic_load_n(&ignored.spurious, __ATOMIC_RELAXED);
+}
+
+/* An NMI (a watchdog, a front-panel button, QEMU's `nmi`): reported and
+ * returned from.  Unlocked print: it may interrupt a kprintf.  No per-CPU
+ * data (GS): it may come between a stub's swapgs and its iretq, where GS
+ * base is still, or already, the user's. */
+static void trap_nmi(const struct vmi_trap_frame *f)
+{
+    uint64_t n = __atomic_add_fetch(&ignored.nmi, 1, __ATOMIC_RELAXED);
+
+    if (n <= TRAP_NMI_REPORTS)
+        kprintf_unlocked("trap: NMI on cpu %u, rip 0x%lx: ignored (%llu so far)\n",
+                         vmi_cpu_id(), f->rip, (unsigned long long)n);
+}
+
+/* Whether (v) is a vector nobody handles: counted and ignored. */
+static int trap_stray(unsigned v)
+{
+    if (v < TRAP_EXCEPTIONS || (v >= VMI_VECTOR_FIRST && v <= VMI_VECTOR_LAST) ||
+        claimed[v])
+        return 0;
+    if (v == VMI_VECTOR_SPURIOUS) {
+        __atomic_add_fetch(&ignored.spurious, 1, __ATOMIC_RELAXED);
+        return 1;
+    }
+    __atomic_add_fetch(&ignored.stray, 1, __ATOMIC_RELAXED);
+    if (!__atomic_exchange_n(&stray_seen[v], 1, __ATOMIC_RELAXED))
+        kprintf_unlocked("trap: stray vector 0x%x on cpu %u: ignored\n", v,
+                         vmi_cpu_id());
+    return 1;
+}
+
 static trap_user_fn *user_handler;
 
 void trap_set_user_handler(trap_user_fn *fn)
@@ -96,6 +142,12 @@ void vmi_trap(struct vmi_trap_frame *f)
             user_handler(f);
         return;
     }
+    if (f->vector == TRAP_NMI) {
+        trap_nmi(f);
+        return;
+    }
+    if (trap_stray((unsigned)f->vector))
+        return;
     if (user) {
         user_handler(f);
         return;

@@ -9,6 +9,7 @@
 
 /* Intel SDM Vol. 3A Table 6-1: the 32 architecture-defined vectors. */
 #define TRAP_EXCEPTIONS 32
+#define TRAP_NMI 2
 #define TRAP_UD 6
 #define TRAP_DF 8
 #define TRAP_GP 13
@@ -32,6 +33,22 @@ static inline int trap_from_user(const struct vmi_trap_frame *f)
  * panics like a kernel fault. */
 typedef void trap_user_fn(struct vmi_trap_frame *f);
 void trap_set_user_handler(trap_user_fn *fn);
+
+/* Vector (vector) >= 32 has a handler of the kernel's own (the system
+ * call's): vmi_trap passes it to the user handler instead of counting it
+ * as stray. */
+void trap_claim(unsigned vector);
+
+/* What vmi_trap ignored so far, on every CPU: NMIs (each reported, up to
+ * TRAP_NMI_REPORTS lines, and returned from), stray vectors (from 32 up,
+ * neither the backend's nor claimed: the first of each vector reported;
+ * no EOI is sent, see docs/kernel.md), and the LAPIC's spurious vector
+ * VMI_VECTOR_SPURIOUS (silent). */
+#define TRAP_NMI_REPORTS 8
+struct trap_ignored {
+    uint64_t nmi, stray, spurious;
+};
+void trap_ignored(struct trap_ignored *out);
 
 /* The mnemonic of exception (vector), e.g. "#PF", or "?" past 31. */
 const char *trap_name(unsigned vector);

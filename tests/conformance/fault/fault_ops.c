@@ -20,11 +20,13 @@ enum fault {
     FAULT_IPI_DROP,         /* ipi_send sends nothing */
     FAULT_TIME_SLOW,        /* time_ns runs at half the cycle-counter rate */
     FAULT_TLB_PAGE_NOOP,    /* tlb_flush_page flushes nothing */
+    FAULT_INIT_UD,          /* init raises #UD first (not a self-test fault:
+                             * tests/boot checks that it is reported) */
 };
 
 static const char *const fault_names[] = {
     "", "console_crlf", "msr_safe_ok", "alarm_early", "ipi_drop", "time_slow",
-    "tlb_page_noop",
+    "tlb_page_noop", "init_ud",
 };
 
 static enum fault fault;
@@ -70,10 +72,12 @@ static enum fault parse_fault(const char *cmdline)
 
 static vmi_status_t f_init(const struct vmi_boot *boot)
 {
-    vmi_status_t st = vmi_ops_unbroken.init(boot);
     static const char msg[] = "vmi: fault injection: breaking ";
 
     fault = parse_fault(boot ? boot->cmdline : 0);
+    if (fault == FAULT_INIT_UD)
+        __builtin_trap();
+    vmi_status_t st = vmi_ops_unbroken.init(boot);
     if (fault != FAULT_NONE) {
         const char *n = fault_names[fault];
         unsigned len = 0;

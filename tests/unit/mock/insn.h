@@ -17,11 +17,17 @@
 
 static inline void *pa_to_ptr(uint64_t pa) { return mock_pa_to_ptr(pa); }
 static inline uint32_t mmio_read32(uint64_t pa) { return mock_mmio_read32(pa); }
-static inline void mmio_write32(uint64_t pa, uint32_t v) { mock_mmio_write(pa, v); }
-static inline void mmio_write8(uint64_t pa, uint8_t v) { mock_mmio_write(pa, v); }
+static inline void mmio_write32(uint64_t pa, uint32_t v) { mock_mmio_write(pa, v, 4); }
+static inline void mmio_write8(uint64_t pa, uint8_t v) { mock_mmio_write(pa, v, 1); }
+static inline uint8_t mmio_read8(uint64_t pa) { return (uint8_t)mock_mmio_read32(pa); }
+static inline uint16_t mmio_read16(uint64_t pa) { return (uint16_t)mock_mmio_read32(pa); }
+static inline void mmio_write16(uint64_t pa, uint16_t v) { mock_mmio_write(pa, v, 2); }
 static inline uint8_t inb(uint16_t port) { return mock_inb(port); }
 static inline void outb(uint16_t port, uint8_t v) { mock_out(port, v, 1); }
+static inline uint32_t inl(uint16_t port) { return mock_inl(port); }
 static inline void outw(uint16_t port, uint16_t v) { mock_out(port, v, 2); }
+static inline uint16_t inw(uint16_t port) { return mock_inw(port); }
+static inline void outl(uint16_t port, uint32_t v) { mock_out(port, v, 4); }
 static inline uint64_t rcr0(void) { return mock.cr[0]; }
 static inline uint64_t rcr2(void) { return mock.cr[2]; }
 static inline uint64_t rcr3(void) { return mock.cr[3]; }

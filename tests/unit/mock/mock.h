@@ -5,6 +5,7 @@
 
 #include <setjmp.h>
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vmi/types.h"
@@ -47,6 +48,9 @@ struct mock_state {
     unsigned ninvlpg;
     uint8_t port_in[65536];         /* what inb returns by default */
     int (*inb_hook)(uint16_t port); /* -1: not handled */
+    uint32_t (*inl_hook)(uint16_t port);    /* NULL: all ones */
+    /* Before mmio[]: true if it gave *v for (pa). */
+    bool (*mmio_read_hook)(uint64_t pa, uint32_t *v);
     void (*wrmsr_hook)(uint32_t msr, uint64_t val);  /* after a write */
     uint8_t cmos[128];              /* behind ports 0x70/0x71 */
     uint8_t cmos_index;
@@ -105,8 +109,11 @@ unsigned mock_count_writes(const struct mock_write *log, unsigned n,
 /* The implementations behind insn.h. */
 void *mock_pa_to_ptr(uint64_t pa);
 uint32_t mock_mmio_read32(uint64_t pa);
-void mock_mmio_write(uint64_t pa, uint32_t v);
+uint32_t mock_inl(uint16_t port);
+void mock_mmio_write(uint64_t pa, uint32_t v, unsigned size);
 uint8_t mock_inb(uint16_t port);
+/* Two inb reads, port and port + 1, little-endian. */
+uint16_t mock_inw(uint16_t port);
 void mock_out(uint16_t port, uint32_t v, unsigned size);
 int mock_rdmsr(uint32_t msr, uint64_t *v);
 int mock_wrmsr(uint32_t msr, uint64_t v);

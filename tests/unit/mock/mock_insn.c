@@ -93,13 +93,21 @@ void *mock_pa_to_ptr(uint64_t pa)
 
 uint32_t mock_mmio_read32(uint64_t pa)
 {
+    uint32_t v;
+    if (mock.mmio_read_hook && mock.mmio_read_hook(pa, &v))
+        return v;
     return mock.mmio[(pa & 0xfff) / 4];
 }
 
-void mock_mmio_write(uint64_t pa, uint32_t v)
+void mock_mmio_write(uint64_t pa, uint32_t v, unsigned size)
 {
     mock.mmio[(pa & 0xfff) / 4] = v;
-    mock_log(mock.mmio_log, &mock.nmmio, pa, v, 4);
+    mock_log(mock.mmio_log, &mock.nmmio, pa, v, size);
+}
+
+uint32_t mock_inl(uint16_t port)
+{
+    return mock.inl_hook ? mock.inl_hook(port) : 0xffffffffu;
 }
 
 uint8_t mock_inb(uint16_t port)
@@ -112,6 +120,11 @@ uint8_t mock_inb(uint16_t port)
     if (port == 0x71)
         return mock.cmos[mock.cmos_index];
     return mock.port_in[port];
+}
+
+uint16_t mock_inw(uint16_t port)
+{
+    return (uint16_t)(mock_inb(port) | mock_inb((uint16_t)(port + 1)) << 8);
 }
 
 void mock_out(uint16_t port, uint32_t v, unsigned size)

@@ -2,7 +2,8 @@
 /* native_machine.h: a mocked PC for the native backend's unit tests: two
  * CPUs in the MADT (APIC IDs 0 and 5), an FADT with PM1a 0x604 and \_S5 =
  * 5, and either a "modern" CPU (x2APIC, TSC-deadline, CPUID 0x15, KVM
- * signature) or a "legacy" one (xAPIC, no deadline, PIT calibration). */
+ * signature, a UART at COM1) or a "legacy" one (xAPIC, no deadline, PIT
+ * calibration, no UART). */
 #ifndef VMI_TEST_NATIVE_MACHINE_H
 #define VMI_TEST_NATIVE_MACHINE_H
 
@@ -42,6 +43,17 @@ static inline uint64_t machine_acpi(void)
     return tpa(r);
 }
 
+/* COM1 of the modern machine: LSR says THRE, the scratch register keeps
+ * what was written (uart_probe). */
+static int machine_com1(uint16_t port)
+{
+    if (port == 0x3fd)
+        return 0x60;
+    if (port == 0x3ff)
+        return (int)mock_last_write(mock.out_log, mock.nout, port);
+    return -1;
+}
+
 static inline void machine_modern(void)
 {
     mock_reset();
@@ -49,10 +61,11 @@ static inline void machine_modern(void)
     memset(&x86pc, 0, sizeof(x86pc));
     mock_set_cpuid(0, 0, 0x16, 0, 0, 0);
     mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_X2APIC | CPUID1_ECX_TSC_DEADLINE |
-                   (1u << 31), 0);
+                   (1u << 31), CPUID1_EDX_APIC);
     mock_set_cpuid(0x15, 0, 1, (uint32_t)(MACHINE_TSC_HZ / 1000), 1000, 0);
     mock_set_cpuid(0x40000000, 0, 0x40000001, 0x4b4d564b, 0x564b4d56, 0x4d);
     mock_set_msr(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_EN | (1u << 8));
+    mock.inb_hook = machine_com1;
     mock.tsc = 1000000;
 }
 
@@ -73,7 +86,7 @@ static inline void machine_legacy(void)
     memset(&native, 0, sizeof(native));
     memset(&x86pc, 0, sizeof(x86pc));
     mock_set_cpuid(0, 0, 0x0d, 0, 0, 0);
-    mock_set_cpuid(1, 0, 0, 0, 0, 0);
+    mock_set_cpuid(1, 0, 0, 0, 0, CPUID1_EDX_APIC);
     mock_set_msr(MSR_APIC_BASE, 0xfee00000ull | APIC_BASE_EN | (1u << 8));
     mock.inb_hook = machine_pit;
     mock.tsc = 1000000;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * xen_mock.c: host build only: the recording hypercall page behind
- * xen_insn.h's XEN_HOST_MOCK path, and stand-ins for the two symbols of
- * xen_entry.S (the page itself and the AP entry point).
+ * mock_xen.c: the recording hypercall page behind tests/unit/mock/xen_insn.h
+ * (xen_mock.h), and stand-ins for the two symbols of xen_entry.S (the
+ * page itself and the AP entry point), for the xen backend's host build.
  */
+#include <xen_insn.h>
+
 #include "xen.h"
-#include "xen_insn.h"
 #include "xen_mock.h"
 
 struct xen_mock xen_mock;
