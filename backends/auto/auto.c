@@ -105,7 +105,12 @@ static unsigned auto_named(const char *name)
     }
     power_say("vmi: auto: " AUTO_KEY);
     power_say(name);
-    power_say(" names no backend (native, kvm, xen, hyperv)\n");
+    power_say(" names no backend (");
+    for (unsigned b = 0; b < AUTO_N; b++) {
+        power_say(b ? ", " : "");
+        power_say(auto_backends[b].name);
+    }
+    power_say(")\n");
     power_fail(VMI_EXIT_WRONG_HV);
 }
 
