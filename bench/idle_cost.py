@@ -23,7 +23,8 @@ Markdown table for docs/PERFORMANCE.md.  Variants (timer.S):
   hv-flood-taken  the same, the guest taking every tick (count, EOI):
                   work the guest asked for, shown for comparison
 
-  bench/idle_cost.py --dir build/monitor [--runs N] [--settle S] [--window S]
+  bench/idle_cost.py [--dir build/tests/monitor] [--vmi-run build/monitor/vmi-run]
+                     [--runs N] [--settle S] [--window S]
 
 Exit 0, 77 if /dev/kvm is unusable, 1 if a run did not end with 124.
 Python 3 standard library only.
@@ -81,8 +82,9 @@ def run(vmi_run, hv, image, settle, window, verbose):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--dir', default='build/monitor',
-                    help='where vmi-run and mon-guest-timer-*.elf are')
+    ap.add_argument('--dir', default='build/tests/monitor',
+                    help='where mon-guest-timer-*.elf are')
+    ap.add_argument('--vmi-run', default='build/monitor/vmi-run')
     ap.add_argument('--runs', type=int, default=3)
     ap.add_argument('--settle', type=float, default=1.0)
     ap.add_argument('--window', type=float, default=4.0)
@@ -91,7 +93,7 @@ def main():
     if not vmienv.kvm_usable():
         print('SKIP: /dev/kvm is not usable')
         return 77
-    vmi_run = os.path.join(a.dir, 'vmi-run')
+    vmi_run = a.vmi_run
     print('| guest | personality | runs | median CPU-s/s | min | max |')
     print('|---|---|---|---|---|---|')
     for name, hv in VARIANTS:

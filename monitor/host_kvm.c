@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/kvm.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +20,7 @@
 #include <unistd.h>
 
 #include "host_kvm.h"
+#include "mon_host.h"
 
 _Static_assert(sizeof(struct mon_regs) == sizeof(struct kvm_regs) &&
 	       offsetof(struct mon_regs, rip) == offsetof(struct kvm_regs, rip),
@@ -388,12 +390,14 @@ int host_kvm_vcpu_sregs(struct mon_vcpu *v, struct mon_sregs *out)
 	return 0;
 }
 
-int host_kvm_vcpu_load(struct mon *mon, unsigned id)
+int host_kvm_vcpu_load(struct mon *mon, unsigned id,
+		       const struct mon_vcpu_load *s)
 {
 	struct mon_vcpu *v = &mon->vcpu[id];
 
 	if (id >= mon->nvcpu || !v->run)
 		return -EINVAL;
+	v->load = *s;
 	atomic_store(&v->load_pending, true);
 	__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	if (v->started && !pthread_equal(v->thread, pthread_self()))
@@ -554,3 +558,49 @@ void host_kvm_close(struct mon *mon)
 	if (mon->kvm_fd >= 0)
 		close(mon->kvm_fd);
 }
+
+/* ---- struct mon_host on KVM, for the personalities (mon_host.h): the
+ * only link between them and KVM, so that they build into the host-free
+ * tests.  Interrupts, vCPU state, #UD, CPUID, remote TLB flushes and MSR
+ * filters are here; the guest TSC, pvclock scale and the per-vCPU
+ * timers are mon_clock.c's. ---- */
+
+static int host_sregs(struct mon *mon, unsigned vcpu, struct mon_sregs *s)
+{
+	return host_kvm_vcpu_sregs(&mon->vcpu[vcpu], s);
+}
+
+static int host_inject_ud(struct mon *mon, unsigned vcpu)
+{
+	return host_kvm_vcpu_inject_ud(&mon->vcpu[vcpu]);
+}
+
+/* Every vCPU gets the same table (mon_run.c); vCPU 0's stands for all. */
+static int host_cpuid(struct mon *mon, struct mon_cpuid *t)
+{
+	return host_kvm_vcpu_cpuid(&mon->vcpu[0], t);
+}
+
+/* A guest spinning on a lock (HvCallNotifyLongSpinWait): let the
+ * holder's vCPU thread run, as QEMU and Xen do for a yield. */
+static void host_yield(struct mon *mon)
+{
+	(void)mon;
+	sched_yield();
+}
+
+const struct mon_host mon_host_kvm = {
+	.msi = host_kvm_signal_msi,
+	.vcpu_load = host_kvm_vcpu_load,
+	.sregs = host_sregs,
+	.inject_ud = host_inject_ud,
+	.cpuid = host_cpuid,
+	.guest_tsc = mon_guest_tsc,
+	.guest_ns = mon_guest_ns,
+	.pvclock_scale = mon_pvclock_scale,
+	.timer_arm = mon_timer_arm,
+	.timer_cancel = mon_timer_cancel,
+	.flush_tlb = host_kvm_flush_tlbs,
+	.yield = host_yield,
+	.msr_filter_deny = host_kvm_msr_filter_deny,
+};

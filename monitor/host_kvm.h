@@ -34,11 +34,12 @@ int host_kvm_guest_tsc(struct mon_vcpu *v, uint64_t *tsc);
  * MSI; wakes a halted vCPU.  Safe from any thread (a VM ioctl).  Returns
  * 0 or -errno. */
 int host_kvm_signal_msi(struct mon *mon, unsigned apic_id, uint8_t vector);
-/* Make vCPU (id) load mon->vcpu[id].load (64-bit mode, then runnable)
- * before it next enters the guest: the state is applied on its own
- * thread, which this kicks out of KVM_RUN (an AP waiting for INIT/SIPI
- * blocks there).  Fill .load first.  Returns 0 or -EINVAL. */
-int host_kvm_vcpu_load(struct mon *mon, unsigned id);
+/* Make vCPU (id) load (s) (64-bit mode, then runnable) before it next
+ * enters the guest: (s) is kept in mon->vcpu[id].load and applied on its
+ * own thread, which this kicks out of KVM_RUN (an AP waiting for
+ * INIT/SIPI blocks there).  Returns 0 or -EINVAL. */
+int host_kvm_vcpu_load(struct mon *mon, unsigned id,
+		       const struct mon_vcpu_load *s);
 /* The segment and control registers of (v) (KVM_GET_SREGS), read on its
  * own thread after an exit: 0 or -errno.  Its CPL is ss_dpl. */
 int host_kvm_vcpu_sregs(struct mon_vcpu *v, struct mon_sregs *s);

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/mon.h: vmi-run core: the VM state, the guest-physical layout,
- * the neutral exit record the KVM layer decodes into, and the pure
- * functions (arguments, ELF, ACPI, memory map, devices) that the unit
- * tests drive without /dev/kvm.  Nothing here includes <linux/kvm.h>.
+ * monitor/mon.h: vmi-run's core: the VM and its vCPUs (struct mon,
+ * struct mon_vcpu), the limits of a configuration, the neutral exit
+ * record the KVM layer decodes into, and how the VM stops and logs.
+ * Beside it, by responsibility: mon_mem.h (the guest-physical layout and
+ * the only ways to guest memory), mon_dev.h (the PC devices and the
+ * guest's console output), mon_clock.h (guest time and timers),
+ * mon_pers.h (the personality interface), mon_host.h (what the
+ * personalities ask of the host), mon_exit.h (exit statuses).  Nothing
+ * here includes <linux/kvm.h>.
  */
 #ifndef MON_H
 #define MON_H
@@ -15,7 +20,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mon_dev.h"
 #include "mon_exit.h"
+#include "mon_mem.h"
 
 #define MON_MAX_CPUS      64
 #define MON_MEM_DEFAULT   (256ull << 20)
@@ -27,57 +34,6 @@
 #define MON_TIMEOUT_MAX   86400u
 #define MON_CMDLINE_MAX   4095u
 #define MON_IMAGE_MAX     (1ull << 30)
-
-/*
- * Guest-physical layout.  The monitor writes only these ranges; an image
- * segment may not overlap them, and the memory map reports them reserved.
- * 0x8000 (VMI_TRAMPOLINE_PA) stays ordinary RAM: it is the guest's.
- */
-#define MON_ZERO_PAGE_PA  0x0ull       /* real-mode IVT/BDA, left unused */
-#define MON_START_INFO_PA 0x1000ull    /* struct hvm_start_info */
-#define MON_MEMMAP_PA     0x1040ull    /* hvm_memmap_table_entry[] */
-#define MON_MEMMAP_MAX    8u
-#define MON_CMDLINE_PA    0x2000ull    /* NUL-terminated command line */
-#define MON_BOOT_END      0x3000ull
-#define MON_BIOS_PA       0xA0000ull   /* legacy VGA/ROM hole, as on a PC */
-#define MON_ACPI_PA       0xE0000ull   /* RSDP scan area (ACPI 6.4 5.2.5.1) */
-#define MON_BIOS_END      0x100000ull
-
-/*
- * Monitor pages outside guest RAM (personalities that ask for them:
- * struct mon_pers.special).  The special area is 8 pages ending at
- * 0xFF000000, where Xen's domain builder puts an HVM/PVH domain's special
- * pages (libxenguest's X86_HVM_END_SPECIAL_REGION 0xff000 and
- * X86_HVM_NR_SPECIAL_PAGES 8) and QEMU's Xen emulation its
- * XEN_SPECIAL_AREA_ADDR 0xFEFF8000; the memory map reports it reserved.
- * The pool is pages a personality maps at run time at a gfn outside RAM
- * (Xen XENMEM_add_to_physmap into a hole); each is its own KVM slot.
- * Every monitor access to them goes through mon_gpa_ptr, as to RAM.
- */
-#define MON_SPECIAL_PA    0xFEFF8000ull
-#define MON_SPECIAL_PAGES 8u
-#define MON_SPECIAL_END   (MON_SPECIAL_PA + MON_SPECIAL_PAGES * 0x1000ull)
-#define MON_POOL_PAGES    16u
-#define MON_MAX_REGIONS   (1u + MON_POOL_PAGES)
-#define MON_EXTRA_SIZE    ((MON_SPECIAL_PAGES + MON_POOL_PAGES) * 0x1000ull)
-
-/* Port map (see docs/vmi-run.md).  PM1a blocks are the FADT's; 0xcf9 is
- * the PIIX/ICH reset control register named by the FADT RESET_REG. */
-#define MON_PORT_PM1A_EVT 0x600u
-#define MON_PORT_PM1A_CNT 0x604u
-#define MON_PORT_RESET    0xcf9u
-#define MON_PORT_POST     0x80u
-/* SLP_TYP of \_S5 in the DSDT (mon_acpi.c); PM1_CNT bits 10-12 and
- * SLP_EN bit 13 (ACPI 6.4 4.8.3.2.1, Table 4.13). */
-#define MON_ACPI_S5_SLP_TYP 5u
-#define MON_PM1_SLP_TYP_SHIFT 10
-#define MON_PM1_SLP_EN (1u << 13)
-#define MON_PM1_SCI_EN (1u << 0)
-
-/* Fail closed: after this many accesses to unknown ports, MMIO or MSRs
- * the guest is stopped (a guest spinning on them would never end). */
-#define MON_UNKNOWN_CAP   10000ul
-#define MON_UNKNOWN_LOG   16ul
 
 struct mon;
 struct mon_host;
@@ -144,8 +100,9 @@ struct mon_exit {
 };
 
 /* A 64-bit register state that one vCPU's handler asks another vCPU to
- * load and run (Xen VCPUOP_initialise + VCPUOP_up): host_kvm_vcpu_load()
- * applies it on the target's own thread, which owns its vCPU ioctls. */
+ * load and run (mon_host.h vcpu_load): host_kvm_vcpu_load() keeps it in
+ * the target's struct mon_vcpu and applies it on the target's own
+ * thread, which owns its vCPU ioctls. */
 struct mon_vcpu_load {
 	struct mon_regs regs;
 	uint64_t cr0, cr3, cr4, efer;
@@ -163,41 +120,10 @@ struct mon_vcpu {
 	atomic_bool done;       /* its loop has ended (mon_run.c) */
 	struct mon_vcpu_load load;      /* valid while load_pending */
 	atomic_bool load_pending;
-	/* Remote TLB flush (hyperv personality, host_kvm_flush_tlbs): requests
-	 * made and the last one this vCPU's own thread has carried out. */
+	/* Remote TLB flush (mon_host.h flush_tlb, host_kvm_flush_tlbs):
+	 * requests made and the last one this vCPU's own thread has
+	 * carried out. */
 	atomic_ulong flush_req, flush_done;
-};
-
-struct mon_uart {
-	uint8_t lcr, mcr, ier, scr, dll, dlm;
-	size_t len;
-	char buf[512];
-};
-
-/* Guest console output to mon.out_fd (stdout), mon_out_write(): what
- * could not be written, and why; reported on vmi-run's one line. */
-struct mon_out {
-	uint64_t dropped;       /* bytes */
-	int err;                /* errno that ended output for good, or 0 */
-	bool late;              /* not writable within MON_OUT_GRACE_NS */
-};
-
-struct mon_pic {
-	uint8_t mask;
-	uint8_t icw_left;       /* initialisation words still expected */
-	bool icw4;
-};
-
-struct mon_dev {
-	pthread_mutex_t lock;
-	struct mon_uart uart;
-	struct mon_pic pic[2];
-	uint8_t pit_flip[3];
-	uint16_t pm1_cnt;
-	uint8_t port61;
-	uint8_t rtc_index;
-	uint64_t legacy_writes; /* ignored PIC/PIT/ELCR writes (-v) */
-	uint64_t pio_exits;
 };
 
 /* One vCPU's one-shot timer (mon_clock.c); fn == NULL means disarmed. */
@@ -215,17 +141,6 @@ struct mon_clock {
 	pthread_t thread;
 	bool running, quit;
 	struct mon_timer timer[MON_MAX_CPUS];
-};
-
-/* A range of monitor pages mapped into the guest outside RAM.  Entries
- * are published by a release store of mon.nregion and never move in
- * memory; gpa is MON_REGION_NONE while unmapped (a stale reader then
- * misses it; the host pages stay valid until exit). */
-#define MON_REGION_NONE UINT64_MAX
-struct mon_region {
-	_Atomic uint64_t gpa;
-	uint64_t size;
-	uint8_t *host;
 };
 
 struct mon {
@@ -272,36 +187,6 @@ int mon_args_parse(int argc, const char *const argv[], struct mon_config *cfg,
 int mon_parse_size(const char *s, uint64_t *out);
 void mon_usage(int fd);
 
-/* mon_mem.c: the only way to reach guest memory. */
-void *mon_gpa_ptr(const struct mon *mon, uint64_t gpa, uint64_t len);
-/* Copy (len) bytes of guest-physical memory at (gpa) into (dst), or
- * from (src) to it: true if all of them are guest memory (one piece of
- * RAM or of one monitor page area, as mon_gpa_ptr), else false with
- * nothing copied; len 0 is no range (false).  The personalities' one
- * physical copy: the caller checks and uses its own copy, so a value
- * another vCPU rewrites meanwhile is never read twice. */
-bool mon_copy_in(const struct mon *mon, void *dst, uint64_t gpa,
-		 uint64_t len);
-bool mon_copy_out(struct mon *mon, uint64_t gpa, const void *src,
-		  uint64_t len);
-struct mon_range { uint64_t start, end; const char *what; };
-extern const struct mon_range mon_reserved[];
-extern const unsigned mon_nreserved;
-struct hvm_memmap_table_entry;
-unsigned mon_memmap_build(uint64_t mem, bool special,
-			  struct hvm_memmap_table_entry *out, unsigned max);
-/* Give the guest the special area at MON_SPECIAL_PA, backed by extra
- * (MON_EXTRA_SIZE bytes, zeroed), as region 0. */
-void mon_special_init(struct mon *mon, uint8_t *extra);
-/* Map pool page (page, < MON_POOL_PAGES) at (gpa), or unmap it with
- * MON_REGION_NONE; returns a pointer to the page or NULL. */
-void *mon_pool_map(struct mon *mon, unsigned page, uint64_t gpa);
-int mon_boot_info_write(struct mon *mon, const char *cmdline, uint64_t rsdp);
-
-/* mon_acpi.c */
-long mon_acpi_build(uint8_t *area, size_t len, uint64_t base, unsigned ncpus);
-uint8_t mon_acpi_sum(const uint8_t *p, size_t len);
-
 /* mon_stop.c: the first stop wins; the message is printed once at exit.
  * stop_ns is set before stopped, so whoever sees the stop sees its time. */
 void mon_stopf(struct mon *mon, int status, const char *fmt, ...)
@@ -339,35 +224,6 @@ void mon_say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool mon_fd_ready(const struct mon *mon, int fd, uint64_t until);
 void mon_unknown(struct mon *mon, const struct mon_exit *x,
 		 const char *what, uint64_t where, bool write);
-
-/* mon_dev.c */
-void mon_dev_init(struct mon_dev *dev);
-void mon_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
-void mon_mmio(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
-void mon_msr(struct mon *mon, unsigned vcpu, const struct mon_exit *x);
-void mon_uart_flush(struct mon *mon);
-void mon_exit_dispatch(struct mon *mon, const struct mon_vcpu *v,
-		       const struct mon_exit *x);
-
-/* mon_uart.c: guest console output, called with dev.lock held (or after
- * the vCPU threads ended).  While the VM runs, a stdout that cannot take
- * more holds the writer back (a slow reader loses nothing); once the VM
- * has stopped, output that cannot be written within MON_OUT_GRACE_NS of
- * the stop is dropped, as is all output after a write error (EPIPE,
- * ENOSPC, EBADF...), so that vmi-run always ends.  Never blocks for
- * longer than MON_OUT_POLL_MS without looking at mon_is_stopped(). */
-#define MON_OUT_GRACE_NS   250000000ull
-#define MON_OUT_GRACE_TEXT "0.25 s"
-#define MON_OUT_POLL_MS    20
-/* After the stop, the watchdog waits this long for the vCPU threads to
- * end (mon_run.c), then leaves without a thread that has not: writers
- * give up at MON_OUT_GRACE_NS, so only a thread stuck in a system call
- * is left behind, and vmi-run still ends within 1 s of the stop. */
-#define MON_JOIN_GRACE_NS  500000000ull
-void mon_out_write(struct mon *mon, const char *buf, size_t len);
-/* The note for vmi-run's one line ("N bytes of guest output dropped
- * (...)"), or "" if nothing was dropped.  Returns its length. */
-size_t mon_out_note(const struct mon *mon, char *buf, size_t cap);
 
 /* mon_vcpu.c */
 void *mon_vcpu_loop(void *arg);

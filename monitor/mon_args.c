@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "mon.h"
-#include "pers.h"
+#include "mon_pers.h"
 
 static const char usage_text[] =
 "usage: vmi-run [OPTIONS] IMAGE\n"
@@ -138,9 +138,11 @@ static int set_option(struct mon_config *cfg, const char *opt,
 
 	if (strcmp(opt, "--hv") == 0) {
 		if (!mon_pers_find(val)) {
+			char list[64];
+
+			mon_pers_list(list, sizeof(list));
 			snprintf(err, errlen, "unknown personality '%s' "
-				 "(want pc, kvm, xen or hyperv)",
-				 shown(q, val));
+				 "(want one of: %s)", shown(q, val), list);
 			return -EINVAL;
 		}
 		cfg->hv = val;

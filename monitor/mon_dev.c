@@ -9,8 +9,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "mon.h"
 #include "mon_dev.h"
-#include "pers.h"
+#include "mon_pers.h"
 
 #define PIT_HZ 1193182u         /* 8254 input clock (IBM PC/AT reference) */
 

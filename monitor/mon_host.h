@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * monitor/mon_host.h: what the personalities (xen, hyperv) ask of the
- * host, as one table reached through mon->host.  mon_host_kvm.c gives
+ * host, as one table reached through mon->host.  host_kvm.c gives
  * KVM's (mon_run.c points mon->host at it before the personality's
  * init); the host-free tests give a fake (tests/monitor/fake_host.h),
  * so that the personalities link without /dev/kvm.  Every vCPU number
@@ -20,9 +20,10 @@ struct mon_host {
 	/* A fixed interrupt (vector) to the LAPIC of (vcpu), from any
 	 * thread; wakes a halted vCPU.  0 or -errno. */
 	int (*msi)(struct mon *mon, unsigned vcpu, uint8_t vector);
-	/* Make (vcpu) load mon->vcpu[vcpu].load before it next runs
-	 * (Xen's VCPUOP_up).  0 or -errno. */
-	int (*vcpu_load)(struct mon *mon, unsigned vcpu);
+	/* Make (vcpu) load the 64-bit state (s) before it next runs
+	 * (Xen's VCPUOP_up); (s) is copied.  0 or -errno. */
+	int (*vcpu_load)(struct mon *mon, unsigned vcpu,
+			 const struct mon_vcpu_load *s);
 	/* The segment and control registers of (vcpu), on its own thread
 	 * after an exit: the personality derives mode, CPL (SS.DPL) and
 	 * paging from them.  0 or -errno. */
@@ -51,7 +52,7 @@ struct mon_host {
 	int (*msr_filter_deny)(struct mon *mon, uint32_t base, uint32_t n);
 };
 
-/* mon_host_kvm.c */
+/* host_kvm.c */
 extern const struct mon_host mon_host_kvm;
 
 #endif

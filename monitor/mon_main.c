@@ -14,7 +14,7 @@
 
 #include "mon_elf.h"
 #include "mon_run.h"
-#include "pers.h"
+#include "mon_pers.h"
 
 /* Read the whole image; returns 0, MON_EXIT_NOINPUT or MON_EXIT_DATAERR.
  * Errors name it as (shown), the path made one printable line. */

@@ -9,6 +9,7 @@
  */
 #include <time.h>
 
+#include "mon.h"
 #include "mon_dev.h"
 
 #define RTC_STATUS_A   0x0a    /* UIP clear, 32.768 kHz divider, 1024 Hz */

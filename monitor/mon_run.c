@@ -20,7 +20,7 @@
 #include "mon_host.h"
 #include "mon_run.h"
 #include "mon_seccomp.h"
-#include "pers.h"
+#include "mon_pers.h"
 
 static void on_kick(int sig)
 {

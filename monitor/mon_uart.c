@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mon.h"
 #include "mon_dev.h"
 
 #define UART_LSR_THRE 0x20

@@ -184,7 +184,10 @@ bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out)
     if (len >= FADT_X_PM_TMR_BLK + GAS_LEN) {
         const uint8_t *g = f + FADT_X_PM_TMR_BLK;
         uint64_t addr = acpi_le64(g + 4);
-        if (addr && (g[0] == ACPI_GAS_IO || g[0] == ACPI_GAS_MEMORY)) {
+        /* An I/O address past the 16-bit port space is no port: the
+         * 32-bit field below is used instead. */
+        if (addr && (g[0] == ACPI_GAS_MEMORY ||
+                     (g[0] == ACPI_GAS_IO && addr <= 0xffff))) {
             out->space = g[0];
             out->addr = addr;
             return true;

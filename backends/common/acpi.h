@@ -141,8 +141,8 @@ struct acpi_timer_reg {
     bool ext32;             /* FADT TMR_VAL_EXT: the counter has 32 bits */
 };
 
-/* The PM timer of the FADT at (fadt): X_PM_TMR_BLK if set, else
- * PM_TMR_BLK.  False (and *out zeroed) if there is none, or the FADT is
+/* The PM timer of the FADT at (fadt): X_PM_TMR_BLK if set (in memory,
+ * or in I/O space at a port up to 0xffff), else PM_TMR_BLK.  False (and *out zeroed) if there is none, or the FADT is
  * hardware-reduced (no PM timer, 4.1). */
 bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out);
 

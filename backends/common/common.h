@@ -11,6 +11,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Physical addresses below this are identity-mapped when the backend
+ * runs (vmi/boot.h: the first 4 GiB); a device above it (a framebuffer,
+ * an HPET, a memory-space PM timer) cannot be reached and is not used. */
+#define VMI_IDENTITY_MAPPED_END (4ull << 30)
+
 /* Length of the NUL-terminated (s); NULL counts as "". */
 size_t vmi_strlen(const char *s);
 

@@ -94,6 +94,7 @@ const char *fbcon_init(struct fbcon *c, void *base, const struct vmi_boot_fb *fb
     c->cols = (unsigned)cols;
     c->rows = (unsigned)rows;
     c->col = c->row = 0;
+    c->dirty_lo = c->dirty_hi = 0;
     /* Clear what the firmware and the loader left: every cell drawn once
      * as a space, then only changes. */
     for (unsigned i = 0; i < c->cols * c->rows; i++) {
@@ -101,6 +102,20 @@ const char *fbcon_init(struct fbcon *c, void *base, const struct vmi_boot_fb *fb
         draw_cell(c, i);
     }
     return NULL;
+}
+
+/* Rows [lo, hi) of the grid changed. */
+static void dirty(struct fbcon *c, unsigned lo, unsigned hi)
+{
+    if (c->dirty_lo >= c->dirty_hi) {
+        c->dirty_lo = lo;
+        c->dirty_hi = hi;
+        return;
+    }
+    if (lo < c->dirty_lo)
+        c->dirty_lo = lo;
+    if (hi > c->dirty_hi)
+        c->dirty_hi = hi;
 }
 
 static void newline(struct fbcon *c)
@@ -117,6 +132,7 @@ static void newline(struct fbcon *c)
         c->text[i] = c->text[i + c->cols];
     for (unsigned i = n; i < n + c->cols; i++)
         c->text[i] = ' ';
+    dirty(c, 0, c->rows);
 }
 
 static void put(struct fbcon *c, char ch)
@@ -150,18 +166,24 @@ static void put(struct fbcon *c, char ch)
      * is not freed in time (an NMI on the holder's CPU), so another write
      * may move row and col between the lines above and this one. */
     unsigned i = c->row * c->cols + c->col++;
-    if (i < c->cols * c->rows)
+    if (i < c->cols * c->rows) {
         c->text[i] = (uint8_t)u;
+        dirty(c, i / c->cols, i / c->cols + 1);
+    }
 }
 
 void fbcon_write(struct fbcon *c, const char *buf, size_t len)
 {
     for (size_t i = 0; i < len; i++)
         put(c, buf[i]);
-    for (unsigned i = 0; i < c->cols * c->rows; i++) {
+    /* Bounded as read, as put() is: a writer let past the lock may have
+     * moved the range meanwhile. */
+    unsigned end = c->dirty_hi < c->rows ? c->dirty_hi : c->rows;
+    for (unsigned i = c->dirty_lo * c->cols; i < end * c->cols; i++) {
         if (c->text[i] != c->shown[i]) {
             draw_cell(c, i);
             c->shown[i] = c->text[i];
         }
     }
+    c->dirty_lo = c->dirty_hi = 0;
 }

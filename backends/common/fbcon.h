@@ -9,7 +9,9 @@
  * The characters live in a shadow grid; a write changes the grid, then
  * draws only the cells that differ from what is on the screen, so a
  * scroll never reads the framebuffer (slow, uncached on a real PC) and
- * one write of many lines scrolls the screen once.
+ * one write of many lines scrolls the screen once.  The rows a write
+ * changed are tracked, and only those are compared: a one-character
+ * write looks at one row, not the whole grid.
  */
 #ifndef VMI_COMMON_FBCON_H
 #define VMI_COMMON_FBCON_H
@@ -37,6 +39,7 @@ struct fbcon {
     uint32_t fg, bg;                /* pixel values (text: attribute) */
     unsigned cols, rows;            /* cells */
     unsigned col, row;              /* where the next character goes */
+    unsigned dirty_lo, dirty_hi;    /* rows [lo, hi) may differ from shown */
     uint8_t text[FBCON_CELLS_MAX];  /* what the screen should show */
     uint8_t shown[FBCON_CELLS_MAX]; /* what it shows */
 };

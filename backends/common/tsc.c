@@ -3,6 +3,7 @@
 #include <insn.h>
 
 #include "acpi.h"
+#include "common.h"
 #include "tsc.h"
 
 /* Intel 8254 PIT input clock, 1.193182 MHz (8254 datasheet; the PC's
@@ -116,6 +117,7 @@ uint64_t tsc_hz_from_pit(unsigned ms)
 #define HPET_ENABLE_CNF 1u          /* the main counter runs */
 #define HPET_COUNTER 0x0f0          /* main counter, low 32 bits */
 #define HPET_PERIOD_MAX 100000000u  /* 2.3.4: at most 100 ns, in fs */
+#define HPET_BLOCK_LEN 0x400        /* 2.3.1: the 1 KiB register block */
 #define FS_PER_SEC 1000000000000000ull
 
 /* The most TSC cycles a calibration of (ms) may take: (ms) at 40 GHz,
@@ -160,7 +162,8 @@ static uint64_t tsc_hz_against(const struct tsc_ref *r, unsigned ms)
 
 uint64_t tsc_hz_from_hpet(uint64_t base, unsigned ms)
 {
-    if (!base || ms < 1 || ms > 50)
+    if (!base || ms < 1 || ms > 50 ||
+        base > VMI_IDENTITY_MAPPED_END - HPET_BLOCK_LEN)
         return 0;
     uint32_t period = mmio_read32(base + HPET_CAP + 4);
     if (!period || period > HPET_PERIOD_MAX)
@@ -179,6 +182,10 @@ uint64_t tsc_hz_from_hpet(uint64_t base, unsigned ms)
 uint64_t tsc_hz_from_pm_timer(const struct acpi_timer_reg *t, unsigned ms)
 {
     if (!t->addr || ms < 1 || ms > 50)
+        return 0;
+    /* Only where it can be read: a port, or memory identity-mapped. */
+    if (t->space == ACPI_GAS_IO ? t->addr > 0xffff
+                                : t->addr > VMI_IDENTITY_MAPPED_END - 4)
         return 0;
     struct tsc_ref r = { t->space, t->addr,
                          t->ext32 ? 0xffffffffu : 0xffffffu,

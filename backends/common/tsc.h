@@ -48,7 +48,9 @@ struct acpi_timer_reg;
 /* Measure the TSC for about (ms) (1..50) against the HPET main counter of
  * the block at physical (base) (enabled for the measurement if firmware
  * left it stopped, then restored), or against the ACPI PM timer (t).
- * 0 if there is none, or it did not advance within a bound counted on
+ * 0 if there is none, if it lies where it cannot be read (memory at or
+ * above VMI_IDENTITY_MAPPED_END, common.h, which is not mapped yet; a
+ * port above 0xffff), or if it did not advance within a bound counted on
  * the TSC alone (at most 40 * ms on a 1 GHz TSC). */
 uint64_t tsc_hz_from_hpet(uint64_t base, unsigned ms);
 uint64_t tsc_hz_from_pm_timer(const struct acpi_timer_reg *t, unsigned ms);

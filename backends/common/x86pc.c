@@ -19,6 +19,7 @@ static void x86pc_lapic_cpus(void)
 {
     lapic_detect(&x86pc.lapic);
     lapic_enable(&x86pc.lapic, VMI_VECTOR_SPURIOUS);
+    console_set_lapic(&x86pc.lapic);
     smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
 }
 

@@ -9,14 +9,16 @@ and `-nodefaults -device VGA -serial none` (no isa-debug-exit either),
 end: an ACPI S5 power-off is QMP's SHUTDOWN event with reason
 "guest-shutdown" (a reset, the kernel's power_fail, is "guest-reset").
 QEMU then stays, paused, so a QMP `screendump` takes the final screen
-as a PPM.  Every --expect text must be on it: the checker renders the
+as a PPM.  The run passes only if the guest ended by that power-off
+(a timeout, a reset or any other reason fails) and every --expect text
+(at least one is required) is on the final screen: the checker renders the
 text in the console's font, read from backends/common/font8x16.txt (the
 file the kernel's table is made from), and looks for those pixels.
 
   run_screen.py --mkiso tools/vmi-mkiso --firmware uefi \\
       --expect 'demo: PASS' build/guest-kernel/kernel-native.elf
-Exit status: 0 pass, 1 fail, 77 skip (QEMU, OVMF or GRUB's tools
-missing)."""
+Exit status: 0 pass, 1 fail, 2 usage (no --expect), 77 skip (QEMU,
+OVMF or GRUB's tools missing)."""
 import argparse
 import json
 import os
@@ -169,18 +171,21 @@ def boot(iso, firmware, cpus, ppm, timeout):
     return reason, out
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--mkiso", required=True)
     ap.add_argument("--firmware", choices=["bios", "uefi"], default="bios")
     ap.add_argument("--cpus", type=int, default=2)
     ap.add_argument("--cmdline", default="")
-    ap.add_argument("--expect", action="append", default=[],
-                    help="text the final screen must show")
+    ap.add_argument("--expect", action="append", required=True,
+                    help="text the final screen must show (at least one; "
+                    "repeat for more)")
     ap.add_argument("--timeout", type=int, default=300)
     ap.add_argument("--keep", help="copy the screendump (PPM) here")
     ap.add_argument("image")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
+    if any(t.isspace() or not t for t in args.expect):
+        ap.error("--expect needs a visible character")
 
     env = "qemu-tcg-iso-" + args.firmware
     why = vmienv.missing(env)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 
 #define MAX_ARGS 32
 

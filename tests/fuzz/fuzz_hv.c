@@ -23,7 +23,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 
 static const uint32_t msrs[] = {

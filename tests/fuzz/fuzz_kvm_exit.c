@@ -27,7 +27,7 @@
 
 #include "fuzz.h"
 #include "host_kvm.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 
 static const uint32_t reasons[] = {

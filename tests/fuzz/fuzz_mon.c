@@ -20,7 +20,7 @@
 
 #include "../monitor/fake_host.h"
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 #include "pers_xen.h"
 
@@ -149,6 +149,7 @@ static int null_fd = -1, cons[2] = { -1, -1 };
  * still caught, as ASan's redzone after a malloc'ed block caught it.
  */
 #define FZ_PAGES (FZ_RAM >> 12)
+_Static_assert(FZ_PAGES <= 65536, "dirty[] holds page numbers in 16 bits");
 static uint16_t dirty[FZ_PAGES];
 static volatile unsigned ndirty;
 static struct sigaction next_segv;
@@ -377,9 +378,10 @@ static int host_msi(struct mon *m, unsigned vcpu, uint8_t vector)
 	return 0;
 }
 
-static int host_vcpu_load(struct mon *m, unsigned id)
+static int host_vcpu_load(struct mon *m, unsigned id,
+			  const struct mon_vcpu_load *s)
 {
-	FZ_CHECK(id < m->nvcpu, "vcpu_load(%u)", id);
+	FZ_CHECK(id < m->nvcpu && s, "vcpu_load(%u)", id);
 	fz_host.loads++;
 	return 0;
 }

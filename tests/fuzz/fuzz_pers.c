@@ -11,7 +11,7 @@
 #include <stdlib.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 #include "pers_xen.h"
 
@@ -88,7 +88,7 @@ long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 	no_wait(m, wide ? nr : (uint32_t)nr, wide ? a[0] : (uint32_t)a[0]);
 	FZ_CHECK(m->pers->pio(m, vcpu, &x), "hypercall port not taken");
 	FZ_CHECK(dirty, "hypercall result not written back");
-	check_unlocked(&px_of(m)->lock, "xen");
+	check_unlocked(&pers_xen_of(m)->lock, "xen");
 	fz_check_stop_line(m);
 	if (!wide) {
 		FZ_CHECK(r.rax >> 32 == 0, "32-bit caller got RAX 0x%llx",
@@ -167,7 +167,7 @@ bool fz_msr(struct mon *m, unsigned vcpu, bool write, uint32_t index,
 			ok ? "ok" : "#GP");
 
 	if (m->pers == &pers_xen)
-		check_unlocked(&px_of(m)->lock, "xen");
+		check_unlocked(&pers_xen_of(m)->lock, "xen");
 	else if (m->pers == &pers_hv)
 		check_unlocked(&pers_hv_of(m)->lock, "hyperv");
 	fz_check_stop_line(m);

@@ -34,7 +34,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 #include "pers_xen.h"
 
@@ -42,7 +42,7 @@
 #include <xen/memory.h>
 #include <xen/vcpu.h>
 
-#define XEN_SLOP 100000000ull   /* pers_xen_vcpu.c PX_TIMER_SLOP */
+#define XEN_SLOP 100000000ull   /* pers_xen_vcpu.c PERS_XEN_TIMER_SLOP */
 #define MAX_STEP 10000000u      /* 10 ms */
 /* A periodic stimer's shortest period, in guest ns, less 1 us for the
  * rounding of the reference clock (100 ns units) on the way. */

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * tests/fuzz/fuzz_xen_console.c: the Xen PV console ring the monitor
- * drains (pers_xen.c px_console_drain, on EVTCHNOP_send to the console
- * port), with indices and contents the guest chooses, interleaved with
- * UART output and CONSOLEIO_write.  The guest's output goes into a pipe
+ * drains (pers_xen_hcall.c pers_xen_console_drain, on EVTCHNOP_send to
+ * the console port), with indices and contents the guest chooses,
+ * interleaved with UART output and CONSOLEIO_write.  The guest's output goes into a pipe
  * and is compared with a model of the ring (public/io/console.h: free-
  * running indices, out[MASK_XENCONS_IDX(i)]; a producer more than a ring
- * ahead loses the excess, pers_xen.c says): every drain prints exactly
- * the model's bytes, in order with the UART's, and leaves out_cons at
+ * ahead loses the excess, pers_xen_hcall.c says): every drain prints
+ * exactly the model's bytes, in order with the UART's, and leaves out_cons at
  * out_prod.  Input (fuzz.h readers; zeros past the end):
  *
  *   byte 0   vCPUs = 1 + (b & 1)
@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_xen.h"
 
 #include <xen/hvm/hvm_op.h>
@@ -59,7 +59,7 @@ static void compare(void)
 
 static struct xencons_interface *ring(struct mon *m)
 {
-	struct xencons_interface *c = mon_gpa_ptr(m, PX_CONSOLE_PA,
+	struct xencons_interface *c = mon_gpa_ptr(m, PERS_XEN_CONSOLE_PA,
 						  sizeof(*c));
 
 	FZ_CHECK(c, "console page");
@@ -91,7 +91,7 @@ static void notify(struct fz *f, struct mon *m)
 	uint32_t port = fz_u8(f) & 1 ? (uint32_t)param(m,
 					HVM_PARAM_CONSOLE_EVTCHN) : fz_u32(f);
 	XENCONS_RING_IDX cons = c->out_cons, prod = c->out_prod;
-	bool console = port == px_of(m)->console_port;
+	bool console = port == pers_xen_of(m)->console_port;
 	long r;
 
 	memcpy(mon_gpa_ptr(m, FZ_ARG_PA, 4), &port, 4);
@@ -123,7 +123,7 @@ static void produce(struct fz *f, struct mon *m)
 }
 
 /* One byte to COM1's THR: printed at a newline, a full buffer, or before
- * the next console drain (mon_uart.c, px_console_out). */
+ * the next console drain (mon_uart.c, pers_xen_console_out). */
 static void uart(struct fz *f, struct mon *m)
 {
 	uint8_t buf[256], d;
@@ -182,7 +182,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mon *m = fz_vm(&pers_xen, 1 + (fz_u8(&f) & 1), true);
 
 	nwant = 0;
-	FZ_CHECK(param(m, HVM_PARAM_CONSOLE_PFN) == PX_CONSOLE_PA >> 12,
+	FZ_CHECK(param(m, HVM_PARAM_CONSOLE_PFN) == PERS_XEN_CONSOLE_PA >> 12,
 		 "console pfn");
 	while (fz_more(&f)) {
 		switch (fz_u8(&f) % 5) {
@@ -190,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			struct xencons_interface *c = ring(m);
 			c->out_cons = fz_u32(&f);
 			c->out_prod = fz_u32(&f);
-			fz_block(&f, m, PX_CONSOLE_PA + offsetof(
+			fz_block(&f, m, PERS_XEN_CONSOLE_PA + offsetof(
 				 struct xencons_interface, out) +
 				 fz_u16(&f) % OUT_SIZE);
 			break;

@@ -31,7 +31,7 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_xen.h"
 
 #include <xen/hvm/hvm_op.h>
@@ -86,7 +86,7 @@ static void bound_port(struct mon *m, long r, uint32_t port, uint32_t stat,
 
 	if (r != 0)
 		return;
-	FZ_CHECK(port > 0 && port < PX_PORTS, "bound port %u", port);
+	FZ_CHECK(port > 0 && port < PERS_XEN_PORTS, "bound port %u", port);
 	st = status(m, port);
 	FZ_CHECK(st.status == stat && st.vcpu == vcpu &&
 		 (stat != EVTCHNSTAT_virq || st.u.virq == virq),
@@ -109,7 +109,7 @@ static bool pending(struct mon *m, uint32_t port)
 {
 	const struct shared_info *s = mon_gpa_ptr(m, SHARED_PA, 4096);
 
-	return port < PX_PORTS &&
+	return port < PERS_XEN_PORTS &&
 	       (s->evtchn_pending[port / 64] >> (port % 64) & 1);
 }
 
@@ -118,8 +118,8 @@ static void op_port(struct fz *f, struct mon *m, unsigned vcpu)
 	static const uint32_t cmds[3] = { EVTCHNOP_send, EVTCHNOP_unmask,
 					  EVTCHNOP_close };
 	uint32_t cmd = cmds[fz_u8(f) % 3], port = pick_port(f);
-	bool ipi = port < PX_PORTS && px_of(m)->port[port].kind == PX_IPI;
-	bool shared = px_of(m)->shared_info == SHARED_PA;
+	bool ipi = port < PERS_XEN_PORTS && pers_xen_of(m)->port[port].kind == PERS_XEN_IPI;
+	bool shared = pers_xen_of(m)->shared_info == SHARED_PA;
 	unsigned msis = fz_host.msis;
 	long r = evtchn(m, vcpu, cmd, &port, sizeof(port));
 
@@ -147,7 +147,7 @@ static void op_store(struct fz *f, struct mon *m, unsigned vcpu)
 	uint64_t *p;
 
 	if (off & 0x8000)
-		gpa = px_of(m)->vcpu[vcpu].info + (off & 0x38);
+		gpa = pers_xen_of(m)->vcpu[vcpu].info + (off & 0x38);
 	else
 		gpa = SHARED_PA + (off & 0xff8);
 	if ((p = mon_gpa_ptr(m, gpa, 8)))
@@ -170,7 +170,7 @@ static void setup(struct mon *m, uint8_t b)
 			.offset = v * 64 };
 		struct xen_hvm_evtchn_upcall_vector u = { .vcpu = v,
 			.vector = 0xf3 };
-		px_of(m)->vcpu[v].up = true;    /* as after VCPUOP_up */
+		pers_xen_of(m)->vcpu[v].up = true;    /* as after VCPUOP_up */
 		if (b & 8) {
 			memcpy(mon_gpa_ptr(m, FZ_ARG_PA, sizeof(ri)), &ri,
 			       sizeof(ri));
@@ -242,7 +242,7 @@ static void op(struct fz *f, struct mon *m, uint8_t what)
 	default: {
 		uint64_t us = fz_u16(f);
 		call(m, vcpu, __HYPERVISOR_set_timer_op,
-		     px_now(m) + us * 1000 + 1, 0);
+		     pers_xen_now(m) + us * 1000 + 1, 0);
 		fz_advance(m, us * 1000 + 2000);
 		break;
 	}

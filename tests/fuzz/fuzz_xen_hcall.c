@@ -20,12 +20,12 @@
 #include <string.h>
 
 #include "fuzz.h"
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_xen.h"
 
-#define XEN_HCALL_MSR 0x40000000u       /* pers_xen.c PX_HCALL_MSR */
+#define XEN_HCALL_MSR 0x40000000u       /* pers_xen.c PERS_XEN_HCALL_MSR */
 
-/* Xen's hvm_guest_x86_mode() values (pers_xen.h px_call.mode); 64-bit
+/* Xen's hvm_guest_x86_mode() values (pers_xen.h pers_xen_call.mode); 64-bit
  * twice as often; -5 is a vCPU whose state cannot be read. */
 static const int modes[8] = { 8, 8, 8, 4, 4, 0, 1, -5 };
 
@@ -43,15 +43,15 @@ static void op_call(struct fz *f, struct mon *m)
 }
 
 /* The page a successful hypercall-page MSR write names holds the 128
- * stubs `mov $i,%eax; out %al,$port; ret` (pers_xen.h PX_STUB_SIZE). */
+ * stubs `mov $i,%eax; out %al,$port; ret` (pers_xen.h PERS_XEN_STUB_SIZE). */
 static void check_stubs(struct mon *m, uint64_t gpa)
 {
 	const uint8_t *p = mon_gpa_ptr(m, gpa, 4096);
 
 	FZ_CHECK(p, "hypercall page 0x%llx accepted outside memory",
 		 (unsigned long long)gpa);
-	for (uint32_t i = 0; i < PX_STUBS; i++) {
-		const uint8_t *s = p + i * PX_STUB_SIZE;
+	for (uint32_t i = 0; i < PERS_XEN_STUBS; i++) {
+		const uint8_t *s = p + i * PERS_XEN_STUB_SIZE;
 		uint32_t imm;
 		memcpy(&imm, s + 1, 4);
 		FZ_CHECK(s[0] == 0xb8 && imm == i && s[5] == 0xe6 &&

@@ -30,7 +30,7 @@ u64 = lambda v: struct.pack('<Q', v & 0xffffffffffffffff)
 
 ARG_PA = 0x10000                # fuzz.h FZ_ARG_PA
 SPECIAL_PA = 0xFEFF8000         # monitor/mon.h MON_SPECIAL_PA
-CONSOLE_PA = SPECIAL_PA + 7 * 0x1000    # pers_xen.h PX_CONSOLE_PA
+CONSOLE_PA = SPECIAL_PA + 7 * 0x1000    # pers_xen.h PERS_XEN_CONSOLE_PA
 DOMID_SELF = 0x7ff0
 
 

@@ -47,9 +47,10 @@ static inline int fake_host_msi(struct mon *mon, unsigned vcpu, uint8_t vec)
 	return 0;
 }
 
-static inline int fake_host_vcpu_load(struct mon *mon, unsigned vcpu)
+static inline int fake_host_vcpu_load(struct mon *mon, unsigned vcpu,
+				      const struct mon_vcpu_load *s)
 {
-	(void)mon, (void)vcpu;
+	(void)mon, (void)vcpu, (void)s;
 	fake_host.nload++;
 	return 0;
 }

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 #include "race.h"
 #include "../monitor/fake_host.h"

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_xen.h"
 #include "race.h"
 #include "../monitor/fake_host.h"
@@ -393,7 +393,7 @@ static void gnt_call(struct race_rig *r, unsigned vcpu, uint64_t i)
 				  vcpu, (unsigned long long)i, t->status);
 	}
 	px = locked(r);
-	if (px->gnt_frames > PX_GNT_MAX_FRAMES)
+	if (px->gnt_frames > PERS_XEN_GNT_MAX_FRAMES)
 		race_fail(r, "%u grant frames", px->gnt_frames);
 	unlock(px);
 }
@@ -448,7 +448,7 @@ static void evt_ports(struct race_rig *r, unsigned vcpu, uint64_t i)
 	if (!ALLOWED(r, "EVTCHNOP_bind_ipi", vcpu, i, got, 0, E(ENOENT)) ||
 	    got)
 		return;
-	if (b->port == 0 || b->port >= PX_PORTS)
+	if (b->port == 0 || b->port >= PERS_XEN_PORTS)
 		race_fail(r, "vcpu %u: bind_ipi gave port %u", vcpu, b->port);
 	else
 		own->port[own->n++] = b->port;
@@ -529,7 +529,7 @@ static void evt_call(struct race_rig *r, unsigned vcpu, uint64_t i)
 	case 5:
 		/* A deadline just ahead: the timer thread fires it. */
 		got = hcall(r, vcpu, __HYPERVISOR_set_timer_op,
-			    px_now(r->mon) + 1000, 0, 0);
+			    pers_xen_now(r->mon) + 1000, 0, 0);
 		ALLOWED(r, "set_timer_op", vcpu, i, got, 0);
 		break;
 	case 6:
@@ -584,7 +584,7 @@ static int evt_setup(struct race_rig *r)
 #define UPCALL(v) (SHARED_PA + (v) * sizeof(struct vcpu_info) + \
 		   OFF(struct vcpu_info, evtchn_upcall_pending))
 
-#define CONS(field) (PX_CONSOLE_PA + OFF(struct xencons_interface, field))
+#define CONS(field) (PERS_XEN_CONSOLE_PA + OFF(struct xencons_interface, field))
 #define RESV(field) (ARG(0) + OFF(struct xen_memory_reservation, field))
 #define CRESV(field) (ARG(0) + 0x800 + OFF(struct compat_reservation, field))
 #define VCI(v, field) (ARG(v) + OFF(struct vcpu_register_vcpu_info, field))
@@ -628,7 +628,7 @@ const struct race_scn race_xen_scns[] = {
 	  .setup = poll_setup, .teardown = xen_teardown, .call = poll_call,
 	  .flip = { RACE_FLIP(POLL(nr_ports), 4, 1, 2, 129, 0xffffffffu),
 		    RACE_FLIP(POLL(ports), 8, LIST(0), FAR, RACE_RAM - 4),
-		    RACE_FLIP(LIST(0), 4, POLL_PORT, 0, PX_PORTS,
+		    RACE_FLIP(LIST(0), 4, POLL_PORT, 0, PERS_XEN_PORTS,
 			      0xffffffffu) } },
 	{ .name = "xen-grant-and-physmap", .weight = 2, .vcpus = 1,
 	  .setup = gnt_setup, .teardown = xen_teardown, .call = gnt_call,
@@ -645,7 +645,7 @@ const struct race_scn race_xen_scns[] = {
 	  .call = evt_call,
 	  .flip = { RACE_FLIP(IPI_VCPU(0), 4, 0, 1, 99),
 		    RACE_FLIP(IPI_VCPU(1), 4, 1, 99, 0),
-		    RACE_FLIP(STATUS_PORT(0), 4, 1, 2, PX_PORTS, 0xffffffffu),
+		    RACE_FLIP(STATUS_PORT(0), 4, 1, 2, PERS_XEN_PORTS, 0xffffffffu),
 		    RACE_FLIP(STATUS_PORT(1), 4, 3, 0, 4095),
 		    RACE_FLIP_CAS(SHINFO(evtchn_mask[0]), 8, 0, ~0ull),
 		    RACE_FLIP_CAS(SHINFO(evtchn_pending[0]), 8, 0, 0x6),

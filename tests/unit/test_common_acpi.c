@@ -227,6 +227,17 @@ static void test_acpi_pm_timer_x_block_preferred_then_legacy(void **state)
     assert_int_equal(t.space, ACPI_GAS_IO);
     assert_int_equal(t.addr, 0xb008);
     assert_true(t.ext32);
+    tb_put64(f + 212, 0x1b008);                 /* no port: PM_TMR_BLK */
+    tb_seal(f);
+    assert_true(acpi_pm_timer(tpa(f), &t));
+    assert_int_equal(t.space, ACPI_GAS_IO);
+    assert_int_equal(t.addr, 0x608);
+    f[208] = ACPI_GAS_MEMORY;                   /* memory: any address */
+    tb_seal(f);
+    assert_true(acpi_pm_timer(tpa(f), &t));
+    assert_int_equal(t.space, ACPI_GAS_MEMORY);
+    assert_int_equal(t.addr, 0x1b008);
+    f[208] = ACPI_GAS_IO;
     tb_put64(f + 212, 0);                       /* no X_PM_TMR_BLK */
     tb_seal(f);
     assert_true(acpi_pm_timer(tpa(f), &t));

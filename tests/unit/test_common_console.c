@@ -14,6 +14,7 @@
 #include "console.h"
 #include "fbcon.h"
 #include "insn.h"
+#include "lapic.h"
 #include "mock.h"
 #include "uart.h"
 #include "vmi.h"
@@ -46,6 +47,7 @@ static int setup(void **state)
 {
     (void)state;
     mock_reset();
+    console_set_lapic(NULL);
     screen = screen_buf;
     memset(screen, 0x5a, PITCH * H);
     return 0;
@@ -159,6 +161,27 @@ static void test_fbcon_redraws_only_changed_cells(void **state)
     assert_int_equal(screen[3 * FBCON_CELL_W * 4], 0x11);
 }
 
+/* A one-character write draws that cell's 8x16 pixels and compares only
+ * its row of the grid: a cell elsewhere whose shadow was made to differ
+ * (as if the screen were stale there) is not even looked at. */
+static void test_fbcon_one_character_write_draws_one_cell(void **state)
+{
+    (void)state;
+    unsigned written = 0;
+    assert_null(fbcon_init(&fbc, screen, &rgb32));
+    memset(screen, 0x5a, PITCH * H);
+    fbc.shown[fbc.cols * fbc.rows - 1] = '#';
+    show("x");
+    for (unsigned y = 0; y < H; y++)
+        for (unsigned x = 0; x < W; x++)
+            written += px32(x, y) != 0x5a5a5a5au;
+    assert_int_equal(written, FBCON_CELL_W * FBCON_CELL_H);
+    assert_true(cell_is(0, 0, 'x'));
+    /* A scroll compares every row: the stale cell is drawn then. */
+    show("\n\n\n");
+    assert_true(cell_is(3, 2, ' '));
+}
+
 static void test_fbcon_16_and_24_bpp_pixels(void **state)
 {
     (void)state;
@@ -269,14 +292,16 @@ static void test_uart_probe_needs_lsr_and_scratch(void **state)
     assert_true(uart_probe(0x3f8));
 }
 
-/* An RSDP whose XSDT lists one SPCR: 16550 at I/O (port), baud code. */
-static uint64_t spcr_acpi(uint8_t iface, uint8_t space, uint64_t port, uint8_t baud)
+/* An RSDP whose XSDT lists one SPCR: 16550 at I/O (port), baud code,
+ * registers (width) bits wide. */
+static uint64_t spcr_acpi_w(uint8_t iface, uint8_t space, uint64_t port,
+                            uint8_t baud, uint8_t width)
 {
     acpi_arena_off = 0;
     uint8_t *s = tb_table("SPCR", 80);
     s[SPCR_IFACE] = iface;
     s[SPCR_BASE] = space;
-    s[SPCR_BASE + 1] = 8;
+    s[SPCR_BASE + 1] = width;
     tb_put64(s + SPCR_BASE + 4, port);
     s[SPCR_BAUD] = baud;
     tb_seal(s);
@@ -284,6 +309,29 @@ static uint64_t spcr_acpi(uint8_t iface, uint8_t space, uint64_t port, uint8_t b
     uint8_t *x = tb_sdt(8, tables, 1), *r = tb_alloc(36);
     tb_rsdp_at(r, 2, 0, tpa(x));
     return tpa(r);
+}
+
+static uint64_t spcr_acpi(uint8_t iface, uint8_t space, uint64_t port, uint8_t baud)
+{
+    return spcr_acpi_w(iface, space, port, baud, 8);
+}
+
+/* Type 0x12 with 32-bit registers (4-byte spacing) is not driven as a
+ * byte-wide UART: COM1 is probed instead. */
+static void test_spcr_gas_uart_needs_8_bit_registers(void **state)
+{
+    (void)state;
+    uint16_t div = 99;
+    assert_int_equal(console_spcr_port(spcr_acpi_w(0x12, 1, 0x2f8, 7, 32), &div), 0);
+    assert_int_equal(console_spcr_port(spcr_acpi_w(0x12, 1, 0x2f8, 7, 8), &div), 0x2f8);
+    uart_port = 0x3f8;
+    mock.inb_hook = uart_model;
+    console_init(NULL, spcr_acpi_w(0x12, 1, 0x2f8, 7, 32));
+    assert_string_equal(console_name(), "uart 0x3f8");
+    mock.nout = 0;
+    console_write("x", 1);
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x2f8), 0);
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x3f8), 1);
 }
 
 static void test_spcr_names_the_uart(void **state)
@@ -354,10 +402,10 @@ static void test_console_says_why_a_framebuffer_is_unused(void **state)
     assert_string_equal(text + strlen(text) - strlen(want), want);
 }
 
-/* An NMI on the CPU that holds the console lock, in the middle of its
- * write (here: at its LSR poll), prints too: the nested write waits
- * for the lock a bounded time on the TSC, not 10^7 spins (seconds under
- * an interpreter), then writes anyway. */
+/* A write nested in the write of the CPU that holds the console lock
+ * (an NMI or a fault there, here: at the holder's LSR poll), which that
+ * CPU cannot leave to free the lock, does not wait for it: it goes at
+ * once, to the UART only (the grid may be half-changed). */
 static int nested_writes;
 static int uart_model_nmi(uint16_t port)
 {
@@ -366,23 +414,82 @@ static int uart_model_nmi(uint16_t port)
     return uart_model(port);
 }
 
-static void test_console_nested_write_waits_on_the_tsc(void **state)
+static void nested_write_on_the_holders_cpu(void)
+{
+    char text[16];
+    struct vmi_boot boot = { .cmdline = "", .fb = rgb32 };
+    boot.fb.base = FB_PA;
+    screen = pa_to_ptr(FB_PA);
+    uart_port = 0x3f8;
+    mock.inb_hook = uart_model;
+    console_init(&boot, 0);
+    mock.nout = 0;
+    nested_writes = 0;
+    mock.inb_hook = uart_model_nmi;
+    mock.tsc_step = 1u << 20;
+    console_write("ab", 2);
+    assert_int_equal(nested_writes, 2);
+    assert_int_equal(mock.npause, 0);
+    mock_port_text(0x3f8, text, sizeof(text));
+    assert_string_equal(text, "Nab");
+    assert_true(cell_is(0, 0, 'a'));    /* not 'N' */
+    assert_true(cell_is(1, 0, 'b'));
+    assert_true(cell_is(2, 0, ' '));
+    /* The lock is free again: a later write does not wait. */
+    console_write("c", 1);
+    assert_int_equal(mock.npause, 0);
+    assert_true(cell_is(2, 0, 'c'));
+}
+
+static void test_console_nested_write_before_the_lapic_does_not_wait(void **state)
+{
+    (void)state;
+    nested_write_on_the_holders_cpu();
+}
+
+static const struct lapic x2apic = { .x2apic = true };
+#define MSR_X2APIC_ID (MSR_X2APIC_BASE + (LAPIC_ID >> 4))
+
+static void test_console_nested_write_on_the_holders_lapic_does_not_wait(void **state)
+{
+    (void)state;
+    mock_set_msr(MSR_X2APIC_ID, 3);
+    console_set_lapic(&x2apic);
+    nested_write_on_the_holders_cpu();
+}
+
+/* Another CPU's write while the lock is held (here: made from the
+ * holder's LSR poll with another LAPIC ID) waits for the lock a bounded
+ * time on the TSC, not 10^7 spins (seconds under an interpreter), then
+ * writes anyway, to every device. */
+static int uart_model_other_cpu(uint16_t port)
+{
+    if (port == uart_port + 5 && !nested_writes++) {
+        mock_set_msr(MSR_X2APIC_ID, 7);
+        console_write("N", 1);
+        mock_set_msr(MSR_X2APIC_ID, 3);
+    }
+    return uart_model(port);
+}
+
+static void test_console_write_from_another_cpu_waits_on_the_tsc(void **state)
 {
     (void)state;
     char text[16];
+    mock_set_msr(MSR_X2APIC_ID, 3);
+    console_set_lapic(&x2apic);
     uart_port = 0x3f8;
     mock.inb_hook = uart_model;
     console_init(NULL, 0);
     mock.nout = 0;
     nested_writes = 0;
-    mock.inb_hook = uart_model_nmi;
+    mock.inb_hook = uart_model_other_cpu;
     mock.tsc_step = 1u << 20;       /* 2048 reads: 2^31 cycles */
     console_write("ab", 2);
     assert_int_equal(nested_writes, 2);
-    assert_true(mock.npause < 4096);
+    assert_true(mock.npause > 0 && mock.npause < 4096);
     mock_port_text(0x3f8, text, sizeof(text));
     assert_string_equal(text, "Nab");
-    /* The lock is free again: a later write does not wait. */
     mock.npause = 0;
     console_write("c", 1);
     assert_int_equal(mock.npause, 0);
@@ -397,6 +504,7 @@ int main(void)
         cmocka_unit_test_setup(test_fbcon_wraps_long_lines_once, setup),
         cmocka_unit_test_setup(test_fbcon_control_bytes, setup),
         cmocka_unit_test_setup(test_fbcon_redraws_only_changed_cells, setup),
+        cmocka_unit_test_setup(test_fbcon_one_character_write_draws_one_cell, setup),
         cmocka_unit_test_setup(test_fbcon_16_and_24_bpp_pixels, setup),
         cmocka_unit_test_setup(test_fbcon_ega_text_cells, setup),
         cmocka_unit_test_setup(test_fbcon_refuses_what_it_cannot_draw, setup),
@@ -407,7 +515,10 @@ int main(void)
         cmocka_unit_test_setup(test_console_spcr_uart_and_framebuffer, setup),
         cmocka_unit_test_setup(test_console_with_no_device, setup),
         cmocka_unit_test_setup(test_console_says_why_a_framebuffer_is_unused, setup),
-        cmocka_unit_test_setup(test_console_nested_write_waits_on_the_tsc, setup),
+        cmocka_unit_test_setup(test_spcr_gas_uart_needs_8_bit_registers, setup),
+        cmocka_unit_test_setup(test_console_nested_write_before_the_lapic_does_not_wait, setup),
+        cmocka_unit_test_setup(test_console_nested_write_on_the_holders_lapic_does_not_wait, setup),
+        cmocka_unit_test_setup(test_console_write_from_another_cpu_waits_on_the_tsc, setup),
     };
     return cmocka_run_group_tests_name("common_console", tests, NULL, NULL);
 }

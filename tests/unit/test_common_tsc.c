@@ -10,6 +10,7 @@
 
 #include "mock.h"
 #include "acpi.h"
+#include "common.h"
 #include "tsc.h"
 #include "vmi.h"
 
@@ -210,6 +211,33 @@ static void test_tsc_hz_hpet_stuck_gives_up_on_the_tsc(void **state)
     assert_true(mock.npause < 1000);
 }
 
+/* An HPET block, or a memory-space PM timer, at or above 4 GiB is not
+ * mapped yet when the rate is measured: not read (a fault on the PC),
+ * the source skipped.  The hook would answer as a working HPET. */
+static unsigned high_reads;
+static bool hpet_high(uint64_t pa, uint32_t *v)
+{
+    if (pa < VMI_IDENTITY_MAPPED_END)
+        return false;
+    high_reads++;
+    return hpet_100mhz(pa - VMI_IDENTITY_MAPPED_END + HPET_PA, v);
+}
+
+static void test_tsc_hz_hpet_and_pm_timer_above_the_mapped_limit_skipped(void **state)
+{
+    (void)state;
+    hpet_reads = high_reads = 0;
+    mock.mmio_read_hook = hpet_high;
+    mock.tsc_step = 2000000;
+    assert_int_equal(tsc_hz_from_hpet(VMI_IDENTITY_MAPPED_END + HPET_PA, 10), 0);
+    /* A block that would run past the limit: skipped too. */
+    assert_int_equal(tsc_hz_from_hpet(VMI_IDENTITY_MAPPED_END - 0x200, 10), 0);
+    struct acpi_timer_reg t = { ACPI_GAS_MEMORY, VMI_IDENTITY_MAPPED_END + 8, true };
+    assert_int_equal(tsc_hz_from_pm_timer(&t, 10), 0);
+    assert_int_equal(high_reads, 0);
+    assert_int_equal(mock.nmmio, 0);
+}
+
 /* A 24-bit PM timer moving 3580 ticks (about 1 ms) per read, wrapping. */
 static uint32_t pm_reads;
 static uint32_t pm_1ms_per_read(uint16_t port)
@@ -229,6 +257,19 @@ static void test_tsc_hz_pm_timer_24bit_wraps(void **state)
     uint64_t hz = tsc_hz_from_pm_timer(&t, 10);
     /* 2 * 1e6 cycles per 3580 ticks of 3.579545 MHz: 1.99975 GHz. */
     assert_true(hz > 1990000000ull && hz < 2010000000ull);
+}
+
+/* A PM timer "port" past 0xffff (an X_PM_TMR_BLK a table got wrong) is
+ * not read at its low 16 bits. */
+static void test_tsc_hz_pm_timer_port_above_0xffff_not_truncated(void **state)
+{
+    (void)state;
+    pm_reads = 0;
+    mock.inl_hook = pm_1ms_per_read;
+    mock.tsc_step = 2000000;
+    struct acpi_timer_reg t = { ACPI_GAS_IO, 0x10608, false };
+    assert_int_equal(tsc_hz_from_pm_timer(&t, 10), 0);
+    assert_int_equal(pm_reads, 0);
 }
 
 static void test_tsc_clock_counts_from_start_never_wraps(void **state)
@@ -265,6 +306,8 @@ int main(void)
         cmocka_unit_test_setup(test_tsc_hz_hpet_measures_and_restores_config, setup),
         cmocka_unit_test_setup(test_tsc_hz_hpet_stuck_gives_up_on_the_tsc, setup),
         cmocka_unit_test_setup(test_tsc_hz_pm_timer_24bit_wraps, setup),
+        cmocka_unit_test_setup(test_tsc_hz_hpet_and_pm_timer_above_the_mapped_limit_skipped, setup),
+        cmocka_unit_test_setup(test_tsc_hz_pm_timer_port_above_0xffff_not_truncated, setup),
         cmocka_unit_test_setup(test_tsc_clock_counts_from_start_never_wraps, setup),
     };
     return cmocka_run_group_tests_name("common_tsc", tests, NULL, NULL);

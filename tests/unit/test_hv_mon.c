@@ -22,7 +22,7 @@
 #include <sys/mman.h>
 #include <ucontext.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 #include "../monitor/fake_host.h"
 

@@ -21,13 +21,14 @@
 #include <ucontext.h>
 #include <unistd.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "../monitor/fake_host.h"
 #include "pers_xen.h"
 
 #include <xen/features.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/hvm_vcpu.h>
+#include <xen/hvm/params.h>
 #include <xen/io/console.h>
 #include <xen/memory.h>
 #include <xen/sched.h>
@@ -205,7 +206,7 @@ static void test_xen_mon_send_ipi_sets_bits_and_injects_once(void **state)
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op,
 			       HVMOP_set_evtchn_upcall_vector, ARG_PA, 0), 0);
 	port = bind_ipi(m, 1);
-	px_of(m)->vcpu[1].up = true;
+	pers_xen_of(m)->vcpu[1].up = true;
 	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
 	assert_true(s->evtchn_pending[0] >> port & 1);
 	assert_true(s->vcpu_info[1].evtchn_pending_sel & 1);
@@ -223,7 +224,7 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	uint32_t port;
 
 	map_shared(m);
-	px_of(m)->vcpu[0].vector = 0xf3;
+	pers_xen_of(m)->vcpu[0].vector = 0xf3;
 	port = bind_ipi(m, 0);
 	s->evtchn_mask[0] |= 1ull << port;
 	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
@@ -237,17 +238,17 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 static void test_xen_mon_console_send_drains_ring(void **state)
 {
 	struct mon *m = *state;
-	struct xencons_interface *c = gpa(m, PX_CONSOLE_PA);
+	struct xencons_interface *c = gpa(m, PERS_XEN_CONSOLE_PA);
 	char buf[16] = { 0 };
 
 	memcpy(c->out, "xen!\n", 5);
 	c->out_prod = 5;
-	assert_int_equal(port_op(m, EVTCHNOP_send, px_of(m)->console_port), 0);
+	assert_int_equal(port_op(m, EVTCHNOP_send, pers_xen_of(m)->console_port), 0);
 	assert_int_equal(c->out_cons, 5);
 	assert_int_equal(read(pipefd[0], buf, sizeof(buf)), 5);
 	assert_string_equal(buf, "xen!\n");
 	c->out_prod = 5 + 100000;       /* a lying producer: bounded */
-	assert_int_equal(port_op(m, EVTCHNOP_send, px_of(m)->console_port), 0);
+	assert_int_equal(port_op(m, EVTCHNOP_send, pers_xen_of(m)->console_port), 0);
 	assert_int_equal(c->out_cons, 5 + 100000);
 }
 
@@ -306,7 +307,7 @@ static void test_xen_mon_user_mode_call_is_eperm(void **state)
 			 -XEN_EPERM);
 	fake_host.sregs.cs_dpl = fake_host.sregs.ss_dpl = 0;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
-			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+			 PERS_XEN_VERSION_MAJOR << 16 | PERS_XEN_VERSION_MINOR);
 }
 
 /* The CPL is SS.DPL, as Xen's hvm_get_cpl() reads it (VMX: SS access
@@ -323,7 +324,7 @@ static void test_xen_mon_conforming_cs_user_call_is_eperm(void **state)
 	fake_host.sregs.ss_dpl = 0;          /* kernel code in any segment */
 	fake_host.sregs.cs_dpl = 3;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version, 0, 0, 0),
-			 PX_VERSION_MAJOR << 16 | PX_VERSION_MINOR);
+			 PERS_XEN_VERSION_MAJOR << 16 | PERS_XEN_VERSION_MINOR);
 }
 
 /* Point stderr (console_io's hypervisor log) at a fresh temporary
@@ -586,7 +587,7 @@ static void test_xen_mon_walk_reserved_bits(void **state)
 	pt(m, 0)[0] &= ~0x80ull;
 	pt(m, 1)[0] = 0x83;                     /* a 1 GiB page at 0 */
 	assert_int_equal(features_at(m, ARG_PA), -XEN_EFAULT);
-	px_of(m)->page1gb = true;
+	pers_xen_of(m)->page1gb = true;
 	assert_int_equal(features_at(m, ARG_PA), 0);
 }
 
@@ -777,7 +778,7 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 	struct xen_memory_reservation res = { .nr_extents = 600,
 		.domid = DOMID_SELF };
 	uint64_t *gfns = gpa(m, ARG_PA + 0x1000);
-	uint64_t before = px_of(m)->tot_pages;
+	uint64_t before = pers_xen_of(m)->tot_pages;
 	struct mon_regs r;
 	unsigned exits = 0;
 
@@ -798,7 +799,7 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 	}
 	assert_int_equal(exits, 2);
 	assert_int_equal(r.rax, 600);
-	assert_int_equal(px_of(m)->tot_pages, before - 600);
+	assert_int_equal(pers_xen_of(m)->tot_pages, before - 600);
 	/* Not from a stub: the first exit's part. */
 	res.nr_extents = 700;
 	memcpy(gpa(m, ARG_PA), &res, sizeof(res));
@@ -810,7 +811,7 @@ static void test_xen_mon_memory_op_bounded_per_exit(void **state)
 	/* 32-bit code: EBX carries the command, RBX's upper half stays. */
 	fake_host.sregs.cs_l = 0;
 	fake_host.sregs.cs_db = 1;
-	struct px_compat_reservation { uint32_t extent_start, nr_extents,
+	struct pers_xen_compat_reservation { uint32_t extent_start, nr_extents,
 		extent_order, mem_flags; uint16_t domid, pad; } cr = {
 		.extent_start = ARG_PA + 0x1000, .nr_extents = 300,
 		.domid = DOMID_SELF };
@@ -876,10 +877,10 @@ static void test_xen_mon_initialise_checks_control_registers(void **state)
 
 	for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		assert_int_equal(init_vcpu1(m, bad[i]), -XEN_EINVAL);
-		assert_false(px_of(m)->vcpu[1].initialised);
+		assert_false(pers_xen_of(m)->vcpu[1].initialised);
 	}
 	assert_int_equal(init_vcpu1(m, ed_ok), 0);
-	assert_int_equal(m->vcpu[1].load.cr3, 1ull << 38);
+	assert_int_equal(pers_xen_of(m)->vcpu[1].start.cr3, 1ull << 38);
 	assert_int_equal(init_vcpu1(m, ed_cr4_ok), -XEN_EEXIST);
 }
 
@@ -910,13 +911,13 @@ static void test_xen_mon_register_vcpu_info_rules(void **state)
 			 -XEN_ENXIO);
 	ri.offset = 64;
 	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
-	px_of(m)->vcpu[1].up = true;            /* running */
+	pers_xen_of(m)->vcpu[1].up = true;            /* running */
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 1, ARG_PA),
 			 -XEN_EINVAL);
 	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 1, ARG_PA), 0);
-	assert_int_equal(px_of(m)->vcpu[1].info, SHARED_PA + 64);
+	assert_int_equal(pers_xen_of(m)->vcpu[1].info, SHARED_PA + 64);
 	ri.offset = 128;                        /* vCPU 0 runs too */
 	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
 	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
@@ -996,6 +997,71 @@ static uint64_t singleshot(struct mon *m, uint64_t abs)
  * one centuries away stays centuries away (no wrap to "now"). */
 /* SCHEDOP_yield asks the host to run another thread (mon->host->yield),
  * without the personality's lock, and returns 0. */
+/* The hypercall table's shapes (pers_xen.h struct pers_xen_op), each as
+ * Xen orders its checks: the vCPU argument before the sub-op, the
+ * caller's own vCPU before the block is read, the block copied back
+ * only on success, a positive result without a block untouched. */
+static void test_xen_mon_table_checks_and_copies(void **state)
+{
+	struct mon *m = *state;
+	const uint64_t bad = RAM + 0x10000;     /* no guest memory there */
+	struct xen_hvm_param p = { .domid = DOMID_SELF,
+		.index = HVM_PARAM_CALLBACK_IRQ,
+		.value = (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 | 0xf3 };
+	struct evtchn_status st = { .dom = DOMID_SELF };
+	struct xen_feature_info fi = { .submap_idx = 0 };
+	uint8_t canary[16];
+
+	/* vcpu_op: no such vCPU, whatever the command: -ENOENT. */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, 99, 5, ARG_PA),
+			 -XEN_ENOENT);
+	/* Another vCPU's one-shot timer: -EINVAL, before the block. */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_set_singleshot_timer, 1, bad),
+			 -XEN_EINVAL);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_set_singleshot_timer, 0, bad),
+			 -XEN_EFAULT);
+	/* get_param writes the block back; set_param does not. */
+	memcpy(gpa(m, ARG_PA), &p, sizeof(p));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op, HVMOP_set_param,
+			       ARG_PA, 0), 0);
+	p.value = 0;
+	memcpy(gpa(m, ARG_PA), &p, sizeof(p));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op, HVMOP_get_param,
+			       ARG_PA, 0), 0);
+	memcpy(&p, gpa(m, ARG_PA), sizeof(p));
+	assert_int_equal(p.value, (uint64_t)HVM_PARAM_CALLBACK_TYPE_VECTOR << 56 |
+			 0xf3);
+	/* EVTCHNOP_status writes back; a refused one leaves the block. */
+	st.port = bind_ipi(m, 1);
+	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_status, ARG_PA, 0), 0);
+	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	assert_int_equal(st.status, EVTCHNSTAT_ipi);
+	assert_int_equal(st.vcpu, 1);
+	st = (struct evtchn_status){ .dom = DOMID_SELF + 1, .status = 77 };
+	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_status, ARG_PA, 0), -XEN_ESRCH);
+	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	assert_int_equal(st.status, 77);
+	/* In and out: get_features. */
+	memcpy(gpa(m, ARG_PA), &fi, sizeof(fi));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_get_features, ARG_PA, 0), 0);
+	memcpy(&fi, gpa(m, ARG_PA), sizeof(fi));
+	assert_true(fi.submap & (1u << XENFEAT_hvm_callback_vector));
+	/* A positive result (XENVER_version) writes nothing. */
+	memset(gpa(m, ARG_PA), 0x5a, sizeof(canary));
+	assert_true(hcall(m, 0, __HYPERVISOR_xen_version, XENVER_version,
+			  ARG_PA, 0) > 0);
+	memcpy(canary, gpa(m, ARG_PA), sizeof(canary));
+	for (unsigned i = 0; i < sizeof(canary); i++)
+		assert_int_equal(canary[i], 0x5a);
+}
+
 static void test_xen_mon_sched_yield_asks_the_host(void **state)
 {
 	struct mon *m = *state;
@@ -1066,6 +1132,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_sched_yield_asks_the_host, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_table_checks_and_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);

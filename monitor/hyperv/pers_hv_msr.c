@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv_msr.c: the Hyper-V synthetic MSRs of the `hyperv`
+ * monitor/hyperv/pers_hv_msr.c: the Hyper-V synthetic MSRs of the `hyperv`
  * personality: guest OS id and the hypercall page, VP index, reset, the
  * reference counter and reference TSC page, the SynIC registers,
  * synthetic timer 0, and the crash MSRs.  They reach us as KVM_EXIT_X86_
@@ -229,7 +229,7 @@ static bool write_crash_ctl(struct mon *mon, struct pers_hv *hv,
 	/* The guest's bytes, fetched once, made one line ('?' for the
 	 * others). */
 	if ((v & HV_CRASH_CTL_NOTIFY_MSG) && len &&
-	    (text = pers_hv_fetch(mon, p[3], raw, len)))
+	    (text = mon_copy_in(mon, raw, p[3], len)))
 		mon_oneline(line, sizeof(line), raw, len);
 	code = mon_guest_status(p[0], VMI_EXIT_CRASH);
 	mon_stopf(mon, code, "guest crash report (HV_X64_MSR_CRASH_CTL) on "

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_args.c: vmi-run command-line parsing (monitor). */
+/* tests/monitor/test_mon_args.c: vmi-run command-line parsing (monitor). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -74,6 +74,10 @@ static void test_args_bad_values_are_refused_with_reason(void **state)
 		assert_int_equal(PARSE(&c, bad[i][0], bad[i][1], "k.elf"), -EINVAL);
 		assert_non_null(strstr(err, bad[i][2]));
 	}
+	/* An unknown personality's line names the ones there are, from
+	 * the one list (mon_pers.c). */
+	assert_int_equal(PARSE(&c, "--hv", "vmware", "k.elf"), -EINVAL);
+	assert_non_null(strstr(err, "(want one of: pc kvm xen hyperv)"));
 }
 
 static void test_args_structure_errors_are_refused(void **state)

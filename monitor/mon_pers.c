@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* monitor/pers.c: the table of personalities vmi-run --hv accepts. */
+/* monitor/mon_pers.c: the table of personalities vmi-run --hv accepts. */
 #include <stdio.h>
 #include <string.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 static const struct mon_pers *const all[] = {
 	&pers_pc, &pers_kvm, &pers_xen, &pers_hv,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_dev.c: vmi-run's port, MMIO and MSR policy: UART,
+/* tests/monitor/test_mon_dev.c: vmi-run's port, MMIO and MSR policy: UART,
  * debug exit, ACPI poweroff, reset, PIC, unknown accesses (monitor). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 static int pipefd[2];
 

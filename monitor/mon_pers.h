@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers.h: a personality is what the guest sees of its hypervisor:
- * CPUID leaves, MSRs, ports (a hypercall port), and VM-wide setup.  Each
- * lives in pers_<name>.c and is one const struct of hooks; a NULL hook
- * means "nothing beyond the plain PC".  Adding pers_xen.c or pers_hv.c
- * means filling this struct and listing it in pers.c.
+ * monitor/mon_pers.h: the personality interface.  A personality is what
+ * the guest sees of its hypervisor: CPUID leaves, MSRs, ports (a
+ * hypercall port), and VM-wide setup.  Each lives in its own folder,
+ * monitor/<name>/ (pc, kvm, xen, hyperv), and is one const struct of
+ * hooks; a NULL hook means "nothing beyond the plain PC".  Its state is
+ * its own (mon->pers_state, from its init); the host is mon->host
+ * (mon_host.h).  Names: docs/ARCHITECTURE.md "Personalities".  Adding
+ * one means a folder with its meson.build, this struct filled, and an
+ * entry in all[] in mon_pers.c.
  */
-#ifndef PERS_H
-#define PERS_H
+#ifndef MON_PERS_H
+#define MON_PERS_H
 
 #include <stdbool.h>
 #include <stdint.h>

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_xen_mem.c: the memory of the `xen` personality's domain:
+ * monitor/xen/pers_xen_mem.c: the memory of the `xen` personality's domain:
  * memory_op (public/memory.h) as Xen answers an HVM/PVH domU, and grant
  * table v1 (public/grant_table.h).  Semantics from Xen's common/memory.c
  * (do_memory_op, decrease_reservation, increase_reservation,
@@ -32,55 +32,55 @@
 #define MEMOP_CMD_MASK ((1u << MEMOP_EXTENT_SHIFT) - 1)
 /* The largest extent order a domU may use (Xen's CONFIG_DOMU_MAX_ORDER,
  * 9 on x86: common/Kconfig). */
-#define PX_DOMU_MAX_ORDER 9u
+#define PERS_XEN_DOMU_MAX_ORDER 9u
 /* The pages one exit of a reservation op may handle (a populated page
  * is zeroed: 1 MiB); then the call is continued. */
-#define PX_MEMOP_PAGES 256u
+#define PERS_XEN_MEMOP_PAGES 256u
 /* Xen's INVALID_GFN and INVALID_M2P_ENTRY (internal headers): ~0. */
-#define PX_INVALID_GFN UINT64_MAX
+#define PERS_XEN_INVALID_GFN UINT64_MAX
 /* The largest gfn vmi-run maps (52-bit guest physical addresses, the
  * architectural limit: SDM Vol. 3A 4.1.4). */
-#define PX_MAX_GFN ((1ull << 40) - 1)
+#define PERS_XEN_MAX_GFN ((1ull << 40) - 1)
 
 /* A guest handle's address (the public headers declare them pointers). */
 #define GH(h) ((uint64_t)(uintptr_t)(h).p)
 
 /* Xen's e820entry (arch/x86/include/asm/e820.h): packed, 20 bytes, the
  * layout XENMEM_memory_map copies out. */
-struct px_e820 {
+struct pers_xen_e820 {
 	uint64_t addr, size;
 	uint32_t type;
 } __attribute__((packed));
-_Static_assert(sizeof(struct px_e820) == 20, "Xen e820entry");
+_Static_assert(sizeof(struct pers_xen_e820) == 20, "Xen e820entry");
 
 /* The compat layouts a 32-bit caller uses (Xen translates them, its
  * xen/include/compat from the same public headers under the i386 ABI:
  * 4-byte xen_ulong_t, xen_pfn_t and guest handles, 4-byte aligned
  * uint64_t).  Only the structures memory_op and grant_table_op read;
  * the others vmi-run implements are the same in both layouts. */
-struct px_compat_add_to_physmap {
+struct pers_xen_compat_add_to_physmap {
 	uint16_t domid, size;
 	uint32_t space, idx, gpfn;
 };
-struct px_compat_reservation {
+struct pers_xen_compat_reservation {
 	uint32_t extent_start, nr_extents, extent_order, mem_flags;
 	uint16_t domid, pad;
 };
-struct px_compat_memory_map {
+struct pers_xen_compat_memory_map {
 	uint32_t nr_entries, buffer;
 };
-struct px_compat_setup_table {
+struct pers_xen_compat_setup_table {
 	uint16_t dom, pad;
 	uint32_t nr_frames;
 	int16_t status;
 	uint16_t pad2;
 	uint32_t frame_list;
 };
-_Static_assert(sizeof(struct px_compat_add_to_physmap) == 16, "compat");
-_Static_assert(sizeof(struct px_compat_reservation) == 20, "compat");
-_Static_assert(sizeof(struct px_compat_setup_table) == 16, "compat");
+_Static_assert(sizeof(struct pers_xen_compat_add_to_physmap) == 16, "compat");
+_Static_assert(sizeof(struct pers_xen_compat_reservation) == 20, "compat");
+_Static_assert(sizeof(struct pers_xen_compat_setup_table) == 16, "compat");
 _Static_assert(offsetof(struct gnttab_setup_table, status) ==
-	       offsetof(struct px_compat_setup_table, status), "status");
+	       offsetof(struct pers_xen_compat_setup_table, status), "status");
 
 static uint64_t ram_pages(const struct mon *mon)
 {
@@ -100,15 +100,15 @@ static void set_removed(struct pers_xen *px, uint64_t gfn, bool on)
 		px->removed[gfn / 8] &= (uint8_t)~(1u << (gfn % 8));
 }
 
-void px_mem_init(struct mon *mon)
+void pers_xen_mem_init(struct mon *mon)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
 	px->tot_pages = px->max_pages = ram_pages(mon);
 	px->shared_pool = -1;
-	for (unsigned i = 0; i < PX_GNT_MAX_FRAMES; i++)
+	for (unsigned i = 0; i < PERS_XEN_GNT_MAX_FRAMES; i++)
 		px->gnt_pool[i] = -1;
-	px->gnt_frames = PX_GNT_INITIAL_FRAMES;
+	px->gnt_frames = PERS_XEN_GNT_INITIAL_FRAMES;
 	px->log_bol = true;
 }
 
@@ -121,7 +121,7 @@ static bool page_at(struct pers_xen *px, uint64_t gpa, uint64_t **g,
 		*g = &px->shared_info, *pool = &px->shared_pool;
 		return true;
 	}
-	for (unsigned i = 0; gpa && i < PX_GNT_MAX_FRAMES; i++)
+	for (unsigned i = 0; gpa && i < PERS_XEN_GNT_MAX_FRAMES; i++)
 		if (px->gnt_gpa[i] == gpa) {
 			*g = &px->gnt_gpa[i], *pool = &px->gnt_pool[i];
 			return true;
@@ -160,7 +160,7 @@ static int pool_alloc(struct pers_xen *px)
 static void pool_free(struct mon *mon, int page)
 {
 	mon_pool_map(mon, (unsigned)page, MON_REGION_NONE);
-	px_of(mon)->pool_used &= ~(1u << page);
+	pers_xen_of(mon)->pool_used &= ~(1u << page);
 }
 
 /* Another monitor page at the gfn is unhooked from it, as Xen unhooks
@@ -168,7 +168,7 @@ static void pool_free(struct mon *mon, int page)
  * nowhere, its contents kept on a pool page of its own. */
 static long unhook(struct mon *mon, uint64_t *g, int *pool)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	int page;
 
 	if (*pool >= 0) {               /* a pool page: just unmap it */
@@ -184,9 +184,10 @@ static long unhook(struct mon *mon, uint64_t *g, int *pool)
 	return 0;
 }
 
-long px_place_page(struct mon *mon, uint64_t *gpa, int *pool, uint64_t gfn)
+long pers_xen_place_page(struct mon *mon, uint64_t *gpa, int *pool,
+			 uint64_t gfn)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	uint8_t old[PAGE];
 	const uint8_t *src;
 	uint64_t *og;
@@ -194,7 +195,7 @@ long px_place_page(struct mon *mon, uint64_t *gpa, int *pool, uint64_t gfn)
 	uint8_t *dst;
 	long r;
 
-	if (gfn > PX_MAX_GFN)
+	if (gfn > PERS_XEN_MAX_GFN)
 		return -XEN_EINVAL;
 	if (*gpa && *gpa == gfn * PAGE)
 		return 0;
@@ -244,41 +245,41 @@ long px_place_page(struct mon *mon, uint64_t *gpa, int *pool, uint64_t gfn)
 static long memory_map(struct mon *mon, uint64_t arg)
 {
 	struct hvm_memmap_table_entry map[MON_MEMMAP_MAX];
-	struct px_e820 e[MON_MEMMAP_MAX];
+	struct pers_xen_e820 e[MON_MEMMAP_MAX];
 	unsigned n = mon_memmap_build(mon->ram_size, mon->extra != NULL, map,
 				      MON_MEMMAP_MAX);
-	struct px_compat_memory_map cm;
+	struct pers_xen_compat_memory_map cm;
 	struct xen_memory_map m;
 	long r;
 
-	if (px_compat()) {
-		if ((r = px_copy_in(mon, &cm, arg, sizeof(cm))) < 0)
+	if (pers_xen_compat()) {
+		if ((r = pers_xen_copy_in(mon, &cm, arg, sizeof(cm))) < 0)
 			return r;
 		m.nr_entries = cm.nr_entries;
 		set_xen_guest_handle(m.buffer, (void *)(uintptr_t)cm.buffer);
-	} else if ((r = px_copy_in(mon, &m, arg, sizeof(m))) < 0) {
+	} else if ((r = pers_xen_copy_in(mon, &m, arg, sizeof(m))) < 0) {
 		return r;
 	}
 	if (m.nr_entries > n)
 		m.nr_entries = n;
 	for (unsigned i = 0; i < m.nr_entries; i++)
-		e[i] = (struct px_e820){ map[i].addr, map[i].size,
+		e[i] = (struct pers_xen_e820){ map[i].addr, map[i].size,
 					 map[i].type };
 	if (m.nr_entries &&
-	    px_copy_out(mon, GH(m.buffer), e, m.nr_entries * sizeof(e[0])) < 0)
+	    pers_xen_copy_out(mon, GH(m.buffer), e, m.nr_entries * sizeof(e[0])) < 0)
 		return -XEN_EFAULT;
-	if (px_compat()) {
+	if (pers_xen_compat()) {
 		cm.nr_entries = m.nr_entries;
-		return px_copy_out(mon, arg, &cm, sizeof(cm));
+		return pers_xen_copy_out(mon, arg, &cm, sizeof(cm));
 	}
-	return px_copy_out(mon, arg, &m, sizeof(m));
+	return pers_xen_copy_out(mon, arg, &m, sizeof(m));
 }
 
 /* Xen guest_remove_page() for an HVM domain: 0, or -ENOENT where the
  * p2m has no RAM (never populated, removed, outside RAM). */
 static bool remove_gfn(struct mon *mon, uint64_t gfn)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
 	if (gfn >= ram_pages(mon) || removed(px, gfn) ||
 	    monitor_page(px, gfn * PAGE))
@@ -293,7 +294,7 @@ static bool remove_gfn(struct mon *mon, uint64_t gfn)
  * grows either way.  The page reads as zero. */
 static bool populate_gfn(struct mon *mon, uint64_t gfn)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
 	if (gfn >= ram_pages(mon) || monitor_page(px, gfn * PAGE) ||
 	    px->tot_pages >= px->max_pages)
@@ -309,39 +310,39 @@ static bool populate_gfn(struct mon *mon, uint64_t gfn)
  * count too, as in Xen's do_memory_op.  Like Xen, which checks for
  * preemption between extents and continues the call with the next
  * extent in the command (MEMOP_EXTENT_SHIFT), an exit does extents of
- * at most PX_MEMOP_PAGES pages in all (at least one extent) and then
+ * at most PERS_XEN_MEMOP_PAGES pages in all (at least one extent) and then
  * continues the call; a caller that cannot be continued gets the count
  * done so far, a partial count as Xen's answer means one. */
 static long reservation(struct mon *mon, unsigned op, uint64_t start,
 			uint64_t arg)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	struct xen_memory_reservation r;
-	struct px_compat_reservation cr;
-	uint64_t i, n, list, pfn_size = px_compat() ? 4 : 8;
+	struct pers_xen_compat_reservation cr;
+	uint64_t i, n, list, pfn_size = pers_xen_compat() ? 4 : 8;
 
-	if (px_compat()) {
-		if (px_copy_in(mon, &cr, arg, sizeof(cr)) < 0)
+	if (pers_xen_compat()) {
+		if (pers_xen_copy_in(mon, &cr, arg, sizeof(cr)) < 0)
 			return (long)start;
 		r = (struct xen_memory_reservation){ .nr_extents = cr.nr_extents,
 			.extent_order = cr.extent_order,
 			.mem_flags = cr.mem_flags, .domid = cr.domid };
 		list = cr.extent_start;
 	} else {
-		if (px_copy_in(mon, &r, arg, sizeof(r)) < 0)
+		if (pers_xen_copy_in(mon, &r, arg, sizeof(r)) < 0)
 			return (long)start;
 		list = GH(r.extent_start);
 	}
 	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) ||
 	    start >= r.nr_extents || r.domid != DOMID_SELF ||
-	    r.extent_order > PX_DOMU_MAX_ORDER)
+	    r.extent_order > PERS_XEN_DOMU_MAX_ORDER)
 		return (long)start;
 	n = 1ull << r.extent_order;
 	for (i = start; i < r.nr_extents; i++) {
 		xen_pfn_t gfn = 0;
-		if (i > start && (i - start) * n >= PX_MEMOP_PAGES) {
-			if (px_can_continue(mon))
-				px_continue(mon, 0, op | i << MEMOP_EXTENT_SHIFT);
+		if (i > start && (i - start) * n >= PERS_XEN_MEMOP_PAGES) {
+			if (pers_xen_can_continue(mon))
+				pers_xen_continue(mon, 0, op | i << MEMOP_EXTENT_SHIFT);
 			break;
 		}
 		if (op == XENMEM_increase_reservation) {
@@ -352,7 +353,7 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 			continue;
 		}
 		/* A 32-bit caller's list holds 4-byte compat_pfn_t. */
-		if (px_copy_in(mon, &gfn, list + i * pfn_size, pfn_size) < 0)
+		if (pers_xen_copy_in(mon, &gfn, list + i * pfn_size, pfn_size) < 0)
 			break;
 		if (op == XENMEM_populate_physmap && (gfn & (n - 1)))
 			break;
@@ -373,10 +374,10 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
  * without its own vcpu_info is pointed at its slot. */
 static long map_shared_info(struct mon *mon, uint64_t gpfn)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	bool first = px->shared_info == 0 && px->shared_pool < 0;
 	struct shared_info *s;
-	long r = px_place_page(mon, &px->shared_info, &px->shared_pool, gpfn);
+	long r = pers_xen_place_page(mon, &px->shared_info, &px->shared_pool, gpfn);
 
 	if (r < 0)
 		return r;
@@ -392,7 +393,7 @@ static long map_shared_info(struct mon *mon, uint64_t gpfn)
 			continue;
 		px->vcpu[v].info = px->shared_info +
 				   v * sizeof(struct vcpu_info);
-		px_write_time(mon, v);
+		pers_xen_write_time(mon, v);
 	}
 	return 0;
 }
@@ -402,12 +403,12 @@ static long map_shared_info(struct mon *mon, uint64_t gpfn)
  * with XENMAPIDX_grant_table_status is just too large. */
 static long map_grant_frame(struct mon *mon, uint64_t idx, uint64_t gpfn)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	long r;
 
-	if (idx >= PX_GNT_MAX_FRAMES)
+	if (idx >= PERS_XEN_GNT_MAX_FRAMES)
 		return -XEN_EINVAL;
-	r = px_place_page(mon, &px->gnt_gpa[idx], &px->gnt_pool[idx], gpfn);
+	r = pers_xen_place_page(mon, &px->gnt_gpa[idx], &px->gnt_pool[idx], gpfn);
 	if (r == 0 && idx >= px->gnt_frames)
 		px->gnt_frames = (unsigned)idx + 1;
 	return r;
@@ -415,21 +416,21 @@ static long map_grant_frame(struct mon *mon, uint64_t idx, uint64_t gpfn)
 
 static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 {
-	struct px_compat_add_to_physmap ca;
+	struct pers_xen_compat_add_to_physmap ca;
 	struct xen_add_to_physmap a;
 	long r;
 
 	if (start != (__typeof__(a.size))start)
 		return -XEN_EDOM;
-	if (px_compat()) {
-		if ((r = px_copy_in(mon, &ca, arg, sizeof(ca))) < 0)
+	if (pers_xen_compat()) {
+		if ((r = pers_xen_copy_in(mon, &ca, arg, sizeof(ca))) < 0)
 			return r;
 		/* Xen widens a compat ~0 gpfn to INVALID_GFN. */
 		a = (struct xen_add_to_physmap){ .domid = ca.domid,
 			.size = ca.size, .space = ca.space, .idx = ca.idx,
-			.gpfn = ca.gpfn == UINT32_MAX ? PX_INVALID_GFN
+			.gpfn = ca.gpfn == UINT32_MAX ? PERS_XEN_INVALID_GFN
 						      : ca.gpfn };
-	} else if ((r = px_copy_in(mon, &a, arg, sizeof(a))) < 0) {
+	} else if ((r = pers_xen_copy_in(mon, &a, arg, sizeof(a))) < 0) {
 		return r;
 	}
 	/* Xen: foreign mappings only through add_to_physmap_batch; then
@@ -441,7 +442,7 @@ static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 		return -XEN_ESRCH;
 	if (a.space == XENMAPSPACE_dev_mmio)
 		return -XEN_EACCES;
-	if (a.gpfn == PX_INVALID_GFN)
+	if (a.gpfn == PERS_XEN_INVALID_GFN)
 		return -XEN_EINVAL;
 	switch (a.space) {
 	case XENMAPSPACE_shared_info:
@@ -451,9 +452,9 @@ static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 	default:
 		/* gmfn and gmfn_range move guest RAM (not offered); Xen's
 		 * answer for a space it does not know is -EINVAL. */
-		px_unimplemented(mon, __HYPERVISOR_memory_op,
-				 XENMEM_add_to_physmap,
-				 "add_to_physmap of that space: -EINVAL");
+		pers_xen_unimplemented(mon, __HYPERVISOR_memory_op,
+				       XENMEM_add_to_physmap,
+				       "add_to_physmap of that space: -EINVAL");
 		return -XEN_EINVAL;
 	}
 }
@@ -462,10 +463,10 @@ static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
  * is a domid (struct xen_memory_domain in Xen). */
 static long domain_stat(struct mon *mon, unsigned op, uint64_t arg)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 	domid_t d;
 	uint64_t top;
-	long r = px_copy_in(mon, &d, arg, sizeof(d));
+	long r = pers_xen_copy_in(mon, &d, arg, sizeof(d));
 
 	if (r < 0)
 		return r;
@@ -480,10 +481,13 @@ static long domain_stat(struct mon *mon, unsigned op, uint64_t arg)
 	return (long)(px->max_gpfn > top ? px->max_gpfn : top);
 }
 
-long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
+static long memory_op(struct mon *mon, struct pers_xen_call *c, void *b)
 {
+	uint64_t cmd = c->a[0], arg = c->a[1];
 	uint64_t start = cmd >> MEMOP_EXTENT_SHIFT;
 	unsigned op = cmd & MEMOP_CMD_MASK;
+
+	(void)b;
 
 	switch (op) {
 	case XENMEM_increase_reservation:
@@ -504,7 +508,7 @@ long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
 		 * command, so a start extent makes it unknown. */
 		return start ? -XEN_ENOSYS : memory_map(mon, arg);
 	default:
-		px_unimplemented(mon, __HYPERVISOR_memory_op, op, "memory_op");
+		pers_xen_unimplemented(mon, __HYPERVISOR_memory_op, op, "memory_op");
 		return -XEN_ENOSYS;
 	}
 }
@@ -515,27 +519,27 @@ long px_memory_op(struct mon *mon, uint64_t cmd, uint64_t arg)
  * Xen's answer for an unknown domid). */
 static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 {
-	struct pers_xen *px = px_of(mon);
-	struct px_compat_setup_table cop;
+	struct pers_xen *px = pers_xen_of(mon);
+	struct pers_xen_compat_setup_table cop;
 	struct gnttab_setup_table op;
-	uint64_t list, pfn_size = px_compat() ? 4 : 8;
+	uint64_t list, pfn_size = pers_xen_compat() ? 4 : 8;
 
 	if (count != 1)
 		return -XEN_EINVAL;
-	if (px_compat()) {
-		if (px_copy_in(mon, &cop, arg, sizeof(cop)) < 0)
+	if (pers_xen_compat()) {
+		if (pers_xen_copy_in(mon, &cop, arg, sizeof(cop)) < 0)
 			return -XEN_EFAULT;
 		op = (struct gnttab_setup_table){ .dom = cop.dom,
 			.nr_frames = cop.nr_frames };
 		list = cop.frame_list;
 	} else {
-		if (px_copy_in(mon, &op, arg, sizeof(op)) < 0)
+		if (pers_xen_copy_in(mon, &op, arg, sizeof(op)) < 0)
 			return -XEN_EFAULT;
 		list = GH(op.frame_list);
 	}
 	if (op.dom != DOMID_SELF)
 		op.status = GNTST_bad_domain;
-	else if (op.nr_frames > PX_GNT_MAX_FRAMES)
+	else if (op.nr_frames > PERS_XEN_GNT_MAX_FRAMES)
 		op.status = GNTST_general_error;
 	else {
 		if (op.nr_frames > px->gnt_frames)
@@ -545,21 +549,21 @@ static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 		 * guest has not mapped it (add_to_physmap does). */
 		for (uint32_t i = 0; i < op.nr_frames; i++) {
 			xen_pfn_t g = px->gnt_gpa[i] ? px->gnt_gpa[i] / PAGE
-						     : PX_INVALID_GFN;
+						     : PERS_XEN_INVALID_GFN;
 			/* A compat_pfn_t that cannot hold the gfn: Xen's
 			 * compat translation says the address is too big. */
 			if (pfn_size == 4 && g > UINT32_MAX) {
 				op.status = GNTST_address_too_big;
 				break;
 			}
-			if (px_copy_out(mon, list + i * pfn_size, &g,
-					pfn_size) < 0)
+			if (pers_xen_copy_out(mon, list + i * pfn_size, &g,
+					      pfn_size) < 0)
 				op.status = GNTST_bad_virt_addr;
 		}
 	}
-	return px_copy_out(mon, arg + offsetof(struct gnttab_setup_table,
-					       status),
-			   &op.status, sizeof(op.status));
+	return pers_xen_copy_out(mon, arg + offsetof(struct gnttab_setup_table,
+						     status),
+				 &op.status, sizeof(op.status));
 }
 
 static long gnt_query_size(struct mon *mon, uint64_t arg, uint64_t count)
@@ -568,16 +572,16 @@ static long gnt_query_size(struct mon *mon, uint64_t arg, uint64_t count)
 
 	if (count != 1)
 		return -XEN_EINVAL;
-	if (px_copy_in(mon, &op, arg, sizeof(op)) < 0)
+	if (pers_xen_copy_in(mon, &op, arg, sizeof(op)) < 0)
 		return -XEN_EFAULT;
 	if (op.dom != DOMID_SELF) {
 		op.status = GNTST_bad_domain;
 	} else {
-		op.nr_frames = px_of(mon)->gnt_frames;
-		op.max_nr_frames = PX_GNT_MAX_FRAMES;
+		op.nr_frames = pers_xen_of(mon)->gnt_frames;
+		op.max_nr_frames = PERS_XEN_GNT_MAX_FRAMES;
 		op.status = GNTST_okay;
 	}
-	return px_copy_out(mon, arg, &op, sizeof(op));
+	return pers_xen_copy_out(mon, arg, &op, sizeof(op));
 }
 
 /* v1 only: v2 is answered as by a Xen whose domain may not use it
@@ -587,37 +591,39 @@ static long gnt_set_version(struct mon *mon, uint64_t arg)
 	struct gnttab_set_version op;
 	long r;
 
-	if (px_copy_in(mon, &op, arg, sizeof(op)) < 0)
+	if (pers_xen_copy_in(mon, &op, arg, sizeof(op)) < 0)
 		return -XEN_EFAULT;
 	r = op.version == 1 ? 0 : op.version == 2 ? -XEN_ENOSYS : -XEN_EINVAL;
 	op.version = 1;
-	return px_copy_out(mon, arg, &op, sizeof(op)) < 0 ? -XEN_EFAULT : r;
+	return pers_xen_copy_out(mon, arg, &op, sizeof(op)) < 0 ? -XEN_EFAULT : r;
 }
 
 static long gnt_get_version(struct mon *mon, uint64_t arg)
 {
 	struct gnttab_get_version op;
 
-	if (px_copy_in(mon, &op, arg, sizeof(op)) < 0)
+	if (pers_xen_copy_in(mon, &op, arg, sizeof(op)) < 0)
 		return -XEN_EFAULT;
 	if (op.dom != DOMID_SELF)
 		return -XEN_ESRCH;
 	op.version = 1;
-	return px_copy_out(mon, arg + offsetof(struct gnttab_get_version,
-					       version),
-			   &op.version, sizeof(op.version));
+	return pers_xen_copy_out(mon, arg + offsetof(struct gnttab_get_version,
+						     version),
+				 &op.version, sizeof(op.version));
 }
 
 /* An HVM/PVH guest reaches only the commands Xen's hvm_grant_table_op()
  * lets through (arch/x86/hvm/hypercall.c): the whole command must be one
  * of them, else -ENOSYS (cache_flush, and any continuation bits,
  * included); then do_grant_table_op's checks. */
-long px_grant_table_op(struct mon *mon, uint64_t cmd, uint64_t arg,
-		       uint64_t count)
+static long grant_table_op(struct mon *mon, struct pers_xen_call *call,
+			   void *b)
 {
 	/* Xen takes cmd and count as unsigned ints. */
-	uint32_t c = (uint32_t)cmd;
+	uint32_t c = (uint32_t)call->a[0];
+	uint64_t arg = call->a[1], count = call->a[2];
 
+	(void)b;
 	switch (c) {
 	case GNTTABOP_query_size:
 	case GNTTABOP_setup_table:
@@ -626,8 +632,8 @@ long px_grant_table_op(struct mon *mon, uint64_t cmd, uint64_t arg,
 		break;
 	default:
 		/* map/unmap/copy/swap need another domain: none here. */
-		px_unimplemented(mon, __HYPERVISOR_grant_table_op, c,
-				 "grant_table_op");
+		pers_xen_unimplemented(mon, __HYPERVISOR_grant_table_op, c,
+				       "grant_table_op");
 		return -XEN_ENOSYS;
 	}
 	if ((int32_t)(uint32_t)count < 0)
@@ -644,3 +650,15 @@ long px_grant_table_op(struct mon *mon, uint64_t cmd, uint64_t arg,
 		return gnt_get_version(mon, arg);
 	}
 }
+
+/* memory_op(cmd, arg) and grant_table_op(cmd, arg, count): one op each,
+ * which decodes its own (pers_xen.h says why). */
+const struct pers_xen_op pers_xen_memory_ops[] = {
+	{ 0, 0, 0, false, memory_op },
+	{ 0 }
+};
+
+const struct pers_xen_op pers_xen_grant_ops[] = {
+	{ 0, 0, 0, false, grant_table_op },
+	{ 0 }
+};

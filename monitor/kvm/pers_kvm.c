@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_kvm.c: the `kvm` personality: KVM's own PV leaves and MSRs
+ * monitor/kvm/pers_kvm.c: the `kvm` personality: KVM's own PV leaves and MSRs
  * (kvmclock, steal time, PV EOI, PV TLB flush, all handled in the host
  * kernel), minus every feature this host cannot deliver.
  */
@@ -11,7 +11,7 @@
  * uapi (Documentation/virt/kvm/x86/cpuid.rst). */
 #include <asm/kvm_para.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 /*
  * The hypercall-based features: VMCALL never reaches KVM on this
@@ -27,7 +27,7 @@
 			    (1u << KVM_FEATURE_PV_SCHED_YIELD) | \
 			    (1u << KVM_FEATURE_HC_MAP_GPA_RANGE))
 
-static int kvm_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+static int pers_kvm_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
 	struct mon_cpuid_entry *sig = mon_cpuid_find(t, KVM_CPUID_SIGNATURE, 0);
 	struct mon_cpuid_entry *feat = mon_cpuid_find(t, KVM_CPUID_FEATURES, 0);
@@ -49,5 +49,5 @@ static int kvm_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 const struct mon_pers pers_kvm = {
 	.name = "kvm",
 	.available = true,
-	.cpuid = kvm_cpuid,
+	.cpuid = pers_kvm_cpuid,
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_xen_vcpu.c: the per-vCPU hypercalls of the `xen`
+ * monitor/xen/pers_xen_vcpu.c: the per-vCPU hypercalls of the `xen`
  * personality: vcpu_op (start, vcpu_info, one-shot timer), sched_op
  * (yield, block, poll, shutdown), set_timer_op, and the pvclock that
  * vcpu_info.time carries (public/vcpu.h, public/sched.h, public/xen.h).
@@ -17,12 +17,12 @@
 #include <xen/sched.h>
 #include <xen/vcpu.h>
 
-#define PX_WAIT_NS 20000000ull          /* recheck "stopped" this often */
-#define PX_POLL_MAX 128u                /* Xen do_poll(): nr_ports limit */
+#define PERS_XEN_WAIT_NS 20000000ull          /* recheck "stopped" this often */
+#define PERS_XEN_POLL_MAX 128u  /* Xen do_poll(): nr_ports limit */
 /* set_timer_op: a deadline this far ahead, or negative, fires in 100 ms
  * instead (Xen common/sched/core.c do_set_timer_op). */
-#define PX_TIMER_FAR (1ull << 50)
-#define PX_TIMER_SLOP 100000000ull
+#define PERS_XEN_TIMER_FAR (1ull << 50)
+#define PERS_XEN_TIMER_SLOP 100000000ull
 /* Control-register bits a 64-bit start needs or may not have (SDM
  * Vol. 3A 2.5, 2.2.1). */
 #define CR0_PE (1ull << 0)
@@ -33,7 +33,7 @@
 #define EFER_LME (1ull << 8)
 #define EFER_LMA (1ull << 10)
 
-uint64_t px_now(const struct mon *mon)
+uint64_t pers_xen_now(const struct mon *mon)
 {
 	const struct pers_xen *px = mon->pers_state;
 	uint64_t d = mon->host->guest_tsc(mon) - mon->clock.tsc0;
@@ -43,19 +43,19 @@ uint64_t px_now(const struct mon *mon)
 }
 
 /* (vcpu)'s vcpu_info, or NULL before it has one (GPA 0 means none). */
-static struct vcpu_info *px_info(struct mon *mon, unsigned vcpu)
+static struct vcpu_info *pers_xen_info(struct mon *mon, unsigned vcpu)
 {
-	uint64_t gpa = px_of(mon)->vcpu[vcpu].info;
+	uint64_t gpa = pers_xen_of(mon)->vcpu[vcpu].info;
 
 	return gpa ? mon_gpa_ptr(mon, gpa, sizeof(struct vcpu_info)) : NULL;
 }
 
 /* The guest TSC runs at a fixed rate from a fixed offset, so one record
  * {tsc0 -> 0 ns} stays exact: written once, version even. */
-void px_write_time(struct mon *mon, unsigned vcpu)
+void pers_xen_write_time(struct mon *mon, unsigned vcpu)
 {
-	struct pers_xen *px = px_of(mon);
-	struct vcpu_info *vi = px_info(mon, vcpu);
+	struct pers_xen *px = pers_xen_of(mon);
+	struct vcpu_info *vi = pers_xen_info(mon, vcpu);
 	struct vcpu_time_info *t = vi ? &vi->time : NULL;
 
 	if (!t)
@@ -70,26 +70,26 @@ void px_write_time(struct mon *mon, unsigned vcpu)
 }
 
 /* Wait on px->cond for at most (ns), and never past a VM stop. */
-static void px_wait(struct mon *mon, uint64_t ns)
+static void pers_xen_wait(struct mon *mon, uint64_t ns)
 {
 	struct timespec ts;
 
-	if (ns > PX_WAIT_NS)
-		ns = PX_WAIT_NS;
+	if (ns > PERS_XEN_WAIT_NS)
+		ns = PERS_XEN_WAIT_NS;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	ns += (uint64_t)ts.tv_nsec;
 	ts.tv_sec += (time_t)(ns / 1000000000u);
 	ts.tv_nsec = (long)(ns % 1000000000u);
-	pthread_cond_timedwait(&px_of(mon)->cond, &px_of(mon)->lock, &ts);
+	pthread_cond_timedwait(&pers_xen_of(mon)->cond, &pers_xen_of(mon)->lock, &ts);
 }
 
-static void px_timer_fire(struct mon *mon, unsigned vcpu)
+static void pers_xen_timer_fire(struct mon *mon, unsigned vcpu)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
 
 	pthread_mutex_lock(&px->lock);
 	if (px->vcpu[vcpu].virq_port[VIRQ_TIMER])
-		px_set_pending(mon, px->vcpu[vcpu].virq_port[VIRQ_TIMER]);
+		pers_xen_set_pending(mon, px->vcpu[vcpu].virq_port[VIRQ_TIMER]);
 	pthread_mutex_unlock(&px->lock);
 }
 
@@ -99,30 +99,45 @@ static void px_timer_fire(struct mon *mon, unsigned vcpu)
  * the deadline as s_time_t (common/timer.c set_timer), so one with bit
  * 63 set is negative, in the past, and fires at once; any other is
  * added with saturation (mon_add_sat), so it never wraps. */
-static void px_timer_arm(struct mon *mon, unsigned vcpu, uint64_t deadline)
+static void pers_xen_timer_arm(struct mon *mon, unsigned vcpu,
+			       uint64_t deadline)
 {
 	const struct mon_host *host = mon->host;
-	uint64_t now = px_now(mon), at = host->guest_ns(mon);
+	uint64_t now = pers_xen_now(mon), at = host->guest_ns(mon);
 
 	if ((int64_t)deadline > 0 && deadline > now)
 		at = mon_add_sat(at, deadline - now + 1000);
-	host->timer_arm(mon, vcpu, at, px_timer_fire);
+	host->timer_arm(mon, vcpu, at, pers_xen_timer_fire);
 }
 
-long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
+/* set_timer_op(timeout).  A 32-bit caller passes the deadline in two
+ * halves, the high one signed (Xen common/sched/compat.c
+ * compat_set_timer_op). */
+static long set_timer_op(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	uint64_t now = px_now(mon);
+	uint64_t now = pers_xen_now(mon), timeout = c->a[0];
+	unsigned vcpu = c->vcpu;
+
+	(void)b;
+	if (pers_xen_compat())
+		timeout = (uint64_t)(int64_t)(int32_t)c->a[1] << 32 |
+			  (uint32_t)c->a[0];
 
 	if (timeout == 0) {
 		mon->host->timer_cancel(mon, vcpu);
 		return 0;
 	}
 	if ((int64_t)timeout < 0 || (timeout > now &&
-				     timeout - now > PX_TIMER_FAR))
-		timeout = now + PX_TIMER_SLOP;
-	px_timer_arm(mon, vcpu, timeout);
+				     timeout - now > PERS_XEN_TIMER_FAR))
+		timeout = now + PERS_XEN_TIMER_SLOP;
+	pers_xen_timer_arm(mon, vcpu, timeout);
 	return 0;
 }
+
+const struct pers_xen_op pers_xen_timer_ops[] = {
+	{ 0, 0, 0, false, set_timer_op },
+	{ 0 }
+};
 
 /* A context VCPUOP_initialise takes (public/hvm/hvm_vcpu.h): only
  * VCPU_HVM_MODE_64B is implemented.  Xen's checks (arch/x86/hvm/domain.c
@@ -138,8 +153,8 @@ long px_set_timer_op(struct mon *mon, unsigned vcpu, uint64_t timeout)
  * guest passes can make the load fail as a host error.  CR3 is
  * otherwise unchecked, as Xen with HAP: a bad one faults the vCPU when
  * it runs. */
-static bool px_context_ok(const struct pers_xen *px,
-			  const struct vcpu_hvm_context *c)
+static bool pers_xen_context_ok(const struct pers_xen *px,
+				const struct vcpu_hvm_context *c)
 {
 	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
 	uint64_t efer = r->efer | EFER_LMA;
@@ -155,20 +170,19 @@ static bool px_context_ok(const struct pers_xen *px,
 	       !(r->cr3 >> px->maxphyaddr);
 }
 
-static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
+static long vcpu_initialise(struct mon *mon, struct pers_xen_call *call,
+			    void *b)
 {
-	struct pers_xen *px = px_of(mon);
-	struct vcpu_hvm_context c;
-	const struct vcpu_hvm_x86_64 *r = &c.cpu_regs.x86_64;
-	long e = px_copy_in(mon, &c, arg, sizeof(c));
+	struct pers_xen *px = pers_xen_of(mon);
+	const struct vcpu_hvm_context *c = b;
+	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
+	unsigned id = (unsigned)call->a[1];
 
-	if (e < 0)
-		return e;
 	if (px->vcpu[id].initialised)
 		return -XEN_EEXIST;
-	if (!px_context_ok(px, &c))
+	if (!pers_xen_context_ok(px, c))
 		return -XEN_EINVAL;
-	mon->vcpu[id].load = (struct mon_vcpu_load){
+	px->vcpu[id].start = (struct mon_vcpu_load){
 		.regs = { .rax = r->rax, .rbx = r->rbx, .rcx = r->rcx,
 			  .rdx = r->rdx, .rsi = r->rsi, .rdi = r->rdi,
 			  .rsp = r->rsp, .rbp = r->rbp, .rip = r->rip,
@@ -179,16 +193,19 @@ static long px_initialise(struct mon *mon, unsigned id, uint64_t arg)
 	return 0;
 }
 
-static long px_up(struct mon *mon, unsigned id)
+static long vcpu_up(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	struct pers_xen *px = px_of(mon);
+	struct pers_xen *px = pers_xen_of(mon);
+	unsigned id = (unsigned)c->a[1];
 
+	(void)b;
 	if (!px->vcpu[id].initialised)
 		return -XEN_EINVAL;
 	if (px->vcpu[id].up)
 		return 0;
 	px->vcpu[id].up = true;
-	return mon->host->vcpu_load(mon, id) < 0 ? -XEN_EINVAL : 0;
+	return mon->host->vcpu_load(mon, id, &px->vcpu[id].start) < 0 ?
+	       -XEN_EINVAL : 0;
 }
 
 /* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): an
@@ -198,90 +215,100 @@ static long px_up(struct mon *mon, unsigned id)
  * or on other offline VCPUS"; moving it would race with that vCPU's own
  * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
  * current contents move with it. */
-static long px_register_info(struct mon *mon, unsigned self, unsigned id,
-			     uint64_t arg)
+static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
+			       void *b)
 {
-	struct pers_xen *px = px_of(mon);
-	struct vcpu_register_vcpu_info ri;
-	long e = px_copy_in(mon, &ri, arg, sizeof(ri));
+	struct pers_xen *px = pers_xen_of(mon);
+	const struct vcpu_register_vcpu_info *ri = b;
+	unsigned id = (unsigned)c->a[1];
 	struct vcpu_info *old, *new;
 	uint64_t gpa;
 
-	if (e < 0)
-		return e;
-	if (ri.offset > 4096 - sizeof(struct vcpu_info) ||
-	    ri.offset % _Alignof(struct vcpu_info))
+	if (ri->offset > 4096 - sizeof(struct vcpu_info) ||
+	    ri->offset % _Alignof(struct vcpu_info))
 		return -XEN_ENXIO;
-	if (px->vcpu[id].info_registered || (id != self && px->vcpu[id].up) ||
-	    ri.mfn > (UINT64_MAX >> 12))
+	if (px->vcpu[id].info_registered ||
+	    (id != c->vcpu && px->vcpu[id].up) ||
+	    ri->mfn > (UINT64_MAX >> 12))
 		return -XEN_EINVAL;
-	gpa = (ri.mfn << 12) + ri.offset;
+	gpa = (ri->mfn << 12) + ri->offset;
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
 		return -XEN_EINVAL;
-	old = px_info(mon, id);
+	old = pers_xen_info(mon, id);
 	if (old && old != new)
 		memmove(new, old, sizeof(*new));
 	px->vcpu[id].info = gpa;
 	px->vcpu[id].info_registered = true;
-	px_write_time(mon, id);
-	px_kick_upcall(mon, id);
+	pers_xen_write_time(mon, id);
+	pers_xen_kick_upcall(mon, id);
 	return 0;
 }
 
-static long px_singleshot(struct mon *mon, unsigned vcpu, uint64_t arg)
+static long vcpu_singleshot(struct mon *mon, struct pers_xen_call *c,
+			    void *b)
 {
-	struct vcpu_set_singleshot_timer t;
-	long e = px_copy_in(mon, &t, arg, sizeof(t));
+	const struct vcpu_set_singleshot_timer *t = b;
 
-	if (e < 0)
-		return e;
 	/* VCPU_SSHOTTMR_future "can be ignored by the hypervisor"
 	 * (public/vcpu.h), and Xen 4.17 does: a deadline already passed
 	 * fires at once (common/domain.c). */
-	px_timer_arm(mon, vcpu, t.timeout_abs_ns);
+	pers_xen_timer_arm(mon, c->vcpu, t->timeout_abs_ns);
 	return 0;
 }
 
-long px_vcpu_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t id,
-		uint64_t arg)
+static long vcpu_is_up(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	if (id >= mon->nvcpu)
-		return -XEN_ENOENT;     /* Xen do_vcpu_op: no such vCPU */
-	switch (cmd) {
-	case VCPUOP_initialise:
-		return px_initialise(mon, (unsigned)id, arg);
-	case VCPUOP_up:
-		return px_up(mon, (unsigned)id);
-	case VCPUOP_is_up:
-		return px_of(mon)->vcpu[id].up;
-	case VCPUOP_register_vcpu_info:
-		return px_register_info(mon, vcpu, (unsigned)id, arg);
-	case VCPUOP_stop_periodic_timer:
-		return 0;       /* no periodic timer is ever running */
-	case VCPUOP_set_singleshot_timer:
-	case VCPUOP_stop_singleshot_timer:
-		if (id != vcpu)
-			return -XEN_EINVAL;     /* Xen: only the caller's own */
-		if (cmd == VCPUOP_set_singleshot_timer)
-			return px_singleshot(mon, vcpu, arg);
-		mon->host->timer_cancel(mon, vcpu);
-		return 0;
-	default:
-		px_unimplemented(mon, __HYPERVISOR_vcpu_op, (int64_t)cmd,
-				 "vcpu_op");
-		return -XEN_ENOSYS;
-	}
+	(void)b;
+	return pers_xen_of(mon)->vcpu[c->a[1]].up;
 }
 
-/* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
-static long px_block(struct mon *mon, unsigned vcpu)
+/* No periodic timer is ever running. */
+static long vcpu_stop_periodic(struct mon *mon, struct pers_xen_call *c,
+			       void *b)
 {
+	(void)mon, (void)c, (void)b;
+	return 0;
+}
+
+static long vcpu_stop_singleshot(struct mon *mon, struct pers_xen_call *c,
+				 void *b)
+{
+	(void)b;
+	mon->host->timer_cancel(mon, c->vcpu);
+	return 0;
+}
+
+/* vcpu_op(cmd, vcpuid, arg): the table checks vcpuid, and that the
+ * one-shot timer ops name the caller's own (Xen's answer otherwise:
+ * -EINVAL). */
+#define IN PERS_XEN_IN
+const struct pers_xen_op pers_xen_vcpu_ops[] = {
+	{ VCPUOP_initialise, sizeof(struct vcpu_hvm_context), IN, false,
+	  vcpu_initialise },
+	{ VCPUOP_up, 0, 0, false, vcpu_up },
+	{ VCPUOP_is_up, 0, 0, false, vcpu_is_up },
+	{ VCPUOP_register_vcpu_info, sizeof(struct vcpu_register_vcpu_info),
+	  IN, false, vcpu_register_info },
+	{ VCPUOP_stop_periodic_timer, 0, 0, false, vcpu_stop_periodic },
+	{ VCPUOP_set_singleshot_timer,
+	  sizeof(struct vcpu_set_singleshot_timer), IN, true,
+	  vcpu_singleshot },
+	{ VCPUOP_stop_singleshot_timer, 0, 0, true, vcpu_stop_singleshot },
+	{ 0 }
+};
+
+/* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
+static long sched_block(struct mon *mon, struct pers_xen_call *c, void *b)
+{
+	unsigned vcpu = c->vcpu;
+
+	(void)b;
 	while (!mon_is_stopped(mon)) {
-		struct vcpu_info *vi = px_info(mon, vcpu);
+		struct vcpu_info *vi = pers_xen_info(mon, vcpu);
 		if (!vi || __atomic_load_n(&vi->evtchn_upcall_pending,
 					   __ATOMIC_SEQ_CST))
 			break;
-		px_wait(mon, PX_WAIT_NS);
+		pers_xen_wait(mon, PERS_XEN_WAIT_NS);
 	}
 	return 0;
 }
@@ -292,36 +319,35 @@ static long px_block(struct mon *mon, unsigned vcpu)
  * unreadable (-EFAULT), past the limit or not in use (-EINVAL: a free
  * port, or port 0, which Xen reserves; xen/include/xen/event.h
  * evtchn_port_poll, evtchn_usable) or pending (0). */
-static long px_poll(struct mon *mon, uint64_t arg)
+static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 {
-	evtchn_port_t ports[PX_POLL_MAX];
-	struct sched_poll sp;
+	evtchn_port_t ports[PERS_XEN_POLL_MAX];
+	struct sched_poll sp = *(const struct sched_poll *)b;
 	uint64_t list;
-	long e = px_copy_in(mon, &sp, arg, sizeof(sp));
+	long e;
 
-	if (e < 0)
-		return e;
-	if (sp.nr_ports > PX_POLL_MAX)
+	(void)c;
+	if (sp.nr_ports > PERS_XEN_POLL_MAX)
 		return -XEN_EINVAL;
 	list = (uint64_t)(uintptr_t)sp.ports.p;
 	for (unsigned i = 0; i < sp.nr_ports; i++) {
-		if ((e = px_copy_in(mon, &ports[i], list + i * sizeof(ports[0]),
-				    sizeof(ports[0]))) < 0)
+		if ((e = pers_xen_copy_in(mon, &ports[i], list + i * sizeof(ports[0]),
+					  sizeof(ports[0]))) < 0)
 			return e;
-		if (ports[i] >= PX_PORTS ||
-		    px_of(mon)->port[ports[i]].kind == PX_FREE)
+		if (ports[i] >= PERS_XEN_PORTS ||
+		    pers_xen_of(mon)->port[ports[i]].kind == PERS_XEN_FREE)
 			return -XEN_EINVAL;
-		if (px_port_pending(mon, ports[i]))
+		if (pers_xen_port_pending(mon, ports[i]))
 			return 0;
 	}
 	while (!mon_is_stopped(mon)) {
-		uint64_t now = px_now(mon);
+		uint64_t now = pers_xen_now(mon);
 		for (unsigned i = 0; i < sp.nr_ports; i++)
-			if (px_port_pending(mon, ports[i]))
+			if (pers_xen_port_pending(mon, ports[i]))
 				return 0;
 		if (sp.timeout && now >= sp.timeout)
 			return 0;
-		px_wait(mon, sp.timeout ? sp.timeout - now : PX_WAIT_NS);
+		pers_xen_wait(mon, sp.timeout ? sp.timeout - now : PERS_XEN_WAIT_NS);
 	}
 	return 0;
 }
@@ -331,15 +357,12 @@ static long px_poll(struct mon *mon, uint64_t arg)
  * other 70.  Xen takes the reason's low byte and shuts the domain down
  * whatever it is (common/sched/core.c: domain_shutdown(d,
  * (u8)reason)), so 0x100 is a poweroff there too. */
-static long px_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
+static long sched_shutdown(struct mon *mon, struct pers_xen_call *c,
+			   void *b)
 {
-	struct sched_shutdown sd;
-	long e = px_copy_in(mon, &sd, arg, sizeof(sd));
-	uint8_t reason;
+	uint8_t reason = (uint8_t)((const struct sched_shutdown *)b)->reason;
+	unsigned vcpu = c->vcpu;
 
-	if (e < 0)
-		return e;
-	reason = (uint8_t)sd.reason;
 	switch (reason) {
 	case SHUTDOWN_poweroff:
 		mon_stopf(mon, VMI_EXIT_OK, "%s", "");
@@ -361,23 +384,21 @@ static long px_shutdown(struct mon *mon, unsigned vcpu, uint64_t arg)
 	}
 }
 
-long px_sched_op(struct mon *mon, unsigned vcpu, uint64_t cmd, uint64_t arg)
+static long sched_yield_op(struct mon *mon, struct pers_xen_call *c,
+			   void *b)
 {
-	switch (cmd) {
-	case SCHEDOP_yield:
-		pthread_mutex_unlock(&px_of(mon)->lock);
-		mon->host->yield(mon);
-		pthread_mutex_lock(&px_of(mon)->lock);
-		return 0;
-	case SCHEDOP_block:
-		return px_block(mon, vcpu);
-	case SCHEDOP_poll:
-		return px_poll(mon, arg);
-	case SCHEDOP_shutdown:
-		return px_shutdown(mon, vcpu, arg);
-	default:
-		px_unimplemented(mon, __HYPERVISOR_sched_op, (int64_t)cmd,
-				 "sched_op");
-		return -XEN_ENOSYS;
-	}
+	(void)c, (void)b;
+	pthread_mutex_unlock(&pers_xen_of(mon)->lock);
+	mon->host->yield(mon);
+	pthread_mutex_lock(&pers_xen_of(mon)->lock);
+	return 0;
 }
+
+const struct pers_xen_op pers_xen_sched_ops[] = {
+	{ SCHEDOP_yield, 0, 0, false, sched_yield_op },
+	{ SCHEDOP_block, 0, 0, false, sched_block },
+	{ SCHEDOP_poll, sizeof(struct sched_poll), IN, false, sched_poll },
+	{ SCHEDOP_shutdown, sizeof(struct sched_shutdown), IN, false,
+	  sched_shutdown },
+	{ 0 }
+};

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_cpuid.c: CPUID table edits, the pc and kvm
+/* tests/monitor/test_mon_cpuid.c: CPUID table edits, the pc and kvm
  * personalities, and the hypervisor bit of every personality (monitor). */
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 static char err[128];
 

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv.h: the `hyperv` personality's state and its pieces:
+ * monitor/hyperv/pers_hv.h: the `hyperv` personality's state and its pieces:
  * pers_hv.c (CPUID, setup, the hooks), pers_hv_msr.c (synthetic MSRs,
  * reference TSC, synthetic timer 0), pers_hv_hcall.c (hypercall
  * dispatch, SynIC delivery).  All pure: the host is mon->host
@@ -74,14 +74,11 @@ uint64_t pers_hv_ref_time(const struct pers_hv *hv, uint64_t tsc);
 /* The reference TSC page scale for a TSC of (tsc_khz): 10^7 * 2^64 / Hz. */
 uint64_t pers_hv_tsc_scale(uint32_t tsc_khz);
 
-/* pers_hv_hcall.c: the one way the personality reads guest memory:
- * (len) bytes at (gpa) copied into (dst) by mon_copy_in, false unless
- * all are guest memory.  Everything is checked and used from the copy, so a value
- * another vCPU rewrites meanwhile is never read twice (no double fetch).
- * The SynIC pages' slot type, message flags and event flags are the
+/* pers_hv_hcall.c.  Guest memory is read by mon_copy_in only: every
+ * value is checked and used from the monitor's copy, so one that another
+ * vCPU rewrites meanwhile is never read twice (no double fetch).  The
+ * SynIC pages' slot type, message flags and event flags are the
  * exception: each is one atomic access, naturally aligned. */
-bool pers_hv_fetch(const struct mon *mon, uint64_t gpa, void *dst,
-		   uint64_t len);
 /* One hypercall from (vcpu) with the TLFS x64 registers;
  * returns the result value for RAX. */
 uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_acpi.c: the ACPI tables vmi-run builds (monitor).
+/* tests/monitor/test_mon_acpi.c: the ACPI tables vmi-run builds (monitor).
  * Offsets: ACPI 6.4 sections 5.2.5.3 (RSDP), 5.2.8 (XSDT), 5.2.9 (FADT),
  * 5.2.12 (MADT). */
 #include <stdarg.h>

@@ -1,14 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv_hcall.c: Hyper-V hypercall dispatch for the `hyperv`
- * personality, a pure function of the caller's registers, guest memory
- * and the personality state, and the SynIC delivery of messages and
- * events.  Guest memory is read once: the input block is copied into the
- * monitor (pers_hv_fetch) before anything looks at it, so another vCPU
- * rewriting it meanwhile cannot make a checked value differ from the one
- * used.  Validation comes first, in a fixed order, and each failure is
- * the status the TLFS lists ([MSDN ff538494] "Common Hypercall Status
- * Codes"; [T: hypercall-interface]):
+ * monitor/hyperv/pers_hv_hcall.c: Hyper-V hypercall dispatch for the
+ * `hyperv` personality, the same shape as xen's (a table of calls with
+ * their input shapes; validate and copy in, then act), a pure function
+ * of the caller's registers, guest memory and the personality state,
+ * and the SynIC delivery of messages and events.  Guest memory is read
+ * once: the input block is copied into the monitor (mon_copy_in) before
+ * anything looks at it, so another vCPU rewriting it meanwhile cannot
+ * make a checked value differ from the one used.  Validation comes
+ * first, in a fixed order, and each failure is the status the TLFS lists
+ * ([MSDN ff538494] "Common Hypercall Status Codes"; [T:
+ * hypercall-interface]):
  *   1. reserved bits of the input value       INVALID_HYPERCALL_INPUT
  *   2. unknown or unadvertised call code      INVALID_HYPERCALL_CODE
  *   3. rep count/start wrong for the call, a variable header the call
@@ -30,7 +32,7 @@ union hcall_input {
 	uint64_t spin_count;
 };
 
-struct hcall {
+struct pers_hv_call {
 	struct mon *mon;
 	struct pers_hv *hv;
 	unsigned vcpu;
@@ -41,20 +43,20 @@ struct hcall {
 	unsigned reps_done;
 };
 
-typedef unsigned hcall_fn(struct hcall *c);
+typedef unsigned pers_hv_fn(struct pers_hv_call *c);
 
-struct hcall_def {
+struct pers_hv_op {
 	uint16_t code;
 	bool rep;               /* a rep call */
 	bool fast_ok, slow_ok;  /* allowed forms */
 	uint32_t in_size;       /* fixed input header (slow form) */
-	hcall_fn *fn;
+	pers_hv_fn *fn;
 };
 
 /* The VPs named by (mask), restricted to those that exist: a bit for a
  * VP that does not exist names nothing to act on, as in KVM's hyperv.c
  * (sparse masks). */
-static uint64_t vp_mask(const struct hcall *c, uint64_t mask)
+static uint64_t vp_mask(const struct pers_hv_call *c, uint64_t mask)
 {
 	return c->hv->nvp >= 64 ? mask : mask & ((1ull << c->hv->nvp) - 1);
 }
@@ -63,7 +65,7 @@ static uint64_t vp_mask(const struct hcall *c, uint64_t mask)
  * hvcallflushvirtualaddressspace, ...list].  The monitor cannot flush a
  * range of a guest TLB, so it flushes everything on each target (an
  * allowed over-flush) and completes every rep at once. */
-static unsigned hc_flush(struct hcall *c)
+static unsigned hc_flush(struct pers_hv_call *c)
 {
 	const struct hv_tlb_flush *f = &c->input.flush;
 	uint64_t mask = f->processor_mask;
@@ -81,7 +83,7 @@ static unsigned hc_flush(struct hcall *c)
 }
 
 /* HvCallNotifyLongSpinWait: advisory; the caller's thread yields. */
-static unsigned hc_spin_wait(struct hcall *c)
+static unsigned hc_spin_wait(struct pers_hv_call *c)
 {
 	c->mon->host->yield(c->mon);
 	return HV_STATUS_SUCCESS;
@@ -90,7 +92,7 @@ static unsigned hc_spin_wait(struct hcall *c)
 /* HvCallSendSyntheticClusterIpi [T: hypercalls/
  * hvcallsendsyntheticclusteripi]: fixed vector 0x10-0xff to each VP in
  * the mask; the reserved word must be zero. */
-static unsigned hc_send_ipi(struct hcall *c)
+static unsigned hc_send_ipi(struct pers_hv_call *c)
 {
 	struct hv_send_ipi ipi;
 	uint64_t mask;
@@ -117,7 +119,7 @@ static unsigned hc_send_ipi(struct hcall *c)
 
 /* A loopback connection id (hyperv/tlfs.h VMI_HV_CONNECTION): the
  * target VP and SINT, or false. */
-static bool connection(const struct hcall *c, uint32_t id, unsigned *vp,
+static bool connection(const struct pers_hv_call *c, uint32_t id, unsigned *vp,
 		       unsigned *sint)
 {
 	if ((id & ~(HV_CONNECTION_ID_MASK)) ||
@@ -175,7 +177,7 @@ unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
 }
 
 /* HvCallPostMessage [T: hypercalls/hvcallpostmessage]. */
-static unsigned hc_post_message(struct hcall *c)
+static unsigned hc_post_message(struct pers_hv_call *c)
 {
 	const struct hv_input_post_message *in = &c->input.post;
 	struct hv_message msg = { 0 };
@@ -197,7 +199,7 @@ static unsigned hc_post_message(struct hcall *c)
 /* HvCallSignalEvent [T: hypercalls/hvcallsignalevent]: set flag (flag) of
  * the SINT's 256-byte area in the target's SIEFP page; raise the SINT if
  * the flag was clear. */
-static unsigned hc_signal_event(struct hcall *c)
+static unsigned hc_signal_event(struct pers_hv_call *c)
 {
 	struct hv_input_signal_event ev;
 	struct pers_hv *hv = c->hv;
@@ -237,7 +239,7 @@ static unsigned hc_signal_event(struct hcall *c)
 
 /* Every call this personality implements (and CPUID advertises).  The
  * Ex flush/IPI forms are not: 0x40000004.eax bit 11 is clear. */
-static const struct hcall_def calls[] = {
+static const struct pers_hv_op calls[] = {
 	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, false, false, true,
 	  sizeof(struct hv_tlb_flush), hc_flush },
 	{ HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, true, false, true,
@@ -252,7 +254,7 @@ static const struct hcall_def calls[] = {
 	  sizeof(struct hv_input_signal_event), hc_signal_event },
 };
 
-static const struct hcall_def *find_call(uint16_t code)
+static const struct pers_hv_op *find_call(uint16_t code)
 {
 	for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++)
 		if (calls[i].code == code)
@@ -261,7 +263,7 @@ static const struct hcall_def *find_call(uint16_t code)
 }
 
 /* Step 3: the input value's shape against the call's. */
-static bool shape_ok(const struct hcall *c, const struct hcall_def *d)
+static bool shape_ok(const struct pers_hv_call *c, const struct pers_hv_op *d)
 {
 	if (c->control & HV_HC_VARHEAD_MASK)
 		return false;   /* none of our calls has a variable header */
@@ -272,17 +274,11 @@ static bool shape_ok(const struct hcall *c, const struct hcall_def *d)
 	return c->reps != 0 && c->start < c->reps;
 }
 
-bool pers_hv_fetch(const struct mon *mon, uint64_t gpa, void *dst,
-		   uint64_t len)
-{
-	return mon_copy_in(mon, dst, gpa, len);
-}
-
 /* Step 4: the slow input block (header plus rep list) in one page of
  * RAM; its header fetched once into c->input.  The rep list (the flush
  * list's GVAs) is checked to be there but never read: every rep is the
  * same full flush (hc_flush). */
-static unsigned fetch_input(struct hcall *c, const struct hcall_def *d)
+static unsigned fetch_input(struct pers_hv_call *c, const struct pers_hv_op *d)
 {
 	uint64_t size = d->in_size + (d->rep ? 8ull * c->reps : 0);
 
@@ -291,7 +287,7 @@ static unsigned fetch_input(struct hcall *c, const struct hcall_def *d)
 	if ((c->in & (HV_HC_ALIGN - 1)) ||
 	    (c->in & (HV_PAGE_SIZE - 1)) + size > HV_PAGE_SIZE ||
 	    !mon_gpa_ptr(c->mon, c->in, size) ||
-	    !pers_hv_fetch(c->mon, c->in, &c->input, d->in_size))
+	    !mon_copy_in(c->mon, &c->input, c->in, d->in_size))
 		return HV_STATUS_INVALID_ALIGNMENT;
 	return HV_STATUS_SUCCESS;
 }
@@ -299,13 +295,13 @@ static unsigned fetch_input(struct hcall *c, const struct hcall_def *d)
 uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,
 			   uint64_t in, uint64_t out)
 {
-	struct hcall c = { mon, pers_hv_of(mon), vcpu, control, in, out,
+	struct pers_hv_call c = { mon, pers_hv_of(mon), vcpu, control, in, out,
 		.fast = control & HV_HC_FAST,
 		.reps = (unsigned)(control >> HV_HC_REP_COUNT_SHIFT &
 				   HV_HC_REP_MASK),
 		.start = (unsigned)(control >> HV_HC_REP_START_SHIFT &
 				    HV_HC_REP_MASK) };
-	const struct hcall_def *d = find_call(control & HV_HC_CODE_MASK);
+	const struct pers_hv_op *d = find_call(control & HV_HC_CODE_MASK);
 	unsigned st;
 
 	if (control & (HV_HC_RSVD_MASK | HV_HC_NESTED))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_hv.c: the `hyperv` personality: the Hyper-V TLFS guest
+ * monitor/hyperv/pers_hv.c: the `hyperv` personality: the Hyper-V TLFS guest
  * interface, emulated in vmi-run because this host's KVM has no
  * KVM_CAP_HYPERV.  This file: the CPUID leaves (advertising exactly what
  * pers_hv_msr.c and pers_hv_hcall.c implement), setup, and the port hook
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 #include "pers_hv.h"
 
 /*
@@ -41,7 +41,7 @@ static int put(struct mon_cpuid *t, uint32_t fn, uint32_t a, uint32_t b,
 	return mon_cpuid_put(t, &e);
 }
 
-static int hv_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+static int pers_hv_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
 	int r = 0;
 
@@ -88,7 +88,7 @@ int pers_hv_state_init(struct mon *mon, struct pers_hv *hv)
 	return 0;
 }
 
-static int hv_init(struct mon *mon)
+static int pers_hv_init(struct mon *mon)
 {
 	struct pers_hv *hv;
 	int r;
@@ -150,7 +150,8 @@ static bool caller_privileged(struct mon *mon, unsigned vcpu)
  * as on a machine without it.  A caller below CPL 0 gets #UD, RAX
  * unchanged (caller_privileged).
  */
-static bool hv_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
+static bool pers_hv_pio(struct mon *mon, unsigned vcpu,
+			const struct mon_exit *x)
 {
 	struct pers_hv *hv = pers_hv_of(mon);
 	struct mon_regs *r = x->regs;
@@ -173,8 +174,8 @@ static bool hv_pio(struct mon *mon, unsigned vcpu, const struct mon_exit *x)
 const struct mon_pers pers_hv = {
 	.name = "hyperv",
 	.available = true,
-	.cpuid = hv_cpuid,
-	.init = hv_init,
+	.cpuid = pers_hv_cpuid,
+	.init = pers_hv_init,
 	.msr = pers_hv_msr,
-	.pio = hv_pio,
+	.pio = pers_hv_pio,
 };

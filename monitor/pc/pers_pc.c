@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * monitor/pers_pc.c: the `pc` personality, a plain PC under full
+ * monitor/pc/pers_pc.c: the `pc` personality, a plain PC under full
  * virtualization: no hypervisor bit, no hypervisor CPUID leaves, so a
  * guest behaves as on bare metal (the native backend must pass here).
  */
-#include "pers.h"
+#include "mon_pers.h"
 
-static int pc_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
+static int pers_pc_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 {
 	(void)err;
 	(void)errlen;
@@ -19,5 +19,5 @@ static int pc_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 const struct mon_pers pers_pc = {
 	.name = "pc",
 	.available = true,
-	.cpuid = pc_cpuid,
+	.cpuid = pers_pc_cpuid,
 };

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_stop.c: mon_oneline(), which makes guest-supplied
+/* tests/monitor/test_mon_stop.c: mon_oneline(), which makes guest-supplied
  * text (a Hyper-V crash message) safe for vmi-run's one-line status, and
  * mon_guest_status(), the one rule for the exit codes a guest may give
  * (monitor/mon_stop.c, docs/vmi-run.md "Exit status"). */

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_mem.c: mon_gpa_ptr, the PVH memory map and
+/* tests/monitor/test_mon_mem.c: mon_gpa_ptr, the PVH memory map and
  * hvm_start_info (monitor). */
 #include <stdarg.h>
 #include <stddef.h>

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_out.c: guest console output and vmi-run's own line
+/* tests/monitor/test_mon_out.c: guest console output and vmi-run's own line
  * under host faults (monitor/mon_uart.c mon_out_write, mon_stop.c
  * mon_say; docs/vmi-run.md "Host faults"): a full stdout holds the guest
  * back while it runs and is given up MON_OUT_GRACE_NS after the stop;
@@ -21,7 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "pers.h"
+#include "mon_pers.h"
 
 #define MS 1000000ull
 

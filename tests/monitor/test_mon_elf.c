@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tests/unit/test_mon_elf.c: PVH ELF validation and loading (monitor).
+/* tests/monitor/test_mon_elf.c: PVH ELF validation and loading (monitor).
  * tests/monitor/gen_bad_images.py covers many more malformed files end
  * to end; these pin the checks and the loader's contract. */
 #include <stdarg.h>
