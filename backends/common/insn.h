@@ -61,41 +61,25 @@ static inline void mmio_write16(uint64_t pa, uint16_t val)
 
 /* ---- Port I/O ------------------------------------------------------------ */
 
-static inline uint8_t inb(uint16_t port)
-{
-    uint8_t v;
-    __asm__ __volatile__("inb %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-    return v;
-}
-
-static inline void outb(uint16_t port, uint8_t v)
-{
-    __asm__ __volatile__("outb %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
-
-static inline uint32_t inl(uint16_t port)
-{
-    uint32_t v;
-    __asm__ __volatile__("inl %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-    return v;
-}
-
-static inline void outw(uint16_t port, uint16_t v)
-{
-    __asm__ __volatile__("outw %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
-
-static inline uint16_t inw(uint16_t port)
-{
-    uint16_t v;
-    __asm__ __volatile__("inw %1, %0" : "=a"(v) : "Nd"(port) : "memory");
-    return v;
-}
-
-static inline void outl(uint16_t port, uint32_t v)
-{
-    __asm__ __volatile__("outl %0, %1" : : "a"(v), "Nd"(port) : "memory");
-}
+/* inb/outb, inw/outw, inl/outl: one definition for the three widths, as
+ * each is the same instruction with a size suffix. */
+#define X86_PORT_IO(sfx, type)                                              \
+    static inline type in##sfx(uint16_t port)                               \
+    {                                                                       \
+        type v;                                                             \
+        __asm__ __volatile__("in" #sfx " %1, %0"                            \
+                             : "=a"(v) : "Nd"(port) : "memory");            \
+        return v;                                                           \
+    }                                                                       \
+    static inline void out##sfx(uint16_t port, type v)                      \
+    {                                                                       \
+        __asm__ __volatile__("out" #sfx " %0, %1"                           \
+                             : : "a"(v), "Nd"(port) : "memory");            \
+    }
+X86_PORT_IO(b, uint8_t)
+X86_PORT_IO(w, uint16_t)
+X86_PORT_IO(l, uint32_t)
+#undef X86_PORT_IO
 
 /* ---- Control registers ---------------------------------------------------- */
 

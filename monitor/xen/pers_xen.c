@@ -739,7 +739,8 @@ static int pers_xen_features(struct mon *mon, struct pers_xen *px)
 
 static int pers_xen_init(struct mon *mon)
 {
-	struct pers_xen *px = calloc(1, sizeof(*px));
+	struct pers_xen *px = calloc(1, sizeof(*px) +
+				     mon->ram_size / 0x1000 / 8 + 1);
 	pthread_condattr_t ca;
 	struct timespec ts;
 	uint64_t now_ns;

@@ -105,9 +105,8 @@ struct pers_xen {
 	uint32_t console_port;
 	uint64_t store_evtchn, console_evtchn_set;
 	uint64_t wall_ns;       /* host wall clock at guest ns 0 */
-	/* memory_op bookkeeping (Xen's p2m and d->tot_pages/max_pages):
-	 * one bit per RAM gfn that decrease_reservation removed. */
-	uint8_t removed[MON_MEM_MAX >> 15];
+	/* memory_op bookkeeping (Xen's p2m and d->tot_pages/max_pages);
+	 * removed[], at the end, has a bit per RAM gfn. */
 	uint64_t tot_pages, max_pages;
 	uint64_t max_gpfn;              /* highest pool gfn ever mapped */
 	/* Where monitor state lives in the guest's physical space: the
@@ -134,6 +133,9 @@ struct pers_xen {
 	uint64_t cr4_valid, efer_valid;
 	struct pers_xen_vcpu vcpu[MON_MAX_CPUS];
 	struct pers_xen_port port[PERS_XEN_PORTS];
+	/* One bit per RAM gfn that decrease_reservation removed, sized by
+	 * guest RAM and allocated with the rest (pers_xen_init). */
+	uint8_t removed[];
 };
 
 static inline struct pers_xen *pers_xen_of(struct mon *mon)
