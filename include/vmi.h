@@ -4,7 +4,9 @@
  * kernel calls for everything privileged.  Exactly one backend (native,
  * kvm, xen or hyperv) is linked in and defines `vmi_ops`; the kernel calls
  * the vmi_<op>() wrappers below.  Because the table is const and chosen at
- * link time, calls are direct, and with LTO inlinable.
+ * link time, calls are direct, and with LTO inlinable.  The auto backend
+ * links all four and picks one in init; its table is const too, each
+ * entry a trampoline to the chosen backend's (docs/vmi-api.md 2.7).
  *
  * The ops and their one-line contracts are in vmi/ops.h; the full contract
  * and what each backend does for each op is docs/vmi-api.md.

@@ -99,7 +99,7 @@ def console_pattern():
     return bytes(range(256)) * 2 + b"\r\n\n\r"
 
 
-def host_checks(test, backend, res):
+def host_checks(test, backend, env, res):
     """Problems the runner sees in the output of a test that succeeded."""
     if test.check == "console":
         begin = b"conformance: console pattern begin\n"
@@ -115,10 +115,12 @@ def host_checks(test, backend, res):
                     f"first difference at byte {k}")
     if test.check == "backend":
         base = backend.split("-")[0]
+        want = vmienv.chosen(base, env)
         m = re.search(r"^conformance: backend (\S+),", res.output, re.M)
-        if not m or m.group(1) != base:
+        if not m or m.group(1) != want:
             return (f"info names backend {m.group(1) if m else '?'}, "
-                    f"the image is linked with {base}")
+                    f"the image is linked with {base}" +
+                    (f", which picks {want} there" if want != base else ""))
     return None
 
 
@@ -172,7 +174,7 @@ def judge(test, backend, env, res, timeout):
         got = res.note if res.code is None else f"exit code {res.code}"
         return "fail", f"result {verdict} but {got}: shutdown lost the code"
     if verdict == "SUCCESS":
-        problem = host_checks(test, backend, res)
+        problem = host_checks(test, backend, env, res)
         if problem:
             return "fail", problem
     return VERDICT_KIND[verdict], reason
@@ -380,7 +382,8 @@ def main(argv):
     if args.list_envs:
         print("\n".join(vmienv.ENVIRONMENTS))
         return 0
-    hvs = ["none"] + [b for b in vmienv.backends() if b != "native"]
+    hvs = ["none"] + [b for b in vmienv.backends()
+                      if b not in ("native", vmienv.AUTO)]
     if args.external and args.external_hv not in hvs:
         raise SystemExit(f"conform: --external-hv {args.external_hv}: "
                          f"not one of {', '.join(hvs)}")

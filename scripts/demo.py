@@ -58,12 +58,16 @@ def run_cell(backend, image, env, args):
         return good, ("refused" if good else f"FAIL (code {res.code}, want refusal)"), None
     demo = demo_check.Demo(res.output)
     bad = demo_check.problems(demo, args.cpus)
+    bad += demo_check.banner_problems(demo, backend,
+                                      vmienv.chosen(backend, env))
     if res.code != 0:
         bad.insert(0, f"exit code {res.code} ({res.note})")
     show(backend, env, res, demo, args.verbose)
     for b in bad:
         print(f"    FAIL: {b}")
     text = f"pass {res.seconds:.1f}s" if not bad else "FAIL"
+    if backend == "auto" and not bad:
+        text += " as " + vmienv.chosen(backend, env)
     return not bad, text, (demo, res)
 
 
@@ -74,9 +78,9 @@ def show(backend, env, res, demo, verbose):
         for line in res.output.splitlines():
             print("    " + line)
         return
-    banner = demo.line(r"^vmi: backend .*")
-    if banner:
-        print("    " + banner)
+    for pattern in (r"^vmi: auto: .*", r"^vmi: backend .*"):
+        if demo.line(pattern):
+            print("    " + demo.line(pattern))
     for cpu, c in sorted(demo.cpus.items()):
         print(f"    cpu {cpu}: {' '.join(c['names'])} "
               f"({c['ticks']} ticks, {c['switches']} switches, {c['ipis']} ipis)")
@@ -139,7 +143,9 @@ def main():
             table[backend, env] = text
             if ran:
                 demo, res = ran
-                rows.append([env, backend, str(res.code), f"{res.seconds:.1f}"]
+                label = backend if backend != "auto" else \
+                    "auto:" + vmienv.chosen(backend, env)
+                rows.append([env, label, str(res.code), f"{res.seconds:.1f}"]
                             + summary(demo, args.cpus))
     if envs:
         print_table(rows)

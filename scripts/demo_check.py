@@ -79,3 +79,20 @@ def problems(demo, ncpus):
     if not demo.ops.get("pt_set") or demo.ops.get("pt_alloc") != demo.ops.get("pt_release"):
         bad.append(f"vmi ops: {demo.ops}")
     return bad
+
+
+def banner_problems(demo, backend, runs_as, forced=False):
+    """An image linked for (backend) must name in its banner the backend it
+    runs as (runs_as, vmienv.chosen); the auto image also says so in its
+    own line, "vmi: auto: backend NAME (probe: ...)", or with (forced)
+    "(vmi.backend=NAME; probe: ...)"."""
+    bad = []
+    if not demo.line(r"^vmi: backend %s, " % re.escape(runs_as)):
+        bad.append(f"banner {demo.line(r'^vmi: backend .*')!r} does not name "
+                   f"backend {runs_as}")
+    how = r"vmi\.backend=%s; " % re.escape(runs_as) if forced else ""
+    if backend == "auto" and not demo.line(
+            r"^vmi: auto: backend %s \(%sprobe: " % (re.escape(runs_as), how)):
+        bad.append(f"auto line {demo.line(r'^vmi: auto: .*')!r} does not "
+                   f"name backend {runs_as}" + (" as forced" if forced else ""))
+    return bad

@@ -334,14 +334,43 @@ ENVIRONMENTS = {
 # Environments that take a whole batch of images per start (run_batch).
 BATCHED = {"xen"}
 
+# The backends the auto image (backends/auto) holds, in the order of its
+# probe (auto.c's auto_backends, docs/vmi-api.md 2.7): the first whose
+# hypervisor's interface the environment offers, else native, which runs
+# everywhere.  So auto runs wherever any of them does, which is everywhere.
+AUTO = "auto"
+AUTO_PROBE = ("xen", "hyperv", "kvm", "native")
+
+
+def offers(env):
+    """The hypervisor interfaces (env) offers (ENVIRONMENTS; a boot medium
+    of MEDIA offers none)."""
+    return ENVIRONMENTS[env][4] if env in ENVIRONMENTS else set()
+
+
 def runs_on(backend):
     """The environments in which a kernel linked for (backend) must run; in
     every other one it must refuse with VMI_EXIT_WRONG_HV
     (docs/conformance.md): a native image everywhere, another where its
     hypervisor's interface is offered.  (A native image runs on real Xen
     too, but see UNOBSERVABLE.)"""
-    return [e for e, v in ENVIRONMENTS.items()
-            if backend == "native" or backend in v[4]]
+    if backend == AUTO:
+        return [e for e in ENVIRONMENTS
+                if any(e in runs_on(b) for b in AUTO_PROBE)]
+    return [e for e in ENVIRONMENTS
+            if backend == "native" or backend in offers(e)]
+
+
+def chosen(backend, env, cmdline=""):
+    """The backend an image linked for (backend) runs as in (env): itself,
+    or for auto what vmi.backend= on (cmdline) names, else the first of
+    AUTO_PROBE that (env) offers."""
+    if backend != AUTO:
+        return backend
+    m = re.search(r"(?:^| )vmi\.backend=(\S*)", cmdline)
+    if m:
+        return m.group(1)
+    return next(b for b in AUTO_PROBE if b == "native" or b in offers(env))
 
 
 # (environment, backend) cells whose outcome the environment cannot show.

@@ -56,6 +56,7 @@ void power_debugcon(const char *s)
         outb(VMI_DEBUGCON_PORT, (uint8_t)*s);
 }
 
+/* Last words go to both: a PVH domU has no UART, a PC has no port 0xe9. */
 void power_say(const char *s)
 {
     console_write(s, vmi_strlen(s));

@@ -43,9 +43,11 @@ void power_reset_try(void);
 /* Write (s) to the debug console port VMI_DEBUGCON_PORT (0xe9). */
 void power_debugcon(const char *s);
 
-/* Write (s) to the UART (uart_early) and the debug console: for last
- * words and the few lines that must be seen wherever the kernel runs (a
- * PVH domU has no UART, a PC has no port 0xe9). */
+/* Write (s) to the console (console_write; uart_early() before
+ * console_init) and the debug console: for last words, refusals and the
+ * few lines that must be seen wherever the kernel runs, even where the
+ * backend's own console does not work (a PVH domU has no UART, a PC has
+ * no port 0xe9). */
 void power_say(const char *s);
 
 /* End a failure with (code) where no hypervisor interface reports it:

@@ -18,8 +18,8 @@
  * HV_CPUID_INTERFACE.  The TLFS identifies a compatible hypervisor by the
  * interface, not the vendor: KVM with QEMU's hv-passthrough says "Linux
  * KVM Hv" there.  The vendor leaf is fixed (unlike hvsig_find, no other
- * base is searched). */
-static bool hv_interface(void)
+ * base is searched).  Also the auto backend's probe. */
+bool hv_probe(void)
 {
     struct vmi_cpuid r;
     if (!hvsig_present())
@@ -37,7 +37,7 @@ void hv_detect(void)
 {
     struct vmi_cpuid r;
     hvsig_found(hv.vendor);
-    if (!hv_interface())
+    if (!hv_probe())
         vmi_refuse(HV_EXPECTED, hv.vendor);
     cpuid(HV_CPUID_FEATURES, 0, &r);
     hv.priv_eax = r.eax;

@@ -68,6 +68,9 @@ static inline uint64_t hv_pa(const volatile void *p)
 }
 
 /* hv_detect.c */
+/* Whether CPUID offers the Hv#1 interface (also the auto backend's
+ * probe). */
+bool hv_probe(void);
 /* Read the leaves, or refuse (does not return) if this is not Hyper-V. */
 void hv_detect(void);
 /* Decide hv.use from the leaves. */

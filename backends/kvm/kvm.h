@@ -67,6 +67,8 @@ static inline uint64_t kvm_pa(const volatile void *p)
 void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what);
 
 /* kvm_detect.c */
+/* The base of KVM's CPUID leaves, or 0 (also the auto backend's probe). */
+uint32_t kvm_probe(void);
 /* Fill kvm.base, features and hints and choose the hypercall
  * instruction (kvm_hc_choose), or refuse (does not return). */
 void kvm_detect(void);

@@ -8,11 +8,16 @@
 #include "kvm_hypercall.h"
 #include "power.h"
 
+/* KVM may sit above another personality, e.g. at 0x40000100 behind
+ * Hyper-V's leaves: hvsig_find scans them all. */
+uint32_t kvm_probe(void)
+{
+    return hvsig_find(KVM_SIG_EBX, KVM_SIG_ECX, KVM_SIG_EDX);
+}
+
 void kvm_detect(void)
 {
-    /* KVM may sit above another personality, e.g. at 0x40000100 behind
-     * Hyper-V's leaves: hvsig_find scans them all. */
-    uint32_t base = hvsig_find(KVM_SIG_EBX, KVM_SIG_ECX, KVM_SIG_EDX);
+    uint32_t base = kvm_probe();
     if (!base) {
         char found[HVSIG_LEN];
         hvsig_found(found);

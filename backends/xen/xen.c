@@ -27,20 +27,27 @@ struct xen xen;
 union xen_shared_page xen_shared __attribute__((aligned(4096)));
 struct vcpu_info xen_vcpu_extra[XEN_EXTRA_VCPUS] __attribute__((aligned(64)));
 
-/* The base of Xen's leaves, or refuse with what is there instead.  Xen
- * guests also want at least the version and hypercall leaves: max leaf
- * - base >= 2 (XTF find_xen_leaves). */
-static uint32_t xen_detect(void)
+/* The base of Xen's leaves, or 0.  Xen guests also want at least the
+ * version and hypercall leaves: max leaf - base >= 2 (XTF
+ * find_xen_leaves).  Also the auto backend's probe. */
+uint32_t xen_probe(void)
 {
     struct vmi_cpuid r;
-    char found[HVSIG_LEN];
     uint32_t base = hvsig_find(XEN_CPUID_SIGNATURE_EBX, XEN_CPUID_SIGNATURE_ECX,
                                XEN_CPUID_SIGNATURE_EDX);
-    if (base) {
-        cpuid(base, 0, &r);
-        if (r.eax - base >= 2)
-            return base;
-    }
+    if (!base)
+        return 0;
+    cpuid(base, 0, &r);
+    return r.eax - base >= 2 ? base : 0;
+}
+
+/* xen_probe, or refuse with what is there instead. */
+static uint32_t xen_detect(void)
+{
+    char found[HVSIG_LEN];
+    uint32_t base = xen_probe();
+    if (base)
+        return base;
     hvsig_found(found);
     vmi_refuse("Xen (XenVMMXenVMM)", found);
 }

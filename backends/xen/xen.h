@@ -81,6 +81,10 @@ static inline volatile struct vcpu_info *xen_vcpu_info(unsigned cpu)
                                       : &xen_vcpu_extra[cpu - XEN_LEGACY_MAX_VCPUS];
 }
 
+/* xen.c: the base of Xen's CPUID leaves, or 0 (also the auto backend's
+ * probe). */
+uint32_t xen_probe(void);
+
 /* xen_hcall.c: Xen's return codes and the hypercalls the backend makes,
  * each building its argument structure (public headers) and returning
  * the raw result (0 or more: success, -XEN_E*: failure). */

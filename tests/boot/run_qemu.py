@@ -8,7 +8,8 @@ timeout.  QEMU exits with (v << 1) | 1 for a guest write of v, so the guest
 exit code is the status shifted right; an even status means the guest
 never wrote the port (a triple fault with -no-reboot gives 0).
 
-Then checks the output: the banner names the expected backend and CPU
+Then checks the output: the banner names the expected backend (for the
+auto image, the one it picks there: scripts/vmienv.py chosen) and CPU
 count, and every CPU reported in.  --serial changes the serial port:
 "none" gives the guest no UART at all (nor a screen: the exit code is all
 there is to check), "spcr" puts the only UART at 0x2f8 (COM2) and names it
@@ -120,8 +121,9 @@ def check_output(out, args):
         return problems + (["the run was to stop before the banner"] if banner else [])
     if not banner:
         return problems + ["no banner ('vmi: backend ..., N CPUs') in the output"]
-    if banner.group(1) != args.backend:
-        problems.append("banner names backend %r, expected %r" % (banner.group(1), args.backend))
+    want = vmienv.chosen(args.backend, "qemu-" + args.accel, args.append)
+    if banner.group(1) != want:
+        problems.append("banner names backend %r, expected %r" % (banner.group(1), want))
     if int(banner.group(2)) != args.smp:
         problems.append("banner says %s CPUs, expected %d" % (banner.group(2), args.smp))
     for cpu in range(args.smp):

@@ -5,7 +5,12 @@ and check it (scripts/demo_check.py): every CPU ran user programs, IPC
 and shared memory delivered their values, the faulting program was
 killed while the rest exited 0, and the guest exit code is 0.
 
-  check_demo.py --build DIR --env ENV --cpus N IMAGE
+  check_demo.py --build DIR --env ENV --cpus N [--backend B]
+                [--cmdline TEXT] IMAGE
+
+With --backend, the banner must name the backend the image runs as in ENV
+(B itself, or for B = auto the one its probe or vmi.backend= picks:
+scripts/vmienv.py chosen).
 
 Exit 0 pass, 1 fail, 77 skip (the environment is missing here)."""
 
@@ -27,6 +32,8 @@ def main():
     ap.add_argument("--env", required=True, choices=list(vmienv.ENVIRONMENTS))
     ap.add_argument("--cpus", type=int, default=1)
     ap.add_argument("--timeout", type=int, default=60)
+    ap.add_argument("--backend", help="the backend the image is linked with")
+    ap.add_argument("--cmdline", default="")
     ap.add_argument("image")
     args = ap.parse_args()
     vmienv.set_build(args.build)
@@ -34,11 +41,18 @@ def main():
     if why:
         print(f"SKIP: {args.env}: {why}")
         return SKIP
-    res = vmienv.run(args.image, args.env, args.cpus, "", args.timeout)
+    res = vmienv.run(args.image, args.env, args.cpus, args.cmdline,
+                     args.timeout)
     print("+ " + " ".join(res.argv))
     sys.stdout.write(res.output)
     bad = [] if res.code == 0 else [f"guest exit code {res.code} ({res.note})"]
-    bad += demo_check.problems(demo_check.Demo(res.output), args.cpus)
+    demo = demo_check.Demo(res.output)
+    bad += demo_check.problems(demo, args.cpus)
+    if args.backend:
+        bad += demo_check.banner_problems(
+            demo, args.backend,
+            vmienv.chosen(args.backend, args.env, args.cmdline),
+            forced="vmi.backend=" in args.cmdline)
     for b in bad:
         print("FAIL: " + b)
     if bad:

@@ -189,6 +189,7 @@ def check(build, env, dest):
 
 def boot(images, env_name):
     problems = 0
+    cells = []
     for b in vmienv.backends():
         if env_name not in vmienv.runs_on(b):
             continue
@@ -196,17 +197,23 @@ def boot(images, env_name):
         if why:
             print(f"n/a  hello-{b}.elf on {env_name}: {why}")
             continue
-        for way, imgs in images.items():
-            res = vmienv.run(imgs[b], env_name, cpus=1, timeout=60)
-            ok = res.code == HELLO_CODE and \
-                re.search(r"^hello: vmi .*, backend %s," % b, res.output, re.M) and \
-                re.search(r"^hello: alarm after \d+ us", res.output, re.M)
-            print("%s hello-%s.elf (%s) on %s: code %s, %.1f s%s" % (
-                "ok  " if ok else "FAIL", b, way, env_name, res.code, res.seconds,
-                "" if res.note is None else ", " + res.note))
-            if not ok:
-                problems += 1
-                sys.stdout.write(res.output)
+        cells += [(b, way, imgs[b]) for way, imgs in images.items()]
+    # Real Xen boots once for all the images (one boot each would not fit
+    # the test's time limit).
+    if env_name in vmienv.BATCHED:
+        vmienv.prefetch(env_name, [(img, 1, "") for _, _, img in cells], 60)
+    for b, way, img in cells:
+        res = vmienv.run(img, env_name, cpus=1, timeout=60)
+        ok = res.code == HELLO_CODE and \
+            re.search(r"^hello: vmi .*, backend %s," %
+                      vmienv.chosen(b, env_name), res.output, re.M) and \
+            re.search(r"^hello: alarm after \d+ us", res.output, re.M)
+        print("%s hello-%s.elf (%s) on %s: code %s, %.1f s%s" % (
+            "ok  " if ok else "FAIL", b, way, env_name, res.code, res.seconds,
+            "" if res.note is None else ", " + res.note))
+        if not ok:
+            problems += 1
+            sys.stdout.write(res.output)
     return problems
 
 

@@ -1,0 +1,192 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * auto.c: the auto backend, one kernel image for every environment.  The
+ * library holds the four backends, each with its table renamed
+ * vmi_ops_<name> (backends/auto/meson.build), and this file's vmi_ops.
+ *
+ * vmi_ops stays const, as the contract says (include/vmi.h): each entry
+ * is a trampoline, auto_<op>(), that calls the same op of auto_chosen.
+ * auto_chosen is the one thing written at run time: by init, once, on the
+ * boot CPU, before any other CPU or interrupt can run.  Until then it is
+ * auto_first, whose only op is init (the contract calls it first): it
+ * probes, picks a backend, points auto_chosen at that backend's table and
+ * runs its init (docs/vmi-api.md 2.7).
+ *
+ * Every call still goes through vmi_ops, so a later patcher can turn each
+ * vmi_<op>() call site into a direct call of auto_chosen's function.
+ */
+#include <insn.h>
+
+#include "common.h"
+#include "hvsig.h"
+#include "hyperv.h"
+#include "kvm.h"
+#include "power.h"
+#include "xen.h"
+
+extern const struct vmi_ops vmi_ops_native, vmi_ops_kvm, vmi_ops_xen,
+    vmi_ops_hyperv;
+
+/* What the probe saw: the base of each signature's leaves, or 0. */
+struct auto_probe {
+    uint32_t xen;
+    uint32_t hyperv;            /* 0x40000000 if Hv#1 is offered */
+    uint32_t kvm;
+};
+
+/* The backends, in the order of the probe (docs/vmi-api.md 2.7). */
+enum { AUTO_XEN, AUTO_HYPERV, AUTO_KVM, AUTO_NATIVE, AUTO_N };
+
+static const struct {
+    const char *name;
+    const struct vmi_ops *ops;
+} auto_backends[AUTO_N] = {
+    [AUTO_XEN] = { "xen", &vmi_ops_xen },
+    [AUTO_HYPERV] = { "hyperv", &vmi_ops_hyperv },
+    [AUTO_KVM] = { "kvm", &vmi_ops_kvm },
+    [AUTO_NATIVE] = { "native", &vmi_ops_native },
+};
+
+/* Each backend's own detection (xen.c, hv_detect.c, kvm_detect.c), which
+ * its init repeats, refusing if it finds nothing. */
+static void auto_probe(struct auto_probe *p)
+{
+    p->xen = xen_probe();
+    p->hyperv = hv_probe() ? HVSIG_FIRST : 0;
+    p->kvm = kvm_probe();
+}
+
+/* The first backend of the probe order whose hypervisor is there. */
+static unsigned auto_pick(const struct auto_probe *p)
+{
+    const uint32_t seen[AUTO_N] = { p->xen, p->hyperv, p->kvm, 1 };
+    unsigned b = 0;
+    while (!seen[b])
+        b++;
+    return b;
+}
+
+#define AUTO_KEY "vmi.backend="
+
+/* The value of the word "vmi.backend=NAME" of (cmdline) into (val), or
+ * false if there is none.  A longer value is cut: it names no backend. */
+static bool auto_forced(const char *cmdline, char *val, size_t size)
+{
+    const char *p = cmdline;
+    while (p && *p) {
+        while (*p == ' ')
+            p++;
+        const char *k = AUTO_KEY;
+        while (*k && *p == *k)
+            p++, k++;
+        if (!*k) {
+            size_t n = 0;
+            while (p[n] && p[n] != ' ' && n < size - 1) {
+                val[n] = p[n];
+                n++;
+            }
+            val[n] = 0;
+            return true;
+        }
+        while (*p && *p != ' ')
+            p++;
+    }
+    return false;
+}
+
+static unsigned auto_named(const char *name)
+{
+    for (unsigned b = 0; b < AUTO_N; b++) {
+        const char *a = auto_backends[b].name, *c = name;
+        while (*a && *a == *c)
+            a++, c++;
+        if (!*a && !*c)
+            return b;
+    }
+    power_say("vmi: auto: " AUTO_KEY);
+    power_say(name);
+    power_say(" names no backend (");
+    for (unsigned b = 0; b < AUTO_N; b++) {
+        power_say(b ? ", " : "");
+        power_say(auto_backends[b].name);
+    }
+    power_say(")\n");
+    power_fail(VMI_EXIT_WRONG_HV);
+}
+
+static vmi_status_t auto_choose(const struct vmi_boot *boot);
+
+static const struct vmi_ops auto_first = { .init = auto_choose };
+static const struct vmi_ops *auto_chosen = &auto_first;
+
+/* "vmi: auto: backend xen (probe: xen at 0x40000000, hyperv no, kvm no)",
+ * or "(vmi.backend=native; probe: ...)", on the chosen backend's console
+ * once its init has returned. */
+static void auto_banner(unsigned chosen, bool forced, const struct auto_probe *p)
+{
+    static char line[160];
+    static const char *const what[] = { "xen", "hyperv", "kvm" };
+    const uint32_t base[] = { p->xen, p->hyperv, p->kvm };
+    size_t n = 0;
+    vmi_append(line, sizeof(line), &n, "vmi: auto: backend ");
+    vmi_append(line, sizeof(line), &n, auto_backends[chosen].name);
+    vmi_append(line, sizeof(line), &n, forced ? " (" AUTO_KEY : "");
+    vmi_append(line, sizeof(line), &n, forced ? auto_backends[chosen].name : "");
+    vmi_append(line, sizeof(line), &n, forced ? "; probe: " : " (probe: ");
+    for (unsigned i = 0; i < 3; i++) {
+        char hex[17];
+        vmi_append(line, sizeof(line), &n, i ? ", " : "");
+        vmi_append(line, sizeof(line), &n, what[i]);
+        if (!base[i]) {
+            vmi_append(line, sizeof(line), &n, " no");
+            continue;
+        }
+        vmi_fmt_u64(hex, base[i], 16);
+        vmi_append(line, sizeof(line), &n, " at 0x");
+        vmi_append(line, sizeof(line), &n, hex);
+    }
+    vmi_append(line, sizeof(line), &n, ")\n");
+    auto_chosen->console_write(line, n);
+}
+
+/* The probe order is the issue's: Xen before Hyper-V, because Xen offers
+ * Hyper-V's leaves at 0x40000000 too (and its own at 0x40000100) when a
+ * guest may want Viridian; Hyper-V before KVM, because KVM with Hyper-V
+ * emulation offers KVM's leaves at 0x40000100.  A forced backend's own
+ * init refuses, in one line, if its hypervisor is not there. */
+static vmi_status_t auto_choose(const struct vmi_boot *boot)
+{
+    struct auto_probe p;
+    char name[16];
+    bool forced = auto_forced(boot ? boot->cmdline : 0, name, sizeof(name));
+    unsigned chosen;
+    auto_probe(&p);
+    chosen = forced ? auto_named(name) : auto_pick(&p);
+    auto_chosen = auto_backends[chosen].ops;
+    vmi_status_t st = auto_chosen->init(boot);
+    auto_banner(chosen, forced, &p);
+    return st;
+}
+
+/* The trampolines: tail calls through auto_chosen. */
+#define VMI_OP(name, ret, params, args) \
+    static ret auto_##name params { return auto_chosen->name args; }
+#define VMI_VOP(name, params, args) \
+    static void auto_##name params { auto_chosen->name args; }
+#define VMI_NOP(name, params, args) \
+    static VMI_NORETURN void auto_##name params \
+    { auto_chosen->name args; __builtin_unreachable(); }
+#include "vmi/ops.h"
+#undef VMI_OP
+#undef VMI_VOP
+#undef VMI_NOP
+
+const struct vmi_ops vmi_ops = {
+#define VMI_OP(name, ret, params, args) .name = auto_##name,
+#define VMI_VOP(name, params, args) .name = auto_##name,
+#define VMI_NOP(name, params, args) .name = auto_##name,
+#include "vmi/ops.h"
+#undef VMI_OP
+#undef VMI_VOP
+#undef VMI_NOP
+};
