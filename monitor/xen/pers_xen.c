@@ -108,7 +108,8 @@ void pers_xen_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 			    const char *what)
 {
 	struct pers_xen *px = pers_xen_of(mon);
-	uint64_t key = (uint64_t)nr << 32 | (uint32_t)(sub + 1);
+	/* sub + 1 in unsigned arithmetic: a guest's sub-op may be INT64_MAX. */
+	uint64_t key = (uint64_t)nr << 32 | (uint32_t)((uint64_t)sub + 1);
 	uint64_t rip = pers_xen_current() ? pers_xen_current()->rip : 0;
 
 	if (!mon->cfg.verbose)

@@ -318,6 +318,13 @@ def kvm_exit_seeds():
             kexit('IO', io(0xe0, True), regs=[17, 0, 0, 0, 0, 0]),
             kexit('IO', io(0xe0, True), regs=[24, 0, 0, 0, 0, 3], vcpu=1),
             kexit('IO', io(0xe0, False))]),
+        # Found by this target: an unimplemented sub-op of INT64_MAX
+        # overflowed a signed sum in pers_xen_unimplemented() under -v
+        # (the input as libFuzzer minimized it).
+        'xen-subop-int64-max': bytes.fromhex(
+            '0602000101e000010000000010000000000000000000000000000087'
+            '000000000000001200000000000000ff7fff7f000000170604000040'
+            '00000000ffffffffffffffffff7f040000ffffffffffffffffff7f'),
         'hyperv': u8(3 | 1 << 2 | 16) + b''.join([
             kexit('RDMSR', msr(0x40000002), vcpu=1),
             kexit('WRMSR', msr(0x40000080, 1)),
