@@ -16,14 +16,19 @@ bench: null_call 6915.9 5232.6 7615.9 2000
 ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 bench: ipi_roundtrip n/a needs 2 CPUs online
 bench: broken 12 x
+bench-steps: read_cr3 3 3
+bench-steps: cycles n/a overhead varies (4-5)
+bench-steps: broken 3
 bench: done
 """
 
 
-def cell_with(runs):
+def cell_with(runs, label="native", env="vmi-run-pc", base=vmi_bench.BASE, steps=()):
     c = vmi_bench.Cell.__new__(vmi_bench.Cell)
-    c.backend, c.env, c.name = "native", "vmi-run-pc", "native@vmi-run-pc"
+    c.backend, c.env, c.label = label, env, label
+    c.name, c.key, c.base = f"{label}@{env}", (label, env), base
     c.missing, c.failures, c.runs, c.argv, c.info = None, [], runs, None, {}
+    c.steps = list(steps)
     return c
 
 
@@ -34,6 +39,11 @@ class TestParse(unittest.TestCase):
         self.assertEqual(found["null_call"], (6915.9, 5232.6, 7615.9, 2000))
         self.assertEqual(found["ipi_roundtrip"], "n/a: needs 2 CPUs online")
         self.assertNotIn("broken", found)
+
+    def test_parse_steps(self):
+        found = vmi_bench.parse_steps(GUEST_OUTPUT)
+        self.assertEqual(found, {"read_cr3": (3, 3),
+                                 "cycles": "n/a: overhead varies (4-5)"})
 
     def test_parse_without_done_line_is_incomplete(self):
         _, done = vmi_bench.parse("bench: null_call 1.0 1.0 1.0 10\n")
@@ -51,10 +61,23 @@ class TestAggregate(unittest.TestCase):
 
     def test_ratio_row_against_base_cell(self):
         base = cell_with([{"x": (10.0, 0, 0, 1)}])
-        other = cell_with([{"x": (25.0, 0, 0, 1)}])
-        other.backend, other.env, other.name = "xen", "vmi-run-xen", "xen@vmi-run-xen"
+        other = cell_with([{"x": (25.0, 0, 0, 1)}], "xen", "vmi-run-xen")
         rows = vmi_bench.table_rows([base, other], ["x"], "ratio")
         self.assertEqual(rows, [["x", "1x", "2.5x"]])
+
+    def test_patch_ratio_is_to_link_in_the_same_environment(self):
+        cellv = [cell_with([{"x": (v, 0, 0, 1)}], label, env, ("link", env))
+                 for label, env, v in (("link", "pc", 10.0), ("patched", "pc", 11.0),
+                                       ("link", "tcg", 2.0), ("patched", "tcg", 1.0))]
+        rows = vmi_bench.table_rows(cellv, ["x"], "ratio")
+        self.assertEqual(rows, [["x", "1x", "1.1x", "1x", "0.5x"]])
+
+    def test_steps_column_joins_runs_and_boots(self):
+        same = cell_with([], steps=[{"x": (3, 3)}, {"x": (3, 3)}])
+        varies = cell_with([], steps=[{"x": (3, 3)}, {"x": (3, 5)}])
+        na = cell_with([], steps=[{"x": "n/a: overhead varies (4-5)"}])
+        rows = vmi_bench.table_rows([same, varies, na], ["x"], "steps")
+        self.assertEqual(rows, [["x", "3", "3-5", "n/a: overhead varies (4-5)"]])
 
     def test_spread_is_range_over_median(self):
         self.assertAlmostEqual(vmi_bench.spread((20.0, 10.0, 30.0)), 100.0)

@@ -14,9 +14,15 @@ prints a table: rows are benchmarks, columns are backend@environment, with
 the ratio to native@vmi-run-pc measured in the same invocation.
 
   bench/vmi_bench.py [--build DIR] [--repeats N] [--cpus N]
-                     [--backend B]... [--env E]... [--quick]
+                     [--backend B]... [--env E]... [--quick] [--patch]
                      [--guest-args "bench.ms=40 ..."] [--markdown FILE|-]
                      [--json FILE]
+
+With --patch it compares instead the ways a kernel can reach the native
+backend's ops (issue 14; docs/PERFORMANCE.md "Call-site patching"):
+PATCH_VARIANTS, each in PATCH_ENVS, the cheap ops only, with the ratio to
+the link-time image (no LTO) in the same environment, and the
+instruction counts of one op call (bench.steps=1, bench/guest/steps.c).
 
 Exit 0; 1 if a boot failed; 77 if no cell can run on this machine.
 Python 3 standard library only.
@@ -37,9 +43,34 @@ import vmienv  # noqa: E402
 BASE = ("native", "vmi-run-pc")
 QUICK_ARGS = "bench.ms=5 bench.rounds=3"
 
+# --patch: (label, image, kernel command line).  The images are
+# bench/guest's: native linked without LTO (each vmi_<op>() an indirect
+# call through the const table), native-lto (the backend in the LTO unit),
+# auto compiled with -DVMI_PATCH_SITES (every call site rewritten at boot,
+# the native backend chosen where no hypervisor is found) and the same
+# image with patching off (each call through the table to auto's
+# trampoline, then the chosen backend).  The first is the ratio's base.
+PATCH_VARIANTS = (("link", "native", ""),
+                  ("lto", "native-lto", ""),
+                  ("patched", "auto", ""),
+                  ("unpatched", "auto", "vmi.patch=off"))
+PATCH_ENVS = ("vmi-run-pc", "qemu-tcg")
+PATCH_OPS = ("null_call", "cycles", "irq_disable_enable", "irq_save_restore",
+             "read_cr3", "read_cr2", "time_ns")
+PATCH_ARGS = "bench.steps=1 bench.only=" + ",".join(PATCH_OPS)
+
 
 def image_path(backend):
     return os.path.join(vmienv.BUILD, "bench", "guest", f"bench-{backend}.elf")
+
+
+def patch_cells(envs):
+    for env in PATCH_ENVS:
+        if not envs or env in envs:
+            for label, image, cmdline in PATCH_VARIANTS:
+                c = Cell(image, env, label=label, cmdline=cmdline)
+                c.base = ("link", env)
+                yield c
 
 
 def cells(backends, envs):
@@ -50,6 +81,20 @@ def cells(backends, envs):
         for env in vmienv.runs_on(b):
             if not envs or env in envs:
                 yield b, env
+
+
+def parse_steps(output):
+    """{name: (fewest, most) or 'n/a: reason'} of the bench-steps lines."""
+    found = {}
+    for line in output.splitlines():
+        words = line.split()
+        if len(words) < 3 or words[0] != "bench-steps:":
+            continue
+        if words[2] == "n/a":
+            found[words[1]] = "n/a: " + " ".join(words[3:])
+        elif len(words) == 4 and words[2].isdigit() and words[3].isdigit():
+            found[words[1]] = (int(words[2]), int(words[3]))
+    return found
 
 
 def parse(output):
@@ -72,9 +117,13 @@ def parse(output):
 
 
 class Cell:
-    def __init__(self, backend, env):
+    def __init__(self, backend, env, label=None, cmdline=""):
         self.backend, self.env = backend, env
-        self.name = f"{backend}@{env}"
+        self.label = label or backend
+        self.name = f"{self.label}@{env}"
+        self.key = (self.label, env)
+        self.base = BASE
+        self.cmdline = cmdline
         self.image = image_path(backend)
         self.missing = vmienv.missing(env)
         if self.missing is None and not os.path.exists(self.image):
@@ -83,8 +132,10 @@ class Cell:
         self.failures = []      # why a run did not count
         self.argv = None
         self.info = {}
+        self.steps = []         # one parse_steps() dict per good run
 
     def run_once(self, cpus, cmdline, timeout):
+        cmdline = " ".join(w for w in (self.cmdline, cmdline) if w)
         res = vmienv.run(self.image, self.env, cpus=cpus, cmdline=cmdline,
                          timeout=timeout)
         self.argv = res.argv
@@ -99,7 +150,19 @@ class Cell:
                 key, val = line[12:].split(": ", 1)
                 self.info[key] = val
         self.runs.append(found)
+        self.steps.append(parse_steps(res.output))
         return True
+
+    def steps_of(self, bench):
+        """'N', or 'N-M' if runs or boots disagree, or why there is none."""
+        if self.missing:
+            return "not run: " + self.missing
+        vals = [r[bench] for r in self.steps if bench in r]
+        counts = [v for v in vals if isinstance(v, tuple)]
+        if not counts:
+            return vals[0] if vals else "-"
+        lo, hi = min(v[0] for v in counts), max(v[1] for v in counts)
+        return str(lo) if lo == hi else f"{lo}-{hi}"
 
     def summary(self, bench, field=0):
         """(median, min, max) over the runs' medians (field 0) or the
@@ -147,14 +210,27 @@ TABLES = (("abs", "Median time per op; ± is the spread of the per-boot "
                    "fastest round):"))
 
 
+PATCH_TABLES = (("abs", TABLES[0][1]),
+                ("ratio", "Ratio to link@ the same environment, same invocation "
+                          "(medians; the goal for patched: at most 1.1x):"),
+                ("best", TABLES[2][1]),
+                ("steps", "Instructions one op call executes (single-stepped, "
+                          "bench/guest/steps.c; null_call: one indirect call "
+                          "to an empty function, the floor):"))
+
+
 def table_rows(cellv, names, what):
-    """Rows of strings for (what), a kind of TABLES."""
-    base = next((c for c in cellv if (c.backend, c.env) == BASE), None)
+    """Rows of strings for (what), a kind of TABLES or PATCH_TABLES."""
+    by_key = {c.key: c for c in cellv}
     rows = []
     for n in names:
         row = [n]
-        b = base.summary(n) if base else None
         for c in cellv:
+            if what == "steps":
+                row.append(c.steps_of(n))
+                continue
+            base = by_key.get(c.base)
+            b = base.summary(n) if base else None
             s = c.summary(n, 1 if what == "best" else 0)
             if isinstance(s, str):
                 row.append(s)
@@ -170,9 +246,9 @@ def table_rows(cellv, names, what):
     return rows
 
 
-def print_text(cellv, names, out):
+def print_text(cellv, names, out, tables=TABLES):
     head = ["benchmark"] + [c.name for c in cellv]
-    for what, title in TABLES:
+    for what, title in tables:
         rows = [head] + table_rows(cellv, names, what)
         widths = [max(len(r[i][:40]) for r in rows) for i in range(len(head))]
         print(f"\n{title}:", file=out)
@@ -180,14 +256,14 @@ def print_text(cellv, names, out):
             print("  ".join(v[:40].ljust(w) for v, w in zip(r, widths)), file=out)
 
 
-def markdown(cellv, names, meta):
+def markdown(cellv, names, meta, tables=TABLES):
     lines = [f"Measured {meta['date']} on {meta['host']}; load average "
              f"{meta['load_before']} before, {meta['load_after']} after; "
              f"{meta['repeats']} boots per cell, {meta['cpus']} vCPUs, guest "
              f"arguments `{meta['guest_args'] or '(defaults)'}`.", "",
              "Command: `" + meta["command"] + "`", ""]
     head = ["benchmark"] + [c.name for c in cellv]
-    for what, title in TABLES:
+    for what, title in tables:
         lines += [title, "", "| " + " | ".join(head) + " |",
                   "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(r) + " |" for r in table_rows(cellv, names, what)]
@@ -235,6 +311,10 @@ def parse_args():
                     help="kernel command line: bench.ms, bench.rounds, bench.max, bench.only")
     ap.add_argument("--quick", action="store_true",
                     help=f"a smoke run: guest arguments {QUICK_ARGS!r}")
+    ap.add_argument("--patch", action="store_true",
+                    help="compare link-time, LTO, patched and unpatched calls "
+                         f"(PATCH_VARIANTS in {', '.join(PATCH_ENVS)}); "
+                         f"guest arguments {PATCH_ARGS!r}")
     ap.add_argument("--markdown", help="write the Markdown tables here ('-': stdout)")
     ap.add_argument("--json", help="write every run's figures here")
     return ap.parse_args()
@@ -250,9 +330,9 @@ def run_all(a, cellv):
     return runnable
 
 
-def write_outputs(a, cellv, names, meta):
+def write_outputs(a, cellv, names, meta, tables):
     if a.markdown:
-        text = markdown(cellv, names, meta)
+        text = markdown(cellv, names, meta, tables)
         if a.markdown == "-":
             sys.stdout.write("\n" + text)
         else:
@@ -262,12 +342,15 @@ def write_outputs(a, cellv, names, meta):
         with open(a.json, "w") as f:
             json.dump({"meta": meta, "cells": {c.name: {
                 "runs": c.runs, "failures": c.failures, "missing": c.missing,
-                "argv": c.argv, "info": c.info} for c in cellv}}, f, indent=1)
+                "argv": c.argv, "info": c.info, "steps": c.steps}
+                for c in cellv}}, f, indent=1)
 
 
 def main():
     a = parse_args()
     vmienv.set_build(a.build)
+    if a.patch:
+        a.guest_args = (PATCH_ARGS + " " + a.guest_args).strip()
     if a.quick:
         a.guest_args = (QUICK_ARGS + " " + a.guest_args).strip()
     meta = {"date": datetime.datetime.now(datetime.timezone.utc)
@@ -275,14 +358,20 @@ def main():
             "load_before": load(), "repeats": a.repeats, "cpus": a.cpus,
             "guest_args": a.guest_args,
             "command": " ".join(["bench/vmi_bench.py"] + sys.argv[1:])}
-    cellv = [Cell(b, e) for b, e in cells(a.backend, a.env)]
+    if a.patch:
+        cellv, tables = list(patch_cells(a.env)), PATCH_TABLES
+    else:
+        cellv, tables = [Cell(b, e) for b, e in cells(a.backend, a.env)], TABLES
     runnable = run_all(a, cellv)
     meta["load_after"] = load()
     names = bench_names(cellv)
+    if a.patch:
+        names = [n for n in PATCH_OPS if n in names or any(
+            n in r for c in cellv for r in c.steps)]
     print(f"{meta['date']}, {meta['host']}, load {meta['load_before']} -> "
           f"{meta['load_after']}, {a.repeats} boots per cell")
-    print_text(cellv, names, sys.stdout)
-    write_outputs(a, cellv, names, meta)
+    print_text(cellv, names, sys.stdout, tables)
+    write_outputs(a, cellv, names, meta, tables)
     if not runnable:
         print("SKIP: no environment can run here", file=sys.stderr)
         return 77

@@ -56,6 +56,12 @@ void bench_measure(const struct bench *b, const struct bench_cfg *cfg);
  * harness then prints the n/a line with (why) instead of figures. */
 void bench_fail(const char *why);
 
+/* ---- steps.c ----------------------------------------------------------- */
+
+/* Count the instructions of the cheap ops by single-stepping and print
+ * "bench-steps: <name> <fewest> <most>" lines (and their traces). */
+void bench_steps(bool print_trace);
+
 /* ---- smp.c ------------------------------------------------------------- */
 
 /* Start the secondary CPUs, which idle in safe_halt with delivery

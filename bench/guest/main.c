@@ -8,7 +8,9 @@
  *     bench.ms=N       time budget of one round in ms (default 40)
  *     bench.rounds=N   rounds per benchmark (default 5, at most 15)
  *     bench.max=N      iterations per round, at most (default 2000)
- *     bench.only=NAME  measure only this benchmark
+ *     bench.only=A,B   measure only these benchmarks (none: no timing)
+ *     bench.steps=N    1: first count the cheap ops' instructions
+ *                      (steps.c); 2: and print their traces
  */
 #include "bench.h"
 #include "klib.h"
@@ -41,11 +43,24 @@ static void print_info(void)
     kprintf("bench-info: cpus: %u of %u\n", bench_smp_online(), vmi_cpu_count());
 }
 
+/* Whether (name) is in (only), a comma-separated list; "" holds all. */
+static bool selected(const char *only, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (!only[0])
+        return true;
+    for (const char *p = only; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    return false;
+}
+
 static void run_table(const struct bench *t, unsigned n, const struct bench_cfg *cfg,
                       const char *only)
 {
     for (unsigned i = 0; i < n; i++)
-        if (!only[0] || strcmp(only, t[i].name) == 0)
+        if (selected(only, t[i].name))
             bench_measure(&t[i], cfg);
 }
 
@@ -57,7 +72,8 @@ void app_main(const struct kstart *ks)
         .rounds = arg_uint(cl, "bench.rounds", 5, 1, BENCH_MAX_ROUNDS),
         .max_iters = arg_uint(cl, "bench.max", 2000, 1, 1000000),
     };
-    char only[32] = "";
+    char only[160] = "";
+    unsigned steps;
 
     (void)cmdline_get(cl, "bench.only", only, sizeof(only));
     bench_smp_start(ks->cr3);
@@ -67,6 +83,9 @@ void app_main(const struct kstart *ks)
     /* Delivery on: remote flushes and IPIs need it, and an idle kernel
      * runs that way. */
     vmi_irq_enable();
+    steps = arg_uint(cl, "bench.steps", 0, 0, 2);
+    if (steps)
+        bench_steps(steps == 2);
     run_table(bench_cpu, bench_cpu_n, &cfg, only);
     run_table(bench_mmu, bench_mmu_n, &cfg, only);
     run_table(bench_smp, bench_smp_n, &cfg, only);

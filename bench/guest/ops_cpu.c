@@ -69,6 +69,15 @@ static void run_read_cr3(uint64_t n)
     sink = acc;
 }
 
+static void run_read_cr2(uint64_t n)
+{
+    uint64_t acc = 0;
+
+    while (n--)
+        acc += vmi_read_cr2();
+    sink = acc;
+}
+
 static void run_read_msr(uint64_t n)
 {
     uint64_t acc = 0;
@@ -113,6 +122,7 @@ const struct bench bench_cpu[] = {
     { "irq_disable_enable", NULL, run_irq_pair, 0 },
     { "irq_save_restore", NULL, run_irq_save, 0 },
     { "read_cr3", NULL, run_read_cr3, 0 },
+    { "read_cr2", NULL, run_read_cr2, 0 },
     { "read_msr_efer", NULL, run_read_msr, 0 },
     { "cpuid_0", NULL, run_cpuid, 0 },
     { "alarm_set_cancel", NULL, run_alarm, 0 },

@@ -132,6 +132,13 @@ void trap_set_user_handler(trap_user_fn *fn)
     user_handler = fn;
 }
 
+static trap_debug_fn *debug_handler;
+
+void trap_set_debug_handler(trap_debug_fn *fn)
+{
+    debug_handler = fn;
+}
+
 void vmi_trap(struct vmi_trap_frame *f)
 {
     int user = trap_from_user(f) && user_handler;
@@ -150,6 +157,10 @@ void vmi_trap(struct vmi_trap_frame *f)
         return;
     if (user) {
         user_handler(f);
+        return;
+    }
+    if (f->vector == TRAP_DB && debug_handler) {
+        debug_handler(f);
         return;
     }
     if (trap_fixup(f))

@@ -9,6 +9,7 @@
 
 /* Intel SDM Vol. 3A Table 6-1: the 32 architecture-defined vectors. */
 #define TRAP_EXCEPTIONS 32
+#define TRAP_DB 1
 #define TRAP_NMI 2
 #define TRAP_UD 6
 #define TRAP_DF 8
@@ -33,6 +34,13 @@ static inline int trap_from_user(const struct vmi_trap_frame *f)
  * panics like a kernel fault. */
 typedef void trap_user_fn(struct vmi_trap_frame *f);
 void trap_set_user_handler(trap_user_fn *fn);
+
+/* A kernel (the ops benchmark, bench/guest) may take every #DB from CPL0
+ * itself, e.g. the single-step trap of EFLAGS.TF (Intel SDM Vol. 3B
+ * 17.3.1.4); it returns to resume the interrupted code.  Without one a
+ * #DB panics like any unexpected exception. */
+typedef void trap_debug_fn(struct vmi_trap_frame *f);
+void trap_set_debug_handler(trap_debug_fn *fn);
 
 /* Vector (vector) >= 32 has a handler of the kernel's own (the system
  * call's): vmi_trap passes it to the user handler instead of counting it
