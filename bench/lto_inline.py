@@ -9,7 +9,15 @@ native backend, vmi_irq_disable() is a bare `cli`.
 Exit status: 0 if every probe is exactly the expected instructions, 1 if
 not, 77 if the LTO toolchain (clang-14 and ld.lld) is missing.  With
 --report it prints what each compiler makes of each probe and never fails
-(docs/PERFORMANCE.md quotes it)."""
+(docs/PERFORMANCE.md quotes it).
+
+With --image OUT it builds a kernel image instead, with the same compiler
+and flags: the sources (a kernel's and the backend's) as one clang LTO
+unit, linked by ld.lld with --ld-script and the --archive libraries (GCC
+objects, outside the LTO unit; --whole-archive ones linked whole).  The
+ops benchmark's native-clang-lto image is made this way (bench/guest/
+meson.build, docs/PERFORMANCE.md "Call-site patching").  Exit 0, or 1
+with the failing command's output."""
 import argparse
 import os
 import shutil
@@ -61,6 +69,33 @@ def build(cc, ld, incs, sources, tmp):
     return elf
 
 
+# vmi.ld's ASSERT(DEFINED(vmi_event)) is not a reference LTO sees: without
+# -u it internalises the kernel's vmi_event and the assertion fails.
+IMAGE_LDFLAGS = ["-nostdlib", "-static", "-Wl,--build-id=none",
+                 "-Wl,-z,max-page-size=0x1000", "-Wl,-z,noexecstack",
+                 "-Wl,-u,vmi_event"]
+
+
+def build_image(a, sources):
+    """Compile (sources) with clang-14 LTO and link them into a.image."""
+    flags = GUEST_FLAGS + ["-fno-omit-frame-pointer", "-fno-common",
+                           "-fno-asynchronous-unwind-tables"] + \
+        [f"-I{d}" for d in a.include]
+    with tempfile.TemporaryDirectory() as tmp:
+        objs = []
+        for i, src in enumerate(sources):
+            obj = os.path.join(tmp, f"{i}-{os.path.basename(src)}.o")
+            extra = [] if src.endswith(".c") else ["-fno-lto"]
+            subprocess.run(["clang-14"] + flags + extra + ["-c", src, "-o", obj],
+                           check=True)
+            objs.append(obj)
+        link = ["clang-14", "-flto", "-O2", "-fuse-ld=lld"] + IMAGE_LDFLAGS + \
+            ["-Wl,-T," + a.ld_script, "-o", a.image] + objs
+        link += ["-Wl,--whole-archive"] + a.whole_archive + ["-Wl,--no-whole-archive"]
+        link += a.archive
+        subprocess.run(link, check=True)
+
+
 def disassemble(elf, symbol):
     out = subprocess.run(["objdump", "-d", "--no-show-raw-insn",
                           f"--disassemble=probe_{symbol}", elf],
@@ -77,8 +112,19 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--include", action="append", default=[])
     ap.add_argument("--report", action="store_true")
+    ap.add_argument("--image", help="build this kernel image instead")
+    ap.add_argument("--ld-script")
+    ap.add_argument("--archive", action="append", default=[])
+    ap.add_argument("--whole-archive", action="append", default=[])
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
+    if args.image:
+        try:
+            build_image(args, [s for s in args.sources if s.endswith((".c", ".S"))])
+        except (subprocess.CalledProcessError, OSError) as e:
+            print(f"lto_inline.py: {e}", file=sys.stderr)
+            return 1
+        return 0
     sources = [s for s in args.sources if s.endswith(".c")]
 
     toolchains = [("clang-14", "lld"), ("gcc", None)]

@@ -45,13 +45,15 @@ QUICK_ARGS = "bench.ms=5 bench.rounds=3"
 
 # --patch: (label, image, kernel command line).  The images are
 # bench/guest's: native linked without LTO (each vmi_<op>() an indirect
-# call through the const table), native-lto (the backend in the LTO unit),
-# auto compiled with -DVMI_PATCH_SITES (every call site rewritten at boot,
+# call through the const table), native-gcc-lto and native-clang-lto (the
+# backend in the kernel's LTO unit: a direct call, the instruction), auto
+# compiled with -DVMI_PATCH_SITES (every call site rewritten at boot,
 # the native backend chosen where no hypervisor is found) and the same
 # image with patching off (each call through the table to auto's
 # trampoline, then the chosen backend).  The first is the ratio's base.
 PATCH_VARIANTS = (("link", "native", ""),
-                  ("lto", "native-lto", ""),
+                  ("gcc-lto", "native-gcc-lto", ""),
+                  ("clang-lto", "native-clang-lto", ""),
                   ("patched", "auto", ""),
                   ("unpatched", "auto", "vmi.patch=off"))
 PATCH_ENVS = ("vmi-run-pc", "qemu-tcg")
@@ -149,6 +151,9 @@ class Cell:
             if line.startswith("bench-info: ") and ": " in line[12:]:
                 key, val = line[12:].split(": ", 1)
                 self.info[key] = val
+            elif line.startswith("vmi: auto: "):
+                self.info["auto"] = "; ".join(
+                    w for w in (self.info.get("auto"), line[11:]) if w)
         self.runs.append(found)
         self.steps.append(parse_steps(res.output))
         return True
@@ -251,7 +256,7 @@ def print_text(cellv, names, out, tables=TABLES):
     for what, title in tables:
         rows = [head] + table_rows(cellv, names, what)
         widths = [max(len(r[i][:40]) for r in rows) for i in range(len(head))]
-        print(f"\n{title}:", file=out)
+        print(f"\n{title}", file=out)
         for r in rows:
             print("  ".join(v[:40].ljust(w) for v, w in zip(r, widths)), file=out)
 
@@ -278,7 +283,8 @@ def markdown(cellv, names, meta, tables=TABLES):
     lines += ["What each backend reported (bench-info):", ""]
     for c in cellv:
         if c.info:
-            keys = ("clock", "alarm", "console", "ipi", "cycles_hz", "cpus")
+            keys = ("backend", "auto", "clock", "alarm", "console", "ipi",
+                    "cycles_hz", "cpus", "steps overhead")
             lines.append(f"- {c.name}: " + "; ".join(
                 f"{k} {c.info[k]}" for k in keys if k in c.info))
     return "\n".join(lines) + "\n"
