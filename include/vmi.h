@@ -46,7 +46,80 @@ enum vmi_opno {
     VMI_OPNO_COUNT
 };
 
-/* The typed wrappers the kernel calls: vmi_init(boot), vmi_read_cr3(), ... */
+/* A record of one patchable call site, in the section .vmi_sites. */
+#define VMI_SITE_LEN 8
+struct vmi_site {
+    int32_t where;              /* the call's address minus this field's */
+    uint8_t op;                 /* VMI_OPNO_<op> */
+    uint8_t len;                /* VMI_SITE_LEN */
+    uint16_t reserved;
+};
+
+#ifdef VMI_PATCH_SITES
+/*
+ * Patchable call sites (docs/vmi-api.md 2.8), which the auto backend's
+ * vmi-auto.pc asks for.  Each vmi_<op>() becomes one 8-byte instruction,
+ * `call *vmi_ops+OFF(%rip)` behind two CS prefixes (which 64-bit mode
+ * ignores, Intel SDM Vol. 2A 2.1.1), recorded in the section .vmi_sites;
+ * the auto backend's init rewrites each recorded site into a direct call
+ * of the chosen backend's function, or into that function's instructions
+ * when they fit (backends/auto/patch.c).  Unpatched, the site works as
+ * the plain wrapper does, through the table.  The call is made in asm, so
+ * the compiler is told the SysV ABI's part by hand: arguments in rdi, rsi,
+ * rdx (no op takes more than three), the result in rax, every other
+ * caller-saved register clobbered.  The stack may be only 8-byte aligned
+ * at such a call, as in Linux on x86-64: the library and the kernel are
+ * built with -mgeneral-regs-only, so nothing needs more (docs/porting.md).
+ */
+#define VMI_SITE_ARGS(...) __VA_ARGS__
+/* The number of arguments, 0 to 3 (__VA_OPT__: GCC 8, clang 12). */
+#define VMI_SITE_N(...) VMI_SITE_N_(_ __VA_OPT__(,) __VA_ARGS__, 3, 2, 1, 0)
+#define VMI_SITE_N_(_, a, b, c, n, ...) n
+#define VMI_SITE_CAT(a, b) VMI_SITE_CAT_(a, b)
+#define VMI_SITE_CAT_(a, b) a##b
+#define VMI_SITE_IN(...) \
+    VMI_SITE_CAT(VMI_SITE_IN, VMI_SITE_N(__VA_ARGS__))(__VA_ARGS__)
+#define VMI_SITE_IN0()
+#define VMI_SITE_IN1(a) , "D"((unsigned long)(a))
+#define VMI_SITE_IN2(a, b) VMI_SITE_IN1(a), "S"((unsigned long)(b))
+#define VMI_SITE_IN3(a, b, c) VMI_SITE_IN2(a, b), "d"((unsigned long)(c))
+
+#define VMI_SITE_CALL(name, ...) ({                                         \
+    unsigned long __ax, __di, __si, __dx, __cx;                             \
+    __asm__ __volatile__(                                                   \
+        "771: .byte 0x2e, 0x2e\n\t"                                         \
+        "call *vmi_ops+%c[off](%%rip)\n"                                    \
+        "772:\n\t"                                                          \
+        ".if 772b - 771b - " VMI_SITE_LEN_S "\n\t"                          \
+        ".error \"vmi: a call site is not " VMI_SITE_LEN_S " bytes\"\n\t"     \
+        ".endif\n\t"                                                        \
+        ".pushsection .vmi_sites, \"a\"\n\t"                                \
+        ".balign 4\n\t"                                                     \
+        ".long 771b - .\n\t"                                                \
+        ".byte %c[op], 772b - 771b\n\t"                                     \
+        ".short 0\n\t"                                                      \
+        ".popsection"                                                       \
+        : "=a"(__ax), "=D"(__di), "=S"(__si), "=d"(__dx), "=c"(__cx)        \
+        : [off] "i"(__builtin_offsetof(struct vmi_ops, name)),              \
+          [op] "i"(VMI_OPNO_##name) VMI_SITE_IN(__VA_ARGS__)                \
+        : "r8", "r9", "r10", "r11", "cc", "memory");                        \
+    (void)__di, (void)__si, (void)__dx, (void)__cx;                         \
+    __ax;                                                                   \
+})
+#define VMI_SITE_LEN_S "8"      /* VMI_SITE_LEN, for the assembler */
+
+#define VMI_OP(name, ret, params, args) \
+    static inline ret vmi_##name params \
+    { return (ret)VMI_SITE_CALL(name, VMI_SITE_ARGS args); }
+#define VMI_VOP(name, params, args) \
+    static inline void vmi_##name params \
+    { (void)VMI_SITE_CALL(name, VMI_SITE_ARGS args); }
+#define VMI_NOP(name, params, args) \
+    static inline VMI_NORETURN void vmi_##name params \
+    { (void)VMI_SITE_CALL(name, VMI_SITE_ARGS args); __builtin_unreachable(); }
+#else
+/* The typed wrappers the kernel calls: vmi_init(boot), vmi_read_cr3(), ...
+ * (calls through the table; with LTO and a link-time backend, direct). */
 #define VMI_OP(name, ret, params, args) \
     static inline ret vmi_##name params { return vmi_ops.name args; }
 #define VMI_VOP(name, params, args) \
@@ -54,6 +127,7 @@ enum vmi_opno {
 #define VMI_NOP(name, params, args) \
     static inline VMI_NORETURN void vmi_##name params \
     { vmi_ops.name args; __builtin_unreachable(); }
+#endif
 #include "vmi/ops.h"
 #undef VMI_OP
 #undef VMI_VOP

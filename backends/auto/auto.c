@@ -12,8 +12,10 @@
  * probes, picks a backend, points auto_chosen at that backend's table and
  * runs its init (docs/vmi-api.md 2.7).
  *
- * Every call still goes through vmi_ops, so a later patcher can turn each
- * vmi_<op>() call site into a direct call of auto_chosen's function.
+ * A kernel compiled with VMI_PATCH_SITES has its vmi_<op>() call sites
+ * rewritten in init into direct calls of the chosen backend's functions
+ * (patch.c); every other call, and every site before that, goes through
+ * vmi_ops.
  */
 #include <insn.h>
 
@@ -21,6 +23,7 @@
 #include "hvsig.h"
 #include "hyperv.h"
 #include "kvm.h"
+#include "patch.h"
 #include "power.h"
 #include "xen.h"
 
@@ -67,16 +70,19 @@ static unsigned auto_pick(const struct auto_probe *p)
 }
 
 #define AUTO_KEY "vmi.backend="
+#define PATCH_KEY "vmi.patch="
 
-/* The value of the word "vmi.backend=NAME" of (cmdline) into (val), or
- * false if there is none.  A longer value is cut: it names no backend. */
-static bool auto_forced(const char *cmdline, char *val, size_t size)
+/* The value of the word "KEY=VALUE" of (cmdline) for (key), which ends in
+ * '=', into (val), or false if there is none.  A longer value is cut: it
+ * names nothing known. */
+static bool auto_param(const char *cmdline, const char *key, char *val,
+                       size_t size)
 {
     const char *p = cmdline;
     while (p && *p) {
         while (*p == ' ')
             p++;
-        const char *k = AUTO_KEY;
+        const char *k = key;
         while (*k && *p == *k)
             p++, k++;
         if (!*k) {
@@ -94,15 +100,18 @@ static bool auto_forced(const char *cmdline, char *val, size_t size)
     return false;
 }
 
+static bool auto_streq(const char *a, const char *b)
+{
+    while (*a && *a == *b)
+        a++, b++;
+    return *a == *b;
+}
+
 static unsigned auto_named(const char *name)
 {
-    for (unsigned b = 0; b < AUTO_N; b++) {
-        const char *a = auto_backends[b].name, *c = name;
-        while (*a && *a == *c)
-            a++, c++;
-        if (!*a && !*c)
+    for (unsigned b = 0; b < AUTO_N; b++)
+        if (auto_streq(auto_backends[b].name, name))
             return b;
-    }
     power_say("vmi: auto: " AUTO_KEY);
     power_say(name);
     power_say(" names no backend (");
@@ -149,23 +158,90 @@ static void auto_banner(unsigned chosen, bool forced, const struct auto_probe *p
     auto_chosen->console_write(line, n);
 }
 
+/* vmi.patch=on (the default) or off: whether init patches the kernel's
+ * call sites (patch.c).  Another value is refused as vmi.backend= is. */
+static bool auto_patching(const char *cmdline)
+{
+    char val[8];
+    if (!auto_param(cmdline, PATCH_KEY, val, sizeof(val)) ||
+        auto_streq(val, "on"))
+        return true;
+    if (auto_streq(val, "off"))
+        return false;
+    power_say("vmi: auto: " PATCH_KEY);
+    power_say(val);
+    power_say(" is neither on nor off\n");
+    power_fail(VMI_EXIT_WRONG_HV);
+}
+
+/* One line after the banner: what patching did and what its check saw,
+ * "vmi: auto: 412 call sites patched (57 inline), all 412 checked". */
+static void auto_patch_report(bool patch, const struct patch_stats *st)
+{
+    static char line[160];
+    char num[21];
+    size_t n = 0;
+#define APPEND(s) vmi_append(line, sizeof(line), &n, (s))
+#define APPEND_U(v) (vmi_fmt_u64(num, (v), 10), APPEND(num))
+    APPEND("vmi: auto: ");
+    if (!patch) {
+        APPEND_U(st->sites);
+        APPEND(" call sites left through the table (" PATCH_KEY "off)\n");
+    } else {
+        APPEND_U(st->sites - st->bad);
+        APPEND(" call sites patched (");
+        APPEND_U(st->inlined);
+        APPEND(" inline), ");
+        APPEND(st->checked == st->sites ? "all " : "only ");
+        APPEND_U(st->checked);
+        APPEND(" checked");
+        if (st->bad) {
+            char hex[17];
+            APPEND("; ");
+            APPEND_U(st->bad);
+            APPEND(" not the recorded call, left through the table (first at 0x");
+            vmi_fmt_u64(hex, st->first_bad, 16);
+            APPEND(hex);
+            APPEND(", ");
+            APPEND(st->first_bad_op < VMI_OPNO_COUNT
+                   ? patch_op_name[st->first_bad_op] : "bad op");
+            APPEND(")");
+        }
+        APPEND("\n");
+    }
+#undef APPEND_U
+#undef APPEND
+    auto_chosen->console_write(line, n);
+}
+
 /* The probe order is the issue's: Xen before Hyper-V, because Xen offers
  * Hyper-V's leaves at 0x40000000 too (and its own at 0x40000100) when a
  * guest may want Viridian; Hyper-V before KVM, because KVM with Hyper-V
  * emulation offers KVM's leaves at 0x40000100.  A forced backend's own
- * init refuses, in one line, if its hypervisor is not there. */
+ * init refuses, in one line, if its hypervisor is not there.  The call
+ * sites are patched before that init runs, on this CPU alone. */
 static vmi_status_t auto_choose(const struct vmi_boot *boot)
 {
     struct auto_probe p;
+    struct patch_stats st = { 0 };
+    const char *cmdline = boot ? boot->cmdline : 0;
     char name[16];
-    bool forced = auto_forced(boot ? boot->cmdline : 0, name, sizeof(name));
+    bool forced = auto_param(cmdline, AUTO_KEY, name, sizeof(name));
+    bool patch = auto_patching(cmdline);
     unsigned chosen;
     auto_probe(&p);
     chosen = forced ? auto_named(name) : auto_pick(&p);
     auto_chosen = auto_backends[chosen].ops;
-    vmi_status_t st = auto_chosen->init(boot);
+    if (patch) {
+        patch_sites(auto_chosen, &st);
+        patch_check(auto_chosen, &st);
+    } else {
+        st.sites = (unsigned)(__vmi_sites_end - __vmi_sites_start);
+    }
+    vmi_status_t r = auto_chosen->init(boot);
     auto_banner(chosen, forced, &p);
-    return st;
+    auto_patch_report(patch, &st);
+    return r;
 }
 
 /* The trampolines: tail calls through auto_chosen. */
