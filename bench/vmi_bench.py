@@ -147,13 +147,15 @@ class Cell:
             tail = [ln for ln in res.output.splitlines() if not ln.startswith("~")]
             self.failures.append(f"{why}; last lines: {' | '.join(tail[-3:])}")
             return False
+        auto = []               # the auto backend's banner lines
         for line in res.output.splitlines():
             if line.startswith("bench-info: ") and ": " in line[12:]:
                 key, val = line[12:].split(": ", 1)
                 self.info[key] = val
             elif line.startswith("vmi: auto: "):
-                self.info["auto"] = "; ".join(
-                    w for w in (self.info.get("auto"), line[11:]) if w)
+                auto.append(line[11:])
+        if auto:
+            self.info["auto"] = "; ".join(auto)
         self.runs.append(found)
         self.steps.append(parse_steps(res.output))
         return True
