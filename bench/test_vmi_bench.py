@@ -79,6 +79,17 @@ class TestAggregate(unittest.TestCase):
         rows = vmi_bench.table_rows([same, varies, na], ["x"], "steps")
         self.assertEqual(rows, [["x", "3", "3-5", "n/a: overhead varies (4-5)"]])
 
+    def test_goal_row_is_patched_over_each_link_time_image(self):
+        cellv = [cell_with([{"x": (v, 0, 0, 1)}], label, "pc", ("link", "pc"),
+                           [{"x": (n, n)}])
+                 for label, v, n in (("link", 10.0, 6), ("gcc-lto", 8.0, 6),
+                                     ("clang-lto", 2.0, 2), ("patched", 5.0, 4))]
+        self.assertEqual(vmi_bench.table_head(cellv, "goal")[1:],
+                         ["patched / link@pc", "patched / gcc-lto@pc",
+                          "patched / clang-lto@pc"])
+        rows = vmi_bench.table_rows(cellv, ["x"], "goal")
+        self.assertEqual(rows, [["x", "0.5x, 4/6", "0.625x, 4/6", "2.5x, 4/2"]])
+
     def test_spread_is_range_over_median(self):
         self.assertAlmostEqual(vmi_bench.spread((20.0, 10.0, 30.0)), 100.0)
 

@@ -223,11 +223,46 @@ PATCH_TABLES = (("abs", TABLES[0][1]),
                 ("best", TABLES[2][1]),
                 ("steps", "Instructions one op call executes (single-stepped, "
                           "bench/guest/steps.c; null_call: one indirect call "
-                          "to an empty function, the floor):"))
+                          "to an empty function, the floor):"),
+                ("goal", "Patched against each link-time image, same "
+                         "environment: median time ratio, and instructions "
+                         "patched/link-time (the goal: at most 1.1x):"))
+# The link-time variants the goal table holds patched against.
+LINK_TIME = ("link", "gcc-lto", "clang-lto")
+
+
+def table_head(cellv, what):
+    if what != "goal":
+        return ["benchmark"] + [c.name for c in cellv]
+    envs = [c.env for c in cellv if c.label == "patched"]
+    return ["benchmark"] + [f"patched / {lt}@{e}" for e in envs for lt in LINK_TIME]
+
+
+def goal_rows(cellv, names):
+    by_key = {c.key: c for c in cellv}
+    rows = []
+    for n in names:
+        row = [n]
+        for p in (c for c in cellv if c.label == "patched"):
+            for lt in LINK_TIME:
+                b = by_key.get((lt, p.env))
+                if not b:
+                    row.append("-")
+                    continue
+                ps, bs = p.summary(n), b.summary(n)
+                t = (f"{ps[0] / bs[0]:.3g}x" if isinstance(ps, tuple) and
+                     isinstance(bs, tuple) and bs[0] else "-")
+                pi, bi = p.steps_of(n), b.steps_of(n)
+                i = f"{pi}/{bi}" if pi.isdigit() and bi.isdigit() else "-"
+                row.append(f"{t}, {i}")
+        rows.append(row)
+    return rows
 
 
 def table_rows(cellv, names, what):
     """Rows of strings for (what), a kind of TABLES or PATCH_TABLES."""
+    if what == "goal":
+        return goal_rows(cellv, names)
     by_key = {c.key: c for c in cellv}
     rows = []
     for n in names:
@@ -254,8 +289,8 @@ def table_rows(cellv, names, what):
 
 
 def print_text(cellv, names, out, tables=TABLES):
-    head = ["benchmark"] + [c.name for c in cellv]
     for what, title in tables:
+        head = table_head(cellv, what)
         rows = [head] + table_rows(cellv, names, what)
         widths = [max(len(r[i][:40]) for r in rows) for i in range(len(head))]
         print(f"\n{title}", file=out)
@@ -269,8 +304,8 @@ def markdown(cellv, names, meta, tables=TABLES):
              f"{meta['repeats']} boots per cell, {meta['cpus']} vCPUs, guest "
              f"arguments `{meta['guest_args'] or '(defaults)'}`.", "",
              "Command: `" + meta["command"] + "`", ""]
-    head = ["benchmark"] + [c.name for c in cellv]
     for what, title in tables:
+        head = table_head(cellv, what)
         lines += [title, "", "| " + " | ".join(head) + " |",
                   "|" + "---|" * len(head)]
         lines += ["| " + " | ".join(r) + " |" for r in table_rows(cellv, names, what)]
