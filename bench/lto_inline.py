@@ -82,18 +82,32 @@ def build_image(a, sources):
                            "-fno-asynchronous-unwind-tables"] + \
         [f"-I{d}" for d in a.include]
     with tempfile.TemporaryDirectory() as tmp:
-        objs = []
+        objs, deps = [], []
         for i, src in enumerate(sources):
             obj = os.path.join(tmp, f"{i}-{os.path.basename(src)}.o")
             extra = [] if src.endswith(".c") else ["-fno-lto"]
-            subprocess.run(["clang-14"] + flags + extra + ["-c", src, "-o", obj],
-                           check=True)
+            subprocess.run(["clang-14"] + flags + extra +
+                           ["-MD", "-MF", obj + ".d", "-c", src, "-o", obj], check=True)
             objs.append(obj)
+            deps.append(obj + ".d")
         link = ["clang-14", "-flto", "-O2", "-fuse-ld=lld"] + IMAGE_LDFLAGS + \
             ["-Wl,-T," + a.ld_script, "-o", a.image] + objs
         link += ["-Wl,--whole-archive"] + a.whole_archive + ["-Wl,--no-whole-archive"]
         link += a.archive
         subprocess.run(link, check=True)
+        if a.depfile:
+            write_depfile(a.depfile, a.image, deps)
+
+
+def write_depfile(path, target, deps):
+    """One make rule: (target) depends on every file the compiler read."""
+    files = []
+    for d in deps:
+        with open(d) as f:
+            words = f.read().replace("\\\n", " ").split()
+        files += [w for w in words[1:] if w not in files]
+    with open(path, "w") as f:
+        f.write(target + ": " + " ".join(files) + "\n")
 
 
 def disassemble(elf, symbol):
@@ -116,6 +130,7 @@ def main():
     ap.add_argument("--ld-script")
     ap.add_argument("--archive", action="append", default=[])
     ap.add_argument("--whole-archive", action="append", default=[])
+    ap.add_argument("--depfile", help="with --image: write the headers read here")
     ap.add_argument("sources", nargs="+")
     args = ap.parse_args()
     if args.image:

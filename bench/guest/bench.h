@@ -40,6 +40,10 @@ struct bench {
 extern const struct bench bench_cpu[], bench_io[], bench_mmu[], bench_smp[];
 extern const unsigned bench_cpu_n, bench_io_n, bench_mmu_n, bench_smp_n;
 
+/* An empty function behind a volatile pointer: null_call's floor, one
+ * indirect call (ops_cpu.c). */
+extern void (*volatile bench_nop_ptr)(void);
+
 /* ---- measure.c --------------------------------------------------------- */
 
 struct bench_cfg {

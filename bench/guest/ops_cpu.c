@@ -20,12 +20,12 @@ static void nop(void)
 }
 
 /* volatile: the compiler must load and call it every time. */
-static void (*volatile nop_ptr)(void) = nop;
+void (*volatile bench_nop_ptr)(void) = nop;
 
 static void run_null_call(uint64_t n)
 {
     while (n--)
-        nop_ptr();
+        bench_nop_ptr();
 }
 
 static void run_time_ns(uint64_t n)

@@ -49,12 +49,6 @@ static void on_debug(struct vmi_trap_frame *f)
 /* The op's result must be computed inside the region; no instruction. */
 #define KEEP(x) __asm__ volatile("" : : "r"(x) : "memory")
 
-static void nop(void)
-{
-}
-
-static void (*volatile nop_ptr)(void) = nop;
-
 static void s_empty(void)
 {
     TF_ON();
@@ -64,7 +58,7 @@ static void s_empty(void)
 static void s_null_call(void)
 {
     TF_ON();
-    nop_ptr();
+    bench_nop_ptr();
     TF_OFF();
 }
 
