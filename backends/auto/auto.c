@@ -158,6 +158,19 @@ static void auto_banner(unsigned chosen, bool forced, const struct auto_probe *p
     auto_chosen->console_write(line, n);
 }
 
+/* The running kernel's sites, text (boot/vmi.ld) and table. */
+extern const struct vmi_site __vmi_sites_start[], __vmi_sites_end[];
+extern const uint8_t _text_start[], _text_end[];
+
+static void patch_kernel(struct patch_image *img)
+{
+    *img = (struct patch_image){
+        .sites = __vmi_sites_start, .sites_end = __vmi_sites_end,
+        .text = (uintptr_t)_text_start, .text_end = (uintptr_t)_text_end,
+        .table = &vmi_ops,
+    };
+}
+
 /* vmi.patch=on (the default) or off: whether init patches the kernel's
  * call sites (patch.c).  Another value is refused as vmi.backend= is. */
 static bool auto_patching(const char *cmdline)
@@ -223,6 +236,7 @@ static void auto_patch_report(bool patch, const struct patch_stats *st)
 static vmi_status_t auto_choose(const struct vmi_boot *boot)
 {
     struct auto_probe p;
+    struct patch_image img;
     struct patch_stats st = { 0 };
     const char *cmdline = boot ? boot->cmdline : 0;
     char name[16];
@@ -232,11 +246,12 @@ static vmi_status_t auto_choose(const struct vmi_boot *boot)
     auto_probe(&p);
     chosen = forced ? auto_named(name) : auto_pick(&p);
     auto_chosen = auto_backends[chosen].ops;
+    patch_kernel(&img);
     if (patch) {
-        patch_sites(auto_chosen, &st);
-        patch_check(auto_chosen, &st);
+        patch_sites(&img, auto_chosen, &st);
+        patch_check(&img, auto_chosen, &st);
     } else {
-        st.sites = (unsigned)(__vmi_sites_end - __vmi_sites_start);
+        st.sites = (unsigned)(img.sites_end - img.sites);
     }
     vmi_status_t r = auto_chosen->init(boot);
     auto_banner(chosen, forced, &p);

@@ -25,7 +25,6 @@
 #include "patch.h"
 #include "x86.h"
 
-extern const uint8_t _text_start[], _text_end[];
 
 typedef void patch_fn(void);
 
@@ -164,27 +163,27 @@ static bool site_code(uint8_t code[VMI_SITE_LEN], const uint8_t *p,
 }
 
 /* A known op and VMI_SITE_LEN bytes inside the text. */
-static bool site_sane(const struct vmi_site *s)
+static bool site_sane(const struct patch_image *img, const struct vmi_site *s)
 {
     uintptr_t p = (uintptr_t)site_addr(s);
     return s->op < VMI_OPNO_COUNT && s->len == VMI_SITE_LEN &&
-           p >= (uintptr_t)_text_start &&
-           p <= (uintptr_t)_text_end - VMI_SITE_LEN;
+           p >= img->text && p <= img->text_end - VMI_SITE_LEN;
 }
 
 /* Is (s) a sane record of an unpatched site: a known op, VMI_SITE_LEN
  * bytes inside the text, holding cs cs call *vmi_ops+OFF(%rip)? */
-static bool site_unpatched(const struct vmi_site *s)
+static bool site_unpatched(const struct patch_image *img,
+                           const struct vmi_site *s)
 {
     static const uint8_t head[] = { CS_PREFIX, CS_PREFIX, OP_CALL_MEM };
     const uint8_t *p = site_addr(s);
-    if (!site_sane(s))
+    if (!site_sane(img, s))
         return false;
     for (unsigned i = 0; i < sizeof(head); i++)
         if (p[i] != head[i])
             return false;
     const uint8_t *slot = p + VMI_SITE_LEN + get32(p + 4);
-    return slot == (const uint8_t *)&vmi_ops + op_offset[s->op];
+    return slot == (const uint8_t *)img->table + op_offset[s->op];
 }
 
 static void note_bad(struct patch_stats *st, const struct vmi_site *s)
@@ -195,15 +194,15 @@ static void note_bad(struct patch_stats *st, const struct vmi_site *s)
     }
 }
 
-void patch_sites(const struct vmi_ops *ops, struct patch_stats *st)
+void patch_sites(const struct patch_image *img, const struct vmi_ops *ops,
+                 struct patch_stats *st)
 {
     *st = (struct patch_stats){ 0 };
-    for (const struct vmi_site *s = __vmi_sites_start; s < __vmi_sites_end;
-         s++) {
+    for (const struct vmi_site *s = img->sites; s < img->sites_end; s++) {
         uint8_t code[VMI_SITE_LEN];
         bool inlined;
         st->sites++;
-        if (!site_unpatched(s) ||
+        if (!site_unpatched(img, s) ||
             !site_code(code, site_addr(s), op_fn(ops, s->op), &inlined)) {
             note_bad(st, s);
             continue;
@@ -219,15 +218,15 @@ void patch_sites(const struct vmi_ops *ops, struct patch_stats *st)
     cpuid(0, 0, &r);
 }
 
-void patch_check(const struct vmi_ops *ops, struct patch_stats *st)
+void patch_check(const struct patch_image *img, const struct vmi_ops *ops,
+                 struct patch_stats *st)
 {
     st->checked = 0;
-    for (const struct vmi_site *s = __vmi_sites_start; s < __vmi_sites_end;
-         s++) {
+    for (const struct vmi_site *s = img->sites; s < img->sites_end; s++) {
         uint8_t code[VMI_SITE_LEN];
         bool inlined;
         const uint8_t *p = site_addr(s);
-        if (!site_sane(s) ||
+        if (!site_sane(img, s) ||
             !site_code(code, p, op_fn(ops, s->op), &inlined))
             continue;
         bool same = true;
