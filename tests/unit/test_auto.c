@@ -445,6 +445,74 @@ static void test_auto_too_long_name_refused_cut(void **state)
                    "vmi: auto: vmi.backend=hypervhypervhyp" NAMES);
 }
 
+/* ---- Before init --------------------------------------------------------- */
+
+/* Each op but init has a stub of its own in auto_first (each names its
+ * op), none is NULL, and none is the trampoline (which would loop). */
+static void test_auto_first_every_op_but_init_a_stub_of_its_own(void **state)
+{
+    uintptr_t seen[VMI_OPNO_COUNT];
+    unsigned n = 0;
+    (void)state;
+    assert_ptr_equal(auto_first.init, auto_choose);
+#define STUB(name)                                                      \
+    if (VMI_OPNO_##name != VMI_OPNO_init) {                             \
+        assert_non_null(auto_first.name);                               \
+        assert_true(auto_first.name != vmi_ops.name);                   \
+        seen[n] = (uintptr_t)auto_first.name;                           \
+        for (unsigned i = 0; i < n; i++)                                \
+            assert_true(seen[i] != seen[n]);                            \
+        n++;                                                            \
+    }
+#define VMI_OP(name, ret, params, args) STUB(name)
+#define VMI_VOP(name, params, args) STUB(name)
+#define VMI_NOP(name, params, args) STUB(name)
+#include "vmi/ops.h"
+#undef VMI_OP
+#undef VMI_VOP
+#undef VMI_NOP
+#undef STUB
+    assert_int_equal(n, VMI_OPNO_COUNT - 1);
+}
+
+/* Op (op) was called before init ((how): MOCK_RUN_TO_STOP's answer):
+ * one line naming it on the UART and port 0xe9, then VMI_EXIT_PANIC on
+ * the debug-exit port and a triple fault; no backend was chosen. */
+static void expect_early(int how, const char *op)
+{
+    char uart[256], e9[256], line[128], want[256];
+    assert_int_equal(how, MOCK_TRIPLE);
+    snprintf(line, sizeof(line), "vmi: auto: vmi_%s() called before vmi_init()\n",
+             op);
+    assert_string_equal(mock_port_text(VMI_UART_PORT, uart, sizeof(uart)), line);
+    snprintf(want, sizeof(want), "%svmi: exit 4\n", line);
+    assert_string_equal(mock_port_text(VMI_DEBUGCON_PORT, e9, sizeof(e9)), want);
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout,
+                                       VMI_DEBUG_EXIT_PORT), 1);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout,
+                                     VMI_DEBUG_EXIT_PORT), VMI_EXIT_PANIC);
+    for (unsigned i = 0; i < AUTO_N; i++)
+        assert_int_equal(fakes[i].ninit + fakes[i].nout + fakes[i].ncpu_init, 0);
+    assert_ptr_equal(auto_chosen, &auto_first);
+    setup(NULL);
+}
+
+/* Through the table, as the kernel calls them: ops with and without
+ * arguments and a result, and one that never returns. */
+static void test_auto_op_before_init_says_which_and_fails(void **state)
+{
+    struct vmi_cpuid r;
+    (void)state;
+    expect_early(MOCK_RUN_TO_STOP(vmi_ops.cpu_init(0)), "cpu_init");
+    expect_early(MOCK_RUN_TO_STOP(vmi_ops.info()), "info");
+    expect_early(MOCK_RUN_TO_STOP(vmi_ops.console_write("x", 1)),
+                 "console_write");
+    expect_early(MOCK_RUN_TO_STOP(vmi_ops.cpuid(0, 0, &r)), "cpuid");
+    expect_early(MOCK_RUN_TO_STOP(vmi_ops.shutdown(VMI_EXIT_OK)), "shutdown");
+    /* And a panic before init ends the same way, naming what it called. */
+    expect_early(MOCK_RUN_TO_STOP(vmi_panic("early")), "console_write");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -470,6 +538,8 @@ int main(void)
         cmocka_unit_test_setup(test_auto_unknown_name_refused, setup),
         cmocka_unit_test_setup(test_auto_empty_name_refused, setup),
         cmocka_unit_test_setup(test_auto_too_long_name_refused_cut, setup),
+        cmocka_unit_test_setup(test_auto_first_every_op_but_init_a_stub_of_its_own, setup),
+        cmocka_unit_test_setup(test_auto_op_before_init_says_which_and_fails, setup),
     };
     return cmocka_run_group_tests_name("auto", tests, NULL, NULL);
 }
