@@ -7,8 +7,9 @@
  * (include/vmi.h).  Once init has chosen a backend, patch_sites() rewrites
  * each recorded site into
  *   - the chosen function's own instructions, when that function is one
- *     of x86.c's one-instruction ops below (the native and KVM backends'
- *     cli, sti, mov %cr3, ...), padded with one NOP; or else
+ *     of x86.c's short ops below (cli, sti, mov %cr3, ...: VMI_X86_ARCH_OPS,
+ *     which every backend's table starts with, and x86_halt), padded
+ *     with one NOP; or else
  *   - `cs cs call <function>`: a direct call, the same length as before,
  *     so a return address inside an unpatched caller stays right.
  * It runs on the boot CPU inside vmi_init, before any other CPU is
@@ -84,7 +85,6 @@ PATCH_INSNS(write_cr4, "movq %rdi, %cr4");
 PATCH_INSNS(safe_halt, "sti; hlt");
 PATCH_INSNS(halt, "hlt");
 PATCH_INSNS(tlb_flush_local, "movq %cr3, %rax; movq %rax, %cr3");
-PATCH_INSNS(tlb_flush_page, "invlpg (%rdi)");
 
 static const struct patch_inline {
     patch_fn *fn;
@@ -96,7 +96,7 @@ static const struct patch_inline {
     INLINE(irq_restore), INLINE(read_cr0), INLINE(write_cr0),
     INLINE(read_cr2), INLINE(read_cr3), INLINE(write_cr3),
     INLINE(read_cr4), INLINE(write_cr4), INLINE(safe_halt), INLINE(halt),
-    INLINE(tlb_flush_local), INLINE(tlb_flush_page),
+    INLINE(tlb_flush_local),
 #undef INLINE
 };
 

@@ -76,7 +76,7 @@ static int setup(void **state)
     chosen.irq_restore = x86_irq_restore;
     chosen.read_cr3 = x86_read_cr3;
     chosen.write_cr3 = x86_write_cr3;
-    chosen.tlb_flush_page = x86_tlb_flush_page;
+    chosen.halt = x86_halt;
     chosen.time_ns = fake_time_ns;
     chosen.ipi_send = fake_ipi_send;
     return 0;
@@ -105,7 +105,7 @@ static void patches_inline_and_direct(void **state)
     EMIT(24, irq_save);
     EMIT(32, irq_restore);
     EMIT(40, write_cr3);
-    EMIT(48, tlb_flush_page);
+    EMIT(48, halt);
     EMIT(56, ipi_send);
     struct patch_image img = image();
     struct patch_stats st;
@@ -128,9 +128,8 @@ static void patches_inline_and_direct(void **state)
     /* mov %rdi,%cr3 (0F 22 /r, modrm df); 5-byte NOP */
     assert_bytes(40, (const uint8_t[]){ 0x0f, 0x22, 0xdf, 0x0f, 0x1f, 0x44,
                                         0, 0 });
-    /* invlpg (%rdi) (0F 01 /7, modrm 3f); 5-byte NOP */
-    assert_bytes(48, (const uint8_t[]){ 0x0f, 0x01, 0x3f, 0x0f, 0x1f, 0x44,
-                                        0, 0 });
+    /* hlt; 7-byte NOP */
+    assert_bytes(48, (const uint8_t[]){ 0xf4, 0x0f, 0x1f, 0x80, 0, 0, 0, 0 });
     assert_call(56, (const void *)fake_ipi_send);
     patch_check(&img, &chosen, &st);
     assert_int_equal(st.checked, 8);
