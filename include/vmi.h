@@ -60,7 +60,7 @@ struct vmi_site {
  * Patchable call sites (docs/vmi-api.md 2.8), which the auto backend's
  * vmi-auto.pc asks for.  Each vmi_<op>() becomes one 8-byte instruction,
  * `call *vmi_ops+OFF(%rip)` behind two CS prefixes (which 64-bit mode
- * ignores, Intel SDM Vol. 2A 2.1.1), recorded in the section .vmi_sites;
+ * ignores: Intel SDM, "Instruction Prefixes"), recorded in the section .vmi_sites;
  * the auto backend's init rewrites each recorded site into a direct call
  * of the chosen backend's function, or into that function's instructions
  * when they fit (backends/auto/patch.c).  Unpatched, the site works as

@@ -10,12 +10,12 @@
  *     of x86.c's short ops below (cli, sti, mov %cr3, ...: VMI_X86_ARCH_OPS,
  *     which every backend's table starts with, and x86_halt), padded
  *     with one NOP; or else
- *   - `cs cs call <function>`: a direct call, the same length as before,
- *     so a return address inside an unpatched caller stays right.
+ *   - `cs cs cs call <function>`: one direct call, the same 8 bytes.
  * It runs on the boot CPU inside vmi_init, before any other CPU is
  * started and with interrupts masked, so no CPU executes a site while it
- * changes; the boot library's identity map, the only one at that point,
- * maps the text writable.  A site whose bytes are not the recorded call
+ * changes (an NMI meanwhile reaches the boot library's early IDT, whose
+ * code has no sites); the boot library's identity map, the only one at
+ * that point, maps the text writable.  A site whose bytes are not the recorded call
  * (a bad table, say) is left alone and still works through the table.
  * patch_check() then reads every site back.
  */
@@ -25,7 +25,6 @@
 #include "common.h"
 #include "patch.h"
 #include "x86.h"
-
 
 typedef void patch_fn(void);
 
@@ -100,8 +99,8 @@ static const struct patch_inline {
 #undef INLINE
 };
 
-/* The NOP of each length 1-7 (Intel SDM Vol. 2B, NOP, "Recommended
- * Multi-Byte Sequence of NOP Instruction"). */
+/* The NOP of each length 1-7 (Intel SDM, NOP, "Recommended Multi-Byte
+ * Sequence of NOP Instruction"). */
 static const uint8_t nops[8][7] = {
     [1] = { 0x90 },
     [2] = { 0x66, 0x90 },
@@ -112,8 +111,8 @@ static const uint8_t nops[8][7] = {
     [7] = { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
 };
 
-/* Intel SDM Vol. 2A 2.1.1 (a CS prefix, ignored by a near call in 64-bit
- * mode) and 2.2.1.6 (RIP-relative); Vol. 2A CALL. */
+/* Intel SDM: "Instruction Prefixes" (a CS prefix, ignored by a near call
+ * in 64-bit mode), "RIP-Relative Addressing", and CALL. */
 #define CS_PREFIX 0x2e
 #define OP_CALL_MEM 0xff, 0x15                  /* call *disp32(%rip) */
 #define OP_CALL_REL 0xe8                        /* call rel32 */
@@ -135,8 +134,8 @@ static void put32(uint8_t *p, int32_t v)
         p[i] = (uint8_t)((uint32_t)v >> (8 * i));
 }
 
-/* The 8 bytes the site of (op) should hold, calling or being (fn); false
- * if (fn) is out of reach of a rel32 call from (p). */
+/* The 8 bytes the site at (p) should hold to call, or be, (fn); false if
+ * (fn) is out of reach of a rel32 call from there. */
 static bool site_code(uint8_t code[VMI_SITE_LEN], const uint8_t *p,
                       patch_fn *fn, bool *inlined)
 {
@@ -182,8 +181,8 @@ static bool site_unpatched(const struct patch_image *img,
     for (unsigned i = 0; i < sizeof(head); i++)
         if (p[i] != head[i])
             return false;
-    const uint8_t *slot = p + VMI_SITE_LEN + get32(p + 4);
-    return slot == (const uint8_t *)img->table + op_offset[s->op];
+    uintptr_t slot = (uintptr_t)p + VMI_SITE_LEN + (uintptr_t)(intptr_t)get32(p + 4);
+    return slot == (uintptr_t)img->table + op_offset[s->op];
 }
 
 static void note_bad(struct patch_stats *st, const struct vmi_site *s)
@@ -212,8 +211,8 @@ void patch_sites(const struct patch_image *img, const struct vmi_ops *ops,
             p[i] = code[i];
         st->inlined += inlined;
     }
-    /* Intel SDM Vol. 3A 9.1.3 (self-modifying code): a serializing
-     * instruction before the new code runs. */
+    /* A serializing instruction before the new code runs (Intel SDM,
+     * "Handling Self- and Cross-Modifying Code"). */
     struct vmi_cpuid r;
     cpuid(0, 0, &r);
 }
