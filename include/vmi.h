@@ -60,8 +60,8 @@ struct vmi_site {
  * Patchable call sites (docs/vmi-api.md 2.8), which the auto backend's
  * vmi-auto.pc asks for.  Each vmi_<op>() becomes one 8-byte instruction,
  * `call *vmi_ops+OFF(%rip)` behind two CS prefixes (which 64-bit mode
- * ignores, Intel SDM Vol. 2A 2.1.1), recorded in the section .vmi_sites;
- * the auto backend's init rewrites each recorded site into a direct call
+ * ignores: Intel SDM, "Instruction Prefixes"), recorded in the section
+ * .vmi_sites; the auto backend's init rewrites each site into a direct call
  * of the chosen backend's function, or into that function's instructions
  * when they fit (backends/auto/patch.c).  Unpatched, the site works as
  * the plain wrapper does, through the table.  The call is made in asm, so
@@ -69,7 +69,8 @@ struct vmi_site {
  * rdx (no op takes more than three), the result in rax, every other
  * caller-saved register clobbered.  The stack may be only 8-byte aligned
  * at such a call, as in Linux on x86-64: the library and the kernel are
- * built with -mgeneral-regs-only, so nothing needs more (docs/porting.md).
+ * built with -mgeneral-regs-only, so nothing needs more (docs/porting.md;
+ * this tree also builds with -mpreferred-stack-boundary=3).
  */
 #define VMI_SITE_ARGS(...) __VA_ARGS__
 /* The number of arguments, 0 to 3 (__VA_OPT__: GCC 8, clang 12). */

@@ -26,6 +26,7 @@ import sys
 import threading
 
 import conform_report as report
+import demo_check
 import conform_selftest as selftest
 import vmienv
 
@@ -113,6 +114,10 @@ def host_checks(test, backend, env, res):
                       if got[k] != want[k]), min(len(got), len(want)))
             return (f"console: received {len(got)} bytes, want {len(want)}; "
                     f"first difference at byte {k}")
+    if backend == "auto":
+        bad = demo_check.patch_problems(res.output)
+        if bad:
+            return bad[0]
     if test.check == "backend":
         base = backend.split("-")[0]
         want = vmienv.chosen(base, env)

@@ -81,11 +81,37 @@ def problems(demo, ncpus):
     return bad
 
 
-def banner_problems(demo, backend, runs_as, forced=False):
+PATCHED_RE = re.compile(r"^vmi: auto: (\d+) call sites patched \((\d+) inline\), "
+                        r"(all|only) (\d+) checked(.*)$", re.M)
+LEFT_RE = re.compile(r"^vmi: auto: (\d+) call sites left through the table "
+                     r"\(vmi\.patch=off\)$", re.M)
+
+
+def patch_problems(out, cmdline="", sites=True):
+    """The auto backend's line on call-site patching (docs/vmi-api.md
+    2.8): every recorded site patched and read back, at least one recorded
+    (none if not (sites): a kernel built without them), or with
+    vmi.patch=off on (cmdline), every site left."""
+    off = "vmi.patch=off" in cmdline.split()
+    m = (LEFT_RE if off else PATCHED_RE).search(out)
+    if not m:
+        return ["no line 'vmi: auto: N call sites %s'" %
+                ("left through the table" if off else "patched ...")]
+    n = int(m[1])
+    if (n > 0) != sites:
+        return [f"{n} call sites recorded, want " + ("some" if sites else "none")]
+    if not off and (m[3] != "all" or int(m[4]) != n or m[5]):
+        return [f"not every call site patched: {m[0]!r}"]
+    return []
+
+
+def banner_problems(demo, backend, runs_as, forced=False, cmdline="",
+                    sites=True):
     """An image linked for (backend) must name in its banner the backend it
     runs as (runs_as, vmienv.chosen); the auto image also says so in its
     own line, "vmi: auto: backend NAME (probe: ...)", or with (forced)
-    "(vmi.backend=NAME; probe: ...)"."""
+    "(vmi.backend=NAME; probe: ...)", and its line on patching
+    (patch_problems)."""
     bad = []
     if not demo.line(r"^vmi: backend %s, " % re.escape(runs_as)):
         bad.append(f"banner {demo.line(r'^vmi: backend .*')!r} does not name "
@@ -95,4 +121,6 @@ def banner_problems(demo, backend, runs_as, forced=False):
             r"^vmi: auto: backend %s \(%sprobe: " % (re.escape(runs_as), how)):
         bad.append(f"auto line {demo.line(r'^vmi: auto: .*')!r} does not "
                    f"name backend {runs_as}" + (" as forced" if forced else ""))
+    if backend == "auto":
+        bad += patch_problems(demo.out, cmdline, sites)
     return bad

@@ -8,9 +8,10 @@
  * is a trampoline, auto_<op>(), that calls the same op of auto_chosen.
  * auto_chosen is the one thing written at run time: by init, once, on the
  * boot CPU, before any other CPU or interrupt can run.  Until then it is
- * auto_first, whose only op is init (the contract calls it first): it
- * probes, picks a backend, points auto_chosen at that backend's table and
- * runs its init (docs/vmi-api.md 2.7).
+ * auto_first, whose init (the contract calls it first) probes, picks a
+ * backend, points auto_chosen at that backend's table and runs its init,
+ * and whose every other op says it was called before init and fails
+ * (docs/vmi-api.md 2.7).
  *
  * A kernel compiled with VMI_PATCH_SITES has its vmi_<op>() call sites
  * rewritten in init into direct calls of the chosen backend's functions
@@ -125,7 +126,44 @@ static unsigned auto_named(const char *name)
 
 static vmi_status_t auto_choose(const struct vmi_boot *boot);
 
-static const struct vmi_ops auto_first = { .init = auto_choose };
+/* Any op but init before init is a kernel bug (init comes first,
+ * vmi/ops.h), and there is no backend yet to panic through: one line
+ * naming the op, then the exit of a panic (docs/vmi-api.md 2.7). */
+static VMI_NORETURN void auto_early(const char *op)
+{
+    power_say("vmi: auto: vmi_");
+    power_say(op);
+    power_say("() called before vmi_init()\n");
+    power_fail(VMI_EXIT_PANIC);
+}
+
+/* auto_first: auto_early_<op>() for every op, then init, the one that
+ * belongs there, over its stub. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Woverride-init"
+#define VMI_OP(name, ret, params, args) \
+    static ret auto_early_##name params { auto_early(#name); }
+#define VMI_VOP(name, params, args) \
+    static void auto_early_##name params { auto_early(#name); }
+#define VMI_NOP(name, params, args) \
+    static VMI_NORETURN void auto_early_##name params { auto_early(#name); }
+#include "vmi/ops.h"
+#undef VMI_OP
+#undef VMI_VOP
+#undef VMI_NOP
+
+static const struct vmi_ops auto_first = {
+#define VMI_OP(name, ret, params, args) .name = auto_early_##name,
+#define VMI_VOP(name, params, args) .name = auto_early_##name,
+#define VMI_NOP(name, params, args) .name = auto_early_##name,
+#include "vmi/ops.h"
+#undef VMI_OP
+#undef VMI_VOP
+#undef VMI_NOP
+    .init = auto_choose,
+};
+#pragma GCC diagnostic pop
 static const struct vmi_ops *auto_chosen = &auto_first;
 
 /* "vmi: auto: backend xen (probe: xen at 0x40000000, hyperv no, kvm no)",
@@ -156,6 +194,19 @@ static void auto_banner(unsigned chosen, bool forced, const struct auto_probe *p
     }
     vmi_append(line, sizeof(line), &n, ")\n");
     auto_chosen->console_write(line, n);
+}
+
+/* The running kernel's sites, text (boot/vmi.ld) and table. */
+extern const struct vmi_site __vmi_sites_start[], __vmi_sites_end[];
+extern const uint8_t _text_start[], _text_end[];
+
+static void patch_kernel(struct patch_image *img)
+{
+    *img = (struct patch_image){
+        .sites = __vmi_sites_start, .sites_end = __vmi_sites_end,
+        .text = (uintptr_t)_text_start, .text_end = (uintptr_t)_text_end,
+        .table = &vmi_ops,
+    };
 }
 
 /* vmi.patch=on (the default) or off: whether init patches the kernel's
@@ -223,6 +274,7 @@ static void auto_patch_report(bool patch, const struct patch_stats *st)
 static vmi_status_t auto_choose(const struct vmi_boot *boot)
 {
     struct auto_probe p;
+    struct patch_image img;
     struct patch_stats st = { 0 };
     const char *cmdline = boot ? boot->cmdline : 0;
     char name[16];
@@ -232,11 +284,12 @@ static vmi_status_t auto_choose(const struct vmi_boot *boot)
     auto_probe(&p);
     chosen = forced ? auto_named(name) : auto_pick(&p);
     auto_chosen = auto_backends[chosen].ops;
+    patch_kernel(&img);
     if (patch) {
-        patch_sites(auto_chosen, &st);
-        patch_check(auto_chosen, &st);
+        patch_sites(&img, auto_chosen, &st);
+        patch_check(&img, auto_chosen, &st);
     } else {
-        st.sites = (unsigned)(__vmi_sites_end - __vmi_sites_start);
+        st.sites = (unsigned)(img.sites_end - img.sites);
     }
     vmi_status_t r = auto_chosen->init(boot);
     auto_banner(chosen, forced, &p);

@@ -7,14 +7,15 @@
  * (include/vmi.h).  Once init has chosen a backend, patch_sites() rewrites
  * each recorded site into
  *   - the chosen function's own instructions, when that function is one
- *     of x86.c's one-instruction ops below (the native and KVM backends'
- *     cli, sti, mov %cr3, ...), padded with one NOP; or else
- *   - `cs cs call <function>`: a direct call, the same length as before,
- *     so a return address inside an unpatched caller stays right.
+ *     of x86.c's short ops below (cli, sti, mov %cr3, ...: VMI_X86_ARCH_OPS,
+ *     which every backend's table starts with, and x86_halt), padded
+ *     with one NOP; or else
+ *   - `cs cs cs call <function>`: one direct call, the same 8 bytes.
  * It runs on the boot CPU inside vmi_init, before any other CPU is
  * started and with interrupts masked, so no CPU executes a site while it
- * changes; the boot library's identity map, the only one at that point,
- * maps the text writable.  A site whose bytes are not the recorded call
+ * changes (an NMI meanwhile reaches the boot library's early IDT, whose
+ * code has no sites); the boot library's identity map, the only one at
+ * that point, maps the text writable.  A site whose bytes are not the recorded call
  * (a bad table, say) is left alone and still works through the table.
  * patch_check() then reads every site back.
  */
@@ -24,8 +25,6 @@
 #include "common.h"
 #include "patch.h"
 #include "x86.h"
-
-extern const uint8_t _text_start[], _text_end[];
 
 typedef void patch_fn(void);
 
@@ -85,7 +84,6 @@ PATCH_INSNS(write_cr4, "movq %rdi, %cr4");
 PATCH_INSNS(safe_halt, "sti; hlt");
 PATCH_INSNS(halt, "hlt");
 PATCH_INSNS(tlb_flush_local, "movq %cr3, %rax; movq %rax, %cr3");
-PATCH_INSNS(tlb_flush_page, "invlpg (%rdi)");
 
 static const struct patch_inline {
     patch_fn *fn;
@@ -97,12 +95,12 @@ static const struct patch_inline {
     INLINE(irq_restore), INLINE(read_cr0), INLINE(write_cr0),
     INLINE(read_cr2), INLINE(read_cr3), INLINE(write_cr3),
     INLINE(read_cr4), INLINE(write_cr4), INLINE(safe_halt), INLINE(halt),
-    INLINE(tlb_flush_local), INLINE(tlb_flush_page),
+    INLINE(tlb_flush_local),
 #undef INLINE
 };
 
-/* The NOP of each length 1-7 (Intel SDM Vol. 2B, NOP, "Recommended
- * Multi-Byte Sequence of NOP Instruction"). */
+/* The NOP of each length 1-7 (Intel SDM, NOP, "Recommended Multi-Byte
+ * Sequence of NOP Instruction"). */
 static const uint8_t nops[8][7] = {
     [1] = { 0x90 },
     [2] = { 0x66, 0x90 },
@@ -113,8 +111,8 @@ static const uint8_t nops[8][7] = {
     [7] = { 0x0f, 0x1f, 0x80, 0x00, 0x00, 0x00, 0x00 },
 };
 
-/* Intel SDM Vol. 2A 2.1.1 (a CS prefix, ignored by a near call in 64-bit
- * mode) and 2.2.1.6 (RIP-relative); Vol. 2A CALL. */
+/* Intel SDM: "Instruction Prefixes" (a CS prefix, ignored by a near call
+ * in 64-bit mode), "RIP-Relative Addressing", and CALL. */
 #define CS_PREFIX 0x2e
 #define OP_CALL_MEM 0xff, 0x15                  /* call *disp32(%rip) */
 #define OP_CALL_REL 0xe8                        /* call rel32 */
@@ -136,8 +134,8 @@ static void put32(uint8_t *p, int32_t v)
         p[i] = (uint8_t)((uint32_t)v >> (8 * i));
 }
 
-/* The 8 bytes the site of (op) should hold, calling or being (fn); false
- * if (fn) is out of reach of a rel32 call from (p). */
+/* The 8 bytes the site at (p) should hold to call, or be, (fn); false if
+ * (fn) is out of reach of a rel32 call from there. */
 static bool site_code(uint8_t code[VMI_SITE_LEN], const uint8_t *p,
                       patch_fn *fn, bool *inlined)
 {
@@ -164,27 +162,27 @@ static bool site_code(uint8_t code[VMI_SITE_LEN], const uint8_t *p,
 }
 
 /* A known op and VMI_SITE_LEN bytes inside the text. */
-static bool site_sane(const struct vmi_site *s)
+static bool site_sane(const struct patch_image *img, const struct vmi_site *s)
 {
     uintptr_t p = (uintptr_t)site_addr(s);
     return s->op < VMI_OPNO_COUNT && s->len == VMI_SITE_LEN &&
-           p >= (uintptr_t)_text_start &&
-           p <= (uintptr_t)_text_end - VMI_SITE_LEN;
+           p >= img->text && p <= img->text_end - VMI_SITE_LEN;
 }
 
 /* Is (s) a sane record of an unpatched site: a known op, VMI_SITE_LEN
  * bytes inside the text, holding cs cs call *vmi_ops+OFF(%rip)? */
-static bool site_unpatched(const struct vmi_site *s)
+static bool site_unpatched(const struct patch_image *img,
+                           const struct vmi_site *s)
 {
     static const uint8_t head[] = { CS_PREFIX, CS_PREFIX, OP_CALL_MEM };
     const uint8_t *p = site_addr(s);
-    if (!site_sane(s))
+    if (!site_sane(img, s))
         return false;
     for (unsigned i = 0; i < sizeof(head); i++)
         if (p[i] != head[i])
             return false;
-    const uint8_t *slot = p + VMI_SITE_LEN + get32(p + 4);
-    return slot == (const uint8_t *)&vmi_ops + op_offset[s->op];
+    uintptr_t slot = (uintptr_t)p + VMI_SITE_LEN + (uintptr_t)(intptr_t)get32(p + 4);
+    return slot == (uintptr_t)img->table + op_offset[s->op];
 }
 
 static void note_bad(struct patch_stats *st, const struct vmi_site *s)
@@ -195,15 +193,15 @@ static void note_bad(struct patch_stats *st, const struct vmi_site *s)
     }
 }
 
-void patch_sites(const struct vmi_ops *ops, struct patch_stats *st)
+void patch_sites(const struct patch_image *img, const struct vmi_ops *ops,
+                 struct patch_stats *st)
 {
     *st = (struct patch_stats){ 0 };
-    for (const struct vmi_site *s = __vmi_sites_start; s < __vmi_sites_end;
-         s++) {
+    for (const struct vmi_site *s = img->sites; s < img->sites_end; s++) {
         uint8_t code[VMI_SITE_LEN];
         bool inlined;
         st->sites++;
-        if (!site_unpatched(s) ||
+        if (!site_unpatched(img, s) ||
             !site_code(code, site_addr(s), op_fn(ops, s->op), &inlined)) {
             note_bad(st, s);
             continue;
@@ -213,21 +211,21 @@ void patch_sites(const struct vmi_ops *ops, struct patch_stats *st)
             p[i] = code[i];
         st->inlined += inlined;
     }
-    /* Intel SDM Vol. 3A 9.1.3 (self-modifying code): a serializing
-     * instruction before the new code runs. */
+    /* A serializing instruction before the new code runs (Intel SDM,
+     * "Handling Self- and Cross-Modifying Code"). */
     struct vmi_cpuid r;
     cpuid(0, 0, &r);
 }
 
-void patch_check(const struct vmi_ops *ops, struct patch_stats *st)
+void patch_check(const struct patch_image *img, const struct vmi_ops *ops,
+                 struct patch_stats *st)
 {
     st->checked = 0;
-    for (const struct vmi_site *s = __vmi_sites_start; s < __vmi_sites_end;
-         s++) {
+    for (const struct vmi_site *s = img->sites; s < img->sites_end; s++) {
         uint8_t code[VMI_SITE_LEN];
         bool inlined;
         const uint8_t *p = site_addr(s);
-        if (!site_sane(s) ||
+        if (!site_sane(img, s) ||
             !site_code(code, p, op_fn(ops, s->op), &inlined))
             continue;
         bool same = true;

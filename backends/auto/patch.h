@@ -14,12 +14,20 @@ struct patch_stats {
     unsigned first_bad_op;      /* and its op number */
 };
 
+/* What is patched: the kernel's (patch_kernel) or, in tests, a fake. */
+struct patch_image {
+    const struct vmi_site *sites, *sites_end;   /* the records */
+    uintptr_t text, text_end;   /* every site lies inside */
+    const struct vmi_ops *table;                /* what sites call through */
+};
+
 /* Rewrite every recorded site to call, or be, the function of (ops). */
-void patch_sites(const struct vmi_ops *ops, struct patch_stats *st);
+void patch_sites(const struct patch_image *img, const struct vmi_ops *ops,
+                 struct patch_stats *st);
 /* Count in st->checked the sites that now hold what patch_sites writes. */
-void patch_check(const struct vmi_ops *ops, struct patch_stats *st);
+void patch_check(const struct patch_image *img, const struct vmi_ops *ops,
+                 struct patch_stats *st);
 
 extern const char *const patch_op_name[VMI_OPNO_COUNT];
-extern const struct vmi_site __vmi_sites_start[], __vmi_sites_end[];
 
 #endif

@@ -34,6 +34,9 @@ def main():
     ap.add_argument("--timeout", type=int, default=60)
     ap.add_argument("--backend", help="the backend the image is linked with")
     ap.add_argument("--cmdline", default="")
+    ap.add_argument("--no-sites", action="store_true",
+                    help="the auto image records no call sites "
+                         "(kernel-auto-table.elf)")
     ap.add_argument("image")
     args = ap.parse_args()
     vmienv.set_build(args.build)
@@ -52,7 +55,8 @@ def main():
         bad += demo_check.banner_problems(
             demo, args.backend,
             vmienv.chosen(args.backend, args.env, args.cmdline),
-            forced="vmi.backend=" in args.cmdline)
+            forced="vmi.backend=" in args.cmdline, cmdline=args.cmdline,
+            sites=not args.no_sites)
     for b in bad:
         print("FAIL: " + b)
     if bad:

@@ -12,7 +12,8 @@ backend each, and checks that no command names the source or build tree.
                 of the kernel's side of the contract (a kernel without
                 vmi_event or vmi_main fails to link, naming what is missing)
   --env ENV     boot every image that must run in ENV (scripts/vmienv.py
-                runs_on) there: exit code 42 and its two lines.  SKIP (77,
+                runs_on) there: exit code 42 and its two lines (for auto,
+                also every call site patched).  SKIP (77,
                 one line) when this machine lacks ENV.
   --iso MEDIUM  also: the installed vmi-mkiso makes an ISO of the native
                 image, booted in MEDIUM (vmienv.MEDIA) to exit code 42
@@ -35,6 +36,7 @@ import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "scripts"))
+import demo_check  # noqa: E402  (the auto backend's line on patching)
 import vmienv  # noqa: E402  (environments shared with demo and conformance)
 
 HELLO_CODE = 42          # examples/hello/hello.c EXIT_CODE
@@ -208,12 +210,15 @@ def boot(images, env_name):
             re.search(r"^hello: vmi .*, backend %s," %
                       vmienv.chosen(b, env_name), res.output, re.M) and \
             re.search(r"^hello: alarm after \d+ us", res.output, re.M)
+        # vmi-auto.pc's flags give the kernel patchable call sites.
+        bad = demo_check.patch_problems(res.output) if b == "auto" else []
+        ok = ok and not bad
         print("%s hello-%s.elf (%s) on %s: code %s, %.1f s%s" % (
             "ok  " if ok else "FAIL", b, way, env_name, res.code, res.seconds,
             "" if res.note is None else ", " + res.note))
         if not ok:
             problems += 1
-            sys.stdout.write(res.output)
+            sys.stdout.write(res.output + "".join(p + "\n" for p in bad))
     return problems
 
 
