@@ -90,6 +90,12 @@ class TestAggregate(unittest.TestCase):
         rows = vmi_bench.table_rows(cellv, ["x"], "goal")
         self.assertEqual(rows, [["x", "0.5x, 4/6", "0.625x, 4/6", "2.5x, 4/2"]])
 
+    def test_no_cell_where_output_is_unseen(self):
+        cellv = list(vmi_bench.cells(None, None))
+        self.assertIn(("native", "vmi-run-pc"), cellv)
+        self.assertIn(("xen", "xen"), cellv)
+        self.assertNotIn(("native", "xen"), cellv)
+
     def test_spread_is_range_over_median(self):
         self.assertAlmostEqual(vmi_bench.spread((20.0, 10.0, 30.0)), 100.0)
 

@@ -76,12 +76,14 @@ def patch_cells(envs):
 
 
 def cells(backends, envs):
-    """(backend, environment) pairs in a fixed order, native first."""
+    """(backend, environment) pairs in a fixed order, native first; not
+    where the environment cannot show the image's output (vmienv
+    unobservable: native under real Xen prints nowhere)."""
     for b in vmienv.backends():
         if backends and b not in backends:
             continue
         for env in vmienv.runs_on(b):
-            if not envs or env in envs:
+            if (not envs or env in envs) and not vmienv.unobservable(b, env):
                 yield b, env
 
 
