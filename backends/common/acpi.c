@@ -31,13 +31,13 @@ bool acpi_checksum_ok(const void *p, size_t len)
 bool acpi_rsdp_valid(const void *p)
 {
     const uint8_t *r = p;
-    /* 5.2.5.3: revision at 15; length (rev >= 2) at 20. */
+    /* 5.2.5.3: revision at 15.  The extended checksum is taken over the
+     * 36 bytes the structure has, not over its length field (at 20),
+     * which nothing bounds, as Linux's ACPICA does
+     * (ACPI_RSDP_XCHECKSUM_LENGTH). */
     if (!sig_eq(r, "RSD PTR ", 8) || !acpi_checksum_ok(r, ACPI_RSDP_V1_LEN))
         return false;
-    if (r[15] < 2)
-        return true;
-    uint32_t len = acpi_le32(r + 20);
-    return len >= ACPI_RSDP_V2_LEN && acpi_checksum_ok(r, len);
+    return r[15] < 2 || acpi_checksum_ok(r, ACPI_RSDP_V2_LEN);
 }
 
 uint64_t acpi_rsdp_scan(uint64_t pa, size_t len)

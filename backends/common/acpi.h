@@ -36,7 +36,8 @@ static inline uint64_t acpi_le64(const uint8_t *p)
 bool acpi_checksum_ok(const void *p, size_t len);
 
 /* True if (p) holds a valid RSDP: signature "RSD PTR ", the ACPI 1.0
- * checksum, and for revision >= 2 the extended checksum over its length. */
+ * checksum, and for revision >= 2 the extended checksum over its 36
+ * bytes (whatever its length field says). */
 bool acpi_rsdp_valid(const void *p);
 
 /* Scan (len) bytes from physical (pa) on 16-byte boundaries for a valid

@@ -109,6 +109,22 @@ static void test_acpi_rsdp_bad_checksum_invalid(void **state)
     assert_false(acpi_rsdp_valid(r));
 }
 
+/* The length field of a revision 2 RSDP bounds nothing: its extended
+ * checksum covers the structure's 36 bytes (as ACPICA's), and a length
+ * of nearly 4 GiB is not read (it ran the checksum off the end of
+ * memory before: checked). */
+static void test_acpi_rsdp_length_field_not_trusted(void **state)
+{
+    (void)state;
+    uint8_t *r = tb_alloc(36);
+    tb_rsdp_at(r, 2, 0, 0);
+    tb_put32(r + 20, 0xfffffff0u);
+    tb_sum(r, 36, 32);
+    assert_true(acpi_rsdp_valid(r));
+    r[33] ^= 1;
+    assert_false(acpi_rsdp_valid(r));
+}
+
 static void test_acpi_find_rsdp_scans_bios_area(void **state)
 {
     (void)state;
@@ -554,6 +570,7 @@ int main(void)
         cmocka_unit_test_setup(test_acpi_find_table_xsdt_preferred_over_rsdt, setup),
         cmocka_unit_test_setup(test_acpi_find_table_bad_checksum_rejected, setup),
         cmocka_unit_test_setup(test_acpi_rsdp_bad_checksum_invalid, setup),
+        cmocka_unit_test_setup(test_acpi_rsdp_length_field_not_trusted, setup),
         cmocka_unit_test_setup(test_acpi_find_rsdp_scans_bios_area, setup),
         cmocka_unit_test_setup(test_acpi_find_rsdp_scans_ebda_first, setup),
         cmocka_unit_test_setup(test_acpi_find_rsdp_valid_hint_wins, setup),
