@@ -4,11 +4,21 @@
 #include <insn.h>
 
 #include "acpi.h"
+#include "common.h"
 
 /* Tables are reached only through pa_to_ptr() (see acpi.h). */
 static const uint8_t *acpi_ptr(uint64_t pa)
 {
     return (const uint8_t *)pa_to_ptr(pa);
+}
+
+/* Whether the (len) bytes at physical (pa) can be read: inside the
+ * identity map (common.h).  Where a table lies and how long it says it
+ * is are the firmware's word, which an XSDT entry above 4 GiB or a
+ * corrupt length would otherwise turn into a page fault. */
+static bool acpi_mapped(uint64_t pa, uint64_t len)
+{
+    return pa < VMI_IDENTITY_MAPPED_END && len <= VMI_IDENTITY_MAPPED_END - pa;
 }
 
 static bool sig_eq(const uint8_t *p, const char *sig, unsigned n)
@@ -51,7 +61,8 @@ uint64_t acpi_rsdp_scan(uint64_t pa, size_t len)
 
 uint64_t acpi_find_rsdp(uint64_t hint)
 {
-    if (hint && acpi_rsdp_valid(acpi_ptr(hint)))
+    if (hint && acpi_mapped(hint, ACPI_RSDP_V2_LEN) &&
+        acpi_rsdp_valid(acpi_ptr(hint)))
         return hint;
     /* 5.2.5.1: the first KiB of the EBDA, whose real-mode segment is the
      * word at 0x40E, then the BIOS area 0xE0000-0xFFFFF. */
@@ -68,13 +79,13 @@ uint32_t acpi_table_len(uint64_t pa)
     return acpi_le32(acpi_ptr(pa) + 4);
 }
 
-/* A table is usable if it is long enough and sums to zero (5.2.6). */
-static bool acpi_table_ok(uint64_t pa)
+bool acpi_table_ok(uint64_t pa)
 {
-    if (!pa)
+    if (!pa || !acpi_mapped(pa, ACPI_HDR_LEN))
         return false;
     uint32_t len = acpi_table_len(pa);
-    return len >= ACPI_HDR_LEN && acpi_checksum_ok(acpi_ptr(pa), len);
+    return len >= ACPI_HDR_LEN && acpi_mapped(pa, len) &&
+           acpi_checksum_ok(acpi_ptr(pa), len);
 }
 
 uint64_t acpi_find_table(uint64_t rsdp, const char *sig)

@@ -45,19 +45,25 @@ bool acpi_rsdp_valid(const void *p);
 uint64_t acpi_rsdp_scan(uint64_t pa, size_t len);
 
 /* (hint): an RSDP address from the loader, or 0.  Returns hint if it is a
- * valid RSDP, else the first valid one in the first KiB of the EBDA (its
- * segment is the 16-bit word at 0x40E) or in 0xE0000-0xFFFFF; 0 if none. */
+ * valid RSDP below VMI_IDENTITY_MAPPED_END, else the first valid one in
+ * the first KiB of the EBDA (its segment is the 16-bit word at 0x40E) or
+ * in 0xE0000-0xFFFFF; 0 if none. */
 uint64_t acpi_find_rsdp(uint64_t hint);
 
 /* The physical address of the table with signature (sig) (4 characters)
  * reachable from the RSDP at (rsdp): through the XSDT when revision >= 2
  * and its address is set, else the RSDT.  Every table on the way and the
- * result must pass its checksum and have length >= 36.  Returns 0 if not
- * found.  (sig) "DSDT" is not in the RSDT: use acpi_fadt_dsdt(). */
+ * result must be usable (acpi_table_ok).  Returns 0 if not found.
+ * (sig) "DSDT" is not in the RSDT: use acpi_fadt_dsdt(). */
 uint64_t acpi_find_table(uint64_t rsdp, const char *sig);
 
 /* The length field of the table at (pa). */
 uint32_t acpi_table_len(uint64_t pa);
+
+/* Whether the table at (pa) is usable (5.2.6): not 0, all of it (its
+ * length field, at least the 36-byte header) below
+ * VMI_IDENTITY_MAPPED_END (common.h), and summing to zero. */
+bool acpi_table_ok(uint64_t pa);
 
 /* List the usable CPUs of the MADT at (madt): Processor Local APIC (type
  * 0) and Processor Local x2APIC (type 9) entries with the Enabled flag,

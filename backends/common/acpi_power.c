@@ -153,8 +153,7 @@ bool acpi_parse_fadt(uint64_t fadt, struct acpi_power *out)
     }
     fadt_reset(f, len, out);
     uint64_t dsdt = acpi_fadt_dsdt(fadt);
-    if (dsdt && acpi_table_len(dsdt) >= ACPI_HDR_LEN &&
-        acpi_checksum_ok(ptr(dsdt), acpi_table_len(dsdt)))
+    if (acpi_table_ok(dsdt))
         out->s5 = acpi_s5_find(ptr(dsdt), acpi_table_len(dsdt),
                                &out->slp_typa, &out->slp_typb);
     return true;

@@ -10,6 +10,7 @@
 
 #include "acpi.h"
 #include "acpi_build.h"
+#include "common.h"
 #include "mock.h"
 #include "power.h"
 #include "smp.h"
@@ -94,6 +95,33 @@ static void test_acpi_find_table_bad_checksum_rejected(void **state)
     tb_rsdp_at(r, 2, 0, tpa(xsdt));
     m[50] ^= 1;
     assert_int_equal(acpi_find_table(tpa(r), "APIC"), 0);
+}
+
+/* Tables are reached through the identity map of the first 4 GiB
+ * (common.h VMI_IDENTITY_MAPPED_END): an XSDT entry, an X_DSDT or a
+ * loader's RSDP at or above it, and a table whose length runs past it,
+ * are passed over without a read there (each was read before: checked,
+ * a fault). */
+static void test_acpi_tables_outside_the_identity_map_ignored(void **state)
+{
+    (void)state;
+    const uint64_t high = VMI_IDENTITY_MAPPED_END;
+    uint8_t *m = madt_sample(), *big = tb_table("APIC", 44);
+    tb_put32(big + 4, 0xfffff000u);             /* past 4 GiB from here */
+    uint64_t tables[3] = { high, tpa(big), tpa(m) };
+    uint8_t *x = tb_sdt(8, tables, 3), *r = tb_alloc(36);
+    tb_rsdp_at(r, 2, 0, tpa(x));
+    assert_int_equal(acpi_find_table(tpa(r), "APIC"), tpa(m));
+    tb_rsdp_at(mock.lowmem + 0xf5a30, 0, 0x1234, 0);
+    assert_int_equal(acpi_find_rsdp(high), 0xf5a30);
+    assert_int_equal(acpi_find_rsdp(high - 20), 0xf5a30);
+    uint8_t *f = tb_table("FACP", 244);
+    tb_put32(f + 64, 0x604);
+    tb_put64(f + 140, high + 0x1000);           /* X_DSDT */
+    tb_seal(f);
+    struct acpi_power p;
+    assert_true(acpi_parse_fadt(tpa(f), &p));
+    assert_false(p.s5);
 }
 
 static void test_acpi_rsdp_bad_checksum_invalid(void **state)
@@ -569,6 +597,7 @@ int main(void)
         cmocka_unit_test_setup(test_acpi_find_table_rsdt_v1_found, setup),
         cmocka_unit_test_setup(test_acpi_find_table_xsdt_preferred_over_rsdt, setup),
         cmocka_unit_test_setup(test_acpi_find_table_bad_checksum_rejected, setup),
+        cmocka_unit_test_setup(test_acpi_tables_outside_the_identity_map_ignored, setup),
         cmocka_unit_test_setup(test_acpi_rsdp_bad_checksum_invalid, setup),
         cmocka_unit_test_setup(test_acpi_rsdp_length_field_not_trusted, setup),
         cmocka_unit_test_setup(test_acpi_find_rsdp_scans_bios_area, setup),
