@@ -198,7 +198,7 @@ bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out)
         /* An I/O address past the 16-bit port space is no port: the
          * 32-bit field below is used instead. */
         if (addr && (g[0] == ACPI_GAS_MEMORY ||
-                     (g[0] == ACPI_GAS_IO && addr <= 0xffff))) {
+                     (g[0] == ACPI_GAS_IO && addr <= ACPI_PORT_MAX))) {
             out->space = g[0];
             out->addr = addr;
             return true;
@@ -206,7 +206,7 @@ bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out)
     }
     /* 4.8.3.3: the block is 4 bytes long when present. */
     uint32_t port = acpi_le32(f + FADT_PM_TMR_BLK);
-    if (!port || f[FADT_PM_TMR_LEN] < 4 || port > 0xffff)
+    if (!port || f[FADT_PM_TMR_LEN] < 4 || port > ACPI_PORT_MAX)
         return false;
     out->space = ACPI_GAS_IO;
     out->addr = port;

@@ -366,6 +366,45 @@ static void test_acpi_fadt_x_pm1_preferred_io_and_memory(void **state)
     assert_int_equal(p.pm1a_cnt.addr, 0x404);
 }
 
+/* A register address past the 16-bit port space names no port (an OUT
+ * would cut it to another one) and one in memory above the identity map
+ * cannot be reached: each counts as absent, the X_ field giving way to
+ * the 32-bit one (each was used before: checked). */
+static void test_acpi_fadt_unreachable_registers_absent(void **state)
+{
+    (void)state;
+    uint64_t rsdp;
+    uint8_t *f = fadt6(&rsdp);
+    tb_put32(f + F_SMI_CMD, 0x100b2);
+    tb_put32(f + F_PM1A, 0x404);
+    tb_put32(f + F_PM1A + 4, 0x10404);          /* PM1b_CNT_BLK */
+    put_gas(f + F_X_PM1A, ACPI_GAS_IO, 16, 0x10604);
+    put_gas(f + F_X_PM1B, ACPI_GAS_MEMORY, 16, VMI_IDENTITY_MAPPED_END);
+    tb_put32(f + F_FLAGS, 1u << 10);            /* RESET_REG_SUP */
+    put_gas(f + 116, ACPI_GAS_IO, 8, 0x10cf9);
+    f[128] = 6;
+    tb_seal(f);
+    struct acpi_power p;
+    assert_true(acpi_parse_fadt(tpa(f), &p));
+    assert_false(p.pm1a_x);
+    assert_int_equal(p.pm1a_cnt.addr, 0x404);
+    assert_false(p.pm1b_x);
+    assert_int_equal(p.pm1b_cnt.addr, 0);
+    assert_int_equal(p.smi_cmd, 0);
+    assert_false(p.reset);
+    put_gas(f + 116, ACPI_GAS_MEMORY, 8, VMI_IDENTITY_MAPPED_END - 4096);
+    tb_seal(f);
+    assert_true(acpi_parse_fadt(tpa(f), &p));
+    assert_true(p.reset);
+    tb_put32(f + F_FLAGS, HW_REDUCED);
+    put_gas(f + F_SLEEP_CTL, ACPI_GAS_MEMORY, 8, VMI_IDENTITY_MAPPED_END);
+    tb_seal(f);
+    power_init(rsdp);
+    assert_string_equal(power_off_try(0), "hardware-reduced ACPI without a "
+                        "SLEEP_CONTROL_REG");
+    assert_int_equal(mock.nmmio, 0);
+}
+
 /* 4.1: a hardware-reduced FADT keeps only SLEEP_CONTROL_REG. */
 static void test_acpi_fadt_hw_reduced_sleep_control(void **state)
 {
@@ -611,6 +650,7 @@ int main(void)
         cmocka_unit_test_setup(test_acpi_hpet_base_from_table, setup),
         cmocka_unit_test_setup(test_acpi_fadt_x_pm1_preferred_io_and_memory, setup),
         cmocka_unit_test_setup(test_acpi_fadt_hw_reduced_sleep_control, setup),
+        cmocka_unit_test_setup(test_acpi_fadt_unreachable_registers_absent, setup),
         cmocka_unit_test_setup(test_acpi_s5_scan_bounded_by_length, setup),
         cmocka_unit_test_setup(test_power_off_enables_acpi_then_s5_through_x_pm1a, setup),
         cmocka_unit_test_setup(test_power_off_acpi_enable_is_skipped_or_bounded, setup),
