@@ -713,16 +713,16 @@ static long r_call32_setup_table(void)
     return f[0] == HOLE_GNT && f[1] == 0 ? 0 : 1;
 }
 /* Two blocks whose compat layout is smaller (Xen's xlat.lst): a 4-byte
- * virt_start, ~0 for an HVM domain (Xen's arch_domain_create; the 4
- * bytes after it stay), and a sched_poll with a 4-byte port handle,
+ * virt_start, 0 from Debian's Xen 4.17 (built without CONFIG_PV32; the
+ * 4 bytes after it stay), and a sched_poll with a 4-byte port handle,
  * whose port 0 is -EINVAL. */
 static long r_call32_platform(void)
 {
-    uint32_t p[2] = { 0, 0x5a5a5a5au };
+    uint32_t p[2] = { 0x12345678u, 0x5a5a5a5au };
     long r = domu_call32(__HYPERVISOR_xen_version, XENVER_platform_parameters, P(p), 0, 0, 0);
     if (r < 0)
         return r;
-    return p[1] != 0x5a5a5a5au ? 2 : p[0] == 0xffffffffu ? 0 : 1;
+    return p[1] != 0x5a5a5a5au ? 2 : p[0] == 0 ? 0 : 1;
 }
 static long r_call32_poll_port0(void)
 {
