@@ -24,6 +24,10 @@ _Static_assert(VMI_BOOT_MEM_RAM == XEN_HVM_MEMMAP_TYPE_RAM, "memmap RAM");
 #define MB2_TAG_ACPI_OLD 14
 #define MB2_TAG_ACPI_NEW 15
 #define MB2_INFO_MAX (1u << 20)     /* a sanity bound, not from the spec */
+/* No physical address reaches 2^52 (Intel SDM Vol. 3A 4.1.4: MAXPHYADDR
+ * is at most 52): a range is cut there, which also keeps base + len, and
+ * every sum over the map, from wrapping past 2^64. */
+#define PHYS_LIMIT (1ull << 52)
 
 struct mb2_tag {
     uint32_t type;
@@ -51,13 +55,17 @@ static void copy_cmdline(struct vmi_boot_info *bi, const char *src)
     bi->cmdline[i] = '\0';
 }
 
-/* Add a range: merged into the last one if it continues it with the same
- * type (firmware maps list many such pieces), else counted in mem_total
- * and kept if there is room. */
+/* Add a range, cut at PHYS_LIMIT: merged into the last one if it
+ * continues it with the same type (firmware maps list many such pieces),
+ * else counted in mem_total and kept if there is room. */
 static void add_mem(struct vmi_boot_info *bi, uint64_t base, uint64_t len, uint32_t type)
 {
     struct vmi_boot_mem *last = bi->nr_mem ? &bi->mem[bi->nr_mem - 1] : NULL;
 
+    if (base >= PHYS_LIMIT)
+        return;
+    if (len > PHYS_LIMIT - base)
+        len = PHYS_LIMIT - base;
     if (!len)
         return;
     if (last && bi->nr_mem == bi->mem_total && last->type == type &&

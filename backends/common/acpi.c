@@ -4,11 +4,21 @@
 #include <insn.h>
 
 #include "acpi.h"
+#include "common.h"
 
 /* Tables are reached only through pa_to_ptr() (see acpi.h). */
 static const uint8_t *acpi_ptr(uint64_t pa)
 {
     return (const uint8_t *)pa_to_ptr(pa);
+}
+
+/* Whether the (len) bytes at physical (pa) can be read: inside the
+ * identity map (common.h).  Where a table lies and how long it says it
+ * is are the firmware's word, which an XSDT entry above 4 GiB or a
+ * corrupt length would otherwise turn into a page fault. */
+static bool acpi_mapped(uint64_t pa, uint64_t len)
+{
+    return pa < VMI_IDENTITY_MAPPED_END && len <= VMI_IDENTITY_MAPPED_END - pa;
 }
 
 static bool sig_eq(const uint8_t *p, const char *sig, unsigned n)
@@ -31,13 +41,13 @@ bool acpi_checksum_ok(const void *p, size_t len)
 bool acpi_rsdp_valid(const void *p)
 {
     const uint8_t *r = p;
-    /* 5.2.5.3: revision at 15; length (rev >= 2) at 20. */
+    /* 5.2.5.3: revision at 15.  The extended checksum is taken over the
+     * 36 bytes the structure has, not over its length field (at 20),
+     * which nothing bounds, as Linux's ACPICA does
+     * (ACPI_RSDP_XCHECKSUM_LENGTH). */
     if (!sig_eq(r, "RSD PTR ", 8) || !acpi_checksum_ok(r, ACPI_RSDP_V1_LEN))
         return false;
-    if (r[15] < 2)
-        return true;
-    uint32_t len = acpi_le32(r + 20);
-    return len >= ACPI_RSDP_V2_LEN && acpi_checksum_ok(r, len);
+    return r[15] < 2 || acpi_checksum_ok(r, ACPI_RSDP_V2_LEN);
 }
 
 uint64_t acpi_rsdp_scan(uint64_t pa, size_t len)
@@ -51,7 +61,8 @@ uint64_t acpi_rsdp_scan(uint64_t pa, size_t len)
 
 uint64_t acpi_find_rsdp(uint64_t hint)
 {
-    if (hint && acpi_rsdp_valid(acpi_ptr(hint)))
+    if (hint && acpi_mapped(hint, ACPI_RSDP_V2_LEN) &&
+        acpi_rsdp_valid(acpi_ptr(hint)))
         return hint;
     /* 5.2.5.1: the first KiB of the EBDA, whose real-mode segment is the
      * word at 0x40E, then the BIOS area 0xE0000-0xFFFFF. */
@@ -68,13 +79,13 @@ uint32_t acpi_table_len(uint64_t pa)
     return acpi_le32(acpi_ptr(pa) + 4);
 }
 
-/* A table is usable if it is long enough and sums to zero (5.2.6). */
-static bool acpi_table_ok(uint64_t pa)
+bool acpi_table_ok(uint64_t pa)
 {
-    if (!pa)
+    if (!pa || !acpi_mapped(pa, ACPI_HDR_LEN))
         return false;
     uint32_t len = acpi_table_len(pa);
-    return len >= ACPI_HDR_LEN && acpi_checksum_ok(acpi_ptr(pa), len);
+    return len >= ACPI_HDR_LEN && acpi_mapped(pa, len) &&
+           acpi_checksum_ok(acpi_ptr(pa), len);
 }
 
 uint64_t acpi_find_table(uint64_t rsdp, const char *sig)
@@ -187,7 +198,7 @@ bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out)
         /* An I/O address past the 16-bit port space is no port: the
          * 32-bit field below is used instead. */
         if (addr && (g[0] == ACPI_GAS_MEMORY ||
-                     (g[0] == ACPI_GAS_IO && addr <= 0xffff))) {
+                     (g[0] == ACPI_GAS_IO && addr <= ACPI_PORT_MAX))) {
             out->space = g[0];
             out->addr = addr;
             return true;
@@ -195,7 +206,7 @@ bool acpi_pm_timer(uint64_t fadt, struct acpi_timer_reg *out)
     }
     /* 4.8.3.3: the block is 4 bytes long when present. */
     uint32_t port = acpi_le32(f + FADT_PM_TMR_BLK);
-    if (!port || f[FADT_PM_TMR_LEN] < 4 || port > 0xffff)
+    if (!port || f[FADT_PM_TMR_LEN] < 4 || port > ACPI_PORT_MAX)
         return false;
     out->space = ACPI_GAS_IO;
     out->addr = port;

@@ -16,6 +16,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common.h"
+
 #define ACPI_HDR_LEN 36         /* the common System Description header */
 #define ACPI_RSDP_V1_LEN 20
 #define ACPI_RSDP_V2_LEN 36
@@ -36,7 +38,8 @@ static inline uint64_t acpi_le64(const uint8_t *p)
 bool acpi_checksum_ok(const void *p, size_t len);
 
 /* True if (p) holds a valid RSDP: signature "RSD PTR ", the ACPI 1.0
- * checksum, and for revision >= 2 the extended checksum over its length. */
+ * checksum, and for revision >= 2 the extended checksum over its 36
+ * bytes (whatever its length field says). */
 bool acpi_rsdp_valid(const void *p);
 
 /* Scan (len) bytes from physical (pa) on 16-byte boundaries for a valid
@@ -44,19 +47,25 @@ bool acpi_rsdp_valid(const void *p);
 uint64_t acpi_rsdp_scan(uint64_t pa, size_t len);
 
 /* (hint): an RSDP address from the loader, or 0.  Returns hint if it is a
- * valid RSDP, else the first valid one in the first KiB of the EBDA (its
- * segment is the 16-bit word at 0x40E) or in 0xE0000-0xFFFFF; 0 if none. */
+ * valid RSDP below VMI_IDENTITY_MAPPED_END, else the first valid one in
+ * the first KiB of the EBDA (its segment is the 16-bit word at 0x40E) or
+ * in 0xE0000-0xFFFFF; 0 if none. */
 uint64_t acpi_find_rsdp(uint64_t hint);
 
 /* The physical address of the table with signature (sig) (4 characters)
  * reachable from the RSDP at (rsdp): through the XSDT when revision >= 2
  * and its address is set, else the RSDT.  Every table on the way and the
- * result must pass its checksum and have length >= 36.  Returns 0 if not
- * found.  (sig) "DSDT" is not in the RSDT: use acpi_fadt_dsdt(). */
+ * result must be usable (acpi_table_ok).  Returns 0 if not found.
+ * (sig) "DSDT" is not in the RSDT: use acpi_fadt_dsdt(). */
 uint64_t acpi_find_table(uint64_t rsdp, const char *sig);
 
 /* The length field of the table at (pa). */
 uint32_t acpi_table_len(uint64_t pa);
+
+/* Whether the table at (pa) is usable (5.2.6): not 0, all of it (its
+ * length field, at least the 36-byte header) below
+ * VMI_IDENTITY_MAPPED_END (common.h), and summing to zero. */
+bool acpi_table_ok(uint64_t pa);
 
 /* List the usable CPUs of the MADT at (madt): Processor Local APIC (type
  * 0) and Processor Local x2APIC (type 9) entries with the Enabled flag,
@@ -71,6 +80,7 @@ unsigned acpi_madt_cpus(uint64_t madt, uint32_t *ids, unsigned max);
 #define ACPI_GAS_MEMORY 0
 #define ACPI_GAS_IO 1
 #define ACPI_GAS_PCI 2          /* PCI configuration space, segment 0 */
+#define ACPI_PORT_MAX 0xffffu   /* the x86 I/O space */
 
 struct acpi_gas {
     uint8_t space;              /* ACPI_GAS_* */
@@ -83,16 +93,25 @@ static inline struct acpi_gas acpi_gas_at(const uint8_t *p)
     return (struct acpi_gas){ p[0], p[1], p[2], p[3], acpi_le64(p + 4) };
 }
 
-/* True if (g) is present, in I/O or system memory space. */
+/* True if (g) is present and reachable: in I/O space at a port (up to
+ * 0xffff: a wider address names no port and would be cut to another
+ * one), or in system memory below VMI_IDENTITY_MAPPED_END (common.h). */
 static inline bool acpi_gas_io_or_memory(const struct acpi_gas *g)
 {
-    return g->addr && (g->space == ACPI_GAS_IO || g->space == ACPI_GAS_MEMORY);
+    if (!g->addr)
+        return false;
+    if (g->space == ACPI_GAS_IO)
+        return g->addr <= ACPI_PORT_MAX;
+    return g->space == ACPI_GAS_MEMORY &&
+           g->addr <= VMI_IDENTITY_MAPPED_END - sizeof(uint64_t);
 }
 
 /* What power management needs from the FADT and DSDT (ACPI 6.5 section
  * 5.2.9).  The PM1x control registers come from X_PM1x_CNT_BLK where its
- * address is not zero (5.2.9: then the 32-bit field must be ignored),
- * else from the 32-bit PM1x_CNT_BLK as I/O space. */
+ * address is not zero (5.2.9: then the 32-bit field must be ignored)
+ * and usable (acpi_gas_io_or_memory), else from the 32-bit PM1x_CNT_BLK
+ * as I/O space.  A register or SMI_CMD past the port space, or in
+ * memory above the identity map, counts as absent. */
 struct acpi_power {
     bool hw_reduced;                /* HW_REDUCED_ACPI: no PM1, no SMI_CMD */
     struct acpi_gas pm1a_cnt, pm1b_cnt;

@@ -128,8 +128,9 @@ static struct acpi_gas fadt_pm1(const uint8_t *f, uint32_t len, unsigned off,
         }
     }
     *from_x = false;
+    uint32_t port = acpi_le32(f + off);
     return (struct acpi_gas){ .space = ACPI_GAS_IO, .bit_width = PM1_CNT_BITS,
-                              .addr = acpi_le32(f + off) };
+                              .addr = port <= ACPI_PORT_MAX ? port : 0 };
 }
 
 bool acpi_parse_fadt(uint64_t fadt, struct acpi_power *out)
@@ -149,12 +150,13 @@ bool acpi_parse_fadt(uint64_t fadt, struct acpi_power *out)
         out->pm1a_cnt = fadt_pm1(f, len, FADT_PM1A_CNT, FADT_X_PM1A_CNT, &out->pm1a_x);
         out->pm1b_cnt = fadt_pm1(f, len, FADT_PM1B_CNT, FADT_X_PM1B_CNT, &out->pm1b_x);
         out->smi_cmd = acpi_le32(f + FADT_SMI_CMD);
+        if (out->smi_cmd > ACPI_PORT_MAX)
+            out->smi_cmd = 0;
         out->acpi_enable = f[FADT_ACPI_ENABLE];
     }
     fadt_reset(f, len, out);
     uint64_t dsdt = acpi_fadt_dsdt(fadt);
-    if (dsdt && acpi_table_len(dsdt) >= ACPI_HDR_LEN &&
-        acpi_checksum_ok(ptr(dsdt), acpi_table_len(dsdt)))
+    if (acpi_table_ok(dsdt))
         out->s5 = acpi_s5_find(ptr(dsdt), acpi_table_len(dsdt),
                                &out->slp_typa, &out->slp_typb);
     return true;

@@ -70,8 +70,9 @@ struct vmi_boot_info {
     int status;                         /* vmi_boot_parse(): 0, or -1 */
     const char *mem_source;             /* where mem[] came from */
     /* The memory map (boot.mem and boot.nr_mem point here), in the
-     * loader's order, adjacent ranges of one type merged, empty ones
-     * dropped; nr_mem < mem_total means it did not fit. */
+     * loader's order, cut at 2^52 (the widest physical address),
+     * adjacent ranges of one type merged, empty ones dropped; nr_mem <
+     * mem_total means it did not fit. */
     struct vmi_boot_mem mem[VMI_BOOT_MEM_MAX];
     unsigned nr_mem;
     /* Loader data that must not be allocated over (info block, RSDP copy). */

@@ -467,6 +467,7 @@ static long pers_xen_dispatch(struct mon *mon, struct pers_xen_call *c)
 	_Alignas(16) uint8_t block[PERS_XEN_BLOCK_MAX];
 	const struct pers_xen_op *op;
 	uint64_t at;
+	uint16_t size;
 	long r;
 
 	if (!h || !h->ops) {
@@ -486,13 +487,14 @@ static long pers_xen_dispatch(struct mon *mon, struct pers_xen_call *c)
 	if (op->self && c->a[1] != c->vcpu)
 		return -XEN_EINVAL;     /* Xen: only the caller's own */
 	at = c->a[h->block];
-	memset(block, 0, op->size);
+	size = c->mode != 8 && op->size32 ? op->size32 : op->size;
+	memset(block, 0, size);
 	if ((op->dir & PERS_XEN_IN) &&
-	    (r = pers_xen_copy_in(mon, block, at, op->size)) < 0)
+	    (r = pers_xen_copy_in(mon, block, at, size)) < 0)
 		return r;
 	r = op->fn(mon, c, block);
 	if (r == 0 && (op->dir & PERS_XEN_OUT))
-		r = pers_xen_copy_out(mon, at, block, op->size);
+		r = pers_xen_copy_out(mon, at, block, size);
 	return r;
 }
 

@@ -170,8 +170,9 @@ struct pers_xen_call {
  * by a[0] (subops) or takes the one op, checks the caller's own vCPU
  * (self), copies (size) bytes in from argument (block) (PERS_XEN_IN) or
  * zeroes them, calls (fn) with the copy, and on a 0 result copies it back
- * (PERS_XEN_OUT).  A fault while copying is the call's -EFAULT.  An
- * unknown hypercall or sub-op is -ENOSYS (named under -v).
+ * (PERS_XEN_OUT); for a 32-bit caller (size32) bytes where set.  A
+ * fault while copying is the call's -EFAULT.  An unknown hypercall or
+ * sub-op is -ENOSYS (named under -v).
  */
 #define PERS_XEN_IN 1u
 #define PERS_XEN_OUT 2u
@@ -185,6 +186,10 @@ struct pers_xen_op {
 	uint8_t dir;            /* PERS_XEN_IN | PERS_XEN_OUT */
 	bool self;              /* a[1] must be the caller: else -EINVAL */
 	pers_xen_fn *fn;        /* NULL ends a table */
+	/* A 32-bit caller's block, where Xen's compat layout differs in
+	 * size (Xen's xlat.lst marks it "!"); the handler then decodes that
+	 * layout (pers_xen_compat()).  0: (size) for both. */
+	uint16_t size32;
 };
 struct pers_xen_hcall {
 	const char *name;       /* for the -v log */

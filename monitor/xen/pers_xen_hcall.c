@@ -105,13 +105,19 @@ static long ver_compile_info(struct mon *mon, struct pers_xen_call *c,
 	return 0;
 }
 
-/* HYPERVISOR_VIRT_START of x86-64 (arch-x86/xen-x86_64.h). */
+/* HYPERVISOR_VIRT_START of x86-64 (arch-x86/xen-x86_64.h).  A 32-bit
+ * caller's block is a 4-byte xen_ulong_t (Xen's compat/kernel.c) with
+ * HYPERVISOR_COMPAT_VIRT_START of the domain, which is 0 in a Xen built
+ * without CONFIG_PV32 (asm/config.h), as Debian's 4.17 answers
+ * (measured: tests/xen/domu under scripts/xenlab); the block comes
+ * zeroed. */
 static long ver_platform(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	xen_platform_parameters_t *pp = b;
 
 	(void)mon, (void)c;
-	pp->virt_start = HYPERVISOR_VIRT_START;
+	if (!pers_xen_compat())
+		pp->virt_start = HYPERVISOR_VIRT_START;
 	return 0;
 }
 
@@ -150,25 +156,25 @@ static long ver_build_id(struct mon *mon, struct pers_xen_call *c, void *b)
 #define OUT PERS_XEN_OUT
 #define INOUT (PERS_XEN_IN | PERS_XEN_OUT)
 const struct pers_xen_op pers_xen_version_ops[] = {
-	{ XENVER_version, 0, 0, false, ver_version },
+	{ XENVER_version, 0, 0, false, ver_version, 0 },
 	{ XENVER_extraversion, sizeof(xen_extraversion_t), OUT, false,
-	  ver_extraversion },
+	  ver_extraversion, 0 },
 	{ XENVER_compile_info, sizeof(xen_compile_info_t), OUT, false,
-	  ver_compile_info },
+	  ver_compile_info, 0 },
 	{ XENVER_capabilities, sizeof(xen_capabilities_info_t), OUT, false,
-	  ver_capabilities },
+	  ver_capabilities, 0 },
 	{ XENVER_changeset, sizeof(xen_changeset_info_t), OUT, false,
-	  ver_changeset },
+	  ver_changeset, 0 },
 	{ XENVER_platform_parameters, sizeof(xen_platform_parameters_t), OUT,
-	  false, ver_platform },
+	  false, ver_platform, sizeof(uint32_t) },
 	{ XENVER_get_features, sizeof(struct xen_feature_info), INOUT, false,
-	  ver_features },
-	{ XENVER_pagesize, 0, 0, false, ver_pagesize },
+	  ver_features, 0 },
+	{ XENVER_pagesize, 0, 0, false, ver_pagesize, 0 },
 	{ XENVER_guest_handle, sizeof(xen_domain_handle_t), OUT, false,
-	  ver_handle },
+	  ver_handle, 0 },
 	{ XENVER_commandline, sizeof(PERS_XEN_DENIED), OUT, false,
-	  ver_denied },
-	{ XENVER_build_id, 0, 0, false, ver_build_id },
+	  ver_denied, 0 },
+	{ XENVER_build_id, 0, 0, false, ver_build_id, 0 },
 	{ 0 }
 };
 _Static_assert(sizeof(xen_capabilities_info_t) <= PERS_XEN_BLOCK_MAX,
@@ -244,8 +250,8 @@ static long console_read(struct mon *mon, struct pers_xen_call *c, void *b)
 
 /* The text is no block of a fixed size: console_write reads it. */
 const struct pers_xen_op pers_xen_console_io_ops[] = {
-	{ CONSOLEIO_write, 0, 0, false, console_write },
-	{ CONSOLEIO_read, 0, 0, false, console_read },
+	{ CONSOLEIO_write, 0, 0, false, console_write, 0 },
+	{ CONSOLEIO_read, 0, 0, false, console_read, 0 },
 	{ 0 }
 };
 
@@ -356,12 +362,12 @@ static long hvm_upcall_vector(struct mon *mon, struct pers_xen_call *c,
 /* HVMOP_flush_tlbs among the others: not offered (docs/vmi-run.md). */
 const struct pers_xen_op pers_xen_hvm_ops[] = {
 	{ HVMOP_set_param, sizeof(struct xen_hvm_param), PERS_XEN_IN, false,
-	  hvm_set_param },
+	  hvm_set_param, 0 },
 	{ HVMOP_get_param, sizeof(struct xen_hvm_param), INOUT, false,
-	  hvm_get_param },
+	  hvm_get_param, 0 },
 	{ HVMOP_set_evtchn_upcall_vector,
 	  sizeof(struct xen_hvm_evtchn_upcall_vector), PERS_XEN_IN, false,
-	  hvm_upcall_vector },
+	  hvm_upcall_vector, 0 },
 	{ 0 }
 };
 

@@ -57,7 +57,9 @@ _Static_assert(sizeof(struct pers_xen_e820) == 20, "Xen e820entry");
  * xen/include/compat from the same public headers under the i386 ABI:
  * 4-byte xen_ulong_t, xen_pfn_t and guest handles, 4-byte aligned
  * uint64_t).  Only the structures memory_op and grant_table_op read;
- * the others vmi-run implements are the same in both layouts. */
+ * the three other blocks whose compat size differs (sched_poll,
+ * platform_parameters, vcpu_set_singleshot_timer) have their size32 in
+ * the hypercall table (pers_xen.h); the rest are the same in both. */
 struct pers_xen_compat_add_to_physmap {
 	uint16_t domid, size;
 	uint32_t space, idx, gpfn;
@@ -654,11 +656,11 @@ static long grant_table_op(struct mon *mon, struct pers_xen_call *call,
 /* memory_op(cmd, arg) and grant_table_op(cmd, arg, count): one op each,
  * which decodes its own (pers_xen.h says why). */
 const struct pers_xen_op pers_xen_memory_ops[] = {
-	{ 0, 0, 0, false, memory_op },
+	{ 0, 0, 0, false, memory_op, 0 },
 	{ 0 }
 };
 
 const struct pers_xen_op pers_xen_grant_ops[] = {
-	{ 0, 0, 0, false, grant_table_op },
+	{ 0, 0, 0, false, grant_table_op, 0 },
 	{ 0 }
 };

@@ -135,7 +135,7 @@ static long set_timer_op(struct mon *mon, struct pers_xen_call *c, void *b)
 }
 
 const struct pers_xen_op pers_xen_timer_ops[] = {
-	{ 0, 0, 0, false, set_timer_op },
+	{ 0, 0, 0, false, set_timer_op, 0 },
 	{ 0 }
 };
 
@@ -278,22 +278,27 @@ static long vcpu_stop_singleshot(struct mon *mon, struct pers_xen_call *c,
 	return 0;
 }
 
+/* A 32-bit caller's vcpu_set_singleshot_timer is 12 bytes: the same
+ * fields, without the tail padding (4-byte aligned uint64_t; Xen's
+ * xlat.lst translates it). */
+#define PERS_XEN_COMPAT_SINGLESHOT 12u
+
 /* vcpu_op(cmd, vcpuid, arg): the table checks vcpuid, and that the
  * one-shot timer ops name the caller's own (Xen's answer otherwise:
  * -EINVAL). */
 #define IN PERS_XEN_IN
 const struct pers_xen_op pers_xen_vcpu_ops[] = {
 	{ VCPUOP_initialise, sizeof(struct vcpu_hvm_context), IN, false,
-	  vcpu_initialise },
-	{ VCPUOP_up, 0, 0, false, vcpu_up },
-	{ VCPUOP_is_up, 0, 0, false, vcpu_is_up },
+	  vcpu_initialise, 0 },
+	{ VCPUOP_up, 0, 0, false, vcpu_up, 0 },
+	{ VCPUOP_is_up, 0, 0, false, vcpu_is_up, 0 },
 	{ VCPUOP_register_vcpu_info, sizeof(struct vcpu_register_vcpu_info),
-	  IN, false, vcpu_register_info },
-	{ VCPUOP_stop_periodic_timer, 0, 0, false, vcpu_stop_periodic },
+	  IN, false, vcpu_register_info, 0 },
+	{ VCPUOP_stop_periodic_timer, 0, 0, false, vcpu_stop_periodic, 0 },
 	{ VCPUOP_set_singleshot_timer,
 	  sizeof(struct vcpu_set_singleshot_timer), IN, true,
-	  vcpu_singleshot },
-	{ VCPUOP_stop_singleshot_timer, 0, 0, true, vcpu_stop_singleshot },
+	  vcpu_singleshot, PERS_XEN_COMPAT_SINGLESHOT },
+	{ VCPUOP_stop_singleshot_timer, 0, 0, true, vcpu_stop_singleshot, 0 },
 	{ 0 }
 };
 
@@ -313,6 +318,15 @@ static long sched_block(struct mon *mon, struct pers_xen_call *c, void *b)
 	return 0;
 }
 
+/* A 32-bit caller's sched_poll (Xen's compat_sched_poll, common/sched/
+ * compat.c compat_poll): a 4-byte guest handle, so the count and the
+ * deadline move up. */
+struct pers_xen_compat_sched_poll {
+	uint32_t ports, nr_ports;
+	uint64_t timeout;
+};
+_Static_assert(sizeof(struct pers_xen_compat_sched_poll) == 16, "compat");
+
 /* SCHEDOP_poll: wait until one of the ports is pending (masked or not)
  * or the absolute (timeout) passes (Xen common/sched/core.c do_poll).
  * Like Xen, it reads the ports one by one and stops at the first that is
@@ -322,14 +336,19 @@ static long sched_block(struct mon *mon, struct pers_xen_call *c, void *b)
 static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	evtchn_port_t ports[PERS_XEN_POLL_MAX];
+	const struct pers_xen_compat_sched_poll *cp = b;
 	struct sched_poll sp = *(const struct sched_poll *)b;
-	uint64_t list;
+	uint64_t list = (uint64_t)(uintptr_t)sp.ports.p;
 	long e;
 
 	(void)c;
+	if (pers_xen_compat()) {
+		list = cp->ports;
+		sp.nr_ports = cp->nr_ports;
+		sp.timeout = cp->timeout;
+	}
 	if (sp.nr_ports > PERS_XEN_POLL_MAX)
 		return -XEN_EINVAL;
-	list = (uint64_t)(uintptr_t)sp.ports.p;
 	for (unsigned i = 0; i < sp.nr_ports; i++) {
 		if ((e = pers_xen_copy_in(mon, &ports[i], list + i * sizeof(ports[0]),
 					  sizeof(ports[0]))) < 0)
@@ -395,10 +414,11 @@ static long sched_yield_op(struct mon *mon, struct pers_xen_call *c,
 }
 
 const struct pers_xen_op pers_xen_sched_ops[] = {
-	{ SCHEDOP_yield, 0, 0, false, sched_yield_op },
-	{ SCHEDOP_block, 0, 0, false, sched_block },
-	{ SCHEDOP_poll, sizeof(struct sched_poll), IN, false, sched_poll },
+	{ SCHEDOP_yield, 0, 0, false, sched_yield_op, 0 },
+	{ SCHEDOP_block, 0, 0, false, sched_block, 0 },
+	{ SCHEDOP_poll, sizeof(struct sched_poll), IN, false, sched_poll,
+	  sizeof(struct pers_xen_compat_sched_poll) },
 	{ SCHEDOP_shutdown, sizeof(struct sched_shutdown), IN, false,
-	  sched_shutdown },
+	  sched_shutdown, 0 },
 	{ 0 }
 };

@@ -10,6 +10,7 @@
 
 #include "acpi.h"
 #include "acpi_build.h"
+#include "common.h"
 #include "mock.h"
 #include "power.h"
 #include "smp.h"
@@ -96,6 +97,33 @@ static void test_acpi_find_table_bad_checksum_rejected(void **state)
     assert_int_equal(acpi_find_table(tpa(r), "APIC"), 0);
 }
 
+/* Tables are reached through the identity map of the first 4 GiB
+ * (common.h VMI_IDENTITY_MAPPED_END): an XSDT entry, an X_DSDT or a
+ * loader's RSDP at or above it, and a table whose length runs past it,
+ * are passed over without a read there (each was read before: checked,
+ * a fault). */
+static void test_acpi_tables_outside_the_identity_map_ignored(void **state)
+{
+    (void)state;
+    const uint64_t high = VMI_IDENTITY_MAPPED_END;
+    uint8_t *m = madt_sample(), *big = tb_table("APIC", 44);
+    tb_put32(big + 4, 0xfffff000u);             /* past 4 GiB from here */
+    uint64_t tables[3] = { high, tpa(big), tpa(m) };
+    uint8_t *x = tb_sdt(8, tables, 3), *r = tb_alloc(36);
+    tb_rsdp_at(r, 2, 0, tpa(x));
+    assert_int_equal(acpi_find_table(tpa(r), "APIC"), tpa(m));
+    tb_rsdp_at(mock.lowmem + 0xf5a30, 0, 0x1234, 0);
+    assert_int_equal(acpi_find_rsdp(high), 0xf5a30);
+    assert_int_equal(acpi_find_rsdp(high - 20), 0xf5a30);
+    uint8_t *f = tb_table("FACP", 244);
+    tb_put32(f + 64, 0x604);
+    tb_put64(f + 140, high + 0x1000);           /* X_DSDT */
+    tb_seal(f);
+    struct acpi_power p;
+    assert_true(acpi_parse_fadt(tpa(f), &p));
+    assert_false(p.s5);
+}
+
 static void test_acpi_rsdp_bad_checksum_invalid(void **state)
 {
     (void)state;
@@ -106,6 +134,22 @@ static void test_acpi_rsdp_bad_checksum_invalid(void **state)
     assert_false(acpi_rsdp_valid(r));
     tb_rsdp_at(r, 2, 0, 0);
     r[33] ^= 1;     /* breaks only the extended checksum */
+    assert_false(acpi_rsdp_valid(r));
+}
+
+/* The length field of a revision 2 RSDP bounds nothing: its extended
+ * checksum covers the structure's 36 bytes (as ACPICA's), and a length
+ * of nearly 4 GiB is not read (it ran the checksum off the end of
+ * memory before: checked). */
+static void test_acpi_rsdp_length_field_not_trusted(void **state)
+{
+    (void)state;
+    uint8_t *r = tb_alloc(36);
+    tb_rsdp_at(r, 2, 0, 0);
+    tb_put32(r + 20, 0xfffffff0u);
+    tb_sum(r, 36, 32);
+    assert_true(acpi_rsdp_valid(r));
+    r[33] ^= 1;
     assert_false(acpi_rsdp_valid(r));
 }
 
@@ -320,6 +364,45 @@ static void test_acpi_fadt_x_pm1_preferred_io_and_memory(void **state)
     assert_true(acpi_parse_fadt(tpa(f), &p));
     assert_false(p.pm1a_x);
     assert_int_equal(p.pm1a_cnt.addr, 0x404);
+}
+
+/* A register address past the 16-bit port space names no port (an OUT
+ * would cut it to another one) and one in memory above the identity map
+ * cannot be reached: each counts as absent, the X_ field giving way to
+ * the 32-bit one (each was used before: checked). */
+static void test_acpi_fadt_unreachable_registers_absent(void **state)
+{
+    (void)state;
+    uint64_t rsdp;
+    uint8_t *f = fadt6(&rsdp);
+    tb_put32(f + F_SMI_CMD, 0x100b2);
+    tb_put32(f + F_PM1A, 0x404);
+    tb_put32(f + F_PM1A + 4, 0x10404);          /* PM1b_CNT_BLK */
+    put_gas(f + F_X_PM1A, ACPI_GAS_IO, 16, 0x10604);
+    put_gas(f + F_X_PM1B, ACPI_GAS_MEMORY, 16, VMI_IDENTITY_MAPPED_END);
+    tb_put32(f + F_FLAGS, 1u << 10);            /* RESET_REG_SUP */
+    put_gas(f + 116, ACPI_GAS_IO, 8, 0x10cf9);
+    f[128] = 6;
+    tb_seal(f);
+    struct acpi_power p;
+    assert_true(acpi_parse_fadt(tpa(f), &p));
+    assert_false(p.pm1a_x);
+    assert_int_equal(p.pm1a_cnt.addr, 0x404);
+    assert_false(p.pm1b_x);
+    assert_int_equal(p.pm1b_cnt.addr, 0);
+    assert_int_equal(p.smi_cmd, 0);
+    assert_false(p.reset);
+    put_gas(f + 116, ACPI_GAS_MEMORY, 8, VMI_IDENTITY_MAPPED_END - 4096);
+    tb_seal(f);
+    assert_true(acpi_parse_fadt(tpa(f), &p));
+    assert_true(p.reset);
+    tb_put32(f + F_FLAGS, HW_REDUCED);
+    put_gas(f + F_SLEEP_CTL, ACPI_GAS_MEMORY, 8, VMI_IDENTITY_MAPPED_END);
+    tb_seal(f);
+    power_init(rsdp);
+    assert_string_equal(power_off_try(0), "hardware-reduced ACPI without a "
+                        "SLEEP_CONTROL_REG");
+    assert_int_equal(mock.nmmio, 0);
 }
 
 /* 4.1: a hardware-reduced FADT keeps only SLEEP_CONTROL_REG. */
@@ -553,7 +636,9 @@ int main(void)
         cmocka_unit_test_setup(test_acpi_find_table_rsdt_v1_found, setup),
         cmocka_unit_test_setup(test_acpi_find_table_xsdt_preferred_over_rsdt, setup),
         cmocka_unit_test_setup(test_acpi_find_table_bad_checksum_rejected, setup),
+        cmocka_unit_test_setup(test_acpi_tables_outside_the_identity_map_ignored, setup),
         cmocka_unit_test_setup(test_acpi_rsdp_bad_checksum_invalid, setup),
+        cmocka_unit_test_setup(test_acpi_rsdp_length_field_not_trusted, setup),
         cmocka_unit_test_setup(test_acpi_find_rsdp_scans_bios_area, setup),
         cmocka_unit_test_setup(test_acpi_find_rsdp_scans_ebda_first, setup),
         cmocka_unit_test_setup(test_acpi_find_rsdp_valid_hint_wins, setup),
@@ -565,6 +650,7 @@ int main(void)
         cmocka_unit_test_setup(test_acpi_hpet_base_from_table, setup),
         cmocka_unit_test_setup(test_acpi_fadt_x_pm1_preferred_io_and_memory, setup),
         cmocka_unit_test_setup(test_acpi_fadt_hw_reduced_sleep_control, setup),
+        cmocka_unit_test_setup(test_acpi_fadt_unreachable_registers_absent, setup),
         cmocka_unit_test_setup(test_acpi_s5_scan_bounded_by_length, setup),
         cmocka_unit_test_setup(test_power_off_enables_acpi_then_s5_through_x_pm1a, setup),
         cmocka_unit_test_setup(test_power_off_acpi_enable_is_skipped_or_bounded, setup),

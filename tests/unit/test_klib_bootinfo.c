@@ -199,6 +199,39 @@ static void test_bootinfo_adjacent_ranges_of_one_type_merge(void **state)
     assert_int_equal(bi.mem[1].type, 2);
 }
 
+/* Ranges are cut at 2^52, the widest physical address (SDM Vol. 3A
+ * 4.1.4), so that no end wraps past 2^64: a firmware range ending at
+ * 2^64 merged with one at 0 into a range of base 2^64 - 4 KiB whose end
+ * wrapped to 1 MiB, whose first page pmem.c's fit() found free (its
+ * a + len wraps too); ranges past 2^52 were kept (checked: 3 ranges
+ * before). */
+static void test_bootinfo_ranges_cut_at_the_physical_limit(void **state)
+{
+    static struct mb2 m;
+    const uint64_t e[4][3] = {
+        { 0ull - 4096, 4096, VMI_BOOT_MEM_RAM },
+        { 0, 1ull << 20, VMI_BOOT_MEM_RAM },
+        { 1ull << 51, 1ull << 63, VMI_BOOT_MEM_RAM },
+        { 1ull << 52, 1ull << 20, VMI_BOOT_MEM_RAM },
+    };
+    uint8_t *t;
+    uint32_t w[2] = { 24, 0 };
+
+    (void)state;
+    mb2_begin(&m);
+    t = mb2_tag(&m, 6, 16 + sizeof(e));
+    memcpy(t + 8, w, 8);
+    memcpy(t + 16, e, sizeof(e));
+    mb2_end(&m);
+    assert_int_equal(vmi_boot_parse(VMI_BOOT_MB2, pa(m.buf), &bi), 0);
+    assert_int_equal(bi.nr_mem, 2);
+    assert_int_equal(bi.mem_total, 2);
+    assert_int_equal(bi.mem[0].base, 0);
+    assert_int_equal(bi.mem[0].len, 1ull << 20);
+    assert_int_equal(bi.mem[1].base, 1ull << 51);
+    assert_int_equal(bi.mem[1].len, 1ull << 51);
+}
+
 /* A map that does not fit is counted whole, so the kernel can refuse it. */
 static void test_bootinfo_map_too_big_is_counted(void **state)
 {
@@ -325,6 +358,7 @@ int main(void)
         cmocka_unit_test(test_bootinfo_mb2_tags_give_cmdline_mmap_new_rsdp),
         cmocka_unit_test(test_bootinfo_mb2_map_of_40_ranges_is_kept_whole),
         cmocka_unit_test(test_bootinfo_adjacent_ranges_of_one_type_merge),
+        cmocka_unit_test(test_bootinfo_ranges_cut_at_the_physical_limit),
         cmocka_unit_test(test_bootinfo_map_too_big_is_counted),
         cmocka_unit_test(test_bootinfo_mb2_basic_meminfo_is_the_fallback),
         cmocka_unit_test(test_bootinfo_mb2_oversized_tag_stops_the_walk),

@@ -298,6 +298,61 @@ static void test_xen_mon_32bit_set_timer_op_takes_two_halves(void **state)
 	assert_true(fake_host.armed_at > d - 1000000 && fake_host.armed_at < d + 1000000);
 }
 
+/* A 32-bit caller's blocks in Xen's compat layouts where their size
+ * differs (Xen's xlat.lst): platform_parameters has a 4-byte virt_start
+ * (0, as Debian's Xen 4.17 answers: compat/kernel.c), sched_poll a 4-byte handle
+ * (sched/compat.c compat_poll), vcpu_set_singleshot_timer 12 bytes.
+ * Each was read or written with the 64-bit layout before (checked). */
+static void test_xen_mon_32bit_compat_blocks(void **state)
+{
+	struct mon *m = *state;
+	struct { uint32_t ports, nr_ports; uint64_t timeout; } poll = {
+		.ports = ARG_PA + 0x100, .nr_ports = 1 };
+	struct { uint64_t timeout_abs_ns; uint32_t flags; }
+		__attribute__((packed)) shot = { fake_host.tsc + 1000000, 0 };
+	uint8_t *arg = gpa(m, ARG_PA);
+	uint32_t port = bind_ipi(m, 0), none = 0, v32;
+	uint64_t v64;
+
+	memset(arg, 0x5a, 16);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_platform_parameters, ARG_PA, 0), 0);
+	memcpy(&v64, arg, 8);
+	assert_true(v64 == HYPERVISOR_VIRT_START);
+	fake_host.sregs.cs_l = 0;            /* compatibility mode */
+	fake_host.sregs.cs_db = 1;
+	memset(arg, 0x5a, 16);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_platform_parameters, ARG_PA, 0), 0);
+	memcpy(&v32, arg, 4);
+	assert_int_equal(v32, 0);
+	memcpy(&v32, arg + 4, 4);               /* nothing past the block */
+	assert_int_equal(v32, 0x5a5a5a5au);
+	/* Stopped: a poll that passes its checks returns at once. */
+	atomic_store(&m->stopped, true);
+	memcpy(arg, &poll, sizeof(poll));
+	memcpy(arg + 0x100, &none, 4);          /* port 0: never valid */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_poll,
+			       ARG_PA, 0), -XEN_EINVAL);
+	memcpy(arg + 0x100, &port, 4);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_poll,
+			       ARG_PA, 0), 0);
+	poll.nr_ports = 129;                    /* past Xen's limit */
+	memcpy(arg, &poll, sizeof(poll));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_poll,
+			       ARG_PA, 0), -XEN_EINVAL);
+	/* 12 bytes that end where the mapping ends. */
+	pt(m, 2)[1] = 0;                        /* [2 MiB, 4 MiB) unmapped */
+	memcpy(gpa(m, 0x200000 - 12), &shot, sizeof(shot));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_set_singleshot_timer, 0, 0x200000 - 12), 0);
+	fake_long_mode();                       /* 16 bytes from 64-bit code */
+	pt(m, 2)[1] = 0;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_set_singleshot_timer, 0, 0x200000 - 12),
+			 -XEN_EFAULT);
+}
+
 static void test_xen_mon_user_mode_call_is_eperm(void **state)
 {
 	struct mon *m = *state;
@@ -1119,6 +1174,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_user_mode_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_conforming_cs_user_call_is_eperm, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_caller_uses_ebx_ecx, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_32bit_compat_blocks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),

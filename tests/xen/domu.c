@@ -712,6 +712,25 @@ static long r_call32_setup_table(void)
         return 1000 + t.status;
     return f[0] == HOLE_GNT && f[1] == 0 ? 0 : 1;
 }
+/* Two blocks whose compat layout is smaller (Xen's xlat.lst): a 4-byte
+ * virt_start, 0 from Debian's Xen 4.17 (built without CONFIG_PV32; the
+ * 4 bytes after it stay), and a sched_poll with a 4-byte port handle,
+ * whose port 0 is -EINVAL. */
+static long r_call32_platform(void)
+{
+    uint32_t p[2] = { 0x12345678u, 0x5a5a5a5au };
+    long r = domu_call32(__HYPERVISOR_xen_version, XENVER_platform_parameters, P(p), 0, 0, 0);
+    if (r < 0)
+        return r;
+    return p[1] != 0x5a5a5a5au ? 2 : p[0] == 0 ? 0 : 1;
+}
+static long r_call32_poll_port0(void)
+{
+    static uint32_t port0;
+    struct { uint32_t ports, nr_ports; uint64_t timeout; } sp = {
+        .ports = (uint32_t)P(&port0), .nr_ports = 1, .timeout = 1 };
+    return domu_call32(__HYPERVISOR_sched_op, SCHEDOP_poll, P(&sp), 0, 0, 0);
+}
 static long r_call32_unknown(void) { return domu_call32(127, 0, 0, 0, 0, 0); }
 
 /* ---- console_io and unimplemented calls -------------------------------- */
@@ -818,6 +837,8 @@ static const struct row rows[] = {
     { "call32-compat-decrease-reservation", r_call32_decrease, 1 },
     { "call32-compat-decrease-reservation-again", r_call32_decrease_again, 0 },
     { "call32-compat-gnttab-setup-table", r_call32_setup_table, 0 },
+    { "call32-compat-platform-parameters", r_call32_platform, 0 },
+    { "call32-compat-sched-poll-port-0", r_call32_poll_port0, E(EINVAL) },
     { "console-io-write", r_console_io, 0 },
     { "hypercall-unknown-twice", r_hcall_unknown_twice, E(ENOSYS) },
     { "memory-op-unknown", r_memop_unknown, E(ENOSYS) },

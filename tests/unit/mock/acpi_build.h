@@ -5,20 +5,36 @@
 #define VMI_TEST_ACPI_BUILD_H
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
-static uint8_t acpi_arena[32768] __attribute__((aligned(16)));
+#include "mock.h"
+
+/* The tables are built in the mock's low memory, physical 0x40000 to
+ * 0x47fff (clear of the EBDA and BIOS areas the RSDP scan reads), so
+ * that their addresses are below 4 GiB, as backends/common/acpi.c
+ * requires (VMI_IDENTITY_MAPPED_END).  Build them after mock_reset(),
+ * which clears that memory. */
+#define ACPI_ARENA_PA 0x40000u
+#define ACPI_ARENA_SIZE 0x8000u
 static size_t acpi_arena_off;
 
+/* The physical address of (p): its offset in the mock's low memory, or
+ * the host address of anything else. */
 static inline uint64_t tpa(const void *p)
 {
+    const uint8_t *b = p;
+    if (b >= mock.lowmem && b < mock.lowmem + MOCK_LOWMEM)
+        return (uint64_t)(b - mock.lowmem);
     return (uint64_t)(uintptr_t)p;
 }
 
 static inline uint8_t *tb_alloc(size_t n)
 {
-    uint8_t *p = acpi_arena + acpi_arena_off;
+    uint8_t *p = mock.lowmem + ACPI_ARENA_PA + acpi_arena_off;
     acpi_arena_off += (n + 15) & ~(size_t)15;
+    if (acpi_arena_off > ACPI_ARENA_SIZE)
+        abort();
     memset(p, 0, n);
     return p;
 }
