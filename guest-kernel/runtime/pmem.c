@@ -64,16 +64,18 @@ static const struct vmi_boot_range *overlap(uint64_t base, uint64_t len)
     return NULL;
 }
 
-/* The lowest address >= pm.next in RAM region (m) where (len) bytes fit
- * without touching a kept range; UINT64_MAX if none. */
+/* The lowest address >= pm.next in RAM region (m), below PMEM_LIMIT,
+ * where (len) bytes fit without touching a kept range; UINT64_MAX if
+ * none. */
 static uint64_t fit(const struct vmi_boot_mem *m, uint64_t len)
 {
     uint64_t a = align_up(m->base > pm.next ? m->base : pm.next);
+    uint64_t end = m->base + m->len < PMEM_LIMIT ? m->base + m->len : PMEM_LIMIT;
     const struct vmi_boot_range *r;
 
     if (m->type != VMI_BOOT_MEM_RAM)
         return UINT64_MAX;
-    while (a + len <= m->base + m->len) {
+    while (a + len <= end) {
         r = overlap(a, len);
         if (!r)
             return a;

@@ -14,6 +14,9 @@
 #include "vmi/boot.h"
 
 #define PAGE_SIZE 4096ull
+/* The kernel maps physical memory up to here (mmu.c: one PDPT of page
+ * directories); no page above it is handed out. */
+#define PMEM_LIMIT (512ull << 30)
 
 void pmem_init(const struct vmi_boot_info *bi);
 /* (npages) contiguous pages; panics when RAM is exhausted. */

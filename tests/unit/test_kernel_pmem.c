@@ -3,7 +3,7 @@
  * test_kernel_pmem.c: the kernel's page allocator (guest-kernel/runtime/
  * pmem.c, built for the host) on boot memory maps: a map of many ranges
  * is used whole, one the boot library could not keep is refused in one
- * line.
+ * line, and RAM above the kernel's map is never handed out.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -54,8 +54,15 @@ static VMI_NORETURN void fake_shutdown(unsigned code)
 
 const struct vmi_ops vmi_ops = { .shutdown = fake_shutdown };
 
+static const char *panicked;     /* vmi_panic's message, if expected */
+static jmp_buf panic_jmp;
+
 void vmi_panic(const char *msg)
 {
+    if (panicked) {
+        panicked = msg;
+        longjmp(panic_jmp, 1);
+    }
     fail_msg("panic: %s", msg);
     abort();
 }
@@ -105,11 +112,34 @@ static void test_pmem_refuses_a_map_that_did_not_fit(void **state)
                         "ranges (VMI_BOOT_MEM_MAX), refusing to run on part of it\n");
 }
 
+/* RAM above the kernel's map (PMEM_LIMIT) is never handed out: a region
+ * that straddles it gives its pages below, then RAM is used up. */
+static void test_pmem_stops_at_the_mapped_limit(void **state)
+{
+    (void)state;
+    memset(&bi, 0, sizeof(bi));
+    bi.mem[0] = (struct vmi_boot_mem){ PMEM_LIMIT - 2 * PAGE_SIZE,
+                                       1ull << 30, VMI_BOOT_MEM_RAM };
+    bi.nr_mem = bi.mem_total = 1;
+    printed[0] = 0;
+    pmem_init(&bi);
+    assert_int_equal(pmem_alloc(1), PMEM_LIMIT - 2 * PAGE_SIZE);
+    assert_int_equal(pmem_alloc(1), PMEM_LIMIT - PAGE_SIZE);
+    panicked = "";
+    if (!setjmp(panic_jmp)) {
+        uint64_t pa = pmem_alloc(1);
+        fail_msg("pmem_alloc gave 0x%llx, above the map", (unsigned long long)pa);
+    }
+    assert_string_equal(panicked, "pmem: out of memory");
+    panicked = NULL;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_pmem_uses_a_map_of_many_ranges_whole),
         cmocka_unit_test(test_pmem_refuses_a_map_that_did_not_fit),
+        cmocka_unit_test(test_pmem_stops_at_the_mapped_limit),
     };
     return cmocka_run_group_tests_name("kernel_pmem", tests, NULL, NULL);
 }

@@ -89,10 +89,11 @@ uint64_t mmu_init(struct mmu_stats *st)
     stats = st;
     if (top < MAP_MIN)
         top = MAP_MIN;
-    /* One PDPT: the first 512 GiB; RAM beyond that stays unmapped. */
+    /* One PDPT: the first 512 GiB; RAM beyond that stays unmapped, and
+     * pmem hands none of it out. */
+    if (top > PMEM_LIMIT)
+        top = PMEM_LIMIT;
     ngb = (top + SIZE_1G - 1) / SIZE_1G;
-    if (ngb > PT_ENTRIES)
-        ngb = PT_ENTRIES;
     vmi_mmu_lazy_begin();
     pml4 = table_new(4);
     /* vmi/ops.h cpu_start: an AP passes through 32-bit mode on this CR3. */
