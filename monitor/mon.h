@@ -40,6 +40,14 @@ struct mon_host;
 struct mon_pers;
 struct kvm_run;
 
+/* The clock a personality tells the guest its time comes from
+ * (--clocksource, docs/vmi-run.md "Guest time"): TSC means every vCPU's
+ * TSC-based time agrees (Xen's XEN_PVCLOCK_TSC_STABLE_BIT, a valid
+ * Hyper-V reference TSC page); PLATFORM means the guest must not assume
+ * so, as under Xen's default clocksource or KVM on a host whose own clock
+ * is not the TSC.  MON_CLOCK_NONE: the personality presents no clock. */
+enum mon_clocksource { MON_CLOCK_NONE, MON_CLOCK_TSC, MON_CLOCK_PLATFORM };
+
 struct mon_config {
 	const char *hv;         /* personality name */
 	unsigned cpus;
@@ -50,6 +58,7 @@ struct mon_config {
 	bool verbose;
 	bool help;
 	bool no_sandbox;        /* --no-sandbox: no seccomp filter */
+	enum mon_clocksource clocksource;       /* --clocksource, or 0 */
 };
 
 /* General registers in struct kvm_regs order (host_kvm.c asserts it). */
@@ -136,6 +145,7 @@ struct mon_timer {
 struct mon_clock {
 	uint64_t offset;        /* guest TSC - host TSC */
 	uint64_t tsc0;          /* guest TSC at which guest ns is 0 */
+	bool tsc_stable;        /* MON_CLOCK_TSC in effect (mon_clock_start) */
 	pthread_mutex_t lock;   /* guards timer[] and quit */
 	pthread_cond_t cond;
 	pthread_t thread;

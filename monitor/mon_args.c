@@ -28,6 +28,13 @@ static const char usage_text[] =
 "                          of 4K, 2M-3G (default 256M)\n"
 "  --timeout SECONDS       watchdog, 0 = none, max 86400 (default 60)\n"
 "  --cmdline STRING        command line for the guest (max 4095 bytes)\n"
+"  --clocksource tsc|platform\n"
+"                          xen and hyperv: tell the guest its TSC time\n"
+"                          agrees on every vCPU (tsc: Xen's\n"
+"                          XEN_PVCLOCK_TSC_STABLE_BIT, a valid reference\n"
+"                          TSC page) or not (platform); default platform\n"
+"                          for xen, as Xen, tsc for hyperv, as KVM; tsc\n"
+"                          only while the host's own clocksource is tsc\n"
 "  --no-sandbox            no seccomp filter in the run phase (to debug\n"
 "                          vmi-run itself with strace or gdb)\n"
 "  -v, --verbose           report setup, CPUID, unknown accesses, counts,\n"
@@ -178,6 +185,16 @@ static int set_option(struct mon_config *cfg, const char *opt,
 			return -EINVAL;
 		}
 		cfg->cmdline = val;
+	} else if (strcmp(opt, "--clocksource") == 0) {
+		if (strcmp(val, "tsc") == 0) {
+			cfg->clocksource = MON_CLOCK_TSC;
+		} else if (strcmp(val, "platform") == 0) {
+			cfg->clocksource = MON_CLOCK_PLATFORM;
+		} else {
+			snprintf(err, errlen, "bad --clocksource '%s' (want tsc "
+				 "or platform)", shown(q, val));
+			return -EINVAL;
+		}
 	} else {
 		snprintf(err, errlen, "unknown option '%s'", shown(q, opt));
 		return -EINVAL;
@@ -189,6 +206,7 @@ static bool takes_value(const char *opt)
 {
 	static const char *const names[] = {
 		"--hv", "--cpus", "--mem", "--timeout", "--cmdline",
+		"--clocksource",
 	};
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (strcmp(opt, names[i]) == 0)
@@ -260,6 +278,12 @@ int mon_args_parse(int argc, const char *const argv[], struct mon_config *cfg,
 	}
 	if (!cfg->help && !cfg->image) {
 		snprintf(err, errlen, "missing IMAGE");
+		return -EINVAL;
+	}
+	if (cfg->clocksource && !mon_pers_find(cfg->hv)->clock) {
+		snprintf(err, errlen, "--clocksource needs --hv xen or hyperv "
+			 "(the %s personality presents no clock of its own)",
+			 cfg->hv);
 		return -EINVAL;
 	}
 	return 0;

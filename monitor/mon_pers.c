@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* monitor/mon_pers.c: the table of personalities vmi-run --hv accepts. */
+/* monitor/mon_pers.c: the table of personalities vmi-run --hv accepts,
+ * and the clock they present (--clocksource). */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,4 +29,44 @@ void mon_pers_list(char *buf, size_t len)
 		if (all[i]->available)
 			n += (size_t)snprintf(buf + n, len - n, "%s%s",
 					      n ? " " : "", all[i]->name);
+}
+
+bool mon_clock_source_is_tsc(const char *source)
+{
+	/* KVM's gtod_is_based_on_tsc() (arch/x86/kvm/x86.c): the TSC itself,
+	 * or Hyper-V's reference TSC page when the host is a Hyper-V guest. */
+	return strcmp(source, "tsc") == 0 ||
+	       strcmp(source, "hyperv_clocksource_tsc_page") == 0;
+}
+
+void mon_host_clocksource(const char *path, char *buf, size_t len)
+{
+	FILE *f = fopen(path, "re");
+	size_t n = 0;
+
+	if (f) {
+		n = fread(buf, 1, len - 1, f);
+		fclose(f);
+	}
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+}
+
+int mon_clock_choose(struct mon *mon, const char *host_source, char *err,
+		     size_t errlen)
+{
+	enum mon_clocksource want = mon->cfg.clocksource ? mon->cfg.clocksource
+							 : mon->pers->clock;
+	bool tsc = mon_clock_source_is_tsc(host_source);
+
+	if (mon->cfg.clocksource == MON_CLOCK_TSC && !tsc)
+		return snprintf(err, errlen, "--clocksource tsc: the host's "
+				"clocksource is '%s', and KVM keeps a guest "
+				"clock stable only on the TSC",
+				host_source[0] ? host_source : "unknown"),
+		       -ENODEV;
+	/* A personality's own default falls back quietly, as KVM's
+	 * Hyper-V emulation does. */
+	mon->clock.tsc_stable = want == MON_CLOCK_TSC && tsc;
+	return 0;
 }

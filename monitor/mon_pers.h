@@ -23,6 +23,9 @@ struct mon_pers {
 	const char *name;
 	bool available;         /* false: recognised but not implemented */
 	bool special;           /* give the guest the special area (mon.h) */
+	/* The clock it presents without --clocksource; MON_CLOCK_NONE: it
+	 * presents none, and --clocksource is refused. */
+	enum mon_clocksource clock;
 	/* Turn KVM's supported table into what the guest sees; called once
 	 * before the common TSC/APIC-ID edits.  Returns 0 or -errno with a
 	 * reason in err. */
@@ -44,5 +47,20 @@ extern const struct mon_pers pers_hv;
 
 const struct mon_pers *mon_pers_find(const char *name);
 void mon_pers_list(char *buf, size_t len);
+
+/* The host kernel's own clocksource: Linux's sysfs file below. */
+#define MON_HOST_CLOCKSOURCE \
+	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
+/* Read it from (path) into (buf), without the newline; "" if unreadable. */
+void mon_host_clocksource(const char *path, char *buf, size_t len);
+/* Whether a host clocksource of that name is the TSC, by KVM's rule for
+ * its master clock (a stable kvmclock and Hyper-V reference page). */
+bool mon_clock_source_is_tsc(const char *source);
+/* Set mon->clock.tsc_stable: whether guest time is presented as stable
+ * across vCPUs (--clocksource, else the personality's default), which
+ * needs (host_source) to be the TSC.  An explicit --clocksource tsc on
+ * another host clock is refused: -ENODEV with one line in err. */
+int mon_clock_choose(struct mon *mon, const char *host_source, char *err,
+		     size_t errlen);
 
 #endif

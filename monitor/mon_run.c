@@ -326,14 +326,16 @@ static void leave_stuck(struct mon *mon, int vcpu)
 int mon_run(struct mon *mon, const struct mon_image *img,
 	    const uint8_t *file)
 {
-	char err[256];
+	char err[256], source[64];
 	int status = MON_EXIT_HOST, stuck;
 
 	mon->main_thread = pthread_self();
 	mon->kvm_fd = mon->vm_fd = -1;
 	for (unsigned i = 0; i < MON_MAX_CPUS; i++)
 		mon->vcpu[i].fd = -1;
-	if (host_kvm_open(mon, err, sizeof(err)) < 0) {
+	mon_host_clocksource(MON_HOST_CLOCKSOURCE, source, sizeof(source));
+	if (host_kvm_open(mon, err, sizeof(err)) < 0 ||
+	    mon_clock_choose(mon, source, err, sizeof(err)) < 0) {
 		status = MON_EXIT_UNAVAIL;
 		goto err_kvm;
 	}
@@ -360,9 +362,10 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 	    create_machine(mon, img, err, sizeof(err)) < 0)
 		goto err_ram;
 	mon_logf(mon, "%s: %u vCPU(s), %" PRIu64 " MiB RAM, personality %s, "
-		 "PVH entry 0x%" PRIx64 ", TSC %u kHz", mon->cfg.image,
+		 "PVH entry 0x%" PRIx64 ", TSC %u kHz%s", mon->cfg.image,
 		 mon->nvcpu, mon->ram_size >> 20, mon->pers->name, img->entry,
-		 mon->tsc_khz);
+		 mon->tsc_khz, !mon->pers->clock ? "" : mon->clock.tsc_stable ?
+		 ", clocksource tsc" : ", clocksource platform");
 	mon->kick = host_kvm_kick_all;
 	stuck = run_vcpus(mon);
 	if (stuck >= 0)

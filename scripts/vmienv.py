@@ -531,12 +531,19 @@ def nested_svm(env):
     return env in BATCHED or bool(os.environ.get("VMI_LAB"))
 
 
-def run(image, env, cpus=1, cmdline="", timeout=120):
+def run(image, env, cpus=1, cmdline="", timeout=120, vmi_run_args=()):
+    """Boot (image) in (env).  (vmi_run_args): options for vmi-run
+    itself (docs/vmi-run.md), before the image; only in vmi-run's
+    environments."""
     key = (env, image, cpus, cmdline)
-    if _prefetched.get(key):
+    if _prefetched.get(key) and not vmi_run_args:
         return _prefetched[key].pop(0)
     build, to_code = _env(env)[0], _env(env)[1]
     argv = build(image, cpus, cmdline, timeout)
+    if vmi_run_args:
+        if to_code is not _vmi_run_code or argv[0] != VMI_RUN:
+            raise ValueError(f"vmi-run options for {env}, which is not vmi-run")
+        argv = argv[:-1] + list(vmi_run_args) + argv[-1:]
     start = time.monotonic()
     try:
         # stderr apart, then after stdout: the lab's QEMU carries the two

@@ -108,6 +108,11 @@ static void hv_say_enlightenments(void)
     const char *const part[] = {
         "hyperv: ", hv.hv_name,
         "; enlightenments: guest os id, hypercall page",
+        /* A page the hypervisor marks invalid (sequence 0) sends every
+         * read to TIME_REF_COUNT, for now (KVM, on a host whose clock
+         * is not a stable TSC); it may become valid later. */
+        u->ref_tsc && hv_tsc_area.page.tsc_sequence == HV_REF_TSC_INVALID ?
+        ", reference tsc page (invalid now: time_ref_count)" :
         u->ref_tsc ? ", reference tsc page" :
         u->ref_count ? ", time_ref_count" : "",
         u->stimer ? ", stimer0 direct" : "",

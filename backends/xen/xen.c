@@ -119,10 +119,11 @@ static void xen_identify(void)
  * uses (the kernel's banner shows clock, alarm and console, not IPIs). */
 static void xen_announce(void)
 {
-    static char line[256];
+    static char line[320];
     static const char *const part[] = {
         "xen: ", NULL, " at CPUID 0x", NULL, ": hypercall page, shared_info, ",
-        NULL, "; time ", NULL, ", timer ", NULL, ", console ", NULL, ", ipi ",
+        NULL, "; time ", NULL, NULL, ", timer ", NULL, ", console ", NULL,
+        ", ipi ",
         NULL, "\n",
     };
     char base[21];
@@ -130,7 +131,9 @@ static void xen_announce(void)
     const char *fill[] = { in->hypervisor, base,
         xen.vcpu_vector ? "upcall vector 0xf3 per vCPU"
                         : "callback vector 0xf3",
-        in->clock, in->alarm, in->console, in->ipi };
+        in->clock, xen_time_stable() ? " (stable: vCPU 0's record)"
+                                     : " (per-vCPU records)",
+        in->alarm, in->console, in->ipi };
     size_t n = 0;
     unsigned f = 0;
     vmi_fmt_u64(base, xen.base, 16);

@@ -123,6 +123,7 @@ void xen_poll_kick(unsigned cpu);
 
 /* xen_time.c */
 uint64_t xen_time_ns(void);
+bool xen_time_stable(void);     /* vCPU 0's record has the stable bit now */
 uint64_t xen_wallclock_ns(void);
 uint64_t xen_cycles_hz(void);
 uint64_t xen_stolen_ns(void);

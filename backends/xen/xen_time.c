@@ -33,19 +33,36 @@ static uint64_t xen_tsc(void)
     return rdtsc_ordered();
 }
 
-/* vCPU 0's record: with XEN_PVCLOCK_TSC_STABLE_BIT every vCPU's clock
- * agrees (public/xen.h), so any CPU may read it, which saves the APIC-ID
- * read of cpu_id() on this hot path.  Without the bit, the clamp keeps
- * time monotonic across CPUs. */
+static const volatile struct pvclock_vcpu_time_info *xen_clock(unsigned cpu)
+{
+    return (const volatile void *)&xen_vcpu_info(cpu)->time;
+}
+
+/* With XEN_PVCLOCK_TSC_STABLE_BIT every vCPU's clock agrees
+ * (public/xen.h), so vCPU 0's record serves any CPU and saves the APIC-ID
+ * read of cpu_id() on this hot path.  Xen sets the bit only when its own
+ * clocksource is the TSC, which takes clocksource=tsc on its command line
+ * (xen/arch/x86/time.c); by default each vCPU's record is Xen's
+ * extrapolation for the physical CPU that vCPU last ran on, refreshed
+ * when it runs, and another vCPU's may be long stale.  So without the bit
+ * each CPU reads its own, as Linux's xen_clocksource_read() does, and the
+ * clamp keeps time monotonic across CPUs.  Xen may change the bit on any
+ * update, so it is read every time. */
+bool xen_time_stable(void)
+{
+    return xen_clock(0)->flags & PVCLOCK_TSC_STABLE_BIT;
+}
+
 uint64_t xen_time_ns(void)
 {
-    const volatile struct pvclock_vcpu_time_info *ti =
-        (const volatile void *)&xen_shared.s.vcpu_info[0].time;
     uint8_t flags;
-    uint64_t ns = pvclock_read(ti, xen_tsc, &flags);
-    if (!(flags & PVCLOCK_TSC_STABLE_BIT))
-        ns = pvclock_clamp(&xen.last_ns, ns);
-    return ns;
+    uint64_t ns = pvclock_read(xen_clock(0), xen_tsc, &flags);
+    if (flags & PVCLOCK_TSC_STABLE_BIT)
+        return ns;
+    unsigned cpu = x86pc_cpu_id();
+    if (cpu != 0)
+        ns = pvclock_read(xen_clock(cpu), xen_tsc, &flags);
+    return pvclock_clamp(&xen.last_ns, ns);
 }
 
 /* wc_* is the wall time at system time 0; wc_sec_hi matters after 2106. */

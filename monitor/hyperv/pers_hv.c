@@ -174,6 +174,7 @@ static bool pers_hv_pio(struct mon *mon, unsigned vcpu,
 const struct mon_pers pers_hv = {
 	.name = "hyperv",
 	.available = true,
+	.clock = MON_CLOCK_TSC,         /* KVM's, on a host whose clock is the TSC */
 	.cpuid = pers_hv_cpuid,
 	.init = pers_hv_init,
 	.msr = pers_hv_msr,

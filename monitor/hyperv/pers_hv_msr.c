@@ -64,7 +64,10 @@ static bool write_hypercall(struct mon *mon, struct pers_hv *hv, uint64_t v)
 
 /* [T: timers "Reference TSC Page"]: sequence 0 while the page is being
  * written (invalid), then a non-zero sequence once scale and offset are
- * consistent.  They never change afterwards (no migration here). */
+ * consistent.  They never change afterwards (no migration here).  With
+ * --clocksource platform the sequence stays 0, which tells the guest to
+ * read HV_X64_MSR_TIME_REF_COUNT, as KVM does while its host clock is not
+ * a stable TSC (arch/x86/kvm/hyperv.c kvm_hv_setup_tsc_page). */
 static bool write_ref_tsc(struct mon *mon, struct pers_hv *hv, uint64_t v)
 {
 	struct hv_ref_tsc_page *p;
@@ -76,7 +79,9 @@ static bool write_ref_tsc(struct mon *mon, struct pers_hv *hv, uint64_t v)
 				 __ATOMIC_SEQ_CST);
 		p->tsc_scale = hv->tsc_scale;
 		p->tsc_offset = hv->tsc_offset;
-		__atomic_store_n(&p->tsc_sequence, 1u, __ATOMIC_SEQ_CST);
+		if (mon->clock.tsc_stable)
+			__atomic_store_n(&p->tsc_sequence, 1u,
+					 __ATOMIC_SEQ_CST);
 	}
 	hv->ref_tsc = v;
 	return true;

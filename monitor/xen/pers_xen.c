@@ -778,6 +778,7 @@ const struct mon_pers pers_xen = {
 	.name = "xen",
 	.available = true,
 	.special = true,
+	.clock = MON_CLOCK_PLATFORM,    /* Xen's default: clocksource=tsc is opt-in */
 	.cpuid = pers_xen_cpuid,
 	.init = pers_xen_init,
 	.msr = pers_xen_msr,

@@ -140,6 +140,16 @@ static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
 	return r;
 }
 
+/* Xen's virq_is_global() (common/event_channel.c): the VIRQs public/xen.h
+ * marks "V." are per vCPU; every other one, the x86 VIRQ_ARCH_* included,
+ * is global: bound on vCPU 0 only, its notifications then movable to any
+ * vCPU with EVTCHNOP_bind_vcpu. */
+static bool virq_is_global(uint32_t virq)
+{
+	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG &&
+	       virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
+}
+
 static long bind_virq(struct mon *mon, struct pers_xen_call *c, void *blk)
 {
 	struct pers_xen *px = pers_xen_of(mon);
@@ -149,6 +159,8 @@ static long bind_virq(struct mon *mon, struct pers_xen_call *c, void *blk)
 
 	if (b.virq >= NR_VIRQS)
 		return -XEN_EINVAL;
+	if (virq_is_global(b.virq) && b.vcpu != 0)
+		return -XEN_EINVAL;     /* checked before the vCPU exists */
 	if (b.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;     /* Xen: no such vCPU */
 	if (px->vcpu[b.vcpu].virq_port[b.virq])
@@ -250,9 +262,43 @@ static long pers_xen_close(struct mon *mon, uint32_t port)
 
 	if (!pers_xen_valid_port(port) || p->kind == PERS_XEN_FREE)
 		return -XEN_EINVAL;
+	/* A global VIRQ is bound on vCPU 0 whichever vCPU it notifies. */
 	if (p->kind == PERS_XEN_VIRQ)
-		px->vcpu[p->vcpu].virq_port[p->virq] = 0;
+		px->vcpu[virq_is_global(p->virq) ? 0 : p->vcpu]
+			.virq_port[p->virq] = 0;
 	*p = (struct pers_xen_port){ PERS_XEN_FREE, 0, 0, 0 };
+	return 0;
+}
+
+/* Xen evtchn_bind_vcpu(): move where a port's events go.  Global VIRQ,
+ * unbound and interdomain ports (the console's) move; per-vCPU VIRQs,
+ * IPIs and free ports cannot (-EINVAL); a vCPU that does not exist is
+ * -ENOENT before the port is looked at.  A pending event stays where it
+ * was flagged, as in Xen's 2-level ABI. */
+static long bind_vcpu(struct mon *mon, struct pers_xen_call *c, void *blk)
+{
+	struct pers_xen *px = pers_xen_of(mon);
+	const struct evtchn_bind_vcpu b = *(const struct evtchn_bind_vcpu *)blk;
+	struct pers_xen_port *p;
+
+	(void)c;
+	if (b.vcpu >= mon->nvcpu)
+		return -XEN_ENOENT;
+	if (!pers_xen_valid_port(b.port))
+		return -XEN_EINVAL;
+	p = &px->port[b.port];
+	switch (p->kind) {
+	case PERS_XEN_VIRQ:
+		if (!virq_is_global(p->virq))
+			return -XEN_EINVAL;
+		break;
+	case PERS_XEN_UNBOUND:
+	case PERS_XEN_CONSOLE:
+		break;
+	default:
+		return -XEN_EINVAL;
+	}
+	p->vcpu = (uint16_t)b.vcpu;
 	return 0;
 }
 
@@ -362,6 +408,8 @@ const struct pers_xen_op pers_xen_evtchn_ops[] = {
 	{ EVTCHNOP_send, sizeof(evtchn_port_t), IN, false, evtchn_send, 0 },
 	{ EVTCHNOP_unmask, sizeof(evtchn_port_t), IN, false, evtchn_unmask, 0 },
 	{ EVTCHNOP_close, sizeof(evtchn_port_t), IN, false, evtchn_close, 0 },
+	{ EVTCHNOP_bind_vcpu, sizeof(struct evtchn_bind_vcpu), IN, false,
+	  bind_vcpu, 0 },
 	{ EVTCHNOP_status, sizeof(struct evtchn_status),
 	  PERS_XEN_IN | PERS_XEN_OUT, false, evtchn_status, 0 },
 	{ EVTCHNOP_init_control, sizeof(struct evtchn_init_control), IN,

@@ -51,7 +51,10 @@ static struct vcpu_info *pers_xen_info(struct mon *mon, unsigned vcpu)
 }
 
 /* The guest TSC runs at a fixed rate from a fixed offset, so one record
- * {tsc0 -> 0 ns} stays exact: written once, version even. */
+ * {tsc0 -> 0 ns} stays exact: written once, version even.  The stable bit
+ * only with --clocksource tsc: Xen sets it only when its own clocksource
+ * is the TSC, which takes clocksource=tsc on its command line
+ * (xen/arch/x86/time.c, clocksource_is_tsc()). */
 void pers_xen_write_time(struct mon *mon, unsigned vcpu)
 {
 	struct pers_xen *px = pers_xen_of(mon);
@@ -65,7 +68,7 @@ void pers_xen_write_time(struct mon *mon, unsigned vcpu)
 	t->system_time = 0;
 	t->tsc_to_system_mul = px->tsc_mul;
 	t->tsc_shift = px->tsc_shift;
-	t->flags = XEN_PVCLOCK_TSC_STABLE_BIT;
+	t->flags = mon->clock.tsc_stable ? XEN_PVCLOCK_TSC_STABLE_BIT : 0;
 	__atomic_store_n(&t->version, 2, __ATOMIC_SEQ_CST);
 }
 

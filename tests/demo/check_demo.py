@@ -16,6 +16,7 @@ Exit 0 pass, 1 fail, 77 skip (the environment is missing here)."""
 
 import argparse
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
@@ -37,6 +38,10 @@ def main():
     ap.add_argument("--no-sites", action="store_true",
                     help="the auto image records no call sites "
                          "(kernel-auto-table.elf)")
+    ap.add_argument("--expect", action="append", default=[],
+                    metavar="REGEX", help="a line the run must print")
+    ap.add_argument("--vmi-run-arg", action="append", default=[],
+                    help="an option for vmi-run itself (vmi-run-* only)")
     ap.add_argument("image")
     args = ap.parse_args()
     vmienv.set_build(args.build)
@@ -45,8 +50,12 @@ def main():
         print(f"SKIP: {args.env}: {why}")
         return SKIP
     res = vmienv.run(args.image, args.env, args.cpus, args.cmdline,
-                     args.timeout)
+                     args.timeout, args.vmi_run_arg)
     print("+ " + " ".join(res.argv))
+    why = vmienv.vmi_run_no_kvm(res.status, res.output)
+    if res.code is None and why:
+        print(f"SKIP: {why}")
+        return SKIP
     sys.stdout.write(res.output)
     bad = [] if res.code == 0 else [f"guest exit code {res.code} ({res.note})"]
     demo = demo_check.Demo(res.output)
@@ -57,6 +66,8 @@ def main():
             vmienv.chosen(args.backend, args.env, args.cmdline),
             forced="vmi.backend=" in args.cmdline, cmdline=args.cmdline,
             sites=not args.no_sites)
+    bad += [f"no line matches {e!r}" for e in args.expect
+            if not re.search(e, res.output, re.M)]
     for b in bad:
         print("FAIL: " + b)
     if bad:

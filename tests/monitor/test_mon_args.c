@@ -6,9 +6,15 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <string.h>
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
 #include "mon.h"
+#include "mon_pers.h"
 
 static char err[256];
 
@@ -55,6 +61,91 @@ static void test_args_all_options_are_applied(void **state)
 	assert_string_equal(c.cmdline, "a b");
 	assert_true(c.verbose);
 	assert_string_equal(c.image, "-odd.elf");
+}
+
+/* --clocksource: tsc or platform, for the personalities that present a
+ * clock (xen, hyperv); refused with a reason elsewhere or for any other
+ * word. */
+static void test_args_clocksource(void **state)
+{
+	struct mon_config c;
+
+	(void)state;
+	assert_int_equal(PARSE(&c, "--hv", "xen", "--clocksource", "tsc",
+			       "k.elf"), 0);
+	assert_int_equal(c.clocksource, MON_CLOCK_TSC);
+	assert_int_equal(PARSE(&c, "--hv=hyperv", "--clocksource=platform",
+			       "k.elf"), 0);
+	assert_int_equal(c.clocksource, MON_CLOCK_PLATFORM);
+	assert_int_equal(PARSE(&c, "--hv", "xen", "k.elf"), 0);
+	assert_int_equal(c.clocksource, MON_CLOCK_NONE);
+	assert_int_equal(PARSE(&c, "--hv", "xen", "--clocksource", "hpet",
+			       "k.elf"), -EINVAL);
+	assert_non_null(strstr(err, "bad --clocksource 'hpet'"));
+	assert_int_equal(PARSE(&c, "--clocksource", "tsc", "k.elf"), -EINVAL);
+	assert_non_null(strstr(err, "--clocksource needs --hv xen or hyperv"));
+	assert_int_equal(PARSE(&c, "--hv", "kvm", "--clocksource", "platform",
+			       "k.elf"), -EINVAL);
+}
+
+/* What the guest is told (mon_clock_choose): TSC-stable only when the
+ * clock asked for, or the personality's default, is tsc and the host's
+ * own clocksource is the TSC; an explicit tsc on another host clock is
+ * refused, a default one falls back. */
+static void test_clock_choice_follows_the_host(void **state)
+{
+	static struct mon m;
+
+	(void)state;
+	m.pers = &pers_xen;
+	m.cfg = (struct mon_config){ 0 };
+	m.clock.tsc_stable = true;
+	assert_int_equal(mon_clock_choose(&m, "tsc", err, sizeof(err)), 0);
+	assert_false(m.clock.tsc_stable);               /* Xen's default */
+	m.cfg.clocksource = MON_CLOCK_TSC;
+	assert_int_equal(mon_clock_choose(&m, "tsc", err, sizeof(err)), 0);
+	assert_true(m.clock.tsc_stable);
+	assert_int_equal(mon_clock_choose(&m, "hyperv_clocksource_tsc_page",
+					  err, sizeof(err)), 0);
+	assert_true(m.clock.tsc_stable);
+	assert_int_equal(mon_clock_choose(&m, "kvm-clock", err, sizeof(err)),
+			 -ENODEV);
+	assert_non_null(strstr(err, "clocksource is 'kvm-clock'"));
+	assert_non_null(strstr(err, "KVM"));    /* a skip to the runners */
+	assert_int_equal(mon_clock_choose(&m, "", err, sizeof(err)), -ENODEV);
+	assert_non_null(strstr(err, "'unknown'"));
+
+	m.pers = &pers_hv;
+	m.cfg.clocksource = MON_CLOCK_NONE;
+	assert_int_equal(mon_clock_choose(&m, "tsc", err, sizeof(err)), 0);
+	assert_true(m.clock.tsc_stable);                /* KVM's, on a TSC */
+	assert_int_equal(mon_clock_choose(&m, "hpet", err, sizeof(err)), 0);
+	assert_false(m.clock.tsc_stable);
+	m.cfg.clocksource = MON_CLOCK_PLATFORM;
+	assert_int_equal(mon_clock_choose(&m, "tsc", err, sizeof(err)), 0);
+	assert_false(m.clock.tsc_stable);
+}
+
+static void test_host_clocksource_read_without_newline(void **state)
+{
+	char path[] = "/tmp/test_mon_args_XXXXXX", buf[16];
+	int fd = mkstemp(path);
+
+	(void)state;
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "tsc\n", 4), 4);
+	close(fd);
+	mon_host_clocksource(path, buf, sizeof(buf));
+	assert_string_equal(buf, "tsc");
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "a-very-long-clocksource-name\n", 29), 29);
+	close(fd);
+	mon_host_clocksource(path, buf, sizeof(buf));
+	assert_string_equal(buf, "a-very-long-clo");        /* cut, ended */
+	unlink(path);
+	mon_host_clocksource(path, buf, sizeof(buf));
+	assert_string_equal(buf, "");
 }
 
 static void test_args_bad_values_are_refused_with_reason(void **state)
@@ -155,6 +246,9 @@ int main(void)
 		cmocka_unit_test(test_args_errors_are_one_printable_line),
 		cmocka_unit_test(test_args_help_needs_no_image),
 		cmocka_unit_test(test_parse_size_suffixes_and_overflow),
+		cmocka_unit_test(test_args_clocksource),
+		cmocka_unit_test(test_clock_choice_follows_the_host),
+		cmocka_unit_test(test_host_clocksource_read_without_newline),
 	};
 	return cmocka_run_group_tests_name("mon_args", tests, NULL, NULL);
 }

@@ -130,6 +130,27 @@ static void test_hv_ref_time_zero_at_clock_start(void **state)
 	assert_in_range(rd(&f->mon, 0, HV_X64_MSR_TIME_REF_COUNT), 9, 10);
 }
 
+/* The reference TSC page [T: timers]: scale and offset always, a valid
+ * sequence only while guest time is TSC-stable (--clocksource); else 0,
+ * "read HV_X64_MSR_TIME_REF_COUNT", as KVM leaves it on a host whose
+ * clock is not a stable TSC. */
+static void test_hv_ref_tsc_page_valid_only_when_tsc_stable(void **state)
+{
+	struct fixture *f = *state;
+	const struct hv_ref_tsc_page *p =
+		(const void *)(f->mon.ram + PAGE_GPA);
+
+	f->mon.clock.tsc_stable = false;
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_REFERENCE_TSC, PAGE_GPA | 1));
+	assert_int_equal(p->tsc_sequence, HV_REF_TSC_INVALID);
+	assert_int_equal(p->tsc_scale, pers_hv_tsc_scale(2000000));
+	assert_int_equal(rd(&f->mon, 0, HV_X64_MSR_REFERENCE_TSC), PAGE_GPA | 1);
+	f->mon.clock.tsc_stable = true;
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_REFERENCE_TSC, PAGE_GPA | 1));
+	assert_int_not_equal(p->tsc_sequence, HV_REF_TSC_INVALID);
+	assert_int_equal(p->tsc_scale, pers_hv_tsc_scale(2000000));
+}
+
 static void test_hv_hypercall_page_needs_os_id_then_gets_stub(void **state)
 {
 	struct fixture *f = *state;
@@ -712,6 +733,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		T(test_hv_cpuid_leaves_advertise_what_is_implemented),
 		T(test_hv_tsc_scale_is_1e7_over_hz_in_64_bit_fixed_point),
+		T(test_hv_ref_tsc_page_valid_only_when_tsc_stable),
 		T(test_hv_ref_time_zero_at_clock_start),
 		T(test_hv_hypercall_page_needs_os_id_then_gets_stub),
 		T(test_hv_msr_read_only_and_unknown_gp),

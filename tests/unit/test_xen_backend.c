@@ -317,6 +317,45 @@ static void dummy_entry(unsigned cpu, void *arg)
     (void)arg;
 }
 
+/* Record (cpu): system time (base) ns at TSC 0, 1 ns per tick (mul 2^31,
+ * shift 1), with (flags). */
+static void clock_record(unsigned cpu, uint64_t base, uint8_t flags)
+{
+    volatile struct vcpu_time_info *t = &xen_shared.s.vcpu_info[cpu].time;
+
+    t->system_time = base;
+    t->tsc_timestamp = 0;
+    t->tsc_to_system_mul = 1u << 31;
+    t->tsc_shift = 1;
+    t->flags = flags;
+    t->version = 2;
+}
+
+/* time_ns: with XEN_PVCLOCK_TSC_STABLE_BIT vCPU 0's record on any CPU;
+ * without it (Xen's default), this CPU's own, clamped so that time never
+ * goes back across CPUs. */
+static void test_xen_time_reads_own_record_without_stable_bit(void **state)
+{
+    (void)state;
+    x86pc.lapic.x2apic = true;
+    x86pc.cpus.count = 2;
+    x86pc.cpus.apic_id[1] = 1;
+    x86pc.cpus.index_of[1] = 1;
+    clock_record(0, 0, XEN_PVCLOCK_TSC_STABLE_BIT);
+    clock_record(1, 1000000, XEN_PVCLOCK_TSC_STABLE_BIT);
+    mock.tsc = 500;
+    mock.tsc_step = 0;
+    mock_set_msr(0x802, 1);                         /* on CPU 1 */
+    assert_int_equal(vmi_ops.time_ns(), 500);
+    clock_record(0, 0, 0);
+    clock_record(1, 1000000, 0);
+    assert_int_equal(vmi_ops.time_ns(), 1000500);
+    mock_set_msr(0x802, 0);                         /* CPU 0: behind */
+    assert_int_equal(vmi_ops.time_ns(), 1000500);   /* clamped */
+    mock.tsc = 2000000;
+    assert_int_equal(vmi_ops.time_ns(), 2000000);
+}
+
 static void test_xen_cpu_start_initialises_then_ups(void **state)
 {
     (void)state;
@@ -470,6 +509,7 @@ int main(void)
         cmocka_unit_test_setup(test_xen_init_physmap_arguments_follow_memory_h, setup),
         cmocka_unit_test_setup(test_xen_init_without_upcall_vector_sets_callback_irq, setup),
         cmocka_unit_test_setup(test_xen_cpu_init_binds_timer_ipi_kick_and_vector, setup),
+        cmocka_unit_test_setup(test_xen_time_reads_own_record_without_stable_bit, setup),
         cmocka_unit_test_setup(test_xen_alarm_set_is_singleshot_for_this_vcpu, setup),
         cmocka_unit_test_setup(test_xen_ipi_send_sends_each_online_targets_port, setup),
         cmocka_unit_test_setup(test_xen_spin_wait_polls_kick_port_and_clears_it, setup),

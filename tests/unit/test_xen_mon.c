@@ -176,6 +176,97 @@ static long port_op(struct mon *m, unsigned cmd, uint32_t port)
 	return hcall(m, 0, __HYPERVISOR_event_channel_op, cmd, ARG_PA, 0);
 }
 
+static long bind_virq(struct mon *m, uint32_t virq, uint32_t vcpu)
+{
+	struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
+	long r;
+
+	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
+	r = hcall(m, 0, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
+		  ARG_PA, 0);
+	memcpy(&b, gpa(m, ARG_PA), sizeof(b));
+	return r < 0 ? r : (long)b.port;
+}
+
+static long bind_vcpu(struct mon *m, uint32_t port, uint32_t vcpu)
+{
+	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
+
+	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
+	return hcall(m, 0, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu,
+		     ARG_PA, 0);
+}
+
+static uint32_t notified_vcpu(struct mon *m, uint32_t port)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+
+	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_status, ARG_PA, 0), 0);
+	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	return st.vcpu;
+}
+
+/* Xen evtchn_bind_virq() and evtchn_bind_vcpu(): a global VIRQ binds on
+ * vCPU 0 only (even when the vCPU named does not exist), then moves to
+ * any vCPU; a per-vCPU VIRQ, an IPI and a free port never move; closing
+ * a moved global VIRQ frees its binding, so it binds again. */
+static void test_xen_mon_global_virq_and_bind_vcpu(void **state)
+{
+	struct mon *m = *state;
+	long con, timer;
+	uint32_t ipi;
+
+	assert_int_equal(bind_virq(m, VIRQ_CON_RING, 1), -XEN_EINVAL);
+	assert_int_equal(bind_virq(m, VIRQ_CON_RING, 5), -XEN_EINVAL);
+	assert_int_equal(bind_virq(m, VIRQ_TIMER, 5), -XEN_ENOENT);
+	con = bind_virq(m, VIRQ_CON_RING, 0);
+	assert_true(con > 0);
+	timer = bind_virq(m, VIRQ_TIMER, 1);
+	assert_true(timer > 0);
+	ipi = bind_ipi(m, 0);
+
+	assert_int_equal(bind_vcpu(m, (uint32_t)con, 2), -XEN_ENOENT);
+	assert_int_equal(bind_vcpu(m, (uint32_t)con, 1), 0);
+	assert_int_equal(notified_vcpu(m, (uint32_t)con), 1);
+	assert_int_equal(bind_vcpu(m, (uint32_t)timer, 0), -XEN_EINVAL);
+	assert_int_equal(notified_vcpu(m, (uint32_t)timer), 1);
+	assert_int_equal(bind_vcpu(m, ipi, 1), -XEN_EINVAL);
+	assert_int_equal(bind_vcpu(m, 0, 1), -XEN_EINVAL);
+	assert_int_equal(bind_vcpu(m, PERS_XEN_PORTS - 1, 1), -XEN_EINVAL);
+	assert_int_equal(bind_vcpu(m, 0xffffffffu, 1), -XEN_EINVAL);
+	/* The console is interdomain: it moves, and moves back. */
+	assert_int_equal(bind_vcpu(m, pers_xen_of(m)->console_port, 1), 0);
+	assert_int_equal(notified_vcpu(m, pers_xen_of(m)->console_port), 1);
+	assert_int_equal(bind_vcpu(m, pers_xen_of(m)->console_port, 0), 0);
+
+	assert_int_equal(bind_virq(m, VIRQ_CON_RING, 0), -XEN_EEXIST);
+	assert_int_equal(port_op(m, EVTCHNOP_close, (uint32_t)con), 0);
+	assert_true(bind_virq(m, VIRQ_CON_RING, 0) > 0);
+}
+
+/* Each vCPU's vcpu_time_info: XEN_PVCLOCK_TSC_STABLE_BIT only while
+ * guest time is TSC-stable (--clocksource tsc); by default not, as Xen
+ * without clocksource=tsc. */
+static void test_xen_mon_time_stable_bit_follows_clocksource(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+
+	map_shared(m);
+	for (unsigned v = 0; v < 2; v++) {
+		assert_int_equal(s->vcpu_info[v].time.flags, 0);
+		assert_int_equal(s->vcpu_info[v].time.version, 2);
+	}
+	m->clock.tsc_stable = true;
+	for (unsigned v = 0; v < 2; v++) {
+		pers_xen_write_time(m, v);
+		assert_int_equal(s->vcpu_info[v].time.flags,
+				 XEN_PVCLOCK_TSC_STABLE_BIT);
+	}
+}
+
 static void test_xen_mon_msr_fills_port_io_stubs(void **state)
 {
 	struct mon *m = *state;
@@ -1165,6 +1256,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_xen_mon_msr_fills_port_io_stubs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_time_stable_bit_follows_clocksource, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_global_virq_and_bind_vcpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),

@@ -204,6 +204,19 @@ static long c_memory_gpfn_far(void) { return physmap(DOMID_SELF, XENMAPSPACE_sha
 static long c_memory_gpfn_wrap(void) { return physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, ~0ull); }
 static long c_memory_gpfn_last(void) { return physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, ram_end >> 12); }
 static long c_memory_ok(void) { return physmap(DOMID_SELF, XENMAPSPACE_shared_info, 0, P(&shared) >> 12); }
+/* vCPU 0's time record once shared_info is mapped (yielding until Xen
+ * has filled it): 1 with XEN_PVCLOCK_TSC_STABLE_BIT, which Xen sets only
+ * when booted with clocksource=tsc (xen/arch/x86/time.c; the lab's Xen
+ * is not), 2 if never filled; vmi-run by default is neither. */
+static long c_time_not_stable(void)
+{
+    const volatile struct vcpu_time_info *t = &shared.s.vcpu_info[0].time;
+    for (unsigned i = 0; i < 1000 && !t->tsc_to_system_mul; i++)
+        SCHED(SCHEDOP_yield, 0);
+    if (!t->tsc_to_system_mul)
+        return 2;
+    return t->flags & XEN_PVCLOCK_TSC_STABLE_BIT;
+}
 static long param(unsigned op, domid_t dom, uint32_t index, uint64_t value)
 {
     struct xen_hvm_param p = { .domid = dom, .index = index, .value = value };
@@ -266,6 +279,40 @@ static long port_cmd(unsigned cmd, uint32_t port)
     evtchn_port_t p = port;
     return EVT(cmd, P(&p));
 }
+/* Global VIRQs (not "V." in public/xen.h) bind on vCPU 0 only; Xen
+ * checks that before it looks the vCPU up (evtchn_bind_virq). */
+static long c_virq_global_vcpu(void) { return bind_virq(VIRQ_CON_RING, 1); }
+static long c_virq_global_vcpu_past(void) { return bind_virq(VIRQ_CON_RING, NCPUS); }
+static long bind_vcpu(uint32_t port, uint32_t vcpu)
+{
+    struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
+    return EVT(EVTCHNOP_bind_vcpu, P(&b));
+}
+/* A global VIRQ's events move to any vCPU; the port is closed after. */
+static long c_bind_vcpu_global(void)
+{
+    long p = bind_virq(VIRQ_CON_RING, 0), r;
+    if (p < 0)
+        return p;
+    r = bind_vcpu((uint32_t)p, 2);
+    port_cmd(EVTCHNOP_close, (uint32_t)p);
+    return r;
+}
+static long c_bind_vcpu_per_vcpu_virq(void)
+{
+    long p = bind_virq(VIRQ_DEBUG, 1);
+    return p < 0 ? p : bind_vcpu((uint32_t)p, 2);
+}
+static long c_bind_vcpu_ipi(void)
+{
+    struct evtchn_bind_ipi b = { .vcpu = 0 };
+    long r = EVT(EVTCHNOP_bind_ipi, P(&b));
+    return r < 0 ? r : bind_vcpu(b.port, 1);
+}
+static long c_bind_vcpu_past(void) { return bind_vcpu(1, NCPUS); }
+static long c_bind_vcpu_free(void) { return bind_vcpu(PORTS_MAX - 1, 1); }
+static long c_bind_vcpu_huge(void) { return bind_vcpu(0xffffffffu, 1); }
+static long c_bind_vcpu_far(void) { return EVT(EVTCHNOP_bind_vcpu, FAR); }
 static long c_send_limit(void) { return port_cmd(EVTCHNOP_send, PORTS_MAX); }
 static long c_send_huge(void) { return port_cmd(EVTCHNOP_send, 0xffffffffu); }
 static long c_send_zero(void) { return port_cmd(EVTCHNOP_send, 0); }
@@ -669,6 +716,7 @@ static const struct hcase cases[] = {
     { "memory-op-gpfn-wraps", c_memory_gpfn_wrap, E(EINVAL) },
     { "memory-op-gpfn-past-ram", c_memory_gpfn_last, 0 },
     { "memory-op-shared-info-ok", c_memory_ok, 0 },
+    { "time-record-without-stable-bit", c_time_not_stable, 0 },
     { "hvm-op-bad-op", c_hvm_bad_op, E(ENOSYS) },
     { "hvm-op-param-far", c_hvm_param_far, E(EFAULT) },
     { "hvm-op-param-wraps", c_hvm_param_wrap, E(EFAULT) },
@@ -692,6 +740,15 @@ static const struct hcase cases[] = {
     { "evtchn-bind-virq-far", c_virq_far, E(EFAULT) },
     { "evtchn-bind-virq-straddle", c_virq_straddle, E(EFAULT) },
     { "evtchn-bind-virq-twice", c_virq_twice, E(EEXIST) },
+    { "evtchn-bind-virq-global-vcpu1", c_virq_global_vcpu, E(EINVAL) },
+    { "evtchn-bind-virq-global-vcpu-past-count", c_virq_global_vcpu_past, E(EINVAL) },
+    { "evtchn-bind-vcpu-global-virq", c_bind_vcpu_global, 0 },
+    { "evtchn-bind-vcpu-per-vcpu-virq", c_bind_vcpu_per_vcpu_virq, E(EINVAL) },
+    { "evtchn-bind-vcpu-ipi", c_bind_vcpu_ipi, E(EINVAL) },
+    { "evtchn-bind-vcpu-vcpu-past-count", c_bind_vcpu_past, E(ENOENT) },
+    { "evtchn-bind-vcpu-free-port", c_bind_vcpu_free, E(EINVAL) },
+    { "evtchn-bind-vcpu-port-huge", c_bind_vcpu_huge, E(EINVAL) },
+    { "evtchn-bind-vcpu-far", c_bind_vcpu_far, E(EFAULT) },
     { "evtchn-bind-ipi-vcpu-past-count", c_ipi_vcpu, E(ENOENT) },
     { "evtchn-send-port-limit", c_send_limit, E(EINVAL) },
     { "evtchn-send-port-huge", c_send_huge, E(EINVAL) },
