@@ -6,7 +6,8 @@
  * that SynIC delivery and synthetic timer expiry run on what the MSRs
  * set up.  Input (fuzz.h readers; zeros past the end):
  *
- *   byte 0   vCPUs = 1 + (b & 3)
+ *   byte 0   vCPUs = 1 + (b & 3); b & 4: guest time TSC-stable (a valid
+ *            reference TSC page, --clocksource tsc)
  *   then records, each an op byte (op % 6) and its fields:
  *   0 wrmsr  vCPU; MSR selector (msrs[] below, else a u32 follows);
  *            fz_addr value, low byte XORed with one more byte
@@ -142,7 +143,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct fz f = { data, size };
-	struct mon *m = fz_vm(&pers_hv, 1 + (fz_u8(&f) & 3), false);
+	uint8_t b = fz_u8(&f);
+	struct mon *m = fz_vm(&pers_hv, 1 + (b & 3), false);
+
+	m->clock.tsc_stable = b & 4;    /* a valid reference TSC page */
 
 	while (fz_more(&f)) {
 		switch (fz_u8(&f) % 6) {

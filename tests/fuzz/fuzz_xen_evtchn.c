@@ -5,7 +5,10 @@
  * delivery into shared_info and vcpu_info that the guest changes between
  * calls, checked against what Xen's interface promises:
  *   - a successful bind returns a port 1..4095 that EVTCHNOP_status then
- *     reports with the kind, vCPU and VIRQ it was bound with;
+ *     reports with the kind, vCPU and VIRQ it was bound with; a global
+ *     VIRQ binds on vCPU 0 only;
+ *   - EVTCHNOP_bind_vcpu moves only global VIRQ, unbound and
+ *     interdomain ports, and status then reports the new vCPU;
  *   - EVTCHNOP_send to an IPI port leaves its pending bit set;
  *   - a closed port reads EVTCHNSTAT_closed and closing it again fails;
  *   - one send raises at most one upcall (and only with a legal vector).
@@ -13,12 +16,14 @@
  *
  *   byte 0   vCPUs = 1 + (b & 3); b & 4: shared_info at SHARED_PA;
  *            b & 8: each vCPU's vcpu_info registered; b & 16: per-vCPU
- *            upcall vectors (else b & 32: the callback-vector parameter)
+ *            upcall vectors (else b & 32: the callback-vector parameter);
+ *            b & 64: guest time TSC-stable (--clocksource tsc)
  *   then records, each an op byte (op % 8), a vCPU byte and fields:
  *   0 bind_virq    u8 virq, u8 vCPU
  *   1 bind_ipi     u8 vCPU
  *   2 alloc_unbound  u8 (bit 0: a domid other than DOMID_SELF), u16 remote
- *   3 send/unmask/close  u8 cmd, port selector
+ *   3 send/unmask/close/bind_vcpu  u8 cmd, port selector (bind_vcpu:
+ *                  then u8 vCPU)
  *   4 status       port selector
  *   5 raw          u8 cmd; an argument block (length byte, bytes)
  *   6 store        u16 offset into shared_info (or, bit 15, the vCPU's
@@ -113,15 +118,46 @@ static bool pending(struct mon *m, uint32_t port)
 	       (s->evtchn_pending[port / 64] >> (port % 64) & 1);
 }
 
+/* Xen's virq_is_global(): all but the "V." VIRQs of public/xen.h. */
+static bool virq_global(uint32_t virq)
+{
+	return virq != VIRQ_TIMER && virq != VIRQ_DEBUG &&
+	       virq != VIRQ_XENOPROF && virq != VIRQ_XENPMU;
+}
+
+static void op_bind_vcpu(struct mon *m, unsigned vcpu, uint32_t port,
+			 uint32_t to)
+{
+	const struct pers_xen_port p = port < PERS_XEN_PORTS ?
+		pers_xen_of(m)->port[port] : (struct pers_xen_port){ 0 };
+	struct evtchn_bind_vcpu b = { .port = port, .vcpu = to };
+	long r = evtchn(m, vcpu, EVTCHNOP_bind_vcpu, &b, sizeof(b));
+	bool movable = (p.kind == PERS_XEN_VIRQ && virq_global(p.virq)) ||
+		       p.kind == PERS_XEN_UNBOUND || p.kind == PERS_XEN_CONSOLE;
+
+	FZ_CHECK(r == (to >= m->nvcpu ? -XEN_ENOENT : movable ? 0 : -XEN_EINVAL),
+		 "bind_vcpu port %u (kind %u) to %u: %ld", port, p.kind, to, r);
+	if (r == 0)
+		FZ_CHECK(status(m, port).vcpu == to, "port %u moved to %u, "
+			 "status says %u", port, to, status(m, port).vcpu);
+}
+
 static void op_port(struct fz *f, struct mon *m, unsigned vcpu)
 {
-	static const uint32_t cmds[3] = { EVTCHNOP_send, EVTCHNOP_unmask,
-					  EVTCHNOP_close };
-	uint32_t cmd = cmds[fz_u8(f) % 3], port = pick_port(f);
+	static const uint32_t cmds[4] = { EVTCHNOP_send, EVTCHNOP_unmask,
+					  EVTCHNOP_close, EVTCHNOP_bind_vcpu };
+	uint32_t cmd = cmds[fz_u8(f) % 4], port = pick_port(f);
 	bool ipi = port < PERS_XEN_PORTS && pers_xen_of(m)->port[port].kind == PERS_XEN_IPI;
 	bool shared = pers_xen_of(m)->shared_info == SHARED_PA;
 	unsigned msis = fz_host.msis;
-	long r = evtchn(m, vcpu, cmd, &port, sizeof(port));
+	long r;
+
+	if (cmd == EVTCHNOP_bind_vcpu) {
+		op_bind_vcpu(m, vcpu, port, fz_u8(f));
+		FZ_CHECK(fz_host.msis == msis, "bind_vcpu raised an upcall");
+		return;
+	}
+	r = evtchn(m, vcpu, cmd, &port, sizeof(port));
 
 	FZ_CHECK(fz_host.msis <= msis + 1, "one %u raised %u upcalls", cmd,
 		 fz_host.msis - msis);
@@ -208,6 +244,8 @@ static void op(struct fz *f, struct mon *m, uint8_t what)
 		struct evtchn_bind_virq b = { .virq = fz_u8(f),
 					      .vcpu = fz_u8(f) };
 		long r = evtchn(m, vcpu, EVTCHNOP_bind_virq, &b, sizeof(b));
+		FZ_CHECK(r != 0 || !virq_global(b.virq) || b.vcpu == 0,
+			 "global VIRQ %u bound on vCPU %u", b.virq, b.vcpu);
 		bound_port(m, r, b.port, EVTCHNSTAT_virq, b.vcpu, b.virq);
 		break;
 	}
@@ -258,6 +296,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct mon *m = fz_vm(&pers_xen, 1 + (b & 3), false);
 
 	nbound = 0;
+	m->clock.tsc_stable = b & 64;
 	setup(m, b);
 	while (fz_more(&f))
 		op(&f, m, fz_u8(&f));

@@ -261,6 +261,14 @@ def xen_evtchn_seeds():
             ev(2, 0, u8(0), u16(0)), ev(2, 0, u8(1), u16(0)),
             ev(3, 0, u8(0), u8(0)), ev(4, 0, u8(0x80), u32(1)),
             ev(3, 0, u8(2), u8(0x80), u32(1))]),
+        # VIRQ_CON_RING (8), a global VIRQ: bound on vCPU 0, refused on
+        # 1, then moved; the console port moved; an IPI refused.  Time
+        # TSC-stable (64).
+        'bind-vcpu': u8(setup | 64) + b''.join([
+            ev(0, 0, u8(8), u8(0)), ev(0, 0, u8(8), u8(1)),
+            ev(3, 0, u8(3), u8(0), u8(1)),
+            ev(3, 0, u8(3), u8(0x80), u32(1), u8(1)),
+            ev(1, 0, u8(0)), ev(3, 1, u8(3), u8(1), u8(1))]),
         'fifo': u8(0 | 4 | 32) + b''.join([
             ev(5, 0, u8(11), block(struct.pack('<QIIQ', 0x30, 0, 0, 0))),
             ev(5, 0, u8(12), block(u64(0x31))),
@@ -360,6 +368,8 @@ def args_seeds():
         'help': argv('-h'),
         'bad-mem': argv('--mem', '4095K', 'k.elf'),
         'two-images': argv('a.elf', 'b.elf'),
+        'clocksource': argv('--hv', 'xen', '--clocksource=tsc', 'k.elf'),
+        'clocksource-pc': argv('--clocksource', 'platform', 'k.elf'),
         # Found by this target: a quoted argument with bytes that are
         # not printable made a two-line error (fixed in mon_args.c).
         'unprintable': b'-\xff\xff-',
@@ -501,7 +511,8 @@ def dicts():
         'args': [dict_entry('opt%d' % i, o.encode()) for i, o in enumerate(
             ['--hv', '--cpus', '--mem', '--timeout', '--cmdline', '--',
              '--no-sandbox', '--verbose', '--help', '-v', '-h', 'xen',
-             'hyperv', 'kvm', 'pc', '=', '\0'])],
+             'hyperv', 'kvm', 'pc', '=', '\0', '--clocksource', 'tsc',
+             'platform'])],
         'elf': [dict_entry('magic', b'\x7fELF'),
                 dict_entry('xen', b'Xen\0'),
                 dict_entry('phys32_entry', u32(18)),
