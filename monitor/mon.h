@@ -145,7 +145,7 @@ struct mon_timer {
 struct mon_clock {
 	uint64_t offset;        /* guest TSC - host TSC */
 	uint64_t tsc0;          /* guest TSC at which guest ns is 0 */
-	bool tsc_stable;        /* MON_CLOCK_TSC in effect (mon_clock_start) */
+	bool tsc_stable;        /* MON_CLOCK_TSC in effect (mon_clock_choose) */
 	pthread_mutex_t lock;   /* guards timer[] and quit */
 	pthread_cond_t cond;
 	pthread_t thread;

@@ -50,6 +50,9 @@ void mon_host_clocksource(const char *path, char *buf, size_t len)
 	}
 	buf[n] = '\0';
 	buf[strcspn(buf, "\n")] = '\0';
+	for (char *c = buf; *c; c++)    /* it may reach a one-line error */
+		if (*c < 0x20 || *c > 0x7e)
+			*c = '?';
 }
 
 int mon_clock_choose(struct mon *mon, const char *host_source, char *err,

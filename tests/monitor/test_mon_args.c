@@ -143,6 +143,12 @@ static void test_host_clocksource_read_without_newline(void **state)
 	close(fd);
 	mon_host_clocksource(path, buf, sizeof(buf));
 	assert_string_equal(buf, "a-very-long-clo");        /* cut, ended */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "t\033s\rc\xff\n", 7), 7);
+	close(fd);
+	mon_host_clocksource(path, buf, sizeof(buf));
+	assert_string_equal(buf, "t?s?c?");                 /* one line */
 	unlink(path);
 	mon_host_clocksource(path, buf, sizeof(buf));
 	assert_string_equal(buf, "");
