@@ -13,14 +13,35 @@
 
 struct x86pc x86pc;
 
+/* This CPU's index into IA32_TSC_AUX, from its LAPIC ID (x86pc.h). */
+static void x86pc_aux_set(void)
+{
+    if (x86pc.cpu_id_aux != X86PC_AUX_NONE)
+        wrmsr(MSR_TSC_AUX, X86PC_AUX_TAG |
+                           smp_cpu_self(&x86pc.cpus, &x86pc.lapic));
+}
+
 /* The boot CPU's LAPIC, then the table (in x2APIC mode the ID read
- * needs the mode enabled), from x86pc.rsdp. */
+ * needs the mode enabled), from x86pc.rsdp; then the boot CPU's TSC_AUX
+ * where RDPID or RDTSCP can read it. */
 static void x86pc_lapic_cpus(void)
 {
+    struct vmi_cpuid r;
     lapic_detect(&x86pc.lapic);
     lapic_enable(&x86pc.lapic, VMI_VECTOR_SPURIOUS);
     console_set_lapic(&x86pc.lapic);
     smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
+    cpuid(0, 0, &r);
+    uint32_t max = r.eax;
+    cpuid(0x80000000u, 0, &r);
+    uint32_t max_ext = r.eax;
+    x86pc.cpu_id_aux = X86PC_AUX_NONE;
+    if (max >= 7 && (cpuid(7, 0, &r), r.ecx & CPUID7_ECX_RDPID))
+        x86pc.cpu_id_aux = X86PC_AUX_RDPID;
+    else if (max_ext >= 0x80000001u &&
+             (cpuid(0x80000001u, 0, &r), r.edx & CPUID80000001_EDX_RDTSCP))
+        x86pc.cpu_id_aux = X86PC_AUX_RDTSCP;
+    x86pc_aux_set();
 }
 
 /* Mask what firmware may have left able to interrupt: the PICs (moved
@@ -95,6 +116,7 @@ vmi_status_t x86pc_cpu_enable(unsigned cpu)
     if (cpu >= x86pc.cpus.count)
         return VMI_EINVAL;
     lapic_enable(&x86pc.lapic, VMI_VECTOR_SPURIOUS);
+    x86pc_aux_set();
     /* A backend with its own timer leaves the LAPIC timer masked. */
     if (x86pc.lapic_alarm)
         lapic_timer_setup(&x86pc.lapic, X86PC_VEC_ALARM, x86pc.tsc_deadline);
@@ -130,6 +152,13 @@ unsigned x86pc_cpu_count(void)
 
 unsigned x86pc_cpu_id(void)
 {
+    if (x86pc.cpu_id_aux != X86PC_AUX_NONE) {
+        uint32_t aux = x86pc.cpu_id_aux == X86PC_AUX_RDPID ? rdpid()
+                                                           : rdtscp_aux();
+        if ((aux & 0xffff0000u) == X86PC_AUX_TAG &&
+            (aux & 0xffffu) < x86pc.cpus.count)
+            return aux & 0xffffu;
+    }
     return smp_cpu_self(&x86pc.cpus, &x86pc.lapic);
 }
 
