@@ -158,21 +158,14 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, struct vmi_cpuid *r)
                          "=d"(r->edx) : "a"(leaf), "c"(sub));
 }
 
-/* IA32_TSC_AUX through RDPID, and through RDTSCP where RDPID is missing
- * (Intel SDM Vol. 2, RDPID and RDTSCP; neither is serializing, and the
- * TSC RDTSCP also returns is not wanted here). */
+/* IA32_TSC_AUX (Intel SDM Vol. 2, RDPID).  Not RDTSCP, which also reads
+ * it: a hypervisor that emulates the TSC intercepts RDTSCP (Xen under
+ * QEMU's SVM then failed to decode it and the guest hung), never RDPID. */
 static inline uint32_t rdpid(void)
 {
     uint64_t v;
     __asm__ __volatile__("rdpid %0" : "=r"(v));
     return (uint32_t)v;
-}
-
-static inline uint32_t rdtscp_aux(void)
-{
-    uint32_t lo, hi, aux;
-    __asm__ __volatile__("rdtscp" : "=a"(lo), "=d"(hi), "=c"(aux));
-    return aux;
 }
 
 /* lfence; rdtsc: the TSC ordered after earlier loads (no RDTSCP here). */

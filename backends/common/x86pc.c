@@ -16,14 +16,14 @@ struct x86pc x86pc;
 /* This CPU's index into IA32_TSC_AUX, from its LAPIC ID (x86pc.h). */
 static void x86pc_aux_set(void)
 {
-    if (x86pc.cpu_id_aux != X86PC_AUX_NONE)
+    if (x86pc.cpu_id_rdpid)
         wrmsr(MSR_TSC_AUX, X86PC_AUX_TAG |
                            smp_cpu_self(&x86pc.cpus, &x86pc.lapic));
 }
 
 /* The boot CPU's LAPIC, then the table (in x2APIC mode the ID read
  * needs the mode enabled), from x86pc.rsdp; then the boot CPU's TSC_AUX
- * where RDPID or RDTSCP can read it. */
+ * where RDPID can read it. */
 static void x86pc_lapic_cpus(void)
 {
     struct vmi_cpuid r;
@@ -32,15 +32,8 @@ static void x86pc_lapic_cpus(void)
     console_set_lapic(&x86pc.lapic);
     smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
     cpuid(0, 0, &r);
-    uint32_t max = r.eax;
-    cpuid(0x80000000u, 0, &r);
-    uint32_t max_ext = r.eax;
-    x86pc.cpu_id_aux = X86PC_AUX_NONE;
-    if (max >= 7 && (cpuid(7, 0, &r), r.ecx & CPUID7_ECX_RDPID))
-        x86pc.cpu_id_aux = X86PC_AUX_RDPID;
-    else if (max_ext >= 0x80000001u &&
-             (cpuid(0x80000001u, 0, &r), r.edx & CPUID80000001_EDX_RDTSCP))
-        x86pc.cpu_id_aux = X86PC_AUX_RDTSCP;
+    x86pc.cpu_id_rdpid = r.eax >= 7 &&
+                         (cpuid(7, 0, &r), r.ecx & CPUID7_ECX_RDPID);
     x86pc_aux_set();
 }
 
@@ -152,9 +145,8 @@ unsigned x86pc_cpu_count(void)
 
 unsigned x86pc_cpu_id(void)
 {
-    if (x86pc.cpu_id_aux != X86PC_AUX_NONE) {
-        uint32_t aux = x86pc.cpu_id_aux == X86PC_AUX_RDPID ? rdpid()
-                                                           : rdtscp_aux();
+    if (x86pc.cpu_id_rdpid) {
+        uint32_t aux = rdpid();
         if ((aux & 0xffff0000u) == X86PC_AUX_TAG &&
             (aux & 0xffffu) < x86pc.cpus.count)
             return aux & 0xffffu;

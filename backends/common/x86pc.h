@@ -45,18 +45,14 @@ struct x86pc_cpu {
     struct flushq lazy;         /* mmu_lazy_begin/end queue */
 } __attribute__((aligned(64)));
 
-/* cpu_id without the LAPIC: each CPU's IA32_TSC_AUX holds X86PC_AUX_TAG
- * | its index, written by x86pc_cpu_enable (the boot CPU's by init) from
- * the LAPIC ID, and read with RDPID, else RDTSCP (CPUID.7.0:ECX[22],
- * CPUID.80000001h:EDX[27]).  A value without the tag (a CPU not yet
- * enabled, or one a previous kernel left) sends cpu_id to the LAPIC. */
-#define X86PC_AUX_NONE 0
-#define X86PC_AUX_RDPID 1
-#define X86PC_AUX_RDTSCP 2
+/* cpu_id without the LAPIC: where RDPID exists (CPUID.7.0:ECX[22]), each
+ * CPU's IA32_TSC_AUX holds X86PC_AUX_TAG | its index, written by
+ * x86pc_cpu_enable (the boot CPU's by init) from the LAPIC ID.  A value
+ * without the tag (a CPU not yet enabled, or one a previous kernel left)
+ * sends cpu_id to the LAPIC. */
 #define X86PC_AUX_TAG 0x564d0000u       /* "VM" in bits 31:16 */
 #define MSR_TSC_AUX 0xc0000103u         /* SDM Vol. 4, IA32_TSC_AUX */
 #define CPUID7_ECX_RDPID (1u << 22)     /* SDM Vol. 2A, CPUID leaf 7 */
-#define CPUID80000001_EDX_RDTSCP (1u << 27)
 
 struct x86pc {
     struct lapic lapic;
@@ -66,7 +62,7 @@ struct x86pc {
     uint64_t tsc_hz;            /* set by the backend before x86pc_alarm_init */
     bool tsc_deadline;          /* the LAPIC timer has IA32_TSC_DEADLINE */
     bool lapic_alarm;           /* the alarm is the LAPIC timer */
-    uint8_t cpu_id_aux;         /* X86PC_AUX_*: how cpu_id reads TSC_AUX */
+    bool cpu_id_rdpid;          /* cpu_id reads TSC_AUX with RDPID */
     struct tsc_scale from_ns;   /* ns -> TSC ticks (deadline mode) */
     struct tsc_scale ns_to_lapic;   /* ns -> timer ticks (one-shot mode) */
     struct shootdown sd;

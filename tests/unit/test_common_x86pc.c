@@ -277,41 +277,38 @@ static void test_x86pc_cpu_init_timer_mode_and_online(void **state)
 }
 
 /* cpu_id through IA32_TSC_AUX: each CPU's enable writes the tag and its
- * index from its LAPIC ID; RDPID (or RDTSCP) then answers without the
- * LAPIC, and a value without the tag falls back to the LAPIC. */
+ * index from its LAPIC ID; RDPID then answers without the LAPIC, and a
+ * value without the tag falls back to the LAPIC. */
 static void test_x86pc_cpu_id_from_tsc_aux(void **state)
 {
     (void)state;
-    x86pc.cpu_id_aux = X86PC_AUX_RDPID;
+    x86pc.cpu_id_rdpid = true;
     mock_set_msr(0x802, 5);                     /* on CPU 1 */
     assert_int_equal(x86pc_cpu_enable(1), VMI_OK);
     assert_int_equal(mock_msr_value(MSR_TSC_AUX), X86PC_AUX_TAG | 1);
     mock_set_msr(0x802, 0);             /* the LAPIC would say CPU 0 */
     assert_int_equal(x86pc_cpu_id(), 1);
     assert_int_equal(mock.nrdpid, 1);
-    x86pc.cpu_id_aux = X86PC_AUX_RDTSCP;
-    assert_int_equal(x86pc_cpu_id(), 1);
-    assert_int_equal(mock.nrdtscp, 1);
     mock_set_msr(MSR_TSC_AUX, 1);       /* left by another kernel */
     assert_int_equal(x86pc_cpu_id(), 0);
     mock_set_msr(MSR_TSC_AUX, X86PC_AUX_TAG | 7);   /* no such CPU */
     assert_int_equal(x86pc_cpu_id(), 0);
-    x86pc.cpu_id_aux = X86PC_AUX_NONE;
+    x86pc.cpu_id_rdpid = false;
     mock_set_msr(MSR_TSC_AUX, X86PC_AUX_TAG | 1);
     assert_int_equal(x86pc_cpu_id(), 0);
-    assert_int_equal(mock.nrdpid + mock.nrdtscp, 4);
+    assert_int_equal(mock.nrdpid, 3);
 }
 
-/* The boot CPU's init picks RDPID where CPUID.7.0:ECX[22] says so, else
- * RDTSCP (CPUID.80000001h:EDX[27]), else neither, and sets its TSC_AUX. */
-static void test_x86pc_init_lapic_picks_the_tsc_aux_reader(void **state)
+/* The boot CPU's init uses RDPID only where CPUID.7.0:ECX[22] says so
+ * (RDTSCP, which also reads TSC_AUX, is never used: a hypervisor that
+ * emulates the TSC intercepts it), and sets its TSC_AUX then. */
+static void test_x86pc_init_lapic_uses_rdpid_when_cpuid_says(void **state)
 {
     (void)state;
-    static const struct { uint32_t max, ecx7, max_ext, edx_ext; uint8_t want; } c[] = {
-        { 7, CPUID7_ECX_RDPID, 0x80000001u, CPUID80000001_EDX_RDTSCP, X86PC_AUX_RDPID },
-        { 7, 0, 0x80000001u, CPUID80000001_EDX_RDTSCP, X86PC_AUX_RDTSCP },
-        { 6, CPUID7_ECX_RDPID, 0x80000000u, CPUID80000001_EDX_RDTSCP, X86PC_AUX_NONE },
-        { 7, 0, 0x80000008u, 0, X86PC_AUX_NONE },
+    static const struct { uint32_t max, ecx7; bool want; } c[] = {
+        { 7, CPUID7_ECX_RDPID, true },
+        { 7, 0, false },
+        { 6, CPUID7_ECX_RDPID, false },         /* no leaf 7 */
     };
     for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
         mock_reset();
@@ -319,12 +316,11 @@ static void test_x86pc_init_lapic_picks_the_tsc_aux_reader(void **state)
         mock_set_cpuid(0, 0, c[i].max, 0, 0, 0);
         mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_X2APIC, CPUID1_EDX_APIC);
         mock_set_cpuid(7, 0, 0, 0, c[i].ecx7, 0);
-        mock_set_cpuid(0x80000000u, 0, c[i].max_ext, 0, 0, 0);
-        mock_set_cpuid(0x80000001u, 0, 0, 0, 0, c[i].edx_ext);
+        mock_set_cpuid(0x80000001u, 0, 0, 0, 0, 1u << 27);  /* RDTSCP */
         mock_set_msr(0x1b, 0xfee00000 | (1u << 8));     /* BSP */
         mock_set_msr(0x802, 0);
         x86pc_init_lapic(0);
-        assert_int_equal(x86pc.cpu_id_aux, c[i].want);
+        assert_int_equal(x86pc.cpu_id_rdpid, c[i].want);
         assert_int_equal(mock_msr_value(MSR_TSC_AUX),
                          c[i].want ? X86PC_AUX_TAG : 0);
         assert_int_equal(x86pc_cpu_id(), 0);
@@ -410,7 +406,7 @@ int main(void)
         T(test_x86pc_cpu_init_timer_mode_and_online),
         T(test_x86pc_cpu_enable_own_timer_then_online),
         T(test_x86pc_cpu_id_from_tsc_aux),
-        T(test_x86pc_init_lapic_picks_the_tsc_aux_reader),
+        T(test_x86pc_init_lapic_uses_rdpid_when_cpuid_says),
         T(test_pic_remap_mask_vectors_then_masks_both),
         T(test_ioapic_mask_all_sets_each_mask_bit),
     };

@@ -41,7 +41,6 @@ static inline int rdmsr_safe(uint32_t msr, uint64_t *v) { return mock_rdmsr(msr,
 static inline int wrmsr_safe(uint32_t msr, uint64_t v) { return mock_wrmsr(msr, v); }
 static inline void cpuid(uint32_t leaf, uint32_t sub, struct vmi_cpuid *r) { mock_cpuid(leaf, sub, r); }
 static inline uint32_t rdpid(void) { mock.nrdpid++; return (uint32_t)mock_msr_value(0xc0000103); }
-static inline uint32_t rdtscp_aux(void) { mock.nrdtscp++; mock.tsc += mock.tsc_step; return (uint32_t)mock_msr_value(0xc0000103); }
 static inline uint64_t rdtsc_ordered(void) { uint64_t t = mock.tsc; mock.tsc += mock.tsc_step; return t; }
 static inline void mfence(void) { mock.nmfence++; }
 static inline void cpu_relax(void) { mock.npause++; }

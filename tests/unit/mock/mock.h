@@ -55,7 +55,7 @@ struct mock_state {
     uint8_t cmos[128];              /* behind ports 0x70/0x71 */
     uint8_t cmos_index;
     uint64_t tsc, tsc_step;         /* rdtsc returns tsc, then adds step */
-    unsigned nrdpid, nrdtscp;       /* IA32_TSC_AUX reads (MSR 0xc0000103) */
+    unsigned nrdpid;                /* IA32_TSC_AUX reads (MSR 0xc0000103) */
     uint64_t cr[5];
     unsigned ncr3_writes;
     uint64_t rflags;
