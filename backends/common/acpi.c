@@ -38,16 +38,22 @@ bool acpi_checksum_ok(const void *p, size_t len)
     return sum == 0;
 }
 
+size_t acpi_rsdp_len(const void *p)
+{
+    /* 5.2.5.3: revision at 15; 2 and later have the 36-byte form.  Its
+     * length field (at 20) is not used: nothing bounds it, and Linux's
+     * ACPICA takes the extended checksum over 36 bytes too
+     * (ACPI_RSDP_XCHECKSUM_LENGTH). */
+    return ((const uint8_t *)p)[15] < 2 ? ACPI_RSDP_V1_LEN : ACPI_RSDP_V2_LEN;
+}
+
 bool acpi_rsdp_valid(const void *p)
 {
     const uint8_t *r = p;
-    /* 5.2.5.3: revision at 15.  The extended checksum is taken over the
-     * 36 bytes the structure has, not over its length field (at 20),
-     * which nothing bounds, as Linux's ACPICA does
-     * (ACPI_RSDP_XCHECKSUM_LENGTH). */
     if (!sig_eq(r, "RSD PTR ", 8) || !acpi_checksum_ok(r, ACPI_RSDP_V1_LEN))
         return false;
-    return r[15] < 2 || acpi_checksum_ok(r, ACPI_RSDP_V2_LEN);
+    size_t len = acpi_rsdp_len(r);
+    return len == ACPI_RSDP_V1_LEN || acpi_checksum_ok(r, len);
 }
 
 uint64_t acpi_rsdp_scan(uint64_t pa, size_t len)

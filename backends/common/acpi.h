@@ -37,6 +37,10 @@ static inline uint64_t acpi_le64(const uint8_t *p)
 /* True if the (len) bytes at (p) sum to 0 mod 256. */
 bool acpi_checksum_ok(const void *p, size_t len);
 
+/* The bytes of the RSDP at (p) that are read (5.2.5.3): 20 before
+ * revision 2 (ACPI 1.0), else 36, whatever its length field says. */
+size_t acpi_rsdp_len(const void *p);
+
 /* True if (p) holds a valid RSDP: signature "RSD PTR ", the ACPI 1.0
  * checksum, and for revision >= 2 the extended checksum over its 36
  * bytes (whatever its length field says). */

@@ -21,9 +21,19 @@
  * acpi_enable()) and about 1 s for the power to go. */
 #define ACPI_ENABLE_POLLS 3000000u
 #define POWER_OFF_POLLS 1000000u
+/* Counted the same way, in reads of the 8042's status: about 0.2 s, of
+ * the order of Linux's kb_wait() before its pulse (up to 65536 reads of
+ * the status with a short delay between them, arch/x86/kernel/reboot.c). */
+#define KBC_READY_POLLS 200000u
 #define PORT_RESET_CONTROL 0xcf9
 #define RESET_CONTROL_HARD 0x06 /* SYS_RST | RST_CPU (ICH datasheet, RST_CNT) */
+/* The 8042 keyboard controller: its command port is also its status
+ * port, whose bit 1 is set while the input buffer still holds a byte the
+ * controller has not taken (IBM PC AT Technical Reference, keyboard
+ * controller status register); a write then is lost. */
 #define PORT_KBC_CMD 0x64
+#define KBC_STATUS_IBF 0x02
+#define KBC_ABSENT 0xff         /* no device drives the bus: all ones */
 #define KBC_PULSE_RESET 0xfe    /* 8042: pulse output line 0 (CPU reset) */
 #define RESET_SETTLE_SPINS 1000 /* let a reset take effect before the next */
 /* PCI Local Bus Specification 3.0, 3.2.2.3.2: configuration mechanism #1. */
@@ -238,6 +248,18 @@ static void settle(void)
         cpu_relax();
 }
 
+/* Wait, bounded, for the 8042 to take a command: its input buffer empty,
+ * or no controller there.  Whether it came to that is not returned: the
+ * pulse is written either way, the last route left. */
+static void kbc_wait_ready(void)
+{
+    for (unsigned i = 0; i < KBC_READY_POLLS; i++) {
+        uint8_t st = inb(PORT_KBC_CMD);
+        if (st == KBC_ABSENT || !(st & KBC_STATUS_IBF))
+            return;
+    }
+}
+
 void power_reset_try(void)
 {
     const struct acpi_power *a = power_acpi();
@@ -248,6 +270,7 @@ void power_reset_try(void)
     settle();
     outb(PORT_RESET_CONTROL, RESET_CONTROL_HARD);
     settle();
+    kbc_wait_ready();
     outb(PORT_KBC_CMD, KBC_PULSE_RESET);
     settle();
 }

@@ -36,7 +36,9 @@ const char *power_off_try(unsigned code);
 /* Try, in order: the FADT reset register (I/O, memory or PCI
  * configuration space; ACPI 6.5 section 4.8.3.6), port 0xCF9 <- 0x06
  * (PCI reset control, Intel ICH/PIIX datasheets), the keyboard
- * controller 0x64 <- 0xFE (pulse reset line).  Returns only if none
+ * controller 0x64 <- 0xFE (pulse reset line) once its status (port 0x64)
+ * shows the input buffer empty (bit 1 clear) or reads 0xff (no
+ * controller), or after 200000 reads of it without.  Returns only if none
  * worked. */
 void power_reset_try(void);
 

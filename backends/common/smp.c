@@ -73,16 +73,21 @@ static bool page_is_ram(const struct vmi_boot_mem *mem, unsigned n, uint64_t pa)
     return ram;
 }
 
-static bool page_avoided(uint64_t pa, const uint64_t *avoid, unsigned navoid)
+/* Whether a byte of a range of (avoid) lies in the page at (pa) (< 1 MiB);
+ * no base + len is formed, which a loader's length could wrap. */
+static bool page_avoided(uint64_t pa, const struct smp_range *avoid,
+                         unsigned navoid)
 {
-    for (unsigned i = 0; i < navoid; i++)
-        if (avoid[i] && (avoid[i] & ~(PAGE - 1)) == pa)
+    for (unsigned i = 0; i < navoid; i++) {
+        const struct smp_range *r = &avoid[i];
+        if (r->len && r->base < pa + PAGE && (r->base >= pa || pa - r->base < r->len))
             return true;
+    }
     return false;
 }
 
 uint64_t smp_tramp_page(const struct vmi_boot_mem *mem, unsigned n,
-                        const uint64_t *avoid, unsigned navoid)
+                        const struct smp_range *avoid, unsigned navoid)
 {
     if (!n || (page_is_ram(mem, n, VMI_TRAMPOLINE_PA) &&
                !page_avoided(VMI_TRAMPOLINE_PA, avoid, navoid)))

@@ -38,15 +38,21 @@ void smp_cpus_from_acpi(struct smp_cpus *c, uint64_t rsdp, uint32_t bsp);
  * table lookup for IDs below 256, a scan above. */
 int smp_cpu_index(const struct smp_cpus *c, uint32_t apic_id);
 
+/* A physical range [base, base + len) of loader data; len 0: none. */
+struct smp_range {
+    uint64_t base, len;
+};
+
 /* The page below 1 MiB for the AP trampoline (its SIPI vector is the page
  * number), from the loader's memory map (mem, n): VMI_TRAMPOLINE_PA if
  * the map has no ranges or that page lies wholly in RAM and in no other
  * range, else the highest such page from 0x1000 up to 1 MiB (top-down,
  * as Linux places its real-mode trampoline, away from the low pages
- * firmware writes to), skipping the pages that hold (avoid[0..navoid)),
- * loader data init still reads.  0 if there is none. */
+ * firmware writes to); either way never a page any byte of
+ * (avoid[0..navoid)) lies in, the loader data the kernel may still read.
+ * 0 if there is none. */
 uint64_t smp_tramp_page(const struct vmi_boot_mem *mem, unsigned n,
-                        const uint64_t *avoid, unsigned navoid);
+                        const struct smp_range *avoid, unsigned navoid);
 
 /* The logical index of the calling CPU, from its APIC ID; 0 if the ID is
  * not in the table (which cannot happen for a CPU the table started). */

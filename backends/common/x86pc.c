@@ -49,14 +49,54 @@ static void x86pc_silence_legacy(void)
         ioapic_mask_all(ioapic[i]);
 }
 
+/* The PVH start_info, from Xen's public/arch-x86/hvm/start_info.h
+ * (version 1; unit tests build it from that header, which the backends'
+ * include path lacks): 56 bytes, little-endian; the version at 4,
+ * nr_modules (32 bits) at 12 and modlist_paddr at 16; from version 1
+ * memmap_paddr at 40 and memmap_entries (32 bits) at 48.  A module list
+ * entry is 32 bytes, a memory map entry 24. */
+#define SI_LEN 56
+#define SI_VERSION 4
+#define SI_NR_MODULES 12
+#define SI_MODLIST 16
+#define SI_MEMMAP 40
+#define SI_MEMMAP_ENTRIES 48
+#define SI_MODLIST_ENTRY_LEN 32
+#define SI_MEMMAP_ENTRY_LEN 24
+#define TRAMP_AVOID_MAX 4
+
+/* The loader's data the kernel may still read, which the trampoline must
+ * not overwrite: start_info with the module list and memory map it
+ * points to, and the RSDP copy.  Returns how many ranges it wrote. */
+static unsigned x86pc_loader_ranges(const struct vmi_boot *b,
+                                    struct smp_range r[TRAMP_AVOID_MAX])
+{
+    unsigned n = 0;
+    if (x86pc.rsdp)
+        r[n++] = (struct smp_range){ x86pc.rsdp,
+                                     acpi_rsdp_len(pa_to_ptr(x86pc.rsdp)) };
+    if (!b || !b->start_info)
+        return n;
+    const uint8_t *si = pa_to_ptr(b->start_info);
+    r[n++] = (struct smp_range){ b->start_info, SI_LEN };
+    r[n++] = (struct smp_range){ acpi_le64(si + SI_MODLIST),
+                                 (uint64_t)acpi_le32(si + SI_NR_MODULES) *
+                                     SI_MODLIST_ENTRY_LEN };
+    if (acpi_le32(si + SI_VERSION) >= 1)
+        r[n++] = (struct smp_range){ acpi_le64(si + SI_MEMMAP),
+                                     (uint64_t)acpi_le32(si + SI_MEMMAP_ENTRIES) *
+                                         SI_MEMMAP_ENTRY_LEN };
+    return n;
+}
+
 /* The AP trampoline's page, checked against the loader's memory map: a
  * line if it is not VMI_TRAMPOLINE_PA, and one if there is none (then the
- * boot CPU runs alone).  The pages of the loader's data that init reads
- * (start_info, the RSDP copy) are not taken. */
+ * boot CPU runs alone).  No page of the loader's data is taken. */
 static void x86pc_tramp(const struct vmi_boot *b)
 {
-    const uint64_t avoid[2] = { b ? b->start_info : 0, x86pc.rsdp };
-    uint64_t pa = smp_tramp_page(b ? b->mem : NULL, b ? b->nr_mem : 0, avoid, 2);
+    struct smp_range avoid[TRAMP_AVOID_MAX];
+    unsigned navoid = x86pc_loader_ranges(b, avoid);
+    uint64_t pa = smp_tramp_page(b ? b->mem : NULL, b ? b->nr_mem : 0, avoid, navoid);
     char line[128], num[21];
     size_t n = 0;
 

@@ -255,6 +255,67 @@ static void test_power_reset_try_cf9_then_kbc(void **state)
     assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x64), 0xfe);
 }
 
+/* The 8042's status port 0x64: (busy) reads with the input buffer full
+ * (bit 1), then (idle); how many were read, and how many writes to port
+ * 0x64 had been made while it still read busy. */
+static struct {
+    unsigned busy, reads, written_while_busy;
+    uint8_t idle;
+} kbc;
+
+static int kbc_status(uint16_t port)
+{
+    if (port != 0x64)
+        return -1;
+    kbc.reads++;
+    if (kbc.reads <= kbc.busy) {
+        kbc.written_while_busy += mock_count_writes(mock.out_log, mock.nout, 0x64);
+        return 0x1e;            /* input buffer full, system flag, command */
+    }
+    return kbc.idle;
+}
+
+/* The pulse goes to the 8042 only once its input buffer is empty. */
+static void test_power_reset_kbc_waits_for_input_buffer_empty(void **state)
+{
+    (void)state;
+    kbc = (typeof(kbc)){ .busy = 5, .idle = 0x1c };
+    mock.inb_hook = kbc_status;
+    power_init(0);
+    power_reset_try();
+    assert_int_equal(kbc.reads, 6);
+    assert_int_equal(kbc.written_while_busy, 0);
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x64), 1);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x64), 0xfe);
+}
+
+/* A controller that never empties its buffer: the wait ends after a
+ * bounded number of reads, and the pulse is written all the same. */
+static void test_power_reset_kbc_never_ready_still_pulses(void **state)
+{
+    (void)state;
+    kbc = (typeof(kbc)){ .busy = ~0u };
+    mock.inb_hook = kbc_status;
+    power_init(0);
+    power_reset_try();
+    assert_true(kbc.reads >= 1000 && kbc.reads < ~0u);
+    assert_int_equal(mock_count_writes(mock.out_log, mock.nout, 0x64), 1);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x64), 0xfe);
+}
+
+/* No controller: port 0x64 reads 0xff (nothing drives the bus), so one
+ * read and the pulse at once, without the wait. */
+static void test_power_reset_kbc_absent_pulses_without_waiting(void **state)
+{
+    (void)state;
+    kbc = (typeof(kbc)){ .idle = 0xff };
+    mock.inb_hook = kbc_status;
+    power_init(0);
+    power_reset_try();
+    assert_int_equal(kbc.reads, 1);
+    assert_int_equal(mock_last_write(mock.out_log, mock.nout, 0x64), 0xfe);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -272,6 +333,9 @@ int main(void)
         cmocka_unit_test_setup(test_console_ops_before_init_use_com1, setup),
         cmocka_unit_test_setup(test_power_off_try_debug_exit_then_s5, setup),
         cmocka_unit_test_setup(test_power_reset_try_cf9_then_kbc, setup),
+        cmocka_unit_test_setup(test_power_reset_kbc_waits_for_input_buffer_empty, setup),
+        cmocka_unit_test_setup(test_power_reset_kbc_never_ready_still_pulses, setup),
+        cmocka_unit_test_setup(test_power_reset_kbc_absent_pulses_without_waiting, setup),
         cmocka_unit_test_setup(test_vmi_refuse_says_why_everywhere_then_crashes, setup),
     };
     return cmocka_run_group_tests_name("common_misc", tests, NULL, NULL);

@@ -5,12 +5,17 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 
+#include "acpi.h"
 #include "native_machine.h"
 #include "power.h"
 #include "smp_tramp.h"
+
+/* The PVH start_info and memmap: Xen's public header, the one source. */
+#include <xen/arch-x86/hvm/start_info.h>
 
 static unsigned events[VMI_EVENT_COUNT];
 static unsigned eoi_writes_at_event;
@@ -222,6 +227,62 @@ static void test_native_no_trampoline_page_runs_the_boot_cpu_alone(void **state)
     assert_int_equal(vmi_ops.cpu_count(), 1);
 }
 
+/* Init with the map (hole_at_8000), where 0x9e000 is the trampoline's
+ * page unless loader data holds it, and (b)'s start_info and RSDP; the
+ * page init chose for the trampoline, from its line. */
+static uint64_t tramp_page_after_init(struct vmi_boot *b)
+{
+    char uart[200];
+    b->cmdline = "";
+    b->mem = hole_at_8000;
+    b->nr_mem = 5;
+    mock.port_in[0x3fd] = 0x60;
+    assert_int_equal(vmi_ops.init(b), VMI_OK);
+    const char *line = strstr(mock_port_text(VMI_UART_PORT, uart, sizeof(uart)),
+                              "vmi: AP trampoline at 0x");
+    assert_non_null(line);
+    return strtoull(line + strlen("vmi: AP trampoline at 0x"), NULL, 16);
+}
+
+/* A start_info whose last bytes cross into 0x9e000: neither of its pages
+ * takes the trampoline. */
+static void test_native_trampoline_avoids_both_pages_of_start_info(void **state)
+{
+    (void)state;
+    machine_modern();
+    struct vmi_boot b = { .rsdp = machine_acpi(), .start_info = 0x9e000 - 16 };
+    struct hvm_start_info *si = (void *)(mock.lowmem + b.start_info);
+    *si = (struct hvm_start_info){ .magic = XEN_HVM_START_MAGIC_VALUE, .version = 1 };
+    assert_int_equal(tramp_page_after_init(&b), 0x9c000);
+}
+
+/* The RSDP copy (a Multiboot2 loader's, in its information block) across
+ * the same boundary. */
+static void test_native_trampoline_avoids_both_pages_of_the_rsdp(void **state)
+{
+    (void)state;
+    machine_modern();
+    struct vmi_boot b = { .rsdp = 0x9e000 - 20 };
+    memcpy(mock.lowmem + b.rsdp, mock.lowmem + machine_acpi(), ACPI_RSDP_V2_LEN);
+    assert_int_equal(tramp_page_after_init(&b), 0x9c000);
+}
+
+/* The memory map and module list start_info points to, each across a
+ * page boundary: none of their pages, nor start_info's, is taken. */
+static void test_native_trampoline_avoids_the_memmap_and_modlist(void **state)
+{
+    (void)state;
+    machine_modern();
+    struct vmi_boot b = { .rsdp = machine_acpi(), .start_info = 0x9b100 };
+    struct hvm_start_info *si = (void *)(mock.lowmem + b.start_info);
+    *si = (struct hvm_start_info){
+        .magic = XEN_HVM_START_MAGIC_VALUE, .version = 1,
+        .nr_modules = 1, .modlist_paddr = 0x9d000 - 8,
+        .memmap_paddr = 0x9e000 - 24, .memmap_entries = 2,
+    };
+    assert_int_equal(tramp_page_after_init(&b), 0x9a000);
+}
+
 /* The page choice itself: 0x8000 when it is RAM (or there is no map),
  * never a page a reserved range overlaps or one the caller avoids. */
 static void test_smp_tramp_page_choice(void **state)
@@ -230,7 +291,7 @@ static void test_smp_tramp_page_choice(void **state)
     const struct vmi_boot_mem low[] = {
         { 0, 0x9fc00, VMI_BOOT_MEM_RAM }, { 0x9e800, 0x100, 2 },
     };
-    const uint64_t avoid[] = { 0x9d010 };
+    const struct smp_range avoid[] = { { 0x9d010, 1 } };
     assert_int_equal(smp_tramp_page(NULL, 0, NULL, 0), VMI_TRAMPOLINE_PA);
     assert_int_equal(smp_tramp_page(low, 2, NULL, 0), VMI_TRAMPOLINE_PA);
     assert_int_equal(smp_tramp_page(hole_at_8000, 5, NULL, 0), 0x9e000);
@@ -240,8 +301,14 @@ static void test_smp_tramp_page_choice(void **state)
         { 0x9e800, 0x100, 2 },
     };
     assert_int_equal(smp_tramp_page(low2, 3, avoid, 1), 0x9c000);
-    const uint64_t avoid8[] = { 0x8123 };
+    const struct smp_range avoid8[] = { { 0x8123, 8 } };
     assert_int_equal(smp_tramp_page(low, 1, avoid8, 1), 0x9e000);
+    /* A range's every page: 0x9c000 to 0x9d000 by one byte each, then a
+     * length that would wrap past 2^64 from its base. */
+    const struct smp_range across[] = { { 0x9cfff, 2 }, { 0x9e800, 0 } };
+    assert_int_equal(smp_tramp_page(low2, 3, across, 2), 0x9b000);
+    const struct smp_range wraps[] = { { 0x9d000, ~0ull } };
+    assert_int_equal(smp_tramp_page(low2, 3, wraps, 1), 0x9c000);
 }
 
 static void test_native_power_off_debug_exit_then_s5(void **state)
@@ -341,6 +408,9 @@ int main(void)
         cmocka_unit_test_setup(test_native_cpu_start_reporting_ap_ok_once, modern),
         cmocka_unit_test(test_native_trampoline_moves_off_a_hole_at_8000),
         cmocka_unit_test(test_native_no_trampoline_page_runs_the_boot_cpu_alone),
+        cmocka_unit_test(test_native_trampoline_avoids_both_pages_of_start_info),
+        cmocka_unit_test(test_native_trampoline_avoids_both_pages_of_the_rsdp),
+        cmocka_unit_test(test_native_trampoline_avoids_the_memmap_and_modlist),
         cmocka_unit_test(test_smp_tramp_page_choice),
         cmocka_unit_test_setup(test_native_power_off_debug_exit_then_s5, modern),
         cmocka_unit_test_setup(test_native_pvh_panic_says_why_on_port_e9_then_crashes, pvh),
