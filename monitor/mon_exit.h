@@ -32,7 +32,8 @@
 #define MON_EXIT_USAGE      64   /* EX_USAGE: bad command line */
 #define MON_EXIT_DATAERR    65   /* EX_DATAERR: image is not a valid PVH ELF */
 #define MON_EXIT_NOINPUT    66   /* EX_NOINPUT: image cannot be opened/read */
-#define MON_EXIT_UNAVAIL    69   /* EX_UNAVAILABLE: /dev/kvm missing or unusable */
+#define MON_EXIT_UNAVAIL    69   /* EX_UNAVAILABLE: /dev/kvm missing or unusable,
+				  * or --clocksource tsc on a non-TSC host */
 #define MON_EXIT_CRASH      70   /* guest crashed or was stopped (fail closed) */
 #define MON_EXIT_HOST       71   /* host error: ioctl, mmap, thread, memory */
 #define MON_EXIT_TIMEOUT   124   /* watchdog (--timeout), or SIGINT/SIGTERM/SIGHUP */

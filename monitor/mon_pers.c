@@ -49,10 +49,17 @@ void mon_host_clocksource(const char *path, char *buf, size_t len)
 		fclose(f);
 	}
 	buf[n] = '\0';
-	buf[strcspn(buf, "\n")] = '\0';
-	for (char *c = buf; *c; c++)    /* it may reach a one-line error */
-		if (*c < 0x20 || *c > 0x7e)
-			*c = '?';
+	/* The first line; any other byte that is not printable ASCII, a NUL
+	 * included, reads '?': the name goes into a one-line error, and
+	 * "tsc" followed by odd bytes is not the TSC. */
+	for (size_t i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			buf[i] = '\0';
+			break;
+		}
+		if ((unsigned char)buf[i] < 0x20 || (unsigned char)buf[i] > 0x7e)
+			buf[i] = '?';
+	}
 }
 
 int mon_clock_choose(struct mon *mon, const char *host_source, char *err,

@@ -51,8 +51,8 @@ void mon_pers_list(char *buf, size_t len);
 /* The host kernel's own clocksource: Linux's sysfs file below. */
 #define MON_HOST_CLOCKSOURCE \
 	"/sys/devices/system/clocksource/clocksource0/current_clocksource"
-/* Read it from (path) into (buf), without the newline, other bytes that
- * are not printable ASCII as '?'; "" if unreadable. */
+/* Read it from (path) into (buf): the first line, without the newline,
+ * other bytes outside printable ASCII as '?'; "" if unreadable. */
 void mon_host_clocksource(const char *path, char *buf, size_t len);
 /* Whether a host clocksource of that name is the TSC, by KVM's rule for
  * its master clock (a stable kvmclock and Hyper-V reference page). */

@@ -34,6 +34,7 @@ struct pers_hv {
 	uint64_t guest_os_id, hypercall, ref_tsc;
 	uint64_t tsc_scale;             /* reference TSC page values */
 	int64_t tsc_offset;
+	uint64_t ref_last;              /* largest TIME_REF_COUNT read */
 	uint64_t crash[HV_CRASH_NPARAMS];
 	struct pers_hv_vp vp[MON_MAX_CPUS];
 };

@@ -32,6 +32,21 @@ static uint64_t ref_now(struct mon *mon, const struct pers_hv *hv)
 	return pers_hv_ref_time(hv, mon->host->guest_tsc(mon));
 }
 
+/* HV_X64_MSR_TIME_REF_COUNT: never less than any earlier read on any
+ * vCPU.  KVM's is a host clock then (arch/x86/kvm/hyperv.c
+ * get_time_ref_counter: get_kvmclock_ns() while the reference TSC page is
+ * not valid); vmi-run's is the host TSC of the host CPU this thread runs
+ * on, and where the host's clocksource is not the TSC (the page is then
+ * invalid: docs/vmi-run.md "Guest time") host CPUs' TSCs may disagree. */
+static uint64_t ref_count(struct mon *mon, struct pers_hv *hv)
+{
+	uint64_t now = ref_now(mon, hv);
+
+	if (now > hv->ref_last)
+		hv->ref_last = now;
+	return hv->ref_last;
+}
+
 /* (len) bytes of guest RAM at the page of (msr_val), or NULL. */
 static void *msr_page(struct mon *mon, uint64_t msr_val)
 {
@@ -311,7 +326,7 @@ static bool msr_read(struct mon *mon, struct pers_hv *hv, unsigned vcpu,
 	case HV_X64_MSR_HYPERCALL:      *v = hv->hypercall; return true;
 	case HV_X64_MSR_VP_INDEX:       *v = vcpu; return true;
 	case HV_X64_MSR_RESET:          *v = 0; return true;
-	case HV_X64_MSR_TIME_REF_COUNT: *v = ref_now(mon, hv); return true;
+	case HV_X64_MSR_TIME_REF_COUNT: *v = ref_count(mon, hv); return true;
 	case HV_X64_MSR_REFERENCE_TSC:  *v = hv->ref_tsc; return true;
 	case HV_X64_MSR_TSC_FREQUENCY:  *v = hv->tsc_khz * 1000ull; return true;
 	case HV_X64_MSR_APIC_FREQUENCY: *v = PERS_HV_APIC_HZ; return true;

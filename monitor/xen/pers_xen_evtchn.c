@@ -255,10 +255,15 @@ static long pers_xen_unmask(struct mon *mon, uint32_t port)
 	return 0;
 }
 
+/* Xen __evtchn_close() and evtchn_free(): the port's pending bit is
+ * cleared ("to avoid unexpected behavior on re-bind": an event on the
+ * port bound again would otherwise find it set and raise no upcall) and
+ * it notifies vCPU 0 again; its mask bit is left as it is. */
 static long pers_xen_close(struct mon *mon, uint32_t port)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 	struct pers_xen_port *p = &px->port[port % PERS_XEN_PORTS];
+	struct shared_info *s = pers_xen_shinfo(mon);
 
 	if (!pers_xen_valid_port(port) || p->kind == PERS_XEN_FREE)
 		return -XEN_EINVAL;
@@ -267,6 +272,9 @@ static long pers_xen_close(struct mon *mon, uint32_t port)
 		px->vcpu[virq_is_global(p->virq) ? 0 : p->vcpu]
 			.virq_port[p->virq] = 0;
 	*p = (struct pers_xen_port){ PERS_XEN_FREE, 0, 0, 0 };
+	if (s)
+		__atomic_fetch_and(&s->evtchn_pending[port / BITS],
+				   ~(1ull << (port % BITS)), __ATOMIC_SEQ_CST);
 	return 0;
 }
 

@@ -10,7 +10,8 @@
  *   - EVTCHNOP_bind_vcpu moves only global VIRQ, unbound and
  *     interdomain ports, and status then reports the new vCPU;
  *   - EVTCHNOP_send to an IPI port leaves its pending bit set;
- *   - a closed port reads EVTCHNSTAT_closed and closing it again fails;
+ *   - a closed port reads EVTCHNSTAT_closed, is not pending (Xen's
+ *     evtchn_free) and closing it again fails;
  *   - one send raises at most one upcall (and only with a legal vector).
  * Input (fuzz.h readers; zeros past the end):
  *
@@ -170,6 +171,8 @@ static void op_port(struct fz *f, struct mon *m, unsigned vcpu)
 		struct evtchn_status st = status(m, port);
 		FZ_CHECK(st.status == EVTCHNSTAT_closed, "closed port %u "
 			 "reads status %u", port, st.status);
+		FZ_CHECK(!shared || !pending(m, port), "closed port %u still "
+			 "pending", port);
 		FZ_CHECK(evtchn(m, vcpu, cmd, &port, sizeof(port)) ==
 			 -XEN_EINVAL, "port %u closed twice", port);
 	}

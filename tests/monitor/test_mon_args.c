@@ -143,12 +143,14 @@ static void test_host_clocksource_read_without_newline(void **state)
 	close(fd);
 	mon_host_clocksource(path, buf, sizeof(buf));
 	assert_string_equal(buf, "a-very-long-clo");        /* cut, ended */
+	/* Odd bytes: one printable line, and a NUL after "tsc" is no TSC. */
 	fd = open(path, O_WRONLY | O_TRUNC);
 	assert_true(fd >= 0);
-	assert_int_equal(write(fd, "t\033s\rc\xff\n", 7), 7);
+	assert_int_equal(write(fd, "tsc\0\x1b[2J\r\xff\nx", 12), 12);
 	close(fd);
 	mon_host_clocksource(path, buf, sizeof(buf));
-	assert_string_equal(buf, "t?s?c?");                 /* one line */
+	assert_string_equal(buf, "tsc??[2J??");
+	assert_false(mon_clock_source_is_tsc(buf));
 	unlink(path);
 	mon_host_clocksource(path, buf, sizeof(buf));
 	assert_string_equal(buf, "");

@@ -151,6 +151,24 @@ static void test_hv_ref_tsc_page_valid_only_when_tsc_stable(void **state)
 	assert_int_equal(p->tsc_scale, pers_hv_tsc_scale(2000000));
 }
 
+/* TIME_REF_COUNT is partition-wide monotonic, as KVM's (a host clock
+ * while the reference TSC page is invalid): a TSC read behind an earlier
+ * one, as another host CPU's may be, reads the earlier count. */
+static void test_hv_time_ref_count_never_goes_back(void **state)
+{
+	struct fixture *f = *state;
+	uint64_t a;
+
+	fake_host.tsc = 1000 + 2000000;         /* 1 ms */
+	a = rd(&f->mon, 0, HV_X64_MSR_TIME_REF_COUNT);
+	assert_in_range(a, 9999, 10000);
+	fake_host.tsc = 1000 + 1000000;         /* a TSC 0.5 ms behind */
+	assert_int_equal(rd(&f->mon, 1, HV_X64_MSR_TIME_REF_COUNT), a);
+	fake_host.tsc = 1000 + 4000000;
+	assert_in_range(rd(&f->mon, 1, HV_X64_MSR_TIME_REF_COUNT),
+			19999, 20000);
+}
+
 static void test_hv_hypercall_page_needs_os_id_then_gets_stub(void **state)
 {
 	struct fixture *f = *state;
@@ -735,6 +753,7 @@ int main(void)
 		T(test_hv_tsc_scale_is_1e7_over_hz_in_64_bit_fixed_point),
 		T(test_hv_ref_tsc_page_valid_only_when_tsc_stable),
 		T(test_hv_ref_time_zero_at_clock_start),
+		T(test_hv_time_ref_count_never_goes_back),
 		T(test_hv_hypercall_page_needs_os_id_then_gets_stub),
 		T(test_hv_msr_read_only_and_unknown_gp),
 		T(test_hv_crash_ctl_exits_with_p0),

@@ -326,6 +326,30 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	assert_false(s->evtchn_mask[0] >> port & 1);
 }
 
+/* Xen's evtchn_free(): close clears the port's pending bit, so an event
+ * flagged while it was masked does not swallow the first event of the
+ * port bound again (which would find the bit set and raise nothing). */
+static void test_xen_mon_close_clears_pending(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	uint32_t port;
+
+	map_shared(m);
+	pers_xen_of(m)->vcpu[0].vector = 0xf3;
+	port = bind_ipi(m, 0);
+	s->evtchn_mask[0] |= 1ull << port;
+	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
+	assert_true(s->evtchn_pending[0] >> port & 1);
+	assert_int_equal(port_op(m, EVTCHNOP_close, port), 0);
+	assert_false(s->evtchn_pending[0] >> port & 1);
+	assert_true(s->evtchn_mask[0] >> port & 1);     /* left as it was */
+	s->evtchn_mask[0] &= ~(1ull << port);   /* as Linux unmasks in place */
+	assert_int_equal(bind_ipi(m, 0), port);
+	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
+	assert_int_equal(fake_host.nmsi, 1);
+}
+
 static void test_xen_mon_console_send_drains_ring(void **state)
 {
 	struct mon *m = *state;
@@ -1260,6 +1284,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_global_virq_and_bind_vcpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_close_clears_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_reads_guest_text_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_read_and_partial_write, setup, teardown),

@@ -313,6 +313,28 @@ static long c_bind_vcpu_past(void) { return bind_vcpu(1, NCPUS); }
 static long c_bind_vcpu_free(void) { return bind_vcpu(PORTS_MAX - 1, 1); }
 static long c_bind_vcpu_huge(void) { return bind_vcpu(0xffffffffu, 1); }
 static long c_bind_vcpu_far(void) { return EVT(EVTCHNOP_bind_vcpu, FAR); }
+/* Xen's evtchn_free() clears a closed port's pending bit: an IPI port
+ * masked, sent to (pending, no upcall), then closed.  0, or 1 if the bit
+ * is still set (then a port bound again would miss its first event). */
+static long c_close_clears_pending(void)
+{
+    struct evtchn_bind_ipi b = { .vcpu = 0 };
+    long r = EVT(EVTCHNOP_bind_ipi, P(&b)), c;
+    if (r < 0)
+        return r;
+    volatile xen_ulong_t *mask = &shared.s.evtchn_mask[b.port / 64];
+    volatile xen_ulong_t *pend = &shared.s.evtchn_pending[b.port / 64];
+    xen_ulong_t bit = 1ull << (b.port % 64);
+    __atomic_fetch_or(mask, bit, __ATOMIC_SEQ_CST);
+    r = port_cmd(EVTCHNOP_send, b.port);
+    if (r == 0 && !(*pend & bit))
+        r = 2;                          /* the send flagged nothing */
+    c = port_cmd(EVTCHNOP_close, b.port);
+    bool left = *pend & bit;
+    __atomic_fetch_and(pend, ~bit, __ATOMIC_SEQ_CST);
+    __atomic_fetch_and(mask, ~bit, __ATOMIC_SEQ_CST);
+    return r ? r : c ? c : left;
+}
 static long c_send_limit(void) { return port_cmd(EVTCHNOP_send, PORTS_MAX); }
 static long c_send_huge(void) { return port_cmd(EVTCHNOP_send, 0xffffffffu); }
 static long c_send_zero(void) { return port_cmd(EVTCHNOP_send, 0); }
@@ -760,6 +782,7 @@ static const struct hcase cases[] = {
     { "evtchn-unmask-free-port", c_unmask_free, E(EINVAL) },
     { "evtchn-close-port-huge", c_close_limit, E(EINVAL) },
     { "evtchn-close-free-port", c_close_free, E(EINVAL) },
+    { "evtchn-close-clears-pending", c_close_clears_pending, 0 },
     { "evtchn-status-port-limit", c_status_limit, E(EINVAL) },
     { "evtchn-status-other-domain", c_status_domain, E(ESRCH) },
     { "evtchn-status-straddle", c_status_straddle, E(EFAULT) },
