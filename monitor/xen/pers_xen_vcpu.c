@@ -217,7 +217,10 @@ static long vcpu_up(struct mon *mon, struct pers_xen_call *c, void *b)
  * second registration, another vCPU that is not down (Xen: "on yourself
  * or on other offline VCPUS"; moving it would race with that vCPU's own
  * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
- * current contents move with it. */
+ * current contents move with it; without any (no shared_info slot yet,
+ * or a vCPU past 32) it starts zeroed with the upcall masked, as Xen's
+ * dummy vcpu_info.  Then every selector bit and the upcall are marked
+ * pending, as Xen does "to make sure nothing gets lost". */
 static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
 			       void *b)
 {
@@ -238,11 +241,17 @@ static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
 	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
 		return -XEN_EINVAL;
 	old = pers_xen_info(mon, id);
-	if (old && old != new)
+	if (!old) {
+		memset(new, 0, sizeof(*new));
+		new->evtchn_upcall_mask = 1;
+	} else if (old != new) {
 		memmove(new, old, sizeof(*new));
+	}
 	px->vcpu[id].info = gpa;
 	px->vcpu[id].info_registered = true;
 	pers_xen_write_time(mon, id);
+	__atomic_store_n(&new->evtchn_pending_sel, ~(xen_ulong_t)0,
+			 __ATOMIC_SEQ_CST);
 	pers_xen_kick_upcall(mon, id);
 	return 0;
 }

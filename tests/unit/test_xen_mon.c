@@ -1095,6 +1095,40 @@ static void test_xen_mon_register_vcpu_info_rules(void **state)
 			 -XEN_EINVAL);
 }
 
+/* Xen's map_vcpu_info: the area starts as the vCPU's current vcpu_info
+ * (its shared_info slot), or zeroed with the upcall masked when it has
+ * none; then every selector bit and the upcall are pending, and the
+ * upcall is raised. */
+static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
+{
+	struct mon *m = *state;
+	struct vcpu_register_vcpu_info ri = { .mfn = 0x280000 >> 12 };
+	struct vcpu_info *vi = gpa(m, 0x280000);
+
+	memset(vi, 0x5a, sizeof(*vi));          /* the guest's own bytes */
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	pers_xen_of(m)->vcpu[0].vector = 0xf3;
+	pers_xen_of(m)->vcpu[0].up = true;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 0, ARG_PA), 0);
+	assert_int_equal(vi->evtchn_upcall_mask, 1);    /* no old one: zeroed */
+	assert_int_equal(vi->arch.cr2, 0);
+	assert_int_equal(vi->evtchn_pending_sel, ~(xen_ulong_t)0);
+	assert_int_equal(vi->evtchn_upcall_pending, 1);
+	assert_int_equal(fake_host.nmsi, 1);
+
+	map_shared(m);                          /* vCPU 1 has a slot now */
+	struct shared_info *s = gpa(m, SHARED_PA);
+	s->vcpu_info[1].arch.cr2 = 0x1234;
+	ri.offset = 64;
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA), 0);
+	assert_int_equal(vi[1].arch.cr2, 0x1234);       /* moved */
+	assert_int_equal(vi[1].evtchn_pending_sel, ~(xen_ulong_t)0);
+	assert_int_equal(vi[1].evtchn_upcall_pending, 1);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -1297,6 +1331,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_marks_all_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),

@@ -473,6 +473,15 @@ static long c_info_misaligned(void) { return info(P(&shared) >> 12, 4, 0); }
 /* Xen never reads rsvd (common/domain.c map_vcpu_info).  vCPU 2 and a
  * page of its own: it succeeds, and once only. */
 static long c_info_rsvd(void) { return info_on(2, P(info_page) >> 12, 0, 1); }
+/* After that registration Xen marks every selector bit and the upcall
+ * pending, "to make sure nothing gets lost" (map_vcpu_info): 0 if so,
+ * 1 if a selector bit is clear, 2 if the upcall is not pending. */
+static long c_info_all_pending(void)
+{
+    const volatile struct vcpu_info *vi = (const void *)info_page;
+    return vi->evtchn_pending_sel != ~(xen_ulong_t)0 ? 1 :
+           vi->evtchn_upcall_pending != 1 ? 2 : 0;
+}
 static long c_info_far(void) { return info(FAR >> 12, 0, 0); }
 static long c_info_wrap(void) { return info(~0ull, 0xfc0, 0); }
 /* The last page of RAM, clear of its last 64 bytes (the poll cases'). */
@@ -814,6 +823,7 @@ static const struct hcase cases[] = {
     { "vcpu-op-vcpu-info-offset-huge", c_info_offset_huge, E(ENXIO) },
     { "vcpu-op-vcpu-info-offset-misaligned", c_info_misaligned, E(ENXIO) },
     { "vcpu-op-vcpu-info-rsvd-ignored", c_info_rsvd, 0 },
+    { "vcpu-op-vcpu-info-marks-all-pending", c_info_all_pending, 0 },
     { "vcpu-op-vcpu-info-far", c_info_far, E(EINVAL) },
     { "vcpu-op-vcpu-info-mfn-wraps", c_info_wrap, E(EINVAL) },
     { "vcpu-op-vcpu-info-last-page-ok", c_info_end, 0 },
