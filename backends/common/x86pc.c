@@ -21,19 +21,29 @@ static void x86pc_aux_set(void)
                            smp_cpu_self(&x86pc.cpus, &x86pc.lapic));
 }
 
+/* Whether cpu_id may own IA32_TSC_AUX and read it with RDPID: RDPID and
+ * RDTSCP both listed (x86pc.h says why RDTSCP too). */
+static bool x86pc_rdpid_usable(void)
+{
+    struct vmi_cpuid r;
+    cpuid(0, 0, &r);
+    if (r.eax < 7 || (cpuid(7, 0, &r), !(r.ecx & CPUID7_ECX_RDPID)))
+        return false;
+    cpuid(0x80000000u, 0, &r);
+    return r.eax >= 0x80000001u &&
+           (cpuid(0x80000001u, 0, &r), r.edx & CPUID80000001_EDX_RDTSCP);
+}
+
 /* The boot CPU's LAPIC, then the table (in x2APIC mode the ID read
  * needs the mode enabled), from x86pc.rsdp; then the boot CPU's TSC_AUX
  * where RDPID can read it. */
 static void x86pc_lapic_cpus(void)
 {
-    struct vmi_cpuid r;
     lapic_detect(&x86pc.lapic);
     lapic_enable(&x86pc.lapic, VMI_VECTOR_SPURIOUS);
     console_set_lapic(&x86pc.lapic);
     smp_cpus_from_acpi(&x86pc.cpus, x86pc.rsdp, lapic_id(&x86pc.lapic));
-    cpuid(0, 0, &r);
-    x86pc.cpu_id_rdpid = r.eax >= 7 &&
-                         (cpuid(7, 0, &r), r.ecx & CPUID7_ECX_RDPID);
+    x86pc.cpu_id_rdpid = x86pc_rdpid_usable();
     x86pc_aux_set();
 }
 

@@ -49,10 +49,16 @@ struct x86pc_cpu {
  * CPU's IA32_TSC_AUX holds X86PC_AUX_TAG | its index, written by
  * x86pc_cpu_enable (the boot CPU's by init) from the LAPIC ID.  A value
  * without the tag (a CPU not yet enabled, or one a previous kernel left)
- * sends cpu_id to the LAPIC. */
+ * sends cpu_id to the LAPIC.  RDTSCP (CPUID.80000001h:EDX[27]) must be
+ * listed too, though it is never executed: KVM before Linux 5.13 let a
+ * guest write IA32_TSC_AUX, and on VMX run RDPID, only with RDTSCP in
+ * its CPUID (fixed by Linux commit 36fa06f9ff39, "KVM: x86: Add support
+ * for RDPID without RDTSCP"), so there, with RDPID alone, the boot CPU's
+ * write took a #GP before any IDT: a triple fault. */
 #define X86PC_AUX_TAG 0x564d0000u       /* "VM" in bits 31:16 */
 #define MSR_TSC_AUX 0xc0000103u         /* SDM Vol. 4, IA32_TSC_AUX */
 #define CPUID7_ECX_RDPID (1u << 22)     /* SDM Vol. 2A, CPUID leaf 7 */
+#define CPUID80000001_EDX_RDTSCP (1u << 27)     /* SDM Vol. 2A, CPUID */
 
 struct x86pc {
     struct lapic lapic;

@@ -301,14 +301,21 @@ static void test_x86pc_cpu_id_from_tsc_aux(void **state)
 
 /* The boot CPU's init uses RDPID only where CPUID.7.0:ECX[22] says so
  * (RDTSCP, which also reads TSC_AUX, is never used: a hypervisor that
- * emulates the TSC intercepts it), and sets its TSC_AUX then. */
+ * emulates the TSC intercepts it), and sets its TSC_AUX then; and only
+ * with RDTSCP listed too (CPUID.80000001h:EDX[27]), without which KVM
+ * before Linux 5.13 refused the write with a #GP (x86pc.h). */
 static void test_x86pc_init_lapic_uses_rdpid_when_cpuid_says(void **state)
 {
     (void)state;
-    static const struct { uint32_t max, ecx7; bool want; } c[] = {
-        { 7, CPUID7_ECX_RDPID, true },
-        { 7, 0, false },
-        { 6, CPUID7_ECX_RDPID, false },         /* no leaf 7 */
+    static const struct {
+        uint32_t max, ecx7, max_ext, edx_ext;
+        bool want;
+    } c[] = {
+        { 7, CPUID7_ECX_RDPID, 0x80000008u, CPUID80000001_EDX_RDTSCP, true },
+        { 7, 0, 0x80000008u, CPUID80000001_EDX_RDTSCP, false },
+        { 6, CPUID7_ECX_RDPID, 0x80000008u, CPUID80000001_EDX_RDTSCP, false },
+        { 7, CPUID7_ECX_RDPID, 0x80000008u, 0, false },   /* no RDTSCP */
+        { 7, CPUID7_ECX_RDPID, 0x80000000u, CPUID80000001_EDX_RDTSCP, false },
     };
     for (unsigned i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
         mock_reset();
@@ -316,7 +323,8 @@ static void test_x86pc_init_lapic_uses_rdpid_when_cpuid_says(void **state)
         mock_set_cpuid(0, 0, c[i].max, 0, 0, 0);
         mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_X2APIC, CPUID1_EDX_APIC);
         mock_set_cpuid(7, 0, 0, 0, c[i].ecx7, 0);
-        mock_set_cpuid(0x80000001u, 0, 0, 0, 0, 1u << 27);  /* RDTSCP */
+        mock_set_cpuid(0x80000000u, 0, c[i].max_ext, 0, 0, 0);
+        mock_set_cpuid(0x80000001u, 0, 0, 0, 0, c[i].edx_ext);
         mock_set_msr(0x1b, 0xfee00000 | (1u << 8));     /* BSP */
         mock_set_msr(0x802, 0);
         x86pc_init_lapic(0);
