@@ -48,9 +48,10 @@ struct smp_range {
  * the map has no ranges or that page lies wholly in RAM and in no other
  * range, else the highest such page from 0x1000 up to 1 MiB (top-down,
  * as Linux places its real-mode trampoline, away from the low pages
- * firmware writes to); either way never a page any byte of
- * (avoid[0..navoid)) lies in, the loader data the kernel may still read.
- * 0 if there is none. */
+ * firmware writes to); with a map, never a page any byte of
+ * (avoid[0..navoid)) lies in, the loader data the kernel may still read
+ * (without one nothing says where else RAM is, so 0x8000 it is).  0 if
+ * there is none. */
 uint64_t smp_tramp_page(const struct vmi_boot_mem *mem, unsigned n,
                         const struct smp_range *avoid, unsigned navoid);
 
