@@ -333,7 +333,10 @@ int mon_run(struct mon *mon, const struct mon_image *img,
 	mon->kvm_fd = mon->vm_fd = -1;
 	for (unsigned i = 0; i < MON_MAX_CPUS; i++)
 		mon->vcpu[i].fd = -1;
-	mon_host_clocksource(MON_HOST_CLOCKSOURCE, source, sizeof(source));
+	source[0] = '\0';     /* read only where a personality presents a clock */
+	if (mon->pers->clock)
+		mon_host_clocksource(MON_HOST_CLOCKSOURCE, source,
+				     sizeof(source));
 	if (host_kvm_open(mon, err, sizeof(err)) < 0 ||
 	    mon_clock_choose(mon, source, err, sizeof(err)) < 0) {
 		status = MON_EXIT_UNAVAIL;

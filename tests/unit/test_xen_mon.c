@@ -308,9 +308,9 @@ static void test_xen_mon_send_ipi_sets_bits_and_injects_once(void **state)
 	assert_int_equal(fake_host.nmsi, 1);
 }
 
-static void test_xen_mon_masked_port_injects_on_unmask(void **state)
+/* An IPI port of vCPU 0 (upcall vector 0xf3), masked, then sent to. */
+static uint32_t masked_ipi_sent(struct mon *m)
 {
-	struct mon *m = *state;
 	struct shared_info *s = gpa(m, SHARED_PA);
 	uint32_t port;
 
@@ -319,6 +319,16 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	port = bind_ipi(m, 0);
 	s->evtchn_mask[0] |= 1ull << port;
 	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
+	return port;
+}
+
+static void test_xen_mon_masked_port_injects_on_unmask(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	uint32_t port;
+
+	port = masked_ipi_sent(m);
 	assert_int_equal(fake_host.nmsi, 0);
 	assert_int_equal(s->vcpu_info[0].evtchn_upcall_pending, 0);
 	assert_int_equal(port_op(m, EVTCHNOP_unmask, port), 0);
@@ -335,11 +345,7 @@ static void test_xen_mon_close_clears_pending(void **state)
 	struct shared_info *s = gpa(m, SHARED_PA);
 	uint32_t port;
 
-	map_shared(m);
-	pers_xen_of(m)->vcpu[0].vector = 0xf3;
-	port = bind_ipi(m, 0);
-	s->evtchn_mask[0] |= 1ull << port;
-	assert_int_equal(port_op(m, EVTCHNOP_send, port), 0);
+	port = masked_ipi_sent(m);
 	assert_true(s->evtchn_pending[0] >> port & 1);
 	assert_int_equal(port_op(m, EVTCHNOP_close, port), 0);
 	assert_false(s->evtchn_pending[0] >> port & 1);
