@@ -32,16 +32,21 @@ static uint64_t ref_now(struct mon *mon, const struct pers_hv *hv)
 	return pers_hv_ref_time(hv, mon->host->guest_tsc(mon));
 }
 
-/* HV_X64_MSR_TIME_REF_COUNT: never less than any earlier read on any
- * vCPU.  KVM's is a host clock then (arch/x86/kvm/hyperv.c
- * get_time_ref_counter: get_kvmclock_ns() while the reference TSC page is
- * not valid); vmi-run's is the host TSC of the host CPU this thread runs
- * on, and where the host's clocksource is not the TSC (the page is then
- * invalid: docs/vmi-run.md "Guest time") host CPUs' TSCs may disagree. */
+/* HV_X64_MSR_TIME_REF_COUNT.  With a valid reference TSC page, the
+ * page's formula on this vCPU's TSC, so the two agree, as in KVM
+ * (arch/x86/kvm/hyperv.c get_time_ref_counter).  Without one, never less
+ * than any earlier read on any vCPU: KVM's is then a host clock
+ * (get_kvmclock_ns()), vmi-run's the host TSC of the host CPU this thread
+ * runs on, and where the host's clocksource is not the TSC (the page is
+ * then invalid: docs/vmi-run.md "Guest time") host CPUs' TSCs may
+ * disagree.  Clamping a valid page's count too made it run ahead of the
+ * page by the skew of an earlier read on another host CPU. */
 static uint64_t ref_count(struct mon *mon, struct pers_hv *hv)
 {
 	uint64_t now = ref_now(mon, hv);
 
+	if (mon->clock.tsc_stable)
+		return now;
 	if (now > hv->ref_last)
 		hv->ref_last = now;
 	return hv->ref_last;

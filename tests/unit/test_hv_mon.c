@@ -167,6 +167,10 @@ static void test_hv_time_ref_count_never_goes_back(void **state)
 	fake_host.tsc = 1000 + 4000000;
 	assert_in_range(rd(&f->mon, 1, HV_X64_MSR_TIME_REF_COUNT),
 			19999, 20000);
+	/* With a valid page the count is the page's, on this vCPU's TSC. */
+	f->mon.clock.tsc_stable = true;
+	fake_host.tsc = 1000 + 2000000;
+	assert_in_range(rd(&f->mon, 1, HV_X64_MSR_TIME_REF_COUNT), 9999, 10000);
 }
 
 static void test_hv_hypercall_page_needs_os_id_then_gets_stub(void **state)
