@@ -74,9 +74,13 @@ DIFFERENCES = {
     "msr scontrol reserved bit #GP": (NOFAULT, CHOICE, RSVD),
     "msr sint0 reserved bit 20 #GP": (NOFAULT, CHOICE, RSVD),
     "msr simp beyond RAM #GP": (
-        NOFAULT, CHOICE, "KVM took a SIMP at 4 GiB without #GP in a "
-        "256 MiB guest (its source faults when it cannot clear the page; "
-        "not understood yet); vmi-run raises #GP for a page outside RAM"),
+        NOFAULT, CHOICE, "KVM clears the page when the guest enables it "
+        "and faults only if that fails, but QEMU turns the SynIC on with "
+        "KVM_CAP_HYPERV_SYNIC2, under which KVM does not clear the page "
+        "(Linux Documentation/virt/kvm/api.rst; arch/x86/kvm/hyperv.c "
+        "synic_set_msr, dont_zero_synic_pages), so it stores any address; "
+        "the TLFS names no fault; vmi-run raises #GP for a page outside "
+        "RAM"),
     "msr siefp beyond RAM #GP": (
         NOFAULT, CHOICE, "as for the SIMP row above"),
     "msr stimer0_config reserved bit 13 #GP": (NOFAULT, CHOICE, RSVD),
@@ -108,7 +112,8 @@ DIFFERENCES = {
     "hc input beyond RAM": (
         0, TLFS, "same TLFS list: a GPA outside the GPA space is "
         "INVALID_ALIGNMENT; KVM read 4 GiB in a 256 MiB guest without "
-        "error (see the SIMP row)"),
+        "error (not explained yet: Linux's kvm_hv_flush_tlb answers "
+        "INVALID_HYPERCALL_INPUT when kvm_read_guest fails)"),
     "hc input at gpa overflow": (
         0x3, TLFS, "same TLFS list; KVM answers INVALID_HYPERCALL_INPUT "
         "when the read fails"),
