@@ -74,6 +74,10 @@ struct fz_timer {
 struct fz_host {
 	uint64_t tsc;           /* the guest TSC now */
 	int mode, cpl;          /* the caller's mode (Xen's numbers) and CPL */
+	int paging;             /* mode 4: FZ_PAGING_* */
+	unsigned stub;          /* Xen: RIP this far past a hypercall stub
+				 * (5: on its OUT, 7: past it), 0 none */
+	bool pt_ready[3];       /* fz_host.paging's RAM page table written */
 	unsigned msis, loads, flushes, arms, uds;
 	uint8_t last_vector;
 	struct fz_timer timer[MON_MAX_CPUS];
@@ -85,6 +89,13 @@ extern struct fz_host fz_host;
 
 /* The 64-bit caller's page tables (fuzz_mon.c map_identity). */
 #define FZ_PT_PA MON_SPECIAL_PA
+/* A 32-bit caller (mode 4) without paging, with 32-bit paging or with
+ * PAE paging (fuzz_mon.c map_32). */
+enum { FZ_PAGING_OFF, FZ_PAGING_32, FZ_PAGING_PAE };
+/* Where fz_xen_hcall writes the stub it calls from (fz_host.stub), and
+ * how often it makes a continued call again. */
+#define FZ_STUB_PA 0x3000ull
+#define FZ_MAX_CONTINUED 64u
 /* Guest ns now, as the monitor's clock reads it. */
 uint64_t fz_now_ns(void);
 /* Advance guest time by (ns) and run every timer that expires on the
@@ -97,7 +108,10 @@ void fz_advance(struct mon *m, uint64_t ns);
 /* A Xen hypercall through the hypercall port, registers as the stub
  * leaves them for fz_host.mode (64-bit: RAX, RDI, RSI, RDX, R10, R8;
  * else EAX, EBX, ECX, EDX, ESI, EDI), with the checks every call must
- * pass; returns RAX sign-extended from the caller's width. */
+ * pass; returns RAX sign-extended from the caller's width.  With
+ * fz_host.stub the call comes from a stub at FZ_STUB_PA, and a call the
+ * monitor continues is made again, as the guest would, up to
+ * FZ_MAX_CONTINUED times. */
 long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 		  const uint64_t a[5]);
 /* A Hyper-V hypercall through its port (RCX control, RDX in, R8 out);

@@ -236,6 +236,59 @@ static void map_identity(uint8_t *special)
 						       MON_SPECIAL_PA)), FZ_PT_PA);
 }
 
+/* A 32-bit caller's page tables (fz_host.paging, with CR4.PSE and
+ * CR0.WP): for 32-bit paging a page directory in special page 3, for PAE
+ * a PDPT in special page 6 whose entries 0 and 3 use the directory in
+ * page 5.  The first 4 MiB (32-bit) or 2 MiB (PAE) go through a page
+ * table in RAM's second-last (32-bit) or third-last page (PAE), identity,
+ * RAM's last page read-only; the next large page lies past RAM; a large
+ * page maps the special area, these tables among it.  The input may
+ * rewrite any of them as guest memory. */
+#define FZ_PD32_PA (MON_SPECIAL_PA + 3 * 0x1000ull)
+#define FZ_PDPAE_PA (MON_SPECIAL_PA + 5 * 0x1000ull)
+#define FZ_PDPT_PA (MON_SPECIAL_PA + 6 * 0x1000ull)
+#define FZ_PT32_PA (FZ_RAM - 0x2000)
+#define FZ_PTPAE_PA (FZ_RAM - 0x3000)
+#define PG_P 1u
+#define PG_RW 2u
+#define PG_PS 0x80u
+
+static void map_32(uint8_t *special)
+{
+	uint32_t *pd32 = (uint32_t *)(special + (FZ_PD32_PA - MON_SPECIAL_PA));
+	uint64_t *pd = (uint64_t *)(special + (FZ_PDPAE_PA - MON_SPECIAL_PA));
+	uint64_t *pdpt = (uint64_t *)(special + (FZ_PDPT_PA - MON_SPECIAL_PA));
+	const uint32_t sp = (uint32_t)MON_SPECIAL_PA;
+
+	pd32[0] = (uint32_t)FZ_PT32_PA | PG_P | PG_RW;
+	pd32[1] = 0x400000u | PG_P | PG_RW | PG_PS;
+	pd32[sp >> 22] = (sp & 0xffc00000u) | PG_P | PG_RW | PG_PS;
+	pdpt[0] = pdpt[3] = FZ_PDPAE_PA | PG_P;
+	pd[0] = FZ_PTPAE_PA | PG_P | PG_RW;
+	pd[1] = 0x200000u | PG_P | PG_RW | PG_PS;
+	pd[(sp >> 21) & 511] = (sp & ~0x1fffffu) | PG_P | PG_RW | PG_PS;
+}
+
+/* The page table in RAM of (paging), written at its first call in an
+ * input (most inputs never use it, and RAM is cleared per page used). */
+static void map_32_ram(struct mon *m, int paging)
+{
+	const uint32_t ro = (uint32_t)(FZ_RAM >> 12) - 1;
+
+	if (fz_host.pt_ready[paging])
+		return;
+	fz_host.pt_ready[paging] = true;
+	if (paging == FZ_PAGING_32) {
+		uint32_t *pt = mon_gpa_ptr(m, FZ_PT32_PA, 4096);
+		for (uint32_t i = 0; i < 1024; i++)
+			pt[i] = i << 12 | PG_P | (i == ro ? 0 : PG_RW);
+	} else {
+		uint64_t *pt = mon_gpa_ptr(m, FZ_PTPAE_PA, 4096);
+		for (uint32_t i = 0; i < 512; i++)
+			pt[i] = (uint64_t)i << 12 | PG_P | (i == ro ? 0 : PG_RW);
+	}
+}
+
 struct mon *fz_vm(const struct mon_pers *pers, unsigned nvcpu, bool capture)
 {
 	char junk[4096];
@@ -250,6 +303,7 @@ struct mon *fz_vm(const struct mon_pers *pers, unsigned nvcpu, bool capture)
 	ram_reset();
 	memset(extra, 0, MON_EXTRA_SIZE);
 	map_identity(extra);
+	map_32(extra);
 	memset(&fz_host, 0, sizeof(fz_host));
 	fz_host.tsc = FZ_TSC0;
 	fz_host.mode = 8;
@@ -388,7 +442,8 @@ static int host_vcpu_load(struct mon *m, unsigned id,
 
 /* The caller's registers for fz_host.mode (Xen's hvm_guest_x86_mode
  * numbers; -1: unreadable) at CPL fz_host.cpl.  64-bit code runs on
- * the identity map fz_vm() writes; the other modes have paging off.
+ * the identity map fz_vm() writes, 32-bit code on fz_host.paging's
+ * tables (map_32) or without paging; the other modes have paging off.
  * Virtual-8086 mode is RFLAGS.VM, which fz_xen_hcall sets. */
 static int host_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 {
@@ -405,6 +460,13 @@ static int host_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 		s->cs_l = 1;
 		s->cs_db = 0;
 		s->cr3 = FZ_PT_PA;
+	}
+	if (fz_host.mode == 4 && fz_host.paging != FZ_PAGING_OFF) {
+		bool pae = fz_host.paging == FZ_PAGING_PAE;
+		map_32_ram(m, fz_host.paging);
+		s->cr0 |= 1ull << 31 | 1ull << 16;     /* PG, WP */
+		s->cr4 = 1ull << 4 | (pae ? 1ull << 5 : 0);    /* PSE, PAE */
+		s->cr3 = pae ? FZ_PDPT_PA : FZ_PD32_PA;
 	}
 	return 0;
 }

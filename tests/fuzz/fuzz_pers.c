@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fuzz.h"
 #include "mon_pers.h"
@@ -65,17 +66,33 @@ static bool value_op(uint64_t nr, uint64_t cmd)
 	}
 }
 
+/* The stub fz_host.stub calls from: pers_xen.h's `mov $nr,%eax; out
+ * %al,$port`, as the hypercall page holds it. */
+static uint64_t put_stub(struct mon *m, uint64_t nr)
+{
+	uint8_t *p = mon_gpa_ptr(m, FZ_STUB_PA, 7);
+	uint32_t imm = (uint32_t)nr;
+
+	p[0] = 0xb8;
+	memcpy(p + 1, &imm, 4);
+	p[5] = 0xe6;
+	p[6] = VMI_PORT_XEN_HYPERCALL;
+	return FZ_STUB_PA + fz_host.stub;
+}
+
 long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 		  const uint64_t a[5])
 {
 	/* Virtual-8086 mode is RFLAGS.VM (fuzz_mon.c xen_sregs). */
 	struct mon_regs r = { .rax = nr,
 			      .rflags = fz_host.mode == 1 ? 2 | 1u << 17 : 2 };
-	bool dirty = false, wide = fz_host.mode == 8;
+	bool dirty, wide = fz_host.mode == 8;
 	uint8_t data = (uint8_t)nr;
-	struct mon_exit x = { .kind = MON_X_IO, .rip = 0x1000, .regs = &r,
+	uint64_t rip = fz_host.stub ? put_stub(m, nr) : 0x1000;
+	struct mon_exit x = { .kind = MON_X_IO, .rip = rip, .regs = &r,
 		.regs_dirty = &dirty, .io = { .port = VMI_PORT_XEN_HYPERCALL,
 		.out = true, .size = 1, .count = 1, .data = &data } };
+	unsigned again = 0;
 	long ret;
 
 	if (wide) {
@@ -86,10 +103,23 @@ long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 		r.rdi = a[4];
 	}
 	no_wait(m, wide ? nr : (uint32_t)nr, wide ? a[0] : (uint32_t)a[0]);
-	FZ_CHECK(m->pers->pio(m, vcpu, &x), "hypercall port not taken");
-	FZ_CHECK(dirty, "hypercall result not written back");
-	check_unlocked(&pers_xen_of(m)->lock, "xen");
-	fz_check_stop_line(m);
+	for (;;) {
+		r.rip = rip;
+		dirty = false;
+		FZ_CHECK(m->pers->pio(m, vcpu, &x), "hypercall port not taken");
+		FZ_CHECK(dirty, "hypercall result not written back");
+		check_unlocked(&pers_xen_of(m)->lock, "xen");
+		fz_check_stop_line(m);
+		if (r.rip == rip)
+			break;
+		/* Continued: back to the stub's mov, RAX untouched. */
+		FZ_CHECK(fz_host.stub && r.rip == FZ_STUB_PA && r.rax == nr,
+			 "continued call: RIP 0x%llx RAX 0x%llx",
+			 (unsigned long long)r.rip, (unsigned long long)r.rax);
+		if (++again == FZ_MAX_CONTINUED || mon_is_stopped(m))
+			return 0;
+		r.rax = (uint32_t)nr;   /* the stub's mov, again */
+	}
 	if (!wide) {
 		FZ_CHECK(r.rax >> 32 == 0, "32-bit caller got RAX 0x%llx",
 			 (unsigned long long)r.rax);

@@ -6,7 +6,7 @@
  * RAM taken from the input.  Input (fuzz.h readers; zeros past the end):
  *
  *   byte 0   vCPUs = 1 + (b & 3); b & 4: -v (unimplemented calls logged)
- *   then records, each an op byte (op % 5) and its fields:
+ *   then records, each an op byte (op % 6) and its fields:
  *   0 call   flags: vCPU 1:0, mode 4:2 (index into modes[]), CPL 6:5,
  *            bit 7: the number is a u64 (else a u8); the number; five
  *            fz_addr arguments; an argument block (length byte, bytes)
@@ -16,6 +16,9 @@
  *   2 poke   fz_addr, then a block written there (a guest store)
  *   3 time   u16: advance guest time that many us, firing timers
  *   4 port   size, flags: a port access of another shape (never taken)
+ *   5 stub   as call, from a hypercall stub (fz_host.stub), so that the
+ *            call can be continued; then a byte: bit 0 RIP past the OUT
+ *            (else on it, as KVM's fast port I/O leaves it)
  */
 #include <string.h>
 
@@ -25,11 +28,15 @@
 
 #define XEN_HCALL_MSR 0x40000000u       /* pers_xen.c PERS_XEN_HCALL_MSR */
 
-/* Xen's hvm_guest_x86_mode() values (pers_xen.h pers_xen_call.mode); 64-bit
- * twice as often; -5 is a vCPU whose state cannot be read. */
-static const int modes[8] = { 8, 8, 8, 4, 4, 0, 1, -5 };
+/* Xen's hvm_guest_x86_mode() values (pers_xen.h pers_xen_call.mode) and
+ * for 32-bit code its paging (fuzz.h FZ_PAGING_*): 64-bit twice as
+ * often; -5 is a vCPU whose state cannot be read. */
+static const struct { int mode, paging; } modes[8] = {
+	{ 8, 0 }, { 8, 0 }, { 4, FZ_PAGING_PAE }, { 4, FZ_PAGING_OFF },
+	{ 4, FZ_PAGING_32 }, { 0, 0 }, { 1, 0 }, { -5, 0 },
+};
 
-static void op_call(struct fz *f, struct mon *m)
+static void op_call(struct fz *f, struct mon *m, bool stub)
 {
 	uint8_t fl = fz_u8(f);
 	uint64_t nr = fl & 0x80 ? fz_u64(f) : fz_u8(f), a[5];
@@ -37,8 +44,10 @@ static void op_call(struct fz *f, struct mon *m)
 	for (unsigned i = 0; i < 5; i++)
 		a[i] = fz_addr(f);
 	fz_block(f, m, FZ_ARG_PA);
-	fz_host.mode = modes[(fl >> 2) & 7];
+	fz_host.mode = modes[(fl >> 2) & 7].mode;
+	fz_host.paging = modes[(fl >> 2) & 7].paging;
 	fz_host.cpl = (fl >> 5) & 3;
+	fz_host.stub = stub ? (fz_u8(f) & 1 ? 7 : 5) : 0;
 	fz_xen_hcall(m, (fl & 3) % m->nvcpu, nr, a);
 }
 
@@ -116,12 +125,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	m->cfg.verbose = setup & 4;
 	while (fz_more(&f)) {
-		switch (fz_u8(&f) % 5) {
-		case 0: op_call(&f, m); break;
+		switch (fz_u8(&f) % 6) {
+		case 0: op_call(&f, m, false); break;
 		case 1: op_msr(&f, m); break;
 		case 2: fz_block(&f, m, fz_addr(&f)); break;
 		case 3: fz_advance(m, fz_u16(&f) * 1000ull); break;
-		default: op_port(&f, m); break;
+		case 4: op_port(&f, m); break;
+		default: op_call(&f, m, true); break;
 		}
 	}
 	return 0;

@@ -56,14 +56,25 @@ HC = dict(set_timer_op=15, xen_version=17, console_io=18, memory_op=12,
           grant_table_op=20, vcpu_op=24, sched_op=29, event_channel_op=32,
           hvm_op=34, multicall=13, physdev_op=33)
 MODE64, MODE32, MODE_REAL, MODE_VM86 = 0, 3, 5, 6   # fuzz_xen_hcall modes[]
+MODE32_PAE, MODE32_PG = 2, 4    # 32-bit code with PAE or 32-bit paging
+RAM = 2 << 20                   # fuzz.h FZ_RAM
+PT32_PA, PTPAE_PA = RAM - 0x2000, RAM - 0x3000  # fuzz_mon.c map_32
 
 
-def xcall(nr, args=(), blk=b'', vcpu=0, mode=MODE64, cpl=0, wide=False):
-    """fuzz_xen_hcall op 0: one hypercall, its block at FZ_ARG_PA."""
+def xcall(nr, args=(), blk=b'', vcpu=0, mode=MODE64, cpl=0, wide=False,
+          stub=None):
+    """fuzz_xen_hcall op 0: one hypercall, its block at FZ_ARG_PA; op 5
+    with stub=5 or 7: from a hypercall stub, RIP that far past it."""
     args = list(args) + [SMALL(0)] * (5 - len(args))
     fl = vcpu | mode << 2 | cpl << 5 | (0x80 if wide else 0)
-    return (u8(0) + u8(fl) + (u64(nr) if wide else u8(nr)) +
-            b''.join(args) + block(blk))
+    return (u8(0 if stub is None else 5) + u8(fl) +
+            (u64(nr) if wide else u8(nr)) + b''.join(args) + block(blk) +
+            (b'' if stub is None else u8(stub == 7)))
+
+
+def xpoke(a, b):
+    """fuzz_xen_hcall op 2: a guest store of (b) at fz_addr (a)."""
+    return u8(2) + a + block(b)
 
 
 def xmsr(write, sel, value, vcpu=0):
@@ -146,9 +157,47 @@ def xen_hcall_seeds():
             xcall(HC['memory_op'], [SMALL(7), ARG()],
                   struct.pack('<HHIII', DOMID_SELF, 0, 0, 0, 0x20),
                   mode=MODE32),
+            xcall(HC['event_channel_op'], [SMALL(7), ARG()], u32(0) * 2,
+                  mode=MODE32),
+            xcall(HC['sched_op'], [SMALL(3), ARG()],
+                  struct.pack('<IIQ', ARG_PA + 0x40, 1, 0) + b'\0' * 0x30 +
+                  u32(1), mode=MODE32),
             xcall(HC['xen_version'], [SMALL(0)], mode=MODE32, cpl=3),
             xcall(HC['xen_version'], [SMALL(0)], mode=MODE_VM86),
             xcall(HC['xen_version'], [SMALL(0)], mode=MODE_REAL, cpl=3)]),
+        # 32-bit callers with paging: copies through each table format,
+        # a read-only page (its entry rewritten), a large page past RAM.
+        'paging32': u8(0) + b''.join([
+            xcall(HC['xen_version'], [SMALL(1), ARG()], mode=MODE32_PG),
+            xcall(HC['memory_op'], [SMALL(7), ARG()],
+                  struct.pack('<HHIII', DOMID_SELF, 0, 0, 0, 0x20),
+                  mode=MODE32_PG),
+            xcall(HC['xen_version'], [SMALL(1), RAW(0x400000)],
+                  mode=MODE32_PG),
+            xpoke(PAGE(PT32_PA >> 12), b'\0' * 0x40 + u32(ARG_PA | 1)),
+            xcall(HC['xen_version'], [SMALL(1), ARG()], mode=MODE32_PG)]),
+        'paging-pae': u8(0) + b''.join([
+            xcall(HC['xen_version'], [SMALL(1), ARG()], mode=MODE32_PAE),
+            xcall(HC['xen_version'], [SMALL(1), RAW(0x200000)],
+                  mode=MODE32_PAE),
+            xcall(HC['xen_version'], [SMALL(1), RAW(CONSOLE_PA)],
+                  mode=MODE32_PAE),
+            xpoke(PAGE(PTPAE_PA >> 12), b'\0' * 0x80 + u64(ARG_PA | 1)),
+            xcall(HC['xen_version'], [SMALL(1), ARG()], mode=MODE32_PAE)]),
+        # Calls long enough to be continued, from a stub: console_io
+        # past PERS_XEN_CONSOLE_PER_EXIT, memory_op past
+        # PERS_XEN_MEMOP_PAGES extents, 64- and 32-bit.
+        'continued': u8(0) + b''.join([
+            xcall(HC['console_io'], [SMALL(0), SMALL(40000), ARG()],
+                  b'long\n', stub=5),
+            xcall(HC['console_io'], [SMALL(0), SMALL(40000), ARG()],
+                  b'long\n', mode=MODE32, stub=7),
+            xcall(HC['memory_op'], [SMALL(0), ARG()],
+                  struct.pack('<QQIIH6x', ARG_PA + 0x80, 600, 0, 0,
+                              DOMID_SELF), stub=7),
+            xcall(HC['memory_op'], [SMALL(1), ARG()],
+                  struct.pack('<QQIIH6x', ARG_PA + 0x80, 600, 0, 0,
+                              DOMID_SELF), stub=5)]),
         'page-msr': u8(0) + b''.join([
             xmsr(True, 0, PAGE(5)),
             xmsr(False, 0, SMALL(0)),
