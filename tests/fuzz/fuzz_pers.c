@@ -104,6 +104,8 @@ long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 	}
 	no_wait(m, wide ? nr : (uint32_t)nr, wide ? a[0] : (uint32_t)a[0]);
 	for (;;) {
+		uint64_t rax = r.rax;
+
 		r.rip = rip;
 		dirty = false;
 		FZ_CHECK(m->pers->pio(m, vcpu, &x), "hypercall port not taken");
@@ -113,7 +115,7 @@ long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 		if (r.rip == rip)
 			break;
 		/* Continued: back to the stub's mov, RAX untouched. */
-		FZ_CHECK(fz_host.stub && r.rip == FZ_STUB_PA && r.rax == nr,
+		FZ_CHECK(fz_host.stub && r.rip == FZ_STUB_PA && r.rax == rax,
 			 "continued call: RIP 0x%llx RAX 0x%llx",
 			 (unsigned long long)r.rip, (unsigned long long)r.rax);
 		if (++again == FZ_MAX_CONTINUED || mon_is_stopped(m))
