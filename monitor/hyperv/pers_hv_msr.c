@@ -27,14 +27,11 @@ uint64_t pers_hv_ref_time(const struct pers_hv *hv, uint64_t tsc)
 	       (uint64_t)hv->tsc_offset;
 }
 
-static uint64_t ref_now(struct mon *mon, const struct pers_hv *hv)
-{
-	return pers_hv_ref_time(hv, mon->host->guest_tsc(mon));
-}
-
-/* HV_X64_MSR_TIME_REF_COUNT.  With a valid reference TSC page, the
- * page's formula on this vCPU's TSC, so the two agree, as in KVM
- * (arch/x86/kvm/hyperv.c get_time_ref_counter).  Without one, never less
+/* The partition's reference time now, as HV_X64_MSR_TIME_REF_COUNT
+ * reads it and the stimers count it (KVM: get_time_ref_counter for both,
+ * arch/x86/kvm/hyperv.c); the caller holds hv->lock.  With a valid
+ * reference TSC page, the page's formula on this vCPU's TSC, so the two
+ * agree, as in KVM.  Without one, never less
  * than any earlier read on any vCPU: KVM's is then a host clock
  * (get_kvmclock_ns()), vmi-run's the host TSC of the host CPU this thread
  * runs on, and where the host's clocksource is not the TSC (the page is
@@ -43,7 +40,7 @@ static uint64_t ref_now(struct mon *mon, const struct pers_hv *hv)
  * page by the skew of an earlier read on another host CPU. */
 static uint64_t ref_count(struct mon *mon, struct pers_hv *hv)
 {
-	uint64_t now = ref_now(mon, hv);
+	uint64_t now = pers_hv_ref_time(hv, mon->host->guest_tsc(mon));
 
 	if (mon->clock.tsc_stable)
 		return now;
@@ -150,7 +147,7 @@ static void stimer_update(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
 	 * 2^64 is "never", not a wrap to a deadline already passed. */
 	due = vp->stimer_count;
 	if (vp->stimer_config & HV_STIMER_PERIODIC)
-		due = mon_add_sat(ref_now(mon, hv),
+		due = mon_add_sat(ref_count(mon, hv),
 				  due < PERS_HV_STIMER_MIN_PERIOD ?
 				  PERS_HV_STIMER_MIN_PERIOD : due);
 	vp->stimer_expiry = due;
@@ -215,7 +212,7 @@ static void stimer_fire(struct mon *mon, unsigned vcpu)
 		return;
 	}
 	*pl = (struct hv_timer_message_payload){ .expiration_time =
-		vp->stimer_expiry, .delivery_time = ref_now(mon, hv) };
+		vp->stimer_expiry, .delivery_time = ref_count(mon, hv) };
 	if (cfg & HV_STIMER_PERIODIC)
 		stimer_update(mon, hv, vcpu);
 	else

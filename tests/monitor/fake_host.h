@@ -32,6 +32,8 @@ static struct fake_host {
 	atomic_uint nmsi, narmed, ncancel, nflush, nud, nyield, nload;
 	uint8_t last_vector;
 	uint64_t armed_at, flush_mask;
+	unsigned armed_vcpu;            /* the last timer_arm(), to fire it */
+	mon_timer_fn armed_fn;
 } fake_host;
 
 static inline int fake_host_msi(struct mon *mon, unsigned vcpu, uint8_t vec)
@@ -102,8 +104,10 @@ static inline void fake_host_scale(uint32_t khz, uint32_t *mul, int8_t *shift)
 static inline void fake_host_timer_arm(struct mon *mon, unsigned vcpu,
 				       uint64_t deadline, mon_timer_fn fn)
 {
-	(void)mon, (void)vcpu, (void)fn;
+	(void)mon;
 	fake_host.armed_at = deadline;
+	fake_host.armed_vcpu = vcpu;
+	fake_host.armed_fn = fn;
 	fake_host.narmed++;
 }
 

@@ -430,6 +430,35 @@ static void test_hv_stimer_periodic_has_a_minimum_period(void **state)
 	assert_true(stimer(&f->mon, false, 1) == 200);
 }
 
+/* A message-mode stimer's HVMSG_TIMER_EXPIRED gives the reference time
+ * it was delivered at: with the reference page invalid, never before a
+ * TIME_REF_COUNT the guest already read on another vCPU (whose host CPU's
+ * TSC may run ahead), as the count itself never goes back. */
+static void test_hv_stimer_message_time_never_before_a_read(void **state)
+{
+	struct fixture *f = *state;
+	const struct hv_message *slot = (const void *)(f->mon.ram + SIMP_GPA +
+						       2 * sizeof(*slot));
+	const struct hv_timer_message_payload *pl = (const void *)slot->payload;
+	uint64_t seen;
+
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SINT0 + 2, 0x50));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 5000));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE |
+		       2ull << HV_STIMER_SINTX_SHIFT));
+	fake_host.tsc = 1000 + 4000000;                 /* 2 ms */
+	seen = rd(&f->mon, 1, HV_X64_MSR_TIME_REF_COUNT);
+	assert_in_range(seen, 19999, 20000);
+	fake_host.tsc = 1000 + 2000000;                 /* a host CPU behind */
+	assert_non_null(fake_host.armed_fn);
+	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
+	assert_int_equal(slot->message_type, HVMSG_TIMER_EXPIRED);
+	assert_int_equal(pl->expiration_time, 5000);
+	assert_true(pl->delivery_time >= seen);
+}
+
 /* ---- A racing vCPU, made deterministic ------------------------------
  * Another vCPU may rewrite guest memory between any two reads the
  * monitor makes of it.  race_call() makes the guest page at (gpa)
@@ -773,6 +802,7 @@ int main(void)
 		T(test_hv_hcall_fuzz_random_inputs_only_documented_statuses),
 		T(test_hv_stimer_count_near_2_64_saturates),
 		T(test_hv_stimer_periodic_has_a_minimum_period),
+		T(test_hv_stimer_message_time_never_before_a_read),
 		T(test_hv_hcall_post_message_input_is_read_once),
 		T(test_hv_hcall_slow_inputs_race_only_documented),
 		T(test_hv_port_below_cpl0_is_ud_and_does_nothing),
