@@ -39,7 +39,7 @@ struct kvm_use {
     bool pv_tlb_flush;  /* PV_TLB_FLUSH, STEAL_TIME, !REALTIME, > 1 CPU */
     bool pv_ipi;        /* PV_SEND_IPI, > 1 CPU */
     bool pv_spinlock;   /* PV_UNHALT, !REALTIME, > 1 CPU */
-    bool sched_yield;   /* PV_SCHED_YIELD, !REALTIME, > 1 CPU */
+    bool sched_yield;   /* PV_SCHED_YIELD, STEAL_TIME, !REALTIME, > 1 CPU */
 };
 
 struct kvm {

@@ -123,6 +123,18 @@ static void test_kvm_choose_realtime_hint_no_preemption_features(void **state)
     assert_true(kvm.use.pv_ipi);
 }
 
+/* Without STEAL_TIME no preempted byte is ever written: neither PV TLB
+ * flush nor the directed yield can tell a preempted target (Linux
+ * pv_tlb_flush_supported(), pv_sched_yield_supported()). */
+static void test_kvm_choose_no_steal_time_no_preempted_features(void **state)
+{
+    (void)state;
+    kvm.features = HOST_FEATURES & ~(1u << KVM_FEATURE_STEAL_TIME);
+    kvm_choose(2);
+    assert_false(kvm.use.steal || kvm.use.pv_tlb_flush || kvm.use.sched_yield);
+    assert_true(kvm.use.pv_ipi && kvm.use.pv_spinlock);
+}
+
 /* The machine of vmi-run --hv kvm: x2APIC, TSC deadline, KVM leaves, and
  * a kvmclock as kvm-pvm fills it (mul, shift, TSC_STABLE: docs/hosts.md
  * [host:kvm-pvm:kvmclock]). */
@@ -410,6 +422,7 @@ int main(void)
         T(test_kvm_choose_host_features_hypercalls_used),
         T(test_kvm_choose_one_cpu_no_smp_features),
         T(test_kvm_choose_realtime_hint_no_preemption_features),
+        T(test_kvm_choose_no_steal_time_no_preempted_features),
         T(test_kvm_init_registers_kvmclock_and_reports_it),
         T(test_kvm_cpu_init_registers_steal_and_pv_eoi),
         T(test_kvm_init_unfilled_clock_falls_back_to_tsc),
