@@ -59,8 +59,9 @@ static vmi_status_t kvm_init(const struct vmi_boot *boot)
 void kvm_msr_enable(uint32_t msr, const volatile void *area, const char *what)
 {
     /* A host that advertised the feature and then refuses the MSR (#GP)
-     * is broken; say which.  On the boot CPU the kernel has no IDT yet,
-     * so there a refusal is still a triple fault. */
+     * is broken; say which.  The #GP reaches the fixup through the boot
+     * library's early IDT (vmi/boot.h vmi_trap_early); a kernel with its
+     * own entry and no IDT yet triple-faults instead. */
     if (wrmsr_safe(msr, kvm_pa(area) | KVM_MSR_ENABLED))
         vmi_panic(what);
 }

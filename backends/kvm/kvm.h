@@ -39,7 +39,7 @@ struct kvm_use {
     bool pv_tlb_flush;  /* PV_TLB_FLUSH, STEAL_TIME, !REALTIME, > 1 CPU */
     bool pv_ipi;        /* PV_SEND_IPI, > 1 CPU */
     bool pv_spinlock;   /* PV_UNHALT, !REALTIME, > 1 CPU */
-    bool sched_yield;   /* PV_SCHED_YIELD, !REALTIME, > 1 CPU */
+    bool sched_yield;   /* PV_SCHED_YIELD, STEAL_TIME, !REALTIME, > 1 CPU */
 };
 
 struct kvm {
@@ -47,6 +47,8 @@ struct kvm {
     uint32_t features, hints;   /* CPUID base+1 eax, edx */
     struct kvm_use use;
     struct tsc_clock tsc;       /* time, only without kvmclock */
+    bool tsc_hz_guessed;        /* without kvmclock: no source gave the rate */
+    uint64_t wall0_ns;          /* without kvmclock: RTC at time_ns 0, or 0 */
     uint64_t last_ns;           /* pvclock_clamp's high-water mark */
     struct pvclock_wall_clock wall __attribute__((aligned(16)));
     struct vmi_info info;

@@ -50,9 +50,10 @@ void kvm_choose(unsigned ncpus)
      * MWAIT, which idle without the host seeing them preempted: this
      * backend never uses MWAIT. */
     u->pv_tlb_flush = bit(f, KVM_FEATURE_PV_TLB_FLUSH) && u->steal && !rt && smp;
-    /* Linux pv_ipi_supported(), kvm_spinlock_init(), and
-     * kvm_smp_send_call_func_ipi()'s PV_SCHED_YIELD condition. */
+    /* Linux pv_ipi_supported(), kvm_spinlock_init() and
+     * pv_sched_yield_supported(): the yield is for a preempted target,
+     * which only the steal-time area's preempted byte tells. */
     u->pv_ipi = bit(f, KVM_FEATURE_PV_SEND_IPI) && smp;
     u->pv_spinlock = bit(f, KVM_FEATURE_PV_UNHALT) && !rt && smp;
-    u->sched_yield = bit(f, KVM_FEATURE_PV_SCHED_YIELD) && !rt && smp;
+    u->sched_yield = bit(f, KVM_FEATURE_PV_SCHED_YIELD) && u->steal && !rt && smp;
 }

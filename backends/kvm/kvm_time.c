@@ -4,12 +4,14 @@
  * MSR_KVM_WALL_CLOCK_NEW, stolen time from the steal-time area, and the
  * alarm on the LAPIC timer (common/x86pc_alarm.c) with this time base:
  * KVM has no PV timer.
- * Without kvmclock (not advertised, or never filled in by the host) time
- * falls back to the bare TSC, as in the native backend.
+ * Without kvmclock (not advertised, or never filled in by the host) time,
+ * rate and wall clock fall back to the TSC and the CMOS RTC, as in the
+ * native backend.
  */
 #include <insn.h>
 
 #include "kvm.h"
+#include "rtc.h"
 
 static uint64_t kvm_rdtsc(void)
 {
@@ -44,8 +46,16 @@ void kvm_time_init(void)
             wrmsr(MSR_KVM_SYSTEM_TIME_NEW, 0);  /* dead: switch it off */
     }
     if (!kvm.use.kvmclock) {
-        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, NULL);
+        /* As native: a guessed rate keeps time running, and cycles_hz
+         * says "unknown" (0); the wall clock is the CMOS RTC's, which
+         * the PC has without kvmclock too. */
+        enum tsc_source src;
+        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &src);
+        kvm.tsc_hz_guessed = src == TSC_SRC_GUESSED;
         tsc_clock_start(&kvm.tsc, x86pc.tsc_hz);
+        uint64_t secs = rtc_read_unix();
+        if (secs)
+            kvm.wall0_ns = secs * TSC_NS_PER_SEC - kvm_time_ns();
     }
     x86pc_alarm_init(true);
 }
@@ -87,7 +97,7 @@ uint64_t kvm_time_ns(void)
 uint64_t kvm_wallclock_ns(void)
 {
     if (!kvm.use.kvmclock)
-        return 0;
+        return kvm.wall0_ns ? kvm.wall0_ns + kvm_time_ns() : 0;
     /* The host writes the structure only when the MSR is written
      * (msr.rst), so write it on every query, as Linux does.  It holds
      * the wall-clock time at kvmclock 0; no enable bit. */
@@ -97,7 +107,7 @@ uint64_t kvm_wallclock_ns(void)
 
 uint64_t kvm_cycles_hz(void)
 {
-    return x86pc.tsc_hz;
+    return kvm.tsc_hz_guessed ? 0 : x86pc.tsc_hz;
 }
 
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st)

@@ -123,6 +123,18 @@ static void test_kvm_choose_realtime_hint_no_preemption_features(void **state)
     assert_true(kvm.use.pv_ipi);
 }
 
+/* Without STEAL_TIME no preempted byte is ever written: neither PV TLB
+ * flush nor the directed yield can tell a preempted target (Linux
+ * pv_tlb_flush_supported(), pv_sched_yield_supported()). */
+static void test_kvm_choose_no_steal_time_no_preempted_features(void **state)
+{
+    (void)state;
+    kvm.features = HOST_FEATURES & ~(1u << KVM_FEATURE_STEAL_TIME);
+    kvm_choose(2);
+    assert_false(kvm.use.steal || kvm.use.pv_tlb_flush || kvm.use.sched_yield);
+    assert_true(kvm.use.pv_ipi && kvm.use.pv_spinlock);
+}
+
 /* The machine of vmi-run --hv kvm: x2APIC, TSC deadline, KVM leaves, and
  * a kvmclock as kvm-pvm fills it (mul, shift, TSC_STABLE: docs/hosts.md
  * [host:kvm-pvm:kvmclock]). */
@@ -199,6 +211,28 @@ static void test_kvm_init_refused_clock_msr_falls_back_to_tsc(void **state)
     vmi_ops.init(&boot);
     assert_string_equal(vmi_ops.info()->clock, "tsc");
     assert_false(kvm.use.kvmclock);
+}
+
+/* KVM without kvmclock (QEMU's kvmclock=off) is still a PC: the wall
+ * clock is the CMOS RTC's, and a TSC rate no source gave is "unknown"
+ * (0), as the contract and the native backend say. */
+static void test_kvm_no_kvmclock_rtc_wall_clock_guessed_rate_unknown(void **state)
+{
+    (void)state;
+    machine_kvm(MON_FEATURES & ~(1u << KVM_FEATURE_CLOCKSOURCE2));
+    /* 2024-02-29 12:34:56 UTC, BCD, 24-hour (MC146818A datasheet). */
+    mock.cmos[0x0a] = 0x26, mock.cmos[0x0b] = 0x02;
+    mock.cmos[0x09] = 0x24, mock.cmos[0x08] = 0x02, mock.cmos[0x07] = 0x29;
+    mock.cmos[0x04] = 0x12, mock.cmos[0x02] = 0x34, mock.cmos[0x00] = 0x56;
+    struct vmi_boot boot = { .cmdline = "" };
+    vmi_ops.init(&boot);
+    assert_string_equal(vmi_ops.info()->clock, "tsc");
+    assert_int_equal(mock_count_writes(mock.wrmsr_log, mock.nwrmsr,
+                                       MSR_KVM_SYSTEM_TIME_NEW), 0);
+    uint64_t w = vmi_ops.wallclock_ns() / 1000000000ull;
+    assert_true(w >= 1709210096ull && w <= 1709210097ull);
+    /* No CPUID 0x15, HPET, PM timer or moving PIT here: guessed. */
+    assert_int_equal(vmi_ops.cycles_hz(), 0);
 }
 
 /* A kvmclock at 1 ns per tick: ns = sys + (tsc - ts). */
@@ -410,10 +444,12 @@ int main(void)
         T(test_kvm_choose_host_features_hypercalls_used),
         T(test_kvm_choose_one_cpu_no_smp_features),
         T(test_kvm_choose_realtime_hint_no_preemption_features),
+        T(test_kvm_choose_no_steal_time_no_preempted_features),
         T(test_kvm_init_registers_kvmclock_and_reports_it),
         T(test_kvm_cpu_init_registers_steal_and_pv_eoi),
         T(test_kvm_init_unfilled_clock_falls_back_to_tsc),
         T(test_kvm_init_refused_clock_msr_falls_back_to_tsc),
+        T(test_kvm_no_kvmclock_rtc_wall_clock_guessed_rate_unknown),
         T(test_kvm_time_ns_stable_reads_cpu0_clock),
         T(test_kvm_time_ns_unstable_own_clock_clamped),
         T(test_kvm_time_ns_untrusted_stable_flag_clamped),
