@@ -123,3 +123,10 @@ uint64_t rtc_read_unix(void)
     }
     return 0;
 }
+
+uint64_t rtc_wall0_ns(uint64_t now_ns)
+{
+    uint64_t secs = rtc_read_unix();
+
+    return secs ? secs * 1000000000ull - now_ns : 0;
+}

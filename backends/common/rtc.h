@@ -36,4 +36,9 @@ bool rtc_decode(const uint8_t regs[6], bool binary, bool h24,
  * usable RTC. */
 uint64_t rtc_read_unix(void);
 
+/* The wall clock at time 0 of a clock that reads (now_ns) now: the RTC's
+ * time in ns since the Unix epoch minus (now_ns); 0 without a usable RTC.
+ * A backend's wallclock_ns is then this plus its time_ns, or 0. */
+uint64_t rtc_wall0_ns(uint64_t now_ns);
+
 #endif

@@ -60,9 +60,7 @@ void hv_time_init(void)
         x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &src);
     hv.tsc_hz_guessed = src == TSC_SRC_GUESSED;
     tsc_clock_start(&hv.tsc, x86pc.tsc_hz);
-    uint64_t secs = rtc_read_unix();
-    if (secs)
-        hv.wall0_ns = secs * TSC_NS_PER_SEC - hv_time_ns();
+    hv.wall0_ns = rtc_wall0_ns(hv_time_ns());
     x86pc_alarm_init(!hv.use.stimer);
 }
 

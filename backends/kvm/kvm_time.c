@@ -53,9 +53,7 @@ void kvm_time_init(void)
         x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &src);
         kvm.tsc_hz_guessed = src == TSC_SRC_GUESSED;
         tsc_clock_start(&kvm.tsc, x86pc.tsc_hz);
-        uint64_t secs = rtc_read_unix();
-        if (secs)
-            kvm.wall0_ns = secs * TSC_NS_PER_SEC - kvm_time_ns();
+        kvm.wall0_ns = rtc_wall0_ns(kvm_time_ns());
     }
     x86pc_alarm_init(true);
 }

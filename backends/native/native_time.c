@@ -19,10 +19,7 @@ void native_time_init(void)
     x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &native.tsc_src);
     native.tsc_invariant = tsc_invariant();
     tsc_clock_start(&native.clock, x86pc.tsc_hz);
-    uint64_t secs = rtc_read_unix();
-    /* wallclock = wall0 + time_ns; a missing RTC leaves wall0 = 0. */
-    if (secs)
-        native.wall0_ns = secs * TSC_NS_PER_SEC - native_time_ns();
+    native.wall0_ns = rtc_wall0_ns(native_time_ns());
     x86pc_alarm_init(true);
 }
 

@@ -95,6 +95,9 @@ static void test_rtc_read_unix_from_cmos_bcd(void **state)
     mock.cmos[0x0a] = 0x26;     /* UIP clear */
     mock.cmos[0x0b] = 0x02;     /* 24-hour, BCD */
     assert_int_equal(rtc_read_unix(), 1709210096ull);
+    /* The wall clock at time 0 of a clock that reads 5 s now. */
+    assert_int_equal(rtc_wall0_ns(5000000000ull),
+                     1709210096ull * 1000000000ull - 5000000000ull);
 }
 
 static void test_rtc_read_unix_absent_returns_zero_quickly(void **state)
@@ -105,6 +108,7 @@ static void test_rtc_read_unix_absent_returns_zero_quickly(void **state)
     assert_int_equal(rtc_read_unix(), 0);
     /* One index write and one status read: no long UIP wait. */
     assert_true(mock.nout <= 2);
+    assert_int_equal(rtc_wall0_ns(5000000000ull), 0);
 }
 
 int main(void)
