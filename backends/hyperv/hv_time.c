@@ -51,10 +51,12 @@ uint64_t hv_time_ns(void)
 void hv_time_init(void)
 {
     enum tsc_source src = TSC_SRC_NONE;
-    /* The frequency MSR where granted and set; else as native, down to a
-     * guessed rate at which time runs forward and cycles_hz says
-     * "unknown" (0). */
-    x86pc.tsc_hz = hv.priv_eax & HV_PRIV_FREQUENCY_MSRS ?
+    /* The frequency MSR where granted (0x40000003.eax bit 11), present
+     * (edx bit 8: the TLFS names both, as Linux's ms_hyperv_init_platform
+     * checks) and set; else as native, down to a guessed rate at which
+     * time runs forward and cycles_hz says "unknown" (0). */
+    x86pc.tsc_hz = (hv.priv_eax & HV_PRIV_FREQUENCY_MSRS) &&
+                   (hv.feat_edx & HV_FEAT_FREQUENCY_MSRS) ?
                    rdmsr(HV_X64_MSR_TSC_FREQUENCY) : 0;
     if (!x86pc.tsc_hz)
         x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &src);

@@ -56,6 +56,7 @@
 #define HV_PRIV_POST_MESSAGES  (1u << 4)  /* HvCallPostMessage */
 #define HV_PRIV_SIGNAL_EVENTS  (1u << 5)  /* HvCallSignalEvent */
 /* 0x40000003.edx: miscellaneous features. */
+#define HV_FEAT_FREQUENCY_MSRS    (1u << 8)  /* TSC/APIC_FREQUENCY exist */
 #define HV_FEAT_GUEST_CRASH_MSRS  (1u << 10) /* CRASH_P0-P4, CRASH_CTL */
 #define HV_FEAT_STIMER_DIRECT     (1u << 19) /* stimer direct mode */
 

@@ -356,6 +356,7 @@ static void test_hv_ops_follow_choice(void **state)
 static void time_init(void)
 {
     hv.priv_eax |= HV_PRIV_FREQUENCY_MSRS;
+    hv.feat_edx |= HV_FEAT_FREQUENCY_MSRS;
     mock_set_msr(HV_X64_MSR_TSC_FREQUENCY, 1000000000);
     mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_TSC_DEADLINE, 0);
     hv_time_init();
@@ -367,6 +368,7 @@ static void test_hv_time_msr_zero_falls_back_to_native_sources(void **state)
 {
     (void)state;
     hv.priv_eax |= HV_PRIV_FREQUENCY_MSRS;
+    hv.feat_edx |= HV_FEAT_FREQUENCY_MSRS;
     mock_set_msr(HV_X64_MSR_TSC_FREQUENCY, 0);
     mock_set_cpuid(0, 0, 0x15, 0, 0, 0);
     mock_set_cpuid(0x15, 0, 1, 125, 24000000, 0);
@@ -374,6 +376,26 @@ static void test_hv_time_msr_zero_falls_back_to_native_sources(void **state)
     hv_time_init();
     assert_int_equal(x86pc.tsc_hz, 3000000000ull);
     assert_int_equal(vmi_ops.cycles_hz(), 3000000000ull);
+}
+
+/* The access privilege (0x40000003.eax bit 11) without the presence bit
+ * (edx bit 8) is no frequency MSR: the TLFS names both, and Linux
+ * (ms_hyperv_init_platform) reads the MSR only with both.  The value set
+ * here tells whether it was read; the rate must come from CPUID 0x15. */
+static void test_hv_time_frequency_msr_needs_presence_bit(void **state)
+{
+    (void)state;
+    hv.priv_eax |= HV_PRIV_FREQUENCY_MSRS;
+    mock_set_msr(HV_X64_MSR_TSC_FREQUENCY, 1000000000);
+    mock_set_cpuid(0, 0, 0x15, 0, 0, 0);
+    mock_set_cpuid(0x15, 0, 1, 125, 24000000, 0);
+    mock_set_cpuid(1, 0, 0, 0, CPUID1_ECX_TSC_DEADLINE, 0);
+    hv_time_init();
+    assert_int_equal(x86pc.tsc_hz, 3000000000ull);
+    /* With both bits, the MSR. */
+    hv.feat_edx |= HV_FEAT_FREQUENCY_MSRS;
+    hv_time_init();
+    assert_int_equal(x86pc.tsc_hz, 1000000000ull);
 }
 
 /* x2APIC LVT timer (SDM Table 11-6): programmed only for the fallback. */
@@ -435,6 +457,7 @@ int main(void)
         T(test_hv_event_dispatch_alarm_early_rearms),
         T(test_hv_ops_follow_choice),
         T(test_hv_time_msr_zero_falls_back_to_native_sources),
+        T(test_hv_time_frequency_msr_needs_presence_bit),
         T(test_hv_cpu_init_stimer_leaves_lapic_timer_alone),
         T(test_hv_cpu_init_no_stimer_lapic_timer_fallback),
     };
