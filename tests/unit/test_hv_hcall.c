@@ -3,7 +3,8 @@
  * test_hv_hcall.c: the hyperv backend's hypercall layer on the host: the
  * input value encoding [T: hypercall-interface], the rep-call
  * continuation loop, fast-call registers and the HV_STATUS translation.
- * The hypercall page is the mock of tests/unit/mock/hv_insn.h.
+ * The hypercall page is the mock of tests/unit/mock/hv_insn.h; the
+ * guest's own asm runs in hv_guest_insn.c.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "hv_guest_insn.h"
 #include "hv_mock.h"
 #include "hyperv.h"
 #include "mock.h"
@@ -179,6 +181,24 @@ static void test_hv_status_table(void **state)
         assert_int_equal(hv_status(rows[i].hv | 3ull << 32), rows[i].vmi);
 }
 
+/* The guest's asm (hv_guest_insn.c) puts the input value in RCX and the
+ * two GPAs in RDX and R8, returns RAX, and keeps nothing of its caller's
+ * in R9-R11, which the page may overwrite (the x64 convention; Linux's
+ * hv_do_hypercall lists R8-R11 as clobbered). */
+static void test_hv_hcall_insn_registers_and_clobbers(void **state)
+{
+    (void)state;
+    int kept = 0;
+    memset(&hv_guest_regs, 0, sizeof(hv_guest_regs));
+    hv_guest_regs.ret = 0x2a0000ull;
+    uint64_t r = hv_guest_hcall(0x10008, 0x1111, 0x2222, &kept);
+    assert_int_equal(hv_guest_regs.rcx, 0x10008);
+    assert_int_equal(hv_guest_regs.rdx, 0x1111);
+    assert_int_equal(hv_guest_regs.r8, 0x2222);
+    assert_int_equal(r, 0x2a0000ull);
+    assert_true(kept);
+}
+
 #define T(f) cmocka_unit_test_setup(f, setup)
 
 int main(void)
@@ -195,6 +215,7 @@ int main(void)
         T(test_hv_hcall_rep_error_stops_loop),
         T(test_hv_hcall_rep_backwards_is_error_not_loop),
         T(test_hv_status_table),
+        T(test_hv_hcall_insn_registers_and_clobbers),
     };
     return cmocka_run_group_tests_name("hv_hcall", tests, NULL, NULL);
 }
