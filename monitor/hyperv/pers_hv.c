@@ -27,7 +27,8 @@
 		      HV_PRIV_RESET | HV_PRIV_REFERENCE_TSC | \
 		      HV_PRIV_FREQUENCY_MSRS)
 #define HV_EBX_PRIVS (HV_PRIV_POST_MESSAGES | HV_PRIV_SIGNAL_EVENTS)
-#define HV_EDX_FEATS (HV_FEAT_GUEST_CRASH_MSRS | HV_FEAT_STIMER_DIRECT)
+#define HV_EDX_FEATS (HV_FEAT_FREQUENCY_MSRS | HV_FEAT_GUEST_CRASH_MSRS | \
+		      HV_FEAT_STIMER_DIRECT)
 /* Recommendations: flush and IPIs by hypercall, reset by MSR, and no
  * auto-EOI (a SINT is a plain fixed interrupt here: it needs an EOI). */
 #define HV_EAX_RECS (HV_REC_REMOTE_TLB_FLUSH | HV_REC_CLUSTER_IPI | \

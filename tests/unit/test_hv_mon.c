@@ -102,6 +102,10 @@ static void test_hv_cpuid_leaves_advertise_what_is_implemented(void **state)
 	assert_false(e->eax & HV_PRIV_APIC_ACCESS);     /* D7 */
 	assert_true(e->eax & HV_PRIV_HYPERCALL && e->eax & HV_PRIV_SYNTIMER);
 	assert_true(e->edx & HV_FEAT_STIMER_DIRECT);
+	/* FREQUENCY_MSRS access (eax) and presence (edx), as KVM's
+	 * kvm_get_hv_cpuid gives both: a guest needs both to read them. */
+	assert_true(e->eax & HV_PRIV_FREQUENCY_MSRS &&
+		    e->edx & HV_FEAT_FREQUENCY_MSRS);
 	e = mon_cpuid_find(t, HV_CPUID_ENLIGHTENMENT, 0);
 	assert_false(e->eax & HV_REC_APIC_MSRS);
 	assert_false(e->eax & HV_REC_EX_PROCESSOR_MASKS);
