@@ -14,6 +14,13 @@
 
 #define FLUSHQ_LEN 16
 
+/* The npages of a request for every page, global ones included: what an
+ * overflow that held any range becomes.  More pages than an address
+ * space holds, so every flush path takes it as a range too wide to list:
+ * x86_flush_range flushes globals, hyperv's flush hypercall is the Space
+ * call without HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY. */
+#define FLUSHQ_EVERY_PAGE UINT64_MAX
+
 struct flushq_req {
     vmi_cpumask_t cpus;
     vmi_vaddr_t va;

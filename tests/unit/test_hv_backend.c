@@ -246,9 +246,104 @@ static void test_hv_flush_fill_all_is_space_call(void **state)
     assert_int_equal(hv_flush_fill(page, 0x3, 0, VMI_FLUSH_ALL), 0);
     assert_int_equal(page[1], HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
                               HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY);
-    /* More than 509 entries of 4096 pages do not fit one page. */
+    /* More than 509 entries of 4096 pages do not fit one page: the
+     * Space call, but for a range it must take the global entries too. */
     assert_int_equal(hv_flush_fill(page, 0x3, 0, 510ull * 4096), 0);
+    assert_int_equal(page[1], HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES);
+    assert_int_equal(hv_flush_fill(page, 0x3, 0, FLUSHQ_EVERY_PAGE), 0);
+    assert_int_equal(page[1], HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES);
     assert_int_equal(hv_flush_fill(page, 0x3, 0, 509ull * 4096), 509);
+}
+
+/* The flags of the one flush hypercall mmu_lazy_end made. */
+static uint64_t lazy_flush_flags(void)
+{
+    assert_int_equal(nhcalls, 1);
+    assert_int_equal(last_control & 0xffff, HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE);
+    return ((const uint64_t *)(uintptr_t)last_in)[1];
+}
+
+/* Lazy mode: remote ranges that overflow the list page become the Space
+ * call without HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY; only VMI_FLUSH_ALL
+ * requests alone keep it. */
+static void test_hv_lazy_list_overflow_flushes_globals(void **state)
+{
+    (void)state;
+    hv.use.flush = true;
+    x86pc.online = 0x3;
+    vmi_ops.mmu_lazy_begin();
+    vmi_ops.tlb_flush_multi(0x2, 0, 300ull * 4096);
+    vmi_ops.tlb_flush_multi(0x2, 1ull << 40, 300ull * 4096);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(lazy_flush_flags(), HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES);
+}
+
+static void test_hv_lazy_queue_overflow_of_pages_flushes_globals(void **state)
+{
+    (void)state;
+    hv.use.flush = true;
+    x86pc.online = 0x3;
+    vmi_ops.mmu_lazy_begin();
+    for (unsigned i = 0; i <= FLUSHQ_LEN; i++)
+        vmi_ops.tlb_flush_multi(0x2, 0x1000ull * i, 1);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(lazy_flush_flags(), HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES);
+}
+
+/* A page and a VMI_FLUSH_ALL together: the page may be global. */
+static void test_hv_lazy_flush_all_and_page_flushes_globals(void **state)
+{
+    (void)state;
+    hv.use.flush = true;
+    x86pc.online = 0x3;
+    vmi_ops.mmu_lazy_begin();
+    vmi_ops.tlb_flush_multi(0x2, 0x5000, 1);
+    vmi_ops.tlb_flush_multi(0x2, 0, VMI_FLUSH_ALL);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(lazy_flush_flags(), HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES);
+}
+
+static void test_hv_lazy_flush_all_only_stays_non_global(void **state)
+{
+    (void)state;
+    hv.use.flush = true;
+    x86pc.online = 0x3;
+    vmi_ops.mmu_lazy_begin();
+    for (unsigned i = 0; i <= FLUSHQ_LEN; i++)
+        vmi_ops.tlb_flush_multi(0x2, 0, VMI_FLUSH_ALL);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(lazy_flush_flags(), HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
+                                         HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY);
+}
+
+/* CPU 1 stands in for its flush vector when CPU 0 sends it (x2APIC ICR). */
+static void cpu1_serves_flush_ipi(uint32_t msr, uint64_t val)
+{
+    if (msr == 0x830 && (val & 0xff) == X86PC_VEC_FLUSH)
+        shootdown_handle(&x86pc.sd, 1);
+}
+
+/* A CPU whose VP index the hypercall cannot name (>= 64) gets the lazy
+ * batch's leftovers by IPI; for page requests its flush takes globals. */
+static void test_hv_lazy_leftover_ipi_flushes_globals(void **state)
+{
+    (void)state;
+    const uint64_t pge = 1ull << 7;
+    hv.use.flush = true;
+    hv.vp_index[1] = 70;
+    x86pc.online = 0x3;
+    x86pc.lapic.x2apic = true;
+    mock.wrmsr_hook = cpu1_serves_flush_ipi;
+    mock.cr[4] = pge;
+    vmi_ops.mmu_lazy_begin();
+    vmi_ops.tlb_flush_multi(0x2, 0x5000, 1);
+    vmi_ops.tlb_flush_multi(0x2, 0x7000, 1);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(nhcalls, 0);
+    assert_int_equal(x86pc.sd.box[1].pending, 0);
+    assert_int_equal(mock.ncr4_writes, 2);      /* PGE off, then on */
+    assert_int_equal(mock.cr4_log[0], 0);
+    assert_int_equal(mock.cr[4], pge);
 }
 
 static void test_hv_tlb_flush_multi_remote_by_list_hypercall(void **state)
@@ -428,6 +523,11 @@ int main(void)
         T(test_hv_cpu_init_time_direct_mode_config),
         T(test_hv_flush_fill_list_entries_cover_range),
         T(test_hv_flush_fill_all_is_space_call),
+        T(test_hv_lazy_list_overflow_flushes_globals),
+        T(test_hv_lazy_queue_overflow_of_pages_flushes_globals),
+        T(test_hv_lazy_flush_all_and_page_flushes_globals),
+        T(test_hv_lazy_flush_all_only_stays_non_global),
+        T(test_hv_lazy_leftover_ipi_flushes_globals),
         T(test_hv_tlb_flush_multi_remote_by_list_hypercall),
         T(test_hv_ipi_send_fast_cluster_ipi),
         T(test_hv_spin_wait_notifies_after_retries),
