@@ -6,6 +6,7 @@ void flushq_begin(struct flushq *q)
 {
     q->active = true;
     q->overflow = false;
+    q->ranges = false;
     q->n = 0;
     q->cpus = 0;
 }
@@ -16,6 +17,7 @@ bool flushq_add(struct flushq *q, vmi_cpumask_t cpus, vmi_vaddr_t va,
     if (!q->active)
         return false;
     q->cpus |= cpus;
+    q->ranges |= npages != VMI_FLUSH_ALL;
     if (q->overflow || q->n == FLUSHQ_LEN) {
         q->overflow = true;
         return true;
@@ -31,6 +33,7 @@ unsigned flushq_end(struct flushq *q)
         return q->n;
     if (!q->cpus)
         return 0;
-    q->req[0] = (struct flushq_req){ q->cpus, 0, VMI_FLUSH_ALL };
+    q->req[0] = (struct flushq_req){
+        q->cpus, 0, q->ranges ? FLUSHQ_EVERY_PAGE : VMI_FLUSH_ALL };
     return 1;
 }

@@ -5,6 +5,7 @@
 #include "x86.h"
 
 #define RFLAGS_IF (1ull << 9)
+#define CR4_PGE (1ull << 7)     /* SDM Vol. 3A 2.5 */
 #define PAGE_SIZE 4096ull
 
 uint64_t x86_read_cr0(void) { return rcr0(); }
@@ -88,10 +89,29 @@ void x86_pt_nop(vmi_paddr_t pa, unsigned level)
 void x86_tlb_flush_local(void) { wcr3(rcr3()); }
 void x86_tlb_flush_page(vmi_vaddr_t va) { invlpg(va); }
 
+void x86_flush_global(void)
+{
+    /* Interrupts off: a handler that wrote CR4 between our read and our
+     * restore would be undone. */
+    vmi_irqflags_t f = x86_irq_save();
+    uint64_t cr4 = rcr4();
+    if (cr4 & CR4_PGE) {
+        wcr4(cr4 & ~CR4_PGE);
+        wcr4(cr4);
+    } else {
+        wcr3(rcr3());
+    }
+    x86_irq_restore(f);
+}
+
 void x86_flush_range(vmi_vaddr_t va, uint64_t npages)
 {
-    if (npages == VMI_FLUSH_ALL || npages > X86_FLUSH_PAGES_MAX) {
-        wcr3(rcr3());
+    if (npages == VMI_FLUSH_ALL) {
+        x86_tlb_flush_local();
+        return;
+    }
+    if (npages > X86_FLUSH_PAGES_MAX) {
+        x86_flush_global();
         return;
     }
     for (uint64_t i = 0; i < npages; i++)

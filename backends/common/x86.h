@@ -53,8 +53,17 @@ void x86_pt_nop(vmi_paddr_t pa, unsigned level);
 void x86_tlb_flush_local(void);
 /* INVLPG (va). */
 void x86_tlb_flush_page(vmi_vaddr_t va);
-/* Flush (npages) pages from (va) on this CPU: INVLPG each, or a CR3
- * reload for VMI_FLUSH_ALL or more than X86_FLUSH_PAGES_MAX pages. */
+/* Flush every TLB entry of this CPU, global ones included: with CR4.PGE
+ * set, clear it and restore it (SDM Vol. 3A 4.10.4.1: a MOV to CR4 that
+ * changes PGE invalidates all TLB entries, global ones included), with
+ * interrupts off in between; without PGE no entry is global and a CR3
+ * reload is the whole flush.  The backends run without PCIDs (CR4.PCIDE
+ * 0), where both reach every entry. */
+void x86_flush_global(void);
+/* Flush (npages) pages from (va) on this CPU: INVLPG each (which takes a
+ * global entry too); more than X86_FLUSH_PAGES_MAX pages widen to
+ * x86_flush_global, since the range may hold global pages; VMI_FLUSH_ALL
+ * is a CR3 reload (non-global entries, as the contract says). */
 #define X86_FLUSH_PAGES_MAX 32
 void x86_flush_range(vmi_vaddr_t va, uint64_t npages);
 

@@ -21,27 +21,31 @@ static uint8_t hv_input[VMI_MAX_CPUS][HV_PAGE_SIZE]
 #define HV_ENTRY_PAGES (HV_GVA_EXTRA_MAX + 1ull)
 
 /* The contract names no address space, so all of them; without PCIDs
- * a CR3 switch already flushed the others (contract-decisions.md D6). */
-static void hv_flush_header(void *page, uint64_t vp_mask, bool space)
+ * a CR3 switch already flushed the others (contract-decisions.md D6).
+ * (non_global): only for VMI_FLUSH_ALL requests; ranges widened to the
+ * Space call may hold global pages, so they flush those too. */
+static void hv_flush_header(void *page, uint64_t vp_mask, bool non_global)
 {
     struct hv_tlb_flush *f = page;
     f->address_space = 0;
     f->flags = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
-               (space ? HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY : 0);
+               (non_global ? HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY : 0);
     f->processor_mask = vp_mask;
 }
 
-/* Append the GVA entries of (npages) from (va) at (*n); false if the page
- * would overflow (the caller then flushes the whole space). */
+/* Append the GVA entries of (npages) from (va) at (*n); false, with
+ * nothing appended, if the page cannot hold them (the caller then
+ * flushes the whole space). */
 static bool hv_flush_append(void *page, unsigned *n, vmi_vaddr_t va,
                             uint64_t npages)
 {
     uint64_t *list = (uint64_t *)((uint8_t *)page + sizeof(struct hv_tlb_flush));
+    uint64_t entries = npages / HV_ENTRY_PAGES + (npages % HV_ENTRY_PAGES != 0);
+    if (entries > HV_LIST_MAX - *n)
+        return false;
     va &= HV_GVA_PAGE_MASK;
     while (npages) {
         uint64_t k = npages < HV_ENTRY_PAGES ? npages : HV_ENTRY_PAGES;
-        if (*n >= HV_LIST_MAX)
-            return false;
         list[(*n)++] = va | (k - 1);
         va += k * HV_PAGE_SIZE;
         npages -= k;
@@ -55,7 +59,7 @@ unsigned hv_flush_fill(void *page, uint64_t vp_mask, vmi_vaddr_t va,
     unsigned n = 0;
     bool list = npages != VMI_FLUSH_ALL && hv_flush_append(page, &n, va,
                                                             npages);
-    hv_flush_header(page, vp_mask, !list);
+    hv_flush_header(page, vp_mask, npages == VMI_FLUSH_ALL);
     return list ? n : 0;
 }
 
@@ -118,7 +122,8 @@ void hv_tlb_flush_multi(vmi_cpumask_t cpus, vmi_vaddr_t va, uint64_t npages)
 struct hv_batch {
     unsigned self, n;
     vmi_cpumask_t remote;
-    bool all;                   /* some request was a full flush */
+    bool space;                 /* the list cannot hold them: Space call */
+    bool global;                /* some was a range: global entries too */
 };
 
 static void hv_batch_add(struct hv_batch *b, const struct flushq_req *r)
@@ -128,13 +133,15 @@ static void hv_batch_add(struct hv_batch *b, const struct flushq_req *r)
     if (!cpus)
         return;
     b->remote |= cpus;
+    b->global |= r->npages != VMI_FLUSH_ALL;
     if (r->npages == VMI_FLUSH_ALL ||
         !hv_flush_append(hv_input[b->self], &b->n, r->va, r->npages))
-        b->all = true;
+        b->space = true;
 }
 
 /* The (n) queued requests (r) from CPU (self): local parts at once, the
- * remote ones as one flush hypercall, its leftovers by one IPI round. */
+ * remote ones as one flush hypercall, its leftovers by one IPI round of
+ * a full flush (of every page, globals included, if any was a range). */
 static void hv_flush_batch(unsigned self, const struct flushq_req *r,
                            unsigned n)
 {
@@ -145,12 +152,13 @@ static void hv_flush_batch(unsigned self, const struct flushq_req *r,
         hv_batch_add(&b, &r[i]);
     uint64_t vps = b.remote ? hv_vp_mask(b.remote, &rest) : 0;
     if (vps) {
-        hv_flush_header(hv_input[self], vps, b.all);
-        hv_flush_issue(hv_input[self], b.all ? 0 : b.n);
+        hv_flush_header(hv_input[self], vps, !b.global);
+        hv_flush_issue(hv_input[self], b.space ? 0 : b.n);
     }
     x86_irq_restore(f);
     if (rest)
-        hv_flush_ipi(self, rest, 0, VMI_FLUSH_ALL);
+        hv_flush_ipi(self, rest, 0,
+                     b.global ? FLUSHQ_EVERY_PAGE : VMI_FLUSH_ALL);
 }
 
 /* Op mmu_lazy_end: with the flush hypercall the queued remote ranges go

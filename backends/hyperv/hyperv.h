@@ -116,7 +116,9 @@ void hv_spin_kick(unsigned cpu);
 
 /* hv_mmu.c */
 /* Fill (page) for a flush of (npages) from (va) on VPs (vp_mask): the
- * header and the GVA list; returns the rep count, 0 for the Space call. */
+ * header and the GVA list; returns the rep count, 0 for the Space call
+ * (non-global entries only for VMI_FLUSH_ALL; a range too long for the
+ * list flushes global entries too). */
 unsigned hv_flush_fill(void *page, uint64_t vp_mask, vmi_vaddr_t va,
                        uint64_t npages);
 /* From CPU (self): the flush hypercall for the remote CPUs of (cpus) with

@@ -18,7 +18,11 @@ vmi_cpumask_t kvm_flush_preempted(vmi_cpumask_t cpus)
          * asked; the compare-and-swap fails if it started running
          * meanwhile (the host clears PREEMPTED), and then it needs the
          * IPI after all.  Our page-table stores are ordered before the
-         * locked CMPXCHG. */
+         * locked CMPXCHG.  The host's flush is of the whole guest TLB,
+         * global entries included, so it serves any (va, npages):
+         * arch/x86/kvm/x86.c record_steal_time() calls
+         * kvm_vcpu_flush_tlb_guest(), "equivalent to INVPCID(all),
+         * toggling CR4.PGE". */
         if ((s & KVM_VCPU_PREEMPTED) &&
             __atomic_compare_exchange_n(p, &s, s | KVM_VCPU_FLUSH_TLB, false,
                                         __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))

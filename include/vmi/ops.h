@@ -147,9 +147,14 @@ VMI_VOP(pt_set, (vmi_pte_t *slot, vmi_pte_t val, unsigned level),
  * page-table pages; the page must be zeroed before pt_alloc. */
 VMI_VOP(pt_alloc, (vmi_paddr_t pa, unsigned level), (pa, level))
 VMI_VOP(pt_release, (vmi_paddr_t pa, unsigned level), (pa, level))
+/* TLB flushes.  A flush of pages (tlb_flush_page, tlb_flush_multi with
+ * npages != VMI_FLUSH_ALL) flushes their entries, global or not, however
+ * a backend carries it out (it may flush more, e.g. everything, never
+ * less); only tlb_flush_local and VMI_FLUSH_ALL are limited to the
+ * non-global entries. */
 /* Flush this CPU's non-global TLB entries. */
 VMI_VOP(tlb_flush_local, (void), ())
-/* Flush this CPU's TLB entry for the page holding (va). */
+/* Flush this CPU's TLB entry for the page holding (va), global or not. */
 VMI_VOP(tlb_flush_page, (vmi_vaddr_t va), (va))
 /* Flush (npages) pages from (va) on every CPU in (cpus), the caller's own
  * included if set; npages == VMI_FLUSH_ALL flushes every non-global entry.

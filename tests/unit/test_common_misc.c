@@ -16,6 +16,7 @@
 #include "power.h"
 #include "shootdown.h"
 #include "uart.h"
+#include "x86.h"
 #include "vmi.h"
 #include "vmi/fixup.h"
 
@@ -52,6 +53,11 @@ static void test_flushq_replays_in_order(void **state)
     assert_false(q.active);
 }
 
+/* An overflow collapses into one flush of every CPU named.  Only an
+ * overflow of VMI_FLUSH_ALL requests stays VMI_FLUSH_ALL (non-global
+ * entries); one with ranges, even single pages, flushes every page,
+ * global ones included (tlb_flush_page's and tlb_flush_multi's contract,
+ * include/vmi/ops.h). */
 static void test_flushq_overflow_degrades_to_one_full_flush(void **state)
 {
     (void)state;
@@ -62,7 +68,91 @@ static void test_flushq_overflow_degrades_to_one_full_flush(void **state)
     flushq_add(&q, 8, 0x99000, 1);
     assert_int_equal(flushq_end(&q), 1);
     assert_int_equal(q.req[0].cpus, 9);
+    assert_int_equal(q.req[0].npages, FLUSHQ_EVERY_PAGE);
+}
+
+static void test_flushq_overflow_by_a_range_flushes_globals(void **state)
+{
+    (void)state;
+    struct flushq q = { 0 };
+    flushq_begin(&q);                   /* a range only past the end */
+    for (unsigned i = 0; i < FLUSHQ_LEN; i++)
+        flushq_add(&q, 1, 0, VMI_FLUSH_ALL);
+    flushq_add(&q, 2, 0x5000, 1);
+    assert_int_equal(flushq_end(&q), 1);
+    assert_int_equal(q.req[0].npages, FLUSHQ_EVERY_PAGE);
+}
+
+static void test_flushq_overflow_of_flush_all_stays_non_global(void **state)
+{
+    (void)state;
+    struct flushq q = { 0 };
+    flushq_begin(&q);
+    for (unsigned i = 0; i <= FLUSHQ_LEN; i++)
+        flushq_add(&q, 1ull << (i % 3), 0, VMI_FLUSH_ALL);
+    assert_int_equal(flushq_end(&q), 1);
+    assert_int_equal(q.req[0].cpus, 7);
     assert_int_equal(q.req[0].npages, VMI_FLUSH_ALL);
+    flushq_begin(&q);                   /* a new section starts clean */
+    flushq_add(&q, 1, 0, VMI_FLUSH_ALL);
+    assert_int_equal(flushq_end(&q), 1);
+    assert_int_equal(q.req[0].npages, VMI_FLUSH_ALL);
+}
+
+#define CR4_PAE (1ull << 5)
+#define CR4_PGE (1ull << 7)
+
+/* The CR4 writes of a global flush: PGE cleared, then CR4 as it was
+ * (SDM Vol. 3A 4.10.4.1). */
+static void assert_pge_toggled(uint64_t cr4)
+{
+    assert_int_equal(mock.ncr4_writes, 2);
+    assert_int_equal(mock.cr4_log[0], cr4 & ~CR4_PGE);
+    assert_int_equal(mock.cr4_log[1], cr4);
+    assert_int_equal(mock.cr[4], cr4);
+}
+
+/* More than X86_FLUSH_PAGES_MAX pages widen to a full flush, which must
+ * take the global entries too: a CR3 reload keeps them. */
+static void test_flush_range_past_max_flushes_globals(void **state)
+{
+    (void)state;
+    mock.cr[4] = CR4_PAE | CR4_PGE;
+    mock.rflags = 0x200;
+    x86_flush_range(0x400000, X86_FLUSH_PAGES_MAX + 1);
+    assert_pge_toggled(CR4_PAE | CR4_PGE);
+    assert_int_equal(mock.ninvlpg, 0);
+    assert_int_equal(mock.rflags, 0x200);       /* IF as it was */
+    mock.ncr4_writes = 0;
+    x86_flush_range(0x400000, FLUSHQ_EVERY_PAGE);
+    assert_pge_toggled(CR4_PAE | CR4_PGE);
+    mock.ncr4_writes = 0;
+    x86_flush_range(0x400000, X86_FLUSH_PAGES_MAX);  /* INVLPG each */
+    assert_int_equal(mock.ninvlpg, X86_FLUSH_PAGES_MAX);
+    assert_int_equal(mock.ncr4_writes, 0);
+}
+
+/* Without CR4.PGE no entry is global: the CR3 reload is the whole flush. */
+static void test_flush_range_past_max_without_pge_reloads_cr3(void **state)
+{
+    (void)state;
+    mock.cr[4] = CR4_PAE;
+    x86_flush_range(0x400000, X86_FLUSH_PAGES_MAX + 1);
+    assert_int_equal(mock.ncr4_writes, 0);
+    assert_int_equal(mock.ncr3_writes, 1);
+    assert_int_equal(mock.ninvlpg, 0);
+}
+
+/* VMI_FLUSH_ALL and tlb_flush_local stay the cheap non-global flush. */
+static void test_flush_all_stays_cr3_reload_with_pge(void **state)
+{
+    (void)state;
+    mock.cr[4] = CR4_PAE | CR4_PGE;
+    x86_flush_range(0, VMI_FLUSH_ALL);
+    x86_tlb_flush_local();
+    assert_int_equal(mock.ncr3_writes, 2);
+    assert_int_equal(mock.ncr4_writes, 0);
+    assert_int_equal(mock.ninvlpg, 0);
 }
 
 static struct shootdown sd;
@@ -116,6 +206,18 @@ static void test_shootdown_full_flush_reloads_cr3(void **state)
     memset(&sd, 0, sizeof(sd));
     assert_int_equal(shootdown_serve_all(1, 0x1, 0, VMI_FLUSH_ALL), 1);
     assert_int_equal(mock.ncr3_writes, 1);
+    assert_int_equal(mock.ninvlpg, 0);
+}
+
+/* A target applies the sender's npages: a wide range flushes its globals. */
+static void test_shootdown_wide_range_flushes_target_globals(void **state)
+{
+    (void)state;
+    memset(&sd, 0, sizeof(sd));
+    mock.cr[4] = CR4_PAE | CR4_PGE;
+    assert_int_equal(shootdown_serve_all(0, 0x2, 0x400000,
+                                         X86_FLUSH_PAGES_MAX + 1), 1);
+    assert_pge_toggled(CR4_PAE | CR4_PGE);
     assert_int_equal(mock.ninvlpg, 0);
 }
 
@@ -322,9 +424,15 @@ int main(void)
         cmocka_unit_test_setup(test_flushq_inactive_add_refused, setup),
         cmocka_unit_test_setup(test_flushq_replays_in_order, setup),
         cmocka_unit_test_setup(test_flushq_overflow_degrades_to_one_full_flush, setup),
+        cmocka_unit_test_setup(test_flushq_overflow_by_a_range_flushes_globals, setup),
+        cmocka_unit_test_setup(test_flushq_overflow_of_flush_all_stays_non_global, setup),
+        cmocka_unit_test_setup(test_flush_range_past_max_flushes_globals, setup),
+        cmocka_unit_test_setup(test_flush_range_past_max_without_pge_reloads_cr3, setup),
+        cmocka_unit_test_setup(test_flush_all_stays_cr3_reload_with_pge, setup),
         cmocka_unit_test_setup(test_shootdown_targets_flush_and_ack, setup),
         cmocka_unit_test_setup(test_shootdown_wait_gives_up_on_a_silent_target, setup),
         cmocka_unit_test_setup(test_shootdown_full_flush_reloads_cr3, setup),
+        cmocka_unit_test_setup(test_shootdown_wide_range_flushes_target_globals, setup),
         cmocka_unit_test_setup(test_fixup_search_known_rip_gives_fixup, setup),
         cmocka_unit_test_setup(test_fmt_u64_decimal_and_hex, setup),
         cmocka_unit_test_setup(test_append_truncates_and_terminates, setup),

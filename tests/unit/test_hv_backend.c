@@ -246,9 +246,89 @@ static void test_hv_flush_fill_all_is_space_call(void **state)
     assert_int_equal(hv_flush_fill(page, 0x3, 0, VMI_FLUSH_ALL), 0);
     assert_int_equal(page[1], HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES |
                               HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY);
-    /* More than 509 entries of 4096 pages do not fit one page. */
+    /* More than 509 entries of 4096 pages do not fit one page: the
+     * Space call, but for a range it must take the global entries too. */
     assert_int_equal(hv_flush_fill(page, 0x3, 0, 510ull * 4096), 0);
+    assert_int_equal(page[1], HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES);
+    assert_int_equal(hv_flush_fill(page, 0x3, 0, FLUSHQ_EVERY_PAGE), 0);
+    assert_int_equal(page[1], HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES);
     assert_int_equal(hv_flush_fill(page, 0x3, 0, 509ull * 4096), 509);
+}
+
+/* In lazy mode, (n) requests (r), each (times) times on successive
+ * pages: the flags of the one flush hypercall mmu_lazy_end made, which
+ * must be the Space call. */
+static uint64_t lazy_space_flags(const struct flushq_req *r, unsigned n,
+                                 unsigned times)
+{
+    hv.use.flush = true;
+    x86pc.online = 0x3;
+    nhcalls = 0;
+    vmi_ops.mmu_lazy_begin();
+    for (unsigned t = 0; t < times; t++)
+        for (unsigned i = 0; i < n; i++)
+            vmi_ops.tlb_flush_multi(r[i].cpus, r[i].va + t * 0x1000ull,
+                                    r[i].npages);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(nhcalls, 1);
+    assert_int_equal(last_control & 0xffff, HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE);
+    return ((const uint64_t *)(uintptr_t)last_in)[1];
+}
+
+/* Lazy mode: remote requests widened to the Space call take global
+ * entries (no HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY) unless every one was
+ * VMI_FLUSH_ALL. */
+static void test_hv_lazy_space_call_non_global_only_for_flush_all(void **state)
+{
+    (void)state;
+    const struct flushq_req big[] = { { 0x2, 0, 300ull * 4096 },
+                                      { 0x2, 1ull << 40, 300ull * 4096 } };
+    const struct flushq_req page[] = { { 0x2, 0x5000, 1 } };
+    const struct flushq_req mixed[] = { { 0x2, 0x5000, 1 },
+                                        { 0x2, 0, VMI_FLUSH_ALL } };
+    const struct flushq_req all[] = { { 0x2, 0, VMI_FLUSH_ALL } };
+    const uint64_t spaces = HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES;
+    /* The list page overflows (600 entries > 509). */
+    assert_int_equal(lazy_space_flags(big, 2, 1), spaces);
+    /* The queue overflows with page flushes. */
+    assert_int_equal(lazy_space_flags(page, 1, FLUSHQ_LEN + 1), spaces);
+    /* A page beside a VMI_FLUSH_ALL: the page may be global. */
+    assert_int_equal(lazy_space_flags(mixed, 2, 1), spaces);
+    /* VMI_FLUSH_ALL alone, overflowing or not: non-global only. */
+    assert_int_equal(lazy_space_flags(all, 1, FLUSHQ_LEN + 1),
+                     spaces | HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY);
+    assert_int_equal(lazy_space_flags(all, 1, 1),
+                     spaces | HV_FLUSH_NON_GLOBAL_MAPPINGS_ONLY);
+}
+
+/* CPU 1 stands in for its flush vector when CPU 0 sends it (x2APIC ICR). */
+static void cpu1_serves_flush_ipi(uint32_t msr, uint64_t val)
+{
+    if (msr == 0x830 && (val & 0xff) == X86PC_VEC_FLUSH)
+        shootdown_handle(&x86pc.sd, 1);
+}
+
+/* A CPU whose VP index the hypercall cannot name (>= 64) gets the lazy
+ * batch's leftovers by IPI; for page requests its flush takes globals. */
+static void test_hv_lazy_leftover_ipi_flushes_globals(void **state)
+{
+    (void)state;
+    const uint64_t pge = 1ull << 7;
+    hv.use.flush = true;
+    hv.vp_index[1] = 70;
+    x86pc.online = 0x3;
+    x86pc.lapic.x2apic = true;
+    mock.wrmsr_hook = cpu1_serves_flush_ipi;
+    mock.cr[4] = pge;
+    vmi_ops.mmu_lazy_begin();
+    vmi_ops.tlb_flush_multi(0x2, 0x5000, 1);
+    vmi_ops.tlb_flush_multi(0x2, 0x7000, 1);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(nhcalls, 0);
+    assert_int_equal(x86pc.sd.box[1].pending, 0);
+    assert_int_equal(mock.ncr4_writes, 2);      /* PGE off, then on */
+    assert_int_equal(mock.cr4_log[0], 0);
+    assert_int_equal(mock.cr[4], pge);
 }
 
 static void test_hv_tlb_flush_multi_remote_by_list_hypercall(void **state)
@@ -450,6 +530,8 @@ int main(void)
         T(test_hv_cpu_init_time_direct_mode_config),
         T(test_hv_flush_fill_list_entries_cover_range),
         T(test_hv_flush_fill_all_is_space_call),
+        T(test_hv_lazy_space_call_non_global_only_for_flush_all),
+        T(test_hv_lazy_leftover_ipi_flushes_globals),
         T(test_hv_tlb_flush_multi_remote_by_list_hypercall),
         T(test_hv_ipi_send_fast_cluster_ipi),
         T(test_hv_spin_wait_notifies_after_retries),

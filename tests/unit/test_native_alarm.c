@@ -179,6 +179,42 @@ static void test_native_lazy_overflow_one_full_flush(void **state)
     assert_int_equal(mock.ncr3_writes, cr3 + 1);
 }
 
+/* The same overflow with CR4.PGE set: the page flushes it replaced
+ * covered global pages too, so the full flush toggles PGE (SDM Vol. 3A
+ * 4.10.4.1); a CR3 reload would keep them. */
+static void test_native_lazy_overflow_with_pge_flushes_globals(void **state)
+{
+    (void)state;
+    const uint64_t pge = 1ull << 7;
+    uint64_t cr4 = mock.cr[4] |= pge;
+    mock.ncr4_writes = 0;
+    vmi_ops.mmu_lazy_begin();
+    for (unsigned i = 0; i < FLUSHQ_LEN + 5; i++)
+        vmi_ops.tlb_flush_page(0x1000ull * i);
+    vmi_ops.mmu_lazy_end();
+    assert_int_equal(mock.ninvlpg, 0);
+    assert_int_equal(mock.ncr4_writes, 2);
+    assert_int_equal(mock.cr4_log[0], cr4 & ~pge);
+    assert_int_equal(mock.cr4_log[1], cr4);
+}
+
+/* A 33-page flush of this CPU with CR4.PGE set flushes globals; the
+ * VMI_FLUSH_ALL one stays a CR3 reload. */
+static void test_native_flush_multi_wide_range_flushes_globals(void **state)
+{
+    (void)state;
+    const uint64_t pge = 1ull << 7;
+    mock.cr[4] |= pge;
+    mock.ncr4_writes = 0;
+    unsigned cr3 = mock.ncr3_writes;
+    vmi_ops.tlb_flush_multi(1, 0x400000, 33);
+    assert_int_equal(mock.ncr4_writes, 2);
+    vmi_ops.tlb_flush_multi(1, 0, VMI_FLUSH_ALL);
+    assert_int_equal(mock.ncr4_writes, 2);
+    assert_int_equal(mock.ncr3_writes, cr3 + 1);
+    assert_int_equal(mock.ninvlpg, 0);
+}
+
 static void test_native_flush_multi_offline_targets_skipped(void **state)
 {
     (void)state;
@@ -203,6 +239,8 @@ int main(void)
         cmocka_unit_test_setup(test_native_alarm_oneshot_count_and_clamps, legacy),
         cmocka_unit_test_setup(test_native_lazy_flush_page_deferred_to_end, modern),
         cmocka_unit_test_setup(test_native_lazy_overflow_one_full_flush, modern),
+        cmocka_unit_test_setup(test_native_lazy_overflow_with_pge_flushes_globals, modern),
+        cmocka_unit_test_setup(test_native_flush_multi_wide_range_flushes_globals, modern),
         cmocka_unit_test_setup(test_native_flush_multi_offline_targets_skipped, modern),
     };
     return cmocka_run_group_tests_name("native_alarm", tests, NULL, NULL);

@@ -34,7 +34,12 @@ static inline uint64_t rcr3(void) { return mock.cr[3]; }
 static inline uint64_t rcr4(void) { return mock.cr[4]; }
 static inline void wcr0(uint64_t v) { mock.cr[0] = v; }
 static inline void wcr3(uint64_t v) { mock.cr[3] = v; mock.ncr3_writes++; }
-static inline void wcr4(uint64_t v) { mock.cr[4] = v; }
+static inline void wcr4(uint64_t v)
+{
+    mock.cr[4] = v;
+    if (mock.ncr4_writes < MOCK_LOG)
+        mock.cr4_log[mock.ncr4_writes++] = v;
+}
 static inline uint64_t rdmsr(uint32_t msr) { uint64_t v; mock_rdmsr(msr, &v); return v; }
 static inline void wrmsr(uint32_t msr, uint64_t v) { mock_wrmsr(msr, v); }
 static inline int rdmsr_safe(uint32_t msr, uint64_t *v) { return mock_rdmsr(msr, v); }

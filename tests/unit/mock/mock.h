@@ -58,6 +58,8 @@ struct mock_state {
     unsigned nrdpid;                /* IA32_TSC_AUX reads (MSR 0xc0000103) */
     uint64_t cr[5];
     unsigned ncr3_writes;
+    uint64_t cr4_log[MOCK_LOG];     /* every value written to CR4 */
+    unsigned ncr4_writes;
     uint64_t rflags;
     struct vmi_dtr gdtr, idtr;
     uint16_t tr;
