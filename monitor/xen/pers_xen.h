@@ -93,6 +93,9 @@ struct pers_xen_vcpu {
 	bool initialised, up;   /* VCPUOP_initialise / VCPUOP_up */
 	struct mon_vcpu_load start;     /* VCPUOP_initialise's context */
 	uint16_t virq_port[NR_VIRQS];
+	/* Upcalls raised on it (pers_xen_evtchn.c): each wakes its
+	 * SCHEDOP_poll, as Xen's vcpu_kick() unblocks a polling vCPU. */
+	uint32_t kicks;
 };
 
 struct pers_xen {

@@ -45,8 +45,10 @@ static void pers_xen_inject(struct mon *mon, unsigned vcpu)
 	uint8_t vec = px->vcpu[vcpu].vector ? px->vcpu[vcpu].vector
 					    : px->callback_vector;
 
-	if (vec && px->vcpu[vcpu].up)
+	if (vec && px->vcpu[vcpu].up) {
 		mon->host->msi(mon, vcpu, vec);
+		px->vcpu[vcpu].kicks++;
+	}
 	pthread_cond_broadcast(&px->cond);
 }
 

@@ -339,21 +339,26 @@ struct pers_xen_compat_sched_poll {
 };
 _Static_assert(sizeof(struct pers_xen_compat_sched_poll) == 16, "compat");
 
-/* SCHEDOP_poll: wait until one of the ports is pending (masked or not)
- * or the absolute (timeout) passes (Xen common/sched/core.c do_poll).
- * Like Xen, it reads the ports one by one and stops at the first that is
- * unreadable (-EFAULT), past the limit or not in use (-EINVAL: a free
- * port, or port 0, which Xen reserves; xen/include/xen/event.h
- * evtchn_port_poll, evtchn_usable) or pending (0). */
+/* SCHEDOP_poll: wait until one of the ports is pending (masked or not),
+ * an upcall is raised on the caller, or the absolute (timeout) passes
+ * (Xen common/sched/core.c do_poll: the vCPU blocks, and the upcall's
+ * vcpu_kick() unblocks it, arch/x86/hvm/vlapic.c vlapic_set_irq).  A
+ * timeout with bit 63 set is a negative s_time_t, already past: Xen's
+ * poll timer fires at once (common/timer.c).  Like Xen, it reads the
+ * ports one by one and stops at the first that is unreadable (-EFAULT),
+ * past the limit or not in use (-EINVAL: a free port, or port 0, which
+ * Xen reserves; xen/include/xen/event.h evtchn_port_poll, evtchn_usable)
+ * or pending (0). */
 static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	evtchn_port_t ports[PERS_XEN_POLL_MAX];
 	const struct pers_xen_compat_sched_poll *cp = b;
 	struct sched_poll sp = *(const struct sched_poll *)b;
 	uint64_t list = (uint64_t)(uintptr_t)sp.ports.p;
+	const uint32_t *kicks = &pers_xen_of(mon)->vcpu[c->vcpu].kicks;
+	uint32_t kicks0 = *kicks;
 	long e;
 
-	(void)c;
 	if (pers_xen_compat()) {
 		list = cp->ports;
 		sp.nr_ports = cp->nr_ports;
@@ -376,7 +381,8 @@ static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 		for (unsigned i = 0; i < sp.nr_ports; i++)
 			if (pers_xen_port_pending(mon, ports[i]))
 				return 0;
-		if (sp.timeout && now >= sp.timeout)
+		if (*kicks != kicks0 || (sp.timeout &&
+		    ((int64_t)sp.timeout < 0 || now >= sp.timeout)))
 			return 0;
 		pers_xen_wait(mon, sp.timeout ? sp.timeout - now : PERS_XEN_WAIT_NS);
 	}

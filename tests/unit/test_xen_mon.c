@@ -13,11 +13,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -1135,6 +1137,101 @@ static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
 	assert_int_equal(vi[1].evtchn_upcall_pending, 1);
 }
 
+/* A second vCPU thread for the blocking calls: 50 ms in, vCPU 1 sends
+ * to (port) unless it is 0; 2 s in (or once the call is done) the VM
+ * stops, so a call that nothing wakes ends with the stop instead of
+ * hanging the test.  No cmocka asserts on this thread. */
+struct waker {
+	struct mon *m;
+	uint32_t port;
+	atomic_bool done;
+	long sent;
+};
+
+static void *waker_run(void *arg)
+{
+	struct waker *w = arg;
+	const struct timespec tick = { 0, 10000000 };   /* 10 ms */
+
+	for (unsigned i = 0; i < 200 && !atomic_load(&w->done); i++) {
+		nanosleep(&tick, NULL);
+		if (i != 4 || !w->port)
+			continue;
+		struct mon_regs r = { .rax = __HYPERVISOR_event_channel_op,
+			.rdi = EVTCHNOP_send, .rsi = ARG_PA + 0x800, .rflags = 2 };
+		bool dirty = false;
+		uint8_t data = 0;
+		struct mon_exit x = { .kind = MON_X_IO, .regs = &r,
+			.regs_dirty = &dirty, .io = { .port = VMI_PORT_XEN_HYPERCALL,
+			.out = true, .size = 1, .count = 1, .data = &data } };
+		memcpy(mon_gpa_ptr(w->m, ARG_PA + 0x800, 4), &w->port, 4);
+		w->sent = pers_xen.pio(w->m, 1, &x) ? (long)r.rax : -1000;
+	}
+	atomic_store(&w->m->stopped, true);
+	return NULL;
+}
+
+/* SCHEDOP_poll of (port) with (timeout) on vCPU 0 while the waker runs
+ * (sending to (send)); its result, and in (*stopped) whether the VM had
+ * stopped by the time it returned (the stop, not the call, ended it). */
+static long poll_while(struct mon *m, uint32_t port, uint64_t timeout,
+		       uint32_t send, bool *stopped)
+{
+	struct sched_poll sp = { .nr_ports = 1, .timeout = timeout };
+	struct waker w = { .m = m, .port = send };
+	pthread_t t;
+	long r;
+
+	set_xen_guest_handle(sp.ports, (evtchn_port_t *)(uintptr_t)(ARG_PA + 0x100));
+	memcpy(gpa(m, ARG_PA + 0x100), &port, sizeof(port));
+	memcpy(gpa(m, ARG_PA), &sp, sizeof(sp));
+	atomic_store(&m->stopped, false);
+	assert_int_equal(pthread_create(&t, NULL, waker_run, &w), 0);
+	r = hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_poll, ARG_PA, 0);
+	*stopped = atomic_load(&m->stopped);
+	atomic_store(&w.done, true);
+	pthread_join(t, NULL);
+	assert_int_equal(w.sent, 0);
+	return r;
+}
+
+/* Xen's do_poll blocks the vCPU, and the upcall of an event on any
+ * other port of it unblocks it (vlapic_set_irq -> vcpu_kick): a guest
+ * polling a spinlock's port with interrupts on takes the IPI it is sent
+ * meanwhile.  SCHEDOP_poll returns when the caller's upcall is raised,
+ * not only when a port it polls is pending. */
+static void test_xen_mon_poll_wakes_on_an_upcall(void **state)
+{
+	struct mon *m = *state;
+	uint32_t polled, other;
+	bool stopped;
+
+	map_shared(m);
+	pers_xen_of(m)->vcpu[0].vector = 0xf3;
+	polled = bind_ipi(m, 0);
+	other = bind_ipi(m, 0);
+	assert_int_equal(poll_while(m, polled, 0, other, &stopped), 0);
+	assert_false(stopped);
+	assert_int_equal(fake_host.nmsi, 1);
+}
+
+/* A poll timeout is Xen's s_time_t: bit 63 set is negative, already
+ * past, and Xen's poll timer fires at once (common/timer.c compares
+ * signed); not a deadline 2^63 ns away. */
+static void test_xen_mon_poll_negative_timeout_returns(void **state)
+{
+	struct mon *m = *state;
+	bool stopped;
+	uint32_t port;
+
+	map_shared(m);
+	port = bind_ipi(m, 0);
+	assert_int_equal(poll_while(m, port, 1ull << 63 | 5, 0, &stopped), 0);
+	assert_false(stopped);
+	assert_int_equal(poll_while(m, port, UINT64_MAX, 0, &stopped), 0);
+	assert_false(stopped);
+}
+
 static uint64_t rnd(uint64_t *x)
 {
 	*x ^= *x << 13;
@@ -1338,6 +1435,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_marks_all_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_poll_wakes_on_an_upcall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_poll_negative_timeout_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),
