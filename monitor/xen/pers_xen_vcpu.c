@@ -173,14 +173,24 @@ static bool pers_xen_context_ok(const struct pers_xen *px,
 	       !(r->cr3 >> px->maxphyaddr);
 }
 
+/* Xen's common_vcpu_op first refuses a vCPU that has no vcpu_info (one
+ * past shared_info's XEN_LEGACY_MAX_VCPUS slots that has not registered
+ * its own) with -EINVAL, then reads the context (arch_initialise_vcpu). */
 static long vcpu_initialise(struct mon *mon, struct pers_xen_call *call,
 			    void *b)
 {
 	struct pers_xen *px = pers_xen_of(mon);
-	const struct vcpu_hvm_context *c = b;
+	struct vcpu_hvm_context ctx;
+	const struct vcpu_hvm_context *c = &ctx;
 	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
 	unsigned id = (unsigned)call->a[1];
+	long e;
 
+	(void)b;
+	if (id >= XEN_LEGACY_MAX_VCPUS && !px->vcpu[id].info_registered)
+		return -XEN_EINVAL;
+	if ((e = pers_xen_copy_in(mon, &ctx, call->a[2], sizeof(ctx))) < 0)
+		return e;
 	if (px->vcpu[id].initialised)
 		return -XEN_EEXIST;
 	if (!pers_xen_context_ok(px, c))
@@ -300,8 +310,7 @@ static long vcpu_stop_singleshot(struct mon *mon, struct pers_xen_call *c,
  * -EINVAL). */
 #define IN PERS_XEN_IN
 const struct pers_xen_op pers_xen_vcpu_ops[] = {
-	{ VCPUOP_initialise, sizeof(struct vcpu_hvm_context), IN, false,
-	  vcpu_initialise, 0 },
+	{ VCPUOP_initialise, 0, 0, false, vcpu_initialise, 0 },
 	{ VCPUOP_up, 0, 0, false, vcpu_up, 0 },
 	{ VCPUOP_is_up, 0, 0, false, vcpu_is_up, 0 },
 	{ VCPUOP_register_vcpu_info, sizeof(struct vcpu_register_vcpu_info),

@@ -1062,6 +1062,32 @@ static void test_xen_mon_initialise_checks_control_registers(void **state)
 	assert_int_equal(init_vcpu1(m, ed_cr4_ok), -XEN_EEXIST);
 }
 
+/* Xen's common_vcpu_op: a vCPU past shared_info's 32 vcpu_info slots
+ * that has not registered its own has none (dummy_vcpu_info), and
+ * VCPUOP_initialise refuses it with -EINVAL before reading the context;
+ * once it has registered one, it is initialised as any other. */
+static void test_xen_mon_initialise_needs_a_vcpu_info(void **state)
+{
+	struct mon *m = *state;
+	struct vcpu_register_vcpu_info ri = { .mfn = 0x280000 >> 12 };
+
+	m->nvcpu = 40;
+	assert_int_equal(init_vcpu1(m, NULL), 0);       /* vCPU 1: a slot */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, RAM + 0x10000), -XEN_EINVAL);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, ARG_PA), -XEN_EINVAL);
+	assert_false(pers_xen_of(m)->vcpu[33].initialised);
+	memcpy(gpa(m, ARG_PA + 0x800), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 33, ARG_PA + 0x800), 0);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, RAM + 0x10000), -XEN_EFAULT);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, ARG_PA), 0);
+	assert_true(pers_xen_of(m)->vcpu[33].initialised);
+}
+
 /* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): the
  * offset must leave the whole vcpu_info in the page and be aligned to
  * its alignment (8 here), else -ENXIO: the monitor updates it with
@@ -1433,6 +1459,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_needs_a_vcpu_info, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_marks_all_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_poll_wakes_on_an_upcall, setup, teardown),
