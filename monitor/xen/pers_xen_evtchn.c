@@ -124,8 +124,10 @@ static bool pers_xen_valid_port(uint32_t port)
 }
 
 /* Allocate a port of (p)'s kind and write it to (*out) inside the
- * guest's argument structure (s, len bytes at arg); the port is freed
- * again if the structure cannot be written back.  Returns the port. */
+ * guest's argument structure (s, len bytes at arg).  A structure that
+ * cannot be written back (a read-only page under CR0.WP) leaves the port
+ * bound and the call -EFAULT, as in Xen (do_event_channel_op: "Cleaning
+ * up here would be a mess!").  Returns the port, or -errno. */
 static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
 			  void *s, size_t len, evtchn_port_t *out)
 {
@@ -134,12 +136,10 @@ static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
 
 	if (r < 0)
 		return r;
+	if (p.kind == PERS_XEN_VIRQ)
+		px->vcpu[p.vcpu].virq_port[p.virq] = (uint16_t)r;
 	*out = (evtchn_port_t)r;
-	if (pers_xen_copy_out(mon, arg, s, len) < 0) {
-		px->port[r].kind = PERS_XEN_FREE;
-		return -XEN_EFAULT;
-	}
-	return r;
+	return pers_xen_copy_out(mon, arg, s, len) < 0 ? -XEN_EFAULT : r;
 }
 
 /* Xen's virq_is_global() (common/event_channel.c): the VIRQs public/xen.h
@@ -170,10 +170,7 @@ static long bind_virq(struct mon *mon, struct pers_xen_call *c, void *blk)
 	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_VIRQ, (uint8_t)b.virq,
 			  (uint16_t)b.vcpu, 0 },
 			  arg, &b, sizeof(b), &b.port);
-	if (r < 0)
-		return r;
-	px->vcpu[b.vcpu].virq_port[b.virq] = (uint16_t)r;
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static long bind_ipi(struct mon *mon, struct pers_xen_call *c, void *blk)

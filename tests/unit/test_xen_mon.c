@@ -742,6 +742,34 @@ static void test_xen_mon_copy_checks_write_and_smap(void **state)
 	assert_int_equal((long)r.rax, 0);
 }
 
+/* Xen's do_event_channel_op: a bind whose structure cannot be written
+ * back (here a read-only page under CR0.WP) is -EFAULT with the port
+ * left bound ("Cleaning up here would be a mess!"): the VIRQ stays
+ * bound, so binding it again is -EEXIST, and the next free port is the
+ * one after the two. */
+static void test_xen_mon_bind_fault_keeps_the_port(void **state)
+{
+	struct mon *m = *state;
+	struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_ipi bi = { .vcpu = 1 };
+
+	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
+	memcpy(gpa(m, ARG_PA + 0x100), &bi, sizeof(bi));
+	pt(m, 2)[1] &= ~2ull;                   /* ARG_PA's 2 MiB read-only */
+	fake_host.sregs.cr0 |= 1u << 16;        /* WP */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_bind_virq, ARG_PA, 0), -XEN_EFAULT);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_bind_ipi, ARG_PA + 0x100, 0),
+			 -XEN_EFAULT);
+	pt(m, 2)[1] |= 2;
+	assert_int_equal(pers_xen_of(m)->vcpu[0].virq_port[VIRQ_TIMER], 2);
+	assert_int_equal(bind_virq(m, VIRQ_TIMER, 0), -XEN_EEXIST);
+	assert_int_equal(notified_vcpu(m, 3), 1);       /* the IPI port */
+	assert_int_equal(pers_xen_of(m)->port[3].kind, PERS_XEN_IPI);
+	assert_int_equal(bind_ipi(m, 0), 4);
+}
+
 /* Reserved bits, as Xen's walk checks them: an address bit at or above
  * the guest's 39-bit MAXPHYADDR, NX without EFER.NXE, PS in a PML4E or
  * (the guest has no 1 GiB pages) a PDPTE, a 2 MiB page's bits 20:13. */
@@ -1460,6 +1488,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_needs_a_vcpu_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_bind_fault_keeps_the_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_marks_all_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_poll_wakes_on_an_upcall, setup, teardown),
