@@ -106,6 +106,9 @@ struct pers_xen {
 	uint8_t callback_vector;        /* HVM_PARAM_CALLBACK_IRQ type 2 */
 	uint64_t callback_irq;          /* the parameter as set */
 	uint32_t console_port;
+	/* Xen's d->valid_evtchns: the ports that exist, bound or not
+	 * (pers_xen_evtchn.c); grows a bucket at a time, never shrinks. */
+	uint32_t valid_ports;
 	uint64_t store_evtchn, console_evtchn_set;
 	uint64_t wall_ns;       /* host wall clock at guest ns 0 */
 	/* memory_op bookkeeping (Xen's p2m and d->tot_pages/max_pages);

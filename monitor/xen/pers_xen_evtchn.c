@@ -28,9 +28,24 @@ static struct vcpu_info *pers_xen_vinfo(struct mon *mon, unsigned vcpu)
 	return gpa ? mon_gpa_ptr(mon, gpa, sizeof(struct vcpu_info)) : NULL;
 }
 
+/* Xen keeps its ports in buckets of EVTCHNS_PER_BUCKET, a page of
+ * 64-byte struct evtchn (xen/include/xen/sched.h: aligned(64)), so 64:
+ * the first at evtchn_init, then each one the first time a port in it is
+ * allocated, never freed (common/event_channel.c evtchn_allocate_port).
+ * A port below d->valid_evtchns exists, bound or not, port 0 (reserved)
+ * included: its status reads closed, unmask does nothing and is 0,
+ * set_priority is 2-level's -ENOSYS; a port past it is -EINVAL. */
+#define PERS_XEN_BUCKET 64u
+
+static bool pers_xen_port_exists(const struct pers_xen *px, uint32_t port)
+{
+	return port < px->valid_ports;
+}
+
 void pers_xen_evtchn_init(struct pers_xen *px)
 {
 	memset(px->port, 0, sizeof(px->port));
+	px->valid_ports = PERS_XEN_BUCKET;
 	/* The console is a channel to a back end (xenconsoled on Xen, the
 	 * monitor here) that notifies vCPU 0. */
 	px->console_port = 1;
@@ -112,6 +127,9 @@ static long pers_xen_alloc(struct pers_xen *px, struct pers_xen_port what)
 	for (uint32_t p = 1; p < PERS_XEN_PORTS; p++) {
 		if (px->port[p].kind == PERS_XEN_FREE) {
 			px->port[p] = what;
+			if (p >= px->valid_ports)
+				px->valid_ports = (p / PERS_XEN_BUCKET + 1) *
+						  PERS_XEN_BUCKET;
 			return p;
 		}
 	}
@@ -236,16 +254,17 @@ static long pers_xen_send(struct mon *mon, uint32_t port)
 }
 
 /* Xen evtchn_2l_unmask(): clear the mask; a pending port then raises
- * the upcall as a new event would. */
+ * the upcall as a new event would.  An existing port that is not in use
+ * (port 0, a free one) is left alone (evtchn_port_unmask). */
 static long pers_xen_unmask(struct mon *mon, uint32_t port)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 	struct shared_info *s = pers_xen_shinfo(mon);
 	xen_ulong_t bit = 1ull << (port % BITS);
 
-	if (!pers_xen_valid_port(port) || px->port[port].kind == PERS_XEN_FREE)
+	if (!pers_xen_port_exists(px, port))
 		return -XEN_EINVAL;
-	if (!s)
+	if (!s || px->port[port].kind == PERS_XEN_FREE)
 		return 0;
 	if ((__atomic_fetch_and(&s->evtchn_mask[port / BITS], ~bit,
 				__ATOMIC_SEQ_CST) & bit) &&
@@ -347,8 +366,9 @@ static long fifo_expand_array(struct mon *mon, struct pers_xen_call *c,
 static long fifo_set_priority(struct mon *mon, struct pers_xen_call *c,
 			      void *blk)
 {
-	(void)mon, (void)c;
-	if (!pers_xen_valid_port(((struct evtchn_set_priority *)blk)->port))
+	(void)c;
+	if (!pers_xen_port_exists(pers_xen_of(mon),
+				  ((struct evtchn_set_priority *)blk)->port))
 		return -XEN_EINVAL;
 	return -XEN_ENOSYS;
 }
@@ -367,7 +387,7 @@ static long evtchn_status(struct mon *mon, struct pers_xen_call *c,
 	(void)c;
 	if (!pers_xen_self(st->dom))
 		return -XEN_ESRCH;
-	if (!pers_xen_valid_port(st->port))
+	if (!pers_xen_port_exists(px, st->port))
 		return -XEN_EINVAL;
 	const struct pers_xen_port *p = &px->port[st->port];
 	st->status = stat[p->kind];

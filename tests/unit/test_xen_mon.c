@@ -338,6 +338,61 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	assert_false(s->evtchn_mask[0] >> port & 1);
 }
 
+/* EVTCHNOP_status of (port): its status, or the call's error. */
+static long port_status(struct mon *m, uint32_t port)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+	long r;
+
+	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
+	r = hcall(m, 0, __HYPERVISOR_event_channel_op, EVTCHNOP_status,
+		  ARG_PA, 0);
+	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	return r < 0 ? r : (long)st.status;
+}
+
+/* Xen's ports exist a bucket of 64 at a time, from evtchn_init on, each
+ * further bucket from the first allocation in it, and are never freed
+ * (evtchn_allocate_port; port_is_valid is port < valid_evtchns): one
+ * that exists, port 0 (reserved) and free ones included, reads
+ * EVTCHNSTAT_closed, is unmasked as a no-op (0, its mask bit left) and
+ * has 2-level's set_priority -ENOSYS; one past them is -EINVAL. */
+static void test_xen_mon_ports_exist_by_bucket(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	struct evtchn_set_priority sp = { .port = 0 };
+
+	map_shared(m);
+	s->evtchn_mask[0] = 1ull << 0 | 1ull << 63;
+	assert_int_equal(port_status(m, 0), EVTCHNSTAT_closed);
+	assert_int_equal(port_status(m, 63), EVTCHNSTAT_closed);
+	assert_int_equal(port_status(m, 64), -XEN_EINVAL);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 0), 0);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 63), 0);
+	assert_int_equal(s->evtchn_mask[0], 1ull << 0 | 1ull << 63);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 64), -XEN_EINVAL);
+	memcpy(gpa(m, ARG_PA), &sp, sizeof(sp));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_set_priority, ARG_PA, 0), -XEN_ENOSYS);
+	sp.port = 64;
+	memcpy(gpa(m, ARG_PA), &sp, sizeof(sp));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_set_priority, ARG_PA, 0), -XEN_EINVAL);
+	/* Ports 2..64 bound: the second bucket exists; closing keeps it. */
+	for (uint32_t p = 2; p <= 64; p++)
+		assert_int_equal(bind_ipi(m, 0), p);
+	assert_int_equal(port_op(m, EVTCHNOP_close, 64), 0);
+	assert_int_equal(port_status(m, 64), EVTCHNSTAT_closed);
+	assert_int_equal(port_status(m, 127), EVTCHNSTAT_closed);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 127), 0);
+	assert_int_equal(port_status(m, 128), -XEN_EINVAL);
+	/* Still refused on a port not in use, as in Xen. */
+	assert_int_equal(port_op(m, EVTCHNOP_send, 0), -XEN_EINVAL);
+	assert_int_equal(port_op(m, EVTCHNOP_close, 64), -XEN_EINVAL);
+	assert_int_equal(bind_vcpu(m, 0, 1), -XEN_EINVAL);
+}
+
 /* Xen's evtchn_free(): close clears the port's pending bit, so an event
  * flagged while it was masked does not swallow the first event of the
  * port bound again (which would find the bit set and raise nothing). */
@@ -1476,6 +1531,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_close_clears_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_ports_exist_by_bucket, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_reads_guest_text_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_read_and_partial_write, setup, teardown),
