@@ -86,31 +86,49 @@ static void pers_xen_wait(struct mon *mon, uint64_t ns)
 	pthread_cond_timedwait(&pers_xen_of(mon)->cond, &pers_xen_of(mon)->lock, &ts);
 }
 
+/* Xen's send_timer_event(): VIRQ_TIMER on (vcpu), if it is bound.
+ * px->lock held. */
+static void pers_xen_timer_event(struct mon *mon, unsigned vcpu)
+{
+	uint16_t port = pers_xen_of(mon)->vcpu[vcpu].virq_port[VIRQ_TIMER];
+
+	if (port)
+		pers_xen_set_pending(mon, port);
+}
+
+/* The monitor's timer expired (on the timer thread). */
 static void pers_xen_timer_fire(struct mon *mon, unsigned vcpu)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 
 	pthread_mutex_lock(&px->lock);
-	if (px->vcpu[vcpu].virq_port[VIRQ_TIMER])
-		pers_xen_set_pending(mon, px->vcpu[vcpu].virq_port[VIRQ_TIMER]);
+	pers_xen_timer_event(mon, vcpu);
 	pthread_mutex_unlock(&px->lock);
 }
 
-/* Arm (vcpu)'s timer for Xen system time (deadline).  The monitor's
- * timer counts exact ns; the guest's pvclock rounds its scale down, so a
- * microsecond of slack keeps the event from arriving early.  Xen keeps
- * the deadline as s_time_t (common/timer.c set_timer), so one with bit
- * 63 set is negative, in the past, and fires at once; any other is
- * added with saturation (mon_add_sat), so it never wraps. */
+/* Arm (vcpu)'s timer for Xen system time (deadline).  Xen keeps the
+ * deadline as s_time_t (common/timer.c set_timer), so one with bit 63
+ * set is negative; one that has passed fires before the vCPU is back in
+ * the guest (set_timer raises TIMER_SOFTIRQ, which runs on the way back;
+ * VCPUOP_set_singleshot_timer sends the event itself), so its event is
+ * pending when the call returns: here too, with any armed timer
+ * cancelled.  The monitor's timer counts exact ns; the guest's pvclock
+ * rounds its scale down, so a microsecond of slack keeps a future event
+ * from arriving early; the sum saturates (mon_add_sat), never wraps. */
 static void pers_xen_timer_arm(struct mon *mon, unsigned vcpu,
 			       uint64_t deadline)
 {
 	const struct mon_host *host = mon->host;
-	uint64_t now = pers_xen_now(mon), at = host->guest_ns(mon);
+	uint64_t now = pers_xen_now(mon);
 
-	if ((int64_t)deadline > 0 && deadline > now)
-		at = mon_add_sat(at, deadline - now + 1000);
-	host->timer_arm(mon, vcpu, at, pers_xen_timer_fire);
+	if ((int64_t)deadline <= 0 || deadline <= now) {
+		host->timer_cancel(mon, vcpu);
+		pers_xen_timer_event(mon, vcpu);
+		return;
+	}
+	host->timer_arm(mon, vcpu, mon_add_sat(host->guest_ns(mon),
+					       deadline - now + 1000),
+			pers_xen_timer_fire);
 }
 
 /* set_timer_op(timeout).  A 32-bit caller passes the deadline in two

@@ -1395,17 +1395,53 @@ static void test_xen_mon_fuzz_never_faults_the_monitor(void **state)
 }
 
 /* VCPUOP_set_singleshot_timer for (abs) on vCPU 0; returns the guest ns
- * the monitor's timer was armed for. */
+ * the monitor's timer was armed for, or 0 if the deadline had passed
+ * (then the timer is cancelled and the event sent at once instead). */
 static uint64_t singleshot(struct mon *m, uint64_t abs)
 {
 	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = abs };
-	unsigned before = fake_host.narmed;
+	unsigned armed = fake_host.narmed, cancelled = fake_host.ncancel;
 
 	memcpy(gpa(m, ARG_PA), &t, sizeof(t));
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_set_singleshot_timer, 0, ARG_PA), 0);
-	assert_int_equal(fake_host.narmed, before + 1);
-	return fake_host.armed_at;
+	assert_int_equal(fake_host.narmed - armed + fake_host.ncancel -
+			 cancelled, 1);
+	return fake_host.narmed != armed ? fake_host.armed_at : 0;
+}
+
+/* A deadline that has passed fires before Xen re-enters the guest
+ * (set_timer raises TIMER_SOFTIRQ, which runs on the way back;
+ * VCPUOP_set_singleshot_timer sends the event itself): VIRQ_TIMER is
+ * pending when the call returns, for a singleshot deadline in the past
+ * or negative (bit 63) and a past set_timer_op one; a future one and
+ * set_timer_op's negative one (Xen: in 100 ms) only arm the timer. */
+static void test_xen_mon_past_deadline_pending_on_return(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	const uint64_t deadlines[] = { 1, 1ull << 63, UINT64_MAX };
+	long port;
+
+	map_shared(m);
+	port = bind_virq(m, VIRQ_TIMER, 0);
+	assert_true(port > 0);
+	fake_host.tsc = 1000000000;
+	for (unsigned i = 0; i < 3; i++) {
+		s->evtchn_pending[0] = 0;
+		assert_int_equal(singleshot(m, deadlines[i]), 0);
+		assert_true(s->evtchn_pending[0] >> port & 1);
+	}
+	s->evtchn_pending[0] = 0;
+	assert_true(singleshot(m, fake_host.tsc + 5000000) > fake_host.tsc);
+	assert_false(s->evtchn_pending[0] >> port & 1);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_set_timer_op, 1000, 0, 0), 0);
+	assert_true(s->evtchn_pending[0] >> port & 1);
+	s->evtchn_pending[0] = 0;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_set_timer_op, UINT64_MAX, 0,
+			       0), 0);
+	assert_false(s->evtchn_pending[0] >> port & 1);
+	assert_true(fake_host.armed_at > fake_host.tsc + 90000000);
 }
 
 /* Xen keeps the deadline as s_time_t: bit 63 set is negative, in the
@@ -1557,6 +1593,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_paging_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_past_deadline_pending_on_return, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_sched_yield_asks_the_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_table_checks_and_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),
