@@ -245,9 +245,12 @@ static long vcpu_up(struct mon *mon, struct pers_xen_call *c, void *b)
  * second registration, another vCPU that is not down (Xen: "on yourself
  * or on other offline VCPUS"; moving it would race with that vCPU's own
  * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
- * current contents move with it; without any (no shared_info slot yet,
- * or a vCPU past 32) it starts zeroed with the upcall masked, as Xen's
- * dummy vcpu_info.  Then every selector bit and the upcall are marked
+ * current contents move with it.  Without any it starts zeroed: for a
+ * vCPU past 31 with the upcall masked, as Xen's dummy vcpu_info; for one
+ * with a slot in a shared_info not mapped yet, not masked, as the copy
+ * of that slot in Xen's own page, which nothing masks for an HVM or PVH
+ * domain (x86/domain.c clears the page; libxenguest masks PV domains'
+ * slots only).  Then every selector bit and the upcall are marked
  * pending, as Xen does "to make sure nothing gets lost". */
 static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
 			       void *b)
@@ -271,7 +274,7 @@ static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
 	old = pers_xen_info(mon, id);
 	if (!old) {
 		memset(new, 0, sizeof(*new));
-		new->evtchn_upcall_mask = 1;
+		new->evtchn_upcall_mask = id >= XEN_LEGACY_MAX_VCPUS;
 	} else if (old != new) {
 		memmove(new, old, sizeof(*new));
 	}

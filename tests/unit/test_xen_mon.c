@@ -1213,9 +1213,11 @@ static void test_xen_mon_register_vcpu_info_rules(void **state)
 }
 
 /* Xen's map_vcpu_info: the area starts as the vCPU's current vcpu_info
- * (its shared_info slot), or zeroed with the upcall masked when it has
- * none; then every selector bit and the upcall are pending, and the
- * upcall is raised. */
+ * (its shared_info slot), or zeroed when it has none here: with the
+ * upcall masked past vCPU 31 (Xen's dummy vcpu_info), not masked below
+ * (a copy of the slot in Xen's own shared_info page, zeroed for an HVM
+ * or PVH domain); then every selector bit and the upcall are pending,
+ * and the upcall is raised. */
 static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
 {
 	struct mon *m = *state;
@@ -1228,7 +1230,7 @@ static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
 	pers_xen_of(m)->vcpu[0].up = true;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 0, ARG_PA), 0);
-	assert_int_equal(vi->evtchn_upcall_mask, 1);    /* no old one: zeroed */
+	assert_int_equal(vi->evtchn_upcall_mask, 0);    /* no old one: zeroed */
 	assert_int_equal(vi->arch.cr2, 0);
 	assert_int_equal(vi->evtchn_pending_sel, ~(xen_ulong_t)0);
 	assert_int_equal(vi->evtchn_upcall_pending, 1);
@@ -1244,6 +1246,16 @@ static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
 	assert_int_equal(vi[1].arch.cr2, 0x1234);       /* moved */
 	assert_int_equal(vi[1].evtchn_pending_sel, ~(xen_ulong_t)0);
 	assert_int_equal(vi[1].evtchn_upcall_pending, 1);
+
+	m->nvcpu = 40;                          /* vCPU 33: no slot at all */
+	memset(&vi[2], 0x5a, sizeof(vi[2]));
+	ri.offset = 128;
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 33, ARG_PA), 0);
+	assert_int_equal(vi[2].evtchn_upcall_mask, 1);
+	assert_int_equal(vi[2].arch.cr2, 0);
+	assert_int_equal(vi[2].evtchn_pending_sel, ~(xen_ulong_t)0);
 }
 
 /* A second vCPU thread for the blocking calls: 50 ms in, vCPU 1 sends
