@@ -344,12 +344,18 @@ const struct pers_xen_op pers_xen_vcpu_ops[] = {
 	{ 0 }
 };
 
-/* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
+/* SCHEDOP_block: wait until an upcall is pending for this vCPU.  Xen
+ * first enables event delivery, clearing the caller's
+ * evtchn_upcall_mask (common/sched/core.c vcpu_block_enable_events,
+ * local_event_delivery_enable), for an HVM vCPU too. */
 static long sched_block(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	unsigned vcpu = c->vcpu;
+	struct vcpu_info *self = pers_xen_info(mon, vcpu);
 
 	(void)b;
+	if (self)
+		__atomic_store_n(&self->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
 	while (!mon_is_stopped(mon)) {
 		struct vcpu_info *vi = pers_xen_info(mon, vcpu);
 		if (!vi || __atomic_load_n(&vi->evtchn_upcall_pending,

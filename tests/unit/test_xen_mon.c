@@ -1336,6 +1336,24 @@ static void test_xen_mon_poll_wakes_on_an_upcall(void **state)
 	assert_int_equal(fake_host.nmsi, 1);
 }
 
+/* Xen's SCHEDOP_block enables event delivery first: it clears the
+ * caller's evtchn_upcall_mask (vcpu_block_enable_events), HVM or not;
+ * with an upcall pending it returns at once. */
+static void test_xen_mon_block_clears_upcall_mask(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+
+	map_shared(m);
+	s->vcpu_info[0].evtchn_upcall_mask = 1;
+	s->vcpu_info[0].evtchn_upcall_pending = 1;
+	s->vcpu_info[1].evtchn_upcall_mask = 1;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_block, 0,
+			       0), 0);
+	assert_int_equal(s->vcpu_info[0].evtchn_upcall_mask, 0);
+	assert_int_equal(s->vcpu_info[1].evtchn_upcall_mask, 1);
+}
+
 /* A poll timeout is Xen's s_time_t: bit 63 set is negative, already
  * past, and Xen's poll timer fires at once (common/timer.c compares
  * signed); not a deadline 2^63 ns away. */
@@ -1596,6 +1614,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_marks_all_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_poll_wakes_on_an_upcall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_block_clears_upcall_mask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_poll_negative_timeout_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
