@@ -259,8 +259,10 @@ void pers_xen_set_pending(struct mon *mon, uint32_t port);
 bool pers_xen_port_pending(struct mon *mon, uint32_t port);
 /* Mark an upcall pending on (vcpu) and raise it if that is new. */
 void pers_xen_kick_upcall(struct mon *mon, unsigned vcpu);
-/* Raise the upcall again if (vcpu)'s vcpu_info has one pending (Xen
- * hvm_assert_evtchn_irq, after a new vector or vcpu_info). */
+/* Raise the upcall on (vcpu), whether one is pending or not: Xen's
+ * hvm_assert_evtchn_irq, which HVMOP_set_evtchn_upcall_vector calls
+ * unconditionally (arch/x86/hvm/hvm.c; the guest finds nothing pending
+ * if nothing is). */
 void pers_xen_assert_upcall(struct mon *mon, unsigned vcpu);
 
 /* pers_xen.c: under -v, name an unimplemented hypercall (sub = -1) or

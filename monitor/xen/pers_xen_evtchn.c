@@ -79,10 +79,7 @@ void pers_xen_kick_upcall(struct mon *mon, unsigned vcpu)
 
 void pers_xen_assert_upcall(struct mon *mon, unsigned vcpu)
 {
-	struct vcpu_info *vi = pers_xen_vinfo(mon, vcpu);
-
-	if (vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
-		pers_xen_inject(mon, vcpu);
+	pers_xen_inject(mon, vcpu);
 }
 
 /* The port's word is pending and unmasked: flag it in pending_sel. */

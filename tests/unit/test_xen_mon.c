@@ -310,6 +310,30 @@ static void test_xen_mon_send_ipi_sets_bits_and_injects_once(void **state)
 	assert_int_equal(fake_host.nmsi, 1);
 }
 
+/* Xen's hvmop_set_evtchn_upcall_vector asserts the new vector at once
+ * (hvm_assert_evtchn_irq), whether an upcall is pending or not; a vCPU
+ * that is not up gets nothing. */
+static void test_xen_mon_upcall_vector_asserts_at_once(void **state)
+{
+	struct mon *m = *state;
+	struct xen_hvm_evtchn_upcall_vector u = { .vcpu = 0, .vector = 0xf3 };
+	struct shared_info *s = gpa(m, SHARED_PA);
+
+	map_shared(m);
+	assert_int_equal(s->vcpu_info[0].evtchn_upcall_pending, 0);
+	memcpy(gpa(m, ARG_PA), &u, sizeof(u));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op,
+			       HVMOP_set_evtchn_upcall_vector, ARG_PA, 0), 0);
+	assert_int_equal(fake_host.nmsi, 1);
+	assert_int_equal(fake_host.msi[0].vcpu, 0);
+	assert_int_equal(fake_host.msi[0].vector, 0xf3);
+	u.vcpu = 1;                             /* not up */
+	memcpy(gpa(m, ARG_PA), &u, sizeof(u));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op,
+			       HVMOP_set_evtchn_upcall_vector, ARG_PA, 0), 0);
+	assert_int_equal(fake_host.nmsi, 1);
+}
+
 /* An IPI port of vCPU 0 (upcall vector 0xf3), masked, then sent to. */
 static uint32_t masked_ipi_sent(struct mon *m)
 {
@@ -1595,6 +1619,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_time_stable_bit_follows_clocksource, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_global_virq_and_bind_vcpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_upcall_vector_asserts_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_close_clears_pending, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_ports_exist_by_bucket, setup, teardown),
