@@ -93,6 +93,9 @@ struct pers_xen_vcpu {
 	bool initialised, up;   /* VCPUOP_initialise / VCPUOP_up */
 	struct mon_vcpu_load start;     /* VCPUOP_initialise's context */
 	uint16_t virq_port[NR_VIRQS];
+	/* Upcalls raised on it (pers_xen_evtchn.c): each wakes its
+	 * SCHEDOP_poll, as Xen's vcpu_kick() unblocks a polling vCPU. */
+	uint32_t kicks;
 };
 
 struct pers_xen {
@@ -103,6 +106,9 @@ struct pers_xen {
 	uint8_t callback_vector;        /* HVM_PARAM_CALLBACK_IRQ type 2 */
 	uint64_t callback_irq;          /* the parameter as set */
 	uint32_t console_port;
+	/* Xen's d->valid_evtchns: the ports that exist, bound or not
+	 * (pers_xen_evtchn.c); grows a bucket at a time, never shrinks. */
+	uint32_t valid_ports;
 	uint64_t store_evtchn, console_evtchn_set;
 	uint64_t wall_ns;       /* host wall clock at guest ns 0 */
 	/* memory_op bookkeeping (Xen's p2m and d->tot_pages/max_pages);
@@ -253,8 +259,10 @@ void pers_xen_set_pending(struct mon *mon, uint32_t port);
 bool pers_xen_port_pending(struct mon *mon, uint32_t port);
 /* Mark an upcall pending on (vcpu) and raise it if that is new. */
 void pers_xen_kick_upcall(struct mon *mon, unsigned vcpu);
-/* Raise the upcall again if (vcpu)'s vcpu_info has one pending (Xen
- * hvm_assert_evtchn_irq, after a new vector or vcpu_info). */
+/* Raise the upcall on (vcpu), whether one is pending or not: Xen's
+ * hvm_assert_evtchn_irq, which HVMOP_set_evtchn_upcall_vector calls
+ * unconditionally (arch/x86/hvm/hvm.c; the guest finds nothing pending
+ * if nothing is). */
 void pers_xen_assert_upcall(struct mon *mon, unsigned vcpu);
 
 /* pers_xen.c: under -v, name an unimplemented hypercall (sub = -1) or

@@ -28,9 +28,24 @@ static struct vcpu_info *pers_xen_vinfo(struct mon *mon, unsigned vcpu)
 	return gpa ? mon_gpa_ptr(mon, gpa, sizeof(struct vcpu_info)) : NULL;
 }
 
+/* Xen keeps its ports in buckets of EVTCHNS_PER_BUCKET, a page of
+ * 64-byte struct evtchn (xen/include/xen/sched.h: aligned(64)), so 64:
+ * the first at evtchn_init, then each one the first time a port in it is
+ * allocated, never freed (common/event_channel.c evtchn_allocate_port).
+ * A port below d->valid_evtchns exists, bound or not, port 0 (reserved)
+ * included: its status reads closed, unmask does nothing and is 0,
+ * set_priority is 2-level's -ENOSYS; a port past it is -EINVAL. */
+#define PERS_XEN_BUCKET 64u
+
+static bool pers_xen_port_exists(const struct pers_xen *px, uint32_t port)
+{
+	return port < px->valid_ports;
+}
+
 void pers_xen_evtchn_init(struct pers_xen *px)
 {
 	memset(px->port, 0, sizeof(px->port));
+	px->valid_ports = PERS_XEN_BUCKET;
 	/* The console is a channel to a back end (xenconsoled on Xen, the
 	 * monitor here) that notifies vCPU 0. */
 	px->console_port = 1;
@@ -45,8 +60,10 @@ static void pers_xen_inject(struct mon *mon, unsigned vcpu)
 	uint8_t vec = px->vcpu[vcpu].vector ? px->vcpu[vcpu].vector
 					    : px->callback_vector;
 
-	if (vec && px->vcpu[vcpu].up)
+	if (vec && px->vcpu[vcpu].up) {
 		mon->host->msi(mon, vcpu, vec);
+		px->vcpu[vcpu].kicks++;
+	}
 	pthread_cond_broadcast(&px->cond);
 }
 
@@ -62,10 +79,7 @@ void pers_xen_kick_upcall(struct mon *mon, unsigned vcpu)
 
 void pers_xen_assert_upcall(struct mon *mon, unsigned vcpu)
 {
-	struct vcpu_info *vi = pers_xen_vinfo(mon, vcpu);
-
-	if (vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_SEQ_CST))
-		pers_xen_inject(mon, vcpu);
+	pers_xen_inject(mon, vcpu);
 }
 
 /* The port's word is pending and unmasked: flag it in pending_sel. */
@@ -110,6 +124,9 @@ static long pers_xen_alloc(struct pers_xen *px, struct pers_xen_port what)
 	for (uint32_t p = 1; p < PERS_XEN_PORTS; p++) {
 		if (px->port[p].kind == PERS_XEN_FREE) {
 			px->port[p] = what;
+			if (p >= px->valid_ports)
+				px->valid_ports = (p / PERS_XEN_BUCKET + 1) *
+						  PERS_XEN_BUCKET;
 			return p;
 		}
 	}
@@ -122,8 +139,10 @@ static bool pers_xen_valid_port(uint32_t port)
 }
 
 /* Allocate a port of (p)'s kind and write it to (*out) inside the
- * guest's argument structure (s, len bytes at arg); the port is freed
- * again if the structure cannot be written back.  Returns the port. */
+ * guest's argument structure (s, len bytes at arg).  A structure that
+ * cannot be written back (a read-only page under CR0.WP) leaves the port
+ * bound and the call -EFAULT, as in Xen (do_event_channel_op: "Cleaning
+ * up here would be a mess!").  Returns the port, or -errno. */
 static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
 			  void *s, size_t len, evtchn_port_t *out)
 {
@@ -132,12 +151,10 @@ static long pers_xen_bind(struct mon *mon, struct pers_xen_port p, uint64_t arg,
 
 	if (r < 0)
 		return r;
+	if (p.kind == PERS_XEN_VIRQ)
+		px->vcpu[p.vcpu].virq_port[p.virq] = (uint16_t)r;
 	*out = (evtchn_port_t)r;
-	if (pers_xen_copy_out(mon, arg, s, len) < 0) {
-		px->port[r].kind = PERS_XEN_FREE;
-		return -XEN_EFAULT;
-	}
-	return r;
+	return pers_xen_copy_out(mon, arg, s, len) < 0 ? -XEN_EFAULT : r;
 }
 
 /* Xen's virq_is_global() (common/event_channel.c): the VIRQs public/xen.h
@@ -168,10 +185,7 @@ static long bind_virq(struct mon *mon, struct pers_xen_call *c, void *blk)
 	r = pers_xen_bind(mon, (struct pers_xen_port){ PERS_XEN_VIRQ, (uint8_t)b.virq,
 			  (uint16_t)b.vcpu, 0 },
 			  arg, &b, sizeof(b), &b.port);
-	if (r < 0)
-		return r;
-	px->vcpu[b.vcpu].virq_port[b.virq] = (uint16_t)r;
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static long bind_ipi(struct mon *mon, struct pers_xen_call *c, void *blk)
@@ -237,16 +251,17 @@ static long pers_xen_send(struct mon *mon, uint32_t port)
 }
 
 /* Xen evtchn_2l_unmask(): clear the mask; a pending port then raises
- * the upcall as a new event would. */
+ * the upcall as a new event would.  An existing port that is not in use
+ * (port 0, a free one) is left alone (evtchn_port_unmask). */
 static long pers_xen_unmask(struct mon *mon, uint32_t port)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 	struct shared_info *s = pers_xen_shinfo(mon);
 	xen_ulong_t bit = 1ull << (port % BITS);
 
-	if (!pers_xen_valid_port(port) || px->port[port].kind == PERS_XEN_FREE)
+	if (!pers_xen_port_exists(px, port))
 		return -XEN_EINVAL;
-	if (!s)
+	if (!s || px->port[port].kind == PERS_XEN_FREE)
 		return 0;
 	if ((__atomic_fetch_and(&s->evtchn_mask[port / BITS], ~bit,
 				__ATOMIC_SEQ_CST) & bit) &&
@@ -348,8 +363,9 @@ static long fifo_expand_array(struct mon *mon, struct pers_xen_call *c,
 static long fifo_set_priority(struct mon *mon, struct pers_xen_call *c,
 			      void *blk)
 {
-	(void)mon, (void)c;
-	if (!pers_xen_valid_port(((struct evtchn_set_priority *)blk)->port))
+	(void)c;
+	if (!pers_xen_port_exists(pers_xen_of(mon),
+				  ((struct evtchn_set_priority *)blk)->port))
 		return -XEN_EINVAL;
 	return -XEN_ENOSYS;
 }
@@ -368,7 +384,7 @@ static long evtchn_status(struct mon *mon, struct pers_xen_call *c,
 	(void)c;
 	if (!pers_xen_self(st->dom))
 		return -XEN_ESRCH;
-	if (!pers_xen_valid_port(st->port))
+	if (!pers_xen_port_exists(px, st->port))
 		return -XEN_EINVAL;
 	const struct pers_xen_port *p = &px->port[st->port];
 	st->status = stat[p->kind];

@@ -353,8 +353,8 @@ static long hvm_upcall_vector(struct mon *mon, struct pers_xen_call *c,
 	if (u->vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
 	pers_xen_of(mon)->vcpu[u->vcpu].vector = u->vector;
-	/* Xen asserts the new vector at once if an upcall is pending, e.g.
-	 * the one register_vcpu_info flags (hvm.c). */
+	/* Xen asserts the new vector at once, an upcall pending or not
+	 * (hvm.c hvmop_set_evtchn_upcall_vector: hvm_assert_evtchn_irq). */
 	pers_xen_assert_upcall(mon, u->vcpu);
 	return 0;
 }

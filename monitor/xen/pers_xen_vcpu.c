@@ -86,31 +86,49 @@ static void pers_xen_wait(struct mon *mon, uint64_t ns)
 	pthread_cond_timedwait(&pers_xen_of(mon)->cond, &pers_xen_of(mon)->lock, &ts);
 }
 
+/* Xen's send_timer_event(): VIRQ_TIMER on (vcpu), if it is bound.
+ * px->lock held. */
+static void pers_xen_timer_event(struct mon *mon, unsigned vcpu)
+{
+	uint16_t port = pers_xen_of(mon)->vcpu[vcpu].virq_port[VIRQ_TIMER];
+
+	if (port)
+		pers_xen_set_pending(mon, port);
+}
+
+/* The monitor's timer expired (on the timer thread). */
 static void pers_xen_timer_fire(struct mon *mon, unsigned vcpu)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 
 	pthread_mutex_lock(&px->lock);
-	if (px->vcpu[vcpu].virq_port[VIRQ_TIMER])
-		pers_xen_set_pending(mon, px->vcpu[vcpu].virq_port[VIRQ_TIMER]);
+	pers_xen_timer_event(mon, vcpu);
 	pthread_mutex_unlock(&px->lock);
 }
 
-/* Arm (vcpu)'s timer for Xen system time (deadline).  The monitor's
- * timer counts exact ns; the guest's pvclock rounds its scale down, so a
- * microsecond of slack keeps the event from arriving early.  Xen keeps
- * the deadline as s_time_t (common/timer.c set_timer), so one with bit
- * 63 set is negative, in the past, and fires at once; any other is
- * added with saturation (mon_add_sat), so it never wraps. */
+/* Arm (vcpu)'s timer for Xen system time (deadline).  Xen keeps the
+ * deadline as s_time_t (common/timer.c set_timer), so one with bit 63
+ * set is negative; one that has passed fires before the vCPU is back in
+ * the guest (set_timer raises TIMER_SOFTIRQ, which runs on the way back;
+ * VCPUOP_set_singleshot_timer sends the event itself), so its event is
+ * pending when the call returns: here too, with any armed timer
+ * cancelled.  The monitor's timer counts exact ns; the guest's pvclock
+ * rounds its scale down, so a microsecond of slack keeps a future event
+ * from arriving early; the sum saturates (mon_add_sat), never wraps. */
 static void pers_xen_timer_arm(struct mon *mon, unsigned vcpu,
 			       uint64_t deadline)
 {
 	const struct mon_host *host = mon->host;
-	uint64_t now = pers_xen_now(mon), at = host->guest_ns(mon);
+	uint64_t now = pers_xen_now(mon);
 
-	if ((int64_t)deadline > 0 && deadline > now)
-		at = mon_add_sat(at, deadline - now + 1000);
-	host->timer_arm(mon, vcpu, at, pers_xen_timer_fire);
+	if ((int64_t)deadline <= 0 || deadline <= now) {
+		host->timer_cancel(mon, vcpu);
+		pers_xen_timer_event(mon, vcpu);
+		return;
+	}
+	host->timer_arm(mon, vcpu, mon_add_sat(host->guest_ns(mon),
+					       deadline - now + 1000),
+			pers_xen_timer_fire);
 }
 
 /* set_timer_op(timeout).  A 32-bit caller passes the deadline in two
@@ -173,14 +191,24 @@ static bool pers_xen_context_ok(const struct pers_xen *px,
 	       !(r->cr3 >> px->maxphyaddr);
 }
 
+/* Xen's common_vcpu_op first refuses a vCPU that has no vcpu_info (one
+ * past shared_info's XEN_LEGACY_MAX_VCPUS slots that has not registered
+ * its own) with -EINVAL, then reads the context (arch_initialise_vcpu). */
 static long vcpu_initialise(struct mon *mon, struct pers_xen_call *call,
 			    void *b)
 {
 	struct pers_xen *px = pers_xen_of(mon);
-	const struct vcpu_hvm_context *c = b;
+	struct vcpu_hvm_context ctx;
+	const struct vcpu_hvm_context *c = &ctx;
 	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
 	unsigned id = (unsigned)call->a[1];
+	long e;
 
+	(void)b;
+	if (id >= XEN_LEGACY_MAX_VCPUS && !px->vcpu[id].info_registered)
+		return -XEN_EINVAL;
+	if ((e = pers_xen_copy_in(mon, &ctx, call->a[2], sizeof(ctx))) < 0)
+		return e;
 	if (px->vcpu[id].initialised)
 		return -XEN_EEXIST;
 	if (!pers_xen_context_ok(px, c))
@@ -217,9 +245,12 @@ static long vcpu_up(struct mon *mon, struct pers_xen_call *c, void *b)
  * second registration, another vCPU that is not down (Xen: "on yourself
  * or on other offline VCPUS"; moving it would race with that vCPU's own
  * updates) or a frame outside RAM -EINVAL; rsvd is not looked at.  The
- * current contents move with it; without any (no shared_info slot yet,
- * or a vCPU past 32) it starts zeroed with the upcall masked, as Xen's
- * dummy vcpu_info.  Then every selector bit and the upcall are marked
+ * current contents move with it.  Without any it starts zeroed: for a
+ * vCPU past 31 with the upcall masked, as Xen's dummy vcpu_info; for one
+ * with a slot in a shared_info not mapped yet, not masked, as the copy
+ * of that slot in Xen's own page, which nothing masks for an HVM or PVH
+ * domain (x86/domain.c clears the page; libxenguest masks PV domains'
+ * slots only).  Then every selector bit and the upcall are marked
  * pending, as Xen does "to make sure nothing gets lost". */
 static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
 			       void *b)
@@ -243,7 +274,7 @@ static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
 	old = pers_xen_info(mon, id);
 	if (!old) {
 		memset(new, 0, sizeof(*new));
-		new->evtchn_upcall_mask = 1;
+		new->evtchn_upcall_mask = id >= XEN_LEGACY_MAX_VCPUS;
 	} else if (old != new) {
 		memmove(new, old, sizeof(*new));
 	}
@@ -300,8 +331,7 @@ static long vcpu_stop_singleshot(struct mon *mon, struct pers_xen_call *c,
  * -EINVAL). */
 #define IN PERS_XEN_IN
 const struct pers_xen_op pers_xen_vcpu_ops[] = {
-	{ VCPUOP_initialise, sizeof(struct vcpu_hvm_context), IN, false,
-	  vcpu_initialise, 0 },
+	{ VCPUOP_initialise, 0, 0, false, vcpu_initialise, 0 },
 	{ VCPUOP_up, 0, 0, false, vcpu_up, 0 },
 	{ VCPUOP_is_up, 0, 0, false, vcpu_is_up, 0 },
 	{ VCPUOP_register_vcpu_info, sizeof(struct vcpu_register_vcpu_info),
@@ -314,12 +344,18 @@ const struct pers_xen_op pers_xen_vcpu_ops[] = {
 	{ 0 }
 };
 
-/* SCHEDOP_block: wait until an upcall is pending for this vCPU. */
+/* SCHEDOP_block: wait until an upcall is pending for this vCPU.  Xen
+ * first enables event delivery, clearing the caller's
+ * evtchn_upcall_mask (common/sched/core.c vcpu_block_enable_events,
+ * local_event_delivery_enable), for an HVM vCPU too. */
 static long sched_block(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	unsigned vcpu = c->vcpu;
+	struct vcpu_info *self = pers_xen_info(mon, vcpu);
 
 	(void)b;
+	if (self)
+		__atomic_store_n(&self->evtchn_upcall_mask, 0, __ATOMIC_SEQ_CST);
 	while (!mon_is_stopped(mon)) {
 		struct vcpu_info *vi = pers_xen_info(mon, vcpu);
 		if (!vi || __atomic_load_n(&vi->evtchn_upcall_pending,
@@ -339,21 +375,26 @@ struct pers_xen_compat_sched_poll {
 };
 _Static_assert(sizeof(struct pers_xen_compat_sched_poll) == 16, "compat");
 
-/* SCHEDOP_poll: wait until one of the ports is pending (masked or not)
- * or the absolute (timeout) passes (Xen common/sched/core.c do_poll).
- * Like Xen, it reads the ports one by one and stops at the first that is
- * unreadable (-EFAULT), past the limit or not in use (-EINVAL: a free
- * port, or port 0, which Xen reserves; xen/include/xen/event.h
- * evtchn_port_poll, evtchn_usable) or pending (0). */
+/* SCHEDOP_poll: wait until one of the ports is pending (masked or not),
+ * an upcall is raised on the caller, or the absolute (timeout) passes
+ * (Xen common/sched/core.c do_poll: the vCPU blocks, and the upcall's
+ * vcpu_kick() unblocks it, arch/x86/hvm/vlapic.c vlapic_set_irq).  A
+ * timeout with bit 63 set is a negative s_time_t, already past: Xen's
+ * poll timer fires at once (common/timer.c).  Like Xen, it reads the
+ * ports one by one and stops at the first that is unreadable (-EFAULT),
+ * past the limit or not in use (-EINVAL: a free port, or port 0, which
+ * Xen reserves; xen/include/xen/event.h evtchn_port_poll, evtchn_usable)
+ * or pending (0). */
 static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 {
 	evtchn_port_t ports[PERS_XEN_POLL_MAX];
 	const struct pers_xen_compat_sched_poll *cp = b;
 	struct sched_poll sp = *(const struct sched_poll *)b;
 	uint64_t list = (uint64_t)(uintptr_t)sp.ports.p;
+	const uint32_t *kicks = &pers_xen_of(mon)->vcpu[c->vcpu].kicks;
+	uint32_t kicks0 = *kicks;
 	long e;
 
-	(void)c;
 	if (pers_xen_compat()) {
 		list = cp->ports;
 		sp.nr_ports = cp->nr_ports;
@@ -376,7 +417,8 @@ static long sched_poll(struct mon *mon, struct pers_xen_call *c, void *b)
 		for (unsigned i = 0; i < sp.nr_ports; i++)
 			if (pers_xen_port_pending(mon, ports[i]))
 				return 0;
-		if (sp.timeout && now >= sp.timeout)
+		if (*kicks != kicks0 || (sp.timeout &&
+		    ((int64_t)sp.timeout < 0 || now >= sp.timeout)))
 			return 0;
 		pers_xen_wait(mon, sp.timeout ? sp.timeout - now : PERS_XEN_WAIT_NS);
 	}

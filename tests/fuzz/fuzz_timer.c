@@ -8,11 +8,13 @@
  * re-arms its timer at or before the time it fired would spin the
  * monitor's timer thread, and fails).  The deadlines the personality
  * asks the host for are checked against the ABI:
- *   xen  set_timer_op(0) cancels; a deadline in the past, negative (bit
- *        63) or absurdly far fires now, not later, and never wraps: the
- *        host deadline is never before now, and never more than 100 ms
- *        (Xen's slop for those) plus 1 us ahead of the later of now and
- *        the requested time;
+ *   xen  set_timer_op(0) cancels; a deadline that has passed (for the
+ *        singleshot timer also a negative one, bit 63) arms nothing and
+ *        cancels the timer (its event is sent at once); set_timer_op's
+ *        negative or absurdly far one fires in 100 ms (Xen's slop), and
+ *        none wraps: the host deadline is never before now, and never
+ *        more than 100 ms plus 1 us ahead of the later of now and the
+ *        requested time;
  *   hv   with the SynIC on, an enabled timer with a non-zero COUNT is
  *        armed: one-shot for COUNT (100 ns units, saturating), periodic
  *        for at least the minimum period (PERS_HV_STIMER_MIN_PERIOD)
@@ -78,13 +80,21 @@ static long xen_call(struct mon *m, unsigned vcpu, uint64_t nr, uint64_t a0,
 	return fz_xen_hcall(m, vcpu, nr, a);
 }
 
-/* The host deadline for a Xen deadline (t) asked for at (now). */
+/* The host deadline for a Xen deadline (t) asked for at (now); one
+ * that had (passed) is not armed: its event is sent at once and the
+ * timer cancelled, as Xen's fires before the vCPU re-enters the guest. */
 static void check_xen_arm(unsigned vcpu, uint64_t t, uint64_t now,
-			  unsigned arms, bool not_early)
+			  unsigned arms, bool not_early, bool passed)
 {
 	const struct fz_timer *tm = timer(vcpu);
 	uint64_t late = ((int64_t)t > 0 && t > now) ? t : now;
 
+	if (passed) {
+		FZ_CHECK(fz_host.arms == arms && !tm->fn, "passed deadline "
+			 "%llu at %llu armed", (unsigned long long)t,
+			 (unsigned long long)now);
+		return;
+	}
 	FZ_CHECK(fz_host.arms == arms + 1 && tm->fn, "not armed for %llu",
 		 (unsigned long long)t);
 	FZ_CHECK(tm->deadline >= now, "deadline %llu before now %llu",
@@ -114,13 +124,15 @@ static void xen_program(struct fz *f, struct mon *m, unsigned vcpu)
 			FZ_CHECK(!timer(vcpu)->fn, "set_timer_op(0) armed");
 		else    /* below Xen's "absurdly far" (2^50 ns ahead) */
 			check_xen_arm(vcpu, t, now, arms, (int64_t)t > 0 &&
-				      t > now && t - now < (1ull << 40));
+				      t > now && t - now < (1ull << 40),
+				      (int64_t)t > 0 && t <= now);
 		break;
 	case 1:
 		r = xen_call(m, vcpu, __HYPERVISOR_vcpu_op,
 			     VCPUOP_set_singleshot_timer, vcpu, FZ_ARG_PA);
 		FZ_CHECK(r == 0, "singleshot: %ld", r);
-		check_xen_arm(vcpu, t, now, arms, (int64_t)t > 0);
+		check_xen_arm(vcpu, t, now, arms, (int64_t)t > 0,
+			      (int64_t)t <= 0 || t <= now);
 		break;
 	case 2:
 		r = xen_call(m, vcpu, __HYPERVISOR_vcpu_op,

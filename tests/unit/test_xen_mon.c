@@ -13,11 +13,13 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <ucontext.h>
 #include <unistd.h>
 
@@ -308,6 +310,30 @@ static void test_xen_mon_send_ipi_sets_bits_and_injects_once(void **state)
 	assert_int_equal(fake_host.nmsi, 1);
 }
 
+/* Xen's hvmop_set_evtchn_upcall_vector asserts the new vector at once
+ * (hvm_assert_evtchn_irq), whether an upcall is pending or not; a vCPU
+ * that is not up gets nothing. */
+static void test_xen_mon_upcall_vector_asserts_at_once(void **state)
+{
+	struct mon *m = *state;
+	struct xen_hvm_evtchn_upcall_vector u = { .vcpu = 0, .vector = 0xf3 };
+	struct shared_info *s = gpa(m, SHARED_PA);
+
+	map_shared(m);
+	assert_int_equal(s->vcpu_info[0].evtchn_upcall_pending, 0);
+	memcpy(gpa(m, ARG_PA), &u, sizeof(u));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op,
+			       HVMOP_set_evtchn_upcall_vector, ARG_PA, 0), 0);
+	assert_int_equal(fake_host.nmsi, 1);
+	assert_int_equal(fake_host.msi[0].vcpu, 0);
+	assert_int_equal(fake_host.msi[0].vector, 0xf3);
+	u.vcpu = 1;                             /* not up */
+	memcpy(gpa(m, ARG_PA), &u, sizeof(u));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op,
+			       HVMOP_set_evtchn_upcall_vector, ARG_PA, 0), 0);
+	assert_int_equal(fake_host.nmsi, 1);
+}
+
 /* An IPI port of vCPU 0 (upcall vector 0xf3), masked, then sent to. */
 static uint32_t masked_ipi_sent(struct mon *m)
 {
@@ -334,6 +360,61 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	assert_int_equal(port_op(m, EVTCHNOP_unmask, port), 0);
 	assert_int_equal(fake_host.nmsi, 1);
 	assert_false(s->evtchn_mask[0] >> port & 1);
+}
+
+/* EVTCHNOP_status of (port): its status, or the call's error. */
+static long port_status(struct mon *m, uint32_t port)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+	long r;
+
+	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
+	r = hcall(m, 0, __HYPERVISOR_event_channel_op, EVTCHNOP_status,
+		  ARG_PA, 0);
+	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	return r < 0 ? r : (long)st.status;
+}
+
+/* Xen's ports exist a bucket of 64 at a time, from evtchn_init on, each
+ * further bucket from the first allocation in it, and are never freed
+ * (evtchn_allocate_port; port_is_valid is port < valid_evtchns): one
+ * that exists, port 0 (reserved) and free ones included, reads
+ * EVTCHNSTAT_closed, is unmasked as a no-op (0, its mask bit left) and
+ * has 2-level's set_priority -ENOSYS; one past them is -EINVAL. */
+static void test_xen_mon_ports_exist_by_bucket(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	struct evtchn_set_priority sp = { .port = 0 };
+
+	map_shared(m);
+	s->evtchn_mask[0] = 1ull << 0 | 1ull << 63;
+	assert_int_equal(port_status(m, 0), EVTCHNSTAT_closed);
+	assert_int_equal(port_status(m, 63), EVTCHNSTAT_closed);
+	assert_int_equal(port_status(m, 64), -XEN_EINVAL);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 0), 0);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 63), 0);
+	assert_int_equal(s->evtchn_mask[0], 1ull << 0 | 1ull << 63);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 64), -XEN_EINVAL);
+	memcpy(gpa(m, ARG_PA), &sp, sizeof(sp));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_set_priority, ARG_PA, 0), -XEN_ENOSYS);
+	sp.port = 64;
+	memcpy(gpa(m, ARG_PA), &sp, sizeof(sp));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_set_priority, ARG_PA, 0), -XEN_EINVAL);
+	/* Ports 2..64 bound: the second bucket exists; closing keeps it. */
+	for (uint32_t p = 2; p <= 64; p++)
+		assert_int_equal(bind_ipi(m, 0), p);
+	assert_int_equal(port_op(m, EVTCHNOP_close, 64), 0);
+	assert_int_equal(port_status(m, 64), EVTCHNSTAT_closed);
+	assert_int_equal(port_status(m, 127), EVTCHNSTAT_closed);
+	assert_int_equal(port_op(m, EVTCHNOP_unmask, 127), 0);
+	assert_int_equal(port_status(m, 128), -XEN_EINVAL);
+	/* Still refused on a port not in use, as in Xen. */
+	assert_int_equal(port_op(m, EVTCHNOP_send, 0), -XEN_EINVAL);
+	assert_int_equal(port_op(m, EVTCHNOP_close, 64), -XEN_EINVAL);
+	assert_int_equal(bind_vcpu(m, 0, 1), -XEN_EINVAL);
 }
 
 /* Xen's evtchn_free(): close clears the port's pending bit, so an event
@@ -740,6 +821,34 @@ static void test_xen_mon_copy_checks_write_and_smap(void **state)
 	assert_int_equal((long)r.rax, 0);
 }
 
+/* Xen's do_event_channel_op: a bind whose structure cannot be written
+ * back (here a read-only page under CR0.WP) is -EFAULT with the port
+ * left bound ("Cleaning up here would be a mess!"): the VIRQ stays
+ * bound, so binding it again is -EEXIST, and the next free port is the
+ * one after the two. */
+static void test_xen_mon_bind_fault_keeps_the_port(void **state)
+{
+	struct mon *m = *state;
+	struct evtchn_bind_virq b = { .virq = VIRQ_TIMER, .vcpu = 0 };
+	struct evtchn_bind_ipi bi = { .vcpu = 1 };
+
+	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
+	memcpy(gpa(m, ARG_PA + 0x100), &bi, sizeof(bi));
+	pt(m, 2)[1] &= ~2ull;                   /* ARG_PA's 2 MiB read-only */
+	fake_host.sregs.cr0 |= 1u << 16;        /* WP */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_bind_virq, ARG_PA, 0), -XEN_EFAULT);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
+			       EVTCHNOP_bind_ipi, ARG_PA + 0x100, 0),
+			 -XEN_EFAULT);
+	pt(m, 2)[1] |= 2;
+	assert_int_equal(pers_xen_of(m)->vcpu[0].virq_port[VIRQ_TIMER], 2);
+	assert_int_equal(bind_virq(m, VIRQ_TIMER, 0), -XEN_EEXIST);
+	assert_int_equal(notified_vcpu(m, 3), 1);       /* the IPI port */
+	assert_int_equal(pers_xen_of(m)->port[3].kind, PERS_XEN_IPI);
+	assert_int_equal(bind_ipi(m, 0), 4);
+}
+
 /* Reserved bits, as Xen's walk checks them: an address bit at or above
  * the guest's 39-bit MAXPHYADDR, NX without EFER.NXE, PS in a PML4E or
  * (the guest has no 1 GiB pages) a PDPTE, a 2 MiB page's bits 20:13. */
@@ -1060,6 +1169,32 @@ static void test_xen_mon_initialise_checks_control_registers(void **state)
 	assert_int_equal(init_vcpu1(m, ed_cr4_ok), -XEN_EEXIST);
 }
 
+/* Xen's common_vcpu_op: a vCPU past shared_info's 32 vcpu_info slots
+ * that has not registered its own has none (dummy_vcpu_info), and
+ * VCPUOP_initialise refuses it with -EINVAL before reading the context;
+ * once it has registered one, it is initialised as any other. */
+static void test_xen_mon_initialise_needs_a_vcpu_info(void **state)
+{
+	struct mon *m = *state;
+	struct vcpu_register_vcpu_info ri = { .mfn = 0x280000 >> 12 };
+
+	m->nvcpu = 40;
+	assert_int_equal(init_vcpu1(m, NULL), 0);       /* vCPU 1: a slot */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, RAM + 0x10000), -XEN_EINVAL);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, ARG_PA), -XEN_EINVAL);
+	assert_false(pers_xen_of(m)->vcpu[33].initialised);
+	memcpy(gpa(m, ARG_PA + 0x800), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 33, ARG_PA + 0x800), 0);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, RAM + 0x10000), -XEN_EFAULT);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op, VCPUOP_initialise,
+			       33, ARG_PA), 0);
+	assert_true(pers_xen_of(m)->vcpu[33].initialised);
+}
+
 /* VCPUOP_register_vcpu_info (Xen common/domain.c map_vcpu_info): the
  * offset must leave the whole vcpu_info in the page and be aligned to
  * its alignment (8 here), else -ENXIO: the monitor updates it with
@@ -1102,9 +1237,11 @@ static void test_xen_mon_register_vcpu_info_rules(void **state)
 }
 
 /* Xen's map_vcpu_info: the area starts as the vCPU's current vcpu_info
- * (its shared_info slot), or zeroed with the upcall masked when it has
- * none; then every selector bit and the upcall are pending, and the
- * upcall is raised. */
+ * (its shared_info slot), or zeroed when it has none here: with the
+ * upcall masked past vCPU 31 (Xen's dummy vcpu_info), not masked below
+ * (a copy of the slot in Xen's own shared_info page, zeroed for an HVM
+ * or PVH domain); then every selector bit and the upcall are pending,
+ * and the upcall is raised. */
 static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
 {
 	struct mon *m = *state;
@@ -1117,7 +1254,7 @@ static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
 	pers_xen_of(m)->vcpu[0].up = true;
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 0, ARG_PA), 0);
-	assert_int_equal(vi->evtchn_upcall_mask, 1);    /* no old one: zeroed */
+	assert_int_equal(vi->evtchn_upcall_mask, 0);    /* no old one: zeroed */
 	assert_int_equal(vi->arch.cr2, 0);
 	assert_int_equal(vi->evtchn_pending_sel, ~(xen_ulong_t)0);
 	assert_int_equal(vi->evtchn_upcall_pending, 1);
@@ -1133,6 +1270,129 @@ static void test_xen_mon_register_vcpu_info_marks_all_pending(void **state)
 	assert_int_equal(vi[1].arch.cr2, 0x1234);       /* moved */
 	assert_int_equal(vi[1].evtchn_pending_sel, ~(xen_ulong_t)0);
 	assert_int_equal(vi[1].evtchn_upcall_pending, 1);
+
+	m->nvcpu = 40;                          /* vCPU 33: no slot at all */
+	memset(&vi[2], 0x5a, sizeof(vi[2]));
+	ri.offset = 128;
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 33, ARG_PA), 0);
+	assert_int_equal(vi[2].evtchn_upcall_mask, 1);
+	assert_int_equal(vi[2].arch.cr2, 0);
+	assert_int_equal(vi[2].evtchn_pending_sel, ~(xen_ulong_t)0);
+}
+
+/* A second vCPU thread for the blocking calls: 50 ms in, vCPU 1 sends
+ * to (port) unless it is 0; 2 s in (or once the call is done) the VM
+ * stops, so a call that nothing wakes ends with the stop instead of
+ * hanging the test.  No cmocka asserts on this thread. */
+struct waker {
+	struct mon *m;
+	uint32_t port;
+	atomic_bool done;
+	long sent;
+};
+
+static void *waker_run(void *arg)
+{
+	struct waker *w = arg;
+	const struct timespec tick = { 0, 10000000 };   /* 10 ms */
+
+	for (unsigned i = 0; i < 200 && !atomic_load(&w->done); i++) {
+		nanosleep(&tick, NULL);
+		if (i != 4 || !w->port)
+			continue;
+		struct mon_regs r = { .rax = __HYPERVISOR_event_channel_op,
+			.rdi = EVTCHNOP_send, .rsi = ARG_PA + 0x800, .rflags = 2 };
+		bool dirty = false;
+		uint8_t data = 0;
+		struct mon_exit x = { .kind = MON_X_IO, .regs = &r,
+			.regs_dirty = &dirty, .io = { .port = VMI_PORT_XEN_HYPERCALL,
+			.out = true, .size = 1, .count = 1, .data = &data } };
+		memcpy(mon_gpa_ptr(w->m, ARG_PA + 0x800, 4), &w->port, 4);
+		w->sent = pers_xen.pio(w->m, 1, &x) ? (long)r.rax : -1000;
+	}
+	atomic_store(&w->m->stopped, true);
+	return NULL;
+}
+
+/* SCHEDOP_poll of (port) with (timeout) on vCPU 0 while the waker runs
+ * (sending to (send)); its result, and in (*stopped) whether the VM had
+ * stopped by the time it returned (the stop, not the call, ended it). */
+static long poll_while(struct mon *m, uint32_t port, uint64_t timeout,
+		       uint32_t send, bool *stopped)
+{
+	struct sched_poll sp = { .nr_ports = 1, .timeout = timeout };
+	struct waker w = { .m = m, .port = send };
+	pthread_t t;
+	long r;
+
+	set_xen_guest_handle(sp.ports, (evtchn_port_t *)(uintptr_t)(ARG_PA + 0x100));
+	memcpy(gpa(m, ARG_PA + 0x100), &port, sizeof(port));
+	memcpy(gpa(m, ARG_PA), &sp, sizeof(sp));
+	atomic_store(&m->stopped, false);
+	assert_int_equal(pthread_create(&t, NULL, waker_run, &w), 0);
+	r = hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_poll, ARG_PA, 0);
+	*stopped = atomic_load(&m->stopped);
+	atomic_store(&w.done, true);
+	pthread_join(t, NULL);
+	assert_int_equal(w.sent, 0);
+	return r;
+}
+
+/* Xen's do_poll blocks the vCPU, and the upcall of an event on any
+ * other port of it unblocks it (vlapic_set_irq -> vcpu_kick): a guest
+ * polling a spinlock's port with interrupts on takes the IPI it is sent
+ * meanwhile.  SCHEDOP_poll returns when the caller's upcall is raised,
+ * not only when a port it polls is pending. */
+static void test_xen_mon_poll_wakes_on_an_upcall(void **state)
+{
+	struct mon *m = *state;
+	uint32_t polled, other;
+	bool stopped;
+
+	map_shared(m);
+	pers_xen_of(m)->vcpu[0].vector = 0xf3;
+	polled = bind_ipi(m, 0);
+	other = bind_ipi(m, 0);
+	assert_int_equal(poll_while(m, polled, 0, other, &stopped), 0);
+	assert_false(stopped);
+	assert_int_equal(fake_host.nmsi, 1);
+}
+
+/* Xen's SCHEDOP_block enables event delivery first: it clears the
+ * caller's evtchn_upcall_mask (vcpu_block_enable_events), HVM or not;
+ * with an upcall pending it returns at once. */
+static void test_xen_mon_block_clears_upcall_mask(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+
+	map_shared(m);
+	s->vcpu_info[0].evtchn_upcall_mask = 1;
+	s->vcpu_info[0].evtchn_upcall_pending = 1;
+	s->vcpu_info[1].evtchn_upcall_mask = 1;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_sched_op, SCHEDOP_block, 0,
+			       0), 0);
+	assert_int_equal(s->vcpu_info[0].evtchn_upcall_mask, 0);
+	assert_int_equal(s->vcpu_info[1].evtchn_upcall_mask, 1);
+}
+
+/* A poll timeout is Xen's s_time_t: bit 63 set is negative, already
+ * past, and Xen's poll timer fires at once (common/timer.c compares
+ * signed); not a deadline 2^63 ns away. */
+static void test_xen_mon_poll_negative_timeout_returns(void **state)
+{
+	struct mon *m = *state;
+	bool stopped;
+	uint32_t port;
+
+	map_shared(m);
+	port = bind_ipi(m, 0);
+	assert_int_equal(poll_while(m, port, 1ull << 63 | 5, 0, &stopped), 0);
+	assert_false(stopped);
+	assert_int_equal(poll_while(m, port, UINT64_MAX, 0, &stopped), 0);
+	assert_false(stopped);
 }
 
 static uint64_t rnd(uint64_t *x)
@@ -1189,17 +1449,53 @@ static void test_xen_mon_fuzz_never_faults_the_monitor(void **state)
 }
 
 /* VCPUOP_set_singleshot_timer for (abs) on vCPU 0; returns the guest ns
- * the monitor's timer was armed for. */
+ * the monitor's timer was armed for, or 0 if the deadline had passed
+ * (then the timer is cancelled and the event sent at once instead). */
 static uint64_t singleshot(struct mon *m, uint64_t abs)
 {
 	struct vcpu_set_singleshot_timer t = { .timeout_abs_ns = abs };
-	unsigned before = fake_host.narmed;
+	unsigned armed = fake_host.narmed, cancelled = fake_host.ncancel;
 
 	memcpy(gpa(m, ARG_PA), &t, sizeof(t));
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_set_singleshot_timer, 0, ARG_PA), 0);
-	assert_int_equal(fake_host.narmed, before + 1);
-	return fake_host.armed_at;
+	assert_int_equal(fake_host.narmed - armed + fake_host.ncancel -
+			 cancelled, 1);
+	return fake_host.narmed != armed ? fake_host.armed_at : 0;
+}
+
+/* A deadline that has passed fires before Xen re-enters the guest
+ * (set_timer raises TIMER_SOFTIRQ, which runs on the way back;
+ * VCPUOP_set_singleshot_timer sends the event itself): VIRQ_TIMER is
+ * pending when the call returns, for a singleshot deadline in the past
+ * or negative (bit 63) and a past set_timer_op one; a future one and
+ * set_timer_op's negative one (Xen: in 100 ms) only arm the timer. */
+static void test_xen_mon_past_deadline_pending_on_return(void **state)
+{
+	struct mon *m = *state;
+	struct shared_info *s = gpa(m, SHARED_PA);
+	const uint64_t deadlines[] = { 1, 1ull << 63, UINT64_MAX };
+	long port;
+
+	map_shared(m);
+	port = bind_virq(m, VIRQ_TIMER, 0);
+	assert_true(port > 0);
+	fake_host.tsc = 1000000000;
+	for (unsigned i = 0; i < 3; i++) {
+		s->evtchn_pending[0] = 0;
+		assert_int_equal(singleshot(m, deadlines[i]), 0);
+		assert_true(s->evtchn_pending[0] >> port & 1);
+	}
+	s->evtchn_pending[0] = 0;
+	assert_true(singleshot(m, fake_host.tsc + 5000000) > fake_host.tsc);
+	assert_false(s->evtchn_pending[0] >> port & 1);
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_set_timer_op, 1000, 0, 0), 0);
+	assert_true(s->evtchn_pending[0] >> port & 1);
+	s->evtchn_pending[0] = 0;
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_set_timer_op, UINT64_MAX, 0,
+			       0), 0);
+	assert_false(s->evtchn_pending[0] >> port & 1);
+	assert_true(fake_host.armed_at > fake_host.tsc + 90000000);
 }
 
 /* Xen keeps the deadline as s_time_t: bit 63 set is negative, in the
@@ -1323,8 +1619,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_time_stable_bit_follows_clocksource, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_global_virq_and_bind_vcpu, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_send_ipi_sets_bits_and_injects_once, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_upcall_vector_asserts_at_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_masked_port_injects_on_unmask, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_close_clears_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_ports_exist_by_bucket, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_send_drains_ring, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_reads_guest_text_once, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_read_and_partial_write, setup, teardown),
@@ -1336,8 +1634,13 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_console_io_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_memory_op_bounded_per_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_checks_control_registers, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_initialise_needs_a_vcpu_info, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_bind_fault_keeps_the_port, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_register_vcpu_info_marks_all_pending, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_poll_wakes_on_an_upcall, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_block_clears_upcall_mask, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_poll_negative_timeout_returns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_pointers_are_linear, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_copy_checks_write_and_smap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_walk_reserved_bits, setup, teardown),
@@ -1346,6 +1649,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_paging_modes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_fuzz_never_faults_the_monitor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_singleshot_deadline_near_2_64_never_wraps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_past_deadline_pending_on_return, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_sched_yield_asks_the_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_table_checks_and_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),
