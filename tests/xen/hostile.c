@@ -357,6 +357,25 @@ static long status(domid_t dom, uint32_t port)
 static long c_status_limit(void) { return status(DOMID_SELF, PORTS_MAX); }
 static long c_status_domain(void) { return status(NO_DOMAIN, 1); }
 static long c_status_straddle(void) { return EVT(EVTCHNOP_status, straddle(sizeof(struct evtchn_status))); }
+/* Xen's ports exist in buckets of 64 (common/event_channel.c
+ * valid_evtchns): port 0, reserved, exists from the start, so its status
+ * is closed (100 + EVTCHNSTAT_closed here), unmask does nothing and is
+ * 0, and 2-level's set_priority is -ENOSYS; a port in no bucket yet
+ * (before evtchn-ports-exhausted allocates them all) is -EINVAL. */
+static long status_of(uint32_t port)
+{
+    struct evtchn_status s = { .dom = DOMID_SELF, .port = port };
+    long r = EVT(EVTCHNOP_status, P(&s));
+    return r < 0 ? r : 100 + (long)s.status;
+}
+static long c_status_port_zero(void) { return status_of(0); }
+static long c_status_no_bucket(void) { return status_of(PORTS_MAX - 1); }
+static long c_unmask_port_zero(void) { return port_cmd(EVTCHNOP_unmask, 0); }
+static long c_set_priority_port_zero(void)
+{
+    struct evtchn_set_priority p = { .port = 0, .priority = 0 };
+    return EVT(EVTCHNOP_set_priority, P(&p));
+}
 static long alloc_unbound(domid_t dom, domid_t remote)
 {
     struct evtchn_alloc_unbound a = { .dom = dom, .remote_dom = remote };
@@ -529,9 +548,35 @@ static evtchn_port_t unused_ports[2] = { 0, PORTS_MAX - 1 };
 static long c_poll_port_zero(void) { return poll(P(&unused_ports[0]), 1, 1); }
 static long c_poll_port_free(void) { return poll(P(&unused_ports[1]), 1, 1); }
 static long c_poll_arg_far(void) { return SCHED(SCHEDOP_poll, FAR); }
+/* A timeout with bit 63 set is a negative s_time_t, already past: Xen's
+ * poll timer fires at once, so the call returns 0 though no port is
+ * pending (common/timer.c). */
+static long c_poll_timeout_negative(void)
+{
+    long p = poll_port();
+    return p < 0 ? p : poll(P(poll_ports), 1, 1ull << 63 | 5);
+}
 static long c_set_timer_far_future(void) { return hc(__HYPERVISOR_set_timer_op, ~0ull >> 1, 0, 0); }
 static long c_set_timer_negative(void) { return hc(__HYPERVISOR_set_timer_op, ~0ull, 0, 0); }
 static long c_set_timer_stop(void) { return hc(__HYPERVISOR_set_timer_op, 0, 0, 0); }
+/* A deadline already passed: Xen's timer softirq runs before the vCPU
+ * re-enters the guest, so VIRQ_TIMER is pending when set_timer_op
+ * returns (1); the port is masked so that no upcall takes the event. */
+static long c_set_timer_passed_pending(void)
+{
+    long p = bind_virq(VIRQ_TIMER, 0), r;
+    if (p < 0)
+        return p;
+    volatile xen_ulong_t *mask = &shared.s.evtchn_mask[p / 64];
+    volatile xen_ulong_t *pend = &shared.s.evtchn_pending[p / 64];
+    xen_ulong_t bit = 1ull << (p % 64);
+    __atomic_fetch_or(mask, bit, __ATOMIC_SEQ_CST);
+    r = hc(__HYPERVISOR_set_timer_op, 1, 0, 0);
+    bool pending = *pend & bit;
+    port_cmd(EVTCHNOP_close, (uint32_t)p);
+    __atomic_fetch_and(mask, ~bit, __ATOMIC_SEQ_CST);
+    return r ? r : pending;
+}
 
 /* ---- linear addresses: the guest's page tables decide --------------- */
 
@@ -795,6 +840,10 @@ static const struct hcase cases[] = {
     { "evtchn-status-port-limit", c_status_limit, E(EINVAL) },
     { "evtchn-status-other-domain", c_status_domain, E(ESRCH) },
     { "evtchn-status-straddle", c_status_straddle, E(EFAULT) },
+    { "evtchn-status-port-zero-closed", c_status_port_zero, 100 + EVTCHNSTAT_closed },
+    { "evtchn-status-port-in-no-bucket", c_status_no_bucket, E(EINVAL) },
+    { "evtchn-unmask-port-zero", c_unmask_port_zero, 0 },
+    { "evtchn-set-priority-port-zero", c_set_priority_port_zero, E(ENOSYS) },
     { "evtchn-alloc-unbound-other-domain", c_unbound_domain, E(ESRCH) },
     { "evtchn-alloc-unbound-unknown-remote-ok", c_unbound_remote, 0 },
     { "evtchn-ports-exhausted", c_ports_exhausted, E(ENOSPC) },
@@ -841,9 +890,11 @@ static const struct hcase cases[] = {
     { "sched-op-poll-port-free", c_poll_port_free, E(EINVAL) },
     { "sched-op-poll-arg-far", c_poll_arg_far, E(EFAULT) },
     { "sched-op-poll-timeout-passed", c_poll_timeout, 0 },
+    { "sched-op-poll-timeout-negative", c_poll_timeout_negative, 0 },
     { "set-timer-op-far-future", c_set_timer_far_future, 0 },
     { "set-timer-op-negative", c_set_timer_negative, 0 },
     { "set-timer-op-stop", c_set_timer_stop, 0 },
+    { "set-timer-op-passed-pending-at-return", c_set_timer_passed_pending, 1 },
     { "linear-alias-above-4g-ok", c_linear_alias, 0 },
     { "linear-read-only-cr0-wp-efault", c_linear_read_only_wp, E(EFAULT) },
     { "linear-read-only-no-wp-ok", c_linear_read_only_no_wp, 0 },
