@@ -161,32 +161,36 @@ static void map_shared(struct mon *m)
 			       XENMEM_add_to_physmap, ARG_PA, 0), 0);
 }
 
+/* EVTCHNOP (cmd) from vCPU 0 with (len) bytes of (s) as its argument
+ * structure at ARG_PA, copied back after the call. */
+static long evtchn_op(struct mon *m, unsigned cmd, void *s, size_t len)
+{
+	long r;
+
+	memcpy(gpa(m, ARG_PA), s, len);
+	r = hcall(m, 0, __HYPERVISOR_event_channel_op, cmd, ARG_PA, 0);
+	memcpy(s, gpa(m, ARG_PA), len);
+	return r;
+}
+
 static uint32_t bind_ipi(struct mon *m, uint32_t vcpu)
 {
 	struct evtchn_bind_ipi b = { .vcpu = vcpu };
 
-	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
-	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
-			       EVTCHNOP_bind_ipi, ARG_PA, 0), 0);
-	memcpy(&b, gpa(m, ARG_PA), sizeof(b));
+	assert_int_equal(evtchn_op(m, EVTCHNOP_bind_ipi, &b, sizeof(b)), 0);
 	return b.port;
 }
 
 static long port_op(struct mon *m, unsigned cmd, uint32_t port)
 {
-	memcpy(gpa(m, ARG_PA), &port, sizeof(port));
-	return hcall(m, 0, __HYPERVISOR_event_channel_op, cmd, ARG_PA, 0);
+	return evtchn_op(m, cmd, &port, sizeof(port));
 }
 
 static long bind_virq(struct mon *m, uint32_t virq, uint32_t vcpu)
 {
 	struct evtchn_bind_virq b = { .virq = virq, .vcpu = vcpu };
-	long r;
+	long r = evtchn_op(m, EVTCHNOP_bind_virq, &b, sizeof(b));
 
-	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
-	r = hcall(m, 0, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq,
-		  ARG_PA, 0);
-	memcpy(&b, gpa(m, ARG_PA), sizeof(b));
 	return r < 0 ? r : (long)b.port;
 }
 
@@ -194,19 +198,23 @@ static long bind_vcpu(struct mon *m, uint32_t port, uint32_t vcpu)
 {
 	struct evtchn_bind_vcpu b = { .port = port, .vcpu = vcpu };
 
-	memcpy(gpa(m, ARG_PA), &b, sizeof(b));
-	return hcall(m, 0, __HYPERVISOR_event_channel_op, EVTCHNOP_bind_vcpu,
-		     ARG_PA, 0);
+	return evtchn_op(m, EVTCHNOP_bind_vcpu, &b, sizeof(b));
+}
+
+/* EVTCHNOP_status of (port), as the status or the call's error. */
+static long port_status(struct mon *m, uint32_t port)
+{
+	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
+	long r = evtchn_op(m, EVTCHNOP_status, &st, sizeof(st));
+
+	return r < 0 ? r : (long)st.status;
 }
 
 static uint32_t notified_vcpu(struct mon *m, uint32_t port)
 {
 	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
 
-	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
-	assert_int_equal(hcall(m, 0, __HYPERVISOR_event_channel_op,
-			       EVTCHNOP_status, ARG_PA, 0), 0);
-	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
+	assert_int_equal(evtchn_op(m, EVTCHNOP_status, &st, sizeof(st)), 0);
 	return st.vcpu;
 }
 
@@ -360,19 +368,6 @@ static void test_xen_mon_masked_port_injects_on_unmask(void **state)
 	assert_int_equal(port_op(m, EVTCHNOP_unmask, port), 0);
 	assert_int_equal(fake_host.nmsi, 1);
 	assert_false(s->evtchn_mask[0] >> port & 1);
-}
-
-/* EVTCHNOP_status of (port): its status, or the call's error. */
-static long port_status(struct mon *m, uint32_t port)
-{
-	struct evtchn_status st = { .dom = DOMID_SELF, .port = port };
-	long r;
-
-	memcpy(gpa(m, ARG_PA), &st, sizeof(st));
-	r = hcall(m, 0, __HYPERVISOR_event_channel_op, EVTCHNOP_status,
-		  ARG_PA, 0);
-	memcpy(&st, gpa(m, ARG_PA), sizeof(st));
-	return r < 0 ? r : (long)st.status;
 }
 
 /* Xen's ports exist a bucket of 64 at a time, from evtchn_init on, each
