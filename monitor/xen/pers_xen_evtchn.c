@@ -133,11 +133,6 @@ static long pers_xen_alloc(struct pers_xen *px, struct pers_xen_port what)
 	return -XEN_ENOSPC;     /* Xen get_free_port() */
 }
 
-static bool pers_xen_valid_port(uint32_t port)
-{
-	return port != 0 && port < PERS_XEN_PORTS;
-}
-
 /* Allocate a port of (p)'s kind and write it to (*out) inside the
  * guest's argument structure (s, len bytes at arg).  A structure that
  * cannot be written back (a read-only page under CR0.WP) leaves the port
@@ -234,7 +229,7 @@ static long pers_xen_send(struct mon *mon, uint32_t port)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 
-	if (!pers_xen_valid_port(port))
+	if (!pers_xen_port_exists(px, port))
 		return -XEN_EINVAL;
 	switch (px->port[port].kind) {
 	case PERS_XEN_IPI:
@@ -277,11 +272,13 @@ static long pers_xen_unmask(struct mon *mon, uint32_t port)
 static long pers_xen_close(struct mon *mon, uint32_t port)
 {
 	struct pers_xen *px = pers_xen_of(mon);
-	struct pers_xen_port *p = &px->port[port % PERS_XEN_PORTS];
 	struct shared_info *s = pers_xen_shinfo(mon);
+	struct pers_xen_port *p;
 
-	if (!pers_xen_valid_port(port) || p->kind == PERS_XEN_FREE)
+	if (!pers_xen_port_exists(px, port) ||
+	    px->port[port].kind == PERS_XEN_FREE)
 		return -XEN_EINVAL;
+	p = &px->port[port];
 	/* A global VIRQ is bound on vCPU 0 whichever vCPU it notifies. */
 	if (p->kind == PERS_XEN_VIRQ)
 		px->vcpu[virq_is_global(p->virq) ? 0 : p->vcpu]
@@ -307,7 +304,7 @@ static long bind_vcpu(struct mon *mon, struct pers_xen_call *c, void *blk)
 	(void)c;
 	if (b.vcpu >= mon->nvcpu)
 		return -XEN_ENOENT;
-	if (!pers_xen_valid_port(b.port))
+	if (!pers_xen_port_exists(px, b.port))
 		return -XEN_EINVAL;
 	p = &px->port[b.port];
 	switch (p->kind) {
