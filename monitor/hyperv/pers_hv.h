@@ -25,6 +25,10 @@ struct pers_hv_vp {
 	uint64_t sint[HV_SYNIC_SINT_COUNT];
 	uint64_t stimer_config, stimer_count;
 	uint64_t stimer_expiry;         /* reference time it is armed for */
+	/* A message-mode expiry whose message found its slot busy (or the
+	 * SIM page off) and waits for the guest's EOM, as KVM's msg_pending:
+	 * the timer is not armed meanwhile. */
+	bool stimer_msg_pending;
 };
 
 struct pers_hv {
@@ -84,10 +88,11 @@ uint64_t pers_hv_tsc_scale(uint32_t tsc_khz);
  * returns the result value for RAX. */
 uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,
 			   uint64_t in, uint64_t out);
-/* Put (msg) into slot (sint) of (vp)'s message page and raise the SINT.
- * Returns an HV_STATUS.  Called with hv->lock held; drops it to inject. */
-unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
-			     const struct hv_message *msg);
+/* Put (msg) into slot (sint) of (vp)'s message page.  Returns an
+ * HV_STATUS; on success the caller raises the SINT once it has dropped
+ * hv->lock, which is held across the call. */
+unsigned pers_hv_post_msg(struct mon *mon, unsigned vp, unsigned sint,
+			  const struct hv_message *msg);
 /* Raise SINT (sint) of (vp) if it is unmasked: called without the lock. */
 void pers_hv_raise_sint(struct mon *mon, unsigned vp, uint64_t sint_reg);
 

@@ -140,39 +140,32 @@ void pers_hv_raise_sint(struct mon *mon, unsigned vp, uint64_t sint_reg)
 /* [T: inter-partition-communication "SynIC Message Flags"]: a message
  * goes into its SINT's slot of the SIMP page only if the slot is free
  * (HVMSG_NONE); otherwise the slot's msg_pending flag tells the guest to
- * write EOM, and the sender gets HV_STATUS_INSUFFICIENT_BUFFERS (we keep
- * no queue).  Called with the lock held; drops it. */
-unsigned pers_hv_deliver_msg(struct mon *mon, unsigned vp, unsigned sint,
-			     const struct hv_message *msg)
+ * write EOM, and the call is HV_STATUS_INSUFFICIENT_BUFFERS (we keep no
+ * queue).  Called with the lock held, which it keeps. */
+unsigned pers_hv_post_msg(struct mon *mon, unsigned vp, unsigned sint,
+			  const struct hv_message *msg)
 {
-	struct pers_hv *hv = pers_hv_of(mon);
-	const struct pers_hv_vp *v = &hv->vp[vp];
+	const struct pers_hv_vp *v = &pers_hv_of(mon)->vp[vp];
 	struct hv_message *slot = NULL;
-	uint64_t sint_reg = v->sint[sint];
 
 	if ((v->scontrol & HV_SYNIC_SCONTROL_ENABLE) &&
 	    (v->simp & HV_MSR_ENABLE))
 		slot = mon_gpa_ptr(mon, (v->simp & HV_MSR_PAGE_MASK) +
 				   sint * HV_MESSAGE_SIZE, HV_MESSAGE_SIZE);
-	if (!slot) {
-		/* [T: hypercalls/hvcallpostmessage]: the target's SynIC or
-		 * SIM page disabled is INVALID_SYNIC_STATE. */
-		pthread_mutex_unlock(&hv->lock);
+	/* [T: hypercalls/hvcallpostmessage]: the target's SynIC or SIM page
+	 * disabled is INVALID_SYNIC_STATE. */
+	if (!slot)
 		return HV_STATUS_INVALID_SYNIC_STATE;
-	}
 	if (__atomic_load_n(&slot->message_type, __ATOMIC_ACQUIRE) !=
 	    HVMSG_NONE) {
 		__atomic_or_fetch(&slot->message_flags, HV_MSG_FLAG_PENDING,
 				  __ATOMIC_SEQ_CST);
-		pthread_mutex_unlock(&hv->lock);
 		return HV_STATUS_INSUFFICIENT_BUFFERS;
 	}
 	memcpy((uint8_t *)slot + 4, (const uint8_t *)msg + 4,
 	       sizeof(*msg) - 4);
 	__atomic_store_n(&slot->message_type, msg->message_type,
 			 __ATOMIC_RELEASE);
-	pthread_mutex_unlock(&hv->lock);
-	pers_hv_raise_sint(mon, vp, sint_reg);
 	return HV_STATUS_SUCCESS;
 }
 
@@ -181,7 +174,8 @@ static unsigned hc_post_message(struct pers_hv_call *c)
 {
 	const struct hv_input_post_message *in = &c->input.post;
 	struct hv_message msg = { 0 };
-	unsigned vp, sint;
+	unsigned vp, sint, st;
+	uint64_t sint_reg;
 
 	if (!connection(c, in->connection_id, &vp, &sint))
 		return HV_STATUS_INVALID_CONNECTION_ID;
@@ -193,7 +187,12 @@ static unsigned hc_post_message(struct pers_hv_call *c)
 	msg.payload_size = (uint8_t)in->payload_size;
 	memcpy(msg.payload, in->payload, in->payload_size);
 	pthread_mutex_lock(&c->hv->lock);
-	return pers_hv_deliver_msg(c->mon, vp, sint, &msg);
+	st = pers_hv_post_msg(c->mon, vp, sint, &msg);
+	sint_reg = c->hv->vp[vp].sint[sint];
+	pthread_mutex_unlock(&c->hv->lock);
+	if (st == HV_STATUS_SUCCESS)
+		pers_hv_raise_sint(c->mon, vp, sint_reg);
+	return st;
 }
 
 /* HvCallSignalEvent [T: hypercalls/hvcallsignalevent]: set flag (flag) of

@@ -173,6 +173,7 @@ static bool write_stimer_config(struct mon *mon, struct pers_hv *hv,
 	if (!(v & HV_STIMER_DIRECT) && !(v & HV_STIMER_SINTX_MASK))
 		v &= ~HV_STIMER_ENABLE;
 	vp->stimer_config = v;
+	vp->stimer_msg_pending = false;
 	stimer_update(mon, hv, vcpu);
 	return true;
 }
@@ -186,6 +187,7 @@ static bool write_stimer_count(struct mon *mon, struct pers_hv *hv,
 	if (v && !(vp->scontrol & HV_SYNIC_SCONTROL_ENABLE))
 		return false;
 	vp->stimer_count = v;
+	vp->stimer_msg_pending = false;
 	if (!v)
 		vp->stimer_config &= ~HV_STIMER_ENABLE;
 	else if (vp->stimer_config & HV_STIMER_AUTO_ENABLE)
@@ -194,38 +196,68 @@ static bool write_stimer_count(struct mon *mon, struct pers_hv *hv,
 	return true;
 }
 
-/* The timer thread: expiry of (vcpu)'s stimer 0.  Direct mode raises
- * the APIC vector; message mode posts HVMSG_TIMER_EXPIRED to SINTx. */
-static void stimer_fire(struct mon *mon, unsigned vcpu)
+/* Stimer 0 of (vcpu) expires, from the timer thread or again at the
+ * guest's EOM; called with the lock held, which it drops.  Direct mode
+ * raises the APIC vector.  Message mode posts HVMSG_TIMER_EXPIRED to
+ * SINTx; if that slot is busy (or the SIM page off) the expiry stays
+ * pending, the timer unarmed and a one-shot enabled, until an EOM finds
+ * the slot free or CONFIG or COUNT is written, as in KVM (hyperv.c
+ * stimer_expiration, kvm_hv_notify_acked_sint, stimer_cleanup). */
+static void stimer_expire(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
 {
-	struct pers_hv *hv = pers_hv_of(mon);
 	struct pers_hv_vp *vp = &hv->vp[vcpu];
+	uint64_t cfg = vp->stimer_config;
+	unsigned sint = (unsigned)((cfg & HV_STIMER_SINTX_MASK) >>
+				   HV_STIMER_SINTX_SHIFT);
 	struct hv_message msg = { .message_type = HVMSG_TIMER_EXPIRED,
 		.payload_size = sizeof(struct hv_timer_message_payload) };
 	struct hv_timer_message_payload *pl = (void *)msg.payload;
-	uint64_t cfg;
+	uint64_t sint_reg = vp->sint[sint];
 
-	pthread_mutex_lock(&hv->lock);
-	cfg = vp->stimer_config;
-	if (!(cfg & HV_STIMER_ENABLE)) {
+	*pl = (struct hv_timer_message_payload){ .expiration_time =
+		vp->stimer_expiry, .delivery_time = ref_count(mon, hv) };
+	vp->stimer_msg_pending = !(cfg & HV_STIMER_DIRECT) &&
+		pers_hv_post_msg(mon, vcpu, sint, &msg) != HV_STATUS_SUCCESS;
+	if (vp->stimer_msg_pending) {
 		pthread_mutex_unlock(&hv->lock);
 		return;
 	}
-	*pl = (struct hv_timer_message_payload){ .expiration_time =
-		vp->stimer_expiry, .delivery_time = ref_count(mon, hv) };
 	if (cfg & HV_STIMER_PERIODIC)
 		stimer_update(mon, hv, vcpu);
 	else
 		vp->stimer_config &= ~HV_STIMER_ENABLE;
-	if (!(cfg & HV_STIMER_DIRECT)) {
-		/* Drops the lock. */
-		pers_hv_deliver_msg(mon, vcpu, (unsigned)((cfg &
-			HV_STIMER_SINTX_MASK) >> HV_STIMER_SINTX_SHIFT), &msg);
-		return;
-	}
 	pthread_mutex_unlock(&hv->lock);
-	mon->host->msi(mon, vcpu, (uint8_t)((cfg & HV_STIMER_VECTOR_MASK) >>
-					  HV_STIMER_VECTOR_SHIFT));
+	if (cfg & HV_STIMER_DIRECT)
+		mon->host->msi(mon, vcpu, (uint8_t)((cfg & HV_STIMER_VECTOR_MASK)
+						  >> HV_STIMER_VECTOR_SHIFT));
+	else
+		pers_hv_raise_sint(mon, vcpu, sint_reg);
+}
+
+/* The timer thread's callback. */
+static void stimer_fire(struct mon *mon, unsigned vcpu)
+{
+	struct pers_hv *hv = pers_hv_of(mon);
+
+	pthread_mutex_lock(&hv->lock);
+	if (hv->vp[vcpu].stimer_config & HV_STIMER_ENABLE)
+		stimer_expire(mon, hv, vcpu);   /* drops the lock */
+	else
+		pthread_mutex_unlock(&hv->lock);
+}
+
+/* EOM [T: inter-partition-communication "SynIC Message Flags"]: the
+ * guest has freed a slot; a timer message waiting for one is sent again
+ * (KVM: synic_set_msr HV_X64_MSR_EOM).  Messages of HvCallPostMessage
+ * are not queued (INSUFFICIENT_BUFFERS instead): nothing else to do. */
+static void write_eom(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
+{
+	pthread_mutex_lock(&hv->lock);
+	if (hv->vp[vcpu].stimer_msg_pending &&
+	    (hv->vp[vcpu].stimer_config & HV_STIMER_ENABLE))
+		stimer_expire(mon, hv, vcpu);   /* drops the lock */
+	else
+		pthread_mutex_unlock(&hv->lock);
 }
 
 /*
@@ -298,10 +330,6 @@ static bool msr_write(struct mon *mon, struct pers_hv *hv, unsigned vcpu,
 		return write_synic_page(mon, &vp->siefp, v);
 	case HV_X64_MSR_SIMP:
 		return write_synic_page(mon, &vp->simp, v);
-	case HV_X64_MSR_EOM:
-		/* Nothing is queued behind a full slot (a sender gets
-		 * HV_STATUS_INSUFFICIENT_BUFFERS instead): nothing to do. */
-		return true;
 	case HV_X64_MSR_STIMER0_CONFIG:
 		return write_stimer_config(mon, hv, vcpu, v);
 	case HV_X64_MSR_STIMER0_COUNT:
@@ -355,6 +383,10 @@ bool pers_hv_msr(struct mon *mon, unsigned vcpu, bool write, uint32_t index,
 
 	if (!hv || vcpu >= hv->nvp)
 		return false;
+	if (write && index == HV_X64_MSR_EOM) {
+		write_eom(mon, hv, vcpu);
+		return true;
+	}
 	pthread_mutex_lock(&hv->lock);
 	ok = write ? msr_write(mon, hv, vcpu, index, *data) :
 		     msr_read(mon, hv, vcpu, index, data);

@@ -19,7 +19,9 @@
  *        armed: one-shot for COUNT (100 ns units, saturating), periodic
  *        for at least the minimum period (PERS_HV_STIMER_MIN_PERIOD)
  *        from now; otherwise it is cancelled; an
- *        expiry in direct mode raises the configured vector.
+ *        expiry in direct mode raises the configured vector; a message
+ *        that finds its slot busy leaves the timer unarmed until an EOM
+ *        on a free slot sends it.
  * Input (fuzz.h readers; zeros past the end):
  *
  *   byte 0   b & 1: hyperv, else xen; vCPUs = 1 + (b >> 1 & 1)
@@ -30,7 +32,8 @@
  *              A deadline or COUNT: u8 kind (now + u32 ns, now - u32 ns,
  *              raw u64, 0) then its fields
  *   1 advance  u32: guest ns to let pass (at most 10 ms)
- *   2 setup    xen: bind VIRQ_TIMER on the vCPU; hv: SynIC and SINTs on
+ *   2 setup    xen: bind VIRQ_TIMER on the vCPU; hv: SynIC and SINTs on,
+ *              every message slot freed, EOM
  *   3 config   hv only: u8 vector, u8 SINT, u8 flags: CONFIG from parts
  */
 #include <string.h>
@@ -182,8 +185,13 @@ static void check_hv_timer(struct mon *m, unsigned vcpu, bool fresh)
 	const struct fz_timer *tm = timer(vcpu);
 	uint64_t cfg = vp->stimer_config, now = fz_now_ns();
 
-	if (!(cfg & HV_STIMER_ENABLE) || !vp->stimer_count) {
-		FZ_CHECK(!tm->fn, "stimer off, host timer armed");
+	if (!(cfg & HV_STIMER_ENABLE) || !vp->stimer_count ||
+	    vp->stimer_msg_pending) {
+		FZ_CHECK(!tm->fn, "stimer off or waiting for EOM, host timer "
+			 "armed");
+		FZ_CHECK(!vp->stimer_msg_pending || ((cfg & HV_STIMER_ENABLE) &&
+			 !(cfg & HV_STIMER_DIRECT)), "message pending for a "
+			 "timer off or in direct mode");
 		return;
 	}
 	FZ_CHECK(tm->fn, "stimer on, host timer off");
@@ -228,13 +236,22 @@ static void hv_config(struct fz *f, struct mon *m, unsigned vcpu)
 		check_hv_timer(m, vcpu, true);
 }
 
+/* The SynIC on, and the guest's message handler: every slot freed,
+ * then EOM, which sends a timer message that waited for its slot. */
 static void hv_setup(struct mon *m, unsigned vcpu)
 {
+	uint64_t simp = 0x40000 + vcpu * 0x1000ull;
+	struct hv_message *slot = mon_gpa_ptr(m, simp, 4096);
+
 	hv_wrmsr(m, vcpu, HV_X64_MSR_SCONTROL, HV_SYNIC_SCONTROL_ENABLE);
-	hv_wrmsr(m, vcpu, HV_X64_MSR_SIMP, (0x40000 + vcpu * 0x1000ull) |
-		 HV_MSR_ENABLE);
-	for (unsigned s = 0; s < HV_SYNIC_SINT_COUNT; s++)
+	hv_wrmsr(m, vcpu, HV_X64_MSR_SIMP, simp | HV_MSR_ENABLE);
+	for (unsigned s = 0; s < HV_SYNIC_SINT_COUNT; s++) {
 		hv_wrmsr(m, vcpu, HV_X64_MSR_SINT0 + s, 0x40 + s);
+		slot[s].message_type = HVMSG_NONE;
+	}
+	hv_wrmsr(m, vcpu, HV_X64_MSR_EOM, 0);
+	FZ_CHECK(!pers_hv_of(m)->vp[vcpu].stimer_msg_pending,
+		 "EOM on free slots left the timer message pending");
 }
 
 /* A direct-mode expiry raises the configured vector (message mode

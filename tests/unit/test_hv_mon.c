@@ -463,6 +463,90 @@ static void test_hv_stimer_message_time_never_before_a_read(void **state)
 	assert_true(pl->delivery_time >= seen);
 }
 
+/* A message-mode expiry that finds its slot busy waits for the guest's
+ * EOM and is sent then, as in KVM (hyperv.c stimer_expiration,
+ * kvm_hv_notify_acked_sint): it was lost, with the one-shot disabled. */
+static void test_hv_stimer_message_waits_for_eom(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_message *slot = (void *)(f->mon.ram + SIMP_GPA +
+					   2 * sizeof(*slot));
+	const struct hv_timer_message_payload *pl = (const void *)slot->payload;
+	unsigned msis;
+
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SINT0 + 2, 0x50));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 5000));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE |
+		       2ull << HV_STIMER_SINTX_SHIFT));
+	slot->message_type = 0x1;               /* an earlier message */
+	fake_host.tsc = 1000 + 2000000;         /* 1 ms: past 5000 */
+	msis = fake_host.nmsi;
+	assert_non_null(fake_host.armed_fn);
+	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
+	assert_int_equal(slot->message_type, 0x1);
+	assert_true(slot->message_flags & HV_MSG_FLAG_PENDING);
+	assert_int_equal(fake_host.nmsi, msis);
+	assert_true(rd(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG) &
+		    HV_STIMER_ENABLE);
+	/* An EOM with the slot still full: still waiting. */
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_EOM, 0));
+	assert_int_equal(slot->message_type, 0x1);
+	assert_int_equal(fake_host.nmsi, msis);
+	/* The guest frees the slot: the EOM sends the timer's message. */
+	slot->message_type = HVMSG_NONE;
+	slot->message_flags = 0;
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_EOM, 0));
+	assert_int_equal(slot->message_type, HVMSG_TIMER_EXPIRED);
+	assert_int_equal(pl->expiration_time, 5000);
+	assert_true(pl->delivery_time >= 10000);
+	assert_int_equal(fake_host.nmsi, msis + 1);
+	assert_int_equal(fake_host.msi[msis].vector, 0x50);
+	assert_false(rd(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG) &
+		     HV_STIMER_ENABLE);
+	/* Sent once: another EOM on a free slot sends nothing. */
+	slot->message_type = HVMSG_NONE;
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_EOM, 0));
+	assert_int_equal(slot->message_type, HVMSG_NONE);
+	assert_int_equal(fake_host.nmsi, msis + 1);
+}
+
+/* Writing COUNT (or CONFIG) drops an expiry still waiting for its slot,
+ * as KVM's stimer_cleanup does; a periodic timer is re-armed only once
+ * its message is sent. */
+static void test_hv_stimer_pending_message_dropped_by_count(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_message *slot = (void *)(f->mon.ram + SIMP_GPA +
+					   3 * sizeof(*slot));
+	unsigned armed, msis;
+
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_SINT0 + 3, 0x51));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 20000));
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE |
+		       HV_STIMER_PERIODIC | 3ull << HV_STIMER_SINTX_SHIFT));
+	slot->message_type = 0x1;
+	fake_host.tsc = 1000 + 8000000;         /* 4 ms: past 2 ms */
+	armed = fake_host.narmed;
+	msis = fake_host.nmsi;
+	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
+	assert_int_equal(fake_host.narmed, armed);      /* not re-armed */
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 30000));
+	assert_int_equal(fake_host.narmed, armed + 1);
+	slot->message_type = HVMSG_NONE;
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_EOM, 0));
+	assert_int_equal(slot->message_type, HVMSG_NONE);
+	assert_int_equal(fake_host.nmsi, msis);
+	/* The next expiry finds the slot free: sent, and re-armed. */
+	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
+	assert_int_equal(slot->message_type, HVMSG_TIMER_EXPIRED);
+	assert_int_equal(fake_host.nmsi, msis + 1);
+	assert_int_equal(fake_host.narmed, armed + 2);
+}
+
 /* ---- A racing vCPU, made deterministic ------------------------------
  * Another vCPU may rewrite guest memory between any two reads the
  * monitor makes of it.  race_call() makes the guest page at (gpa)
@@ -807,6 +891,8 @@ int main(void)
 		T(test_hv_stimer_count_near_2_64_saturates),
 		T(test_hv_stimer_periodic_has_a_minimum_period),
 		T(test_hv_stimer_message_time_never_before_a_read),
+		T(test_hv_stimer_message_waits_for_eom),
+		T(test_hv_stimer_pending_message_dropped_by_count),
 		T(test_hv_hcall_post_message_input_is_read_once),
 		T(test_hv_hcall_slow_inputs_race_only_documented),
 		T(test_hv_port_below_cpl0_is_ud_and_does_nothing),
