@@ -200,6 +200,7 @@ static const char *const tsc_source_names[] = {
     [TSC_SRC_PMTIMER] = "pmtimer",
     [TSC_SRC_PIT] = "pit",
     [TSC_SRC_GUESSED] = "guessed",
+    [TSC_SRC_HYPERVISOR] = "hypervisor",
 };
 
 const char *tsc_source_name(enum tsc_source src)

@@ -63,8 +63,9 @@ enum tsc_source {
     TSC_SRC_PMTIMER,
     TSC_SRC_PIT,
     TSC_SRC_GUESSED,    /* TSC_HZ_GUESS: time runs at the wrong speed */
+    TSC_SRC_HYPERVISOR, /* the backend's hypervisor said (clock, MSR) */
 };
-/* "none", "cpuid15", "hpet", "pmtimer", "pit", "guessed". */
+/* "none", "cpuid15", "hpet", "pmtimer", "pit", "guessed", "hypervisor". */
 const char *tsc_source_name(enum tsc_source src);
 
 #define TSC_CALIBRATE_MS 10

@@ -188,6 +188,16 @@ void x86pc_describe(struct vmi_info *info)
     info->ipi = x86pc.lapic.x2apic ? "x2apic icr" : "xapic icr";
 }
 
+uint64_t x86pc_cycles_hz(void)
+{
+    return x86pc.tsc_src == TSC_SRC_GUESSED ? 0 : x86pc.tsc_hz;
+}
+
+uint64_t x86pc_rtc_wallclock_ns(uint64_t now_ns)
+{
+    return x86pc.wall0_ns ? x86pc.wall0_ns + now_ns : 0;
+}
+
 unsigned x86pc_cpu_count(void)
 {
     return x86pc.cpus.count;

@@ -66,6 +66,8 @@ struct x86pc {
     vmi_cpumask_t online;       /* CPUs that ran x86pc_cpu_init (or _online) */
     uint64_t rsdp;
     uint64_t tsc_hz;            /* set by the backend before x86pc_alarm_init */
+    enum tsc_source tsc_src;    /* where tsc_hz came from (x86pc_cycles_hz) */
+    uint64_t wall0_ns;          /* x86pc_rtc_wallclock_ns's offset, or 0 */
     bool tsc_deadline;          /* the LAPIC timer has IA32_TSC_DEADLINE */
     bool lapic_alarm;           /* the alarm is the LAPIC timer */
     bool cpu_id_rdpid;          /* cpu_id reads TSC_AUX with RDPID */
@@ -105,6 +107,11 @@ void x86pc_cpu_online(unsigned cpu);
  * TSC_DEADLINE features, from what x86pc_init and x86pc_alarm_init chose. */
 void x86pc_describe(struct vmi_info *info);
 unsigned x86pc_cpu_count(void);                                     /* op */
+/* x86pc.tsc_hz, or 0 (unknown) where it was guessed (TSC_SRC_GUESSED). */
+uint64_t x86pc_cycles_hz(void);                                     /* op */
+/* The wall clock at time (now_ns): x86pc.wall0_ns (rtc_wall0_ns, taken
+ * by the backend on its own clock) + now_ns, or 0 without an RTC. */
+uint64_t x86pc_rtc_wallclock_ns(uint64_t now_ns);
 unsigned x86pc_cpu_id(void);                                        /* op */
 vmi_status_t x86pc_cpu_start(unsigned cpu,
                              const struct vmi_cpu_boot *boot);      /* op */

@@ -50,19 +50,18 @@ uint64_t hv_time_ns(void)
  * stimer0 is not the alarm. */
 void hv_time_init(void)
 {
-    enum tsc_source src = TSC_SRC_NONE;
     /* The frequency MSR where granted (0x40000003.eax bit 11), present
      * (edx bit 8: the TLFS names both, as Linux's ms_hyperv_init_platform
      * checks) and set; else as native, down to a guessed rate at which
      * time runs forward and cycles_hz says "unknown" (0). */
+    x86pc.tsc_src = TSC_SRC_HYPERVISOR;
     x86pc.tsc_hz = (hv.priv_eax & HV_PRIV_FREQUENCY_MSRS) &&
                    (hv.feat_edx & HV_FEAT_FREQUENCY_MSRS) ?
                    rdmsr(HV_X64_MSR_TSC_FREQUENCY) : 0;
     if (!x86pc.tsc_hz)
-        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &src);
-    hv.tsc_hz_guessed = src == TSC_SRC_GUESSED;
+        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &x86pc.tsc_src);
     tsc_clock_start(&hv.tsc, x86pc.tsc_hz);
-    hv.wall0_ns = rtc_wall0_ns(hv_time_ns());
+    x86pc.wall0_ns = rtc_wall0_ns(hv_time_ns());
     x86pc_alarm_init(!hv.use.stimer);
 }
 
@@ -83,12 +82,7 @@ void hv_time_cpu_init(unsigned cpu)
 
 uint64_t hv_wallclock_ns(void)
 {
-    return hv.wall0_ns ? hv.wall0_ns + hv_time_ns() : 0;
-}
-
-uint64_t hv_cycles_hz(void)
-{
-    return hv.tsc_hz_guessed ? 0 : x86pc.tsc_hz;
+    return x86pc_rtc_wallclock_ns(hv_time_ns());
 }
 
 uint64_t hv_stolen_ns(void)

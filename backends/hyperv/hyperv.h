@@ -43,8 +43,6 @@ struct hyperv {
     uint32_t version;           /* 0x40000002.ebx: major << 16 | minor */
     struct hv_use use;
     struct tsc_clock tsc;       /* time, only without a reference clock */
-    uint64_t wall0_ns;
-    bool tsc_hz_guessed;        /* no source gave the TSC rate */
     uint32_t vp_index[VMI_MAX_CPUS];
     struct vmi_info info;
     char vendor[HVSIG_LEN];     /* the signature at 0x40000000 */
@@ -88,7 +86,6 @@ void hv_time_cpu_init(unsigned cpu);
 uint64_t hv_ref_read(const struct hv_ref_tsc_page *p);
 uint64_t hv_time_ns(void);
 uint64_t hv_wallclock_ns(void);
-uint64_t hv_cycles_hz(void);
 uint64_t hv_stolen_ns(void);
 /* STIMER0_COUNT for (deadline_ns): ceil(ns / 100), at least 1. */
 uint64_t hv_stimer_count(uint64_t deadline_ns);

@@ -47,8 +47,6 @@ struct kvm {
     uint32_t features, hints;   /* CPUID base+1 eax, edx */
     struct kvm_use use;
     struct tsc_clock tsc;       /* time, only without kvmclock */
-    bool tsc_hz_guessed;        /* without kvmclock: no source gave the rate */
-    uint64_t wall0_ns;          /* without kvmclock: RTC at time_ns 0, or 0 */
     uint64_t last_ns;           /* pvclock_clamp's high-water mark */
     struct pvclock_wall_clock wall __attribute__((aligned(16)));
     struct vmi_info info;
@@ -83,7 +81,6 @@ void kvm_time_init(void);
 void kvm_time_cpu_init(unsigned cpu);
 uint64_t kvm_time_ns(void);
 uint64_t kvm_wallclock_ns(void);
-uint64_t kvm_cycles_hz(void);
 uint64_t kvm_stolen_ns(void);
 /* A consistent reading of (st)->steal (version loop, msr.rst). */
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st);

@@ -37,6 +37,7 @@ static uint64_t kvm_clock_hz(void)
 void kvm_time_init(void)
 {
     /* On CPU 0 a refused MSR just means no kvmclock: the TSC serves. */
+    x86pc.tsc_src = TSC_SRC_HYPERVISOR;
     if ((kvm.features & (1u << KVM_FEATURE_CLOCKSOURCE2)) &&
         !wrmsr_safe(MSR_KVM_SYSTEM_TIME_NEW,
                     kvm_pa(&kvm.cpu[0].clock) | KVM_MSR_ENABLED)) {
@@ -49,11 +50,9 @@ void kvm_time_init(void)
         /* As native: a guessed rate keeps time running, and cycles_hz
          * says "unknown" (0); the wall clock is the CMOS RTC's, which
          * the PC has without kvmclock too. */
-        enum tsc_source src;
-        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &src);
-        kvm.tsc_hz_guessed = src == TSC_SRC_GUESSED;
+        x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &x86pc.tsc_src);
         tsc_clock_start(&kvm.tsc, x86pc.tsc_hz);
-        kvm.wall0_ns = rtc_wall0_ns(kvm_time_ns());
+        x86pc.wall0_ns = rtc_wall0_ns(kvm_time_ns());
     }
     x86pc_alarm_init(true);
 }
@@ -95,17 +94,12 @@ uint64_t kvm_time_ns(void)
 uint64_t kvm_wallclock_ns(void)
 {
     if (!kvm.use.kvmclock)
-        return kvm.wall0_ns ? kvm.wall0_ns + kvm_time_ns() : 0;
+        return x86pc_rtc_wallclock_ns(kvm_time_ns());
     /* The host writes the structure only when the MSR is written
      * (msr.rst), so write it on every query, as Linux does.  It holds
      * the wall-clock time at kvmclock 0; no enable bit. */
     wrmsr(MSR_KVM_WALL_CLOCK_NEW, kvm_pa(&kvm.wall));
     return pvclock_wall_ns(&kvm.wall) + kvm_time_ns();
-}
-
-uint64_t kvm_cycles_hz(void)
-{
-    return kvm.tsc_hz_guessed ? 0 : x86pc.tsc_hz;
 }
 
 uint64_t kvm_steal_read(const volatile struct kvm_steal_time *st)

@@ -22,9 +22,9 @@ static const char *native_clock_name(void)
     char *b = native.clock_name;
     size_t n = 0, size = sizeof(native.clock_name);
     vmi_append(b, size, &n, "tsc, rate ");
-    if (native.tsc_src != TSC_SRC_GUESSED)
+    if (x86pc.tsc_src != TSC_SRC_GUESSED)
         vmi_append(b, size, &n, "from ");
-    vmi_append(b, size, &n, tsc_source_name(native.tsc_src));
+    vmi_append(b, size, &n, tsc_source_name(x86pc.tsc_src));
     if (!native.tsc_invariant)
         vmi_append(b, size, &n, ", not invariant");
     return b;
@@ -78,7 +78,7 @@ const struct vmi_ops vmi_ops = {
     .event_dispatch = native_event_dispatch,
     .time_ns = native_time_ns,
     .wallclock_ns = native_wallclock_ns,
-    .cycles_hz = native_cycles_hz,
+    .cycles_hz = x86pc_cycles_hz,
     .stolen_ns = native_stolen_ns,
     .alarm_set = native_alarm_set,
     /* the PC's (common/x86pc.h) */

@@ -13,8 +13,6 @@
 
 struct native {
     struct tsc_clock clock;         /* time_ns; rate in x86pc.tsc_hz */
-    uint64_t wall0_ns;
-    enum tsc_source tsc_src;        /* where the rate came from */
     bool tsc_invariant;             /* CPUID 0x80000007 EDX[8] */
     char clock_name[48];            /* info.clock */
     struct vmi_info info;
@@ -32,7 +30,6 @@ void native_event_dispatch(unsigned vector);
 void native_time_init(void);
 uint64_t native_time_ns(void);
 uint64_t native_wallclock_ns(void);
-uint64_t native_cycles_hz(void);
 uint64_t native_stolen_ns(void);
 /* The LAPIC alarm (common/x86pc_alarm.c) on this time base. */
 void native_alarm_set(uint64_t deadline_ns);

@@ -16,10 +16,10 @@ void native_time_init(void)
 {
     /* With a guessed rate cycles_hz reports 0 (unknown) and info->clock
      * says so. */
-    x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &native.tsc_src);
+    x86pc.tsc_hz = tsc_hz_detect_or_guess(x86pc.rsdp, &x86pc.tsc_src);
     native.tsc_invariant = tsc_invariant();
     tsc_clock_start(&native.clock, x86pc.tsc_hz);
-    native.wall0_ns = rtc_wall0_ns(native_time_ns());
+    x86pc.wall0_ns = rtc_wall0_ns(native_time_ns());
     x86pc_alarm_init(true);
 }
 
@@ -30,12 +30,7 @@ uint64_t native_time_ns(void)
 
 uint64_t native_wallclock_ns(void)
 {
-    return native.wall0_ns ? native.wall0_ns + native_time_ns() : 0;
-}
-
-uint64_t native_cycles_hz(void)
-{
-    return native.tsc_src == TSC_SRC_GUESSED ? 0 : x86pc.tsc_hz;
+    return x86pc_rtc_wallclock_ns(native_time_ns());
 }
 
 uint64_t native_stolen_ns(void)
