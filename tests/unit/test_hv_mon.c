@@ -434,6 +434,21 @@ static void test_hv_stimer_periodic_has_a_minimum_period(void **state)
 	assert_true(stimer(&f->mon, false, 1) == 200);
 }
 
+/* Stimer 0 of vCPU 0 in message mode to SINT (sint), whose vector is
+ * (vec), COUNT (count), CONFIG enable | (extra); returns the SIMP slot. */
+static struct hv_message *msg_stimer(struct mon *m, unsigned sint,
+				     uint64_t vec, uint64_t count,
+				     uint64_t extra)
+{
+	assert_true(wr(m, 0, HV_X64_MSR_SCONTROL, 1));
+	assert_true(wr(m, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1));
+	assert_true(wr(m, 0, HV_X64_MSR_SINT0 + sint, vec));
+	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_COUNT, count));
+	assert_true(wr(m, 0, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE |
+		       extra | (uint64_t)sint << HV_STIMER_SINTX_SHIFT));
+	return (struct hv_message *)(m->ram + SIMP_GPA) + sint;
+}
+
 /* A message-mode stimer's HVMSG_TIMER_EXPIRED gives the reference time
  * it was delivered at: with the reference page invalid, never before a
  * TIME_REF_COUNT the guest already read on another vCPU (whose host CPU's
@@ -441,17 +456,10 @@ static void test_hv_stimer_periodic_has_a_minimum_period(void **state)
 static void test_hv_stimer_message_time_never_before_a_read(void **state)
 {
 	struct fixture *f = *state;
-	const struct hv_message *slot = (const void *)(f->mon.ram + SIMP_GPA +
-						       2 * sizeof(*slot));
+	const struct hv_message *slot = msg_stimer(&f->mon, 2, 0x50, 5000, 0);
 	const struct hv_timer_message_payload *pl = (const void *)slot->payload;
 	uint64_t seen;
 
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SINT0 + 2, 0x50));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 5000));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE |
-		       2ull << HV_STIMER_SINTX_SHIFT));
 	fake_host.tsc = 1000 + 4000000;                 /* 2 ms */
 	seen = rd(&f->mon, 1, HV_X64_MSR_TIME_REF_COUNT);
 	assert_in_range(seen, 19999, 20000);
@@ -469,17 +477,10 @@ static void test_hv_stimer_message_time_never_before_a_read(void **state)
 static void test_hv_stimer_message_waits_for_eom(void **state)
 {
 	struct fixture *f = *state;
-	struct hv_message *slot = (void *)(f->mon.ram + SIMP_GPA +
-					   2 * sizeof(*slot));
+	struct hv_message *slot = msg_stimer(&f->mon, 2, 0x50, 5000, 0);
 	const struct hv_timer_message_payload *pl = (const void *)slot->payload;
 	unsigned msis;
 
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SINT0 + 2, 0x50));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 5000));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE |
-		       2ull << HV_STIMER_SINTX_SHIFT));
 	slot->message_type = 0x1;               /* an earlier message */
 	fake_host.tsc = 1000 + 2000000;         /* 1 ms: past 5000 */
 	msis = fake_host.nmsi;
@@ -518,16 +519,10 @@ static void test_hv_stimer_message_waits_for_eom(void **state)
 static void test_hv_stimer_pending_message_dropped_by_count(void **state)
 {
 	struct fixture *f = *state;
-	struct hv_message *slot = (void *)(f->mon.ram + SIMP_GPA +
-					   3 * sizeof(*slot));
+	struct hv_message *slot = msg_stimer(&f->mon, 3, 0x51, 20000,
+					     HV_STIMER_PERIODIC);
 	unsigned armed, msis;
 
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SCONTROL, 1));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SIMP, SIMP_GPA | 1));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_SINT0 + 3, 0x51));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 20000));
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_ENABLE |
-		       HV_STIMER_PERIODIC | 3ull << HV_STIMER_SINTX_SHIFT));
 	slot->message_type = 0x1;
 	fake_host.tsc = 1000 + 8000000;         /* 4 ms: past 2 ms */
 	armed = fake_host.narmed;
