@@ -17,13 +17,19 @@
 #include "mon_pers.h"
 
 /* Read the whole image; returns 0, MON_EXIT_NOINPUT or MON_EXIT_DATAERR.
- * Errors name it as (shown), the path made one printable line. */
+ * Errors name it as (shown), the path made one printable line.  The open
+ * does not wait: a named pipe with no writer (or a terminal line) would
+ * block it before the watchdog runs and with the stop signals blocked,
+ * so that neither --timeout nor SIGTERM could end vmi-run; O_NONBLOCK
+ * makes it return at once, and fstat refuses anything but a regular file
+ * (where O_NONBLOCK changes nothing).  O_NOCTTY: a terminal never becomes
+ * vmi-run's controlling one. */
 static int read_image(const char *path, const char *shown, uint8_t **buf,
 		      size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open image '%s': %s", shown,

@@ -3,11 +3,14 @@
 """tests/monitor/check_run.py: run vmi-run once and check the outcome.
 
   check_run.py --status N [--stdout RE]... [--stderr TEXT]... [--one-line]
-               [--needs-kvm] [--cpuid pc|kvm] [--sigterm-after S] -- COMMAND...
+               [--needs-kvm] [--cpuid pc|kvm] [--sigterm-after S]
+               [--limit S] [--fifo] -- COMMAND...
 
 Exit 0 if COMMAND exited with status N, was not killed by a signal, its
 stdout matches every --stdout regular expression and its stderr contains
-every --stderr text (and, with --one-line, is exactly one line).  With
+every --stderr text (and, with --one-line, is exactly one line), within
+--limit seconds (a hang fails).  With --fifo, each argument @FIFO@ of
+COMMAND is the path of a named pipe that nobody ever opens for writing.  With
 --needs-kvm: exit 77 (skip) if /dev/kvm cannot be opened or vmi-run says
 KVM is unavailable (status 69 with its line naming KVM: a guest cannot
 give 69, and a 69 without the line is judged like any other status;
@@ -19,6 +22,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
@@ -68,12 +72,23 @@ def main():
     ap.add_argument('--limit', type=float, default=300)
     ap.add_argument('--sigterm-after', type=float,
                     help='send SIGTERM after this many seconds')
+    ap.add_argument('--fifo', action='store_true',
+                    help='@FIFO@ in COMMAND: a named pipe with no writer')
     ap.add_argument('cmd', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ['--'] else a.cmd
     if a.needs_kvm and not vmienv.kvm_usable():
         print('SKIP: /dev/kvm is not usable')
         return SKIP
+    if a.fifo:
+        with tempfile.TemporaryDirectory() as d:
+            fifo = os.path.join(d, 'fifo')
+            os.mkfifo(fifo)
+            return run(a, [fifo if c == '@FIFO@' else c for c in cmd])
+    return run(a, cmd)
+
+
+def run(a, cmd):
     print('+', ' '.join(cmd))
     p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
