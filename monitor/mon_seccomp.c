@@ -68,6 +68,9 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	ANY("rt_sigprocmask", "vCPU threads unblock the kick; pthread_kill() "
 	    "blocks signals around tgkill"),
 	ANY("rt_sigreturn", "return from the kick's SIGUSR1 handler"),
+	ANY("restart_syscall", "the kernel resumes an interrupted poll or "
+	    "nanosleep with it after SIGSTOP/SIGCONT (job control); it only "
+	    "continues that call"),
 	ANY("getpid", "pthread_kill() passes the process id to tgkill"),
 	ANY("gettid", "pthread_kill() of the own thread (the watchdog's stop "
 	    "kicks the main thread itself)"),
