@@ -59,8 +59,9 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	    "the host clocksource cannot be read in user space"),
 	ANY("time", "the RTC (mon_rtc.c); the vDSO answers unless the host "
 	    "clocksource cannot be read in user space"),
-	ANY("clock_nanosleep", "nanosleep() while a remote TLB flush "
-	    "completes (hyperv)"),
+	ANY("clock_nanosleep", "nanosleep(): the main thread's naps while it "
+	    "joins the vCPU threads after the stop (mon_run.c); a remote TLB "
+	    "flush's wait (hyperv)"),
 	ANY("sched_yield", "Xen SCHEDOP_yield and Hyper-V "
 	    "HvCallNotifyLongSpinWait"),
 	ANY("rt_sigtimedwait", "the watchdog waits for a stop, a signal or "
