@@ -213,7 +213,8 @@ static void sandbox(struct mon *mon, unsigned started)
 		mon_logf(mon, "sandbox: off (--no-sandbox)");
 	else if (!mon_sandbox_built())
 		mon_logf(mon, "sandbox: none in this build (see --help)");
-	else if (mon_sandbox_install(err, sizeof(err)) < 0)
+	else if (mon_sandbox_install(mon->pers->name, err,
+				     sizeof(err)) < 0)
 		mon_stopf(mon, MON_EXIT_HOST, "%s", err);
 	else
 		mon_logf(mon, "sandbox: seccomp filter on");

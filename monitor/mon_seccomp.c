@@ -21,31 +21,43 @@
 #include "mon_exit.h"
 #include "mon_seccomp.h"
 
-#define ANY(s, why)        { s, MON_SB_ANY, 0, NULL, why }
-#define FD(s, fd, n, why)  { s, MON_SB_FD, fd, n, why }
-#define IOCTL(req, why)    { "ioctl", MON_SB_IOCTL, req, #req, why }
-#define SELF(s, why)       { s, MON_SB_SELF, 0, "own pid", why }
+#define ANY(s, why)        { s, MON_SB_ANY, 0, NULL, NULL, why }
+#define FD(s, fd, n, why)  { s, MON_SB_FD, fd, n, NULL, why }
+#define IOCTL(req, why)    { "ioctl", MON_SB_IOCTL, req, #req, NULL, why }
+/* An ioctl only the personalities (pers) make: the others (pc, kvm) run
+ * with KVM_RUN alone. */
+#define IOCTL_FOR(req, pers, why) \
+	{ "ioctl", MON_SB_IOCTL, req, #req, pers, why }
+#define SELF(s, why)       { s, MON_SB_SELF, 0, "own pid", NULL, why }
 
 const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	IOCTL(KVM_RUN, "run the guest: every vCPU thread's loop (mon_vcpu.c)"),
-	IOCTL(KVM_GET_SREGS, "read the own vCPU's segment and control "
-	      "registers: hyperv remote TLB flush and hypercall CPL check, xen "
-	      "hypercall mode, CPL and page walk, VCPUOP_up"),
-	IOCTL(KVM_SET_SREGS, "toggle CR4.PGE to flush the own vCPU's TLB "
-	      "(hyperv); 64-bit state of a vCPU started by VCPUOP_up (xen)"),
-	IOCTL(KVM_GET_VCPU_EVENTS, "read the own vCPU's event state before "
-	      "injecting #UD (hyperv: a hypercall from CPL > 0)"),
-	IOCTL(KVM_SET_VCPU_EVENTS, "inject #UD into the own vCPU (hyperv: a "
-	      "hypercall from CPL > 0)"),
-	IOCTL(KVM_SET_REGS, "registers of a vCPU started by VCPUOP_up (xen), "
-	      "on its own thread"),
-	IOCTL(KVM_SET_MP_STATE, "make a vCPU started by VCPUOP_up runnable "
-	      "(xen)"),
-	IOCTL(KVM_SET_USER_MEMORY_REGION, "map or move a monitor page "
-	      "outside guest RAM (xen: shared_info or a grant frame at a gfn "
-	      "in a hole, XENMEM_add_to_physmap), from a vCPU thread"),
-	IOCTL(KVM_SIGNAL_MSI, "inject timer, IPI and event vectors (xen, "
-	      "hyperv) from the vCPU threads and the timer thread"),
+	IOCTL_FOR(KVM_GET_SREGS, "xen, hyperv",
+		  "read the own vCPU's segment and control "
+		  "registers: hyperv remote TLB flush and hypercall CPL check, xen "
+		  "hypercall mode, CPL and page walk, VCPUOP_up"),
+	IOCTL_FOR(KVM_SET_SREGS, "xen, hyperv",
+		  "toggle CR4.PGE to flush the own vCPU's TLB "
+		  "(hyperv); 64-bit state of a vCPU started by VCPUOP_up (xen)"),
+	IOCTL_FOR(KVM_GET_VCPU_EVENTS, "hyperv",
+		  "read the own vCPU's event state before "
+		  "injecting #UD (hyperv: a hypercall from CPL > 0)"),
+	IOCTL_FOR(KVM_SET_VCPU_EVENTS, "hyperv",
+		  "inject #UD into the own vCPU (hyperv: a "
+		  "hypercall from CPL > 0)"),
+	IOCTL_FOR(KVM_SET_REGS, "xen",
+		  "registers of a vCPU started by VCPUOP_up (xen), "
+		  "on its own thread"),
+	IOCTL_FOR(KVM_SET_MP_STATE, "xen",
+		  "make a vCPU started by VCPUOP_up runnable "
+		  "(xen)"),
+	IOCTL_FOR(KVM_SET_USER_MEMORY_REGION, "xen",
+		  "map or move a monitor page "
+		  "outside guest RAM (xen: shared_info or a grant frame at a gfn "
+		  "in a hole, XENMEM_add_to_physmap), from a vCPU thread"),
+	IOCTL_FOR(KVM_SIGNAL_MSI, "xen, hyperv",
+		  "inject timer, IPI and event vectors (xen, "
+		  "hyperv) from the vCPU threads and the timer thread"),
 	FD("write", 1, "1 (stdout)", "guest console output: UART and Xen PV "
 	   "console ring"),
 	FD("write", 2, "2 (stderr)", "the one-line exit message, the -v "
@@ -91,6 +103,19 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 };
 const size_t mon_sandbox_nrules =
 	sizeof(mon_sandbox_rules) / sizeof(mon_sandbox_rules[0]);
+
+bool mon_sandbox_rule_for(const struct mon_sandbox_rule *r, const char *pers)
+{
+	size_t n = pers ? strlen(pers) : 0;
+
+	if (!r->pers || !pers)
+		return true;
+	for (const char *p = r->pers; (p = strstr(p, pers)) != NULL; p += n)
+		if ((p == r->pers || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return true;
+	return false;
+}
 
 /*
  * vmi-run-asan has no filter (see the end of this file and docs/vmi-run.md
@@ -176,11 +201,12 @@ static int add_rule(scmp_filter_ctx f, const struct mon_sandbox_rule *r)
 	}
 }
 
-static int add_rules(scmp_filter_ctx f, const struct mon_sandbox_rule *t,
-		     size_t n, char *err, size_t errlen)
+static int add_rules(scmp_filter_ctx f, const char *pers,
+		     const struct mon_sandbox_rule *t, size_t n, char *err,
+		     size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
-		int r = add_rule(f, &t[i]);
+		int r = mon_sandbox_rule_for(&t[i], pers) ? add_rule(f, &t[i]) : 0;
 		if (r < 0)
 			return snprintf(err, errlen, "sandbox rule %s %s: %s",
 					t[i].sys, t[i].value_name ?
@@ -207,7 +233,7 @@ bool mon_sandbox_built(void)
 	return true;
 }
 
-int mon_sandbox_install(char *err, size_t errlen)
+int mon_sandbox_install(const char *pers, char *err, size_t errlen)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigsys,
 				.sa_flags = SA_SIGINFO };
@@ -224,8 +250,8 @@ int mon_sandbox_install(char *err, size_t errlen)
 		snprintf(err, errlen, "sandbox: cannot configure the filter: "
 			 "%s", strerror(-r));
 	if (r == 0)
-		r = add_rules(f, mon_sandbox_rules, mon_sandbox_nrules, err,
-			      errlen);
+		r = add_rules(f, pers, mon_sandbox_rules, mon_sandbox_nrules,
+			      err, errlen);
 	if (r == 0 && sigaction(SIGSYS, &sa, NULL) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "sandbox: sigaction(SIGSYS): %s",
@@ -257,9 +283,9 @@ bool mon_sandbox_built(void)
 	return false;
 }
 
-int mon_sandbox_install(char *err, size_t errlen)
+int mon_sandbox_install(const char *pers, char *err, size_t errlen)
 {
-	(void)err, (void)errlen;
+	(void)pers, (void)err, (void)errlen;
 	return 0;
 }
 
