@@ -29,10 +29,16 @@ static void on_kick(int sig)
 
 /* Signals that ask vmi-run to stop (status 124): blocked in every thread
  * and taken by the watchdog (wait_for_stop), with SIGUSR2, the "VM
- * stopped" wake-up from mon_stopf. */
+ * stopped" wake-up from mon_stopf.  SIGABRT and SIGTRAP come here only
+ * from outside (a watchdog's SIGABRT, kill -TRAP): abort() unblocks
+ * SIGABRT before raising it, and the kernel unblocks a trap it raises
+ * itself, so vmi-run's own abort or breakpoint still ends it.  The fault
+ * signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGSYS) keep their handlers
+ * (the sanitizer's, the sandbox's): a real fault must not be mistaken
+ * for a stop. */
 static const int stop_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGVTALRM, SIGPROF,
-	SIGXCPU, SIGPWR,
+	SIGXCPU, SIGPWR, SIGABRT, SIGTRAP,
 };
 /* Signals that would end vmi-run by default and mean nothing to it.  A
  * closed or full stdout must not end it either: the write fails with

@@ -277,6 +277,12 @@ CASES = {
                lambda a: run_pipe(a, ['--timeout', '5'], a.spin,
                                   stop_sig=signal.SIGINT, stop_after=1),
                [one_line('stopped by signal Interrupt')]),
+    'sigabrt': ('SIGABRT sent while the guest spins (as systemd\'s '
+                'watchdog or timeout -s ABRT does): a stop request, not '
+                'death (abort() in vmi-run itself still dies)', 124, 5,
+                lambda a: run_pipe(a, ['--timeout', '5'], a.spin,
+                                   stop_sig=signal.SIGABRT, stop_after=1),
+                [one_line('stopped by signal Aborted')]),
     'stdout-closed': ('stdout closed: output dropped and counted', 42, 30,
                       lambda a: run_simple(a, ['--timeout', '30'], a.hello,
                                            None, close_stdout),
