@@ -33,17 +33,21 @@ static void on_kick(int sig)
  * from outside (a watchdog's SIGABRT, kill -TRAP): abort() unblocks
  * SIGABRT before raising it, and the kernel unblocks a trap it raises
  * itself, so vmi-run's own abort or breakpoint still ends it.  The fault
- * signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGSYS) keep their handlers
- * (the sanitizer's, the sandbox's): a real fault must not be mistaken
- * for a stop. */
+ * signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL) keep their default (a core)
+ * or the sanitizer's handler: a real fault must not be mistaken for a
+ * stop.  SIGSYS: ignored_signals. */
 static const int stop_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGVTALRM, SIGPROF,
 	SIGXCPU, SIGPWR, SIGABRT, SIGTRAP,
 };
 /* Signals that would end vmi-run by default and mean nothing to it.  A
  * closed or full stdout must not end it either: the write fails with
- * EPIPE or EFBIG instead (mon_out_write). */
-static const int ignored_signals[] = { SIGPIPE, SIGXFSZ, SIGIO, SIGSTKFLT };
+ * EPIPE or EFBIG instead (mon_out_write).  SIGSYS: only the sandbox's
+ * handler, once installed, acts on it (on its own traps alone); one
+ * from another process is ignored, as here before then. */
+static const int ignored_signals[] = {
+	SIGPIPE, SIGXFSZ, SIGIO, SIGSTKFLT, SIGSYS,
+};
 static sigset_t wait_set;
 
 static bool is_stop_signal(int sig)

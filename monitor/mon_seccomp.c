@@ -147,11 +147,17 @@ static size_t put_num(char *buf, size_t n, size_t cap, unsigned long v,
 	return n;
 }
 
+/* si_code of a SIGSYS from a seccomp trap (SYS_SECCOMP, Linux
+ * <asm-generic/siginfo.h>, which glibc's <signal.h> lacks). */
+#define SIGSYS_SECCOMP 1
+
 /*
  * A system call outside the list: one line naming it (and the request,
  * for ioctl), then exit 71, never death by the signal.  Only write and
  * exit_group here, both allowed; SIGSYS is blocked while this runs,
- * so a trap in here would kill the process.
+ * so a trap in here would kill the process.  A SIGSYS that another
+ * process sent (kill -SYS) is no trap: ignored, as before the filter
+ * (mon_signals_init).
  */
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
@@ -160,6 +166,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	size_t n = 0, cap = sizeof(line) - 1;
 
 	(void)sig;
+	if (si->si_code != SIGSYS_SECCOMP)
+		return;
 	n = put_str(line, n, cap, "vmi-run: sandbox: system call ");
 	n = put_num(line, n, cap, (unsigned long)si->si_syscall, 10);
 	if (si->si_syscall == __NR_ioctl) {

@@ -283,6 +283,12 @@ CASES = {
                 lambda a: run_pipe(a, ['--timeout', '5'], a.spin,
                                    stop_sig=signal.SIGABRT, stop_after=1),
                 [one_line('stopped by signal Aborted')]),
+    'sigsys': ('SIGSYS sent while the guest spins: not the sandbox\'s '
+               'trap, so ignored (no false 71, no death); the watchdog '
+               'ends it', 124, 3,
+               lambda a: run_pipe(a, ['--timeout', '3'], a.spin,
+                                  stop_sig=signal.SIGSYS, stop_after=1),
+               [one_line('timed out after 3 s')]),
     'stdout-closed': ('stdout closed: output dropped and counted', 42, 30,
                       lambda a: run_simple(a, ['--timeout', '30'], a.hello,
                                            None, close_stdout),
