@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,6 +73,27 @@ err_fd:
 	return MON_EXIT_NOINPUT;
 }
 
+/* --help on stdout, a PIPE_BUF at a time once poll() says it takes one,
+ * given up (status 0 all the same) if it takes nothing for
+ * MON_OUT_GRACE_NS: the stop signals are blocked from the start, so a
+ * write that waited on a full pipe nobody reads could never be ended. */
+static void print_usage(void)
+{
+	char text[8192];
+	size_t len = mon_usage(text, sizeof(text)), off = 0;
+
+	while (off < len && mon_fd_ready(NULL, STDOUT_FILENO,
+					 mon_now_ns() + MON_OUT_GRACE_NS)) {
+		size_t k = len - off < PIPE_BUF ? len - off : PIPE_BUF;
+		ssize_t n = write(STDOUT_FILENO, text + off, k);
+
+		if (n > 0)
+			off += (size_t)n;
+		else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+	}
+}
+
 static int usage_error(const char *msg)
 {
 	mon_say("%s (see vmi-run --help)", msg);
@@ -117,7 +139,7 @@ int main(int argc, char *argv[])
 			   sizeof(err)) < 0)
 		return usage_error(err);
 	if (mon.cfg.help) {
-		mon_usage(STDOUT_FILENO);
+		print_usage();
 		return 0;
 	}
 	mon.pers = mon_pers_find(mon.cfg.hv);
