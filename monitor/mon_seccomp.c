@@ -33,12 +33,12 @@
 const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	IOCTL(KVM_RUN, "run the guest: every vCPU thread's loop (mon_vcpu.c)"),
 	IOCTL_FOR(KVM_GET_SREGS, "xen, hyperv",
-		  "read the own vCPU's segment and control "
-		  "registers: hyperv remote TLB flush and hypercall CPL check, xen "
+		  "read the own vCPU's segment and control registers: "
+		  "hyperv remote TLB flush and hypercall CPL check, xen "
 		  "hypercall mode, CPL and page walk, VCPUOP_up"),
 	IOCTL_FOR(KVM_SET_SREGS, "xen, hyperv",
-		  "toggle CR4.PGE to flush the own vCPU's TLB "
-		  "(hyperv); 64-bit state of a vCPU started by VCPUOP_up (xen)"),
+		  "toggle CR4.PGE to flush the own vCPU's TLB (hyperv); "
+		  "64-bit state of a vCPU started by VCPUOP_up (xen)"),
 	IOCTL_FOR(KVM_GET_VCPU_EVENTS, "hyperv",
 		  "read the own vCPU's event state before "
 		  "injecting #UD (hyperv: a hypercall from CPL > 0)"),
@@ -52,9 +52,9 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 		  "make a vCPU started by VCPUOP_up runnable "
 		  "(xen)"),
 	IOCTL_FOR(KVM_SET_USER_MEMORY_REGION, "xen",
-		  "map or move a monitor page "
-		  "outside guest RAM (xen: shared_info or a grant frame at a gfn "
-		  "in a hole, XENMEM_add_to_physmap), from a vCPU thread"),
+		  "map or move a monitor page outside guest RAM (xen: "
+		  "shared_info or a grant frame at a gfn in a hole, "
+		  "XENMEM_add_to_physmap), from a vCPU thread"),
 	IOCTL_FOR(KVM_SIGNAL_MSI, "xen, hyperv",
 		  "inject timer, IPI and event vectors (xen, "
 		  "hyperv) from the vCPU threads and the timer thread"),
@@ -214,7 +214,10 @@ static int add_rules(scmp_filter_ctx f, const char *pers,
 		     size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
-		int r = mon_sandbox_rule_for(&t[i], pers) ? add_rule(f, &t[i]) : 0;
+		int r = 0;
+
+		if (mon_sandbox_rule_for(&t[i], pers))
+			r = add_rule(f, &t[i]);
 		if (r < 0)
 			return snprintf(err, errlen, "sandbox rule %s %s: %s",
 					t[i].sys, t[i].value_name ?
