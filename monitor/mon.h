@@ -195,7 +195,9 @@ struct mon {
 int mon_args_parse(int argc, const char *const argv[], struct mon_config *cfg,
 		   char *err, size_t errlen);
 int mon_parse_size(const char *s, uint64_t *out);
-void mon_usage(int fd);
+/* The --help text into (buf) (cap > 0 bytes, NUL-terminated); its
+ * length, truncated to cap - 1. */
+size_t mon_usage(char *buf, size_t cap);
 
 /* mon_stop.c: the first stop wins; the message is printed once at exit.
  * stop_ns is set before stopped, so whoever sees the stop sees its time. */

@@ -74,16 +74,15 @@ static const char usage_text[] =
 "sandbox: none (built without libseccomp)\n";
 #endif
 
-void mon_usage(int fd)
+size_t mon_usage(char *buf, size_t cap)
 {
 	char list[64];
+	int n;
 
-	/* Best effort: nothing useful can be done if stdout is gone.  The
-	 * last line is for scripts (scripts/vmienv.py reads it). */
+	/* The last line is for scripts (scripts/vmienv.py reads it). */
 	mon_pers_list(list, sizeof(list));
-	if (write(fd, usage_text, sizeof(usage_text) - 1) < 0)
-		return;
-	dprintf(fd, "personalities: %s\n", list);
+	n = snprintf(buf, cap, "%spersonalities: %s\n", usage_text, list);
+	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
 /* Parse a decimal unsigned number with no sign, space or junk. */

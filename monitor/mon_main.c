@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,13 +18,19 @@
 #include "mon_pers.h"
 
 /* Read the whole image; returns 0, MON_EXIT_NOINPUT or MON_EXIT_DATAERR.
- * Errors name it as (shown), the path made one printable line. */
+ * Errors name it as (shown), the path made one printable line.  The open
+ * does not wait: a named pipe with no writer (or a terminal line) would
+ * block it before the watchdog runs and with the stop signals blocked,
+ * so that neither --timeout nor SIGTERM could end vmi-run; O_NONBLOCK
+ * makes it return at once, and fstat refuses anything but a regular file
+ * (where O_NONBLOCK changes nothing).  O_NOCTTY: a terminal never becomes
+ * vmi-run's controlling one. */
 static int read_image(const char *path, const char *shown, uint8_t **buf,
 		      size_t *len, char *err, size_t errlen)
 {
 	struct stat st;
 	size_t done = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 
 	if (fd < 0) {
 		snprintf(err, errlen, "cannot open image '%s': %s", shown,
@@ -64,6 +71,27 @@ static int read_image(const char *path, const char *shown, uint8_t **buf,
 err_fd:
 	close(fd);
 	return MON_EXIT_NOINPUT;
+}
+
+/* --help on stdout, a PIPE_BUF at a time once poll() says it takes one,
+ * given up (status 0 all the same) if it takes nothing for
+ * MON_OUT_GRACE_NS: the stop signals are blocked from the start, so a
+ * write that waited on a full pipe nobody reads could never be ended. */
+static void print_usage(void)
+{
+	char text[8192];
+	size_t len = mon_usage(text, sizeof(text)), off = 0;
+
+	while (off < len && mon_fd_ready(NULL, STDOUT_FILENO,
+					 mon_now_ns() + MON_OUT_GRACE_NS)) {
+		size_t k = len - off < PIPE_BUF ? len - off : PIPE_BUF;
+		ssize_t n = write(STDOUT_FILENO, text + off, k);
+
+		if (n > 0)
+			off += (size_t)n;
+		else if (n == 0 || (errno != EINTR && errno != EAGAIN))
+			break;
+	}
 }
 
 static int usage_error(const char *msg)
@@ -111,7 +139,7 @@ int main(int argc, char *argv[])
 			   sizeof(err)) < 0)
 		return usage_error(err);
 	if (mon.cfg.help) {
-		mon_usage(STDOUT_FILENO);
+		print_usage();
 		return 0;
 	}
 	mon.pers = mon_pers_find(mon.cfg.hv);

@@ -29,15 +29,25 @@ static void on_kick(int sig)
 
 /* Signals that ask vmi-run to stop (status 124): blocked in every thread
  * and taken by the watchdog (wait_for_stop), with SIGUSR2, the "VM
- * stopped" wake-up from mon_stopf. */
+ * stopped" wake-up from mon_stopf.  SIGABRT and SIGTRAP come here only
+ * from outside (a watchdog's SIGABRT, kill -TRAP): abort() unblocks
+ * SIGABRT before raising it, and the kernel unblocks a trap it raises
+ * itself, so vmi-run's own abort or breakpoint still ends it.  The fault
+ * signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL) keep their default (a core)
+ * or the sanitizer's handler: a real fault must not be mistaken for a
+ * stop.  SIGSYS: ignored_signals. */
 static const int stop_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGVTALRM, SIGPROF,
-	SIGXCPU, SIGPWR,
+	SIGXCPU, SIGPWR, SIGABRT, SIGTRAP,
 };
 /* Signals that would end vmi-run by default and mean nothing to it.  A
  * closed or full stdout must not end it either: the write fails with
- * EPIPE or EFBIG instead (mon_out_write). */
-static const int ignored_signals[] = { SIGPIPE, SIGXFSZ, SIGIO, SIGSTKFLT };
+ * EPIPE or EFBIG instead (mon_out_write).  SIGSYS: only the sandbox's
+ * handler, once installed, acts on it (on its own traps alone); one
+ * from another process is ignored, as here before then. */
+static const int ignored_signals[] = {
+	SIGPIPE, SIGXFSZ, SIGIO, SIGSTKFLT, SIGSYS,
+};
 static sigset_t wait_set;
 
 static bool is_stop_signal(int sig)
@@ -213,7 +223,8 @@ static void sandbox(struct mon *mon, unsigned started)
 		mon_logf(mon, "sandbox: off (--no-sandbox)");
 	else if (!mon_sandbox_built())
 		mon_logf(mon, "sandbox: none in this build (see --help)");
-	else if (mon_sandbox_install(err, sizeof(err)) < 0)
+	else if (mon_sandbox_install(mon->pers->name, err,
+				     sizeof(err)) < 0)
 		mon_stopf(mon, MON_EXIT_HOST, "%s", err);
 	else
 		mon_logf(mon, "sandbox: seccomp filter on");

@@ -21,31 +21,43 @@
 #include "mon_exit.h"
 #include "mon_seccomp.h"
 
-#define ANY(s, why)        { s, MON_SB_ANY, 0, NULL, why }
-#define FD(s, fd, n, why)  { s, MON_SB_FD, fd, n, why }
-#define IOCTL(req, why)    { "ioctl", MON_SB_IOCTL, req, #req, why }
-#define SELF(s, why)       { s, MON_SB_SELF, 0, "own pid", why }
+#define ANY(s, why)        { s, MON_SB_ANY, 0, NULL, NULL, why }
+#define FD(s, fd, n, why)  { s, MON_SB_FD, fd, n, NULL, why }
+#define IOCTL(req, why)    { "ioctl", MON_SB_IOCTL, req, #req, NULL, why }
+/* An ioctl only the personalities (pers) make: the others (pc, kvm) run
+ * with KVM_RUN alone. */
+#define IOCTL_FOR(req, pers, why) \
+	{ "ioctl", MON_SB_IOCTL, req, #req, pers, why }
+#define SELF(s, why)       { s, MON_SB_SELF, 0, "own pid", NULL, why }
 
 const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	IOCTL(KVM_RUN, "run the guest: every vCPU thread's loop (mon_vcpu.c)"),
-	IOCTL(KVM_GET_SREGS, "read the own vCPU's segment and control "
-	      "registers: hyperv remote TLB flush and hypercall CPL check, xen "
-	      "hypercall mode, CPL and page walk, VCPUOP_up"),
-	IOCTL(KVM_SET_SREGS, "toggle CR4.PGE to flush the own vCPU's TLB "
-	      "(hyperv); 64-bit state of a vCPU started by VCPUOP_up (xen)"),
-	IOCTL(KVM_GET_VCPU_EVENTS, "read the own vCPU's event state before "
-	      "injecting #UD (hyperv: a hypercall from CPL > 0)"),
-	IOCTL(KVM_SET_VCPU_EVENTS, "inject #UD into the own vCPU (hyperv: a "
-	      "hypercall from CPL > 0)"),
-	IOCTL(KVM_SET_REGS, "registers of a vCPU started by VCPUOP_up (xen), "
-	      "on its own thread"),
-	IOCTL(KVM_SET_MP_STATE, "make a vCPU started by VCPUOP_up runnable "
-	      "(xen)"),
-	IOCTL(KVM_SET_USER_MEMORY_REGION, "map or move a monitor page "
-	      "outside guest RAM (xen: shared_info or a grant frame at a gfn "
-	      "in a hole, XENMEM_add_to_physmap), from a vCPU thread"),
-	IOCTL(KVM_SIGNAL_MSI, "inject timer, IPI and event vectors (xen, "
-	      "hyperv) from the vCPU threads and the timer thread"),
+	IOCTL_FOR(KVM_GET_SREGS, "xen, hyperv",
+		  "read the own vCPU's segment and control registers: "
+		  "hyperv remote TLB flush and hypercall CPL check, xen "
+		  "hypercall mode, CPL and page walk, VCPUOP_up"),
+	IOCTL_FOR(KVM_SET_SREGS, "xen, hyperv",
+		  "toggle CR4.PGE to flush the own vCPU's TLB (hyperv); "
+		  "64-bit state of a vCPU started by VCPUOP_up (xen)"),
+	IOCTL_FOR(KVM_GET_VCPU_EVENTS, "hyperv",
+		  "read the own vCPU's event state before "
+		  "injecting #UD (hyperv: a hypercall from CPL > 0)"),
+	IOCTL_FOR(KVM_SET_VCPU_EVENTS, "hyperv",
+		  "inject #UD into the own vCPU (hyperv: a "
+		  "hypercall from CPL > 0)"),
+	IOCTL_FOR(KVM_SET_REGS, "xen",
+		  "registers of a vCPU started by VCPUOP_up (xen), "
+		  "on its own thread"),
+	IOCTL_FOR(KVM_SET_MP_STATE, "xen",
+		  "make a vCPU started by VCPUOP_up runnable "
+		  "(xen)"),
+	IOCTL_FOR(KVM_SET_USER_MEMORY_REGION, "xen",
+		  "map or move a monitor page outside guest RAM (xen: "
+		  "shared_info or a grant frame at a gfn in a hole, "
+		  "XENMEM_add_to_physmap), from a vCPU thread"),
+	IOCTL_FOR(KVM_SIGNAL_MSI, "xen, hyperv",
+		  "inject timer, IPI and event vectors (xen, "
+		  "hyperv) from the vCPU threads and the timer thread"),
 	FD("write", 1, "1 (stdout)", "guest console output: UART and Xen PV "
 	   "console ring"),
 	FD("write", 2, "2 (stderr)", "the one-line exit message, the -v "
@@ -59,8 +71,9 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	    "the host clocksource cannot be read in user space"),
 	ANY("time", "the RTC (mon_rtc.c); the vDSO answers unless the host "
 	    "clocksource cannot be read in user space"),
-	ANY("clock_nanosleep", "nanosleep() while a remote TLB flush "
-	    "completes (hyperv)"),
+	ANY("clock_nanosleep", "nanosleep(): the main thread's naps while it "
+	    "joins the vCPU threads after the stop (mon_run.c); a remote TLB "
+	    "flush's wait (hyperv)"),
 	ANY("sched_yield", "Xen SCHEDOP_yield and Hyper-V "
 	    "HvCallNotifyLongSpinWait"),
 	ANY("rt_sigtimedwait", "the watchdog waits for a stop, a signal or "
@@ -68,6 +81,9 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 	ANY("rt_sigprocmask", "vCPU threads unblock the kick; pthread_kill() "
 	    "blocks signals around tgkill"),
 	ANY("rt_sigreturn", "return from the kick's SIGUSR1 handler"),
+	ANY("restart_syscall", "the kernel resumes an interrupted poll or "
+	    "nanosleep with it after SIGSTOP/SIGCONT (job control); it only "
+	    "continues that call"),
 	ANY("getpid", "pthread_kill() passes the process id to tgkill"),
 	ANY("gettid", "pthread_kill() of the own thread (the watchdog's stop "
 	    "kicks the main thread itself)"),
@@ -87,6 +103,19 @@ const struct mon_sandbox_rule mon_sandbox_rules[] = {
 };
 const size_t mon_sandbox_nrules =
 	sizeof(mon_sandbox_rules) / sizeof(mon_sandbox_rules[0]);
+
+bool mon_sandbox_rule_for(const struct mon_sandbox_rule *r, const char *pers)
+{
+	size_t n = pers ? strlen(pers) : 0;
+
+	if (!r->pers || !pers)
+		return true;
+	for (const char *p = r->pers; (p = strstr(p, pers)) != NULL; p += n)
+		if ((p == r->pers || p[-1] == ' ') &&
+		    (p[n] == '\0' || p[n] == ','))
+			return true;
+	return false;
+}
 
 /*
  * vmi-run-asan has no filter (see the end of this file and docs/vmi-run.md
@@ -118,11 +147,17 @@ static size_t put_num(char *buf, size_t n, size_t cap, unsigned long v,
 	return n;
 }
 
+/* si_code of a SIGSYS from a seccomp trap (SYS_SECCOMP, Linux
+ * <asm-generic/siginfo.h>, which glibc's <signal.h> lacks). */
+#define SIGSYS_SECCOMP 1
+
 /*
  * A system call outside the list: one line naming it (and the request,
  * for ioctl), then exit 71, never death by the signal.  Only write and
  * exit_group here, both allowed; SIGSYS is blocked while this runs,
- * so a trap in here would kill the process.
+ * so a trap in here would kill the process.  A SIGSYS that another
+ * process sent (kill -SYS) is no trap: ignored, as before the filter
+ * (mon_signals_init).
  */
 static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 {
@@ -131,6 +166,8 @@ static void on_sigsys(int sig, siginfo_t *si, void *ctx)
 	size_t n = 0, cap = sizeof(line) - 1;
 
 	(void)sig;
+	if (si->si_code != SIGSYS_SECCOMP)
+		return;
 	n = put_str(line, n, cap, "vmi-run: sandbox: system call ");
 	n = put_num(line, n, cap, (unsigned long)si->si_syscall, 10);
 	if (si->si_syscall == __NR_ioctl) {
@@ -172,11 +209,15 @@ static int add_rule(scmp_filter_ctx f, const struct mon_sandbox_rule *r)
 	}
 }
 
-static int add_rules(scmp_filter_ctx f, const struct mon_sandbox_rule *t,
-		     size_t n, char *err, size_t errlen)
+static int add_rules(scmp_filter_ctx f, const char *pers,
+		     const struct mon_sandbox_rule *t, size_t n, char *err,
+		     size_t errlen)
 {
 	for (size_t i = 0; i < n; i++) {
-		int r = add_rule(f, &t[i]);
+		int r = 0;
+
+		if (mon_sandbox_rule_for(&t[i], pers))
+			r = add_rule(f, &t[i]);
 		if (r < 0)
 			return snprintf(err, errlen, "sandbox rule %s %s: %s",
 					t[i].sys, t[i].value_name ?
@@ -203,7 +244,7 @@ bool mon_sandbox_built(void)
 	return true;
 }
 
-int mon_sandbox_install(char *err, size_t errlen)
+int mon_sandbox_install(const char *pers, char *err, size_t errlen)
 {
 	struct sigaction sa = { .sa_sigaction = on_sigsys,
 				.sa_flags = SA_SIGINFO };
@@ -220,8 +261,8 @@ int mon_sandbox_install(char *err, size_t errlen)
 		snprintf(err, errlen, "sandbox: cannot configure the filter: "
 			 "%s", strerror(-r));
 	if (r == 0)
-		r = add_rules(f, mon_sandbox_rules, mon_sandbox_nrules, err,
-			      errlen);
+		r = add_rules(f, pers, mon_sandbox_rules, mon_sandbox_nrules,
+			      err, errlen);
 	if (r == 0 && sigaction(SIGSYS, &sa, NULL) < 0) {
 		r = -errno;
 		snprintf(err, errlen, "sandbox: sigaction(SIGSYS): %s",
@@ -253,9 +294,9 @@ bool mon_sandbox_built(void)
 	return false;
 }
 
-int mon_sandbox_install(char *err, size_t errlen)
+int mon_sandbox_install(const char *pers, char *err, size_t errlen)
 {
-	(void)err, (void)errlen;
+	(void)pers, (void)err, (void)errlen;
 	return 0;
 }
 

@@ -27,8 +27,15 @@ struct mon_sandbox_rule {
 	unsigned long value;    /* the fd or ioctl request; 0 for MON_SB_ANY
 				 * and MON_SB_SELF */
 	const char *value_name; /* e.g. "KVM_RUN", "1 (stdout)"; NULL for any */
+	const char *pers;       /* the personalities that need it, e.g.
+				 * "xen, hyperv"; NULL for every one */
 	const char *why;        /* the one-line reason (docs/vmi-run.md) */
 };
+
+/* True if rule (r) is installed for personality (pers); NULL: every
+ * rule (the unit tests). */
+bool mon_sandbox_rule_for(const struct mon_sandbox_rule *r,
+			  const char *pers);
 
 /* The rules, in the order docs/vmi-run.md lists them. */
 extern const struct mon_sandbox_rule mon_sandbox_rules[];
@@ -40,10 +47,11 @@ bool mon_sandbox_built(void);
 
 /*
  * Install the filter on every thread of the process (SECCOMP_FILTER_FLAG_
- * TSYNC) and the SIGSYS handler that reports a blocked call.  Returns 0,
- * or -errno with one line in err.  Built without libseccomp: returns 0
- * and does nothing (vmi-run --help says so); so does vmi-run-asan.
+ * TSYNC) and the SIGSYS handler that reports a blocked call: the rules
+ * for personality (pers), its name (NULL: all rules).  Returns 0, or
+ * -errno with one line in err.  Built without libseccomp: returns 0 and
+ * does nothing (vmi-run --help says so); so does vmi-run-asan.
  */
-int mon_sandbox_install(char *err, size_t errlen);
+int mon_sandbox_install(const char *pers, char *err, size_t errlen);
 
 #endif

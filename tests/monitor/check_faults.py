@@ -96,11 +96,12 @@ class Reader(threading.Thread):
 
 def run_pipe(a, args, image, nonblocking=False, read='all', delay=0.0,
              pause=0.0, stop_sig=None, stop_after=None, storm=False,
-             limit=30):
+             stop_cont=False, limit=30):
     """vmi-run with stdout on a pipe, which the test reads ('all', after
     delay s, a pause after each chunk), holds open unread ('hold'), or
     has closed before vmi-run starts ('closed'); send stop_sig after
-    stop_after s; or a storm of signals while it runs."""
+    stop_after s; or a storm of signals while it runs; or (stop_cont)
+    SIGSTOP and SIGCONT once a thread waits in poll()."""
     r, w = os.pipe()
     if nonblocking:
         os.set_blocking(w, False)
@@ -118,6 +119,8 @@ def run_pipe(a, args, image, nonblocking=False, read='all', delay=0.0,
     sent = None
     if storm:
         sent = storm_until_exit(p.pid, limit)
+    if stop_cont:
+        stop_cont_in_poll(p.pid)
     if stop_sig is not None:
         try:
             p.wait(timeout=stop_after)
@@ -131,6 +134,30 @@ def run_pipe(a, args, image, nonblocking=False, read='all', delay=0.0,
     elif read == 'hold':
         os.close(r)
     return res
+
+
+SYS_POLL = 7            # x86_64 <asm/unistd_64.h>
+
+
+def stop_cont_in_poll(pid, wait=2.5):
+    """Job control (^Z, then fg) while a thread of pid waits in poll() for
+    stdout (or after (wait) s if none does): SIGSTOP, then SIGCONT.  The
+    kernel resumes such a wait, once continued, with restart_syscall."""
+    end = time.monotonic() + wait
+    while time.monotonic() < end:
+        try:
+            tasks = os.listdir(f'/proc/{pid}/task')
+            calls = [open(f'/proc/{pid}/task/{t}/syscall').read().split()[0]
+                     for t in tasks]
+        except OSError:
+            calls = []
+        if str(SYS_POLL) in calls:
+            print('a thread waits in poll(): SIGSTOP, SIGCONT')
+            break
+        time.sleep(0.01)
+    os.kill(pid, signal.SIGSTOP)
+    time.sleep(0.2)
+    os.kill(pid, signal.SIGCONT)
 
 
 def storm_until_exit(pid, limit):
@@ -250,6 +277,18 @@ CASES = {
                lambda a: run_pipe(a, ['--timeout', '5'], a.spin,
                                   stop_sig=signal.SIGINT, stop_after=1),
                [one_line('stopped by signal Interrupt')]),
+    'sigabrt': ('SIGABRT sent while the guest spins (as systemd\'s '
+                'watchdog or timeout -s ABRT does): a stop request, not '
+                'death (abort() in vmi-run itself still dies)', 124, 5,
+                lambda a: run_pipe(a, ['--timeout', '5'], a.spin,
+                                   stop_sig=signal.SIGABRT, stop_after=1),
+                [one_line('stopped by signal Aborted')]),
+    'sigsys': ('SIGSYS sent while the guest spins: not the sandbox\'s '
+               'trap, so ignored (no false 71, no death); the watchdog '
+               'ends it', 124, 3,
+               lambda a: run_pipe(a, ['--timeout', '3'], a.spin,
+                                  stop_sig=signal.SIGSYS, stop_after=1),
+               [one_line('timed out after 3 s')]),
     'stdout-closed': ('stdout closed: output dropped and counted', 42, 30,
                       lambda a: run_simple(a, ['--timeout', '30'], a.hello,
                                            None, close_stdout),
@@ -291,6 +330,13 @@ CASES = {
                                  stop_sig=signal.SIGTERM, stop_after=1),
                              [one_line('stopped by signal Terminated',
                                        'output dropped')]),
+    'sigstop-sigcont': ('SIGSTOP, then SIGCONT (^Z, fg) while the guest '
+                        'waits for a stdout nobody reads: the wait resumes '
+                        '(restart_syscall), the watchdog ends it', 124, 3,
+                        lambda a: run_pipe(a, ['--timeout', '3'], a.flood,
+                                           read='hold', stop_cont=True),
+                        [one_line('timed out after 3 s',
+                                  'output dropped')]),
     'stdout-nonblocking-slow': ('O_NONBLOCK stdout read slowly: EAGAIN '
                                 'holds the guest back, nothing is lost', 42,
                                 60, lambda a: run_pipe(

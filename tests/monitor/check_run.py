@@ -3,11 +3,16 @@
 """tests/monitor/check_run.py: run vmi-run once and check the outcome.
 
   check_run.py --status N [--stdout RE]... [--stderr TEXT]... [--one-line]
-               [--needs-kvm] [--cpuid pc|kvm] [--sigterm-after S] -- COMMAND...
+               [--needs-kvm] [--cpuid pc|kvm] [--sigterm-after S]
+               [--limit S] [--fifo] [--stdout-full] -- COMMAND...
 
 Exit 0 if COMMAND exited with status N, was not killed by a signal, its
 stdout matches every --stdout regular expression and its stderr contains
-every --stderr text (and, with --one-line, is exactly one line).  With
+every --stderr text (and, with --one-line, is exactly one line), within
+--limit seconds (a hang fails).  With --fifo, each argument @FIFO@ of
+COMMAND is the path of a named pipe that nobody ever opens for writing.
+With --stdout-full, COMMAND's stdout is a pipe filled to the brim that
+nobody reads (--stdout is then not checked).  With
 --needs-kvm: exit 77 (skip) if /dev/kvm cannot be opened or vmi-run says
 KVM is unavailable (status 69 with its line naming KVM: a guest cannot
 give 69, and a 69 without the line is judged like any other status;
@@ -19,6 +24,7 @@ import re
 import signal
 import subprocess
 import sys
+import tempfile
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
@@ -57,6 +63,19 @@ def check_cpuid(pers, out):
     return bad
 
 
+def full_pipe():
+    """A pipe whose buffer is full; returns (read end, write end)."""
+    r, w = os.pipe()
+    os.set_blocking(w, False)
+    try:
+        while True:
+            os.write(w, b'x' * 4096)
+    except BlockingIOError:
+        pass
+    os.set_blocking(w, True)
+    return r, w
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--status', type=int, required=True)
@@ -68,14 +87,31 @@ def main():
     ap.add_argument('--limit', type=float, default=300)
     ap.add_argument('--sigterm-after', type=float,
                     help='send SIGTERM after this many seconds')
+    ap.add_argument('--fifo', action='store_true',
+                    help='@FIFO@ in COMMAND: a named pipe with no writer')
+    ap.add_argument('--stdout-full', action='store_true',
+                    help="COMMAND's stdout: a full pipe nobody reads")
     ap.add_argument('cmd', nargs=argparse.REMAINDER)
     a = ap.parse_args()
     cmd = a.cmd[1:] if a.cmd[:1] == ['--'] else a.cmd
     if a.needs_kvm and not vmienv.kvm_usable():
         print('SKIP: /dev/kvm is not usable')
         return SKIP
+    if a.fifo:
+        with tempfile.TemporaryDirectory() as d:
+            fifo = os.path.join(d, 'fifo')
+            os.mkfifo(fifo)
+            return run(a, [fifo if c == '@FIFO@' else c for c in cmd])
+    return run(a, cmd)
+
+
+def run(a, cmd):
     print('+', ' '.join(cmd))
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    full = full_pipe() if a.stdout_full else None
+    p = subprocess.Popen(cmd, stdout=full[1] if full else subprocess.PIPE,
+                         stderr=subprocess.PIPE)
+    if full:
+        os.close(full[1])
     try:
         if a.sigterm_after is not None:
             try:
@@ -88,7 +124,9 @@ def main():
         p.communicate()
         print(f'FAIL: still running after {a.limit} s')
         return 1
-    out = out.decode(errors='replace')
+    if full:
+        os.close(full[0])
+    out = (out or b'').decode(errors='replace')
     err = err.decode(errors='replace')
     print(f'status {p.returncode}\n--- stdout\n{out}--- stderr\n{err}---')
     if a.needs_kvm and a.status != vmienv.VMI_RUN_NO_KVM and \

@@ -33,6 +33,8 @@
 #include "mon_seccomp.h"
 
 static const char *doc_path;    /* docs/vmi-run.md, from argv[1] */
+/* The personality whose rules sandboxed() installs; NULL: every rule. */
+static const char *sandbox_pers;
 
 /* Run (body) in a child with the filter installed and its stderr in a
  * pipe; return the wait status, and the child's stderr in (out). */
@@ -53,7 +55,7 @@ static int sandboxed(void (*body)(void), char *out, size_t outlen)
 		signal(SIGSEGV, SIG_DFL);
 		dup2(p[1], STDERR_FILENO);
 		close(p[0]);
-		if (mon_sandbox_install(err, sizeof(err)) < 0) {
+		if (mon_sandbox_install(sandbox_pers, err, sizeof(err)) < 0) {
 			dprintf(STDERR_FILENO, "install: %s\n", err);
 			syscall(SYS_exit_group, 99);
 		}
@@ -88,6 +90,34 @@ static void allowed_calls(void)
 	 * signal.  tgkill's tgid must be the own pid. */
 	if (syscall(SYS_tgkill, getpid(), syscall(SYS_gettid), 0) != 0)
 		syscall(SYS_exit_group, 1);
+	/* What the kernel makes a thread call after SIGSTOP/SIGCONT in a
+	 * poll or nanosleep; with nothing to resume it fails with EINTR. */
+	if (syscall(SYS_restart_syscall) != -1 || errno != EINTR)
+		syscall(SYS_exit_group, 1);
+}
+
+/* The ioctls of the xen and hyperv personalities' vCPU work. */
+static void pers_ioctls(void)
+{
+	static const unsigned long req[] = {
+		KVM_GET_SREGS, KVM_SET_SREGS, KVM_GET_VCPU_EVENTS,
+		KVM_SET_VCPU_EVENTS, KVM_SET_REGS, KVM_SET_MP_STATE,
+		KVM_SET_USER_MEMORY_REGION, KVM_SIGNAL_MSI,
+	};
+
+	for (size_t i = 0; i < sizeof(req) / sizeof(req[0]); i++)
+		if (ioctl(-1, req[i], NULL) != -1 || errno != EBADF)
+			syscall(SYS_exit_group, 1);
+}
+
+static void set_memory_region(void)
+{
+	syscall(SYS_ioctl, -1, KVM_SET_USER_MEMORY_REGION, NULL);
+}
+
+static void get_sregs(void)
+{
+	syscall(SYS_ioctl, -1, KVM_GET_SREGS, NULL);
 }
 
 static void open_file(void)
@@ -198,6 +228,49 @@ static void test_sandbox_tgkill_other_process_blocked(void **state)
 	expect_blocked(tgkill_other, what);
 }
 
+/* Every ioctl of the personalities passes with all rules, and under
+ * xen (hyperv) the ones listed for it; pc and kvm run with KVM_RUN alone:
+ * a guest that took over a pc monitor cannot map monitor memory into
+ * itself (KVM_SET_USER_MEMORY_REGION) nor rewrite a vCPU's state. */
+static void test_sandbox_ioctls_follow_the_personality(void **state)
+{
+	char out[512], what[64];
+	int st;
+
+	(void)state;
+	st = sandboxed(pers_ioctls, out, sizeof(out));
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	for (const char *const *p = (const char *const[]){ "pc", "kvm", NULL };
+	     *p; p++) {
+		sandbox_pers = *p;
+		snprintf(what, sizeof(what), "(ioctl request 0x%lx)",
+			 (unsigned long)KVM_SET_USER_MEMORY_REGION);
+		expect_blocked(set_memory_region, what);
+		snprintf(what, sizeof(what), "(ioctl request 0x%lx)",
+			 (unsigned long)KVM_GET_SREGS);
+		expect_blocked(get_sregs, what);
+	}
+	sandbox_pers = "hyperv";
+	snprintf(what, sizeof(what), "(ioctl request 0x%lx)",
+		 (unsigned long)KVM_SET_USER_MEMORY_REGION);
+	expect_blocked(set_memory_region, what);
+	st = sandboxed(get_sregs, out, sizeof(out));
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	sandbox_pers = "xen";
+	st = sandboxed(set_memory_region, out, sizeof(out));
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	sandbox_pers = NULL;
+	for (size_t i = 0; i < mon_sandbox_nrules; i++) {
+		const struct mon_sandbox_rule *r = &mon_sandbox_rules[i];
+		assert_true(mon_sandbox_rule_for(r, NULL));
+		if (r->pers) {
+			assert_false(mon_sandbox_rule_for(r, "pc"));
+			assert_false(mon_sandbox_rule_for(r, "kvm"));
+			assert_false(mon_sandbox_rule_for(r, "xe"));
+		}
+	}
+}
+
 /* Does int 0x80 work on this host at all?  Kernels built without
  * IA32_EMULATION, or booted with ia32_emulation=0, answer it with SIGSEGV
  * before any syscall (or seccomp) path runs; try it in a throwaway child
@@ -261,9 +334,10 @@ static void test_sandbox_rules_have_reasons(void **state)
 /* The doc row of a rule: | `sys` | `value` or any | why | */
 static void doc_row(const struct mon_sandbox_rule *r, char *row, size_t len)
 {
-	snprintf(row, len, "| `%s` | %s%s%s | %s |\n", r->sys,
+	snprintf(row, len, "| `%s` | %s%s%s%s%s%s | %s |\n", r->sys,
 		 r->value_name ? "`" : "", r->value_name ? r->value_name : "any",
-		 r->value_name ? "`" : "", r->why);
+		 r->value_name ? "`" : "", r->pers ? " (" : "",
+		 r->pers ? r->pers : "", r->pers ? ")" : "", r->why);
 }
 
 /* Count the doc rows of (t) and check each is present. */
@@ -313,6 +387,7 @@ int main(int argc, char *argv[])
 		cmocka_unit_test(test_sandbox_fork_blocked),
 		cmocka_unit_test(test_sandbox_tgkill_other_process_blocked),
 		cmocka_unit_test(test_sandbox_foreign_abi_blocked),
+		cmocka_unit_test(test_sandbox_ioctls_follow_the_personality),
 		cmocka_unit_test(test_sandbox_doc_lists_exactly_the_rules),
 	};
 
