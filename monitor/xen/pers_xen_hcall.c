@@ -318,12 +318,23 @@ static long pers_xen_get_param(struct mon *mon, struct xen_hvm_param *p)
 	}
 }
 
+/* The deprecated parameters, -EINVAL to get or set in Xen's
+ * hvm_allow_set_param/get_param (before the -EPERM for the others a
+ * guest may not touch): PAE_ENABLED 4, DM_DOMAIN 13, MEMORY_EVENT_CR0,
+ * CR3, CR4, INT3 20-23, NESTEDHVM 24, MEMORY_EVENT_SINGLE_STEP 25,
+ * BUFIOREQ_EVTCHN 26, MEMORY_EVENT_MSR 30 (hvm/params.h, visible to Xen
+ * and its tools only). */
+#define PERS_XEN_PARAMS_DEPRECATED ((1ull << 4) | (1ull << 13) | \
+				    (0x7full << 20) | (1ull << 30))
+
 /* HVMOP_set_param and HVMOP_get_param, on the monitor's copy. */
 static long param_check(const struct xen_hvm_param *p)
 {
 	if (p->domid != DOMID_SELF)
 		return -XEN_ESRCH;
-	return p->index >= HVM_NR_PARAMS ? -XEN_EINVAL : 0;
+	if (p->index >= HVM_NR_PARAMS)
+		return -XEN_EINVAL;
+	return PERS_XEN_PARAMS_DEPRECATED >> p->index & 1 ? -XEN_EINVAL : 0;
 }
 
 static long hvm_set_param(struct mon *mon, struct pers_xen_call *c, void *b)
