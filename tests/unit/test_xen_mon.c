@@ -27,6 +27,7 @@
 #include "../monitor/fake_host.h"
 #include "pers_xen.h"
 
+#include <xen/arch-x86/cpuid.h>
 #include <xen/features.h>
 #include <xen/grant_table.h>
 #include <xen/hvm/hvm_op.h>
@@ -1740,6 +1741,32 @@ static void test_xen_mon_deprecated_hvm_params(void **state)
 			       ARG_PA, 0), -XEN_EPERM);
 }
 
+/* The hypervisor leaves as Xen 4.17 gives an HVM guest (xen/arch/x86/
+ * traps.c cpuid_hypervisor_leaves): max leaf 0x40000005
+ * (XEN_CPUID_MAX_NUM_LEAVES; it was 0x40000004, checked), leaf 5 zero,
+ * leaf 4's flags in subleaf 0 only. */
+static void test_xen_mon_cpuid_leaves(void **state)
+{
+	struct mon_cpuid *t = calloc(1, sizeof(*t));
+	const struct mon_cpuid_entry *e;
+	char err[64];
+
+	(void)state;
+	assert_int_equal(pers_xen.cpuid(t, err, sizeof(err)), 0);
+	e = mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, XEN_CPUID_FIRST_LEAF + 5);
+	assert_int_equal(e->ebx, XEN_CPUID_SIGNATURE_EBX);
+	e = mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF + 5, 0);
+	assert_non_null(e);
+	assert_true(e->eax == 0 && e->ebx == 0 && e->ecx == 0 && e->edx == 0);
+	e = mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF + 4, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, XEN_HVM_CPUID_UPCALL_VECTOR);
+	assert_null(mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF + 4, 1));
+	free(t);
+}
+
 /* The timer thread's host wait saturates: a guest deadline near 2^64
  * waits without a timeout instead of wrapping to a past host time and
  * spinning; an ordinary one is host now + what is left. */
@@ -1803,6 +1830,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_add_to_physmap_gfn_range, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_compat_setup_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_deprecated_hvm_params, setup, teardown),
+		cmocka_unit_test(test_xen_mon_cpuid_leaves),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
 }
