@@ -712,6 +712,26 @@ static long r_call32_setup_table(void)
         return 1000 + t.status;
     return f[0] == HOLE_GNT && f[1] == 0 ? 0 : 1;
 }
+/* Four frames, the last never mapped (frames 0-2 are by now): Xen's
+ * compat_grant_table_op copies each gfn through an unsigned int, so the
+ * unmapped one reads 0xffffffff with GNTST_okay; a count of 0 is 0. */
+static long r_call32_setup_table_unmapped(void)
+{
+    uint32_t f[4] = { 0, 0, 0, 0 };
+    struct c32_setup_table t = { .dom = DOMID_SELF, .nr_frames = 4, .frame_list = (uint32_t)P(f) };
+    long r = domu_call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, P(&t), 1, 0, 0);
+    if (r < 0)
+        return r;
+    if (t.status)
+        return 1000 + t.status;
+    return f[2] == HOLE_GNT + 2 && f[3] == 0xffffffffu ? 0 : 1;
+}
+static long r_call32_setup_table_count_0(void)
+{
+    struct c32_setup_table t = { .dom = DOMID_SELF, .nr_frames = 1, .status = 77 };
+    long r = domu_call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, P(&t), 0, 0, 0);
+    return r < 0 ? r : t.status == 77 ? 0 : 1;
+}
 /* Two blocks whose compat layout is smaller (Xen's xlat.lst): a 4-byte
  * virt_start, 0 from Debian's Xen 4.17 (built without CONFIG_PV32; the
  * 4 bytes after it stay), and a sched_poll with a 4-byte port handle,
@@ -837,6 +857,8 @@ static const struct row rows[] = {
     { "call32-compat-decrease-reservation", r_call32_decrease, 1 },
     { "call32-compat-decrease-reservation-again", r_call32_decrease_again, 0 },
     { "call32-compat-gnttab-setup-table", r_call32_setup_table, 0 },
+    { "call32-compat-gnttab-setup-table-unmapped-frame", r_call32_setup_table_unmapped, 0 },
+    { "call32-compat-gnttab-setup-table-count-0", r_call32_setup_table_count_0, 0 },
     { "call32-compat-platform-parameters", r_call32_platform, 0 },
     { "call32-compat-sched-poll-port-0", r_call32_poll_port0, E(EINVAL) },
     { "console-io-write", r_console_io, 0 },
