@@ -199,7 +199,10 @@ long pers_xen_place_page(struct mon *mon, uint64_t *gpa, int *pool,
 	uint8_t *dst;
 	long r;
 
-	if (gfn > PERS_XEN_MAX_GFN)
+	/* GPA 0 is "mapped nowhere" here (shared_info, gnt_gpa, a vCPU's
+	 * info), so gfn 0, which Xen takes, is refused rather than taken
+	 * and then treated as unmapped (docs/vmi-run.md). */
+	if (gfn == 0 || gfn > PERS_XEN_MAX_GFN)
 		return -XEN_EINVAL;
 	if (*gpa && *gpa == gfn * PAGE)
 		return 0;

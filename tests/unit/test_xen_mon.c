@@ -1675,6 +1675,18 @@ static void test_xen_mon_add_to_physmap_gfn_range(void **state)
 	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
 			       XENMEM_add_to_physmap, ARG_PA, 0), -XEN_EINVAL);
+	/* gfn 0: GPA 0 is "not mapped" in the personality's state, so it
+	 * is refused (it was taken, and shared_info then counted as not
+	 * mapped: no event reached the guest; checked). */
+	a.gpfn = 0;
+	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), -XEN_EINVAL);
+	a.space = XENMAPSPACE_grant_table;
+	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), -XEN_EINVAL);
+	a.space = XENMAPSPACE_shared_info;
 	a.gpfn = (1ull << 36) - 1;
 	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
