@@ -1217,6 +1217,15 @@ static void test_xen_mon_register_vcpu_info_rules(void **state)
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 1, ARG_PA),
 			 -XEN_ENXIO);
+	/* GPA 0, "no vcpu_info" in the personality's state: refused (it
+	 * was taken and then never used; checked). */
+	ri = (struct vcpu_register_vcpu_info){ .mfn = 0, .offset = 0 };
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA),
+			 -XEN_EINVAL);
+	assert_false(pers_xen_of(m)->vcpu[1].info_registered);
+	ri.mfn = SHARED_PA >> 12;
 	ri.offset = 64;
 	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
 	pers_xen_of(m)->vcpu[1].up = true;            /* running */
