@@ -20,14 +20,18 @@
 #include <xen/io/console.h>
 #include <xen/version.h>
 
-/* What vmi-run offers (Xen features.h): HVM guests see these on Xen
- * (QEMU's Xen emulation reports the same set plus hvm_pirqs). */
-#define PERS_XEN_FEATURES ((1u << XENFEAT_writable_page_tables) | \
-			   (1u << XENFEAT_writable_descriptor_tables) | \
+/* Submap 0 as Xen 4.17 gives a translated HVM/PVH domU without PIRQs
+ * (common/kernel.c do_xen_version, XENVER_get_features; bits from
+ * features.h): memory_op_vnode_supported always, writable_page_tables
+ * and auto_translated_physmap for paging_mode_translate, hvm_safe_pvclock
+ * and hvm_callback_vector for a domain that is not PV, not_direct_mapped
+ * for one that is translated. */
+#define PERS_XEN_FEATURES ((1u << XENFEAT_memory_op_vnode_supported) | \
+			   (1u << XENFEAT_writable_page_tables) | \
 			   (1u << XENFEAT_auto_translated_physmap) | \
-			   (1u << XENFEAT_supervisor_mode_kernel) | \
+			   (1u << XENFEAT_hvm_safe_pvclock) | \
 			   (1u << XENFEAT_hvm_callback_vector) | \
-			   (1u << XENFEAT_hvm_safe_pvclock))
+			   (1u << XENFEAT_not_direct_mapped))
 
 /* console_io copies a guest's text in chunks of this size, and writes
  * at most PERS_XEN_CONSOLE_PER_EXIT bytes per exit (a multiple of it) before

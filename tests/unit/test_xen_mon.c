@@ -1788,6 +1788,23 @@ static void test_xen_mon_cpuid_leaves(void **state)
 	free(t);
 }
 
+/* XENVER_get_features submap 0 as Xen 4.17's do_xen_version gives a
+ * PVH domU (bits 0, 2, 8, 9, 13, 16); it had writable_descriptor_tables
+ * and supervisor_mode_kernel, which Xen sets for no HVM domain, and
+ * lacked memory_op_vnode_supported and not_direct_mapped (checked). */
+static void test_xen_mon_features_submap(void **state)
+{
+	struct mon *m = *state;
+	struct xen_feature_info fi = { .submap_idx = 0 };
+
+	memcpy(gpa(m, ARG_PA), &fi, sizeof(fi));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_get_features, ARG_PA, 0), 0);
+	memcpy(&fi, gpa(m, ARG_PA), sizeof(fi));
+	assert_int_equal(fi.submap, 1u << 0 | 1u << 2 | 1u << 8 | 1u << 9 |
+				    1u << 13 | 1u << 16);
+}
+
 /* The timer thread's host wait saturates: a guest deadline near 2^64
  * waits without a timeout instead of wrapping to a past host time and
  * spinning; an ordinary one is host now + what is left. */
@@ -1852,6 +1869,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_compat_setup_table, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_deprecated_hvm_params, setup, teardown),
 		cmocka_unit_test(test_xen_mon_cpuid_leaves),
+		cmocka_unit_test_setup_teardown(test_xen_mon_features_submap, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
 }
