@@ -31,9 +31,11 @@
 /* CPUID leaves, relative to XEN_CPUID_FIRST_LEAF (arch-x86/cpuid.h):
  * 0 signature and max leaf, 1 version, 2 hypercall pages and MSR, 3 TSC
  * (left zero: the guest reads the rate from vcpu_time_info), 4 HVM
- * features.  Xen puts the hypercall MSR at 0x40000000 when Viridian is
- * off (Xen arch/x86/cpuid.c). */
-#define PERS_XEN_LEAVES 5u
+ * features (subleaf 0; others zero), 5 PV parameters (zero for an HVM
+ * guest): XEN_CPUID_MAX_NUM_LEAVES, the max leaf Xen 4.17 reports
+ * (xen/arch/x86/traps.c cpuid_hypervisor_leaves).  Xen puts the
+ * hypercall MSR at 0x40000000 when Viridian is off. */
+#define PERS_XEN_LEAVES (XEN_CPUID_MAX_NUM_LEAVES + 1u)
 #define PERS_XEN_HCALL_MSR 0x40000000u
 
 _Static_assert(PERS_XEN_CONSOLE_PA >= MON_SPECIAL_PA &&
@@ -51,7 +53,9 @@ static int pers_xen_cpuid(struct mon_cpuid *t, char *err, size_t errlen)
 		  0, 0, 0 },
 		{ base + 2, 0, 0, 1, PERS_XEN_HCALL_MSR, 0, 0 },
 		{ base + 3, 0, MON_CPUID_FLAG_INDEXED, 0, 0, 0, 0 },
-		{ base + 4, 0, 0, XEN_HVM_CPUID_UPCALL_VECTOR, 0, 0, 0 },
+		{ base + 4, 0, MON_CPUID_FLAG_INDEXED,
+		  XEN_HVM_CPUID_UPCALL_VECTOR, 0, 0, 0 },
+		{ base + 5, 0, MON_CPUID_FLAG_INDEXED, 0, 0, 0, 0 },
 	};
 
 	/* KVM's own leaves go: the guest must see Xen only. */

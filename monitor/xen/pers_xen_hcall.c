@@ -20,14 +20,18 @@
 #include <xen/io/console.h>
 #include <xen/version.h>
 
-/* What vmi-run offers (Xen features.h): HVM guests see these on Xen
- * (QEMU's Xen emulation reports the same set plus hvm_pirqs). */
-#define PERS_XEN_FEATURES ((1u << XENFEAT_writable_page_tables) | \
-			   (1u << XENFEAT_writable_descriptor_tables) | \
+/* Submap 0 as Xen 4.17 gives a translated HVM/PVH domU without PIRQs
+ * (common/kernel.c do_xen_version, XENVER_get_features; bits from
+ * features.h): memory_op_vnode_supported always, writable_page_tables
+ * and auto_translated_physmap for paging_mode_translate, hvm_safe_pvclock
+ * and hvm_callback_vector for a domain that is not PV, not_direct_mapped
+ * for one that is translated. */
+#define PERS_XEN_FEATURES ((1u << XENFEAT_memory_op_vnode_supported) | \
+			   (1u << XENFEAT_writable_page_tables) | \
 			   (1u << XENFEAT_auto_translated_physmap) | \
-			   (1u << XENFEAT_supervisor_mode_kernel) | \
+			   (1u << XENFEAT_hvm_safe_pvclock) | \
 			   (1u << XENFEAT_hvm_callback_vector) | \
-			   (1u << XENFEAT_hvm_safe_pvclock))
+			   (1u << XENFEAT_not_direct_mapped))
 
 /* console_io copies a guest's text in chunks of this size, and writes
  * at most PERS_XEN_CONSOLE_PER_EXIT bytes per exit (a multiple of it) before
@@ -318,12 +322,23 @@ static long pers_xen_get_param(struct mon *mon, struct xen_hvm_param *p)
 	}
 }
 
+/* The deprecated parameters, -EINVAL to get or set in Xen's
+ * hvm_allow_set_param/get_param (before the -EPERM for the others a
+ * guest may not touch): PAE_ENABLED 4, DM_DOMAIN 13, MEMORY_EVENT_CR0,
+ * CR3, CR4, INT3 20-23, NESTEDHVM 24, MEMORY_EVENT_SINGLE_STEP 25,
+ * BUFIOREQ_EVTCHN 26, MEMORY_EVENT_MSR 30 (hvm/params.h, visible to Xen
+ * and its tools only). */
+#define PERS_XEN_PARAMS_DEPRECATED ((1ull << 4) | (1ull << 13) | \
+				    (0x7full << 20) | (1ull << 30))
+
 /* HVMOP_set_param and HVMOP_get_param, on the monitor's copy. */
 static long param_check(const struct xen_hvm_param *p)
 {
 	if (p->domid != DOMID_SELF)
 		return -XEN_ESRCH;
-	return p->index >= HVM_NR_PARAMS ? -XEN_EINVAL : 0;
+	if (p->index >= HVM_NR_PARAMS)
+		return -XEN_EINVAL;
+	return PERS_XEN_PARAMS_DEPRECATED >> p->index & 1 ? -XEN_EINVAL : 0;
 }
 
 static long hvm_set_param(struct mon *mon, struct pers_xen_call *c, void *b)

@@ -38,9 +38,11 @@
 #define PERS_XEN_MEMOP_PAGES 256u
 /* Xen's INVALID_GFN and INVALID_M2P_ENTRY (internal headers): ~0. */
 #define PERS_XEN_INVALID_GFN UINT64_MAX
-/* The largest gfn vmi-run maps (52-bit guest physical addresses, the
- * architectural limit: SDM Vol. 3A 4.1.4). */
-#define PERS_XEN_MAX_GFN ((1ull << 40) - 1)
+/* The largest gfn vmi-run maps: Xen 4.17's p2m has 4 levels, 48-bit
+ * guest physical addresses, so a gfn at or above 2^36 cannot be mapped
+ * (arch/x86/mm/p2m-ept.c ept_set_entry: -EINVAL; on AMD p2m-pt.c
+ * p2m_find_entry fails and it is -ENOENT). */
+#define PERS_XEN_MAX_GFN ((1ull << 36) - 1)
 
 /* A guest handle's address (the public headers declare them pointers). */
 #define GH(h) ((uint64_t)(uintptr_t)(h).p)
@@ -197,7 +199,10 @@ long pers_xen_place_page(struct mon *mon, uint64_t *gpa, int *pool,
 	uint8_t *dst;
 	long r;
 
-	if (gfn > PERS_XEN_MAX_GFN)
+	/* GPA 0 is "mapped nowhere" here (shared_info, gnt_gpa, a vCPU's
+	 * info), so gfn 0, which Xen takes, is refused rather than taken
+	 * and then treated as unmapped (docs/vmi-run.md). */
+	if (gfn == 0 || gfn > PERS_XEN_MAX_GFN)
 		return -XEN_EINVAL;
 	if (*gpa && *gpa == gfn * PAGE)
 		return 0;
@@ -291,20 +296,47 @@ static bool remove_gfn(struct mon *mon, uint64_t gfn)
 	return true;
 }
 
-/* Populate one gfn: RAM gfns only (Xen would also put RAM in a hole);
- * Xen allocates a fresh page even for a populated gfn, so the count
- * grows either way.  The page reads as zero. */
-static bool populate_gfn(struct mon *mon, uint64_t gfn)
+/* Populate the extent of (n) gfns at (gfn): RAM gfns only (Xen would
+ * also put RAM in a hole); any gfn, aligned to the order or not, as
+ * Xen's p2m_set_entry maps an unaligned extent in 4 KiB pieces.  Xen
+ * allocates the whole extent before it maps any of it (assign_pages
+ * refuses one past max_pages), so an extent refused here changes
+ * nothing.  Xen allocates a fresh page even for a populated gfn, so the
+ * count grows either way.  The pages read as zero. */
+static bool populate_extent(struct mon *mon, uint64_t gfn, uint64_t n)
 {
 	struct pers_xen *px = pers_xen_of(mon);
 
-	if (gfn >= ram_pages(mon) || monitor_page(px, gfn * PAGE) ||
-	    px->tot_pages >= px->max_pages)
+	if (gfn >= ram_pages(mon) || n > ram_pages(mon) - gfn ||
+	    px->tot_pages + n > px->max_pages)
 		return false;
-	memset(mon_gpa_ptr(mon, gfn * PAGE, PAGE), 0, PAGE);
-	set_removed(px, gfn, false);
-	px->tot_pages++;
+	for (uint64_t j = 0; j < n; j++)
+		if (monitor_page(px, (gfn + j) * PAGE))
+			return false;
+	memset(mon_gpa_ptr(mon, gfn * PAGE, n * PAGE), 0, n * PAGE);
+	for (uint64_t j = 0; j < n; j++)
+		set_removed(px, gfn + j, false);
+	px->tot_pages += n;
 	return true;
+}
+
+/* Xen's construct_memop_from_reservation refuses (-EINVAL, so the start
+ * extent is the answer) address bits 1-12, below every host's top
+ * address, and for a domU an exact node request naming a node
+ * (propagate_node); a domain without vNUMA (xl's default) takes any
+ * XENMEMF_vnode.  populate_physmap on oneself with
+ * XENMEMF_populate_on_demand stops before its first extent. */
+static bool memflags_refused(unsigned op, uint32_t f)
+{
+	uint32_t bits = XENMEMF_get_address_bits(f);
+
+	if (bits && bits <= 12)
+		return true;
+	if (!(f & XENMEMF_vnode) && (f & XENMEMF_exact_node_request) &&
+	    XENMEMF_get_node(f) != 0xffu)       /* NUMA_NO_NODE */
+		return true;
+	return op == XENMEM_populate_physmap &&
+	       (f & XENMEMF_populate_on_demand);
 }
 
 /* increase/decrease_reservation and populate_physmap: the number of
@@ -337,7 +369,8 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 	}
 	if (r.nr_extents > (UINT32_MAX >> MEMOP_EXTENT_SHIFT) ||
 	    start >= r.nr_extents || r.domid != DOMID_SELF ||
-	    r.extent_order > PERS_XEN_DOMU_MAX_ORDER)
+	    r.extent_order > PERS_XEN_DOMU_MAX_ORDER ||
+	    memflags_refused(op, r.mem_flags))
 		return (long)start;
 	n = 1ull << r.extent_order;
 	for (i = start; i < r.nr_extents; i++) {
@@ -357,14 +390,16 @@ static long reservation(struct mon *mon, unsigned op, uint64_t start,
 		/* A 32-bit caller's list holds 4-byte compat_pfn_t. */
 		if (pers_xen_copy_in(mon, &gfn, list + i * pfn_size, pfn_size) < 0)
 			break;
-		if (op == XENMEM_populate_physmap && (gfn & (n - 1)))
-			break;
-		uint64_t j = 0;
-		for (; j < n; j++)
-			if (!(op == XENMEM_decrease_reservation ?
-			      remove_gfn(mon, gfn + j) :
-			      populate_gfn(mon, gfn + j)))
+		if (op == XENMEM_populate_physmap) {
+			if (!populate_extent(mon, gfn, n))
 				break;
+			continue;
+		}
+		/* Xen removes page by page and stops at the first that is
+		 * not there, the ones before it removed. */
+		uint64_t j = 0;
+		while (j < n && remove_gfn(mon, gfn + j))
+			j++;
 		if (j < n)
 			break;
 	}
@@ -427,11 +462,12 @@ static long add_to_physmap(struct mon *mon, uint64_t start, uint64_t arg)
 	if (pers_xen_compat()) {
 		if ((r = pers_xen_copy_in(mon, &ca, arg, sizeof(ca))) < 0)
 			return r;
-		/* Xen widens a compat ~0 gpfn to INVALID_GFN. */
+		/* Zero-extended, as Xen's XLAT_add_to_physmap copies each
+		 * field: a compat gpfn ~0 is gfn 0xffffffff, not
+		 * INVALID_GFN. */
 		a = (struct xen_add_to_physmap){ .domid = ca.domid,
 			.size = ca.size, .space = ca.space, .idx = ca.idx,
-			.gpfn = ca.gpfn == UINT32_MAX ? PERS_XEN_INVALID_GFN
-						      : ca.gpfn };
+			.gpfn = ca.gpfn };
 	} else if ((r = pers_xen_copy_in(mon, &a, arg, sizeof(a))) < 0) {
 		return r;
 	}
@@ -526,6 +562,10 @@ static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 	struct gnttab_setup_table op;
 	uint64_t list, pfn_size = pers_xen_compat() ? 4 : 8;
 
+	/* Xen's compat_grant_table_op does a 32-bit caller's count 0 as
+	 * nothing to do (0) and refuses only a count over 1. */
+	if (count == 0 && pers_xen_compat())
+		return 0;
 	if (count != 1)
 		return -XEN_EINVAL;
 	if (pers_xen_compat()) {
@@ -552,16 +592,20 @@ static long gnt_setup_table(struct mon *mon, uint64_t arg, uint64_t count)
 		for (uint32_t i = 0; i < op.nr_frames; i++) {
 			xen_pfn_t g = px->gnt_gpa[i] ? px->gnt_gpa[i] / PAGE
 						     : PERS_XEN_INVALID_GFN;
-			/* A compat_pfn_t that cannot hold the gfn: Xen's
-			 * compat translation says the address is too big. */
-			if (pfn_size == 4 && g > UINT32_MAX) {
-				op.status = GNTST_address_too_big;
-				break;
-			}
+			/* A 32-bit caller gets the low 32 bits, as Xen's
+			 * compat_grant_table_op copies each frame through an
+			 * unsigned int: an unmapped frame reads
+			 * 0xffffffff. */
 			if (pers_xen_copy_out(mon, list + i * pfn_size, &g,
 					      pfn_size) < 0)
 				op.status = GNTST_bad_virt_addr;
 		}
+	}
+	/* Xen's compat_grant_table_op copies the whole compat structure
+	 * back, the native call only the status. */
+	if (pers_xen_compat()) {
+		cop.status = op.status;
+		return pers_xen_copy_out(mon, arg, &cop, sizeof(cop));
 	}
 	return pers_xen_copy_out(mon, arg + offsetof(struct gnttab_setup_table,
 						     status),

@@ -269,7 +269,9 @@ static long vcpu_register_info(struct mon *mon, struct pers_xen_call *c,
 	    ri->mfn > (UINT64_MAX >> 12))
 		return -XEN_EINVAL;
 	gpa = (ri->mfn << 12) + ri->offset;
-	if (!(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
+	/* GPA 0 is "no vcpu_info" here: refused, where Xen takes it
+	 * (docs/vmi-run.md), as add_to_physmap refuses gfn 0. */
+	if (gpa == 0 || !(new = mon_gpa_ptr(mon, gpa, sizeof(*new))))
 		return -XEN_EINVAL;
 	old = pers_xen_info(mon, id);
 	if (!old) {

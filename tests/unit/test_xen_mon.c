@@ -27,7 +27,9 @@
 #include "../monitor/fake_host.h"
 #include "pers_xen.h"
 
+#include <xen/arch-x86/cpuid.h>
 #include <xen/features.h>
+#include <xen/grant_table.h>
 #include <xen/hvm/hvm_op.h>
 #include <xen/hvm/hvm_vcpu.h>
 #include <xen/hvm/params.h>
@@ -1215,6 +1217,15 @@ static void test_xen_mon_register_vcpu_info_rules(void **state)
 	assert_int_equal(hcall(m, 0, __HYPERVISOR_vcpu_op,
 			       VCPUOP_register_vcpu_info, 1, ARG_PA),
 			 -XEN_ENXIO);
+	/* GPA 0, "no vcpu_info" in the personality's state: refused (it
+	 * was taken and then never used; checked). */
+	ri = (struct vcpu_register_vcpu_info){ .mfn = 0, .offset = 0 };
+	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
+	assert_int_equal(hcall(m, 1, __HYPERVISOR_vcpu_op,
+			       VCPUOP_register_vcpu_info, 1, ARG_PA),
+			 -XEN_EINVAL);
+	assert_false(pers_xen_of(m)->vcpu[1].info_registered);
+	ri.mfn = SHARED_PA >> 12;
 	ri.offset = 64;
 	memcpy(gpa(m, ARG_PA), &ri, sizeof(ri));
 	pers_xen_of(m)->vcpu[1].up = true;            /* running */
@@ -1589,6 +1600,211 @@ static void test_xen_mon_singleshot_deadline_near_2_64_never_wraps(void **state)
 	assert_true(at > fake_host.tsc + 4000000 && at < fake_host.tsc + 6000000);
 }
 
+/* memory_op (cmd) with a 64-bit xen_memory_reservation of (nr) extents
+ * of (order) from the gfns at ARG_PA + 0x1000. */
+static long reserve(struct mon *m, unsigned cmd, unsigned nr, unsigned order,
+		    uint32_t flags)
+{
+	struct xen_memory_reservation res = { .nr_extents = nr,
+		.extent_order = order, .mem_flags = flags,
+		.domid = DOMID_SELF };
+
+	set_xen_guest_handle(res.extent_start,
+			     (xen_pfn_t *)(uintptr_t)(ARG_PA + 0x1000));
+	memcpy(gpa(m, ARG_PA), &res, sizeof(res));
+	return hcall(m, 0, __HYPERVISOR_memory_op, cmd, ARG_PA, 0);
+}
+
+/* populate_physmap as Xen 4.17's (common/memory.c populate_physmap,
+ * construct_memop_from_reservation): an extent at a gfn not aligned to
+ * its order is populated (p2m_set_entry maps it in 4 KiB pieces; it was
+ * refused); an extent refused for the page count changes nothing (its
+ * first page was zeroed); populate-on-demand on oneself, address bits
+ * 1-12 and an exact node request are refused with the start extent
+ * (they were done).  Each part fails on the code before (checked). */
+static void test_xen_mon_populate_physmap_as_xen(void **state)
+{
+	struct mon *m = *state;
+	struct pers_xen *px = pers_xen_of(m);
+	xen_pfn_t *gfns = gpa(m, ARG_PA + 0x1000);
+	uint8_t *page = gpa(m, 0x201000);
+	uint64_t max = px->max_pages;
+
+	gfns[0] = 0x201, gfns[1] = 0x202;
+	assert_int_equal(reserve(m, XENMEM_decrease_reservation, 2, 0, 0), 2);
+	assert_true(px->tot_pages == max - 2);
+	memset(page, 0x5a, 0x2000);
+	gfns[0] = 0x201;                        /* odd: order 1 unaligned */
+	assert_int_equal(reserve(m, XENMEM_populate_physmap, 1, 0,
+				 XENMEMF_populate_on_demand), 0);
+	assert_int_equal(reserve(m, XENMEM_populate_physmap, 1, 0,
+				 XENMEMF_address_bits(12)), 0);
+	assert_int_equal(reserve(m, XENMEM_populate_physmap, 1, 0,
+				 XENMEMF_exact_node(0)), 0);
+	assert_int_equal(reserve(m, XENMEM_decrease_reservation, 1, 0,
+				 XENMEMF_exact_node(0)), 0);
+	assert_int_equal(page[0], 0x5a);
+	assert_int_equal(reserve(m, XENMEM_populate_physmap, 1, 1,
+				 XENMEMF_address_bits(13) | XENMEMF_vnode |
+				 XENMEMF_exact_node(0)), 1);
+	assert_int_equal(page[0], 0);
+	assert_int_equal(page[0x1fff], 0);
+	assert_true(px->tot_pages == max);
+	/* One page short of an order-1 extent: nothing happens. */
+	gfns[0] = 0x210;
+	assert_int_equal(reserve(m, XENMEM_decrease_reservation, 1, 0, 0), 1);
+	memset(gpa(m, 0x200000), 0x5a, 0x2000);
+	gfns[0] = 0x200;
+	assert_int_equal(reserve(m, XENMEM_populate_physmap, 1, 1, 0), 0);
+	assert_int_equal(*(uint8_t *)gpa(m, 0x200000), 0x5a);
+	assert_true(px->tot_pages == max - 1);
+	/* An extent that runs past RAM changes nothing either. */
+	gfns[0] = 0x211;
+	assert_int_equal(reserve(m, XENMEM_decrease_reservation, 1, 0, 0), 1);
+	gfns[0] = RAM / 4096 - 1;
+	memset(gpa(m, RAM - 4096), 0x5a, 4096);
+	assert_int_equal(reserve(m, XENMEM_populate_physmap, 1, 1, 0), 0);
+	assert_int_equal(*(uint8_t *)gpa(m, RAM - 4096), 0x5a);
+}
+
+/* XENMEM_add_to_physmap's gfn as Xen 4.17 takes it: below 2^36 (its p2m
+ * has 4 levels: p2m-ept.c ept_set_entry refuses a gfn above, -EINVAL;
+ * 2^40 was accepted), and a 32-bit caller's gpfn zero-extended
+ * (XLAT_add_to_physmap), so 0xffffffff is a gfn, not INVALID_GFN (it was
+ * -EINVAL).  Both fail on the code before (checked). */
+static void test_xen_mon_add_to_physmap_gfn_range(void **state)
+{
+	struct mon *m = *state;
+	struct xen_add_to_physmap a = { .domid = DOMID_SELF,
+		.space = XENMAPSPACE_shared_info, .gpfn = 1ull << 36 };
+	struct { uint16_t domid, size; uint32_t space, idx, gpfn; } ca = {
+		.domid = DOMID_SELF, .space = XENMAPSPACE_shared_info,
+		.gpfn = 0xffffffffu };
+
+	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), -XEN_EINVAL);
+	/* gfn 0: GPA 0 is "not mapped" in the personality's state, so it
+	 * is refused (it was taken, and shared_info then counted as not
+	 * mapped: no event reached the guest; checked). */
+	a.gpfn = 0;
+	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), -XEN_EINVAL);
+	a.space = XENMAPSPACE_grant_table;
+	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), -XEN_EINVAL);
+	a.space = XENMAPSPACE_shared_info;
+	a.gpfn = (1ull << 36) - 1;
+	memcpy(gpa(m, ARG_PA), &a, sizeof(a));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), 0);
+	assert_true(pers_xen_of(m)->shared_info == ((1ull << 36) - 1) << 12);
+	fake_host.sregs.cs_l = 0;            /* compatibility mode */
+	fake_host.sregs.cs_db = 1;
+	memcpy(gpa(m, ARG_PA), &ca, sizeof(ca));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_memory_op,
+			       XENMEM_add_to_physmap, ARG_PA, 0), 0);
+	assert_true(pers_xen_of(m)->shared_info == 0xffffffffull << 12);
+}
+
+/* A 32-bit caller's GNTTABOP_setup_table as Xen's compat_grant_table_op
+ * answers it: each frame's gfn in 32 bits, so an unmapped frame reads
+ * 0xffffffff with GNTST_okay (it was GNTST_address_too_big); count 0 is
+ * 0 (it was -EINVAL).  Both fail on the code before (checked). */
+static void test_xen_mon_compat_setup_table(void **state)
+{
+	struct mon *m = *state;
+	struct { uint16_t dom, pad; uint32_t nr_frames; int16_t status;
+		 uint16_t pad2; uint32_t frame_list; } t = {
+		.dom = DOMID_SELF, .nr_frames = 2, .status = 99,
+		.frame_list = ARG_PA + 0x100 };
+	uint32_t f[2];
+
+	fake_host.sregs.cs_l = 0;            /* compatibility mode */
+	fake_host.sregs.cs_db = 1;
+	memcpy(gpa(m, ARG_PA), &t, sizeof(t));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_grant_table_op,
+			       GNTTABOP_setup_table, ARG_PA, 0), 0);
+	memcpy(&t, gpa(m, ARG_PA), sizeof(t));
+	assert_int_equal(t.status, 99);         /* untouched */
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_grant_table_op,
+			       GNTTABOP_setup_table, ARG_PA, 1), 0);
+	memcpy(&t, gpa(m, ARG_PA), sizeof(t));
+	memcpy(f, gpa(m, ARG_PA + 0x100), sizeof(f));
+	assert_int_equal(t.status, GNTST_okay);
+	assert_int_equal(f[0], 0xffffffffu);
+	assert_int_equal(f[1], 0xffffffffu);
+}
+
+/* The deprecated HVM parameters (PAE_ENABLED 4, DM_DOMAIN 13, 20-26,
+ * 30) are -EINVAL to get and to set, as Xen's hvm_allow_get_param and
+ * hvm_allow_set_param answer (they were -EPERM, checked); another one a
+ * guest may not touch (IDENT_PT 12) stays -EPERM. */
+static void test_xen_mon_deprecated_hvm_params(void **state)
+{
+	struct mon *m = *state;
+	const unsigned dep[] = { 4, 13, 20, 21, 22, 23, 24, 25, 26, 30 };
+
+	for (unsigned i = 0; i < sizeof(dep) / sizeof(dep[0]); i++)
+		for (unsigned op = HVMOP_set_param; op <= HVMOP_get_param; op++) {
+			struct xen_hvm_param p = { .domid = DOMID_SELF,
+						   .index = dep[i] };
+			memcpy(gpa(m, ARG_PA), &p, sizeof(p));
+			assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op, op,
+					       ARG_PA, 0), -XEN_EINVAL);
+		}
+	struct xen_hvm_param p = { .domid = DOMID_SELF,
+				   .index = HVM_PARAM_IDENT_PT };
+	memcpy(gpa(m, ARG_PA), &p, sizeof(p));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_hvm_op, HVMOP_get_param,
+			       ARG_PA, 0), -XEN_EPERM);
+}
+
+/* The hypervisor leaves as Xen 4.17 gives an HVM guest (xen/arch/x86/
+ * traps.c cpuid_hypervisor_leaves): max leaf 0x40000005
+ * (XEN_CPUID_MAX_NUM_LEAVES; it was 0x40000004, checked), leaf 5 zero,
+ * leaf 4's flags in subleaf 0 only. */
+static void test_xen_mon_cpuid_leaves(void **state)
+{
+	struct mon_cpuid *t = calloc(1, sizeof(*t));
+	const struct mon_cpuid_entry *e;
+	char err[64];
+
+	(void)state;
+	assert_int_equal(pers_xen.cpuid(t, err, sizeof(err)), 0);
+	e = mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, XEN_CPUID_FIRST_LEAF + 5);
+	assert_int_equal(e->ebx, XEN_CPUID_SIGNATURE_EBX);
+	e = mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF + 5, 0);
+	assert_non_null(e);
+	assert_true(e->eax == 0 && e->ebx == 0 && e->ecx == 0 && e->edx == 0);
+	e = mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF + 4, 0);
+	assert_non_null(e);
+	assert_int_equal(e->eax, XEN_HVM_CPUID_UPCALL_VECTOR);
+	assert_null(mon_cpuid_find(t, XEN_CPUID_FIRST_LEAF + 4, 1));
+	free(t);
+}
+
+/* XENVER_get_features submap 0 as Xen 4.17's do_xen_version gives a
+ * PVH domU (bits 0, 2, 8, 9, 13, 16); it had writable_descriptor_tables
+ * and supervisor_mode_kernel, which Xen sets for no HVM domain, and
+ * lacked memory_op_vnode_supported and not_direct_mapped (checked). */
+static void test_xen_mon_features_submap(void **state)
+{
+	struct mon *m = *state;
+	struct xen_feature_info fi = { .submap_idx = 0 };
+
+	memcpy(gpa(m, ARG_PA), &fi, sizeof(fi));
+	assert_int_equal(hcall(m, 0, __HYPERVISOR_xen_version,
+			       XENVER_get_features, ARG_PA, 0), 0);
+	memcpy(&fi, gpa(m, ARG_PA), sizeof(fi));
+	assert_int_equal(fi.submap, 1u << 0 | 1u << 2 | 1u << 8 | 1u << 9 |
+				    1u << 13 | 1u << 16);
+}
+
 /* The timer thread's host wait saturates: a guest deadline near 2^64
  * waits without a timeout instead of wrapping to a past host time and
  * spinning; an ordinary one is host now + what is left. */
@@ -1648,6 +1864,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_xen_mon_sched_yield_asks_the_host, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_table_checks_and_copies, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_xen_mon_timer_thread_wait_saturates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_populate_physmap_as_xen, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_add_to_physmap_gfn_range, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_compat_setup_table, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_xen_mon_deprecated_hvm_params, setup, teardown),
+		cmocka_unit_test(test_xen_mon_cpuid_leaves),
+		cmocka_unit_test_setup_teardown(test_xen_mon_features_submap, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("xen_mon", tests, NULL, NULL);
 }

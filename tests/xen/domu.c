@@ -535,6 +535,14 @@ static long r_ver_platform(void)
     long r = ver(XENVER_platform_parameters, &p);
     return r < 0 ? r : p.virt_start == HYPERVISOR_VIRT_START ? 0 : 1;
 }
+/* Submap 0 as Xen 4.17 gives a PVH domU (common/kernel.c): the value
+ * itself is the answer, so a difference shows which bits. */
+static long r_ver_features(void)
+{
+    struct xen_feature_info fi = { .submap_idx = 0 };
+    long r = ver(XENVER_get_features, &fi);
+    return r < 0 ? r : (long)fi.submap;
+}
 static long r_ver_pagesize(void) { return ver(XENVER_pagesize, NULL); }
 static long r_ver_pagesize_arg(void) { return ver(XENVER_pagesize, vbuf); }
 static long r_ver_guest_handle(void) { return ver(XENVER_guest_handle, vbuf); }
@@ -712,6 +720,26 @@ static long r_call32_setup_table(void)
         return 1000 + t.status;
     return f[0] == HOLE_GNT && f[1] == 0 ? 0 : 1;
 }
+/* Four frames, the last never mapped (frames 0-2 are by now): Xen's
+ * compat_grant_table_op copies each gfn through an unsigned int, so the
+ * unmapped one reads 0xffffffff with GNTST_okay; a count of 0 is 0. */
+static long r_call32_setup_table_unmapped(void)
+{
+    uint32_t f[4] = { 0, 0, 0, 0 };
+    struct c32_setup_table t = { .dom = DOMID_SELF, .nr_frames = 4, .frame_list = (uint32_t)P(f) };
+    long r = domu_call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, P(&t), 1, 0, 0);
+    if (r < 0)
+        return r;
+    if (t.status)
+        return 1000 + t.status;
+    return f[2] == HOLE_GNT + 2 && f[3] == 0xffffffffu ? 0 : 1;
+}
+static long r_call32_setup_table_count_0(void)
+{
+    struct c32_setup_table t = { .dom = DOMID_SELF, .nr_frames = 1, .status = 77 };
+    long r = domu_call32(__HYPERVISOR_grant_table_op, GNTTABOP_setup_table, P(&t), 0, 0, 0);
+    return r < 0 ? r : t.status == 77 ? 0 : 1;
+}
 /* Two blocks whose compat layout is smaller (Xen's xlat.lst): a 4-byte
  * virt_start, 0 from Debian's Xen 4.17 (built without CONFIG_PV32; the
  * 4 bytes after it stay), and a sched_poll with a 4-byte port handle,
@@ -810,6 +838,7 @@ static const struct row rows[] = {
     { "version-capabilities-hvm-x86-64", r_ver_capabilities, 0 },
     { "version-compile-info-layout", r_ver_compile_info, 0 },
     { "version-platform-parameters", r_ver_platform, 0 },
+    { "version-features-submap-0", r_ver_features, 0x12305 },
     { "version-pagesize", r_ver_pagesize, 4096 },
     { "version-pagesize-non-null-arg", r_ver_pagesize_arg, E(EINVAL) },
     { "version-guest-handle", r_ver_guest_handle, 0 },
@@ -837,6 +866,8 @@ static const struct row rows[] = {
     { "call32-compat-decrease-reservation", r_call32_decrease, 1 },
     { "call32-compat-decrease-reservation-again", r_call32_decrease_again, 0 },
     { "call32-compat-gnttab-setup-table", r_call32_setup_table, 0 },
+    { "call32-compat-gnttab-setup-table-unmapped-frame", r_call32_setup_table_unmapped, 0 },
+    { "call32-compat-gnttab-setup-table-count-0", r_call32_setup_table_count_0, 0 },
     { "call32-compat-platform-parameters", r_call32_platform, 0 },
     { "call32-compat-sched-poll-port-0", r_call32_poll_port0, E(EINVAL) },
     { "console-io-write", r_console_io, 0 },
