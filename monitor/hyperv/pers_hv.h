@@ -25,9 +25,9 @@ struct pers_hv_vp {
 	uint64_t sint[HV_SYNIC_SINT_COUNT];
 	uint64_t stimer_config, stimer_count;
 	uint64_t stimer_expiry;         /* reference time it is armed for */
-	/* A message-mode expiry whose message found its slot busy (or the
-	 * SIM page off) and waits for the guest's EOM, as KVM's msg_pending:
-	 * the timer is not armed meanwhile. */
+	/* A message-mode expiry whose message found its slot busy (a
+	 * one-shot's) or the SIM page off, and waits for the guest's EOM, as
+	 * KVM's msg_pending: the timer is not armed meanwhile. */
 	bool stimer_msg_pending;
 };
 
@@ -90,9 +90,10 @@ uint64_t pers_hv_hypercall(struct mon *mon, unsigned vcpu, uint64_t control,
 			   uint64_t in, uint64_t out);
 /* Put (msg) into slot (sint) of (vp)'s message page.  Returns an
  * HV_STATUS; on success the caller raises the SINT once it has dropped
- * hv->lock, which is held across the call. */
+ * hv->lock, which is held across the call.  A busy slot gets its
+ * msg_pending flag unless (drop): the message is then simply not sent. */
 unsigned pers_hv_post_msg(struct mon *mon, unsigned vp, unsigned sint,
-			  const struct hv_message *msg);
+			  const struct hv_message *msg, bool drop);
 /* Raise SINT (sint) of (vp) if it is unmasked: called without the lock. */
 void pers_hv_raise_sint(struct mon *mon, unsigned vp, uint64_t sint_reg);
 

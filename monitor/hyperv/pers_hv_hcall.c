@@ -139,11 +139,11 @@ void pers_hv_raise_sint(struct mon *mon, unsigned vp, uint64_t sint_reg)
 
 /* [T: inter-partition-communication "SynIC Message Flags"]: a message
  * goes into its SINT's slot of the SIMP page only if the slot is free
- * (HVMSG_NONE); otherwise the slot's msg_pending flag tells the guest to
- * write EOM, and the call is HV_STATUS_INSUFFICIENT_BUFFERS (we keep no
- * queue).  Called with the lock held, which it keeps. */
+ * (HVMSG_NONE); otherwise the call is HV_STATUS_INSUFFICIENT_BUFFERS (we
+ * keep no queue) and, unless (drop), the slot's msg_pending flag tells
+ * the guest to write EOM.  Called with the lock held, which it keeps. */
 unsigned pers_hv_post_msg(struct mon *mon, unsigned vp, unsigned sint,
-			  const struct hv_message *msg)
+			  const struct hv_message *msg, bool drop)
 {
 	const struct pers_hv_vp *v = &pers_hv_of(mon)->vp[vp];
 	struct hv_message *slot = NULL;
@@ -158,8 +158,9 @@ unsigned pers_hv_post_msg(struct mon *mon, unsigned vp, unsigned sint,
 		return HV_STATUS_INVALID_SYNIC_STATE;
 	if (__atomic_load_n(&slot->message_type, __ATOMIC_ACQUIRE) !=
 	    HVMSG_NONE) {
-		__atomic_or_fetch(&slot->message_flags, HV_MSG_FLAG_PENDING,
-				  __ATOMIC_SEQ_CST);
+		if (!drop)
+			__atomic_or_fetch(&slot->message_flags,
+					  HV_MSG_FLAG_PENDING, __ATOMIC_SEQ_CST);
 		return HV_STATUS_INSUFFICIENT_BUFFERS;
 	}
 	memcpy((uint8_t *)slot + 4, (const uint8_t *)msg + 4,
@@ -187,7 +188,7 @@ static unsigned hc_post_message(struct pers_hv_call *c)
 	msg.payload_size = (uint8_t)in->payload_size;
 	memcpy(msg.payload, in->payload, in->payload_size);
 	pthread_mutex_lock(&c->hv->lock);
-	st = pers_hv_post_msg(c->mon, vp, sint, &msg);
+	st = pers_hv_post_msg(c->mon, vp, sint, &msg, false);
 	sint_reg = c->hv->vp[vp].sint[sint];
 	pthread_mutex_unlock(&c->hv->lock);
 	if (st == HV_STATUS_SUCCESS)

@@ -199,10 +199,12 @@ static bool write_stimer_count(struct mon *mon, struct pers_hv *hv,
 /* Stimer 0 of (vcpu) expires, from the timer thread or again at the
  * guest's EOM; called with the lock held, which it drops.  Direct mode
  * raises the APIC vector.  Message mode posts HVMSG_TIMER_EXPIRED to
- * SINTx; if that slot is busy (or the SIM page off) the expiry stays
- * pending, the timer unarmed and a one-shot enabled, until an EOM finds
- * the slot free or CONFIG or COUNT is written, as in KVM (hyperv.c
- * stimer_expiration, kvm_hv_notify_acked_sint, stimer_cleanup). */
+ * SINTx.  A periodic timer's tick that finds that slot busy is dropped
+ * ("to avoid piling up periodic ticks"); a one-shot's, or any with the
+ * SIM page off, stays pending, the timer unarmed and a one-shot enabled,
+ * until an EOM finds the slot free or CONFIG or COUNT is written, as in
+ * KVM (hyperv.c stimer_send_msg, synic_deliver_msg, stimer_expiration,
+ * kvm_hv_notify_acked_sint, stimer_cleanup). */
 static void stimer_expire(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
 {
 	struct pers_hv_vp *vp = &hv->vp[vcpu];
@@ -213,20 +215,26 @@ static void stimer_expire(struct mon *mon, struct pers_hv *hv, unsigned vcpu)
 		.payload_size = sizeof(struct hv_timer_message_payload) };
 	struct hv_timer_message_payload *pl = (void *)msg.payload;
 	uint64_t sint_reg = vp->sint[sint];
+	bool periodic = cfg & HV_STIMER_PERIODIC;
+	unsigned st = HV_STATUS_SUCCESS;
 
 	*pl = (struct hv_timer_message_payload){ .expiration_time =
 		vp->stimer_expiry, .delivery_time = ref_count(mon, hv) };
-	vp->stimer_msg_pending = !(cfg & HV_STIMER_DIRECT) &&
-		pers_hv_post_msg(mon, vcpu, sint, &msg) != HV_STATUS_SUCCESS;
+	if (!(cfg & HV_STIMER_DIRECT))
+		st = pers_hv_post_msg(mon, vcpu, sint, &msg, periodic);
+	vp->stimer_msg_pending = st != HV_STATUS_SUCCESS &&
+		!(periodic && st == HV_STATUS_INSUFFICIENT_BUFFERS);
 	if (vp->stimer_msg_pending) {
 		pthread_mutex_unlock(&hv->lock);
 		return;
 	}
-	if (cfg & HV_STIMER_PERIODIC)
+	if (periodic)
 		stimer_update(mon, hv, vcpu);
 	else
 		vp->stimer_config &= ~HV_STIMER_ENABLE;
 	pthread_mutex_unlock(&hv->lock);
+	if (st != HV_STATUS_SUCCESS)
+		return;                 /* a periodic tick dropped */
 	if (cfg & HV_STIMER_DIRECT)
 		mon->host->msi(mon, vcpu, (uint8_t)((cfg & HV_STIMER_VECTOR_MASK)
 						  >> HV_STIMER_VECTOR_SHIFT));

@@ -514,9 +514,36 @@ static void test_hv_stimer_message_waits_for_eom(void **state)
 }
 
 /* Writing COUNT (or CONFIG) drops an expiry still waiting for its slot,
- * as KVM's stimer_cleanup does; a periodic timer is re-armed only once
- * its message is sent. */
+ * as KVM's stimer_cleanup does. */
 static void test_hv_stimer_pending_message_dropped_by_count(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_message *slot = msg_stimer(&f->mon, 3, 0x51, 5000, 0);
+	unsigned armed, msis;
+
+	slot->message_type = 0x1;
+	fake_host.tsc = 1000 + 2000000;         /* 1 ms: past 5000 */
+	armed = fake_host.narmed;
+	msis = fake_host.nmsi;
+	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
+	assert_int_equal(fake_host.narmed, armed);
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 30000));
+	assert_int_equal(fake_host.narmed, armed + 1);
+	slot->message_type = HVMSG_NONE;
+	assert_true(wr(&f->mon, 0, HV_X64_MSR_EOM, 0));
+	assert_int_equal(slot->message_type, HVMSG_NONE);
+	assert_int_equal(fake_host.nmsi, msis);
+	/* The new deadline finds the slot free: sent. */
+	fake_host.tsc = 1000 + 8000000;         /* 4 ms: past 30000 */
+	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
+	assert_int_equal(slot->message_type, HVMSG_TIMER_EXPIRED);
+	assert_int_equal(fake_host.nmsi, msis + 1);
+}
+
+/* A periodic timer's tick that finds its slot busy is dropped, with no
+ * msg_pending flag, and the timer goes on, as KVM's stimer_send_msg
+ * (no_retry for periodic timers, "to avoid piling up periodic ticks"). */
+static void test_hv_stimer_periodic_tick_to_a_busy_slot_dropped(void **state)
 {
 	struct fixture *f = *state;
 	struct hv_message *slot = msg_stimer(&f->mon, 3, 0x51, 20000,
@@ -528,14 +555,15 @@ static void test_hv_stimer_pending_message_dropped_by_count(void **state)
 	armed = fake_host.narmed;
 	msis = fake_host.nmsi;
 	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
-	assert_int_equal(fake_host.narmed, armed);      /* not re-armed */
-	assert_true(wr(&f->mon, 0, HV_X64_MSR_STIMER0_COUNT, 30000));
-	assert_int_equal(fake_host.narmed, armed + 1);
+	assert_int_equal(fake_host.narmed, armed + 1);  /* re-armed */
+	assert_int_equal(fake_host.nmsi, msis);
+	assert_false(slot->message_flags & HV_MSG_FLAG_PENDING);
+	assert_true(rd(&f->mon, 0, HV_X64_MSR_STIMER0_CONFIG) &
+		    HV_STIMER_ENABLE);
+	/* Nothing waits for an EOM; the next tick to a free slot is sent. */
 	slot->message_type = HVMSG_NONE;
 	assert_true(wr(&f->mon, 0, HV_X64_MSR_EOM, 0));
-	assert_int_equal(slot->message_type, HVMSG_NONE);
 	assert_int_equal(fake_host.nmsi, msis);
-	/* The next expiry finds the slot free: sent, and re-armed. */
 	fake_host.armed_fn(&f->mon, fake_host.armed_vcpu);
 	assert_int_equal(slot->message_type, HVMSG_TIMER_EXPIRED);
 	assert_int_equal(fake_host.nmsi, msis + 1);
@@ -888,6 +916,7 @@ int main(void)
 		T(test_hv_stimer_message_time_never_before_a_read),
 		T(test_hv_stimer_message_waits_for_eom),
 		T(test_hv_stimer_pending_message_dropped_by_count),
+		T(test_hv_stimer_periodic_tick_to_a_busy_slot_dropped),
 		T(test_hv_hcall_post_message_input_is_read_once),
 		T(test_hv_hcall_slow_inputs_race_only_documented),
 		T(test_hv_port_below_cpl0_is_ud_and_does_nothing),

@@ -267,6 +267,55 @@ static int stimer_message(void)
            pl->expiration_time;
 }
 
+/* The one-shot armed again while slot 3 still holds the last message:
+ * its expiry sets the slot's msg_pending flag, raises nothing, and the
+ * timer stays enabled, waiting for an EOM (KVM: synic_deliver_msg,
+ * stimer_expiration).  got: 1 the flag never came, 2 an interrupt came,
+ * 3 the timer was disabled. */
+static int stimer_waits_for_slot(void)
+{
+    const volatile struct hv_message *m = slot(3);
+    uint64_t cfg = 0, end;
+
+    if (probe_wrmsr(HV_X64_MSR_STIMER0_COUNT, ref_count() + 1000) != NOFAULT)
+        return 0;
+    end = ref_count() + 20000000;               /* 2 s */
+    __asm__ __volatile__("sti" ::: "memory");
+    while (!(m->message_flags & HV_MSG_FLAG_PENDING) && ref_count() < end)
+        __asm__ __volatile__("pause" ::: "memory");
+    end = ref_count() + 100000;                 /* 10 ms more */
+    while (ref_count() < end)
+        __asm__ __volatile__("pause" ::: "memory");
+    __asm__ __volatile__("cli" ::: "memory");
+    probe_rdmsr(HV_X64_MSR_STIMER0_CONFIG, &cfg);
+    check_got = !(m->message_flags & HV_MSG_FLAG_PENDING) ? 1 :
+                irq_count[VEC_MSG] != 1 ? 2 : !(cfg & HV_STIMER_ENABLE) ? 3 : 0;
+    return check_got == 0;
+}
+
+/* The guest frees slot 3 and writes EOM: the waiting message is sent
+ * (KVM: kvm_hv_notify_acked_sint) and the one-shot is done.  got: 1 no
+ * interrupt, 2 not a timer message, 3 the timer still enabled. */
+static int stimer_sent_at_eom(void)
+{
+    volatile struct hv_message *m =
+        (volatile struct hv_message *)(simp + 3 * HV_MESSAGE_SIZE);
+    uint64_t cfg = 0;
+
+    m->message_type = HVMSG_NONE;
+    m->message_flags = 0;
+    if (probe_wrmsr(HV_X64_MSR_EOM, 0) != NOFAULT)
+        return 0;
+    if (!wait_irq(VEC_MSG, 2))
+        check_got = 1;
+    else if (m->message_type != HVMSG_TIMER_EXPIRED)
+        check_got = 2;
+    else
+        check_got = probe_rdmsr(HV_X64_MSR_STIMER0_CONFIG, &cfg) == NOFAULT &&
+                    (cfg & HV_STIMER_ENABLE) ? 3 : 0;
+    return check_got == 0;
+}
+
 static int user_call_gp_at_page(void)
 {
     uint32_t v = probe_user_hcall(hcall_page, HVCALL_NOTIFY_LONG_SPIN_WAIT |
@@ -460,6 +509,8 @@ static const struct row rows[] = {
     { "msr stimer0_config message mode sint3", WR, HV_X64_MSR_STIMER0_CONFIG, HV_STIMER_AUTO_ENABLE | 3ull << HV_STIMER_SINTX_SHIFT, .vec = NOFAULT },
     { "stimer0 count arms message mode", CHECK, .check = arm_stimer_direct },
     { "stimer0 expiry message in slot 3", CHECK, .check = stimer_message },
+    { "stimer0 one-shot to a full slot waits, msg_pending set", CHECK, .check = stimer_waits_for_slot },
+    { "stimer0 waiting message sent at eom", CHECK, .check = stimer_sent_at_eom },
 
     /* Callers the TLFS refuses. */
     { "user-mode hypercall faults #GP on the stub", CHECK, .check = user_call_gp_at_page },
