@@ -31,6 +31,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                 "..", "..", "scripts"))
 import vmienv  # noqa: E402  (vmi-run's statuses, shared by the runners)
+from check_run import full_pipe  # noqa: E402
 
 SKIP = 77
 SLACK = 1.0             # vmi-run must end within --timeout + SLACK
@@ -360,14 +361,7 @@ CASES = {
 def run_stderr_full(a):
     """stderr: a pipe filled to the brim, never read; the triple-fault
     guest's 70 line cannot be written."""
-    r, w = os.pipe()
-    os.set_blocking(w, False)
-    try:
-        while True:
-            os.write(w, b'x' * 4096)
-    except BlockingIOError:
-        pass
-    os.set_blocking(w, True)
+    r, w = full_pipe()
     start = time.monotonic()
     p = spawn([a.vmi_run, '--timeout', '30', a.triple], subprocess.DEVNULL,
               stderr=w)
