@@ -75,6 +75,18 @@ def skip_reason(stdout):
     return lines[-1][:160] if lines else "no reason given"
 
 
+def fail_reason(stdout):
+    """Why a test failed, for the summary, which is the end of the log a
+    reader of CI sees: its TAP `not ok` lines (at most 3) or, failing
+    that, the end of its output."""
+    bad = [ln.strip() for ln in stdout.splitlines()
+           if ln.startswith("not ok")]
+    if bad:
+        more = f" (and {len(bad) - 3} more)" if len(bad) > 3 else ""
+        return " | ".join(ln[:200] for ln in bad[:3]) + more
+    return repr(stdout[-160:])
+
+
 def lab_round(names):
     """Run (names) in one lab boot.  Returns (results, finished tests and
     the result meson's progress line gave each, why the lab ended early or
@@ -224,8 +236,8 @@ def report(results, where, host_reasons, torn, lab_note, host_status):
         places[where[name]] = places.get(where[name], 0) + 1
         if kind == "skip":
             print(f"skipped: {name} ({where[name]}): {skip_reason(out)}")
-        elif kind == "fail" and where[name] != "host":
-            print(f"failed: {name} ({where[name]}): {res}: {out[-160:]!r}")
+        elif kind == "fail":
+            print(f"failed: {name} ({where[name]}): {res}: {fail_reason(out)}")
     moved = sorted(n for n in host_reasons if where[n] != "host")
     if moved:
         reasons = sorted(set(host_reasons[n] for n in moved))
