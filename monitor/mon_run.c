@@ -29,16 +29,18 @@ static void on_kick(int sig)
 
 /* Signals that ask vmi-run to stop (status 124): blocked in every thread
  * and taken by the watchdog (wait_for_stop), with SIGUSR2, the "VM
- * stopped" wake-up from mon_stopf.  SIGABRT and SIGTRAP come here only
- * from outside (a watchdog's SIGABRT, kill -TRAP): abort() unblocks
- * SIGABRT before raising it, and the kernel unblocks a trap it raises
- * itself, so vmi-run's own abort or breakpoint still ends it.  The fault
- * signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL) keep their default (a core)
- * or the sanitizer's handler: a real fault must not be mistaken for a
- * stop.  SIGSYS: ignored_signals. */
+ * stopped" wake-up from mon_stopf.  SIGABRT, SIGTRAP and the fault
+ * signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL) come here only from outside
+ * (a watchdog's SIGABRT, kill -SEGV): abort() unblocks SIGABRT before
+ * raising it, and a signal the kernel raises for vmi-run's own trap or
+ * fault, if blocked, is unblocked and set to its default action
+ * (force_sig_info_to_task in Linux's kernel/signal.c), so vmi-run's own
+ * abort, breakpoint or fault still ends it with a core.  Under
+ * vmi-run-asan such a fault so bypasses the sanitizer's SEGV handler: a
+ * core, no report (docs/vmi-run.md).  SIGSYS: ignored_signals. */
 static const int stop_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGVTALRM, SIGPROF,
-	SIGXCPU, SIGPWR, SIGABRT, SIGTRAP,
+	SIGXCPU, SIGPWR, SIGABRT, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
 };
 /* Signals that would end vmi-run by default and mean nothing to it.  A
  * closed or full stdout must not end it either: the write fails with
