@@ -418,7 +418,13 @@ int host_kvm_vcpu_load(struct mon *mon, unsigned id,
  * syncing shadow pages and flushing the TLB (kvm_mmu_load).  Toggling
  * CR4.PGE is also the architectural "flush everything, global entries
  * included" (SDM Vol. 3A 4.10.4.1).  So: set CR4 ^ PGE, then the real
- * CR4 back.  A vCPU with paging off has nothing to flush.
+ * CR4 back.  A vCPU with paging off has nothing to flush.  KVM reports
+ * CS.L as the CPU keeps it, set outside IA-32e mode too if the guest
+ * loaded such a code segment there, where the CPU ignores it (SDM Vol.
+ * 3A 3.4.5); but KVM_SET_SREGS refuses CS.L without EFER.LMA
+ * (kvm_is_valid_sregs), which made this flush fail.  So it is cleared
+ * there: outside IA-32e mode it means nothing, and the next load of CS
+ * replaces it.
  */
 static int apply_flush(struct mon_vcpu *v)
 {
@@ -429,6 +435,8 @@ static int apply_flush(struct mon_vcpu *v)
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return -errno;
 	if (s.cr0 & CR0_PG) {
+		if (!(s.efer & MON_EFER_LMA))
+			s.cs.l = 0;
 		s.cr4 ^= CR4_PGE;
 		if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0)
 			return -errno;

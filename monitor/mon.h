@@ -77,6 +77,16 @@ struct mon_sregs {
 	uint8_t cs_l, cs_db, cs_dpl, ss_dpl;
 };
 
+#define MON_EFER_LMA (1ull << 10)       /* IA-32e mode active */
+
+/* 64-bit mode: IA-32e mode and a code segment with L set; not
+ * compatibility mode, and not the L bit alone, which only IA-32e mode
+ * reads (SDM Vol. 3A 3.4.5, 5.2.1). */
+static inline bool mon_sregs_64bit(const struct mon_sregs *s)
+{
+	return (s->efer & MON_EFER_LMA) && s->cs_l;
+}
+
 enum mon_exit_kind {
 	MON_X_INTR,             /* KVM_RUN interrupted by a kick */
 	MON_X_IO,

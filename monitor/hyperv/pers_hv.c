@@ -122,9 +122,11 @@ static int pers_hv_init(struct mon *mon)
  * here; a kernel that grants IOPL 3 (or the port in its TSS I/O bitmap)
  * lets it through, and this refuses it.  The CPL is SS.DPL, which equals
  * it even under a conforming CS (SDM Vol. 3A 5.5), as Xen's
- * hvm_get_cpl() takes it.  Returns false if the call may not proceed.
+ * hvm_get_cpl() takes it.  Returns false if the call may not proceed;
+ * else (*sp) holds the caller's state, whose mode picks the registers.
  */
-static bool caller_privileged(struct mon *mon, unsigned vcpu)
+static bool caller_privileged(struct mon *mon, unsigned vcpu,
+			      struct mon_sregs *sp)
 {
 	struct mon_sregs s;
 	int r = mon->host->sregs(mon, vcpu, &s);
@@ -135,6 +137,7 @@ static bool caller_privileged(struct mon *mon, unsigned vcpu)
 			  MON_EXIT_HOST);
 		return false;
 	}
+	*sp = s;
 	if (s.ss_dpl == 0 && (s.cr0 & 1))       /* CR0.PE */
 		return true;
 	r = mon->host->inject_ud(mon, vcpu);
@@ -145,17 +148,28 @@ static bool caller_privileged(struct mon *mon, unsigned vcpu)
 }
 
 /*
- * The hypercall page's stub `out %al, $VMI_PORT_HV_HYPERCALL; ret`: the
- * registers are the TLFS x64 ones, read and written through KVM's sync
- * regs.  Only while the page is enabled: otherwise the port is unknown,
- * as on a machine without it.  A caller below CPL 0 gets #UD, RAX
- * unchanged (caller_privileged).
+ * The hypercall page's stub `out %al, $VMI_PORT_HV_HYPERCALL; ret`, read
+ * and written through KVM's sync regs.  The registers are the TLFS x64
+ * ones from 64-bit mode (RCX control, RDX input GPA, R8 output GPA;
+ * result in RAX) and its x86 ones from any other protected mode,
+ * compatibility mode included (EDX:EAX control, EBX:ECX input, EDI:ESI
+ * output; result in EDX:EAX) [T: hypercall-interface], as KVM chooses
+ * them (arch/x86/kvm/hyperv.c, is_64_bit_hypercall).  Only while the
+ * page is enabled: otherwise the port is unknown, as on a machine
+ * without it.  A caller below CPL 0 gets #UD, RAX unchanged
+ * (caller_privileged).
  */
+static uint64_t pair(uint64_t hi, uint64_t lo)
+{
+	return (uint64_t)(uint32_t)hi << 32 | (uint32_t)lo;
+}
+
 static bool pers_hv_pio(struct mon *mon, unsigned vcpu,
 			const struct mon_exit *x)
 {
 	struct pers_hv *hv = pers_hv_of(mon);
 	struct mon_regs *r = x->regs;
+	struct mon_sregs s;
 	bool enabled;
 
 	if (x->io.port != VMI_PORT_HV_HYPERCALL || !hv)
@@ -165,9 +179,17 @@ static bool pers_hv_pio(struct mon *mon, unsigned vcpu,
 	pthread_mutex_unlock(&hv->lock);
 	if (!enabled || !x->io.out || x->io.size != 1 || x->io.count != 1)
 		return false;
-	if (!caller_privileged(mon, vcpu))
+	if (!caller_privileged(mon, vcpu, &s))
 		return true;
-	r->rax = pers_hv_hypercall(mon, vcpu, r->rcx, r->rdx, r->r8);
+	if (mon_sregs_64bit(&s)) {
+		r->rax = pers_hv_hypercall(mon, vcpu, r->rcx, r->rdx, r->r8);
+	} else {
+		uint64_t st = pers_hv_hypercall(mon, vcpu, pair(r->rdx, r->rax),
+						pair(r->rbx, r->rcx),
+						pair(r->rdi, r->rsi));
+		r->rdx = st >> 32;
+		r->rax = (uint32_t)st;
+	}
 	*x->regs_dirty = true;
 	return true;
 }

@@ -116,10 +116,12 @@ void fz_advance(struct mon *m, uint64_t ns);
  * FZ_MAX_CONTINUED times. */
 long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 		  const uint64_t a[5]);
-/* A Hyper-V hypercall through its port (RCX control, RDX in, R8 out);
- * returns RAX, or UINT64_MAX if the port was not taken (page off). */
+/* A Hyper-V hypercall through its port, from 64-bit mode (RCX control,
+ * RDX in, R8 out) or, if (x86), from 32-bit protected mode (EDX:EAX,
+ * EBX:ECX, EDI:ESI, junk in each upper half); returns the result (RAX,
+ * or EDX:EAX), or UINT64_MAX if the port was not taken (page off). */
 uint64_t fz_hv_hcall(struct mon *m, unsigned vcpu, uint64_t control,
-		     uint64_t in, uint64_t out);
+		     uint64_t in, uint64_t out, bool x86);
 /* The personality's MSR hook, with the lock checked free afterwards. */
 bool fz_msr(struct mon *m, unsigned vcpu, bool write, uint32_t index,
 	    uint64_t *data);

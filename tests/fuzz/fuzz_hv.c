@@ -12,8 +12,9 @@
  *   0 wrmsr  vCPU; MSR selector (msrs[] below, else a u32 follows);
  *            fz_addr value, low byte XORed with one more byte
  *   1 rdmsr  vCPU; MSR selector
- *   2 call   vCPU; call-code selector (bits 6:0 index codes[], else
- *            the u64's own code; bit 7: reserved bits cleared);
+ *   2 call   vCPU (bit 7: a 32-bit caller, EDX:EAX...); call-code
+ *            selector (bits 6:0 index codes[], else the u64's own
+ *            code; bit 7: reserved bits cleared);
  *            u64 control; fz_addr in and out; an input block (length
  *            byte, bytes) at FZ_ARG_PA
  *   3 poke   fz_addr, then a block written there (a guest store)
@@ -112,7 +113,8 @@ static void op_rdmsr(struct fz *f, struct mon *m)
 
 static void op_call(struct fz *f, struct mon *m)
 {
-	unsigned vcpu = fz_u8(f) % m->nvcpu;
+	uint8_t vb = fz_u8(f);
+	unsigned vcpu = (vb & 0x7f) % m->nvcpu;
 	uint8_t sel = fz_u8(f);
 	uint64_t control = fz_u64(f), in = fz_addr(f), out = fz_addr(f);
 
@@ -122,7 +124,7 @@ static void op_call(struct fz *f, struct mon *m)
 		control &= ~(HV_HC_RSVD_MASK | HV_HC_NESTED |
 			     HV_HC_VARHEAD_MASK);
 	fz_block(f, m, FZ_ARG_PA);
-	fz_hv_hcall(m, vcpu, control, in, out);
+	fz_hv_hcall(m, vcpu, control, in, out, vb & 0x80);
 }
 
 static void op_synic(struct fz *f, struct mon *m)

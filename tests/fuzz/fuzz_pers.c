@@ -148,11 +148,18 @@ long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 }
 
 uint64_t fz_hv_hcall(struct mon *m, unsigned vcpu, uint64_t control,
-		     uint64_t in, uint64_t out)
+		     uint64_t in, uint64_t out, bool x86)
 {
+	const uint64_t junk = 0x5a5a5a5a00000000ull;
 	struct mon_regs r = { .rax = 0x1234, .rcx = control, .rdx = in,
 			      .r8 = out, .rflags = 2 };
 	bool dirty = false;
+
+	if (x86)
+		r = (struct mon_regs){ .rax = junk | (uint32_t)control,
+			.rdx = junk | control >> 32, .rcx = junk | (uint32_t)in,
+			.rbx = junk | in >> 32, .rsi = junk | (uint32_t)out,
+			.rdi = junk | out >> 32, .r8 = ~0ull, .rflags = 2 };
 	uint8_t data = 0;
 	struct mon_exit x = { .kind = MON_X_IO, .rip = 0x1000, .regs = &r,
 		.regs_dirty = &dirty, .io = { .port = VMI_PORT_HV_HYPERCALL,
@@ -160,7 +167,11 @@ uint64_t fz_hv_hcall(struct mon *m, unsigned vcpu, uint64_t control,
 	unsigned reps = (unsigned)(control >> HV_HC_REP_COUNT_SHIFT &
 				   HV_HC_REP_MASK);
 
+	uint64_t before = r.rax;
+	fz_host.mode = x86 ? 4 : 8;
+	fz_host.paging = FZ_PAGING_OFF;
 	bool taken = m->pers->pio(m, vcpu, &x);
+	fz_host.mode = 8;
 
 	if (tracing())
 		fprintf(stderr, "hyperv vcpu %u: hypercall 0x%llx (0x%llx, "
@@ -169,11 +180,17 @@ uint64_t fz_hv_hcall(struct mon *m, unsigned vcpu, uint64_t control,
 			(unsigned long long)out, taken ? "" : "not taken ",
 			(unsigned long long)r.rax);
 	if (!taken) {
-		FZ_CHECK(!dirty && r.rax == 0x1234, "port refused, registers "
+		FZ_CHECK(!dirty && r.rax == before, "port refused, registers "
 			 "changed");
 		return UINT64_MAX;
 	}
 	FZ_CHECK(dirty, "hypercall result not written back");
+	if (x86) {      /* [T: hypercall-interface] the x86 result */
+		FZ_CHECK(r.rax >> 32 == 0 && r.rdx >> 32 == 0, "32-bit "
+			 "result 0x%llx:0x%llx", (unsigned long long)r.rdx,
+			 (unsigned long long)r.rax);
+		r.rax |= r.rdx << 32;
+	}
 	check_unlocked(&pers_hv_of(m)->lock, "hyperv");
 	fz_check_stop_line(m);
 	/* [TLFS "Hypercall Result Value"]: status 15:0, reserved 31:16,

@@ -68,7 +68,9 @@ static int env_inject_ud(struct mon *mon, unsigned vcpu)
  * the checks above. */
 static void env_init(struct mon *mon)
 {
-	fake_host_reset(mon, 0, 0);
+	/* A caller in 64-bit mode, whose registers (RCX, RDX, R8) the calls
+	 * below use; hyperv walks no page tables, so CR3 is only nonzero. */
+	fake_host_reset(mon, 0x1000, 0);
 	fake_host.ops.guest_tsc = race_tsc;
 	fake_host.ops.timer_arm = race_timer_arm;
 	fake_host.ops.timer_cancel = race_timer_cancel;

@@ -788,8 +788,9 @@ static void test_hv_port_below_cpl0_is_ud_and_does_nothing(void **state)
 	assert_int_equal(fake_host.nmsi, 0);
 	assert_false(dirty);
 	assert_int_equal(regs.rax, 0x1234);
-	/* CPL 0, protected mode: the call runs, whatever CS.DPL says. */
-	fake_host.sregs.cr0 |= 1;
+	/* CPL 0, protected mode: the call runs, whatever CS.DPL says (in
+	 * 64-bit mode, whose registers regs holds). */
+	fake_host.sregs = fake_host_sregs_at(PAGE_GPA);
 	fake_host.sregs.cs_dpl = 3;
 	assert_true(port_call(&f->mon, &regs, &dirty));
 	assert_int_equal(fake_host.nud, 5);
@@ -797,6 +798,53 @@ static void test_hv_port_below_cpl0_is_ud_and_does_nothing(void **state)
 	assert_true(dirty);
 	assert_int_equal(regs.rax, HV_STATUS_SUCCESS);
 	assert_false(mon_is_stopped(&f->mon));
+}
+
+/* [T: hypercall-interface]: from 64-bit mode the call is RCX, RDX, R8
+ * and the result RAX; from any other protected mode, compatibility mode
+ * included, EDX:EAX, EBX:ECX, EDI:ESI and the result EDX:EAX, as KVM
+ * chooses (is_64_bit_hypercall).  CS.L outside IA-32e mode, which the
+ * CPU ignores, is not 64-bit mode.  Each register's upper half is not
+ * part of the call. */
+static void test_hv_port_registers_follow_the_callers_mode(void **state)
+{
+	struct fixture *f = *state;
+	struct hv_tlb_flush in = { 0, HV_FLUSH_ALL_VIRTUAL_ADDRESS_SPACES, 0x3 };
+	const uint64_t junk = 0xdead000000000000ull;
+	struct mon_sregs modes[3];
+	bool dirty;
+
+	memcpy(f->mon.ram + IN_GPA, &in, sizeof(in));
+	wr(&f->mon, 0, HV_X64_MSR_GUEST_OS_ID, 1ull << 63);
+	wr(&f->mon, 0, HV_X64_MSR_HYPERCALL, PAGE_GPA | 1);
+	modes[0] = fake_host_sregs_at(0);               /* protected mode */
+	modes[1] = fake_host_sregs_at(PAGE_GPA);
+	modes[1].cs_l = 0;                              /* compatibility */
+	modes[2] = fake_host_sregs_at(0);
+	modes[2].cs_l = 1;                              /* L, not IA-32e */
+	for (unsigned i = 0; i < 3; i++) {
+		/* A flush list of 3 reps, and in the x64 registers a call
+		 * that would fail. */
+		struct mon_regs regs = {
+			.rax = junk | HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST,
+			.rdx = junk | 3, .rbx = junk, .rcx = junk | IN_GPA,
+			.rdi = junk, .rsi = junk, .r8 = 1 };
+
+		fake_host.sregs = modes[i];
+		assert_true(port_call(&f->mon, &regs, &dirty));
+		assert_true(dirty);
+		assert_int_equal(regs.rax, HV_STATUS_SUCCESS);
+		assert_int_equal(regs.rdx, 3);                 /* reps done */
+		assert_int_equal(fake_host.nflush, i + 1);
+	}
+	/* 64-bit mode: the same registers are an unknown code 0. */
+	struct mon_regs regs = { .rax = HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST,
+				 .rdx = 3, .rcx = 0, .r8 = 0 };
+	fake_host.sregs = fake_host_sregs_at(PAGE_GPA);
+	assert_true(port_call(&f->mon, &regs, &dirty));
+	assert_int_equal(regs.rax, HV_STATUS_INVALID_HYPERCALL_CODE);
+	assert_int_equal(regs.rdx, 3);
+	assert_int_equal(fake_host.nflush, 3);
 }
 
 /* A CPL that cannot be read is a host error (status 71), and the call
@@ -920,6 +968,7 @@ int main(void)
 		T(test_hv_hcall_post_message_input_is_read_once),
 		T(test_hv_hcall_slow_inputs_race_only_documented),
 		T(test_hv_port_below_cpl0_is_ud_and_does_nothing),
+		T(test_hv_port_registers_follow_the_callers_mode),
 		T(test_hv_port_cpl_unreadable_is_host_error),
 		cmocka_unit_test(test_hv_crash_p0_never_a_monitor_status),
 		cmocka_unit_test(test_hv_crash_message_outside_ram_left_out),

@@ -221,6 +221,97 @@ user_wrmsr:
 	wrmsr
 	ret
 
+/*
+ * uint64_t legacy_hcall(const void *page, uint64_t control, uint64_t in):
+ * call (page) from 32-bit protected mode with PAE paging, outside IA-32e
+ * mode, with the TLFS's 32-bit registers: EDX:EAX = control, EBX:ECX =
+ * input GPA, EDI:ESI = output GPA (0) [T: hypercall-interface]; returns
+ * EDX:EAX.  The code segment it calls from has the L bit set, which
+ * only IA-32e mode reads (SDM Vol. 3A 3.4.5): the CPU keeps the bit in
+ * CS's hidden part, and KVM_GET_SREGS reports it.  The way out and back
+ * is SDM Vol. 3A 10.8.5: compatibility mode, paging off (IA-32e mode
+ * off), EFER.LME off, legacy tables, paging on; in reverse to return.
+ * Interrupts stay off: the IDT is a 64-bit one.  Everything it touches
+ * lies below 4 GiB (hostile.ld).
+ */
+	.globl legacy_hcall
+legacy_hcall:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	pushfq
+	cli
+	mov %rdi, legacy_args(%rip)
+	mov %rsi, legacy_args+8(%rip)
+	mov %rdx, legacy_args+16(%rip)
+	mov %rsp, legacy_rsp(%rip)
+	/* The PAE PDPT, written afresh each time: the lab's nested paging
+	 * (QEMU's TCG) was seen to set bit 5 of an entry it had used, a bit
+	 * reserved in a PDPTE (SDM Vol. 3A 4.4.1), and KVM then refused
+	 * the next MOV to CR0 (#GP, load_pdptrs). */
+	lea pd + 1(%rip), %rax
+	lea legacy_pdpt(%rip), %rcx
+5:	mov %rax, (%rcx)
+	add $0x1000, %rax
+	add $8, %rcx
+	cmp $(pd + 0x4001), %rax
+	jne 5b
+	lea 1f(%rip), %rax
+	push $0x38                      /* 32-bit code */
+	push %rax
+	lretq
+	.code32
+1:	mov %cr0, %eax
+	and $~0x80000000, %eax
+	mov %eax, %cr0                  /* IA-32e mode off */
+	mov $MSR_EFER, %ecx
+	rdmsr
+	and $~EFER_LME, %eax
+	wrmsr
+	mov $legacy_pdpt, %eax
+	mov %eax, %cr3                  /* PAE tables; CR4.PAE stays */
+	ljmp $0x40, $2f                 /* 32-bit code with L set */
+2:	mov %cr0, %eax
+	or $0x80000000, %eax
+	mov %eax, %cr0
+	mov legacy_args+8, %eax
+	mov legacy_args+12, %edx
+	mov legacy_args+16, %ecx
+	mov legacy_args+20, %ebx
+	xor %esi, %esi
+	xor %edi, %edi
+	call *legacy_args
+	mov %eax, legacy_ret
+	mov %edx, legacy_ret+4
+	ljmp $0x38, $3f
+3:	mov %cr0, %eax
+	and $~0x80000000, %eax
+	mov %eax, %cr0
+	mov $pml4, %eax
+	mov %eax, %cr3
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $EFER_LME, %eax
+	wrmsr
+	mov %cr0, %eax
+	or $0x80000000, %eax
+	mov %eax, %cr0                  /* IA-32e mode, compatibility */
+	ljmp $0x08, $4f
+	.code64
+4:	mov legacy_rsp(%rip), %rsp
+	mov legacy_ret(%rip), %rax
+	popfq
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+
 /* void load_idt_tr(const void *idtr, uint16_t tr) */
 	.globl load_idt_tr
 load_idt_tr:
@@ -246,6 +337,8 @@ gdt:
 	.globl gdt_tss
 gdt_tss:
 	.quad 0, 0                      /* 0x28 TSS, filled in C */
+	.quad 0x00cf9a000000ffff        /* 0x38 kernel code, 32-bit */
+	.quad 0x00ef9a000000ffff        /* 0x40 the same with L set */
 gdt_end:
 gdt_ptr:
 	.word gdt_end - gdt - 1
@@ -254,6 +347,15 @@ recover:
 	.quad fatal
 saved_rsp:
 	.quad 0
+legacy_args:
+	.quad 0, 0, 0
+legacy_ret:
+	.quad 0
+legacy_rsp:
+	.quad 0
+	.p2align 5
+legacy_pdpt:                            /* PAE: the first 4 GiB, pd's */
+	.quad 0, 0, 0, 0
 	.globl fault_vec, fault_rip, irq_count
 fault_vec:
 	.long NOFAULT

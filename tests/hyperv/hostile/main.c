@@ -30,6 +30,8 @@
 uint32_t probe_rdmsr(uint32_t msr, uint64_t *val);
 uint32_t probe_wrmsr(uint32_t msr, uint64_t val);
 uint64_t hcall(const volatile void *page, uint64_t control, uint64_t in, uint64_t out);
+uint64_t legacy_hcall(const volatile void *page, uint64_t control,
+                      uint64_t in);
 uint32_t probe_user_hcall(const volatile void *page, uint64_t control,
                           uint64_t in, uint64_t rflags);
 extern const uint8_t user_rdmsr[], user_wrmsr[];
@@ -201,6 +203,25 @@ static int stub_bytes(void)
 
 /* What a CHECK row reports after "got" when it fails (0 unless set). */
 static uint64_t check_got;
+
+/* The flush rows' inputs from 32-bit code (legacy_hcall): the 32-bit
+ * registers carry the call, and the result comes back in EDX:EAX, the
+ * rep count in EDX [T: hypercall-interface].  A flush of every processor
+ * includes the caller, whose CS has the L bit set outside IA-32e mode.
+ * got: the status. */
+static int legacy_flush_space(void)
+{
+    check_got = legacy_hcall(hcall_page, HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE,
+                             pa(in_page));
+    return check_got == HV_STATUS_SUCCESS;
+}
+
+static int legacy_flush_list(void)
+{
+    check_got = legacy_hcall(hcall_page, (uint64_t)HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST |
+                             3ull << 32, pa(in_page));
+    return check_got == (HV_STATUS_SUCCESS | 3ull << 32);
+}
 
 static uint64_t ref_count(void)
 {
@@ -466,6 +487,8 @@ static const struct row rows[] = {
     { "hc flush space all processors", HC, .control = HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, .in = IN(0), .status = ST(HV_STATUS_SUCCESS) },
     { "hc flush list 3 reps all done", HC, .control = CTL(HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, 0, 3, 0), .in = IN(0), .status = ST(HV_STATUS_SUCCESS) | OK_REPS(3) },
     { "hc flush list resumed at start 2", HC, .control = CTL(HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, 0, 3, 2), .in = IN(0), .status = ST(HV_STATUS_SUCCESS) | OK_REPS(3) },
+    { "hc flush space from 32-bit paging, cs.l set, edx:eax", CHECK, .check = legacy_flush_space },
+    { "hc flush list 3 reps from 32-bit code, reps in edx", CHECK, .check = legacy_flush_list },
     { "set invalid flush flags", CHECK, .check = set_flush_bad_flags },
     { "hc flush invalid flags", HC, .control = HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, .in = IN(0), .status = ST(HV_STATUS_INVALID_PARAMETER) },
     { "hc ipi vector 0x0f", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x0f, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
