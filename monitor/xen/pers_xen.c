@@ -511,7 +511,7 @@ static int pers_xen_mode(const struct mon_sregs *s, uint64_t rflags)
 		return 0;
 	if (rflags & (1u << 17))
 		return 1;
-	if ((s->efer & (1u << 10)) && s->cs_l)
+	if (mon_sregs_64bit(s))
 		return 8;
 	return s->cs_db ? 4 : 2;
 }
