@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <time.h>
+#include <ucontext.h>
 #include <unistd.h>
 
 #include "host_kvm.h"
@@ -29,19 +30,56 @@ static void on_kick(int sig)
 
 /* Signals that ask vmi-run to stop (status 124): blocked in every thread
  * and taken by the watchdog (wait_for_stop), with SIGUSR2, the "VM
- * stopped" wake-up from mon_stopf.  SIGABRT, SIGTRAP and the fault
- * signals (SIGSEGV, SIGBUS, SIGFPE, SIGILL) come here only from outside
- * (a watchdog's SIGABRT, kill -SEGV): abort() unblocks SIGABRT before
- * raising it, and a signal the kernel raises for vmi-run's own trap or
- * fault, if blocked, is unblocked and set to its default action
- * (force_sig_info_to_task in Linux's kernel/signal.c), so vmi-run's own
- * abort, breakpoint or fault still ends it with a core.  Under
- * vmi-run-asan such a fault so bypasses the sanitizer's SEGV handler: a
- * core, no report (docs/vmi-run.md).  SIGSYS: ignored_signals. */
+ * stopped" wake-up from mon_stopf.  SIGABRT and SIGTRAP come here only
+ * from outside (a watchdog's SIGABRT, kill -TRAP): abort() unblocks
+ * SIGABRT before raising it, and the kernel unblocks a trap it raises
+ * itself (force_sig_info_to_task, Linux's kernel/signal.c), so vmi-run's
+ * own abort or breakpoint still ends it.  SIGSYS: ignored_signals. */
 static const int stop_signals[] = {
 	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGALRM, SIGVTALRM, SIGPROF,
-	SIGXCPU, SIGPWR, SIGABRT, SIGTRAP, SIGSEGV, SIGBUS, SIGFPE, SIGILL,
+	SIGXCPU, SIGPWR, SIGABRT, SIGTRAP,
 };
+/* Fault signals that another process may send (kill -SEGV): not
+ * blocked, since a real fault must reach the sanitizer's handler, but
+ * taken by on_fault_signal, which tells the two apart.  Not SIGBUS: KVM
+ * raises it for a guest page with a memory error without forcing it
+ * (kvm_send_hwpoison_signal), and it must then end vmi-run, not wait on
+ * a mask; so a SIGBUS sent by another process still ends it. */
+static const int fault_signals[] = { SIGSEGV, SIGFPE, SIGILL };
+static struct sigaction fault_prev[sizeof(fault_signals) / sizeof(int)];
+static volatile sig_atomic_t fault_sent;        /* a sent one, or 0 */
+static pthread_t watchdog;
+
+/*
+ * A fault signal.  si_code <= 0 (SI_USER, SI_QUEUE, SI_TKILL: sent by a
+ * process) asks for a stop: noted, and the watchdog is woken with
+ * SIGUSR2, blocked in its thread (async-signal-safe; tgkill of our own
+ * pid, as the sandbox allows).  Anything else is a real fault of
+ * vmi-run's: the handler that was there before (the sanitizer's) has
+ * it; if that returns or there was none, the signal is added to the mask
+ * the return restores, so the faulting instruction runs again with it
+ * blocked, and the kernel unblocks it and gives it its default action
+ * (force_sig_info_to_task): a core, with the fault's own siginfo.
+ */
+static void on_fault_signal(int sig, siginfo_t *si, void *ctx)
+{
+	size_t i = 0;
+
+	while (fault_signals[i] != sig)
+		i++;
+	if (si->si_code <= 0) {
+		fault_sent = sig;
+		pthread_kill(watchdog, SIGUSR2);
+		return;
+	}
+	if (fault_prev[i].sa_flags & SA_SIGINFO)
+		fault_prev[i].sa_sigaction(sig, si, ctx);
+	else if (fault_prev[i].sa_handler != SIG_DFL &&
+		 fault_prev[i].sa_handler != SIG_IGN)
+		fault_prev[i].sa_handler(sig);
+	sigaddset(&((ucontext_t *)ctx)->uc_sigmask, sig);
+}
+
 /* Signals that would end vmi-run by default and mean nothing to it.  A
  * closed or full stdout must not end it either: the write fails with
  * EPIPE or EFBIG instead (mon_out_write).  SIGSYS: only the sandbox's
@@ -71,11 +109,17 @@ static bool is_stop_signal(int sig)
 void mon_signals_init(void)
 {
 	struct sigaction sa = { .sa_handler = on_kick };
+	struct sigaction fault = { .sa_sigaction = on_fault_signal,
+				   .sa_flags = SA_SIGINFO | SA_ONSTACK };
 	sigset_t block;
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGUSR1, &sa, NULL);
 	sigaction(SIGUSR2, &sa, NULL);
+	watchdog = pthread_self();
+	sigemptyset(&fault.sa_mask);
+	for (size_t i = 0; i < sizeof(fault_signals) / sizeof(int); i++)
+		sigaction(fault_signals[i], &fault, &fault_prev[i]);
 	for (size_t i = 0; i < sizeof(ignored_signals) / sizeof(int); i++)
 		signal(ignored_signals[i], SIG_IGN);
 	for (int sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
@@ -182,7 +226,9 @@ static void wait_for_stop(struct mon *mon)
 			ts.tv_nsec = (long)((deadline - now) % 1000000000u);
 			sig = sigtimedwait(&wait_set, NULL, &ts);
 		}
-		if (is_stop_signal(sig))
+		if (!is_stop_signal(sig))
+			sig = fault_sent;
+		if (sig)
 			mon_stopf(mon, MON_EXIT_TIMEOUT, "stopped by signal %s",
 				  strsignal(sig));
 	}
