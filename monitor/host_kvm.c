@@ -295,6 +295,14 @@ int host_kvm_guest_tsc(struct mon_vcpu *v, uint64_t *tsc)
 	return 0;
 }
 
+int host_kvm_tsc_offset(struct mon_vcpu *v, uint64_t *offset)
+{
+	struct kvm_device_attr a = { .group = KVM_VCPU_TSC_CTRL,
+		.attr = KVM_VCPU_TSC_OFFSET, .addr = (uintptr_t)offset };
+
+	return ioctl(v->fd, KVM_GET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
+}
+
 /* api.rst 4.71 KVM_SIGNAL_MSI; the address is the LAPIC's MSI window with
  * the destination APIC ID in bits 19:12, physical mode, fixed delivery
  * (SDM Vol. 3A 11.11.1, 11.11.2). */
@@ -318,8 +326,6 @@ static struct kvm_segment seg64(uint16_t sel, bool code)
 		.s = 1, .l = code, .db = !code, .g = 1 };
 }
 
-#define EFER_LMA (1ull << 10)   /* SDM Vol. 3A 2.2.1 */
-
 /* On v's own thread: long mode as Xen's VCPU_HVM_MODE_64B sets it
  * (hidden segment parts only; Xen public/hvm/hvm_vcpu.h), then runnable
  * (api.rst 4.38 KVM_SET_MP_STATE). */
@@ -338,7 +344,7 @@ static int apply_load(struct mon_vcpu *v)
 	s.cr0 = v->load.cr0;
 	s.cr3 = v->load.cr3;
 	s.cr4 = v->load.cr4;
-	s.efer = v->load.efer | EFER_LMA;
+	s.efer = v->load.efer | MON_EFER_LMA;
 	memcpy(&r, &v->load.regs, sizeof(r));
 	if (ioctl(v->fd, KVM_SET_SREGS, &s) < 0 ||
 	    ioctl(v->fd, KVM_SET_REGS, &r) < 0 ||
@@ -424,7 +430,9 @@ int host_kvm_vcpu_load(struct mon *mon, unsigned id,
  * 3A 3.4.5); but KVM_SET_SREGS refuses CS.L without EFER.LMA
  * (kvm_is_valid_sregs), which made this flush fail.  So it is cleared
  * there: outside IA-32e mode it means nothing, and the next load of CS
- * replaces it.
+ * replaces it.  (A guest that turned IA-32e mode on straight from such
+ * a CS, which the CPU refuses with #GP, would after a flush be let
+ * through; SDM Vol. 3A 10.8.5 has it load a CS first.)
  */
 static int apply_flush(struct mon_vcpu *v)
 {

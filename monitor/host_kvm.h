@@ -30,6 +30,10 @@ int host_kvm_boot_bsp(struct mon_vcpu *v, uint32_t entry, uint32_t ebx,
 		      char *err, size_t errlen);
 /* The guest's IA32_TSC on (v), from any thread while v is not running. */
 int host_kvm_guest_tsc(struct mon_vcpu *v, uint64_t *tsc);
+/* (v)'s TSC offset, guest TSC - host TSC, exactly as KVM applies it
+ * (api.rst "KVM_VCPU_TSC_OFFSET", Linux 5.16); -errno where KVM lacks
+ * the attribute. */
+int host_kvm_tsc_offset(struct mon_vcpu *v, uint64_t *offset);
 /* Deliver a fixed interrupt (vector) to the LAPIC with (apic_id) as an
  * MSI; wakes a halted vCPU.  Safe from any thread (a VM ioctl).  Returns
  * 0 or -errno. */
