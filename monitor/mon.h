@@ -77,7 +77,7 @@ struct mon_sregs {
 	uint8_t cs_l, cs_db, cs_dpl, ss_dpl;
 };
 
-#define MON_EFER_LMA (1ull << 10)       /* IA-32e mode active */
+#define MON_EFER_LMA (1ull << 10)       /* IA-32e mode active: SDM Vol. 3A 2.2.1 */
 
 /* 64-bit mode: IA-32e mode and a code segment with L set; not
  * compatibility mode, and not the L bit alone, which only IA-32e mode

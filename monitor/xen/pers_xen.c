@@ -164,7 +164,6 @@ void pers_xen_unimplemented(struct mon *mon, unsigned nr, int64_t sub,
 #define CR4_PAE (1ull << 5)
 #define CR4_LA57 (1ull << 12)
 #define CR4_SMAP (1ull << 21)
-#define EFER_LMA (1ull << 10)
 #define EFER_NXE (1ull << 11)
 #define RFLAGS_AC (1ull << 18)
 
@@ -351,7 +350,7 @@ static bool translate(struct mon *mon, const struct pers_xen_call *c,
 	}
 	if (!(c->s.cr4 & CR4_PAE))
 		ok = walk_32(mon, c, &w, (uint32_t)va, gpa);
-	else if (!(c->s.efer & EFER_LMA))
+	else if (!(c->s.efer & MON_EFER_LMA))
 		ok = walk_pae(mon, c, &w, (uint32_t)va, gpa);
 	else
 		ok = walk_wide(mon, c, &w, c->s.cr3 & PTE_ADDR,

@@ -31,7 +31,6 @@
 #define CR0_PG (1ull << 31)
 #define CR4_PAE (1ull << 5)
 #define EFER_LME (1ull << 8)
-#define EFER_LMA (1ull << 10)
 
 uint64_t pers_xen_now(const struct mon *mon)
 {
@@ -178,7 +177,7 @@ static bool pers_xen_context_ok(const struct pers_xen *px,
 				const struct vcpu_hvm_context *c)
 {
 	const struct vcpu_hvm_x86_64 *r = &c->cpu_regs.x86_64;
-	uint64_t efer = r->efer | EFER_LMA;
+	uint64_t efer = r->efer | MON_EFER_LMA;
 
 	if (c->pad || c->mode != VCPU_HVM_MODE_64B ||
 	    (uint64_t)((int64_t)(r->rip << 16) >> 16) != r->rip ||

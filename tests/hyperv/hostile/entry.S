@@ -248,6 +248,14 @@ legacy_hcall:
 	mov %rsi, legacy_args+8(%rip)
 	mov %rdx, legacy_args+16(%rip)
 	mov %rsp, legacy_rsp(%rip)
+	/* Flat 32-bit data segments for the way there: a row that ran at
+	 * CPL 3 left DS and ES null (and SS after an exception), which
+	 * 64-bit mode allows and 32-bit code does not.  A fault on the way
+	 * is fatal: the IDT is a 64-bit one. */
+	mov $0x10, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
 	/* The PAE PDPT, written afresh each time: the lab's nested paging
 	 * (QEMU's TCG) was seen to set bit 5 of an entry it had used, a bit
 	 * reserved in a PDPTE (SDM Vol. 3A 4.4.1), and KVM then refused
