@@ -32,6 +32,13 @@ ENV = "vmi-run-pc"
 ARGS = "bench.steps=1 bench.only=none"
 EXPECT = {"native": {"read_cr3": 3, "read_cr2": 3, "irq_disable_enable": 6},
           "native-clang-lto": {"read_cr3": 1, "read_cr2": 1, "irq_disable_enable": 2}}
+# In the lab (VMI_LAB=1, scripts/lab) the guest's instructions run in
+# QEMU's TCG under its emulated SVM, which raises no single-step trap for
+# an STI: irq_disable_enable (cli ... sti) counts one less there, 5 and 1
+# (docs/lab.md, Caveats); every other count is the hardware's.
+if os.environ.get("VMI_LAB"):
+    for _ops in EXPECT.values():
+        _ops["irq_disable_enable"] -= 1
 
 
 def counts(image, extra=""):
