@@ -15,10 +15,26 @@
 #define MSR_EFER 0xc0000080     /* SDM Vol. 4 Table 2-2 */
 #define EFER_LME 0x100
 #define CR4_PAE 0x20
+#define CR0_PG 0x80000000
 #define CR0_PG_PE 0x80000001
 #define PTE_P_RW_US 0x7
 #define PDE_2M 0x87             /* P | RW | US | PS */
 #define NOFAULT 0xffffffff
+
+/* From 32-bit code with CR4.PAE set and paging off: the 4-level tables,
+ * EFER.LME, then CR0.PG (with PE), which turns IA-32e mode on (SDM
+ * Vol. 3A 10.8.5).  The boot path and legacy_hcall's way back share it. */
+	.macro ENTER_IA32E
+	mov $pml4, %eax
+	mov %eax, %cr3
+	mov $MSR_EFER, %ecx
+	rdmsr
+	or $EFER_LME, %eax
+	wrmsr
+	mov %cr0, %eax
+	or $CR0_PG_PE, %eax
+	mov %eax, %cr0
+	.endm
 
 	.pushsection .note.pvh, "a"
 	.p2align 2
@@ -55,15 +71,7 @@ _start:
 	mov %cr4, %eax
 	or $CR4_PAE, %eax
 	mov %eax, %cr4
-	mov $pml4, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $EFER_LME, %eax
-	wrmsr
-	mov %cr0, %eax
-	or $CR0_PG_PE, %eax
-	mov %eax, %cr0
+	ENTER_IA32E
 	ljmp $0x08, $long_entry
 
 	.code64
@@ -231,8 +239,12 @@ user_wrmsr:
  * CS's hidden part, and KVM_GET_SREGS reports it.  The way out and back
  * is SDM Vol. 3A 10.8.5: compatibility mode, paging off (IA-32e mode
  * off), EFER.LME off, legacy tables, paging on; in reverse to return.
- * Interrupts stay off: the IDT is a 64-bit one.  Everything it touches
- * lies below 4 GiB (hostile.ld).
+ * Interrupts stay off.  Outside IA-32e mode the IDT is legacy_idt, whose
+ * one gate catches a #GP from turning paging on: a KVM that refuses
+ * paging outside IA-32e mode (kvm-pvm does, docs/hosts.md [host:kvm-pvm])
+ * makes the call return with legacy_refused set instead of dying.  Any
+ * other fault on the way is fatal.  Everything it touches lies below
+ * 4 GiB (hostile.ld).
  */
 	.globl legacy_hcall
 legacy_hcall:
@@ -248,10 +260,11 @@ legacy_hcall:
 	mov %rsi, legacy_args+8(%rip)
 	mov %rdx, legacy_args+16(%rip)
 	mov %rsp, legacy_rsp(%rip)
+	sidt legacy_idtr64(%rip)
+	movl $0, legacy_refused(%rip)
 	/* Flat 32-bit data segments for the way there: a row that ran at
 	 * CPL 3 left DS and ES null (and SS after an exception), which
-	 * 64-bit mode allows and 32-bit code does not.  A fault on the way
-	 * is fatal: the IDT is a 64-bit one. */
+	 * 64-bit mode allows and 32-bit code does not. */
 	mov $0x10, %eax
 	mov %eax, %ds
 	mov %eax, %es
@@ -273,17 +286,22 @@ legacy_hcall:
 	lretq
 	.code32
 1:	mov %cr0, %eax
-	and $~0x80000000, %eax
+	and $~CR0_PG, %eax
 	mov %eax, %cr0                  /* IA-32e mode off */
 	mov $MSR_EFER, %ecx
 	rdmsr
 	and $~EFER_LME, %eax
 	wrmsr
+	mov $legacy_gp, %eax
+	mov %ax, legacy_idt + 13 * 8
+	shr $16, %eax
+	mov %ax, legacy_idt + 13 * 8 + 6
+	lidt legacy_idtr                /* IA-32e mode is off */
 	mov $legacy_pdpt, %eax
 	mov %eax, %cr3                  /* PAE tables; CR4.PAE stays */
 	ljmp $0x40, $2f                 /* 32-bit code with L set */
 2:	mov %cr0, %eax
-	or $0x80000000, %eax
+	or $CR0_PG, %eax
 	mov %eax, %cr0
 	mov legacy_args+8, %eax
 	mov legacy_args+12, %edx
@@ -294,22 +312,18 @@ legacy_hcall:
 	call *legacy_args
 	mov %eax, legacy_ret
 	mov %edx, legacy_ret+4
-	ljmp $0x38, $3f
-3:	mov %cr0, %eax
-	and $~0x80000000, %eax
-	mov %eax, %cr0
-	mov $pml4, %eax
-	mov %eax, %cr3
-	mov $MSR_EFER, %ecx
-	rdmsr
-	or $EFER_LME, %eax
-	wrmsr
+	ljmp $0x38, $legacy_back
+legacy_gp:                              /* #GP: paging on was refused */
+	movl $1, legacy_refused
+legacy_back:
 	mov %cr0, %eax
-	or $0x80000000, %eax
-	mov %eax, %cr0                  /* IA-32e mode, compatibility */
+	and $~CR0_PG, %eax
+	mov %eax, %cr0
+	ENTER_IA32E                     /* compatibility mode */
 	ljmp $0x08, $4f
 	.code64
 4:	mov legacy_rsp(%rip), %rsp
+	lidt legacy_idtr64(%rip)
 	mov legacy_ret(%rip), %rax
 	popfq
 	pop %r15
@@ -359,6 +373,22 @@ legacy_args:
 	.quad 0, 0, 0
 legacy_ret:
 	.quad 0
+legacy_idtr64:
+	.quad 0, 0
+	.globl legacy_refused
+legacy_refused:
+	.long 0
+	.p2align 3
+legacy_idt:                             /* vectors 0-13: 13 only is present */
+	.fill 13, 8, 0
+	.word 0, 0x38                   /* 32-bit interrupt gate (SDM Vol. 3A */
+	.byte 0, 0x8e                   /* 6.11); legacy_hcall fills in the */
+	.word 0                         /* offset */
+	.p2align 2
+	.word 0
+legacy_idtr:
+	.word 14 * 8 - 1
+	.long legacy_idt
 legacy_rsp:
 	.quad 0
 	.p2align 5
