@@ -105,12 +105,20 @@ def shutdown_reason(name, domid):
     `xl list -v`, whose columns are Name ID Mem VCPUs State Time(s) UUID
     Reason-Code Security-Label."""
     if XC is not None and domid is not None:
-        info = XC.domain_getinfo(domid, 1)
-        if not info or info[0]["domid"] != domid:
-            return None, None
-        if info[0]["shutdown"] or info[0]["crashed"]:
-            return "s", info[0]["shutdown_reason"]
-        return "r", None
+        try:
+            info = XC.domain_getinfo(domid, 1)
+        except Exception as e:
+            # Seen once in the lab, under load: the binding raised EACCES
+            # for a domain that was running; `xl list` answers instead.
+            print(f"xendomu: domain_getinfo({domid}): {e}; asking xl",
+                  file=sys.stderr)
+            info = None
+        if info is not None:
+            if not info or info[0]["domid"] != domid:
+                return None, None
+            if info[0]["shutdown"] or info[0]["crashed"]:
+                return "s", info[0]["shutdown_reason"]
+            return "r", None
     res = xl("list", "-v", name)
     if res.returncode != 0:
         return None, None
