@@ -352,11 +352,6 @@ static int apply_load(struct mon_vcpu *v)
 		return -errno;
 	v->regs_dirty = false;
 	atomic_store(&v->load_pending, false);
-	/* The kick's immediate_exit has done its job; a stop that raced
-	 * with us sets it again (mon_stopf kicks after setting stopped). */
-	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
-	if (mon_is_stopped(v->mon))
-		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -439,7 +434,6 @@ static int apply_flush(struct mon_vcpu *v)
 	unsigned long req = atomic_load(&v->flush_req);
 	struct kvm_sregs s;
 
-	__atomic_store_n(&v->run->immediate_exit, 0, __ATOMIC_SEQ_CST);
 	if (ioctl(v->fd, KVM_GET_SREGS, &s) < 0)
 		return -errno;
 	if (s.cr0 & CR0_PG) {
@@ -453,10 +447,6 @@ static int apply_flush(struct mon_vcpu *v)
 			return -errno;
 	}
 	atomic_store(&v->flush_done, req);
-	/* A newer request, or a stop, that came while we flushed: leave
-	 * KVM_RUN at once again (mon_stopf kicks after setting stopped). */
-	if (atomic_load(&v->flush_req) != req || mon_is_stopped(v->mon))
-		__atomic_store_n(&v->run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	return 0;
 }
 
@@ -520,6 +510,17 @@ int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x)
 {
 	struct kvm_run *run = v->run;
 
+	/* Each request to a vCPU (a load, a flush, a stop) sets its flag,
+	 * then immediate_exit, then signals the thread (api.rst 5
+	 * "immediate_exit").  Here, and only here, immediate_exit is cleared,
+	 * and before the flags are read: a request this reading misses set
+	 * immediate_exit after the clear, so KVM_RUN returns at once and the
+	 * next call serves it.  (A clear in each request's handler, as there
+	 * was, could wipe another request's kick.)  mon_stopf kicks after
+	 * setting stopped, so the same holds for a stop. */
+	__atomic_store_n(&run->immediate_exit, 0, __ATOMIC_SEQ_CST);
+	if (mon_is_stopped(v->mon))
+		__atomic_store_n(&run->immediate_exit, 1, __ATOMIC_SEQ_CST);
 	if (atomic_load(&v->load_pending)) {
 		int r = apply_load(v);
 		if (r < 0)
@@ -547,7 +548,8 @@ int host_kvm_run(struct mon_vcpu *v, struct mon_exit *x)
 }
 
 /* api.rst 5 "immediate_exit": set before the signal, so a vCPU that has
- * not yet entered KVM_RUN returns at once; never cleared (we stop). */
+ * not yet entered KVM_RUN returns at once; host_kvm_run sets it again
+ * once stopped. */
 void host_kvm_kick_all(struct mon *mon)
 {
 	for (unsigned i = 0; i < mon->nvcpu; i++) {
