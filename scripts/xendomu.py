@@ -99,20 +99,30 @@ def xc_handle():
 XC = None
 
 
+def xc_getinfo(first, n):
+    """libxenctrl's domain_getinfo(first, n), or None if it raised.  Seen
+    once in the lab, under load: EACCES while a domain ran.  The callers
+    then ask xl, as without the binding; the first failure is reported."""
+    global XC_FAILED
+    try:
+        return XC.domain_getinfo(first, n)
+    except Exception as e:
+        if not XC_FAILED:
+            print(f"xendomu: domain_getinfo: {e}; asking xl", file=sys.stderr)
+        XC_FAILED = True
+        return None
+
+
+XC_FAILED = False
+
+
 def shutdown_reason(name, domid):
     """(state, reason) of the domain: reason is None while it runs; state
     is None once it is gone.  From libxenctrl's domain info, or from
     `xl list -v`, whose columns are Name ID Mem VCPUs State Time(s) UUID
     Reason-Code Security-Label."""
     if XC is not None and domid is not None:
-        try:
-            info = XC.domain_getinfo(domid, 1)
-        except Exception as e:
-            # Seen once in the lab, under load: the binding raised EACCES
-            # for a domain that was running; `xl list` answers instead.
-            print(f"xendomu: domain_getinfo({domid}): {e}; asking xl",
-                  file=sys.stderr)
-            info = None
+        info = xc_getinfo(domid, 1)
         if info is not None:
             if not info or info[0]["domid"] != domid:
                 return None, None
@@ -139,8 +149,9 @@ def shutdown_reason(name, domid):
 
 def domains():
     """The domids that exist now."""
-    if XC is not None:
-        return {d["domid"] for d in XC.domain_getinfo(0, 1 << 15)}
+    info = xc_getinfo(0, 1 << 15) if XC is not None else None
+    if info is not None:
+        return {d["domid"] for d in info}
     res = xl("list")
     return {int(w[1]) for w in (l.split() for l in res.stdout.splitlines()[1:])
             if len(w) > 1 and w[1].isdigit()}

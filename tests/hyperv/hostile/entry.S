@@ -240,10 +240,11 @@ user_wrmsr:
  * is SDM Vol. 3A 10.8.5: compatibility mode, paging off (IA-32e mode
  * off), EFER.LME off, legacy tables, paging on; in reverse to return.
  * Interrupts stay off.  Outside IA-32e mode the IDT is legacy_idt, whose
- * one gate catches a #GP from turning paging on: a KVM that refuses
- * paging outside IA-32e mode (kvm-pvm does, docs/hosts.md [host:kvm-pvm])
- * makes the call return with legacy_refused set instead of dying.  Any
- * other fault on the way is fatal.  Everything it touches lies below
+ * one gate catches a #GP.  One from turning paging on (legacy_pg_on)
+ * means the KVM refuses paging outside IA-32e mode (kvm-pvm does,
+ * docs/hosts.md [host:kvm-pvm]): the call returns with legacy_refused 1.
+ * Any other #GP returns with legacy_refused 2 and its EIP as the result.
+ * Any other fault on the way is fatal.  Everything it touches lies below
  * 4 GiB (hostile.ld).
  */
 	.globl legacy_hcall
@@ -302,6 +303,7 @@ legacy_hcall:
 	ljmp $0x40, $2f                 /* 32-bit code with L set */
 2:	mov %cr0, %eax
 	or $CR0_PG, %eax
+legacy_pg_on:
 	mov %eax, %cr0
 	mov legacy_args+8, %eax
 	mov legacy_args+12, %edx
@@ -313,8 +315,14 @@ legacy_hcall:
 	mov %eax, legacy_ret
 	mov %edx, legacy_ret+4
 	ljmp $0x38, $legacy_back
-legacy_gp:                              /* #GP: paging on was refused */
-	movl $1, legacy_refused
+legacy_gp:                      /* #GP, error code at 0(%esp), EIP at 4 */
+	mov 4(%esp), %eax
+	mov %eax, legacy_ret            /* any other #GP: a failure, at EIP */
+	movl $0, legacy_ret+4
+	movl $2, legacy_refused
+	cmp $legacy_pg_on, %eax
+	jne legacy_back
+	movl $1, legacy_refused         /* paging on was refused */
 legacy_back:
 	mov %cr0, %eax
 	and $~CR0_PG, %eax

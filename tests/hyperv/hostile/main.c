@@ -216,11 +216,14 @@ static const char *skip_why;
  * registers carry the call, and the result comes back in EDX:EAX, the
  * rep count in EDX [T: hypercall-interface].  A flush of every processor
  * includes the caller, whose CS has the L bit set outside IA-32e mode.
- * got: the status.  SKIP where the KVM refuses paging outside IA-32e mode
- * (a #GP from setting CR0.PG, which the SDM allows there). */
+ * got: the status, or the EIP of a #GP on the way.  SKIP where the KVM
+ * refuses paging outside IA-32e mode: a #GP from setting CR0.PG there,
+ * where the SDM allows PAE paging. */
 static int legacy_call(uint64_t control, uint64_t want)
 {
     check_got = legacy_hcall(hcall_page, control, pa(in_page));
+    if (legacy_refused == 2)
+        return 0;
     if (legacy_refused) {
         skip_why = "this KVM refuses paging outside IA-32e mode "
                    "(#GP on setting CR0.PG with EFER.LME clear)";
