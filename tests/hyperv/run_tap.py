@@ -41,8 +41,9 @@ def guest_skip(status, out):
             any(not l.startswith('ok ') for l in rows):
         return None
     nums = ', '.join(l.split()[1] for l in skips)
+    why = skips[0].split(' # SKIP ', 1)[1]
     return (f'{len(rows) - len(skips)} of {len(rows)} rows passed; '
-            f'row{"s" if len(skips) > 1 else ""} {nums}: {skips[0].split(" # SKIP ", 1)[1]}')
+            f'row{"s" if len(skips) > 1 else ""} {nums}: {why}')
 
 
 def main():
@@ -60,13 +61,13 @@ def main():
         print('1..0 # SKIP vmi-run: KVM unavailable')
         return 0
     out = p.stdout
+    if p.stderr:
+        sys.stderr.write(p.stderr)
     why = guest_skip(p.returncode, out)
     if why:
         print(f'1..0 # SKIP {why}')
         return 0
     sys.stdout.write(out)
-    if p.stderr:
-        sys.stderr.write(p.stderr)
     if p.returncode != 0 or '\n1..' not in '\n' + out:
         print(f'not ok - vmi-run exited {p.returncode}: '
               f'{p.stderr.strip()[:200]}')
