@@ -75,6 +75,7 @@ struct fz_host {
 	uint64_t tsc;           /* the guest TSC now */
 	int mode, cpl;          /* the caller's mode (Xen's numbers) and CPL */
 	int paging;             /* mode 4: FZ_PAGING_* */
+	int caller;             /* Hyper-V calls: FZ_CALLER_* */
 	unsigned stub;          /* Xen: RIP this far past a hypercall stub
 				 * (5: on its OUT, 7: past it), 0 none */
 	bool pt_ready[3];       /* fz_host.paging's RAM page table written */
@@ -92,6 +93,12 @@ extern struct fz_host fz_host;
 /* A 32-bit caller (mode 4) without paging, with 32-bit paging or with
  * PAE paging (fuzz_mon.c map_32). */
 enum { FZ_PAGING_OFF, FZ_PAGING_32, FZ_PAGING_PAE };
+/* Who makes a Hyper-V call (fz_hv_hcall): 64-bit code; 32-bit code in
+ * protected mode (mode 4, paging off); 32-bit code in compatibility
+ * mode (IA-32e mode, CS.L clear: KVM's is_64_bit_hypercall says 32-bit);
+ * protected mode with CS.L set, which only IA-32e mode reads (SDM Vol.
+ * 3A 3.4.5) and KVM_GET_SREGS still reports. */
+enum { FZ_CALLER_64, FZ_CALLER_32, FZ_CALLER_COMPAT, FZ_CALLER_32_CS_L };
 /* Where fz_xen_hcall writes the stub it calls from (fz_host.stub), and
  * how often it makes a continued call again: a few times reach every
  * path of a continuation; 64 made a long console_io write (16 KiB per
@@ -116,12 +123,13 @@ void fz_advance(struct mon *m, uint64_t ns);
  * FZ_MAX_CONTINUED times. */
 long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 		  const uint64_t a[5]);
-/* A Hyper-V hypercall through its port, from 64-bit mode (RCX control,
- * RDX in, R8 out) or, if (x86), from 32-bit protected mode (EDX:EAX,
- * EBX:ECX, EDI:ESI, junk in each upper half); returns the result (RAX,
- * or EDX:EAX), or UINT64_MAX if the port was not taken (page off). */
+/* A Hyper-V hypercall through its port from (caller), FZ_CALLER_*:
+ * 64-bit code passes RCX control, RDX in, R8 out; 32-bit code EDX:EAX,
+ * EBX:ECX, EDI:ESI, with junk in each upper half.  Returns the result
+ * (RAX, or EDX:EAX), or UINT64_MAX if the port was not taken (page
+ * off). */
 uint64_t fz_hv_hcall(struct mon *m, unsigned vcpu, uint64_t control,
-		     uint64_t in, uint64_t out, bool x86);
+		     uint64_t in, uint64_t out, int caller);
 /* The personality's MSR hook, with the lock checked free afterwards. */
 bool fz_msr(struct mon *m, unsigned vcpu, bool write, uint32_t index,
 	    uint64_t *data);

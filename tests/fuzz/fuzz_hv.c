@@ -113,8 +113,11 @@ static void op_rdmsr(struct fz *f, struct mon *m)
 
 static void op_call(struct fz *f, struct mon *m)
 {
+	/* vb: bit 7 a 32-bit caller, bits 6:5 which kind, bits 4:0 the vCPU */
+	static const int x86[4] = { FZ_CALLER_32, FZ_CALLER_32,
+				    FZ_CALLER_COMPAT, FZ_CALLER_32_CS_L };
 	uint8_t vb = fz_u8(f);
-	unsigned vcpu = (vb & 0x7f) % m->nvcpu;
+	unsigned vcpu = (vb & 0x1f) % m->nvcpu;
 	uint8_t sel = fz_u8(f);
 	uint64_t control = fz_u64(f), in = fz_addr(f), out = fz_addr(f);
 
@@ -124,7 +127,8 @@ static void op_call(struct fz *f, struct mon *m)
 		control &= ~(HV_HC_RSVD_MASK | HV_HC_NESTED |
 			     HV_HC_VARHEAD_MASK);
 	fz_block(f, m, FZ_ARG_PA);
-	fz_hv_hcall(m, vcpu, control, in, out, vb & 0x80);
+	fz_hv_hcall(m, vcpu, control, in, out,
+		    vb & 0x80 ? x86[vb >> 5 & 3] : FZ_CALLER_64);
 }
 
 static void op_synic(struct fz *f, struct mon *m)

@@ -444,7 +444,9 @@ static int host_vcpu_load(struct mon *m, unsigned id,
  * numbers; -1: unreadable) at CPL fz_host.cpl.  64-bit code runs on
  * the identity map fz_vm() writes, 32-bit code on fz_host.paging's
  * tables (map_32) or without paging; the other modes have paging off.
- * Virtual-8086 mode is RFLAGS.VM, which fz_xen_hcall sets. */
+ * Virtual-8086 mode is RFLAGS.VM, which fz_xen_hcall sets.  A Hyper-V
+ * caller (fz_host.caller) may be 32-bit code in compatibility mode, on
+ * the identity map, or in protected mode with CS.L set. */
 static int host_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 {
 	FZ_CHECK(vcpu < m->nvcpu, "sregs(vcpu %u)", vcpu);
@@ -453,14 +455,18 @@ static int host_sregs(struct mon *m, unsigned vcpu, struct mon_sregs *s)
 	*s = (struct mon_sregs){ .cr0 = fz_host.mode ? 1 : 0,
 		.cs_db = fz_host.mode == 4 || fz_host.mode == 8,
 		.cs_dpl = (uint8_t)fz_host.cpl, .ss_dpl = (uint8_t)fz_host.cpl };
-	if (fz_host.mode == 8) {
+	if (fz_host.mode == 8 || (fz_host.mode == 4 &&
+				  fz_host.caller == FZ_CALLER_COMPAT)) {
 		s->cr0 |= 1ull << 31;                   /* PG */
 		s->cr4 = 1ull << 5;                     /* PAE */
 		s->efer = 1ull << 8 | 1ull << 10;       /* LME, LMA */
-		s->cs_l = 1;
-		s->cs_db = 0;
 		s->cr3 = FZ_PT_PA;
 	}
+	if (fz_host.mode == 8) {
+		s->cs_l = 1;
+		s->cs_db = 0;
+	}
+	s->cs_l |= fz_host.mode == 4 && fz_host.caller == FZ_CALLER_32_CS_L;
 	if (fz_host.mode == 4 && fz_host.paging != FZ_PAGING_OFF) {
 		bool pae = fz_host.paging == FZ_PAGING_PAE;
 		map_32_ram(m, fz_host.paging);

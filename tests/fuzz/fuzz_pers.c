@@ -148,8 +148,9 @@ long fz_xen_hcall(struct mon *m, unsigned vcpu, uint64_t nr,
 }
 
 uint64_t fz_hv_hcall(struct mon *m, unsigned vcpu, uint64_t control,
-		     uint64_t in, uint64_t out, bool x86)
+		     uint64_t in, uint64_t out, int caller)
 {
+	bool x86 = caller != FZ_CALLER_64;
 	const uint64_t junk = 0x5a5a5a5a00000000ull;
 	struct mon_regs r = { .rax = 0x1234, .rcx = control, .rdx = in,
 			      .r8 = out, .rflags = 2 };
@@ -170,8 +171,10 @@ uint64_t fz_hv_hcall(struct mon *m, unsigned vcpu, uint64_t control,
 	uint64_t before = r.rax;
 	fz_host.mode = x86 ? 4 : 8;
 	fz_host.paging = FZ_PAGING_OFF;
+	fz_host.caller = caller;
 	bool taken = m->pers->pio(m, vcpu, &x);
 	fz_host.mode = 8;
+	fz_host.caller = FZ_CALLER_64;
 
 	if (tracing())
 		fprintf(stderr, "hyperv vcpu %u: hypercall 0x%llx (0x%llx, "
