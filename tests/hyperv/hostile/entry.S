@@ -305,6 +305,11 @@ legacy_hcall:
 	or $CR0_PG, %eax
 legacy_pg_on:
 	mov %eax, %cr0
+	call legacy_call32
+	ljmp $0x38, $legacy_back
+/* From 32-bit code: the call legacy_args describe, its EDX:EAX to
+ * legacy_ret. */
+legacy_call32:
 	mov legacy_args+8, %eax
 	mov legacy_args+12, %edx
 	mov legacy_args+16, %ecx
@@ -314,7 +319,7 @@ legacy_pg_on:
 	call *legacy_args
 	mov %eax, legacy_ret
 	mov %edx, legacy_ret+4
-	ljmp $0x38, $legacy_back
+	ret
 legacy_gp:                      /* #GP, error code at 0(%esp), EIP at 4 */
 	mov 4(%esp), %eax
 	mov %eax, legacy_ret            /* any other #GP: a failure, at EIP */
@@ -332,6 +337,53 @@ legacy_back:
 	.code64
 4:	mov legacy_rsp(%rip), %rsp
 	lidt legacy_idtr64(%rip)
+	mov legacy_ret(%rip), %rax
+	popfq
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+
+/*
+ * uint64_t compat_hcall(const void *page, uint64_t control, uint64_t in):
+ * call (page) from compatibility mode: IA-32e mode stays on, the code
+ * segment is 0x38 (L clear), paging and the IDT stay as they are.  The
+ * registers are legacy_hcall's (KVM's is_64_bit_hypercall takes this
+ * caller for a 32-bit one); returns EDX:EAX.  The upper halves of the
+ * registers are undefined after the switch back (SDM Vol. 1 3.4.1.1),
+ * so every callee-saved one is saved.  Interrupts stay off; a fault is
+ * fatal (no probe is armed).
+ */
+	.globl compat_hcall
+compat_hcall:
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	pushfq
+	cli
+	mov %rdi, legacy_args(%rip)
+	mov %rsi, legacy_args+8(%rip)
+	mov %rdx, legacy_args+16(%rip)
+	mov %rsp, legacy_rsp(%rip)
+	mov $0x10, %eax                 /* as in legacy_hcall */
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	lea 1f(%rip), %rax
+	push $0x38
+	push %rax
+	lretq
+	.code32
+1:	call legacy_call32
+	ljmp $0x08, $4f
+	.code64
+4:	mov legacy_rsp(%rip), %rsp
 	mov legacy_ret(%rip), %rax
 	popfq
 	pop %r15

@@ -33,6 +33,8 @@ uint64_t hcall(const volatile void *page, uint64_t control, uint64_t in, uint64_
 extern volatile uint32_t legacy_refused;
 uint64_t legacy_hcall(const volatile void *page, uint64_t control,
                       uint64_t in);
+uint64_t compat_hcall(const volatile void *page, uint64_t control,
+                      uint64_t in);
 uint32_t probe_user_hcall(const volatile void *page, uint64_t control,
                           uint64_t in, uint64_t rflags);
 extern const uint8_t user_rdmsr[], user_wrmsr[];
@@ -241,6 +243,14 @@ static int legacy_flush_list(void)
 {
     return legacy_call((uint64_t)HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST | 3ull << 32,
                        HV_STATUS_SUCCESS | 3ull << 32);
+}
+
+/* The same from compatibility mode: 32-bit registers too. */
+static int compat_flush_list(void)
+{
+    check_got = compat_hcall(hcall_page, (uint64_t)HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST |
+                             3ull << 32, pa(in_page));
+    return check_got == (HV_STATUS_SUCCESS | 3ull << 32);
 }
 
 static uint64_t ref_count(void)
@@ -509,6 +519,7 @@ static const struct row rows[] = {
     { "hc flush list resumed at start 2", HC, .control = CTL(HVCALL_FLUSH_VIRTUAL_ADDRESS_LIST, 0, 3, 2), .in = IN(0), .status = ST(HV_STATUS_SUCCESS) | OK_REPS(3) },
     { "hc flush space from 32-bit paging, cs.l set, edx:eax", CHECK, .check = legacy_flush_space },
     { "hc flush list 3 reps from 32-bit code, reps in edx", CHECK, .check = legacy_flush_list },
+    { "hc flush list 3 reps from compatibility mode, reps in edx", CHECK, .check = compat_flush_list },
     { "set invalid flush flags", CHECK, .check = set_flush_bad_flags },
     { "hc flush invalid flags", HC, .control = HVCALL_FLUSH_VIRTUAL_ADDRESS_SPACE, .in = IN(0), .status = ST(HV_STATUS_INVALID_PARAMETER) },
     { "hc ipi vector 0x0f", HC, .control = CTL(HVCALL_SEND_IPI, 1, 0, 0), .in = 0x0f, .out = 1, .status = ST(HV_STATUS_INVALID_HYPERCALL_INPUT) },
