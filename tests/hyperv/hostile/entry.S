@@ -36,6 +36,45 @@
 	mov %eax, %cr0
 	.endm
 
+/* legacy_hcall's and compat_hcall's way in from 64-bit code and back:
+ * the callee-saved registers (the upper halves of all of them are
+ * undefined after 32-bit code, SDM Vol. 1 3.4.1.1), RFLAGS with
+ * interrupts off, the arguments in legacy_args, RSP in legacy_rsp; flat
+ * 32-bit data segments for the way there (a row that ran at CPL 3 left
+ * DS and ES null, and SS after an exception, which 64-bit mode allows
+ * and 32-bit code does not).  Back: RSP, the result from legacy_ret. */
+	.macro CALL32_ENTER
+	push %rbx
+	push %rbp
+	push %r12
+	push %r13
+	push %r14
+	push %r15
+	pushfq
+	cli
+	mov %rdi, legacy_args(%rip)
+	mov %rsi, legacy_args+8(%rip)
+	mov %rdx, legacy_args+16(%rip)
+	mov %rsp, legacy_rsp(%rip)
+	mov $0x10, %eax
+	mov %eax, %ds
+	mov %eax, %es
+	mov %eax, %ss
+	.endm
+
+	.macro CALL32_LEAVE
+	mov legacy_rsp(%rip), %rsp
+	mov legacy_ret(%rip), %rax
+	popfq
+	pop %r15
+	pop %r14
+	pop %r13
+	pop %r12
+	pop %rbp
+	pop %rbx
+	ret
+	.endm
+
 	.pushsection .note.pvh, "a"
 	.p2align 2
 	.long 4, 8, PVH_ENTRY_TYPE
@@ -249,27 +288,9 @@ user_wrmsr:
  */
 	.globl legacy_hcall
 legacy_hcall:
-	push %rbx
-	push %rbp
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	pushfq
-	cli
-	mov %rdi, legacy_args(%rip)
-	mov %rsi, legacy_args+8(%rip)
-	mov %rdx, legacy_args+16(%rip)
-	mov %rsp, legacy_rsp(%rip)
+	CALL32_ENTER
 	sidt legacy_idtr64(%rip)
 	movl $0, legacy_refused(%rip)
-	/* Flat 32-bit data segments for the way there: a row that ran at
-	 * CPL 3 left DS and ES null (and SS after an exception), which
-	 * 64-bit mode allows and 32-bit code does not. */
-	mov $0x10, %eax
-	mov %eax, %ds
-	mov %eax, %es
-	mov %eax, %ss
 	/* The PAE PDPT, written afresh each time: the lab's nested paging
 	 * (QEMU's TCG) was seen to set bit 5 of an entry it had used, a bit
 	 * reserved in a PDPTE (SDM Vol. 3A 4.4.1), and KVM then refused
@@ -335,46 +356,20 @@ legacy_back:
 	ENTER_IA32E                     /* compatibility mode */
 	ljmp $0x08, $4f
 	.code64
-4:	mov legacy_rsp(%rip), %rsp
-	lidt legacy_idtr64(%rip)
-	mov legacy_ret(%rip), %rax
-	popfq
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
-	ret
+4:	lidt legacy_idtr64(%rip)
+	CALL32_LEAVE
 
 /*
  * uint64_t compat_hcall(const void *page, uint64_t control, uint64_t in):
  * call (page) from compatibility mode: IA-32e mode stays on, the code
  * segment is 0x38 (L clear), paging and the IDT stay as they are.  The
  * registers are legacy_hcall's (KVM's is_64_bit_hypercall takes this
- * caller for a 32-bit one); returns EDX:EAX.  The upper halves of the
- * registers are undefined after the switch back (SDM Vol. 1 3.4.1.1),
- * so every callee-saved one is saved.  Interrupts stay off; a fault is
- * fatal (no probe is armed).
+ * caller for a 32-bit one); returns EDX:EAX.  Interrupts stay off; a
+ * fault is fatal (no probe is armed).
  */
 	.globl compat_hcall
 compat_hcall:
-	push %rbx
-	push %rbp
-	push %r12
-	push %r13
-	push %r14
-	push %r15
-	pushfq
-	cli
-	mov %rdi, legacy_args(%rip)
-	mov %rsi, legacy_args+8(%rip)
-	mov %rdx, legacy_args+16(%rip)
-	mov %rsp, legacy_rsp(%rip)
-	mov $0x10, %eax                 /* as in legacy_hcall */
-	mov %eax, %ds
-	mov %eax, %es
-	mov %eax, %ss
+	CALL32_ENTER
 	lea 1f(%rip), %rax
 	push $0x38
 	push %rax
@@ -383,16 +378,7 @@ compat_hcall:
 1:	call legacy_call32
 	ljmp $0x08, $4f
 	.code64
-4:	mov legacy_rsp(%rip), %rsp
-	mov legacy_ret(%rip), %rax
-	popfq
-	pop %r15
-	pop %r14
-	pop %r13
-	pop %r12
-	pop %rbp
-	pop %rbx
-	ret
+4:	CALL32_LEAVE
 
 /* void load_idt_tr(const void *idtr, uint16_t tr) */
 	.globl load_idt_tr
