@@ -115,8 +115,9 @@ static bool reset(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 }
 
 /* 8259A (Intel 8259A data sheet): ICW1 (bit 4 set) starts initialisation
- * and clears the mask; ICW2-ICW4 follow on the data port; otherwise a
- * data write is OCW1, the mask.  No interrupt is ever raised. */
+ * and clears the mask; ICW2, then ICW3 unless ICW1 says single (SNGL, bit
+ * 1), then ICW4 if ICW1 asks for it (IC4, bit 0) follow on the data port;
+ * otherwise a data write is OCW1, the mask.  No interrupt is ever raised. */
 static bool pic(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 		uint16_t port, unsigned size, bool out, uint32_t *val)
 {
@@ -130,7 +131,7 @@ static bool pic(struct mon *mon, unsigned vcpu, const struct mon_exit *x,
 	}
 	mon->dev.legacy_writes++;
 	if (!data && (*val & 0x10)) {
-		p->icw_left = (*val & 1) ? 3 : 2;
+		p->icw_left = 1 + !(*val & 2) + (*val & 1);
 		p->mask = 0;
 	} else if (data && p->icw_left) {
 		p->icw_left--;

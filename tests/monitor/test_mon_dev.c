@@ -173,6 +173,32 @@ static void test_pic_mask_reads_back_after_init_words(void **state)
 	io(m, 0x21, true, 1, 0xfb);             /* OCW1 */
 	assert_int_equal(io(m, 0x21, false, 1, 0), 0xfb);
 	assert_int_equal(io(m, 0xa1, false, 1, 0), 0xff);
+	io(m, 0xa0, true, 1, 0x13);             /* single: no ICW3 */
+	io(m, 0xa1, true, 1, 0x28);             /* ICW2, ICW4 */
+	io(m, 0xa1, true, 1, 0x01);
+	io(m, 0xa1, true, 1, 0x5a);             /* OCW1 */
+	assert_int_equal(io(m, 0xa1, false, 1, 0), 0x5a);
+	io(m, 0xa0, true, 1, 0x12);             /* single, no ICW4 */
+	io(m, 0xa1, true, 1, 0x28);             /* ICW2 */
+	io(m, 0xa1, true, 1, 0xa5);             /* OCW1 */
+	assert_int_equal(io(m, 0xa1, false, 1, 0), 0xa5);
+	assert_int_equal(io(m, 0x21, false, 1, 0), 0xfb);
+	assert_int_equal(atomic_load(&m->unknown), 0);
+}
+
+static void test_port61_keeps_low_bits_and_toggles_refresh(void **state)
+{
+	struct mon *m = *state;
+	uint32_t a, b;
+
+	io(m, 0x61, true, 1, 0xff);             /* bits 4-7 are read-only */
+	a = io(m, 0x61, false, 1, 0);
+	b = io(m, 0x61, false, 1, 0);
+	assert_int_equal(a & 0x2f, 0x2f);       /* OUT2 high, bits 0-3 kept */
+	assert_int_equal(b & 0x2f, 0x2f);
+	assert_int_equal((a ^ b) & 0xd0, 0x10); /* refresh toggles per read */
+	io(m, 0x61, true, 1, 0x00);
+	assert_int_equal(io(m, 0x61, false, 1, 0) & 0x2f, 0x20);
 	assert_int_equal(atomic_load(&m->unknown), 0);
 }
 
@@ -253,6 +279,7 @@ int main(void)
 		T(test_acpi_s5_is_poweroff_other_sleep_is_crash),
 		T(test_cf9_reset_is_byte_only),
 		T(test_pic_mask_reads_back_after_init_words),
+		T(test_port61_keeps_low_bits_and_toggles_refresh),
 		T(test_rtc_reads_bcd_24h_utc),
 		T(test_debugcon_port_ignored_quietly),
 		T(test_unknown_ports_read_ones_then_stop_at_cap),
