@@ -57,8 +57,9 @@ def main():
         return 0
     p = subprocess.run(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, errors='replace')
-    if vmienv.vmi_run_no_kvm(p.returncode, p.stderr):
-        print('1..0 # SKIP vmi-run: KVM unavailable')
+    no_kvm = vmienv.vmi_run_no_kvm(p.returncode, p.stderr)
+    if no_kvm:
+        print(f'1..0 # SKIP {no_kvm}')
         return 0
     out = p.stdout
     if p.stderr:

@@ -38,8 +38,9 @@ def main():
         print('1..0 # SKIP /dev/kvm is not usable')
         return 0
     p = subprocess.run(cmd, capture_output=True, text=True, timeout=240)
-    if vmienv.vmi_run_no_kvm(p.returncode, p.stderr):
-        print('1..0 # SKIP vmi-run: KVM unavailable')
+    no_kvm = vmienv.vmi_run_no_kvm(p.returncode, p.stderr)
+    if no_kvm:
+        print(f'1..0 # SKIP {no_kvm}')
         return 0
     lines = p.stdout.splitlines()
     cases = [l for l in lines if re.match(r'(not )?ok \d+ - ', l)]
