@@ -13,13 +13,16 @@ could not run here, and close with one summary line.
    the tests it had not finished are retried once in a fresh lab; a test
    that still has no result fails, with the reason.  A test that failed
    in the lab runs once more in a fresh lab (rerun_failed); the report
-   names it.  VMI_NO_LAB=1 turns this step off (the skips stay
-   skips, and say so); a lab that cannot be prepared leaves them skips
-   with that reason.
+   names it, and a skip on that rerun is a failure.  Only a test that
+   skipped here takes a result from the lab.  VMI_NO_LAB=1 turns this
+   step off (the skips stay skips, and say so); a lab that cannot be
+   prepared leaves them skips with that reason.
 3. One line per skip with its reason, where each group ran, and
    `summary: N passed, N failed, N skipped` last.  A test's result is
    where it last ran: a test that skipped here and passed in the lab
-   counts as passed, once."""
+   counts as passed, once.  A run in which no test ran, or which meson
+   ends with a failing status while no test failed, fails: meson keeps
+   the last run's log when it runs nothing, so the log is removed first."""
 
 import json
 import os
@@ -49,7 +52,7 @@ PROGRESS = re.compile(r"^\s*\d+/\d+\s+(\S+\s+/\s+\S+)\s+([A-Z]+)\b")
 
 def read_log(path):
     """name -> (result, stdout) from a meson testlog (one JSON a line).
-    Torn lines are counted under the name None."""
+    Torn lines are listed under the name None."""
     results = {}
     try:
         lines = open(path, encoding="utf-8", errors="replace").readlines()
@@ -63,7 +66,8 @@ def read_log(path):
             rec = json.loads(line)
             results[rec["name"]] = (rec["result"], rec.get("stdout") or "")
         except (ValueError, KeyError, TypeError):
-            results.setdefault(None, []).append(line)
+            results.setdefault(None, []).append("an unreadable line in the test log: "
+                                            + line)
     return results
 
 
@@ -92,7 +96,10 @@ def lab_round(names):
     the result meson's progress line gave each, why the lab ended early or
     None)."""
     share = tempfile.mkdtemp(prefix="vmi-suite.", dir="/tmp")
-    script = ('meson test -C "$1" --no-rebuild --print-errorlogs '
+    # No --print-errorlogs: a test's own output on this stream could pose
+    # as meson's progress lines, which stand in for a lost log (below).
+    # The suite prints a failure's reason from the log instead.
+    script = ('meson test -C "$1" --no-rebuild '
               f'--num-processes {vmienv.LAB_JOBS} '
               f'--timeout-multiplier {LAB_TIMEOUT_MULTIPLIER} '
               '--logbase lab "${@:3}"; s=$?; '
@@ -108,7 +115,7 @@ def lab_round(names):
         sys.stdout.write(line)
         sys.stdout.flush()
         m = PROGRESS.match(ANSI.sub("", line))
-        if m:
+        if m and m.group(1) in names:
             finished[m.group(1)] = m.group(2)
     status = proc.wait()
     results = read_log(os.path.join(share, "lab.json"))
@@ -179,11 +186,22 @@ def lab_unavailable():
 
 
 def main(args):
+    log = os.path.join(LOGS, "testlog.json")
+    # meson leaves an old log alone when it runs nothing (a failed
+    # rebuild, a selection that matches no test): never report that one.
+    try:
+        os.unlink(log)
+    except FileNotFoundError:
+        pass
     host_status = subprocess.run(
         ["meson", "test", "-C", BUILD, "--print-errorlogs",
          "--num-processes", "2"] + args).returncode
-    results = read_log(os.path.join(LOGS, "testlog.json"))
-    torn = results.pop(None, [])
+    results = read_log(log)
+    problems = results.pop(None, [])
+    if host_status != 0 and results and not problems and all(
+            res in PASSED + ("SKIP",) for res, _ in results.values()):
+        problems.append(f"meson test ended with status {host_status}, "
+                        "yet no test failed")
     where = {name: "host" for name in results}
     skipped = [n for n, (res, _) in results.items() if res == "SKIP"]
     host_reasons = {n: skip_reason(results[n][1]) for n in skipped}
@@ -197,9 +215,11 @@ def main(args):
               "them in the lab (scripts/lab)", flush=True)
         lab_results, lab_where = run_in_lab(skipped)
         rerun_failed(lab_results, lab_where)
-        results.update(lab_results)
-        where.update(lab_where)
-    return report(results, where, host_reasons, torn, lab_note,
+        for name in skipped:            # only a host skip takes a lab result
+            if name in lab_results:
+                results[name] = lab_results[name]
+                where[name] = lab_where[name]
+    return report(results, where, host_reasons, problems, lab_note,
                   host_status)
 
 
@@ -214,6 +234,10 @@ def rerun_failed(results, where):
                     if res not in PASSED + ("SKIP",))
     if not failed:
         return
+    for name in failed:
+        tail = results[name][1].splitlines()[-40:]
+        print(f"suite: {name} failed in the lab ({results[name][0]}); the "
+              f"end of its log:\n" + "\n".join(f"  | {ln}" for ln in tail))
     print(f"suite: {len(failed)} tests failed in the lab; running them once "
           "more in a fresh lab (docs/lab.md, Caveats)", flush=True)
     again, _ = run_in_lab(failed)
@@ -221,13 +245,15 @@ def rerun_failed(results, where):
         first = results[name]
         res, out = again.get(name, ("FAIL", "no result on the rerun"))
         note = f"failed in the lab first ({first[0]}: {first[1][-160:]!r})"
+        if res == "SKIP":       # it ran there once: a skip now is no pass
+            res = "FAIL"
         print(f"rerun: {name}: {note}; the rerun: {res}")
         results[name] = (res, out if res in PASSED else f"{out}\n{note}")
         where[name] = "lab (rerun)"
 
 
-def report(results, where, host_reasons, torn, lab_note, host_status):
-    counts = {"pass": 0, "fail": len(torn), "skip": 0}
+def report(results, where, host_reasons, problems, lab_note, host_status):
+    counts = {"pass": 0, "fail": len(problems), "skip": 0}
     places = {}
     for name, (res, out) in sorted(results.items()):
         kind = "pass" if res in PASSED else "skip" if res == "SKIP" \
@@ -243,17 +269,17 @@ def report(results, where, host_reasons, torn, lab_note, host_status):
         reasons = sorted(set(host_reasons[n] for n in moved))
         print(f"suite: {len(moved)} tests skipped on this host and ran in "
               f"the lab; the host's reasons: {'; '.join(reasons[:3])}")
-    if torn:
-        print(f"suite: {len(torn)} unreadable lines in the host's test log")
+    for t in problems:
+        print(f"suite: {t[:200]}")
     if lab_note:
         print(f"suite: {lab_note}")
-    if not results and host_status != 0:
-        print(f"suite: meson test ended with status {host_status} and no "
-              "results")
+    if not results:
+        print("suite: no test ran (meson test ended with status "
+              f"{host_status})")
         counts["fail"] += 1
-    print("suite: ran " + ", ".join(
+    print("suite: ran " + (", ".join(
         f"{n} on the host" if p == "host" else f"{n} in the {p}"
-        for p, n in sorted(places.items())))
+        for p, n in sorted(places.items())) or "nothing"))
     print(f"summary: {counts['pass']} passed, {counts['fail']} failed, "
           f"{counts['skip']} skipped")
     return 1 if counts["fail"] else 0
