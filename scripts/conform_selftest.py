@@ -39,6 +39,7 @@ FAULTS = {
     "ipi_drop": {"ipi"},
     "time_slow": {"time_rate", "time_wallclock"},
     "tlb_page_noop": stale_tlb_tests,
+    "cpu_count_one": {"info", "smp_start", "ipi", "spin_kick", "tlb_remote"},
 }
 SELFTEST_ENVS = ["vmi-run-pc", "qemu-tcg"]
 

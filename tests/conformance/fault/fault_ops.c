@@ -20,13 +20,14 @@ enum fault {
     FAULT_IPI_DROP,         /* ipi_send sends nothing */
     FAULT_TIME_SLOW,        /* time_ns runs at half the cycle-counter rate */
     FAULT_TLB_PAGE_NOOP,    /* tlb_flush_page flushes nothing */
+    FAULT_CPU_COUNT_ONE,    /* cpu_count says 1, whatever was booted */
     FAULT_INIT_UD,          /* init raises #UD first (not a self-test fault:
                              * tests/boot checks that it is reported) */
 };
 
 static const char *const fault_names[] = {
     "", "console_crlf", "msr_safe_ok", "alarm_early", "ipi_drop", "time_slow",
-    "tlb_page_noop", "init_ud",
+    "tlb_page_noop", "cpu_count_one", "init_ud",
 };
 
 static enum fault fault;
@@ -147,6 +148,11 @@ static void f_ipi_send(vmi_cpumask_t cpus)
         vmi_ops_unbroken.ipi_send(cpus);
 }
 
+static unsigned f_cpu_count(void)
+{
+    return fault == FAULT_CPU_COUNT_ONE ? 1 : vmi_ops_unbroken.cpu_count();
+}
+
 static void f_tlb_flush_page(vmi_vaddr_t va)
 {
     if (fault != FAULT_TLB_PAGE_NOOP)
@@ -172,4 +178,5 @@ const struct vmi_ops vmi_ops = {
     .alarm_set = f_alarm_set,
     .ipi_send = f_ipi_send,
     .tlb_flush_page = f_tlb_flush_page,
+    .cpu_count = f_cpu_count,
 };
