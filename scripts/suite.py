@@ -47,6 +47,9 @@ LAB_CHUNK = 12
 # meson's results that count as passed.
 PASSED = ("OK", "EXPECTEDFAIL")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# A TAP row that skipped: meson passes a TAP test whose rows all pass or
+# skip, so these are counted and listed apart (skipped_rows).
+SKIP_ROW = re.compile(r"^ok\b.*#\s*skip\b\s*(.*)$", re.I)
 PROGRESS = re.compile(r"^\s*\d+/\d+\s+(\S+\s+/\s+\S+)\s+([A-Z]+)\b")
 
 
@@ -252,8 +255,16 @@ def rerun_failed(results, where):
         where[name] = "lab (rerun)"
 
 
+def skipped_rows(out):
+    """(rows, skipped rows, the first skip's reason) of a TAP output."""
+    rows = [ln for ln in out.splitlines() if re.match(r"(not )?ok\b", ln)]
+    skips = [SKIP_ROW.match(ln) for ln in rows]
+    skips = [m for m in skips if m]
+    return len(rows), len(skips), skips[0].group(1).strip() if skips else ""
+
+
 def report(results, where, host_reasons, problems, lab_note, host_status):
-    counts = {"pass": 0, "fail": len(problems), "skip": 0}
+    counts = {"pass": 0, "fail": len(problems), "skip": 0, "rows": 0}
     places = {}
     for name, (res, out) in sorted(results.items()):
         kind = "pass" if res in PASSED else "skip" if res == "SKIP" \
@@ -262,6 +273,12 @@ def report(results, where, host_reasons, problems, lab_note, host_status):
         places[where[name]] = places.get(where[name], 0) + 1
         if kind == "skip":
             print(f"skipped: {name} ({where[name]}): {skip_reason(out)}")
+        elif kind == "pass":
+            rows, skips, why = skipped_rows(out)
+            if skips:
+                counts["rows"] += skips
+                print(f"skipped rows: {name} ({where[name]}): {skips} of "
+                      f"{rows}: {why[:120]}")
         elif kind == "fail":
             print(f"failed: {name} ({where[name]}): {res}: {fail_reason(out)}")
     moved = sorted(n for n in host_reasons if where[n] != "host")
@@ -280,6 +297,8 @@ def report(results, where, host_reasons, problems, lab_note, host_status):
     print("suite: ran " + (", ".join(
         f"{n} on the host" if p == "host" else f"{n} in the {p}"
         for p, n in sorted(places.items())) or "nothing"))
+    print(f"suite: {counts['rows']} TAP rows skipped inside passed tests "
+          "(listed above as skipped rows)")
     print(f"summary: {counts['pass']} passed, {counts['fail']} failed, "
           f"{counts['skip']} skipped")
     return 1 if counts["fail"] else 0
