@@ -69,8 +69,8 @@ def read_log(path):
             rec = json.loads(line)
             results[rec["name"]] = (rec["result"], rec.get("stdout") or "")
         except (ValueError, KeyError, TypeError):
-            results.setdefault(None, []).append("an unreadable line in the test log: "
-                                            + line)
+            results.setdefault(None, []).append(
+                "an unreadable line in the test log: " + line)
     return results
 
 
