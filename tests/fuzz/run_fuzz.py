@@ -4,7 +4,6 @@
 
   run_fuzz.py [--seconds N] [--dict FILE] [--artifacts DIR] [--work DIR]
               [--keep-going] [--verbose] [LIBFUZZER-OPTION...] FUZZER CORPUS
-  run_fuzz.py --skip REASON
 
 The target starts from the seed corpus CORPUS, which it only reads: new
 inputs go to --work DIR (kept, for scripts/fuzz) or to a scratch directory
@@ -13,8 +12,7 @@ failed invariant saves the input under --artifacts DIR and ends the run
 with status 1; --keep-going (libFuzzer's fork mode) counts crashes and
 goes on until the time is up.  The last line gives the figures:
   fuzz_T: E execs in S s (R exec/s), corpus C files, crashes: K
-Exit status: 0 clean, 1 crash or failure to run, 77 --skip (the reason is
-printed).  Options this script does not know (-max_len=N, ...) go to
+Exit status: 0 clean, 1 crash or failure to run.  Options this script does not know (-max_len=N, ...) go to
 libFuzzer.  Python 3 standard library only.
 """
 import argparse
@@ -67,7 +65,6 @@ def run(a, work, art, extra):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
-    ap.add_argument('--skip')
     ap.add_argument('--seconds', type=int, default=5)
     ap.add_argument('--dict')
     ap.add_argument('--artifacts')
@@ -77,9 +74,6 @@ def main():
     ap.add_argument('fuzzer', nargs='?')
     ap.add_argument('corpus', nargs='?')
     a, extra = ap.parse_known_args()
-    if a.skip:
-        print('SKIP: ' + a.skip)
-        return 77
     if not a.fuzzer or not a.corpus:
         ap.error('FUZZER and CORPUS are needed')
     a.fuzzer = os.path.abspath(a.fuzzer)
